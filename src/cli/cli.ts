@@ -1,0 +1,53 @@
+/**
+ * Builds the `zpetl` command line and runs one invocation. No business logic lives here: each command
+ * parses, calls the library and renders. Returns the process exit code (see exit-codes.ts).
+ */
+import yargs from 'yargs';
+import { ZpetlError } from '../core/errors.js';
+import { VERSION } from '../version.js';
+import type { CliCommand } from './command.js';
+import { COMMANDS } from './commands/index.js';
+import { reportError } from './errors.js';
+import type { CliIo } from './io.js';
+
+const EPILOGUE = `Exit codes: 0 ok, 1 fatal, 2 invalid usage/config/pipeline, 3 finished with rejects, 4 outside the off-peak window, 130 interrupted (resume continues).
+Environment: ZOHO_CLIENT_ID, ZOHO_CLIENT_SECRET, ZOHO_REFRESH_TOKEN, ZOHO_PORTAL_ID, ZOHO_DC (or ZOHO_API_URL/ZOHO_ACCOUNTS_URL); a .env file in the working directory is read.
+Docs: README.md (quick start, real Zoho setup, the three jobs, troubleshooting).`;
+
+export async function runCli(argv: string[], io: CliIo, commands: CliCommand[] = COMMANDS): Promise<number> {
+  let exitCode = 0;
+  const width = io.stdout.columns ? Math.min(110, io.stdout.columns) : 100;
+  let parser = yargs(argv, io.cwd)
+    .scriptName('zpetl')
+    .usage('$0 <command> [options]\n\nMove data into and out of Zoho Projects (V3): migrations, dry-run reports, payroll exports.')
+    .version(VERSION)
+    .help()
+    .alias('h', 'help')
+    .strict()
+    .recommendCommands()
+    .demandCommand(1, 'Name a command (see the list above).')
+    .exitProcess(false)
+    .wrap(width)
+    .fail((msg, err) => {
+      if (err) throw err;
+      throw new ZpetlError('USAGE_INVALID', msg ?? 'invalid usage');
+    })
+    .example('$0 demo', 'Migrate the demo data into an in-process sandbox, then export payroll (what `npm start` runs)')
+    .example('$0 sandbox --port 8080 > sandbox.env', 'Start a local Zoho Projects emulator; its env lines configure the client')
+    .example('$0 validate pipelines/migrate-tasks-from-csv.yaml', 'Check a pipeline file; every problem with its path')
+    .example('$0 run pipelines/migrate-tasks-from-csv.yaml --dry-run', 'Rehearse: report.html, rejects.csv, API calls and nights needed')
+    .example('$0 run pipelines/migrate-tasks-from-csv.yaml --window 22:00-06:00 --tz Europe/Berlin --wait', 'Load for real, only off-peak')
+    .example('$0 export timesheets --period yesterday --out payroll.csv', 'Approved hours to a payroll CSV')
+    .epilogue(EPILOGUE);
+  for (const c of commands) {
+    parser = parser.command(c.command, c.describe, c.builder, async (args) => {
+      exitCode = await c.run(args as Record<string, unknown>, io);
+    });
+  }
+  try {
+    await parser.parseAsync();
+  } catch (e) {
+    exitCode = reportError(io.stderr, e, io.env);
+  }
+  return exitCode;
+}

@@ -1,0 +1,4 @@
+/** Every `zpetl` command, in the order `zpetl --help` lists them. */
+import type { CliCommand } from '../command.js';
+
+export const COMMANDS: CliCommand[] = [];

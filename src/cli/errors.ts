@@ -1,0 +1,41 @@
+/**
+ * How the CLI prints an error: `CODE: message (file:line)`, then the field and value when the error
+ * names them, then a `hint:` line saying what to do next. Secrets are redacted before printing.
+ */
+import { toZpetlError, type ZpetlError } from '../core/errors.js';
+import { redact } from '../core/redact.js';
+import { exitCodeForError } from './exit-codes.js';
+import { println, type OutStream } from './io.js';
+
+/** Generic next steps per code family, used when the error carries no hint of its own. */
+function defaultHint(e: ZpetlError): string | undefined {
+  if (e.code === 'USAGE_INVALID') return 'Run `zpetl --help` or `zpetl <command> --help` for usage and examples.';
+  if (e.code.startsWith('PIPELINE_')) return 'Check the pipeline file with `zpetl validate FILE`; every problem is listed with its path.';
+  if (e.code.startsWith('CONFIG_')) return 'See "Real Zoho setup" in the README for the environment variables and .env file.';
+  if (e.code === 'INTERNAL') return 'This is a bug in zpetl. Re-run with ZPETL_DEBUG=1 for the stack trace and report it.';
+  return undefined;
+}
+
+/** The lines printed for an error (no trailing newline). */
+export function formatErrorLines(err: unknown, env: NodeJS.ProcessEnv = {}): string[] {
+  const e = toZpetlError(err);
+  const lines = [redact(e.format())];
+  if (e.field !== undefined && e.field !== '') {
+    const value = e.value === undefined ? '' : ` = ${redact(JSON.stringify(e.value))}`;
+    lines.push(`  field: ${e.field}${value}`);
+  }
+  const problems = e.details['problems'];
+  if (Array.isArray(problems)) {
+    for (const p of problems) lines.push(`  - ${redact(typeof p === 'string' ? p : JSON.stringify(p))}`);
+  }
+  const hint = e.hint ?? defaultHint(e);
+  if (hint) lines.push(`hint: ${redact(hint)}`);
+  if (env['ZPETL_DEBUG'] && e.stack) lines.push(redact(e.stack));
+  return lines;
+}
+
+/** Prints an error to `stream` and returns the exit code it maps to. */
+export function reportError(stream: OutStream, err: unknown, env: NodeJS.ProcessEnv = {}): number {
+  for (const line of formatErrorLines(err, env)) println(stream, line);
+  return exitCodeForError(toZpetlError(err));
+}

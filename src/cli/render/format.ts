@@ -1,0 +1,84 @@
+/**
+ * Text shared by every renderer: durations, clock times, step states, the final summary table.
+ * Pure functions of their inputs, so plain lines, bars and summaries say the same thing.
+ */
+import type { PipelineEvent, StepCounts, StepState } from '../../pipeline/events.js';
+
+/** `850ms`, `12s`, `3m05s`, `2h07m`, `1d04h`. */
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return '?';
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m${String(s % 60).padStart(2, '0')}s`;
+  const h = Math.floor(m / 60);
+  if (h < 24) return `${h}h${String(m % 60).padStart(2, '0')}m`;
+  return `${Math.floor(h / 24)}d${String(h % 24).padStart(2, '0')}h`;
+}
+
+/** `hh:mm` of an epoch time in `timeZone` (default: the host's zone). */
+export function formatClock(ms: number, timeZone?: string): string {
+  return new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone }).format(ms);
+}
+
+/** The state column: running; waiting for the window until hh:mm; endpoint X rate-limited until hh:mm; reconciling. */
+export function formatState(state: StepState, timeZone?: string): string {
+  switch (state.kind) {
+    case 'pending':
+      return 'pending';
+    case 'running':
+      return 'running';
+    case 'reconciling':
+      return 'reconciling';
+    case 'waiting-window':
+      return `waiting for the window until ${formatClock(state.untilMs, timeZone)}`;
+    case 'rate-limited':
+      return `endpoint ${state.endpoint} rate-limited until ${formatClock(state.untilMs, timeZone)}`;
+    case 'done':
+      return 'done';
+    case 'failed':
+      return `failed: ${state.message}`;
+  }
+}
+
+/** Records finished so far: validated ones in a dry run, settled ones (any outcome) in a real run. */
+export function doneOf(counts: StepCounts, dryRun: boolean): number {
+  if (dryRun) return counts.valid + counts.rejected;
+  return counts.created + counts.updated + counts.skipped + counts.rejected;
+}
+
+/** `1,234` */
+export function formatCount(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+type RunEnd = Extract<PipelineEvent, { type: 'run-end' }>;
+
+const STATUS_TEXT: Record<RunEnd['status'], string> = {
+  ok: 'finished',
+  rejects: 'finished with rejects',
+  interrupted: 'interrupted (checkpointed; resume continues where it stopped)',
+  failed: 'failed',
+  'outside-window': 'outside the off-peak window',
+};
+
+/** The final summary: one row per step, then the status and where the reports are. */
+export function summaryLines(end: RunEnd, dryRun: boolean, elapsedMs?: number): string[] {
+  const cols = dryRun
+    ? (['read', 'valid', 'wouldCreate', 'wouldSkip', 'rejected'] as const)
+    : (['read', 'created', 'updated', 'skipped', 'rejected', 'inDoubt'] as const);
+  const names = Object.keys(end.counts);
+  const header = ['step', ...cols];
+  const rows = names.map((name) => {
+    const c = end.counts[name]!;
+    return [name, ...cols.map((k) => formatCount(c[k] ?? 0))];
+  });
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const fmt = (r: string[]) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
+  const lines = [fmt(header), ...rows.map(fmt)];
+  const took = elapsedMs === undefined ? '' : ` in ${formatDuration(elapsedMs)}`;
+  lines.push(`${dryRun ? 'dry run ' : ''}${STATUS_TEXT[end.status]}${took} (exit ${end.exitCode})`);
+  if (end.reportDir) lines.push(`reports: ${end.reportDir}`);
+  return lines;
+}

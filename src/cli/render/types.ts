@@ -1,0 +1,22 @@
+import type { PipelineEvent } from '../../pipeline/events.js';
+import type { OutStream } from '../io.js';
+
+/** Turns the events of a run into output. `close()` restores the terminal (stops bars). */
+export interface Renderer {
+  onEvent(e: PipelineEvent): void;
+  close(): void;
+}
+
+export interface RenderOptions {
+  stdout: OutStream;
+  stderr: OutStream;
+  /** Wall clock for rates and timestamps. */
+  now(): number;
+  /** When the command started (for the elapsed time in the summary). */
+  startedMs: number;
+  /** Zone for hh:mm in state text (the window's zone when one is given; default: the host's). */
+  timeZone?: string;
+}
+
+/** tty: progress bars; plain: log lines; json: JSON lines; quiet: errors and the summary only. */
+export type RenderMode = 'tty' | 'plain' | 'json' | 'quiet';

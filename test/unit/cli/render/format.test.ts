@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { formatDuration, formatState } from '../../../../src/cli/render/format.js';
+import { barText } from '../../../../src/cli/render/tty.js';
+import type { StepView } from '../../../../src/cli/render/step-tracker.js';
+import { emptyCounts } from '../../../../src/pipeline/events.js';
+
+describe('format', () => {
+  it('formats durations with units', () => {
+    expect(formatDuration(850)).toBe('850ms');
+    expect(formatDuration(12_000)).toBe('12s');
+    expect(formatDuration(185_000)).toBe('3m05s');
+    expect(formatDuration(17 * 3600_000 + 7 * 60_000)).toBe('17h07m');
+    expect(formatDuration(-1)).toBe('?');
+  });
+
+  it('says what a step waits for, in the given zone', () => {
+    const at = Date.UTC(2026, 10, 1, 21, 0);
+    expect(formatState({ kind: 'waiting-window', untilMs: at }, 'Europe/Berlin')).toBe('waiting for the window until 22:00');
+    expect(formatState({ kind: 'rate-limited', endpoint: 'POST /projects/{project}/log', untilMs: at }, 'UTC')).toBe(
+      'endpoint POST /projects/{project}/log rate-limited until 21:00',
+    );
+    expect(formatState({ kind: 'reconciling' })).toBe('reconciling');
+  });
+
+  it('renders a bar with done/total, percent, rate, ETA and state', () => {
+    const v: StepView = { name: 'tasks', entity: 'task', total: 300, counts: emptyCounts(), state: { kind: 'running' }, started: true, ended: false, rate: 12.34, etaMs: 130_000, done: 120 };
+    const s = barText(v, 8, 10, 'UTC');
+    expect(s).toContain('tasks    [████░░░░░░]');
+    expect(s).toContain('120/300');
+    expect(s).toContain(' 40%');
+    expect(s).toContain('12.3/s');
+    expect(s).toContain('ETA 2m10s');
+    expect(s.trimEnd().endsWith('running')).toBe(true);
+  });
+});
