@@ -1,0 +1,195 @@
+/**
+ * The arithmetic, on integer minutes only. Steps, in this order:
+ *  1. a user's logs of one day summing to more than 24 h (source minutes) are all rejected with
+ *     ROW_DAY_OVER_24H: no single one of them can be trusted, and none is paid until fixed;
+ *  2. employees are resolved; users without an employee id are reported (kept or rejected by option);
+ *  3. rows are sorted (see `compareRows`) and rounded (see rounding.ts);
+ *  4. overtime is allocated per employee, day by day in date order and within a day in row order:
+ *     - daily rule: minutes of a day beyond `dailyOverMinutes` are daily overtime;
+ *     - weekly rule: within a week (weeks start on `weekStart`, dates are portal-zone LocalDates),
+ *       regular minutes beyond `weeklyOverMinutes` are weekly overtime. Precedence when both apply:
+ *       the daily rule runs first and the weekly rule counts only the minutes still regular, so no
+ *       minute is overtime twice (regular + daily + weekly = paid, always).
+ *     Weeks are clipped to the pay period: only the period's days count towards a week's total, so
+ *     weekly overtime is exact when periods start on the week start (a warning says so otherwise).
+ * A 0-minute log is kept: it is listed and contributes 0.
+ */
+import { startOfWeek, type LocalDate } from '../core/local-date.js';
+import type { RowError } from '../core/record.js';
+import type { Overtime, Rounding } from './config-schema.js';
+import type { PayrollLog } from './payroll-log.js';
+import { roundDay } from './rounding.js';
+
+export interface Employee {
+  employeeId: string;
+  name: string;
+}
+
+/** Finds the employee of a log's user; undefined when the user has no employee id. */
+export type EmployeeResolver = (log: PayrollLog) => Employee | undefined;
+
+export interface PayrollRow {
+  log: PayrollLog;
+  /** '' when the user has no employee id (reported). */
+  employeeId: string;
+  employeeName: string;
+  weekStart: LocalDate;
+  /** After rounding. paid = regular + dailyOvertime + weeklyOvertime. */
+  paid: number;
+  regular: number;
+  dailyOvertime: number;
+  weeklyOvertime: number;
+}
+
+export interface ComputeOptions {
+  rounding: Rounding;
+  overtime: Overtime;
+  weekStart: number;
+  unmappedUsers: 'keep' | 'reject';
+}
+
+export interface UnmappedUser {
+  userId: string;
+  email: string;
+  name: string;
+  logs: number;
+  minutes: number;
+}
+
+export interface ComputeResult {
+  rows: PayrollRow[];
+  rejected: { log: PayrollLog; error: RowError }[];
+  unmapped: UnmappedUser[];
+}
+
+/** Compares ids: numeric strings by value (19-digit ids never go through Number), others as text. */
+export function compareIds(a: string, b: string): number {
+  const an = /^\d+$/.test(a);
+  const bn = /^\d+$/.test(b);
+  if (an && bn && a.length !== b.length) return a.length - b.length;
+  if (an !== bn) return an ? -1 : 1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+const text = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** The identity of the person who logged (zpuid, else email, else name). */
+export function userKey(l: PayrollLog): string {
+  return l.userId ? `z:${l.userId}` : l.email ? `e:${l.email.toLowerCase()}` : `n:${l.userName}`;
+}
+
+/**
+ * Output order of log rows: employee id (rows without one last, by email then zpuid), then date, project id,
+ * project name, task id, log id. Stable for the same input whatever order Zoho returned it in.
+ */
+export function compareRows(a: PayrollRow, b: PayrollRow): number {
+  const ae = a.employeeId === '' ? 1 : 0;
+  const be = b.employeeId === '' ? 1 : 0;
+  return (
+    ae - be ||
+    compareIds(a.employeeId, b.employeeId) ||
+    (ae === 1 && (text(a.log.email.toLowerCase(), b.log.email.toLowerCase()) || text(userKey(a.log), userKey(b.log)))) ||
+    text(a.log.date, b.log.date) ||
+    compareIds(a.log.projectId, b.log.projectId) ||
+    text(a.log.projectName, b.log.projectName) ||
+    compareIds(a.log.taskId, b.log.taskId) ||
+    compareIds(a.log.id, b.log.id)
+  );
+}
+
+/** The person overtime is computed for: the employee when mapped, else the Zoho user. */
+function personKey(r: PayrollRow): string {
+  return r.employeeId ? `emp:${r.employeeId}` : userKey(r.log);
+}
+
+export function computeRows(logs: readonly PayrollLog[], resolve: EmployeeResolver, o: ComputeOptions): ComputeResult {
+  const rejected: ComputeResult['rejected'] = [];
+  // 1. more than 24 h per user per day
+  const dayTotals = new Map<string, number>();
+  for (const l of logs) {
+    const k = `${userKey(l)}|${l.date}`;
+    dayTotals.set(k, (dayTotals.get(k) ?? 0) + l.minutes);
+  }
+  const unmapped = new Map<string, UnmappedUser>();
+  const rows: PayrollRow[] = [];
+  for (const l of logs) {
+    const total = dayTotals.get(`${userKey(l)}|${l.date}`)!;
+    if (total > 1440) {
+      rejected.push({
+        log: l,
+        error: {
+          code: 'ROW_DAY_OVER_24H',
+          message: `${l.email || l.userName || l.userId} logged ${Math.floor(total / 60)}h${String(total % 60).padStart(2, '0')} on ${l.date}, more than 24 hours; all of that day's logs are held back`,
+          field: 'log_hour',
+          value: `log ${l.id}: ${l.minutes} min`,
+          pos: l.pos,
+        },
+      });
+      continue;
+    }
+    // 2. employees
+    const emp = resolve(l);
+    if (!emp) {
+      const k = userKey(l);
+      const u = unmapped.get(k) ?? { userId: l.userId, email: l.email, name: l.userName, logs: 0, minutes: 0 };
+      u.logs++;
+      u.minutes += l.minutes;
+      unmapped.set(k, u);
+      if (o.unmappedUsers === 'reject') {
+        rejected.push({
+          log: l,
+          error: { code: 'ROW_NO_EMPLOYEE_ID', message: `no employee id for ${l.email || l.userName || l.userId}`, field: 'owner', value: l.email || l.userId, pos: l.pos },
+        });
+        continue;
+      }
+    }
+    rows.push({
+      log: l,
+      employeeId: emp?.employeeId ?? '',
+      employeeName: emp?.name || l.userName,
+      weekStart: startOfWeek(l.date, o.weekStart),
+      paid: l.minutes,
+      regular: l.minutes,
+      dailyOvertime: 0,
+      weeklyOvertime: 0,
+    });
+  }
+  // 3. order, then rounding per employee-day
+  rows.sort(compareRows);
+  const daily = o.overtime.dailyOverMinutes;
+  const weekly = o.overtime.weeklyOverMinutes;
+  // rows are grouped by person and sorted by date within a person (compareRows puts person first)
+  let i = 0;
+  let weekKey = '';
+  let weekRegular = 0;
+  while (i < rows.length) {
+    const first = rows[i]!;
+    const pk = personKey(first);
+    let j = i;
+    while (j < rows.length && personKey(rows[j]!) === pk && rows[j]!.log.date === first.log.date) j++;
+    const day = rows.slice(i, j);
+    const paid = roundDay(
+      day.map((r) => r.log.minutes),
+      o.rounding,
+    );
+    const wk = `${pk}|${first.weekStart}`;
+    if (wk !== weekKey) {
+      weekKey = wk;
+      weekRegular = 0;
+    }
+    let dayRegular = 0;
+    day.forEach((r, n) => {
+      const m = paid[n]!;
+      r.paid = m;
+      const dayRoom = daily === undefined ? m : Math.max(0, Math.min(m, daily - dayRegular));
+      r.dailyOvertime = m - dayRoom;
+      dayRegular += dayRoom;
+      const weekRoom = weekly === undefined ? dayRoom : Math.max(0, Math.min(dayRoom, weekly - weekRegular));
+      r.weeklyOvertime = dayRoom - weekRoom;
+      weekRegular += weekRoom;
+      r.regular = weekRoom;
+    });
+    i = j;
+  }
+  return { rows, rejected, unmapped: [...unmapped.values()].sort((a, b) => text(a.email, b.email) || text(a.userId, b.userId)) };
+}

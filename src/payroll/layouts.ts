@@ -1,0 +1,206 @@
+/**
+ * CSV layouts. Built-in `detail` (one row per log) and `summary` (one row per employee per period);
+ * custom layouts come from the pipeline file (config-schema.ts CUSTOM_LAYOUT_SCHEMA) and pick fields
+ * from a documented set. Every duration cell derives from the same per-log paid minutes, so every
+ * layout sums to the same totals.
+ *
+ * Formula injection: a text cell starting with = + - @ tab or CR gets a leading `'`. Durations are
+ * formatted by us and never neutralised (an adjustment's "-1.50" stays a number).
+ */
+import { ZpetlError } from '../core/errors.js';
+import { formatHhMm, type LocalDate } from '../core/local-date.js';
+import type { CustomLayout, DurationField, DurationFormat } from './config-schema.js';
+import { DURATION_FIELDS } from './config-schema.js';
+import { compareIds, userKey, type PayrollRow } from './compute.js';
+
+export interface LayoutColumn {
+  header: string;
+  field: string;
+  format?: DurationFormat;
+}
+
+export interface Layout {
+  name: string;
+  rows: 'log' | 'employee';
+  columns: LayoutColumn[];
+}
+
+const hours2: DurationFormat = { decimal: 2 };
+
+/** detail: one row per log, ordered as compute.ts compareRows. */
+export const DETAIL_LAYOUT: Layout = {
+  name: 'detail',
+  rows: 'log',
+  columns: [
+    { header: 'employee_id', field: 'employee_id' },
+    { header: 'employee_name', field: 'employee_name' },
+    { header: 'email', field: 'email' },
+    { header: 'date', field: 'date' },
+    { header: 'project_id', field: 'project_id' },
+    { header: 'project', field: 'project_name' },
+    { header: 'task', field: 'task_name' },
+    { header: 'log_type', field: 'log_type' },
+    { header: 'log_id', field: 'log_id' },
+    { header: 'billing', field: 'billing' },
+    { header: 'approval', field: 'approval' },
+    { header: 'logged', field: 'source', format: 'hh:mm' },
+    { header: 'minutes', field: 'paid', format: 'minutes' },
+    { header: 'regular_minutes', field: 'regular', format: 'minutes' },
+    { header: 'overtime_minutes', field: 'overtime', format: 'minutes' },
+    { header: 'hours', field: 'paid', format: hours2 },
+  ],
+};
+
+/** summary: one row per employee per period, ordered by employee id (employees without one last, by email). */
+export const SUMMARY_LAYOUT: Layout = {
+  name: 'summary',
+  rows: 'employee',
+  columns: [
+    { header: 'employee_id', field: 'employee_id' },
+    { header: 'employee_name', field: 'employee_name' },
+    { header: 'email', field: 'email' },
+    { header: 'period_start', field: 'period_start' },
+    { header: 'period_end', field: 'period_end' },
+    { header: 'logs', field: 'logs' },
+    { header: 'total_minutes', field: 'paid', format: 'minutes' },
+    { header: 'regular_minutes', field: 'regular', format: 'minutes' },
+    { header: 'overtime_minutes', field: 'overtime', format: 'minutes' },
+    { header: 'billable_minutes', field: 'billable', format: 'minutes' },
+    { header: 'non_billable_minutes', field: 'non_billable', format: 'minutes' },
+    { header: 'total_hours', field: 'paid', format: hours2 },
+    { header: 'regular_hours', field: 'regular', format: hours2 },
+    { header: 'overtime_hours', field: 'overtime', format: hours2 },
+    { header: 'billable_hours', field: 'billable', format: hours2 },
+    { header: 'non_billable_hours', field: 'non_billable', format: hours2 },
+  ],
+};
+
+export function resolveLayout(layout: string | CustomLayout, custom: Record<string, CustomLayout> = {}): Layout {
+  if (typeof layout !== 'string') return { name: 'custom', ...layout };
+  if (custom[layout]) return { name: layout, ...custom[layout] };
+  if (layout === 'detail') return DETAIL_LAYOUT;
+  if (layout === 'summary') return SUMMARY_LAYOUT;
+  throw new ZpetlError('USAGE_INVALID', `unknown layout "${layout}"`, {
+    field: 'layout',
+    value: layout,
+    hint: `Use detail, summary${Object.keys(custom).length ? `, or one of the pipeline file's layouts: ${Object.keys(custom).join(', ')}` : ', or define a layout under payroll.layouts in the pipeline file'}.`,
+  });
+}
+
+/** Minutes per duration field; all integers. */
+export type Durations = Record<DurationField, number>;
+
+export const zeroDurations = (): Durations => ({ source: 0, paid: 0, regular: 0, overtime: 0, daily_overtime: 0, weekly_overtime: 0, billable: 0, non_billable: 0 });
+
+export function rowDurations(r: PayrollRow): Durations {
+  return {
+    source: r.log.minutes,
+    paid: r.paid,
+    regular: r.regular,
+    overtime: r.dailyOvertime + r.weeklyOvertime,
+    daily_overtime: r.dailyOvertime,
+    weekly_overtime: r.weeklyOvertime,
+    billable: r.log.billable ? r.paid : 0,
+    non_billable: r.log.billable ? 0 : r.paid,
+  };
+}
+
+export function addDurations(into: Durations, d: Durations, sign = 1): void {
+  for (const k of DURATION_FIELDS) into[k] += sign * d[k];
+}
+
+/** A row of any layout before formatting: text fields plus integer-minute durations. */
+export interface LayoutRecord {
+  text: Record<string, string>;
+  durations: Durations;
+}
+
+export function logRecord(r: PayrollRow, period: { start: LocalDate; end: LocalDate }): LayoutRecord {
+  const l = r.log;
+  return {
+    text: {
+      employee_id: r.employeeId,
+      employee_name: r.employeeName,
+      email: l.email,
+      user_id: l.userId,
+      date: l.date,
+      week_start: r.weekStart,
+      project_id: l.projectId,
+      project_name: l.projectName,
+      task_id: l.taskId,
+      task_name: l.taskName,
+      log_type: l.logType,
+      log_id: l.id,
+      billing: l.billable ? 'Billable' : 'Non Billable',
+      approval: l.approval,
+      notes: l.notes,
+      period_start: period.start,
+      period_end: period.end,
+    },
+    durations: rowDurations(r),
+  };
+}
+
+/** Employee rows from log rows (already in output order: grouped by employee). */
+export function employeeRecords(rows: readonly PayrollRow[], period: { start: LocalDate; end: LocalDate }): LayoutRecord[] {
+  const byKey = new Map<string, LayoutRecord>();
+  for (const r of rows) {
+    const k = r.employeeId ? `emp:${r.employeeId}` : userKey(r.log);
+    let rec = byKey.get(k);
+    if (!rec) {
+      rec = {
+        text: {
+          employee_id: r.employeeId,
+          employee_name: r.employeeName,
+          email: r.log.email,
+          user_id: r.log.userId,
+          period_start: period.start,
+          period_end: period.end,
+          logs: '0',
+        },
+        durations: zeroDurations(),
+      };
+      byKey.set(k, rec);
+    }
+    rec.text.logs = String(Number(rec.text.logs) + 1);
+    addDurations(rec.durations, rowDurations(r));
+  }
+  return [...byKey.values()];
+}
+
+/** Employee order: employee id, then rows without one by email. */
+export function compareEmployeeRecords(a: LayoutRecord, b: LayoutRecord): number {
+  const ae = a.text.employee_id ? 0 : 1;
+  const be = b.text.employee_id ? 0 : 1;
+  return ae - be || compareIds(a.text.employee_id!, b.text.employee_id!) || (a.text.email! < b.text.email! ? -1 : a.text.email! > b.text.email! ? 1 : 0) || compareIds(a.text.user_id!, b.text.user_id!);
+}
+
+/** Neutralises a text cell against spreadsheet formula injection. */
+export function neutralise(cell: string): string {
+  return /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell;
+}
+
+/** Minutes → decimal hours with `places` decimals, half away from zero, exact (integer arithmetic). */
+export function formatDecimalHours(minutes: number, places: number): string {
+  const sign = minutes < 0 ? '-' : '';
+  const abs = Math.abs(minutes);
+  const scale = 10 ** places;
+  const scaled = Math.floor((abs * scale * 2 + 60) / 120); // round(abs*scale/60), ties up
+  const int = Math.floor(scaled / scale);
+  const frac = places > 0 ? `.${String(scaled % scale).padStart(places, '0')}` : '';
+  return `${scaled === 0 ? '' : sign}${int}${frac}`;
+}
+
+export function formatDuration(minutes: number, format: DurationFormat | undefined): string {
+  if (format === undefined || format === 'minutes') return String(minutes);
+  if (format === 'hh:mm') return formatHhMm(minutes);
+  return formatDecimalHours(minutes, format.decimal);
+}
+
+/** Cells of one record in `layout`'s column order. */
+export function formatRecord(layout: Layout, rec: LayoutRecord): string[] {
+  return layout.columns.map((c) => {
+    if ((DURATION_FIELDS as readonly string[]).includes(c.field)) return formatDuration(rec.durations[c.field as DurationField], c.format);
+    return neutralise(rec.text[c.field] ?? '');
+  });
+}

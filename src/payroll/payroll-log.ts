@@ -1,0 +1,141 @@
+/**
+ * The one shape every source is normalised to before any arithmetic: integer minutes, a LocalDate
+ * string (never an instant), ids as strings. `contentHash` covers the fields that decide pay, so a
+ * notes-only edit is not an adjustment but a change of hours, date, owner, project, task, billing or
+ * approval is.
+ */
+import { createHash } from 'node:crypto';
+import type { SourcePosition } from '../core/errors.js';
+import { isLocalDate } from '../core/local-date.js';
+import type { RowError } from '../core/record.js';
+import type { TimeLog } from '../zoho/types.js';
+
+export interface PayrollLog {
+  /** Zoho log id, or `file:<hash>[#n]` for a file source (stable across reorderings of the file). */
+  id: string;
+  date: string;
+  /** As logged, integer minutes. */
+  minutes: number;
+  billable: boolean;
+  /** Approved | Unapproved | Rejected (Zoho's words). */
+  approval: string;
+  logType: string;
+  userId: string;
+  email: string;
+  userName: string;
+  projectId: string;
+  projectName: string;
+  taskId: string;
+  taskName: string;
+  notes: string;
+  pos: SourcePosition;
+  contentHash: string;
+}
+
+/** Result of normalising one source entry: a log, or a row error (reported, never dropped). */
+export type Normalised = { ok: true; log: PayrollLog } | { ok: false; error: RowError; partial: Partial<PayrollLog> };
+
+const HH_MM = /^(\d{1,3}):([0-5]\d)$/;
+
+/** `HH:MM` as Zoho sends `log_hour` (hours may exceed 24 on a bad log; that is caught per day). */
+export function parseLogHour(s: string): number | undefined {
+  const m = HH_MM.exec(s.trim());
+  return m ? Number(m[1]) * 60 + Number(m[2]) : undefined;
+}
+
+export function hashLog(l: Omit<PayrollLog, 'contentHash' | 'pos' | 'notes'>): string {
+  const key = [l.id, l.date, l.minutes, l.billable ? 'B' : 'N', l.approval, l.logType, l.userId, l.email.toLowerCase(), l.projectId, l.projectName, l.taskId, l.taskName].join('\u001f');
+  return createHash('sha256').update(key).digest('hex').slice(0, 32);
+}
+
+function stripHtml(s: string): string {
+  return s.replace(/<[^>]*>/g, ' ').replace(/&nbsp;/g, ' ').replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/\s+/g, ' ').trim();
+}
+
+/** A V3 time-log entry → PayrollLog. `index` is the entry's position in the listing (for reports). */
+export function fromTimeLog(t: TimeLog, index: number): Normalised {
+  const pos: SourcePosition = { source: 'zoho:timelogs', line: 0, index };
+  const partial: Partial<PayrollLog> = { id: String(t.id), date: t.date, email: t.owner?.email ?? '', userId: t.owner?.zpuid ?? '' };
+  if (typeof t.date !== 'string' || !isLocalDate(t.date)) {
+    return { ok: false, partial, error: { code: 'ROW_INVALID_DATE', message: `time log ${t.id}: date is not YYYY-MM-DD`, field: 'date', value: t.date, pos } };
+  }
+  const minutes = typeof t.log_hour === 'string' ? parseLogHour(t.log_hour) : undefined;
+  if (minutes === undefined) {
+    return { ok: false, partial, error: { code: 'ROW_INVALID_DURATION', message: `time log ${t.id}: log_hour is not HH:MM`, field: 'log_hour', value: t.log_hour, pos } };
+  }
+  const base = {
+    id: String(t.id),
+    date: t.date,
+    minutes,
+    billable: t.billing_status === 'Billable',
+    approval: t.approval?.status ?? 'Unapproved',
+    logType: t.type ?? '',
+    userId: t.owner?.zpuid ?? '',
+    email: t.owner?.email ?? '',
+    userName: t.owner?.name ?? [t.owner?.first_name, t.owner?.last_name].filter(Boolean).join(' '),
+    projectId: t.project?.id ?? '',
+    projectName: t.project?.name ?? '',
+    taskId: t.module_detail?.id ?? '',
+    taskName: t.module_detail?.name ?? t.log_name ?? '',
+  };
+  return { ok: true, log: { ...base, notes: stripHtml(t.notes ?? t.log_notes ?? ''), pos, contentHash: hashLog(base) } };
+}
+
+/** Canonical fields the timesheet extractor yields (src/extract, type zoho-timesheet). */
+export interface TimesheetFields {
+  date?: unknown;
+  user?: unknown;
+  project?: unknown;
+  task?: unknown;
+  /** Integer minutes. */
+  hours?: unknown;
+  billing?: unknown;
+  approval?: unknown;
+  notes?: unknown;
+  startTime?: unknown;
+  endTime?: unknown;
+  [k: string]: unknown;
+}
+
+const str = (v: unknown): string => (v === undefined || v === null ? '' : String(v).trim());
+
+/**
+ * A record of a Zoho timesheet export file → PayrollLog. The file has no log ids, so the id is a hash
+ * of what identifies the entry (date, user, project, task, start time, notes) plus `#n` for the n-th
+ * identical entry; editing the hours of a row keeps its id and shows up as a change.
+ */
+export function fromTimesheetRecord(data: TimesheetFields, pos: SourcePosition, seen: Map<string, number>): Normalised {
+  const date = str(data.date);
+  const user = str(data.user);
+  const partial: Partial<PayrollLog> = { date, email: user.includes('@') ? user : '', userName: user };
+  if (!isLocalDate(date)) return { ok: false, partial, error: { code: 'ROW_INVALID_DATE', message: 'date is not a real date', field: 'date', value: data.date, pos } };
+  const minutes = typeof data.hours === 'number' ? data.hours : Number.NaN;
+  if (!Number.isInteger(minutes) || minutes < 0) {
+    return { ok: false, partial, error: { code: 'ROW_INVALID_DURATION', message: 'hours is not a duration', field: 'hours', value: data.hours, pos } };
+  }
+  if (!user) return { ok: false, partial, error: { code: 'ROW_REQUIRED', message: 'user is empty', field: 'user', value: data.user, pos } };
+  const billing = str(data.billing).toLowerCase();
+  const project = str(data.project);
+  const task = str(data.task);
+  const notes = str(data.notes);
+  const identity = createHash('sha256').update([date, user.toLowerCase(), project, task, str(data.startTime), notes].join('\u001f')).digest('hex').slice(0, 20);
+  const n = (seen.get(identity) ?? 0) + 1;
+  seen.set(identity, n);
+  const base = {
+    id: n === 1 ? `file:${identity}` : `file:${identity}#${n}`,
+    date,
+    minutes,
+    billable: billing === 'billable' || billing === 'yes' || billing === 'true',
+    // No approval column: count the log as Unapproved (excluded by default, reported), never as approved pay.
+    approval: str(data.approval) || 'Unapproved',
+    logType: task ? 'task' : 'general',
+    userId: '',
+    email: user.includes('@') ? user : '',
+    userName: user.includes('@') ? '' : user,
+    projectId: '',
+    projectName: project,
+    taskId: '',
+    taskName: task,
+  };
+  return { ok: true, log: { ...base, notes: stripHtml(notes), pos, contentHash: hashLog(base) } };
+}
