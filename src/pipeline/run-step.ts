@@ -50,6 +50,13 @@ export type StepStop = 'interrupted' | 'outside-window' | 'reject-limit';
 /** Whether the next batch may start. */
 export type Gate = { go: true } | { go: false; reason: 'interrupted' | 'outside-window' };
 
+export interface SendOutcome {
+  results: ItemResult[];
+  /** Keys whose request never left. */
+  unsent?: string[];
+  fatal?: ZpetlError;
+}
+
 /** What recording a batch changed, for the live counters (repeats of rows this run finished are not counted). */
 export interface CountsDelta {
   created: number;
@@ -79,15 +86,16 @@ export interface StepPort {
   /** Marks `items` sent before any request; returns the batch id. One transaction. */
   markSent(items: ValidItem[]): number;
   /**
-   * Sends the batch (no transaction open). Answers per key. A row Zoho refused is a 'rejected'
-   * result; a create with no answer is 'in-doubt'. Throws only for fatal problems.
+   * Sends the batch (no transaction open). Answers per key: a row Zoho refused is 'rejected', a create
+   * with no answer 'in-doubt'; keys whose request never left (a stop, a fatal error) are `unsent`.
+   * A fatal problem comes back as `fatal` once every item has an answer, so the batch is recorded first.
    */
-  send(items: ValidItem[]): Promise<ItemResult[]>;
+  send(items: ValidItem[]): Promise<SendOutcome>;
   /**
-   * Records results and the high-water mark in one transaction. `batchId` is null when nothing was
-   * sent. `hw` undefined means the source is exhausted after this batch.
+   * Puts `unsent` keys back to planned, then records results and the high-water mark in one
+   * transaction. `batchId` is null when nothing was sent. `hw` undefined: the source is exhausted.
    */
-  record(batchId: number | null, items: ValidItem[], results: ItemResult[], hw: HighWater | undefined): CountsDelta;
+  record(batchId: number | null, results: ItemResult[], unsent: string[], hw: HighWater | undefined): CountsDelta;
   /** Requests a batch will make (for the window drain and the ETA). */
   cost(items: ValidItem[]): BatchCost;
   /** Called before each batch: may wait (window, --wait) and says whether to go on. */
@@ -141,13 +149,24 @@ export async function runStep(port: StepPort): Promise<StepOutcome> {
       if (!gate.go) return gate.reason;
     }
     let results: ItemResult[] = [];
+    let unsent: string[] = [];
+    let fatal: ZpetlError | undefined;
     let batchId: number | null = null;
     if (send.length > 0) {
       batchId = port.markSent(send);
-      results = checkResults(port.name, send, await port.send(send));
+      const out = await port.send(send);
+      unsent = out.unsent ?? [];
+      fatal = out.fatal;
+      results = checkResults(port.name, send, out.results, unsent);
     }
-    const all = [...settled, ...results];
-    const delta = port.record(batchId, batch, all, hw);
+    // Keys that never left go back to planned; the mark must not pass the first of them.
+    let mark = hw;
+    if (unsent.length > 0) {
+      const left = new Set(unsent);
+      const first = batch.find((i) => left.has(i.key));
+      if (first) mark = hwOf(first.pos);
+    }
+    const delta = port.record(batchId, [...settled, ...results], unsent, mark);
     counts.created += delta.created;
     counts.updated += delta.updated;
     counts.skipped += delta.skipped;
@@ -156,7 +175,8 @@ export async function runStep(port: StepPort): Promise<StepOutcome> {
     sync();
     for (const r of results) if (r.status === 'rejected') port.emit({ type: 'reject', step: port.name, error: r.error });
     progress();
-    return undefined;
+    if (fatal) throw fatal;
+    return unsent.length > 0 ? 'interrupted' : undefined;
   };
 
   const stopFor = (stopped: StepStop, error?: ZpetlError): StepOutcome => ({ counts, stopped, ...(error ? { error } : {}) });
@@ -193,16 +213,20 @@ export async function runStep(port: StepPort): Promise<StepOutcome> {
   return { counts, ...(limit ? { error: limit } : {}) };
 }
 
-/** Exactly one result per key sent; a key with no answer is in doubt (reconciled later, never re-sent blindly). */
-function checkResults(step: string, sent: ValidItem[], results: ItemResult[]): ItemResult[] {
+/**
+ * Exactly one answer per key sent (a result, or unsent); a key with no answer is in doubt: reconciled
+ * later, never re-sent blindly.
+ */
+function checkResults(step: string, sent: ValidItem[], results: ItemResult[], unsent: readonly string[]): ItemResult[] {
   const byKey = new Map<string, ItemResult>();
   const expected = new Set(sent.map((i) => i.key));
+  const left = new Set(unsent);
   for (const r of results) {
     if (!expected.has(r.key)) {
       throw new ZpetlError('INTERNAL', `loader for step ${step} answered for key "${r.key}", which was not in the batch`);
     }
-    if (byKey.has(r.key)) throw new ZpetlError('INTERNAL', `loader for step ${step} answered twice for key "${r.key}"`);
+    if (byKey.has(r.key) || left.has(r.key)) throw new ZpetlError('INTERNAL', `loader for step ${step} answered twice for key "${r.key}"`);
     byKey.set(r.key, r);
   }
-  return sent.map((i) => byKey.get(i.key) ?? { key: i.key, status: 'in-doubt' as const });
+  return sent.filter((i) => !left.has(i.key)).map((i) => byKey.get(i.key) ?? { key: i.key, status: 'in-doubt' as const });
 }

@@ -45,10 +45,10 @@ function fakePort(items: StepItem[], over: Partial<StepPort> & { answer?: (i: Va
       log.calls.push('send');
       log.sent.push(b.map((i) => i.key));
       const dflt = (i: ValidItem): ItemResult => ({ key: i.key, status: 'created', zohoId: `1${String(i.pos.index).padStart(18, '0')}` });
-      return b.map((i) => (over.answer ? over.answer(i) : dflt(i))).filter((r): r is ItemResult => r !== undefined);
+      return { results: b.map((i) => (over.answer ? over.answer(i) : dflt(i))).filter((r): r is ItemResult => r !== undefined) };
     },
-    record: (id, _b, results, hw) => {
-      log.calls.push(`record:${id}`);
+    record: (id, results, unsent, hw) => {
+      log.calls.push(`record:${id}${unsent.length ? `:unsent=${unsent.join(',')}` : ''}`);
       log.hws.push(hw);
       const d = { created: 0, updated: 0, skipped: 0, rejected: 0, inDoubt: 0 };
       for (const r of results) {
@@ -93,7 +93,7 @@ describe('runStep', () => {
   });
 
   it('refuses a loader answer for a key outside the batch', async () => {
-    const port = fakePort([valid(0)], { send: async () => [{ key: 'zzz', status: 'created', zohoId: '1' }] });
+    const port = fakePort([valid(0)], { send: async () => ({ results: [{ key: 'zzz', status: 'created', zohoId: '1' }] }) });
     await expect(runStep(port)).rejects.toThrow(/not in the batch/);
   });
 
@@ -135,6 +135,29 @@ describe('runStep', () => {
     });
     const out = await runStep(port);
     expect(out.counts).toMatchObject({ read: 6, valid: 5, created: 5, rejected: 1 });
+  });
+
+  it('keeps the mark before the first unsent key and stops', async () => {
+    const port = fakePort([0, 1, 2, 3].map(valid), {
+      send: async (b) => ({ results: [{ key: b[0]!.key, status: 'created', zohoId: '1' }], unsent: b.slice(1).map((i) => i.key) }),
+    });
+    const out = await runStep(port);
+    expect(out.stopped).toBe('interrupted');
+    expect(port.log.calls).toContain('record:1:unsent=k1,k2');
+    expect(port.log.hws).toEqual([{ index: 1, line: 3, byteOffset: 110 }]);
+    expect(out.counts).toMatchObject({ created: 1, read: 1 });
+  });
+
+  it('records the batch before surfacing a fatal error', async () => {
+    const port = fakePort([0, 1].map(valid), {
+      send: async (b) => ({
+        results: [{ key: b[0]!.key, status: 'created', zohoId: '1' }],
+        unsent: [b[1]!.key],
+        fatal: new ZpetlError('ZOHO_AUTH_INVALID_CODE', 'revoked'),
+      }),
+    });
+    await expect(runStep(port)).rejects.toThrow(/revoked/);
+    expect(port.log.calls).toContain('record:1:unsent=k1');
   });
 
   it('marks an empty source finished', async () => {
