@@ -95,7 +95,7 @@ export interface StepPort {
    * Puts `unsent` keys back to planned, then records results and the high-water mark in one
    * transaction. `batchId` is null when nothing was sent. `hw` undefined: the source is exhausted.
    */
-  record(batchId: number | null, results: ItemResult[], unsent: string[], hw: HighWater | undefined): CountsDelta;
+  record(batchId: number | null, items: ValidItem[], results: ItemResult[], unsent: string[], hw: HighWater | undefined): CountsDelta;
   /** Requests a batch will make (for the window drain and the ETA). */
   cost(items: ValidItem[]): BatchCost;
   /** Called before each batch: may wait (window, --wait) and says whether to go on. */
@@ -166,7 +166,7 @@ export async function runStep(port: StepPort): Promise<StepOutcome> {
       const first = batch.find((i) => left.has(i.key));
       if (first) mark = hwOf(first.pos);
     }
-    const delta = port.record(batchId, [...settled, ...results], unsent, mark);
+    const delta = port.record(batchId, batch, [...settled, ...results], unsent, mark);
     counts.created += delta.created;
     counts.updated += delta.updated;
     counts.skipped += delta.skipped;
@@ -205,7 +205,7 @@ export async function runStep(port: StepPort): Promise<StepOutcome> {
       pending.push(item);
     }
   }
-  const stop = pending.length > 0 ? await flush(pending, undefined) : (port.record(null, [], [], undefined), undefined);
+  const stop = pending.length > 0 ? await flush(pending, undefined) : (port.record(null, [], [], [], undefined), undefined);
   if (stop) return stopFor(stop);
   progress();
   // The source is finished; over the limit now, the step is complete but the run goes no further.

@@ -47,7 +47,7 @@ function fakePort(items: StepItem[], over: Partial<StepPort> & { answer?: (i: Va
       const dflt = (i: ValidItem): ItemResult => ({ key: i.key, status: 'created', zohoId: `1${String(i.pos.index).padStart(18, '0')}` });
       return { results: b.map((i) => (over.answer ? over.answer(i) : dflt(i))).filter((r): r is ItemResult => r !== undefined) };
     },
-    record: (id, results, unsent, hw) => {
+    record: (id, _items, results, unsent, hw) => {
       log.calls.push(`record:${id}${unsent.length ? `:unsent=${unsent.join(',')}` : ''}`);
       log.hws.push(hw);
       const d = { created: 0, updated: 0, skipped: 0, rejected: 0, inDoubt: 0 };
