@@ -1,0 +1,52 @@
+/** Projects: one POST per project; natural key = name (portal-wide) or the external-id marker. */
+import type { Project, ProjectCreate, ZohoApi } from '../../zoho/types.js';
+import { ScopeCache } from '../scope-cache.js';
+import { collect, compact, customFields, pickString, required, sendEach } from '../shared.js';
+import type { EntityLoader, LoaderOptions } from '../types.js';
+
+export function createProjectLoader(api: ZohoApi, options: LoaderOptions = {}): EntityLoader {
+  const cache = new ScopeCache<Project>(() => collect(api.projects.list()));
+  const ext = options.externalIdField;
+
+  function buildRequest(values: Record<string, unknown>, key?: string): Record<string, unknown> {
+    const owner = pickString(values, 'owner', 'owner_zpuid');
+    const isPublic = values.is_public ?? values.is_public_project;
+    const body = compact({
+      name: required(values, 'name'),
+      description: pickString(values, 'description'),
+      start_date: pickString(values, 'start_date'),
+      end_date: pickString(values, 'end_date'),
+      owner: owner === undefined ? undefined : { zpuid: owner },
+      is_public_project: typeof isPublic === 'boolean' ? isPublic : undefined,
+      ...customFields(values),
+    } as Record<string, unknown>);
+    if (ext && key !== undefined) body[ext] = key;
+    return body;
+  }
+
+  return {
+    entity: 'project',
+    buildRequest,
+    describe: (values) => ({ name: pickString(values, 'name') ?? '', scopeId: '', parents: {} }),
+    async create(items, signal) {
+      return sendEach(items, 'project', options.concurrency ?? 4, async (item) => {
+        const p = await api.projects.create(buildRequest(item.values, item.key) as unknown as ProjectCreate);
+        await cache.add('', p);
+        return p.id;
+      }, signal);
+    },
+    async update(item, zohoId) {
+      const body = buildRequest(item.values, item.key);
+      const p = await api.projects.update(zohoId, body as Partial<ProjectCreate>);
+      return { key: item.key, status: 'updated', zohoId: p.id ?? zohoId };
+    },
+    forget: () => cache.clear(),
+    async findExisting(values, opts = {}) {
+      const all = await cache.get('', opts.fresh);
+      const name = pickString(values, 'name');
+      const byMarker = ext && opts.key !== undefined ? all.filter((p) => p[ext] === opts.key) : [];
+      const byName = all.filter((p) => name !== undefined && p.name === name && !byMarker.includes(p));
+      return [...byMarker, ...byName].map((p) => p.id);
+    },
+  };
+}

@@ -1,0 +1,49 @@
+/** Task lists: one POST each within a project; natural key = name within the project. */
+import type { Tasklist, TasklistCreate, ZohoApi } from '../../zoho/types.js';
+import { ScopeCache } from '../scope-cache.js';
+import { collect, compact, pickString, required, sendEach } from '../shared.js';
+import type { EntityLoader, LoaderOptions } from '../types.js';
+
+export function createTasklistLoader(api: ZohoApi, options: LoaderOptions = {}): EntityLoader {
+  const cache = new ScopeCache<Tasklist>((project) => collect(api.tasklists.list(project)));
+
+  function buildRequest(values: Record<string, unknown>): Record<string, unknown> {
+    const milestone = pickString(values, 'milestone', 'milestone_id');
+    const flag = pickString(values, 'flag');
+    return compact({
+      name: required(values, 'name'),
+      // Nested link: `milestone_id` is silently ignored by V3 (reference §6.3).
+      milestone: milestone === undefined ? undefined : { id: milestone },
+      flag: flag === 'internal' || flag === 'external' ? flag : undefined,
+    } as Record<string, unknown>);
+  }
+  const project = (values: Record<string, unknown>) => required(values, 'project', 'project_id');
+
+  return {
+    entity: 'tasklist',
+    buildRequest,
+    describe: (values) => {
+      const p = pickString(values, 'project', 'project_id') ?? '';
+      const m = pickString(values, 'milestone', 'milestone_id');
+      return { name: pickString(values, 'name') ?? '', scopeId: p, parents: { project: p, ...(m ? { milestone: m } : {}) } };
+    },
+    async create(items, signal) {
+      return sendEach(items, 'tasklist', options.concurrency ?? 4, async (item) => {
+        const p = project(item.values);
+        const tl = await api.tasklists.create(p, buildRequest(item.values) as unknown as TasklistCreate);
+        await cache.add(p, tl);
+        return tl.id;
+      }, signal);
+    },
+    async update(item, zohoId) {
+      const tl = await api.tasklists.update(project(item.values), zohoId, buildRequest(item.values) as Partial<TasklistCreate>);
+      return { key: item.key, status: 'updated', zohoId: tl.id ?? zohoId };
+    },
+    forget: () => cache.clear(),
+    async findExisting(values, opts = {}) {
+      const name = pickString(values, 'name');
+      const all = await cache.get(project(values), opts.fresh);
+      return all.filter((t) => t.name === name).map((t) => t.id);
+    },
+  };
+}

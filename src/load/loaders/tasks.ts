@@ -1,0 +1,98 @@
+/**
+ * Tasks and subtasks: one POST each (V3 has no bulk task create, reference §6.4). Links are nested
+ * objects (`tasklist: {id}`, `parental_info: {parent_task_id}`); `*_id` keys are silently ignored by
+ * V3 and would create unlinked records. Natural key: name within the task list and parent task, or
+ * the external-id marker custom field when the step configures one.
+ */
+import type { Task, TaskCreate, ZohoApi } from '../../zoho/types.js';
+import { ScopeCache } from '../scope-cache.js';
+import { collect, compact, customFields, pick, pickList, pickString, required, sendEach } from '../shared.js';
+import type { EntityLoader, LoaderOptions } from '../types.js';
+
+const PRIORITIES = new Set(['none', 'low', 'medium', 'high']);
+const BILLING = new Set(['none', 'billable', 'non_billable']);
+
+/** `subtask: true` makes `parent_task` required and sends `parental_info`. */
+export function createTaskLoader(api: ZohoApi, options: LoaderOptions & { subtask?: boolean } = {}): EntityLoader {
+  const entity = options.subtask ? 'subtask' : 'task';
+  const cache = new ScopeCache<Task>((project) => collect(api.tasks.list(project)));
+  const ext = options.externalIdField;
+
+  const project = (values: Record<string, unknown>) => required(values, 'project', 'project_id');
+  const parentOf = (values: Record<string, unknown>) =>
+    options.subtask ? required(values, 'parent_task', 'parent_task_id', 'parent') : pickString(values, 'parent_task', 'parent_task_id', 'parent');
+
+  function buildRequest(values: Record<string, unknown>, key?: string): Record<string, unknown> {
+    const tasklist = pickString(values, 'tasklist', 'tasklist_id');
+    const parent = parentOf(values);
+    const owners = pickList(values, 'owners', 'owner', 'owner_zpuid');
+    const priority = pickString(values, 'priority')?.toLowerCase();
+    const billing = pickString(values, 'billing_type')?.toLowerCase();
+    const durationValue = pickString(values, 'duration');
+    const durationType = pickString(values, 'duration_type') === 'hours' ? 'hours' : 'days';
+    const completion = pick(values, 'completion_percentage');
+    const body = compact({
+      name: required(values, 'name'),
+      description: pickString(values, 'description'),
+      tasklist: tasklist === undefined ? undefined : { id: tasklist },
+      parental_info: parent === undefined ? undefined : { parent_task_id: parent },
+      priority: priority !== undefined && PRIORITIES.has(priority) ? priority : undefined,
+      start_date: pickString(values, 'start_date'),
+      end_date: pickString(values, 'end_date'),
+      duration: durationValue === undefined ? undefined : { value: durationValue, type: durationType },
+      owners_and_work: owners.length === 0 ? undefined : { owners: owners.map((o) => (o.includes('@') ? { email: o } : { zpuid: o })) },
+      billing_type: billing !== undefined && BILLING.has(billing) ? billing : undefined,
+      completion_percentage: typeof completion === 'number' || typeof completion === 'string' ? completion : undefined,
+      ...customFields(values),
+    } as Record<string, unknown>);
+    if (ext && key !== undefined) body[ext] = key;
+    return body;
+  }
+
+  return {
+    entity,
+    buildRequest,
+    describe: (values) => {
+      const p = pickString(values, 'project', 'project_id') ?? '';
+      const tl = pickString(values, 'tasklist', 'tasklist_id');
+      const parent = pickString(values, 'parent_task', 'parent_task_id', 'parent');
+      return {
+        name: pickString(values, 'name') ?? '',
+        scopeId: p,
+        parents: { project: p, ...(tl ? { tasklist: tl } : {}), ...(parent ? { parentTask: parent } : {}) },
+      };
+    },
+    async create(items, signal) {
+      return sendEach(items, entity, options.concurrency ?? 4, async (item) => {
+        const p = project(item.values);
+        const t = await api.tasks.create(p, buildRequest(item.values, item.key) as unknown as TaskCreate);
+        await cache.add(p, t);
+        return t.id;
+      }, signal);
+    },
+    async update(item, zohoId) {
+      const body = buildRequest(item.values, item.key);
+      // A task cannot be re-parented by PATCH; sending parental_info again risks a refusal.
+      delete body.parental_info;
+      const t = await api.tasks.update(project(item.values), zohoId, body as Partial<TaskCreate>);
+      return { key: item.key, status: 'updated', zohoId: t.id ?? zohoId };
+    },
+    forget: () => cache.clear(),
+    async findExisting(values, opts = {}) {
+      const all = await cache.get(project(values), opts.fresh);
+      const name = pickString(values, 'name');
+      const tasklist = pickString(values, 'tasklist', 'tasklist_id');
+      const parent = parentOf(values);
+      const byMarker = ext && opts.key !== undefined ? all.filter((t) => t[ext] === opts.key) : [];
+      const byName = all.filter(
+        (t) =>
+          !byMarker.includes(t) &&
+          t.name === name &&
+          // Without a task list the task lands in the general list, whose id we do not know: any list.
+          (tasklist === undefined || t.tasklist?.id === tasklist) &&
+          (parent === undefined ? !t.parental_info?.parent_task_id : t.parental_info?.parent_task_id === parent),
+      );
+      return [...byMarker, ...byName].map((t) => t.id);
+    },
+  };
+}

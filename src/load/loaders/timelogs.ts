@@ -1,0 +1,92 @@
+/**
+ * Time logs: one POST each to `/projects/{J}/log`. Request names differ from response names
+ * (reference §6.7): we send `bill_status`, `hours` ("HH:MM"), `module`, `owner_zpuid`, `notes` and read
+ * back `billing_status`, `log_hour`, `module_detail`, `owner.zpuid`.
+ *
+ * Natural key: project, date, owner, hours, notes (+ the task and billing status when given). Two
+ * distinct source rows may share all of these; callers exclude ids the crosswalk already gives to
+ * other keys, so each row claims one distinct log.
+ */
+import type { TimeLog, TimeLogCreate, ZohoApi } from '../../zoho/types.js';
+import { ScopeCache } from '../scope-cache.js';
+import { collect, compact, hoursToMinutes, normNotes, pickString, required, sendEach } from '../shared.js';
+import type { EntityLoader, LoaderOptions } from '../types.js';
+
+function billStatus(v: string | undefined): 'Billable' | 'Non Billable' {
+  const s = (v ?? '').toLowerCase().replace(/[\s_-]/g, '');
+  return s === 'billable' ? 'Billable' : 'Non Billable';
+}
+
+function monthRange(date: string): { startDate: string; endDate: string } {
+  const [y, m] = date.split('-').map(Number) as [number, number];
+  const last = new Date(Date.UTC(y, m, 0)).getUTCDate();
+  const mm = String(m).padStart(2, '0');
+  return { startDate: `${y}-${mm}-01`, endDate: `${y}-${mm}-${String(last).padStart(2, '0')}` };
+}
+
+export function createTimelogLoader(api: ZohoApi, options: LoaderOptions = {}): EntityLoader {
+  // One listing per project-month: skip-existing over many logs costs a few calls, not one per row.
+  const cache = new ScopeCache<TimeLog>((scope) => {
+    const [project, month] = scope.split('|') as [string, string];
+    return collect(api.timelogs.listProject(project, monthRange(`${month}-01`)));
+  });
+
+  const project = (values: Record<string, unknown>) => required(values, 'project', 'project_id');
+
+  function buildRequest(values: Record<string, unknown>): Record<string, unknown> {
+    const task = pickString(values, 'task', 'task_id');
+    const moduleType = (pickString(values, 'module_type') ?? (task ? 'task' : 'general')) as 'task' | 'issue' | 'general';
+    const status = pickString(values, 'approval_status', 'status');
+    return compact({
+      date: required(values, 'date'),
+      bill_status: billStatus(pickString(values, 'bill_status', 'billing_status', 'billable')),
+      hours: required(values, 'hours'),
+      module: task === undefined ? { type: moduleType } : { type: moduleType, id: task },
+      log_name: pickString(values, 'log_name', 'name'),
+      notes: pickString(values, 'notes'),
+      owner_zpuid: pickString(values, 'owner', 'owner_zpuid'),
+      start_time: pickString(values, 'start_time'),
+      end_time: pickString(values, 'end_time'),
+      status: status === 'Approved' || status === 'Unapproved' || status === 'Rejected' ? status : undefined,
+    } as Record<string, unknown>);
+  }
+
+  function matches(log: TimeLog, values: Record<string, unknown>): boolean {
+    const body = buildRequest(values) as unknown as TimeLogCreate;
+    if (log.date !== body.date) return false;
+    if (hoursToMinutes(log.log_hour) !== hoursToMinutes(body.hours)) return false;
+    if (body.owner_zpuid !== undefined && log.owner?.zpuid !== body.owner_zpuid) return false;
+    if (body.module.id !== undefined && log.module_detail?.id !== body.module.id) return false;
+    if (body.module.id === undefined && log.type !== body.module.type) return false;
+    if (log.billing_status !== undefined && log.billing_status !== body.bill_status) return false;
+    return normNotes(log.notes ?? log.log_notes) === normNotes(body.notes);
+  }
+
+  return {
+    entity: 'timelog',
+    buildRequest,
+    describe: (values) => {
+      const p = pickString(values, 'project', 'project_id') ?? '';
+      const task = pickString(values, 'task', 'task_id');
+      return { name: pickString(values, 'date') ?? '', scopeId: p, parents: { project: p, ...(task ? { task } : {}) } };
+    },
+    async create(items, signal) {
+      return sendEach(items, 'timelog', options.concurrency ?? 4, async (item) => {
+        const p = project(item.values);
+        const log = await api.timelogs.create(p, buildRequest(item.values) as unknown as TimeLogCreate);
+        await cache.add(`${p}|${String(log.date ?? item.values.date).slice(0, 7)}`, log);
+        return log.id;
+      }, signal);
+    },
+    async update(item, zohoId) {
+      const log = await api.timelogs.update(project(item.values), zohoId, buildRequest(item.values) as Partial<TimeLogCreate>);
+      return { key: item.key, status: 'updated', zohoId: log.id ?? zohoId };
+    },
+    forget: () => cache.clear(),
+    async findExisting(values, opts = {}) {
+      const date = required(values, 'date');
+      const all = await cache.get(`${project(values)}|${date.slice(0, 7)}`, opts.fresh);
+      return all.filter((l) => matches(l, values)).map((l) => l.id);
+    },
+  };
+}

@@ -1,0 +1,161 @@
+/** Helpers every loader uses: reading target values, mapping client errors to item results. */
+import { ZpetlError, toZpetlError } from '../core/errors.js';
+import { clip, type RowError } from '../core/record.js';
+import type { AttemptBatch, AttemptResult, LoadItem } from './types.js';
+
+/** The first present, non-empty value among `names` (target field names and their accepted aliases). */
+export function pick(values: Record<string, unknown>, ...names: string[]): unknown {
+  for (const n of names) {
+    const v = values[n];
+    if (v !== undefined && v !== null && v !== '') return v;
+  }
+  return undefined;
+}
+
+/** A string value (ids stay strings: never through Number). */
+export function pickString(values: Record<string, unknown>, ...names: string[]): string | undefined {
+  const v = pick(values, ...names);
+  if (v === undefined) return undefined;
+  if (typeof v === 'string') return v;
+  if (typeof v === 'bigint' || typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return undefined;
+}
+
+/** A list of strings from an array or a comma-separated string. */
+export function pickList(values: Record<string, unknown>, ...names: string[]): string[] {
+  const v = pick(values, ...names);
+  if (v === undefined) return [];
+  const arr = Array.isArray(v) ? v : String(v).split(',');
+  return arr.map((x) => String(x).trim()).filter((x) => x !== '');
+}
+
+/** Copies `cf_*` custom fields through unchanged. */
+export function customFields(values: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(values)) if (k.startsWith('cf_') && v !== undefined && v !== null && v !== '') out[k] = v;
+  return out;
+}
+
+/** Drops undefined members so bodies carry only what the source gave. */
+export function compact<T extends Record<string, unknown>>(o: T): T {
+  for (const k of Object.keys(o)) if (o[k] === undefined) delete o[k];
+  return o;
+}
+
+/** A value that must be present: missing is a programming/mapping error surfaced as a row reject. */
+export function required(values: Record<string, unknown>, field: string, ...aliases: string[]): string {
+  const v = pickString(values, field, ...aliases);
+  if (v === undefined) {
+    throw new ZpetlError('ROW_REQUIRED', `${field} is required`, { disposition: 'reject-row', field });
+  }
+  return v;
+}
+
+/**
+ * Codes that mean "a request went out and no trustworthy answer came back": the entity may exist.
+ * The client reports ZOHO_IN_DOUBT for creates; the others are treated the same way to be safe,
+ * since reconciliation costs a lookup while a wrong "not created" costs a duplicate.
+ */
+const DOUBTFUL = new Set(['ZOHO_IN_DOUBT', 'ZOHO_TIMEOUT', 'ZOHO_NETWORK', 'ZOHO_SERVER_ERROR', 'ZOHO_RETRIES_EXHAUSTED', 'ZOHO_UNEXPECTED_RESPONSE']);
+
+/** What a failed call means for its item. */
+export type Failure =
+  | { kind: 'rejected'; error: RowError }
+  | { kind: 'in-doubt'; cause: ZpetlError }
+  | { kind: 'fatal'; cause: ZpetlError };
+
+/** Maps an error thrown by a create/update call to the item's fate. */
+export function classifyFailure(e: unknown, item: LoadItem, entity: string, sent: boolean): Failure {
+  const err = toZpetlError(e);
+  if (err.disposition === 'reject-row') return { kind: 'rejected', error: rowErrorFrom(err, item, entity) };
+  if (sent && DOUBTFUL.has(err.code)) return { kind: 'in-doubt', cause: err };
+  return { kind: 'fatal', cause: err };
+}
+
+/** Zoho's refusal as a row error: Zoho's title and message, the field it named, that field's value. */
+export function rowErrorFrom(err: ZpetlError, item: LoadItem, entity: string): RowError {
+  const d = err.details as { title?: unknown; fieldName?: unknown };
+  const field = typeof d.fieldName === 'string' ? d.fieldName : (err.field ?? '');
+  const title = typeof d.title === 'string' ? d.title : undefined;
+  const code = err.code.startsWith('ROW_') ? err.code : 'ROW_REJECTED_BY_ZOHO';
+  const message = code === 'ROW_REJECTED_BY_ZOHO' ? `Zoho refused the ${entity}${title ? ` (${title})` : ''}: ${err.message}` : err.message;
+  const value = field !== '' ? item.values[field] : undefined;
+  return { code, message, field, ...(value === undefined ? {} : { value: clip(value) }), pos: item.pos };
+}
+
+/**
+ * Sends one call per item with at most `concurrency` in flight. After a fatal error or an abort no
+ * new call starts; items never started answer 'unsent'. Every item gets exactly one result.
+ */
+export async function sendEach(
+  items: readonly LoadItem[],
+  entity: string,
+  concurrency: number,
+  call: (item: LoadItem) => Promise<string>,
+  signal?: AbortSignal,
+  status: 'created' | 'updated' = 'created',
+): Promise<AttemptBatch> {
+  const results = new Map<string, AttemptResult>();
+  let fatal: ZpetlError | undefined;
+  let next = 0;
+  const worker = async () => {
+    for (;;) {
+      if (fatal || signal?.aborted) return;
+      const i = next++;
+      const item = items[i];
+      if (!item) return;
+      try {
+        const id = await call(item);
+        results.set(item.key, { key: item.key, status, zohoId: id });
+      } catch (e) {
+        const f = classifyFailure(e, item, entity, true);
+        if (f.kind === 'rejected') results.set(item.key, { key: item.key, status: 'rejected', error: f.error });
+        else if (f.kind === 'in-doubt') results.set(item.key, { key: item.key, status: 'in-doubt' });
+        else {
+          fatal ??= f.cause;
+          results.set(item.key, { key: item.key, status: 'unsent' });
+        }
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, worker));
+  return {
+    results: items.map((it) => results.get(it.key) ?? { key: it.key, status: 'unsent' as const }),
+    ...(fatal ? { fatal } : {}),
+  };
+}
+
+/** Drains an async iterable into an array. */
+export async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const x of it) out.push(x);
+  return out;
+}
+
+/** Normalises an email for matching (Zoho compares case-insensitively). */
+export const normEmail = (s: string): string => s.trim().toLowerCase();
+
+/** Normalises notes for matching: Zoho answers HTML (`<div>…</div>`) for the text it was sent. */
+export function normNotes(s: unknown): string {
+  if (typeof s !== 'string') return '';
+  return s
+    .replace(/<br\s*\/?>/gi, '\n')
+    .replace(/<[^>]*>/g, '')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** "H:MM", "HH:MM" or "HH.MM" (hours.minutes) to minutes; undefined when unreadable. */
+export function hoursToMinutes(s: unknown): number | undefined {
+  if (typeof s !== 'string') return undefined;
+  const m = /^(\d{1,3})[:.](\d{2})$/.exec(s.trim());
+  if (!m) return undefined;
+  const min = Number(m[2]);
+  return min > 59 ? undefined : Number(m[1]) * 60 + min;
+}

@@ -1,0 +1,66 @@
+/**
+ * Loader contracts. A loader turns an entity's target values (after mapping and lookups) into V3
+ * request bodies, sends them through the ZohoApi, and answers per item matched by key.
+ */
+import type { SourcePosition } from '../core/record.js';
+import type { ZpetlError } from '../core/errors.js';
+import type { CrosswalkMeta, ItemResult, LoadMode } from '../checkpoint/store-types.js';
+import type { EntityKind } from '../pipeline/events.js';
+
+export type { ItemResult, LoadMode, HighWater, CrosswalkMeta } from '../checkpoint/store-types.js';
+
+/** One valid prepared record (prepareStep's `{kind:'valid'}` item). */
+export interface LoadItem {
+  /** The step's source key: identity across runs. */
+  key: string;
+  /** Target field values after converters and lookups (see src/load/fields.ts for the names read). */
+  values: Record<string, unknown>;
+  pos: SourcePosition;
+  /** Original source columns in order, for rejects.csv. */
+  data?: Record<string, unknown>;
+}
+
+/** A send attempt's answer: an ItemResult, or 'unsent' when the request never left (stop, fatal error). */
+export type AttemptResult = ItemResult | { key: string; status: 'unsent' };
+
+export interface AttemptBatch {
+  results: AttemptResult[];
+  /** A fatal error that stopped the batch; results still cover every item. */
+  fatal?: ZpetlError;
+}
+
+/** Options a step gives its loader. */
+export interface LoaderOptions {
+  /**
+   * Api name of a custom field (`cf_…`) holding the source key, written on create and used first by
+   * findExisting. Unsupported for users and time logs (Zoho has no custom fields on them we can search).
+   */
+  externalIdField?: string;
+  /** Users per bulk add call (default 50). */
+  userBatchSize?: number;
+  /** Concurrent single-entity calls within one batch (default 4); the client paces per endpoint. */
+  concurrency?: number;
+}
+
+/** One loader per entity. */
+export interface EntityLoader {
+  readonly entity: EntityKind;
+  /** The V3 body for a create (nested `{id}` links, never `*_id` keys). */
+  buildRequest(values: Record<string, unknown>, key?: string): Record<string, unknown>;
+  /** Crosswalk description (natural name, scope, parent ids) of a record with these values. */
+  describe(values: Record<string, unknown>): CrosswalkMeta;
+  /** Creates every item (one call each, or bulk for users); answers per key. */
+  create(items: readonly LoadItem[], signal?: AbortSignal): Promise<AttemptBatch>;
+  /** PATCHes an existing entity with the item's values. */
+  update(item: LoadItem, zohoId: string): Promise<ItemResult>;
+  /**
+   * Zoho ids of entities matching the item's natural key, best first (an external-id marker match
+   * before a name match). `fresh` drops cached listings first (reconciliation after a crash).
+   * May return several: the caller skips ids the crosswalk already gives to other keys.
+   */
+  findExisting(values: Record<string, unknown>, options?: { fresh?: boolean; key?: string }): Promise<string[]>;
+  /** Drops cached listings so the next findExisting sees what Zoho holds now. */
+  forget(): void;
+}
+
+export type { LoadMode as Mode };
