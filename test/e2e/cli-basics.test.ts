@@ -1,0 +1,55 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { runZpetl } from './cli-helpers.js';
+
+describe('zpetl (e2e)', () => {
+  it('--help lists the commands, examples and exit codes', async () => {
+    const r = await runZpetl(['--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('zpetl <command> [options]');
+    expect(r.stdout).toContain('Examples:');
+    expect(r.stdout).toContain('zpetl init');
+    expect(r.stdout).toMatch(/Exit codes: 0 ok, 1 fatal, 2 invalid usage\/config\/pipeline, 3 .*4 .*130/s);
+  });
+
+  it('each command help carries examples', async () => {
+    const r = await runZpetl(['init', '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Examples:');
+    expect(r.stdout).toContain('--entity');
+  });
+
+  it('usage errors print CODE: message and a hint, and exit 2', async () => {
+    const r = await runZpetl(['no-such-command']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^USAGE_INVALID: .*no-such-command/m);
+    expect(r.stderr).toMatch(/^hint: /m);
+    const bad = await runZpetl(['init', '--from', 'x.csv', '--entity', 'ticket']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('USAGE_INVALID');
+  });
+
+  it('a missing file is named in the error', async () => {
+    const r = await runZpetl(['init', '--from', 'does/not/exist.csv', '--entity', 'task']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^SOURCE_NOT_FOUND: cannot read does\/not\/exist\.csv: no such file/m);
+    expect(r.stderr).toMatch(/^hint: /m);
+  });
+
+  it('init writes a starter pipeline that refers to the CSV relative to itself, and refuses to overwrite', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zpetl-e2e-init-'));
+    const out = join(dir, 'pipelines', 'tasks.yaml');
+    const r = await runZpetl(['init', '--from', 'fixtures/examples/project-tool-export.csv', '--entity', 'task', '--out', out]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('next: zpetl validate');
+    const doc = parse(readFileSync(out, 'utf8')) as { name: string; steps: { source: { path: string } }[] };
+    expect(doc.name).toBe('tasks');
+    expect(join(dir, 'pipelines', doc.steps[0]!.source.path)).toBe(join(process.cwd(), 'fixtures/examples/project-tool-export.csv'));
+    const again = await runZpetl(['init', '--from', 'fixtures/examples/project-tool-export.csv', '--entity', 'task', '--out', out]);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain('already exists');
+  });
+});
