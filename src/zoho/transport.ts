@@ -107,6 +107,18 @@ export function createTransport(o: TransportOptions): Transport {
   }
 
   async function call(spec: CallSpec): Promise<CallResult | undefined> {
+    try {
+      return await attemptAll(spec);
+    } catch (e) {
+      if (e instanceof ZpetlError) throw e;
+      if (o.signal.aborted) {
+        throw new ZpetlError('RUN_INTERRUPTED', `${spec.endpoint} abandoned: the Zoho client was closed`, { cause: e, details: { endpoint: spec.endpoint } });
+      }
+      throw new ZpetlError('INTERNAL', redact(`${spec.endpoint}: ${e instanceof Error ? e.message : String(e)}`), { cause: e });
+    }
+  }
+
+  async function attemptAll(spec: CallSpec): Promise<CallResult | undefined> {
     const method = spec.endpoint.slice(0, spec.endpoint.indexOf(' '));
     const isCreate = method === 'POST' && !IDEMPOTENT_POSTS.has(spec.endpoint);
     const key = keyFor(spec.endpoint);
@@ -147,7 +159,11 @@ export function createTransport(o: TransportOptions): Transport {
         } catch (e) {
           reservation.complete();
           stat(spec.endpoint).calls++;
-          if (o.signal.aborted) throw e;
+          if (o.signal.aborted) {
+            // Closed mid-request: a create may already be on the server, so it is in doubt.
+            if (!isCreate) throw e;
+            return { kind: 'network' as const, failure: { code: 'ZOHO_NETWORK' as const, sent: true, reason: 'client closed' }, error: e };
+          }
           return { kind: 'network' as const, failure: classifyNetworkError(e, timeout.aborted), error: e };
         }
       });
