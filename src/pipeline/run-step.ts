@@ -1,11 +1,12 @@
 /**
  * The loop of one step: read prepared items from the high-water mark on, group the valid ones into
- * batches, and for each batch: mark it sent (one transaction) → send it (no transaction open) → record
- * every result and the new high-water mark (one transaction). Rejects found while preparing are
- * recorded as they are read.
+ * batches, ask the gate (stop request, window drain) before each, and hand each batch to the step
+ * loader (src/load/step-loader.ts), which marks it sent (one transaction), sends it (no transaction
+ * open) and records every result with the new high-water mark (one transaction). Rejects found while
+ * preparing are recorded as they are read.
  *
- * The loop talks to the checkpoint store, the loader and the window through a `StepPort`, so it is
- * tested without SQLite or HTTP (test/unit/pipeline/run-step.test.ts) and wired for real in run.ts.
+ * The loop talks to the store, the loader and the window through a `StepPort`, so it is tested
+ * without SQLite or HTTP (test/unit/pipeline/run-step.test.ts) and wired for real in run.ts.
  *
  * Exactly-once does not rest on the high-water mark: records are keyed by step + source key, so a row
  * re-read after a crash is found confirmed (or sent, and reconciled) before it could be sent twice.
@@ -50,14 +51,16 @@ export type StepStop = 'interrupted' | 'outside-window' | 'reject-limit';
 /** Whether the next batch may start. */
 export type Gate = { go: true } | { go: false; reason: 'interrupted' | 'outside-window' };
 
-export interface SendOutcome {
+/** What loading one batch did (see src/load/step-loader.ts). */
+export interface BatchResult {
+  /** New outcomes, for the live counters (repeats of rows this run finished are not counted). */
+  delta: CountsDelta;
+  /** Results of this batch; rejected ones are reported as events. */
   results: ItemResult[];
-  /** Keys whose request never left. */
-  unsent?: string[];
-  fatal?: ZpetlError;
+  /** Keys whose request never left (a stop): back to planned, and the mark did not pass them. */
+  unsent: string[];
 }
 
-/** What recording a batch changed, for the live counters (repeats of rows this run finished are not counted). */
 export interface CountsDelta {
   created: number;
   updated: number;
@@ -75,28 +78,16 @@ export interface StepPort {
   initialCounts(): StepCounts;
   /** Items from the high-water mark on. */
   items(): AsyncIterable<StepItem>;
-  /**
-   * Splits a batch into what must be sent and what is settled without a request (a key already in the
-   * crosswalk in `create` mode). Items in neither list were finished earlier in this same run (a
-   * resumed run re-reading them) and are dropped: they are already counted.
-   */
-  settle(items: ValidItem[]): { send: ValidItem[]; settled: ItemResult[] };
   /** Records a prepare-stage reject (its own transaction); false when this run had already recorded it. */
   reject(item: RejectItem): boolean;
-  /** Marks `items` sent before any request; returns the batch id. One transaction. */
-  markSent(items: ValidItem[]): number;
   /**
-   * Sends the batch (no transaction open). Answers per key: a row Zoho refused is 'rejected', a create
-   * with no answer 'in-doubt'; keys whose request never left (a stop, a fatal error) are `unsent`.
-   * A fatal problem comes back as `fatal` once every item has an answer, so the batch is recorded first.
+   * Loads one batch: settle (crosswalk, mode), mark sent (one transaction), send (no transaction
+   * open), record results and `hw` (one transaction; undefined for the last batch: the step is then
+   * marked done, and a mark is only needed to resume an unfinished step). Throws the
+   * fatal error that stopped the batch only after recording what completed.
    */
-  send(items: ValidItem[]): Promise<SendOutcome>;
-  /**
-   * Puts `unsent` keys back to planned, then records results and the high-water mark in one
-   * transaction. `batchId` is null when nothing was sent. `hw` undefined: the source is exhausted.
-   */
-  record(batchId: number | null, items: ValidItem[], results: ItemResult[], unsent: string[], hw: HighWater | undefined): CountsDelta;
-  /** Requests a batch will make (for the window drain and the ETA). */
+  load(items: ValidItem[], hw: HighWater | undefined): Promise<BatchResult>;
+  /** Requests a batch will make at most (for the window drain and the ETA). */
   cost(items: ValidItem[]): BatchCost;
   /** Called before each batch: may wait (window, --wait) and says whether to go on. */
   gate(cost: BatchCost): Promise<Gate>;
@@ -139,44 +130,22 @@ export async function runStep(port: StepPort): Promise<StepOutcome> {
     port.emit({ type: 'step-progress', step: port.name, counts: { ...counts }, ...(etaMs !== undefined ? { etaMs } : {}) });
   };
 
-  /** Sends `batch`; `hw` is the first item after it (undefined at the end). Returns a stop reason. */
+  /** Loads `batch`; `hw` is the first item after it (undefined at the end). Returns a stop reason. */
   const flush = async (batch: ValidItem[], hw: HighWater | undefined): Promise<StepStop | undefined> => {
-    const { send, settled } = port.settle(batch);
-    if (send.length > 0) {
-      // Nothing of this batch is sent when the gate says no, and the mark has not passed it: a later
-      // run reads it again.
-      const gate = await port.gate(port.cost(send));
-      if (!gate.go) return gate.reason;
-    }
-    let results: ItemResult[] = [];
-    let unsent: string[] = [];
-    let fatal: ZpetlError | undefined;
-    let batchId: number | null = null;
-    if (send.length > 0) {
-      batchId = port.markSent(send);
-      const out = await port.send(send);
-      unsent = out.unsent ?? [];
-      fatal = out.fatal;
-      results = checkResults(port.name, send, out.results, unsent);
-    }
-    // Keys that never left go back to planned; the mark must not pass the first of them.
-    let mark = hw;
-    if (unsent.length > 0) {
-      const left = new Set(unsent);
-      const first = batch.find((i) => left.has(i.key));
-      if (first) mark = hwOf(first.pos);
-    }
-    const delta = port.record(batchId, batch, [...settled, ...results], unsent, mark);
-    counts.created += delta.created;
-    counts.updated += delta.updated;
-    counts.skipped += delta.skipped;
-    counts.rejected += delta.rejected;
-    counts.inDoubt += delta.inDoubt;
+    // Nothing of this batch is sent when the gate says no, and the mark has not passed it: a later
+    // run reads it again.
+    const gate = await port.gate(port.cost(batch));
+    if (!gate.go) return gate.reason;
+    const out = await port.load(batch, hw);
+    counts.created += out.delta.created;
+    counts.updated += out.delta.updated;
+    counts.skipped += out.delta.skipped;
+    counts.rejected += out.delta.rejected;
+    counts.inDoubt += out.delta.inDoubt;
     sync();
-    for (const r of results) if (r.status === 'rejected') port.emit({ type: 'reject', step: port.name, error: r.error });
+    for (const r of out.results) if (r.status === 'rejected') port.emit({ type: 'reject', step: port.name, error: r.error });
     progress();
-    if (fatal) throw fatal;
-    return unsent.length > 0 ? 'interrupted' : undefined;
+    return out.unsent.length > 0 ? 'interrupted' : undefined;
   };
 
   const stopFor = (stopped: StepStop, error?: ZpetlError): StepOutcome => ({ counts, stopped, ...(error ? { error } : {}) });
@@ -205,7 +174,7 @@ export async function runStep(port: StepPort): Promise<StepOutcome> {
       pending.push(item);
     }
   }
-  const stop = pending.length > 0 ? await flush(pending, undefined) : (port.record(null, [], [], [], undefined), undefined);
+  const stop = pending.length > 0 ? await flush(pending, undefined) : undefined;
   if (stop) return stopFor(stop);
   progress();
   // The source is finished; over the limit now, the step is complete but the run goes no further.
@@ -213,20 +182,3 @@ export async function runStep(port: StepPort): Promise<StepOutcome> {
   return { counts, ...(limit ? { error: limit } : {}) };
 }
 
-/**
- * Exactly one answer per key sent (a result, or unsent); a key with no answer is in doubt: reconciled
- * later, never re-sent blindly.
- */
-function checkResults(step: string, sent: ValidItem[], results: ItemResult[], unsent: readonly string[]): ItemResult[] {
-  const byKey = new Map<string, ItemResult>();
-  const expected = new Set(sent.map((i) => i.key));
-  const left = new Set(unsent);
-  for (const r of results) {
-    if (!expected.has(r.key)) {
-      throw new ZpetlError('INTERNAL', `loader for step ${step} answered for key "${r.key}", which was not in the batch`);
-    }
-    if (byKey.has(r.key) || left.has(r.key)) throw new ZpetlError('INTERNAL', `loader for step ${step} answered twice for key "${r.key}"`);
-    byKey.set(r.key, r);
-  }
-  return sent.filter((i) => !left.has(i.key)).map((i) => byKey.get(i.key) ?? { key: i.key, status: 'in-doubt' as const });
-}

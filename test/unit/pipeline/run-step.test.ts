@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ZpetlError } from '../../../src/core/errors.js';
 import type { HighWater, ItemResult } from '../../../src/checkpoint/store-types.js';
 import { emptyCounts, type PipelineEvent, type StepCounts } from '../../../src/pipeline/events.js';
-import { runStep, type Gate, type StepItem, type StepPort, type ValidItem } from '../../../src/pipeline/run-step.js';
+import { runStep, type BatchResult, type Gate, type StepItem, type StepPort, type ValidItem } from '../../../src/pipeline/run-step.js';
 
 const pos = (index: number) => ({ source: 'in.csv', line: index + 2, index, byteOffset: 100 + index * 10 });
 const valid = (index: number): StepItem => ({ kind: 'valid', key: `k${index}`, values: { name: `n${index}` }, pos: pos(index), data: { n: index } });
@@ -17,13 +17,20 @@ interface FakeLog {
   calls: string[];
   hws: (HighWater | undefined)[];
   events: PipelineEvent[];
-  sent: string[][];
 }
 
-function fakePort(items: StepItem[], over: Partial<StepPort> & { answer?: (i: ValidItem) => ItemResult | undefined } = {}): StepPort & { log: FakeLog } {
-  const log: FakeLog = { calls: [], hws: [], events: [], sent: [] };
-  let batch = 0;
-  const port: StepPort & { log: FakeLog } = {
+const tally = (results: ItemResult[]): BatchResult['delta'] => {
+  const d = { created: 0, updated: 0, skipped: 0, rejected: 0, inDoubt: 0 };
+  for (const r of results) {
+    if (r.status === 'in-doubt') d.inDoubt++;
+    else d[r.status]++;
+  }
+  return d;
+};
+
+function fakePort(items: StepItem[], over: Partial<StepPort> = {}): StepPort & { log: FakeLog } {
+  const log: FakeLog = { calls: [], hws: [], events: [] };
+  return {
     log,
     name: 'tasks',
     entity: 'task',
@@ -32,30 +39,15 @@ function fakePort(items: StepItem[], over: Partial<StepPort> & { answer?: (i: Va
     async *items() {
       for (const i of items) yield i;
     },
-    settle: (b) => ({ send: b, settled: [] }),
     reject: (i) => {
       log.calls.push(`reject:${i.pos.index}`);
       return true;
     },
-    markSent: (b) => {
-      log.calls.push(`markSent:${b.map((i) => i.key).join(',')}`);
-      return ++batch;
-    },
-    send: async (b) => {
-      log.calls.push('send');
-      log.sent.push(b.map((i) => i.key));
-      const dflt = (i: ValidItem): ItemResult => ({ key: i.key, status: 'created', zohoId: `1${String(i.pos.index).padStart(18, '0')}` });
-      return { results: b.map((i) => (over.answer ? over.answer(i) : dflt(i))).filter((r): r is ItemResult => r !== undefined) };
-    },
-    record: (id, _items, results, unsent, hw) => {
-      log.calls.push(`record:${id}${unsent.length ? `:unsent=${unsent.join(',')}` : ''}`);
+    load: async (b: ValidItem[], hw) => {
+      log.calls.push(`load:${b.map((i) => i.key).join(',')}`);
       log.hws.push(hw);
-      const d = { created: 0, updated: 0, skipped: 0, rejected: 0, inDoubt: 0 };
-      for (const r of results) {
-        if (r.status === 'in-doubt') d.inDoubt++;
-        else d[r.status]++;
-      }
-      return d;
+      const results: ItemResult[] = b.map((i) => ({ key: i.key, status: 'created', zohoId: `1${String(i.pos.index).padStart(18, '0')}` }));
+      return { delta: tally(results), results, unsent: [] };
     },
     cost: (b) => ({ endpoint: 'POST /projects/{project}/tasks', calls: b.length }),
     gate: async (): Promise<Gate> => ({ go: true }),
@@ -63,22 +55,13 @@ function fakePort(items: StepItem[], over: Partial<StepPort> & { answer?: (i: Va
     emit: (e) => log.events.push(e),
     ...over,
   };
-  return port;
 }
 
 describe('runStep', () => {
-  it('marks sent before sending and records after, with the next item as the high-water mark', async () => {
+  it('loads full batches with the next unread item as the high-water mark, rejects in between', async () => {
     const port = fakePort([valid(0), valid(1), valid(2), bad(3), valid(4), valid(5)]);
     const out = await runStep(port);
-    expect(port.log.calls).toEqual([
-      'markSent:k0,k1,k2',
-      'send',
-      'record:1',
-      'reject:3',
-      'markSent:k4,k5',
-      'send',
-      'record:2',
-    ]);
+    expect(port.log.calls).toEqual(['load:k0,k1,k2', 'reject:3', 'load:k4,k5']);
     expect(port.log.hws).toEqual([{ index: 3, line: 5, byteOffset: 130 }, undefined]);
     expect(out.stopped).toBeUndefined();
     expect(out.counts).toMatchObject({ read: 6, valid: 5, created: 5, rejected: 1 });
@@ -86,35 +69,26 @@ describe('runStep', () => {
     expect(last.counts.read).toBe(last.counts.created + last.counts.updated + last.counts.skipped + last.counts.rejected + last.counts.inDoubt);
   });
 
-  it('counts a key the loader did not answer as in doubt, never as done', async () => {
-    const port = fakePort([valid(0), valid(1)], { answer: (i) => (i.key === 'k1' ? undefined : { key: i.key, status: 'created', zohoId: '1' }) });
-    const out = await runStep(port);
-    expect(out.counts).toMatchObject({ created: 1, inDoubt: 1, read: 2 });
-  });
-
-  it('refuses a loader answer for a key outside the batch', async () => {
-    const port = fakePort([valid(0)], { send: async () => ({ results: [{ key: 'zzz', status: 'created', zohoId: '1' }] }) });
-    await expect(runStep(port)).rejects.toThrow(/not in the batch/);
-  });
-
-  it('records settled items without sending them', async () => {
-    const port = fakePort([valid(0), valid(1)], {
-      settle: (b) => ({ send: b.filter((i) => i.key !== 'k0'), settled: [{ key: 'k0', status: 'skipped', zohoId: '9' }] }),
+  it('reports rows Zoho refused as reject events', async () => {
+    const port = fakePort([valid(0)], {
+      load: async (b) => {
+        const results: ItemResult[] = [{ key: b[0]!.key, status: 'rejected', error: { code: 'ROW_REJECTED_BY_ZOHO', message: 'no', field: 'name', pos: pos(0) } }];
+        return { delta: tally(results), results, unsent: [] };
+      },
     });
     const out = await runStep(port);
-    expect(port.log.sent).toEqual([['k1']]);
-    expect(out.counts).toMatchObject({ skipped: 1, created: 1, read: 2 });
+    expect(out.counts).toMatchObject({ read: 1, valid: 1, rejected: 1 });
+    expect(port.log.events.some((e) => e.type === 'reject' && e.error.code === 'ROW_REJECTED_BY_ZOHO')).toBe(true);
   });
 
-  it('stops before a batch the gate refuses, without marking it sent', async () => {
+  it('stops before a batch the gate refuses, without loading it', async () => {
     let n = 0;
     const port = fakePort([0, 1, 2, 3, 4, 5, 6].map(valid), {
       gate: async () => (++n === 2 ? { go: false, reason: 'outside-window' } : { go: true }),
     });
     const out = await runStep(port);
     expect(out.stopped).toBe('outside-window');
-    expect(port.log.sent).toEqual([['k0', 'k1', 'k2']]);
-    expect(port.log.calls.filter((c) => c.startsWith('markSent'))).toHaveLength(1);
+    expect(port.log.calls).toEqual(['load:k0,k1,k2']);
     expect(out.counts.read).toBe(3);
   });
 
@@ -125,7 +99,14 @@ describe('runStep', () => {
     const out = await runStep(port);
     expect(out.stopped).toBe('reject-limit');
     expect(out.error?.code).toBe('RUN_REJECT_LIMIT');
-    expect(port.log.sent).toEqual([]);
+    expect(port.log.calls.filter((c) => c.startsWith('load'))).toEqual([]);
+  });
+
+  it('completes but reports the limit when it is crossed by the last batch', async () => {
+    const port = fakePort([valid(0)], { overLimit: (c) => (c.read >= 1 ? new ZpetlError('RUN_REJECT_LIMIT', 'too many') : undefined) });
+    const out = await runStep(port);
+    expect(out.stopped).toBeUndefined();
+    expect(out.error?.code).toBe('RUN_REJECT_LIMIT');
   });
 
   it('starts from what this run already did on resume and does not count repeated rejects', async () => {
@@ -137,33 +118,31 @@ describe('runStep', () => {
     expect(out.counts).toMatchObject({ read: 6, valid: 5, created: 5, rejected: 1 });
   });
 
-  it('keeps the mark before the first unsent key and stops', async () => {
-    const port = fakePort([0, 1, 2, 3].map(valid), {
-      send: async (b) => ({ results: [{ key: b[0]!.key, status: 'created', zohoId: '1' }], unsent: b.slice(1).map((i) => i.key) }),
+  it('treats unsent keys as a stop', async () => {
+    const port = fakePort([0, 1].map(valid), {
+      load: async (b) => {
+        const results: ItemResult[] = [{ key: b[0]!.key, status: 'created', zohoId: '1' }];
+        return { delta: tally(results), results, unsent: [b[1]!.key] };
+      },
     });
     const out = await runStep(port);
     expect(out.stopped).toBe('interrupted');
-    expect(port.log.calls).toContain('record:1:unsent=k1,k2');
-    expect(port.log.hws).toEqual([{ index: 1, line: 3, byteOffset: 110 }]);
     expect(out.counts).toMatchObject({ created: 1, read: 1 });
   });
 
-  it('records the batch before surfacing a fatal error', async () => {
-    const port = fakePort([0, 1].map(valid), {
-      send: async (b) => ({
-        results: [{ key: b[0]!.key, status: 'created', zohoId: '1' }],
-        unsent: [b[1]!.key],
-        fatal: new ZpetlError('ZOHO_AUTH_INVALID_CODE', 'revoked'),
-      }),
+  it('lets a fatal error through', async () => {
+    const port = fakePort([valid(0)], {
+      load: async () => {
+        throw new ZpetlError('ZOHO_AUTH_INVALID_CODE', 'revoked');
+      },
     });
     await expect(runStep(port)).rejects.toThrow(/revoked/);
-    expect(port.log.calls).toContain('record:1:unsent=k1');
   });
 
-  it('marks an empty source finished', async () => {
+  it('handles an empty source', async () => {
     const port = fakePort([]);
     const out = await runStep(port);
-    expect(port.log.calls).toEqual(['record:null']);
+    expect(port.log.calls).toEqual([]);
     expect(out.counts.read).toBe(0);
   });
 });
