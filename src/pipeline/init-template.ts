@@ -297,8 +297,8 @@ export function renderStarterPipeline(o: StarterPipelineOptions): string {
     '# Field names, converters and lookups: see README.md and the examples in pipelines/.',
     'version: 1',
     `name: ${y(o.name)}`,
-    '# The portal comes from the environment (ZOHO_PORTAL_ID); ${VAR} is replaced from the environment.',
-    'portal: ${ZOHO_PORTAL_ID}',
+    '# The portal: ZOHO_PORTAL_ID from the environment unless set here (digits; ${VAR} is replaced from the environment).',
+    '# portal: "20090000001"',
     'options:',
     '  # Records per checkpoint batch, and requests in flight at once (the rate budget paces them either way).',
     '  batchSize: 50',
@@ -306,10 +306,15 @@ export function renderStarterPipeline(o: StarterPipelineOptions): string {
     '  # Stop when more than this many rows (or this share of rows read) are rejected.',
     '  rejectLimit: { count: 1000, ratio: 0.2 }',
     '  # Load only off-peak (uncomment): outside it, `zpetl run` exits 4, or waits with --wait.',
-    '  # window: { hours: "22:00-06:00", tz: Europe/Berlin }',
+    '  # window: { start: "22:00", end: "06:00", tz: Europe/Berlin }',
     'steps:',
     `  - name: ${stepName}`,
     `    entity: ${o.entity}`,
+    ...(o.entity === 'user'
+      ? mappings.some((m) => m.field === 'project' && m.column !== undefined)
+        ? ['    # project: add each user to the project of its row (Zoho\'s bulk add); portal: check they are portal users.', '    scope: project']
+        : ['    # portal: check each user is in the portal; project (with a `project` field): add users to projects.', '    scope: portal']
+      : []),
     '    source:',
     '      type: csv',
     `      path: ${y(o.sourcePath)}`,

@@ -76,3 +76,21 @@ describe('init template', () => {
     await expect(readSourceSample(join(dir, 'missing.csv'), 5, 'missing.csv')).rejects.toMatchObject({ code: 'SOURCE_NOT_FOUND' });
   });
 });
+
+describe('init template against the pipeline schema', () => {
+  it('writes files the pipeline schema accepts (cross-step lookups aside, which name the user\'s own step)', async () => {
+    const { PipelineSchema } = await import('../../../src/pipeline/schema.js');
+    const cases = [
+      ['fixtures/examples/project-tool-export.csv', 'task'],
+      ['fixtures/examples/hr-employees.csv', 'user'],
+      ['fixtures/demo/projects.csv', 'project'],
+      ['fixtures/demo/milestones.csv', 'milestone'],
+      ['fixtures/demo/tasklists.csv', 'tasklist'],
+    ] as const;
+    for (const [file, entity] of cases) {
+      const sample = await readSourceSample(file);
+      const r = PipelineSchema.safeParse(parse(renderStarterPipeline({ name: 'starter', entity, sourcePath: file, sample })));
+      expect(r.success ? [] : r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`), `${entity} from ${file}`).toEqual([]);
+    }
+  });
+});

@@ -1,0 +1,101 @@
+/**
+ * `zpetl status` and `zpetl rejects` as library calls: what the checkpoint database says about a
+ * pipeline's latest run. Read-only: the database is opened without the process lock, so status works
+ * while a run is going (WAL lets readers in).
+ */
+import { existsSync } from 'node:fs';
+import { openCheckpointDb } from '../checkpoint/db.js';
+import { createCheckpointStore } from '../checkpoint/store.js';
+import type { HighWater, RejectRow, RunRow, StepStatus, StoredCounts } from '../checkpoint/store-types.js';
+import type { OffPeakWindow } from './window.js';
+
+export interface StepStatusReport {
+  name: string;
+  entity: string;
+  status: StepStatus;
+  mode: string;
+  counts: StoredCounts;
+  /** Records sent with no recorded answer: reconciled against Zoho before anything is re-sent. */
+  sent: number;
+  /** Creates that got no answer (timeout, reset): reconciled on resume. */
+  inDoubt: number;
+  highWater: HighWater | null;
+  sourcePath: string | null;
+}
+
+export interface PipelineStatusReport {
+  pipeline: string;
+  dbPath: string;
+  /** undefined when the database does not exist or holds no run of this pipeline. */
+  run: RunRow | undefined;
+  steps: StepStatusReport[];
+  /** Zoho ids recorded in the crosswalk (all runs). */
+  crosswalkEntries: number;
+  /** When a window is given: open now, or when it next opens and closes. */
+  window?: { spec: string; tz: string; openNow: boolean; nextOpenMs: number; closesMs: number | undefined; describe: string };
+}
+
+export interface StatusOptions {
+  window?: OffPeakWindow;
+  /** Epoch ms (default Date.now()). */
+  nowMs?: number;
+}
+
+/** Reads the latest run of `pipeline` from the checkpoint database at `dbPath`. */
+export function readPipelineStatus(dbPath: string, pipeline: string, o: StatusOptions = {}): PipelineStatusReport {
+  const nowMs = o.nowMs ?? Date.now();
+  const report: PipelineStatusReport = { pipeline, dbPath, run: undefined, steps: [], crosswalkEntries: 0 };
+  if (o.window) {
+    const w = o.window;
+    const openNow = w.isOpen(nowMs);
+    const nextOpenMs = w.nextOpening(nowMs);
+    report.window = { spec: w.spec, tz: w.tz, openNow, nextOpenMs, closesMs: openNow ? w.closesAt(nowMs) : w.closesAt(nextOpenMs), describe: w.describe(nextOpenMs) };
+  }
+  if (!existsSync(dbPath)) return report;
+  const cdb = openCheckpointDb(dbPath, { lock: false });
+  try {
+    const store = createCheckpointStore(cdb.db);
+    const run = store.latestRun(pipeline);
+    report.run = run;
+    report.crosswalkEntries = store.crosswalkCount();
+    if (!run) return report;
+    for (const s of store.listSteps(run.id)) {
+      report.steps.push({
+        name: s.name,
+        entity: s.entity,
+        status: s.status,
+        mode: s.mode,
+        counts: store.counts(run.id, s.name),
+        sent: store.countPending(s.name, ['sent']),
+        inDoubt: store.countPending(s.name, ['in-doubt']),
+        highWater: s.highWater,
+        sourcePath: s.sourcePath,
+      });
+    }
+    return report;
+  } finally {
+    cdb.close();
+  }
+}
+
+export interface RejectListing {
+  run: RunRow | undefined;
+  rejects: RejectRow[];
+}
+
+/**
+ * The rejects of the latest run of `pipeline` (or of `runId`), optionally of one step, in the order
+ * they were recorded. Held in memory: rejects are bounded by the run's reject limit.
+ */
+export function listRejects(dbPath: string, pipeline: string, o: { runId?: number; step?: string } = {}): RejectListing {
+  if (!existsSync(dbPath)) return { run: undefined, rejects: [] };
+  const cdb = openCheckpointDb(dbPath, { lock: false });
+  try {
+    const store = createCheckpointStore(cdb.db);
+    const run = o.runId !== undefined ? store.getRun(o.runId) : store.latestRun(pipeline);
+    if (!run) return { run: undefined, rejects: [] };
+    return { run, rejects: [...store.rejects(run.id, o.step)] };
+  } finally {
+    cdb.close();
+  }
+}
