@@ -1,0 +1,149 @@
+/**
+ * `createSandbox`: a faithful local emulator of the Zoho Projects V3 API and Zoho's accounts server,
+ * in-process, on one node:http server. See README.md in this folder for what is (and is not) emulated.
+ */
+import { ZpetlError, type Clock } from '../core/index.js';
+import { adminHandler, createAdmin, type SandboxAdmin } from './admin.js';
+import { createApp } from './app.js';
+import { createSandboxClock, type SandboxContext } from './context.js';
+import { createFaultEngine, loadFaultFile, parseFaults } from './faults.js';
+import { makeRequest, type InjectInit, type SandboxResponse } from './http.js';
+import { resolveConfig, sandboxOptionsSchema, type SandboxOptions } from './options.js';
+import { createRateLimiter } from './rate-limit.js';
+import { milestoneRoutes } from './routes/milestones.js';
+import { portalRoutes, projectRoutes } from './routes/projects.js';
+import { tasklistRoutes } from './routes/tasklists.js';
+import { taskRoutes } from './routes/tasks.js';
+import { timelogRoutes } from './routes/timelogs.js';
+import { userRoutes } from './routes/users.js';
+import { credentials, PORTAL_ID, seed, type SeedName } from './seed.js';
+import { startHttpServer } from './server.js';
+import { openStore } from './store.js';
+
+export {
+  sandboxOptionsSchema,
+  sandboxConfigSchema,
+  faultSpecSchema,
+  DEFAULT_IGNORED_KEYS,
+  type SandboxOptions,
+  type SandboxConfig,
+  type FaultSpec,
+  type FaultKind,
+} from './options.js';
+export type { SandboxAdmin, SandboxCounters, SandboxTime } from './admin.js';
+export type { AdminKind } from './bulk.js';
+export type { FaultState } from './faults.js';
+export type { SandboxResponse, InjectInit } from './http.js';
+export { ACCESS_DENIED_BODY, DEFAULT_SCOPES } from './oauth.js';
+
+/** A type alias (not an interface) so it spreads into / passes as a `Record<string, string>` env. */
+export type SandboxEnv = {
+  ZOHO_API_URL: string;
+  ZOHO_ACCOUNTS_URL: string;
+  ZOHO_CLIENT_ID: string;
+  ZOHO_CLIENT_SECRET: string;
+  ZOHO_REFRESH_TOKEN: string;
+  ZOHO_PORTAL_ID: string;
+};
+
+export interface Sandbox {
+  /** http://HOST:PORT (no trailing slash). */
+  baseUrl: string;
+  /** What a client needs; API and accounts URLs are both the server root. */
+  env: SandboxEnv;
+  portalId: string;
+  /** The sandbox's virtual clock (time scale + admin advances). */
+  clock: Clock;
+  admin: SandboxAdmin;
+  /** Runs one request through the full pipeline without a socket (socket faults show as `socket`). */
+  inject(method: string, url: string, init?: InjectInit): SandboxResponse;
+  close(): Promise<void>;
+}
+
+const ROUTES = [...portalRoutes, ...projectRoutes, ...milestoneRoutes, ...tasklistRoutes, ...taskRoutes, ...userRoutes, ...timelogRoutes];
+
+export async function createSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const parsed = sandboxOptionsSchema.safeParse(options);
+  if (!parsed.success) {
+    const i = parsed.error.issues[0];
+    throw new ZpetlError('SANDBOX_START_FAILED', `invalid sandbox option ${i?.path.join('.') ?? ''}: ${i?.message ?? ''}`, {
+      disposition: 'fatal',
+    });
+  }
+  const opts = parsed.data;
+  const config = resolveConfig(opts.config);
+  const faults = typeof opts.faults === 'string' ? loadFaultFile(opts.faults) : parseFaults(opts.faults ?? []);
+
+  let store;
+  try {
+    store = openStore(opts.db);
+  } catch (cause) {
+    throw new ZpetlError('SANDBOX_START_FAILED', `cannot open sandbox database ${opts.db}`, { disposition: 'fatal', cause });
+  }
+  // Virtual time never goes backwards across restarts of a file database.
+  const start = Math.max(Date.now(), Number(store.getMeta('clock_ms') ?? 0));
+  const clock = createSandboxClock(opts.timeScale, start);
+  const ctx: SandboxContext = {
+    store,
+    config,
+    clock,
+    portalId: () => PORTAL_ID,
+    tokenRequests: new Map(),
+    counters: new Map(),
+    pendingRestores: [],
+  };
+  const reseed = (name: SeedName, keep = false) => {
+    const creds = keep ? credentials(ctx) : undefined;
+    store.db.transaction(() => {
+      if (keep) store.wipe();
+      seed(ctx, name, creds);
+    })();
+  };
+  if (store.getMeta('seed') === undefined) reseed(opts.seed);
+
+  const limiter = createRateLimiter(clock, config);
+  const engine = createFaultEngine(config.faultSeed, faults);
+  const admin = createAdmin({ ctx, limiter, faults: engine, reseed: (s) => reseed(s, true), credentials: () => credentials(ctx) });
+  const app = createApp({ ctx, routes: ROUTES, limiter, faults: engine, admin: adminHandler(admin) });
+
+  let http;
+  try {
+    http = await startHttpServer(app, { port: opts.port, host: opts.host, maxBodyBytes: config.maxBodyBytes });
+  } catch (cause) {
+    store.close();
+    throw new ZpetlError('SANDBOX_START_FAILED', `cannot listen on ${opts.host}:${opts.port}`, { disposition: 'fatal', cause });
+  }
+  const urlHost = opts.host === '0.0.0.0' || opts.host === '::' ? '127.0.0.1' : opts.host.includes(':') ? `[${opts.host}]` : opts.host;
+  const baseUrl = `http://${urlHost}:${http.port}`;
+  const creds = credentials(ctx);
+  let closed = false;
+  return {
+    baseUrl,
+    env: {
+      ZOHO_API_URL: baseUrl,
+      ZOHO_ACCOUNTS_URL: baseUrl,
+      ZOHO_CLIENT_ID: creds.clientId,
+      ZOHO_CLIENT_SECRET: creds.clientSecret,
+      ZOHO_REFRESH_TOKEN: creds.refreshToken,
+      ZOHO_PORTAL_ID: PORTAL_ID,
+    },
+    portalId: PORTAL_ID,
+    clock,
+    admin,
+    inject: (method, url, init) => app.handle(makeRequest(method, url, init)),
+    async close() {
+      if (closed) return;
+      closed = true;
+      await http.close();
+      store.setMeta('clock_ms', String(clock.now()));
+      store.close();
+    },
+  };
+}
+
+/** `KEY=value` lines (env-file compatible, no trailing newline) that `zpetl sandbox` prints first. */
+export function formatEnvLines(s: Pick<Sandbox, 'env'>): string {
+  return Object.entries(s.env)
+    .map(([k, v]) => `${k}=${v}`)
+    .join('\n');
+}

@@ -1,0 +1,137 @@
+/**
+ * Options and behaviour switches of the sandbox. Every number Zoho documents (or that field reports
+ * disagree on) is a config value here, with the reference section that sets its default.
+ * Reference: ../shared/reference/zoho-projects-api.md.
+ */
+import { z } from 'zod';
+
+/** A fault to inject; see README.md "Faults". */
+export const faultKindSchema = z.enum([
+  'status', // answer `status` (500 default, or 503) with a V3 INTERNAL_SERVER_ERROR body; handler not run
+  'reset-before', // destroy the socket before the handler runs: nothing committed
+  'reset-after', // run the handler (write committed), then destroy the socket instead of answering
+  'slow', // run the handler (committed), wait `delayMs` of real time, then answer
+  'revoke', // revoke every access token (and with `refreshTokens`, refresh tokens too) before handling
+  'error-200', // answer HTTP 200 with a V3 error body; handler not run
+  'lockout', // lock the endpoint for the caller for `lockoutS` seconds, then answer as throttled
+]);
+export type FaultKind = z.infer<typeof faultKindSchema>;
+
+export const faultSpecSchema = z
+  .object({
+    /** Optional name, shown by GET /__sandbox/faults. */
+    id: z.string().optional(),
+    kind: faultKindSchema,
+    /** `METHOD /template` as in ENDPOINTS (e.g. `POST /projects/{project}/tasks`), `*` for any; default `*`. */
+    endpoint: z.string().default('*'),
+    /** Restrict to these HTTP methods (e.g. ['POST']); default any. */
+    methods: z.array(z.string()).optional(),
+    /** Scripted: fire on these 1-based occurrences of a matching request. */
+    nth: z.union([z.number().int().positive(), z.array(z.number().int().positive())]).optional(),
+    /** Random: fire with this probability on each matching request (seeded PRNG, see config.faultSeed). */
+    probability: z.number().min(0).max(1).optional(),
+    /** Fire at most this many times in total; default unlimited. */
+    times: z.number().int().positive().optional(),
+    /** `status` kind: HTTP status, default 500. */
+    status: z.number().int().min(400).max(599).optional(),
+    /** `slow` kind: real (wall-clock) milliseconds to wait before answering, default 5000. */
+    delayMs: z.number().int().nonnegative().optional(),
+    /** `lockout` kind: virtual seconds of lock-out, default config.lockS. */
+    lockoutS: z.number().positive().optional(),
+    /** `revoke` kind: also revoke refresh tokens (clients then get invalid_code until restore). */
+    refreshTokens: z.boolean().optional(),
+    /** `revoke` kind with refreshTokens: restore the refresh tokens after this many virtual ms. */
+    restoreAfterMs: z.number().int().positive().optional(),
+  })
+  .strict()
+  .refine((f) => f.nth !== undefined || f.probability !== undefined, {
+    message: 'a fault needs `nth` (scripted) or `probability` (random)',
+  });
+export type FaultSpec = z.input<typeof faultSpecSchema>;
+export type Fault = z.output<typeof faultSpecSchema>;
+
+/** Which request keys are silently ignored per resource (§4.1 [ONION] probes); others → EXTRA_KEY_FOUND_IN_JSON. */
+export const DEFAULT_IGNORED_KEYS: Record<string, string[]> = {
+  projects: ['project_id'],
+  milestones: ['project_id'],
+  tasklists: ['milestone_id', 'project_id'],
+  tasks: ['tasklist_id', 'milestone_id', 'depth', 'parent_task_id', 'parent_task', 'project_id', 'owner', 'owners'],
+  timelogs: ['task_id', 'project_id'],
+};
+
+export const sandboxConfigSchema = z
+  .object({
+    /** Access-token lifetime, virtual seconds (§2.1). */
+    tokenLifetimeS: z.number().positive().default(3600),
+    /** Token requests allowed per refresh token (or per client for client_credentials) in the window (§2.4). */
+    tokenRequestLimit: z.number().int().positive().default(10),
+    /** That window, virtual seconds (§2.4). */
+    tokenRequestWindowS: z.number().positive().default(600),
+    /** HTTP status of the `Access Denied` throttle body; UNCONFIRMED (§2.5). */
+    tokenThrottleStatus: z.number().int().default(400),
+    /** Active access tokens per refresh token before the oldest is invalidated; sources say 10/15/30 (§2.4). */
+    maxActiveAccessTokens: z.number().int().positive().default(30),
+    /** Status for a missing/invalid/expired access token: 401 (common) or 400 (V3 docs) (§4.1). */
+    invalidTokenStatus: z.union([z.literal(401), z.literal(400)]).default(401),
+    /** Calls per window per (token owner, METHOD + path template) (§3). */
+    rateLimit: z.number().int().positive().default(200),
+    /** Sliding window, virtual seconds (§3). */
+    rateWindowS: z.number().positive().default(120),
+    /** Lock-out after the limit is passed, virtual seconds (§3). */
+    lockS: z.number().positive().default(600),
+    /** '429' (documented) or '400-rolling' (observed URL_ROLLING_THROTTLES_LIMIT_EXCEEDED) (§3). */
+    throttleStyle: z.enum(['429', '400-rolling']).default('429'),
+    /** Largest accepted per_page; above → INVALID_PARAMETER_VALUE (§5.2, UNCONFIRMED). */
+    maxPerPage: z.number().int().positive().default(200),
+    /** per_page when none is given. */
+    defaultPerPage: z.number().int().positive().default(100),
+    /** An empty page: 200 with an empty list (documented) or 204 (seen on /logs, UNCONFIRMED) (§5.2). */
+    emptyListStatus: z.union([z.literal(200), z.literal(204)]).default(200),
+    /** Unknown request keys: 'reject' → EXTRA_KEY_FOUND_IN_JSON, 'ignore' → silently dropped (§4.1). */
+    unknownKeys: z.enum(['reject', 'ignore']).default('reject'),
+    /** Keys silently ignored per resource even when unknownKeys = 'reject' (§4.1). */
+    ignoredKeys: z.record(z.string(), z.array(z.string())).default(DEFAULT_IGNORED_KEYS),
+    /** Longest time-log list window in calendar months (end_date ≤ start_date + N months) (§6.7). */
+    timelogMaxRangeMonths: z.number().int().positive().default(6),
+    /** The time-log list requires `module` (§6.7 [WQ]). */
+    requireTimelogModule: z.boolean().default(true),
+    /** A log's owner must be a member of the project (UNCONFIRMED). */
+    requireProjectMembershipForLogs: z.boolean().default(true),
+    /** Approval status of a new log when the request gives none (UNCONFIRMED). */
+    defaultLogApproval: z.enum(['Approved', 'Unapproved', 'Rejected']).default('Unapproved'),
+    /** Shape of POST/PATCH time-log answers: 'grouped' ({time_logs:[{date,log_hours,log_details}]}) or 'flat' (UNCONFIRMED). */
+    timelogWriteResponse: z.enum(['grouped', 'flat']).default('grouped'),
+    /** Wrapper of the task-list create answer: 'root' (flat), 'tasklist' ({tasklist}) or 'tasklists' ([…]) (§6.3, UNCONFIRMED). */
+    tasklistCreateShape: z.enum(['root', 'tasklist', 'tasklists']).default('root'),
+    /** Seed of the PRNG behind random faults: same seed + same request order = same faults. */
+    faultSeed: z.number().int().default(1),
+    /** Largest request body, bytes. */
+    maxBodyBytes: z.number().int().positive().default(5_000_000),
+  })
+  .strict();
+export type SandboxConfig = z.output<typeof sandboxConfigSchema>;
+
+export const sandboxOptionsSchema = z
+  .object({
+    /** TCP port; 0 = any free port. Default 0. */
+    port: z.number().int().min(0).max(65535).default(0),
+    /** Interface to bind. Default 127.0.0.1. */
+    host: z.string().default('127.0.0.1'),
+    /** SQLite file, or ':memory:' (default). A file keeps credentials and entities across restarts. */
+    db: z.string().default(':memory:'),
+    /** Data for a fresh database: 'demo' (default) or 'empty'. Ignored when the file already holds data. */
+    seed: z.enum(['demo', 'empty']).default('demo'),
+    /** Virtual time runs this many times faster than real time (windows, locks, token lifetimes). Default 1. */
+    timeScale: z.number().positive().default(1),
+    /** Faults: an array, or the path of a JSON or YAML file holding an array (or {faults:[…]}). */
+    faults: z.union([z.array(faultSpecSchema), z.string()]).optional(),
+    /** Overrides of SandboxConfig defaults. */
+    config: sandboxConfigSchema.partial().optional(),
+  })
+  .strict();
+export type SandboxOptions = z.input<typeof sandboxOptionsSchema>;
+export type ResolvedSandboxOptions = z.output<typeof sandboxOptionsSchema>;
+
+export function resolveConfig(partial?: Partial<SandboxConfig>): SandboxConfig {
+  return sandboxConfigSchema.parse(partial ?? {});
+}

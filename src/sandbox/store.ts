@@ -1,0 +1,284 @@
+/**
+ * The sandbox's own SQLite state (better-sqlite3; WAL when on a file). Entities are stored as their
+ * V3 JSON shape plus the few columns queries need; time logs get their own table with date indexes so
+ * 100k-log listings page quickly.
+ */
+import Database from 'better-sqlite3';
+
+export type EntityKind = 'project' | 'milestone' | 'tasklist' | 'task' | 'user' | 'project_user' | 'task_status';
+
+export interface EntityRow<T = Record<string, unknown>> {
+  id: string;
+  projectId: string | null;
+  parentId: string | null;
+  trashed: boolean;
+  data: T;
+}
+
+export interface EntityIndex {
+  projectId?: string | null;
+  parentId?: string | null;
+  email?: string | null;
+}
+
+export interface TimelogRow {
+  id: string;
+  projectId: string;
+  date: string;
+  ownerZpuid: string;
+  type: string;
+  moduleId: string | null;
+  minutes: number;
+  data: Record<string, unknown>;
+}
+
+export interface TimelogFilter {
+  projectId?: string;
+  startDate: string;
+  endDate: string;
+  type?: string;
+  moduleId?: string;
+  owners?: string[];
+  limit: number;
+  offset: number;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS entities (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, id TEXT NOT NULL, project_id TEXT, parent_id TEXT,
+  email TEXT, trashed INTEGER NOT NULL DEFAULT 0, data TEXT NOT NULL, UNIQUE(kind, id));
+CREATE INDEX IF NOT EXISTS entities_kind_project ON entities(kind, project_id, seq);
+CREATE INDEX IF NOT EXISTS entities_kind_parent ON entities(kind, parent_id);
+CREATE INDEX IF NOT EXISTS entities_kind_email ON entities(kind, email);
+CREATE TABLE IF NOT EXISTS timelogs (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, project_id TEXT NOT NULL, date TEXT NOT NULL,
+  owner_zpuid TEXT NOT NULL, type TEXT NOT NULL, module_id TEXT, minutes INTEGER NOT NULL, data TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS timelogs_date ON timelogs(date, seq);
+CREATE INDEX IF NOT EXISTS timelogs_project_date ON timelogs(project_id, date, seq);
+CREATE INDEX IF NOT EXISTS timelogs_module ON timelogs(module_id);
+CREATE TABLE IF NOT EXISTS clients (client_id TEXT PRIMARY KEY, client_secret TEXT NOT NULL, owner_zpuid TEXT NOT NULL,
+  scopes TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS refresh_tokens (token TEXT PRIMARY KEY, client_id TEXT NOT NULL, owner_zpuid TEXT NOT NULL,
+  scopes TEXT NOT NULL, revoked INTEGER NOT NULL DEFAULT 0, created_ms INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS access_tokens (token TEXT PRIMARY KEY, refresh_token TEXT, client_id TEXT NOT NULL,
+  owner_zpuid TEXT NOT NULL, scopes TEXT NOT NULL, expires_ms INTEGER NOT NULL, revoked INTEGER NOT NULL DEFAULT 0,
+  created_ms INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS access_by_refresh ON access_tokens(refresh_token, created_ms);
+CREATE TABLE IF NOT EXISTS auth_codes (code TEXT PRIMARY KEY, client_id TEXT NOT NULL, owner_zpuid TEXT NOT NULL,
+  scopes TEXT NOT NULL, expires_ms INTEGER NOT NULL, used INTEGER NOT NULL DEFAULT 0);
+`;
+
+/** Real V3 ids are 19-digit strings from one portal-wide sequence (e.g. 1512955000019693140). */
+const ID_BASE = 1512955000000000000n;
+const ID_STEP = 17n;
+
+export interface Store {
+  readonly db: Database.Database;
+  getMeta(key: string): string | undefined;
+  setMeta(key: string, value: string): void;
+  nextId(): string;
+  get<T = Record<string, unknown>>(kind: EntityKind, id: string): EntityRow<T> | undefined;
+  findByEmail<T = Record<string, unknown>>(kind: EntityKind, email: string): EntityRow<T> | undefined;
+  insert(kind: EntityKind, id: string, data: object, index?: EntityIndex): void;
+  update(kind: EntityKind, id: string, data: object): void;
+  setTrashed(kind: EntityKind, id: string): void;
+  remove(kind: EntityKind, id: string): void;
+  /** Entities in insertion order. `projectId: undefined` = any project. */
+  list<T = Record<string, unknown>>(
+    kind: EntityKind,
+    opts?: { projectId?: string; parentId?: string; limit?: number; offset?: number; includeTrashed?: boolean },
+  ): EntityRow<T>[];
+  countByKind(): Record<string, number>;
+  insertTimelog(row: TimelogRow): void;
+  getTimelog(id: string): TimelogRow | undefined;
+  updateTimelog(row: TimelogRow): void;
+  removeTimelog(id: string): void;
+  queryTimelogs(f: TimelogFilter): TimelogRow[];
+  listTimelogs(projectId?: string): TimelogRow[];
+  /** Sum of logged minutes per billing status for a task. */
+  taskLogMinutes(taskId: string): { billable: number; nonBillable: number };
+  /** Removes every row of every table (reset). */
+  wipe(): void;
+  close(): void;
+}
+
+interface RawEntity {
+  id: string;
+  project_id: string | null;
+  parent_id: string | null;
+  trashed: number;
+  data: string;
+}
+interface RawLog {
+  id: string;
+  project_id: string;
+  date: string;
+  owner_zpuid: string;
+  type: string;
+  module_id: string | null;
+  minutes: number;
+  data: string;
+}
+
+const toEntity = <T>(r: RawEntity): EntityRow<T> => ({
+  id: r.id,
+  projectId: r.project_id,
+  parentId: r.parent_id,
+  trashed: r.trashed === 1,
+  data: JSON.parse(r.data) as T,
+});
+const toLog = (r: RawLog): TimelogRow => ({
+  id: r.id,
+  projectId: r.project_id,
+  date: r.date,
+  ownerZpuid: r.owner_zpuid,
+  type: r.type,
+  moduleId: r.module_id,
+  minutes: r.minutes,
+  data: JSON.parse(r.data) as Record<string, unknown>,
+});
+
+export function openStore(path: string): Store {
+  const db = new Database(path);
+  if (path !== ':memory:') db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.exec(SCHEMA);
+
+  const s = {
+    getMeta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
+    setMeta: db.prepare('INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
+    get: db.prepare<[string, string], RawEntity>('SELECT * FROM entities WHERE kind = ? AND id = ?'),
+    byEmail: db.prepare<[string, string], RawEntity>('SELECT * FROM entities WHERE kind = ? AND email = ? LIMIT 1'),
+    insert: db.prepare(
+      'INSERT INTO entities(kind, id, project_id, parent_id, email, data) VALUES (@kind, @id, @projectId, @parentId, @email, @data)',
+    ),
+    update: db.prepare('UPDATE entities SET data = ? WHERE kind = ? AND id = ?'),
+    trash: db.prepare('UPDATE entities SET trashed = 1 WHERE kind = ? AND id = ?'),
+    remove: db.prepare('DELETE FROM entities WHERE kind = ? AND id = ?'),
+    counts: db.prepare<[], { kind: string; n: number }>(
+      'SELECT kind, count(*) AS n FROM entities WHERE trashed = 0 GROUP BY kind',
+    ),
+    logCount: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM timelogs'),
+    insLog: db.prepare(
+      `INSERT INTO timelogs(id, project_id, date, owner_zpuid, type, module_id, minutes, data)
+       VALUES (@id, @projectId, @date, @ownerZpuid, @type, @moduleId, @minutes, @data)`,
+    ),
+    getLog: db.prepare<[string], RawLog>('SELECT * FROM timelogs WHERE id = ?'),
+    updLog: db.prepare(
+      `UPDATE timelogs SET date = @date, owner_zpuid = @ownerZpuid, type = @type, module_id = @moduleId,
+       minutes = @minutes, data = @data WHERE id = @id`,
+    ),
+    delLog: db.prepare('DELETE FROM timelogs WHERE id = ?'),
+    taskMinutes: db.prepare<[string], { billable: number | null; nonBillable: number | null }>(
+      `SELECT sum(CASE WHEN json_extract(data, '$.billing_status') = 'Billable' THEN minutes ELSE 0 END) AS billable,
+              sum(CASE WHEN json_extract(data, '$.billing_status') = 'Billable' THEN 0 ELSE minutes END) AS nonBillable
+       FROM timelogs WHERE module_id = ?`,
+    ),
+  };
+
+  let counter = BigInt(s.getMeta.get('id_counter')?.value ?? '1000');
+  const listCache = new Map<string, Database.Statement>();
+
+  const store: Store = {
+    db,
+    getMeta: (key) => s.getMeta.get(key)?.value,
+    setMeta: (key, value) => void s.setMeta.run(key, value),
+    nextId() {
+      counter += 1n;
+      s.setMeta.run('id_counter', counter.toString());
+      return (ID_BASE + counter * ID_STEP).toString();
+    },
+    get<T>(kind: EntityKind, id: string) {
+      const r = s.get.get(kind, id);
+      return r ? toEntity<T>(r) : undefined;
+    },
+    findByEmail<T>(kind: EntityKind, email: string) {
+      const r = s.byEmail.get(kind, email.toLowerCase());
+      return r ? toEntity<T>(r) : undefined;
+    },
+    insert(kind, id, data, index = {}) {
+      s.insert.run({
+        kind,
+        id,
+        projectId: index.projectId ?? null,
+        parentId: index.parentId ?? null,
+        email: index.email?.toLowerCase() ?? null,
+        data: JSON.stringify(data),
+      });
+    },
+    update: (kind, id, data) => void s.update.run(JSON.stringify(data), kind, id),
+    setTrashed: (kind, id) => void s.trash.run(kind, id),
+    remove: (kind, id) => void s.remove.run(kind, id),
+    list<T>(
+      kind: EntityKind,
+      opts: { projectId?: string; parentId?: string; limit?: number; offset?: number; includeTrashed?: boolean } = {},
+    ) {
+      const where = ['kind = @kind'];
+      if (opts.projectId !== undefined) where.push('project_id = @projectId');
+      if (opts.parentId !== undefined) where.push('parent_id = @parentId');
+      if (!opts.includeTrashed) where.push('trashed = 0');
+      const sql = `SELECT * FROM entities WHERE ${where.join(' AND ')} ORDER BY seq LIMIT @limit OFFSET @offset`;
+      let st = listCache.get(sql);
+      if (!st) listCache.set(sql, (st = db.prepare(sql)));
+      const rows = st.all({
+        kind,
+        projectId: opts.projectId,
+        parentId: opts.parentId,
+        limit: opts.limit ?? -1,
+        offset: opts.offset ?? 0,
+      }) as RawEntity[];
+      return rows.map((r) => toEntity<T>(r));
+    },
+    countByKind() {
+      const out: Record<string, number> = {};
+      for (const r of s.counts.all()) out[r.kind] = r.n;
+      out.timelog = s.logCount.get()?.n ?? 0;
+      return out;
+    },
+    insertTimelog: (row) => void s.insLog.run({ ...row, data: JSON.stringify(row.data) }),
+    getTimelog(id) {
+      const r = s.getLog.get(id);
+      return r ? toLog(r) : undefined;
+    },
+    updateTimelog: (row) => void s.updLog.run({ ...row, data: JSON.stringify(row.data) }),
+    removeTimelog: (id) => void s.delLog.run(id),
+    queryTimelogs(f) {
+      const where = ['date >= @startDate', 'date <= @endDate'];
+      if (f.projectId !== undefined) where.push('project_id = @projectId');
+      if (f.type !== undefined) where.push('type = @type');
+      if (f.moduleId !== undefined) where.push('module_id = @moduleId');
+      const params: Record<string, unknown> = { ...f };
+      delete params.owners;
+      if (f.owners && f.owners.length > 0) {
+        where.push(`owner_zpuid IN (${f.owners.map((_, i) => `@o${i}`).join(', ')})`);
+        f.owners.forEach((o, i) => (params[`o${i}`] = o));
+      }
+      const sql = `SELECT * FROM timelogs WHERE ${where.join(' AND ')} ORDER BY date, seq LIMIT @limit OFFSET @offset`;
+      let st = listCache.get(sql);
+      if (!st) listCache.set(sql, (st = db.prepare(sql)));
+      for (const k of ['projectId', 'type', 'moduleId'] as const) if (params[k] === undefined) delete params[k];
+      return (st.all(params) as RawLog[]).map(toLog);
+    },
+    listTimelogs(projectId) {
+      const sql =
+        projectId === undefined
+          ? 'SELECT * FROM timelogs ORDER BY seq'
+          : 'SELECT * FROM timelogs WHERE project_id = ? ORDER BY seq';
+      const st = db.prepare(sql);
+      return ((projectId === undefined ? st.all() : st.all(projectId)) as RawLog[]).map(toLog);
+    },
+    taskLogMinutes(taskId) {
+      const r = s.taskMinutes.get(taskId);
+      return { billable: r?.billable ?? 0, nonBillable: r?.nonBillable ?? 0 };
+    },
+    wipe() {
+      db.exec(
+        'DELETE FROM meta; DELETE FROM entities; DELETE FROM timelogs; DELETE FROM clients; DELETE FROM refresh_tokens; DELETE FROM access_tokens; DELETE FROM auth_codes;',
+      );
+      counter = 1000n;
+    },
+    close: () => db.close(),
+  };
+  return store;
+}
