@@ -65,8 +65,13 @@ describe('init template', () => {
     expect(step.key).toEqual(['Log ID']);
     expect(step.fields['minutes']).toMatchObject({ from: 'Hours', converter: { type: 'duration', format: 'hh:mm' } });
     expect(step.fields['billing']).toMatchObject({ converter: { type: 'enum', map: { Yes: 'Billable', No: 'Non Billable' } } });
-    expect(step.fields['project']!.from).toMatch(/^CHANGE ME/);
-    expect(text).toContain('no column looked like it');
+    expect(step.fields['project']).toMatchObject({ from: 'Project', lookup: { kind: 'project-by-name' } });
+
+    const dir = mkdtempSync(join(tmpdir(), 'zpetl-init-'));
+    writeFileSync(join(dir, 'logs.csv'), 'Log ID,Task ID,User,Date,Hours,Billable\nL1,T1,a@b.example,2026-11-02,01:30,Yes\n');
+    const noProject = renderStarterPipeline({ name: 'logs', entity: 'timelog', sourcePath: 'logs.csv', sample: await readSourceSample(join(dir, 'logs.csv')) });
+    expect((parse(noProject) as { steps: Step[] }).steps[0]!.fields['project']!.from).toMatch(/^CHANGE ME/);
+    expect(noProject).toContain('no column looked like it');
   });
 
   it('names the file in errors', async () => {
