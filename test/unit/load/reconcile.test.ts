@@ -1,0 +1,182 @@
+/**
+ * Crash simulation: the process "dies" between markSent and recordResults (or between markSent and
+ * the request). A fresh store over the same database plays the next process.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openCheckpointDb, type CheckpointDb } from '../../../src/checkpoint/db.js';
+import { createCheckpointStore, type CheckpointStore } from '../../../src/checkpoint/store.js';
+import type { SourcePosition } from '../../../src/core/record.js';
+import { createEntityLoader } from '../../../src/load/loaders/index.js';
+import { createStepLoader } from '../../../src/load/step-loader.js';
+import type { LoadItem } from '../../../src/load/types.js';
+import { createFakeApi, type FakeApi } from './fake-api.js';
+
+const pos = (i: number): SourcePosition => ({ source: 'logs.csv', line: i + 2, index: i });
+let dir: string;
+let cdb: CheckpointDb;
+let api: FakeApi;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'zpetl-rec-'));
+  cdb = openCheckpointDb(join(dir, 'p.db'));
+  api = createFakeApi();
+});
+afterEach(() => {
+  cdb.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** The next process: close (the lock goes with the "dead" one) and reopen the same file. */
+function restart(): CheckpointStore {
+  cdb.close();
+  cdb = openCheckpointDb(join(dir, 'p.db'));
+  return createCheckpointStore(cdb.db);
+}
+
+const tasks = (n: number): LoadItem[] =>
+  Array.from({ length: n }, (_, i) => ({ key: `t${i}`, values: { project: 'P1', tasklist: 'TL1', name: `Task ${i}` }, pos: pos(i) }));
+
+describe('reconciliation after a crash', () => {
+  it('killed after the request, before recordResults: found, confirmed, never re-sent', async () => {
+    let store = createCheckpointStore(cdb.db);
+    const run = store.startRun('demo').id;
+    const items = tasks(3);
+    const loader = createEntityLoader('task', api);
+    // The run loop's protocol, with the process dying after the response arrived.
+    store.markSent(run, 'tasks', items.map((i) => ({ key: i.key, values: i.values, pos: i.pos, op: 'create' as const })));
+    await loader.create(items.slice(0, 2));
+    // …SIGKILL here: results never recorded; t2 was marked sent but its request never left.
+    store = restart();
+    store.resumeRun(run);
+    const sl = createStepLoader({ api, store, runId: run, step: { name: 'tasks', entity: 'task' } });
+    const counts = await sl.reconcile();
+    expect(counts).toEqual({ found: 2, notFound: 1, unresolved: 0 });
+    expect(store.getRecord('tasks', 't0')?.state).toBe('confirmed');
+    expect(store.getRecord('tasks', 't2')?.state).toBe('planned');
+    // Resume re-reads the batch: t0/t1 already done in this run, t2 sent exactly once.
+    const out = await sl.load(items);
+    expect(out.repeated.map((r) => r.key)).toEqual(['t0', 't1']);
+    expect(out.delta.created).toBe(1);
+    expect(api.count('task')).toBe(3);
+    expect(api.calls['task.create']).toBe(3);
+    expect(store.counts(run, 'tasks')).toMatchObject({ created: 3, inDoubt: 0, read: 3 });
+  });
+
+  it('killed after markSent, before the request: nothing found, re-sent once', async () => {
+    let store = createCheckpointStore(cdb.db);
+    const run = store.startRun('demo').id;
+    store.markSent(run, 'tasks', tasks(2).map((i) => ({ key: i.key, values: i.values, pos: i.pos, op: 'create' as const })));
+    store = restart();
+    // A new run (not a resume) reconciles the old run's records too.
+    const run2 = store.startRun('demo').id;
+    const sl = createStepLoader({ api, store, runId: run2, step: { name: 'tasks', entity: 'task' } });
+    expect(await sl.reconcile()).toEqual({ found: 0, notFound: 2, unresolved: 0 });
+    await sl.load(tasks(2));
+    expect(api.calls['task.create']).toBe(2);
+    expect(api.count('task')).toBe(2);
+  });
+
+  it('in-doubt answers (created or not behind the scenes) settle to exactly one each', async () => {
+    const store = createCheckpointStore(cdb.db);
+    const run = store.startRun('demo').id;
+    api.doubtWhen = (kind, body) => (kind !== 'task' ? undefined : body.name === 'Task 0' ? 'created' : body.name === 'Task 1' ? 'not-created' : undefined);
+    const sl = createStepLoader({ api, store, runId: run, step: { name: 'tasks', entity: 'task' } });
+    const out = await sl.load(tasks(3));
+    expect(out.delta).toMatchObject({ created: 1, inDoubt: 2 });
+    api.doubtWhen = undefined;
+    expect(await sl.reconcile()).toEqual({ found: 1, notFound: 1, unresolved: 0 });
+    const retried = await sl.retryPlanned();
+    expect(retried.reduce((n, b) => n + b.delta.created, 0)).toBe(1);
+    expect(api.count('task')).toBe(3);
+    expect(store.counts(run, 'tasks')).toMatchObject({ created: 3, inDoubt: 0, read: 3 });
+  });
+
+  it('a key still sent when its batch comes round again is reconciled inline, not re-sent', async () => {
+    let store = createCheckpointStore(cdb.db);
+    const run = store.startRun('demo').id;
+    const items = tasks(2);
+    store.markSent(run, 'tasks', items.map((i) => ({ key: i.key, values: i.values, pos: i.pos, op: 'create' as const })));
+    await createEntityLoader('task', api).create(items);
+    store = restart();
+    const out = await createStepLoader({ api, store, runId: run, step: { name: 'tasks', entity: 'task' } }).load(items);
+    expect(out.reconciled.found).toBe(2);
+    expect(api.count('task')).toBe(2);
+  });
+
+  it('users are reconciled by email', async () => {
+    let store = createCheckpointStore(cdb.db);
+    const run = store.startRun('demo').id;
+    const items: LoadItem[] = ['a@x.io', 'b@x.io'].map((e, i) => ({ key: e, values: { email: e, project: 'P1' }, pos: pos(i) }));
+    store.markSent(run, 'users', items.map((i) => ({ key: i.key, values: i.values, pos: i.pos, op: 'create' as const })));
+    await api.users.addToProject('P1', [{ email_id: 'a@x.io' }]);
+    store = restart();
+    const sl = createStepLoader({ api, store, runId: run, step: { name: 'users', entity: 'user' } });
+    expect(await sl.reconcile()).toEqual({ found: 1, notFound: 1, unresolved: 0 });
+    await sl.load(items);
+    expect(api.count('user')).toBe(2);
+  });
+});
+
+describe('time log collisions', () => {
+  const log = (i: number): LoadItem => ({
+    key: `row${i}`,
+    values: { project: 'P1', task: 'T1', date: '2026-03-02', hours: '01:30', owner: 'U1', notes: 'standup', bill_status: 'Billable' },
+    pos: pos(i),
+  });
+
+  it('two identical source rows, one created before the crash: the other is re-sent, not matched to its twin', async () => {
+    let store = createCheckpointStore(cdb.db);
+    const run = store.startRun('demo').id;
+    const sl = createStepLoader({ api, store, runId: run, step: { name: 'logs', entity: 'timelog' } });
+    await sl.load([log(0)]);
+    store.markSent(run, 'logs', [log(1)].map((i) => ({ key: i.key, values: i.values, pos: i.pos, op: 'create' as const })));
+    store = restart();
+    const sl2 = createStepLoader({ api, store, runId: run, step: { name: 'logs', entity: 'timelog' } });
+    expect(await sl2.reconcile()).toEqual({ found: 0, notFound: 1, unresolved: 0 });
+    await sl2.load([log(0), log(1)]);
+    expect(api.count('timelog')).toBe(2);
+    const ids = [store.crosswalkGet('logs', 'row0')?.zohoId, store.crosswalkGet('logs', 'row1')?.zohoId];
+    expect(new Set(ids).size).toBe(2);
+  });
+
+  it('two identical rows both sent, one landed: exactly one claims it, the other is re-sent', async () => {
+    let store = createCheckpointStore(cdb.db);
+    const run = store.startRun('demo').id;
+    store.markSent(run, 'logs', [log(0), log(1)].map((i) => ({ key: i.key, values: i.values, pos: i.pos, op: 'create' as const })));
+    await createEntityLoader('timelog', api).create([log(1)]);
+    store = restart();
+    const sl = createStepLoader({ api, store, runId: run, step: { name: 'logs', entity: 'timelog' } });
+    expect(await sl.reconcile()).toEqual({ found: 1, notFound: 1, unresolved: 0 });
+    await sl.load([log(0), log(1)]);
+    expect(api.count('timelog')).toBe(2);
+  });
+
+  it('the request carries request names; matching reads response names (HTML notes, log_hour)', async () => {
+    const loader = createEntityLoader('timelog', api);
+    expect(loader.buildRequest(log(0).values)).toEqual({
+      date: '2026-03-02',
+      bill_status: 'Billable',
+      hours: '01:30',
+      module: { type: 'task', id: 'T1' },
+      notes: 'standup',
+      owner_zpuid: 'U1',
+    });
+    await loader.create([log(0)]);
+    expect(api.timelogs_[0]?.notes).toBe('<div>standup</div>');
+    expect(await loader.findExisting(log(0).values, { fresh: true })).toHaveLength(1);
+    expect(await loader.findExisting({ ...log(0).values, hours: '01:31' }, { fresh: true })).toHaveLength(0);
+  });
+
+  it('skip-existing pairs N identical rows with N distinct existing logs, creating only the surplus', async () => {
+    const loader = createEntityLoader('timelog', api);
+    await loader.create([{ ...log(90), key: 'x' }]);
+    const store = createCheckpointStore(cdb.db);
+    const run = store.startRun('demo').id;
+    const out = await createStepLoader({ api, store, runId: run, step: { name: 'logs', entity: 'timelog', mode: 'skip-existing' } }).load([log(0), log(1)]);
+    expect(out.results.map((r) => r.status).sort()).toEqual(['created', 'skipped']);
+    expect(api.count('timelog')).toBe(2);
+  });
+});
