@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { openCheckpointDb } from '../../../src/checkpoint/db.js';
+import { createCheckpointStore } from '../../../src/checkpoint/store.js';
+import { createCrosswalkResolver } from '../../../src/load/crosswalk-resolver.js';
+import type { LookupResolver } from '../../../src/transform/lookup-types.js';
+
+describe('crosswalk lookup resolver', () => {
+  it('resolves from earlier steps, scoped, then falls back', async () => {
+    const cdb = openCheckpointDb(':memory:');
+    const store = createCheckpointStore(cdb.db);
+    const run = store.startRun('demo').id;
+    store.recordResults(run, { name: 'users', entity: 'user' }, [{ key: 'u1', status: 'created', zohoId: '111', meta: { name: 'ann@x.io', scopeId: 'P1' } }]);
+    store.recordResults(run, { name: 'lists', entity: 'tasklist' }, [
+      { key: 'l1', status: 'created', zohoId: '222', meta: { name: 'Design', scopeId: 'P1' } },
+      { key: 'l2', status: 'created', zohoId: '333', meta: { name: 'Design', scopeId: 'P2' } },
+    ]);
+    store.recordResults(run, { name: 'tasks', entity: 'task' }, [{ key: 'T-9', status: 'created', zohoId: '444', meta: { name: 'x', scopeId: 'P1' } }]);
+    const asked: string[] = [];
+    const fallback = { resolve: async (_s: unknown, v: string) => (asked.push(v), v === 'Other' ? '999' : undefined) };
+    const r: LookupResolver = createCrosswalkResolver(store, fallback);
+    expect(await r.resolve({ kind: 'user-by-email' }, 'Ann@X.io')).toBe('111');
+    expect(await r.resolve({ kind: 'tasklist-by-name', within: 'project' }, 'Design', 'P2')).toBe('333');
+    expect(await r.resolve({ kind: 'task-by-key', step: 'tasks' }, 'T-9')).toBe('444');
+    expect(await r.resolve({ kind: 'project-by-name' }, 'Other')).toBe('999');
+    expect(await r.resolve({ kind: 'task-by-key', step: 'tasks' }, 'T-10')).toBeUndefined();
+    expect(asked).toEqual(['Other', 'T-10']);
+    cdb.close();
+  });
+});
