@@ -3,7 +3,7 @@
  * is newer than every source file (CI builds before testing), otherwise the TypeScript sources through tsx.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
@@ -23,11 +23,29 @@ export function distIsFresh(): boolean {
   return existsSync(DIST_MAIN) && statSync(DIST_MAIN).mtimeMs >= newestMtimeMs(join(ROOT, 'src'));
 }
 
-/** Builds dist/ when it is stale (about 6 s). */
-export function ensureBuilt(): void {
+/**
+ * Builds dist/ when it is stale (about 6 s). Test files in parallel workers take a directory lock so
+ * only one compiles; the others wait for it.
+ */
+export async function ensureBuilt(): Promise<void> {
   if (distIsFresh()) return;
-  const r = spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, encoding: 'utf8' });
-  if (!existsSync(DIST_MAIN)) throw new Error(`build failed:\n${r.stdout}\n${r.stderr}`);
+  const lock = join(ROOT, '.zpetl-build-lock');
+  for (let i = 0; i < 600; i++) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      if (distIsFresh()) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  try {
+    if (distIsFresh()) return;
+    const r = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, encoding: 'utf8' });
+    if (!existsSync(DIST_MAIN)) throw new Error(`build failed:\n${r.stdout}\n${r.stderr}`);
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
 }
 
 /** The node arguments that start the CLI. */

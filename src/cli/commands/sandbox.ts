@@ -1,0 +1,56 @@
+/**
+ * `zpetl sandbox`: the local Zoho Projects V3 emulator. Prints the client environment as `KEY=value`
+ * lines first (usable as an env file), then `sandbox listening on http://HOST:PORT`, and serves until
+ * SIGINT/SIGTERM, then closes cleanly (exit 0).
+ */
+import { z } from 'zod';
+import { createSandbox, formatEnvLines } from '../../sandbox/index.js';
+import { parseArgs } from '../args.js';
+import type { CliCommand } from '../command.js';
+import { println } from '../io.js';
+
+const Args = z.object({
+  port: z.number().int().min(0).max(65535),
+  host: z.string().min(1),
+  db: z.string().min(1),
+  seed: z.enum(['demo', 'empty']),
+  timeScale: z.number().positive('expected a number > 0, e.g. 60'),
+  faults: z.string().min(1).optional(),
+});
+
+/** Resolves when the signal aborts. */
+function aborted(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) resolve();
+    else signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+}
+
+export const sandboxCommand: CliCommand = {
+  command: 'sandbox',
+  describe: 'Start the local Zoho Projects V3 emulator; prints the env a client needs',
+  builder: (y) =>
+    y
+      .option('port', { type: 'number', default: 0, describe: 'TCP port (0 = any free port)' })
+      .option('host', { type: 'string', default: '127.0.0.1', describe: 'Interface to bind' })
+      .option('db', { type: 'string', default: ':memory:', describe: 'SQLite file (survives restarts) or :memory:' })
+      .option('seed', { type: 'string', choices: ['demo', 'empty'], default: 'demo', describe: 'Data of a fresh database' })
+      .option('time-scale', { type: 'number', default: 1, describe: 'Virtual time runs N× faster (60: a 2-minute rate window lasts 2 s)' })
+      .option('faults', { type: 'string', describe: 'JSON or YAML file of faults to inject (see README, "The sandbox")' })
+      .example('$0 sandbox --port 8080 > sandbox.env', 'Start on port 8080; the first lines are an env file')
+      .example('$0 sandbox --db sandbox.db --seed empty --time-scale 60', 'Persistent, empty, 60× faster'),
+  async run(argv, io) {
+    const a = parseArgs(Args, argv);
+    const sandbox = await createSandbox({ port: a.port, host: a.host, db: a.db, seed: a.seed, timeScale: a.timeScale, faults: a.faults });
+    try {
+      println(io.stdout, formatEnvLines(sandbox));
+      println(io.stdout, `sandbox listening on ${sandbox.baseUrl}`);
+      println(io.stderr, `admin API: ${sandbox.baseUrl}/__sandbox/ · stop with Ctrl-C`);
+      await aborted(io.signal);
+    } finally {
+      await sandbox.close();
+    }
+    println(io.stderr, 'sandbox stopped');
+    return 0;
+  },
+};
