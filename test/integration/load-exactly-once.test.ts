@@ -1,0 +1,133 @@
+/**
+ * Loaders + checkpoint store against the sandbox through the real client: creates across steps with
+ * crosswalk lookups, then connection resets after the server committed (and before it did), a crash
+ * between the request and the checkpoint, and a check through the admin API that every entity exists
+ * exactly once.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openCheckpointDb, type CheckpointDb } from '../../src/checkpoint/db.js';
+import { createCheckpointStore, type CheckpointStore } from '../../src/checkpoint/store.js';
+import { createCrosswalkResolver } from '../../src/load/crosswalk-resolver.js';
+import { createEntityLoader } from '../../src/load/loaders/index.js';
+import { createStepLoader } from '../../src/load/step-loader.js';
+import type { LoadItem } from '../../src/load/types.js';
+import { createSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { createZohoClient } from '../../src/zoho/client.js';
+import type { ZohoClient } from '../../src/zoho/types.js';
+
+let sandbox: Sandbox;
+let client: ZohoClient;
+let cdb: CheckpointDb;
+let store: CheckpointStore;
+
+beforeEach(async () => {
+  sandbox = await createSandbox({ seed: 'empty' });
+  client = createZohoClient(
+    {
+      clientId: sandbox.env.ZOHO_CLIENT_ID,
+      clientSecret: sandbox.env.ZOHO_CLIENT_SECRET,
+      refreshToken: sandbox.env.ZOHO_REFRESH_TOKEN,
+      portalId: sandbox.portalId,
+      apiUrl: sandbox.baseUrl,
+      accountsUrl: sandbox.baseUrl,
+    },
+    { timeoutMs: 2000, backoffBaseMs: 5, backoffCapMs: 20 },
+  );
+  cdb = openCheckpointDb(':memory:');
+  store = createCheckpointStore(cdb.db);
+});
+afterEach(async () => {
+  cdb.close();
+  await client.close();
+  await sandbox.close();
+});
+
+const pos = (i: number) => ({ source: 'in.csv', line: i + 2, index: i });
+
+describe('loading into the sandbox', () => {
+  it('users → project → task lists → tasks → subtasks → time logs, exactly once under resets and a crash', async () => {
+    const run = store.startRun('it').id;
+    const resolver = createCrosswalkResolver(store);
+
+    const projects = await createStepLoader({ api: client, store, runId: run, step: { name: 'projects', entity: 'project' } }).load([
+      { key: 'P-1', values: { name: 'Migration', start_date: '2026-01-05', end_date: '2026-06-30' }, pos: pos(0) },
+    ]);
+    expect(projects.delta.created).toBe(1);
+    const projectId = (await resolver.resolve({ kind: 'project-by-name' }, 'Migration'))!;
+    expect(projectId).toMatch(/^\d{10,}$/);
+
+    const users = await createStepLoader({ api: client, store, runId: run, step: { name: 'users', entity: 'user', userBatchSize: 2 } }).load(
+      ['ann@acme.example', 'bob@acme.example', 'cy@acme.example'].map((e, i) => ({ key: e, values: { email: e, project: projectId }, pos: pos(i) })),
+    );
+    expect(users.delta.created).toBe(3);
+
+    const lists = await createStepLoader({ api: client, store, runId: run, step: { name: 'lists', entity: 'tasklist' } }).load(
+      ['Design', 'Build'].map((n, i) => ({ key: `L-${i}`, values: { name: n, project: projectId }, pos: pos(i) })),
+    );
+    expect(lists.delta.created).toBe(2);
+
+    // Resets: the 2nd task POST commits then loses its answer; the 4th is reset before the server runs it.
+    sandbox.admin.setFaults([
+      { kind: 'reset-after', endpoint: 'POST /projects/{project}/tasks', nth: 2 },
+      { kind: 'reset-before', endpoint: 'POST /projects/{project}/tasks', nth: 4 },
+    ]);
+    const taskItems: LoadItem[] = [];
+    for (let i = 0; i < 6; i++) {
+      const tl = (await resolver.resolve({ kind: 'tasklist-by-name', within: 'project' }, i % 2 ? 'Build' : 'Design', projectId))!;
+      const owner = (await resolver.resolve({ kind: 'user-by-email' }, 'ann@acme.example'))!;
+      taskItems.push({ key: `T-${i}`, values: { name: `Task ${i}`, project: projectId, tasklist: tl, owner, start_date: '2026-02-01', end_date: '2026-02-10' }, pos: pos(i) });
+    }
+    const taskStep = createStepLoader({ api: client, store, runId: run, step: { name: 'tasks', entity: 'task', concurrency: 1 } });
+    const t1 = await taskStep.load(taskItems);
+    sandbox.admin.clearFaults();
+    // A reset leaves the client without an answer either way: both are in doubt.
+    expect(t1.delta).toMatchObject({ created: 4, inDoubt: 2 });
+    const rec = await taskStep.reconcile();
+    expect(rec).toEqual({ found: 1, notFound: 1, unresolved: 0 });
+    const retried = await taskStep.retryPlanned();
+    expect(retried.reduce((n, b) => n + b.delta.created, 0)).toBe(1);
+    const serverTasks = sandbox.admin.entities('tasks', { project: projectId }) as { name: string }[];
+    expect(serverTasks.map((t) => t.name).sort()).toEqual(taskItems.map((t) => String(t.values.name)).sort());
+    expect(store.counts(run, 'tasks')).toMatchObject({ created: 6, inDoubt: 0 });
+
+    // Subtasks: the parent id comes from the tasks step's crosswalk. Crash after the request of the batch.
+    const subItems: LoadItem[] = [];
+    for (let i = 0; i < 3; i++) {
+      const parent = (await resolver.resolve({ kind: 'task-by-key', step: 'tasks' }, `T-${i}`))!;
+      subItems.push({ key: `S-${i}`, values: { name: `Sub ${i}`, project: projectId, parent_task: parent }, pos: pos(i) });
+    }
+    store.markSent(run, 'subtasks', subItems.map((s) => ({ key: s.key, values: s.values, pos: s.pos, op: 'create' as const })));
+    await createEntityLoader('subtask', client).create(subItems.slice(0, 2));
+    // …killed. The next attempt reconciles: two found, one re-sent.
+    const subStep = createStepLoader({ api: client, store, runId: run, step: { name: 'subtasks', entity: 'subtask' } });
+    expect(await subStep.reconcile()).toEqual({ found: 2, notFound: 1, unresolved: 0 });
+    const s2 = await subStep.load(subItems);
+    expect(s2.delta.created).toBe(1);
+    const all = sandbox.admin.entities('tasks', { project: projectId }) as { name: string; parental_info?: { parent_task_id: string } }[];
+    const subs = all.filter((t) => t.name.startsWith('Sub'));
+    expect(subs).toHaveLength(3);
+    expect(subs.every((s) => s.parental_info?.parent_task_id)).toBe(true);
+
+    // Time logs, two identical twins; the first twin's POST commits then loses its answer.
+    sandbox.admin.setFaults([{ kind: 'reset-after', endpoint: 'POST /projects/{project}/log', nth: 1 }]);
+    const taskId = (await resolver.resolve({ kind: 'task-by-key', step: 'tasks' }, 'T-0'))!;
+    const owner = (await resolver.resolve({ kind: 'user-by-email' }, 'bob@acme.example'))!;
+    const logValues = { project: projectId, task: taskId, date: '2026-02-03', hours: '01:30', owner, notes: 'pairing', bill_status: 'Billable' };
+    const logs: LoadItem[] = [
+      { key: 'row1', values: logValues, pos: pos(0) },
+      { key: 'row2', values: logValues, pos: pos(1) },
+      { key: 'row3', values: { ...logValues, hours: '02:00' }, pos: pos(2) },
+    ];
+    const logStep = createStepLoader({ api: client, store, runId: run, step: { name: 'logs', entity: 'timelog', concurrency: 1 } });
+    const l1 = await logStep.load(logs);
+    sandbox.admin.clearFaults();
+    expect(l1.delta.inDoubt).toBe(1);
+    await logStep.reconcile();
+    await logStep.retryPlanned();
+    const serverLogs = sandbox.admin.entities('timelogs', { project: projectId });
+    expect(serverLogs).toHaveLength(3);
+    const ids = logs.map((l) => store.crosswalkGet('logs', l.key)?.zohoId);
+    expect(new Set(ids).size).toBe(3);
+    expect(store.counts(run, 'logs')).toMatchObject({ created: 3, inDoubt: 0 });
+  });
+});
