@@ -74,7 +74,7 @@ export function createApp(deps: AppDeps): App {
 
   /** Applies a pre-handler fault; returns a response when the fault replaces the answer. */
   const preFault = (req: SandboxRequest, key: string, ownerHint: string | undefined) => {
-    const f = faults.pick(req.method, key);
+    const f = faults.pick(req.method, key, key.includes('/oauth/'));
     if (!f) return { fault: undefined, res: undefined };
     const errBody = (status: number) =>
       v3ErrorBody(status, 'INTERNAL_SERVER_ERROR', [{ message: 'Internal server error (sandbox fault)' }], req.path, req.method);

@@ -28,8 +28,11 @@ export interface FaultState extends Fault {
 }
 
 export interface FaultEngine {
-  /** The fault to apply to this request, if any (counts the request against every matching fault). */
-  pick(method: string, endpoint: string): FaultState | undefined;
+  /**
+   * The fault to apply to this request, if any (counts the request against every matching fault).
+   * `explicitOnly`: only faults naming `endpoint` match (the token endpoint is not hit by `*`).
+   */
+  pick(method: string, endpoint: string, explicitOnly?: boolean): FaultState | undefined;
   list(): FaultState[];
   set(specs: FaultSpec[]): void;
   clear(): void;
@@ -81,10 +84,10 @@ export function createFaultEngine(seed: number, initial: Fault[] = []): FaultEng
   install(initial);
 
   return {
-    pick(method, endpoint) {
+    pick(method, endpoint, explicitOnly = false) {
       let chosen: FaultState | undefined;
       for (const f of faults) {
-        if (f.endpoint !== '*' && f.endpoint !== endpoint) continue;
+        if (f.endpoint === '*' ? explicitOnly : f.endpoint !== endpoint) continue;
         if (f.methods && !f.methods.some((m) => m.toUpperCase() === method)) continue;
         f.seen++;
         if (chosen) continue;
