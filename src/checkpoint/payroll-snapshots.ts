@@ -1,6 +1,6 @@
 /**
- * Reads and writes payroll period snapshots (schema in schema-payroll.ts). One transaction per
- * snapshot: a crash leaves either the whole snapshot or none.
+ * Reads and writes payroll period snapshots (schema and layout in schema-payroll.ts). One transaction
+ * per snapshot: a crash leaves either the whole snapshot or none.
  */
 import type { Db } from './db.js';
 
@@ -13,6 +13,7 @@ export interface SnapshotHeader {
   layout: string;
   createdMs: number;
   includedLogs: number;
+  seenLogs: number;
   paidMinutes: number;
   outputSha256: string;
   outPath: string | null;
@@ -24,8 +25,8 @@ export interface SnapshotLog {
   included: boolean;
   /** Why a seen log was not paid, e.g. `approval:Unapproved`, `rejected:ROW_DAY_OVER_24H`. */
   excludedReason: string | null;
-  /** What was written for it (JSON chosen by the caller); null for excluded logs. */
-  rowJson: string | null;
+  /** What was written for it (any JSON value the caller chooses); null for excluded logs. */
+  record: unknown;
 }
 
 interface HeaderRow {
@@ -37,6 +38,7 @@ interface HeaderRow {
   layout: string;
   created_ms: number;
   included_logs: number;
+  seen_logs: number;
   paid_minutes: number;
   output_sha256: string;
   out_path: string | null;
@@ -51,25 +53,39 @@ const toHeader = (r: HeaderRow): SnapshotHeader => ({
   layout: r.layout,
   createdMs: r.created_ms,
   includedLogs: r.included_logs,
+  seenLogs: r.seen_logs,
   paidMinutes: r.paid_minutes,
   outputSha256: r.output_sha256,
   outPath: r.out_path,
 });
 
+const CHUNK = 1000;
+
 export function createPayrollSnapshotStore(db: Db) {
   const latestStmt = db.prepare<[string], HeaderRow>('SELECT * FROM payroll_snapshots WHERE period_key = ? ORDER BY id DESC LIMIT 1');
   const listStmt = db.prepare<[string], HeaderRow>('SELECT * FROM payroll_snapshots WHERE period_key = ? ORDER BY id');
-  const logsStmt = db.prepare<[number], { log_id: string; content_hash: string; included: number; excluded_reason: string | null; row_json: string | null }>(
-    'SELECT log_id, content_hash, included, excluded_reason, row_json FROM payroll_snapshot_logs WHERE snapshot_id = ?',
-  );
+  const chunksStmt = db.prepare<[number], { logs_json: string }>('SELECT logs_json FROM payroll_snapshot_chunks WHERE snapshot_id = ? ORDER BY seq');
   const insertHeader = db.prepare(
-    `INSERT INTO payroll_snapshots (period_key, period_start, period_end, kind, layout, created_ms, included_logs, paid_minutes, output_sha256, out_path)
-     VALUES (@periodKey, @periodStart, @periodEnd, @kind, @layout, @createdMs, @includedLogs, @paidMinutes, @outputSha256, @outPath)`,
+    `INSERT INTO payroll_snapshots (period_key, period_start, period_end, kind, layout, created_ms, included_logs, seen_logs, paid_minutes, output_sha256, out_path)
+     VALUES (@periodKey, @periodStart, @periodEnd, @kind, @layout, @createdMs, @includedLogs, @seenLogs, @paidMinutes, @outputSha256, @outPath)`,
   );
-  const insertLog = db.prepare('INSERT INTO payroll_snapshot_logs (snapshot_id, log_id, content_hash, included, excluded_reason, row_json) VALUES (?, ?, ?, ?, ?, ?)');
-  const record = db.transaction((h: Omit<SnapshotHeader, 'id'>, logs: Iterable<SnapshotLog>): number => {
-    const id = Number(insertHeader.run(h).lastInsertRowid);
-    for (const l of logs) insertLog.run(id, l.logId, l.contentHash, l.included ? 1 : 0, l.excludedReason, l.rowJson);
+  const insertChunk = db.prepare('INSERT INTO payroll_snapshot_chunks (snapshot_id, seq, logs_json) VALUES (?, ?, ?)');
+  const record = db.transaction((h: Omit<SnapshotHeader, 'id' | 'seenLogs'>, logs: Iterable<SnapshotLog>): number => {
+    const id = Number(insertHeader.run({ ...h, seenLogs: 0 }).lastInsertRowid);
+    let seq = 0;
+    let seen = 0;
+    let parts: string[] = [];
+    const flush = () => {
+      insertChunk.run(id, seq++, `[${parts.join(',')}]`);
+      parts = [];
+    };
+    for (const l of logs) {
+      parts.push(JSON.stringify([l.logId, l.contentHash, l.included ? 1 : 0, l.excludedReason, l.record ?? null]));
+      seen++;
+      if (parts.length >= CHUNK) flush();
+    }
+    if (parts.length) flush();
+    db.prepare('UPDATE payroll_snapshots SET seen_logs = ? WHERE id = ?').run(seen, id);
     return id;
   });
   return {
@@ -84,13 +100,15 @@ export function createPayrollSnapshotStore(db: Db) {
     /** Every log a snapshot saw, by log id. */
     logs(snapshotId: number): Map<string, SnapshotLog> {
       const out = new Map<string, SnapshotLog>();
-      for (const r of logsStmt.iterate(snapshotId)) {
-        out.set(r.log_id, { logId: r.log_id, contentHash: r.content_hash, included: r.included === 1, excludedReason: r.excluded_reason, rowJson: r.row_json });
+      for (const r of chunksStmt.iterate(snapshotId)) {
+        for (const [logId, contentHash, included, reason, row] of JSON.parse(r.logs_json) as [string, string, number, string | null, unknown][]) {
+          out.set(logId, { logId, contentHash, included: included === 1, excludedReason: reason, record: row });
+        }
       }
       return out;
     },
     /** Records a snapshot atomically; returns its id. */
-    record(header: Omit<SnapshotHeader, 'id'>, logs: Iterable<SnapshotLog>): number {
+    record(header: Omit<SnapshotHeader, 'id' | 'seenLogs'>, logs: Iterable<SnapshotLog>): number {
       return record(header, logs);
     },
   };

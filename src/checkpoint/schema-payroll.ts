@@ -6,6 +6,14 @@
  * next `--adjustments` run can tell "newly approved" from "added" and reverse exactly what was paid.
  * `period_key` = `START..END|<scope fingerprint>`: snapshots of the same dates with other filters are
  * separate histories.
+ *
+ * Logs are stored in chunks of up to 1,000 per row (`logs_json` = a JSON array of
+ * `[log_id, content_hash, included 0|1, excluded_reason|null, record|null]`): a snapshot is always
+ * written and read whole, and one row per log cost more than the rest of a 100,000-log export.
+ * Which logs a snapshot paid, in SQL:
+ *   SELECT l.value ->> 0 AS log_id, l.value ->> 1 AS content_hash
+ *   FROM payroll_snapshot_chunks c, json_each(c.logs_json) l
+ *   WHERE c.snapshot_id = ? AND l.value ->> 2 = 1;
  */
 export const PAYROLL_SCHEMA = `
 CREATE TABLE payroll_snapshots (
@@ -17,18 +25,16 @@ CREATE TABLE payroll_snapshots (
   layout TEXT NOT NULL,
   created_ms INTEGER NOT NULL,
   included_logs INTEGER NOT NULL,
+  seen_logs INTEGER NOT NULL,
   paid_minutes INTEGER NOT NULL,
   output_sha256 TEXT NOT NULL,
   out_path TEXT
 );
 CREATE INDEX payroll_snapshots_by_period ON payroll_snapshots (period_key, id);
-CREATE TABLE payroll_snapshot_logs (
+CREATE TABLE payroll_snapshot_chunks (
   snapshot_id INTEGER NOT NULL REFERENCES payroll_snapshots (id) ON DELETE CASCADE,
-  log_id TEXT NOT NULL,
-  content_hash TEXT NOT NULL,
-  included INTEGER NOT NULL CHECK (included IN (0, 1)),
-  excluded_reason TEXT,
-  row_json TEXT,
-  PRIMARY KEY (snapshot_id, log_id)
+  seq INTEGER NOT NULL,
+  logs_json TEXT NOT NULL,
+  PRIMARY KEY (snapshot_id, seq)
 ) WITHOUT ROWID;
 `;

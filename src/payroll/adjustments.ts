@@ -16,7 +16,7 @@
  */
 import type { SnapshotLog } from '../checkpoint/payroll-snapshots.js';
 import { compareIds } from './compute.js';
-import { addDurations, zeroDurations, type Durations, type LayoutRecord } from './layouts.js';
+import { addDurations, decodeRecord, zeroDurations, type Durations, type LayoutRecord } from './layouts.js';
 
 export const ADJUSTMENT_REASONS = [
   'added',
@@ -62,7 +62,7 @@ export function diffSnapshot(previous: Map<string, SnapshotLog>, current: Iterab
   for (const c of current) {
     seen.add(c.logId);
     const p = previous.get(c.logId);
-    const prevRecord = p?.included && p.rowJson ? (JSON.parse(p.rowJson) as LayoutRecord) : undefined;
+    const prevRecord = p?.included && p.record ? decodeRecord(p.record) : undefined;
     if (c.record) {
       if (!prevRecord) {
         const reason: AdjustmentReason = !p ? 'added' : p.excludedReason?.startsWith('approval:') ? 'newly-approved' : 'included';
@@ -79,8 +79,8 @@ export function diffSnapshot(previous: Map<string, SnapshotLog>, current: Iterab
     }
   }
   for (const [id, p] of previous) {
-    if (seen.has(id) || !p.included || !p.rowJson) continue;
-    out.push({ reason: 'deleted', logId: id, record: negate(JSON.parse(p.rowJson) as LayoutRecord) });
+    if (seen.has(id) || !p.included || !p.record) continue;
+    out.push({ reason: 'deleted', logId: id, record: negate(decodeRecord(p.record)) });
   }
   return out.sort(compareEntries);
 }

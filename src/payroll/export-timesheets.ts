@@ -14,6 +14,7 @@
  *    checkpoint failure (exit 1). No file is written and no snapshot recorded.
  */
 import { createHash } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { openCheckpointDb, type CheckpointDb } from '../checkpoint/db.js';
 import { createPayrollSnapshotStore, type SnapshotLog } from '../checkpoint/payroll-snapshots.js';
 import { systemClock } from '../core/clock.js';
@@ -30,6 +31,7 @@ import { loadEmployeeCsv, loadEmployeeCustomField, resolverFor } from './employe
 import {
   addDurations,
   compareEmployeeRecords,
+  encodeRecord,
   employeeRecords,
   formatRecord,
   logRecord,
@@ -133,6 +135,8 @@ export interface ExportResult {
   snapshotId: number;
   previousSnapshotId: number | null;
   adjustments: null | { rows: number; byReason: Record<string, number> };
+  /** Wall time per phase, ms: reading the source (HTTP for the API), arithmetic, writing the CSV, recording the snapshot. */
+  timingsMs: { read: number; compute: number; write: number; snapshot: number };
 }
 
 const STEP = 'export-timesheets';
@@ -241,6 +245,7 @@ export async function exportTimesheets(o: ExportTimesheetsOptions): Promise<Expo
     const excludedLogs: { logId: string; contentHash: string; reason: string }[] = [];
     const rejected: ExportResult['rejected'] = [];
     let fileWithoutApproval = 0;
+    const tRead = performance.now();
     try {
       for await (const n of sourceLogs(o, period)) {
         counts.read++;
@@ -296,6 +301,7 @@ export async function exportTimesheets(o: ExportTimesheetsOptions): Promise<Expo
     }
 
     // arithmetic
+    const tCompute = performance.now();
     const computed = computeRows(accepted, resolve, { rounding, overtime, weekStart, unmappedUsers: o.unmappedUsers ?? 'keep' });
     for (const r of computed.rejected) {
       rejected.push({ ...r.error, logId: r.log.id });
@@ -335,9 +341,10 @@ export async function exportTimesheets(o: ExportTimesheetsOptions): Promise<Expo
     for (const e of entries) byReason[e.reason] = (byReason[e.reason] ?? 0) + 1;
 
     // write
+    const tWrite = performance.now();
     const written = zeroDurations();
     let header = layout.columns.map((c) => c.header);
-    let cells: string[][];
+    let cells: Iterable<string[]>;
     if (o.adjustments) {
       header = ['adjustment', ...header];
       if (layout.rows === 'log') {
@@ -350,7 +357,9 @@ export async function exportTimesheets(o: ExportTimesheetsOptions): Promise<Expo
       }
     } else {
       const recs = layout.rows === 'log' ? logRecords : empRecords;
-      cells = recs.map((r) => formatRecord(layout, r));
+      cells = (function* () {
+        for (const r of recs) yield formatRecord(layout, r);
+      })();
       for (const r of recs) addDurations(written, r.durations);
     }
     const file = writeCsvAtomic(o.out, header, cells);
@@ -365,17 +374,16 @@ export async function exportTimesheets(o: ExportTimesheetsOptions): Promise<Expo
       });
     }
 
+    const tSnapshot = performance.now();
     // record a snapshot unless nothing changed since the last one
     let snapshotId = previous?.id ?? 0;
     const unchanged = previous !== undefined && entries.length === 0 && (o.adjustments || previous.outputSha256 === file.sha256);
     if (!unchanged) {
-      const snapLogs: SnapshotLog[] = current.map((c) => ({
-        logId: c.logId,
-        contentHash: c.contentHash,
-        included: c.record !== undefined,
-        excludedReason: c.excludedReason ?? null,
-        rowJson: c.record ? JSON.stringify(c.record) : null,
-      }));
+      const snapLogs = (function* (): Generator<SnapshotLog> {
+        for (const c of current) {
+          yield { logId: c.logId, contentHash: c.contentHash, included: c.record !== undefined, excludedReason: c.excludedReason ?? null, record: c.record ? encodeRecord(c.record) : null };
+        }
+      })();
       snapshotId = store.record(
         {
           periodKey,
@@ -392,6 +400,7 @@ export async function exportTimesheets(o: ExportTimesheetsOptions): Promise<Expo
         snapLogs,
       );
     }
+    const tEnd = performance.now();
     Object.assign(stepCounts, { read: counts.read, valid: counts.included, created: file.rows, skipped: counts.read - counts.included - counts.rejected, rejected: counts.rejected });
     emit({ type: 'step-end', step: STEP, counts: stepCounts });
     return {
@@ -411,6 +420,7 @@ export async function exportTimesheets(o: ExportTimesheetsOptions): Promise<Expo
       snapshotId,
       previousSnapshotId: previous?.id ?? null,
       adjustments: o.adjustments ? { rows: file.rows, byReason } : null,
+      timingsMs: { read: tCompute - tRead, compute: tWrite - tCompute, write: tSnapshot - tWrite, snapshot: tEnd - tSnapshot },
     };
   } finally {
     if (typeof o.db === 'string') cdb.close();

@@ -141,9 +141,31 @@ export function logRecord(r: PayrollRow, period: { start: LocalDate; end: LocalD
   };
 }
 
+const LOG_TEXT_KEYS = [
+  'employee_id', 'employee_name', 'email', 'user_id', 'date', 'week_start', 'project_id', 'project_name',
+  'task_id', 'task_name', 'log_type', 'log_id', 'billing', 'approval', 'notes', 'period_start', 'period_end',
+] as const;
+
+/** Compact form of a log record for snapshots: [texts…, durations…] in fixed orders. */
+export function encodeRecord(r: LayoutRecord): (string | number)[] {
+  const out: (string | number)[] = LOG_TEXT_KEYS.map((k) => r.text[k] ?? '');
+  for (const k of DURATION_FIELDS) out.push(r.durations[k]);
+  return out;
+}
+
+export function decodeRecord(value: unknown): LayoutRecord {
+  const a = value as (string | number)[];
+  const text: Record<string, string> = {};
+  LOG_TEXT_KEYS.forEach((k, i) => (text[k] = String(a[i])));
+  const durations = zeroDurations();
+  DURATION_FIELDS.forEach((k, i) => (durations[k] = Number(a[LOG_TEXT_KEYS.length + i])));
+  return { text, durations };
+}
+
 /** Employee rows from log rows (already in output order: grouped by employee). */
 export function employeeRecords(rows: readonly PayrollRow[], period: { start: LocalDate; end: LocalDate }): LayoutRecord[] {
   const byKey = new Map<string, LayoutRecord>();
+  const counts = new Map<LayoutRecord, number>();
   for (const r of rows) {
     const k = r.employeeId ? `emp:${r.employeeId}` : userKey(r.log);
     let rec = byKey.get(k);
@@ -162,9 +184,19 @@ export function employeeRecords(rows: readonly PayrollRow[], period: { start: Lo
       };
       byKey.set(k, rec);
     }
-    rec.text.logs = String(Number(rec.text.logs) + 1);
-    addDurations(rec.durations, rowDurations(r));
+    counts.set(rec, (counts.get(rec) ?? 0) + 1);
+    const d = rec.durations;
+    const overtime = r.dailyOvertime + r.weeklyOvertime;
+    d.source += r.log.minutes;
+    d.paid += r.paid;
+    d.regular += r.regular;
+    d.overtime += overtime;
+    d.daily_overtime += r.dailyOvertime;
+    d.weekly_overtime += r.weeklyOvertime;
+    if (r.log.billable) d.billable += r.paid;
+    else d.non_billable += r.paid;
   }
+  for (const [rec, n] of counts) rec.text.logs = String(n);
   return [...byKey.values()];
 }
 

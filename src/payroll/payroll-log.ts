@@ -30,6 +30,8 @@ export interface PayrollLog {
   notes: string;
   pos: SourcePosition;
   contentHash: string;
+  /** Who logged it, for grouping: `z:<zpuid>`, else `e:<email lower case>`, else `n:<name>`. */
+  who: string;
 }
 
 /** Result of normalising one source entry: a log, or a row error (reported, never dropped). */
@@ -43,12 +45,13 @@ export function parseLogHour(s: string): number | undefined {
   return m ? Number(m[1]) * 60 + Number(m[2]) : undefined;
 }
 
-export function hashLog(l: Omit<PayrollLog, 'contentHash' | 'pos' | 'notes'>): string {
+export function hashLog(l: Omit<PayrollLog, 'contentHash' | 'pos' | 'notes' | 'who'>): string {
   const key = [l.id, l.date, l.minutes, l.billable ? 'B' : 'N', l.approval, l.logType, l.userId, l.email.toLowerCase(), l.projectId, l.projectName, l.taskId, l.taskName].join('\u001f');
   return createHash('sha256').update(key).digest('hex').slice(0, 32);
 }
 
 function stripHtml(s: string): string {
+  if (!s.includes('<') && !s.includes('&')) return s.trim();
   return s.replace(/<[^>]*>/g, ' ').replace(/&nbsp;/g, ' ').replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/\s+/g, ' ').trim();
 }
 
@@ -63,22 +66,29 @@ export function fromTimeLog(t: TimeLog, index: number): Normalised {
   if (minutes === undefined) {
     return { ok: false, partial, error: { code: 'ROW_INVALID_DURATION', message: `time log ${t.id}: log_hour is not HH:MM`, field: 'log_hour', value: t.log_hour, pos } };
   }
-  const base = {
+  const owner = t.owner;
+  const log: PayrollLog = {
     id: String(t.id),
     date: t.date,
     minutes,
     billable: t.billing_status === 'Billable',
     approval: t.approval?.status ?? 'Unapproved',
     logType: t.type ?? '',
-    userId: t.owner?.zpuid ?? '',
-    email: t.owner?.email ?? '',
-    userName: t.owner?.name ?? [t.owner?.first_name, t.owner?.last_name].filter(Boolean).join(' '),
+    userId: owner?.zpuid ?? '',
+    email: owner?.email ?? '',
+    userName: owner?.name ?? [owner?.first_name, owner?.last_name].filter(Boolean).join(' '),
     projectId: t.project?.id ?? '',
     projectName: t.project?.name ?? '',
     taskId: t.module_detail?.id ?? '',
     taskName: t.module_detail?.name ?? t.log_name ?? '',
+    notes: stripHtml(t.notes ?? t.log_notes ?? ''),
+    pos,
+    contentHash: '',
+    who: '',
   };
-  return { ok: true, log: { ...base, notes: stripHtml(t.notes ?? t.log_notes ?? ''), pos, contentHash: hashLog(base) } };
+  log.contentHash = hashLog(log);
+  log.who = whoOf(log);
+  return { ok: true, log };
 }
 
 /** Canonical fields the timesheet extractor yields (src/extract, type zoho-timesheet). */
@@ -95,6 +105,10 @@ export interface TimesheetFields {
   startTime?: unknown;
   endTime?: unknown;
   [k: string]: unknown;
+}
+
+function whoOf(l: { userId: string; email: string; userName: string }): string {
+  return l.userId ? `z:${l.userId}` : l.email ? `e:${l.email.toLowerCase()}` : `n:${l.userName}`;
 }
 
 const str = (v: unknown): string => (v === undefined || v === null ? '' : String(v).trim());
@@ -137,5 +151,5 @@ export function fromTimesheetRecord(data: TimesheetFields, pos: SourcePosition, 
     taskId: '',
     taskName: task,
   };
-  return { ok: true, log: { ...base, notes: stripHtml(notes), pos, contentHash: hashLog(base) } };
+  return { ok: true, log: { ...base, notes: stripHtml(notes), pos, contentHash: hashLog(base), who: whoOf(base) } };
 }
