@@ -1,0 +1,54 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { systemClock } from '../../src/core/clock.js';
+import { executeRun } from '../../src/pipeline/run-engine.js';
+import type { PipelineEvent } from '../../src/pipeline/events.js';
+import { createSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { sandboxClientFactory } from './helpers/sandbox-client.js';
+import { generateMigration, migrationPlan } from './helpers/synthetic-plan.js';
+import { verifyMigration } from './helpers/verify-migration.js';
+
+let sandbox: Sandbox;
+let dir: string;
+
+beforeEach(async () => {
+  sandbox = await createSandbox({ port: 0, seed: 'empty' });
+  dir = mkdtempSync(join(tmpdir(), 'zpetl-run-'));
+});
+afterEach(async () => {
+  await sandbox.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const clientFor = (s: Sandbox) => sandboxClientFactory(s);
+
+describe('a real run (engine + store + loaders + client + sandbox)', () => {
+  it('loads a multi-step migration exactly once, with counts that reconcile', async () => {
+    const { files, expected } = generateMigration(join(dir, 'src'), { users: 6, tasklists: 3, tasks: 30, subtaskEvery: 3, timelogs: 20, badRows: 1 });
+    const events: PipelineEvent[] = [];
+    const dbPath = join(dir, 'cp.db');
+    const res = await executeRun(migrationPlan(files), { dbPath, clock: systemClock, client: clientFor(sandbox), onEvent: (e) => events.push(e) });
+    expect(res.message).toMatch(/done/);
+    expect(res.exitCode).toBe(3); // the deliberately bad rows
+    expect(res.status).toBe('rejects');
+    const v = verifyMigration(sandbox, dbPath, expected);
+    expect(v).toMatchObject({ duplicates: [], missing: [], extra: [], crosswalkMismatches: [] });
+    for (const [step, c] of Object.entries(res.counts)) {
+      expect(c.read, step).toBe(c.created + c.updated + c.skipped + c.rejected + c.inDoubt);
+      expect(c.inDoubt, step).toBe(0);
+    }
+    expect(res.counts.tasks).toMatchObject({ created: 30, rejected: 1 });
+    expect(res.counts.timelogs).toMatchObject({ created: 20, rejected: 1 });
+    const readTotal = Object.values(res.counts).reduce((n, c) => n + c.read, 0);
+    expect(readTotal).toBe(expected.total);
+    expect(events.at(-1)).toMatchObject({ type: 'run-end', exitCode: 3 });
+    expect(res.figures.endpoints['POST /projects/{project}/tasks']?.calls).toBeGreaterThanOrEqual(40);
+
+    // A second run creates nothing: every key is in the crosswalk.
+    const again = await executeRun(migrationPlan(files), { dbPath, clock: systemClock, client: clientFor(sandbox) });
+    expect(again.counts.tasks).toMatchObject({ created: 0, skipped: 30, rejected: 1 });
+    expect(verifyMigration(sandbox, dbPath, expected).duplicates).toEqual([]);
+  });
+});
