@@ -50,7 +50,7 @@ describe('loading into the sandbox', () => {
     const resolver = createCrosswalkResolver(store);
 
     const projects = await createStepLoader({ api: client, store, runId: run, step: { name: 'projects', entity: 'project' } }).load([
-      { key: 'P-1', values: { name: 'Migration', start_date: '2026-01-05', end_date: '2026-06-30' }, pos: pos(0) },
+      { key: 'P-1', values: { name: 'Migration', startDate: '2026-01-05', endDate: '2026-06-30' }, pos: pos(0) },
     ]);
     expect(projects.delta.created).toBe(1);
     const projectId = (await resolver.resolve({ kind: 'project-by-name' }, 'Migration'))!;
@@ -75,7 +75,7 @@ describe('loading into the sandbox', () => {
     for (let i = 0; i < 6; i++) {
       const tl = (await resolver.resolve({ kind: 'tasklist-by-name', within: 'project' }, i % 2 ? 'Build' : 'Design', projectId))!;
       const owner = (await resolver.resolve({ kind: 'user-by-email' }, 'ann@acme.example'))!;
-      taskItems.push({ key: `T-${i}`, values: { name: `Task ${i}`, project: projectId, tasklist: tl, owner, start_date: '2026-02-01', end_date: '2026-02-10' }, pos: pos(i) });
+      taskItems.push({ key: `T-${i}`, values: { name: `Task ${i}`, project: projectId, tasklist: tl, owners: [owner], startDate: '2026-02-01', endDate: '2026-02-10' }, pos: pos(i) });
     }
     const taskStep = createStepLoader({ api: client, store, runId: run, step: { name: 'tasks', entity: 'task', concurrency: 1 } });
     const t1 = await taskStep.load(taskItems);
@@ -94,7 +94,7 @@ describe('loading into the sandbox', () => {
     const subItems: LoadItem[] = [];
     for (let i = 0; i < 3; i++) {
       const parent = (await resolver.resolve({ kind: 'task-by-key', step: 'tasks' }, `T-${i}`))!;
-      subItems.push({ key: `S-${i}`, values: { name: `Sub ${i}`, project: projectId, parent_task: parent }, pos: pos(i) });
+      subItems.push({ key: `S-${i}`, values: { name: `Sub ${i}`, project: projectId, parent }, pos: pos(i) });
     }
     store.markSent(run, 'subtasks', subItems.map((s) => ({ key: s.key, values: s.values, pos: s.pos, op: 'create' as const })));
     await createEntityLoader('subtask', client).create(subItems.slice(0, 2));
@@ -112,11 +112,11 @@ describe('loading into the sandbox', () => {
     sandbox.admin.setFaults([{ kind: 'reset-after', endpoint: 'POST /projects/{project}/log', nth: 1 }]);
     const taskId = (await resolver.resolve({ kind: 'task-by-key', step: 'tasks' }, 'T-0'))!;
     const owner = (await resolver.resolve({ kind: 'user-by-email' }, 'bob@acme.example'))!;
-    const logValues = { project: projectId, task: taskId, date: '2026-02-03', hours: '01:30', owner, notes: 'pairing', bill_status: 'Billable' };
+    const logValues = { project: projectId, task: taskId, date: '2026-02-03', minutes: 90, user: owner, notes: 'pairing', billing: 'Billable' };
     const logs: LoadItem[] = [
       { key: 'row1', values: logValues, pos: pos(0) },
       { key: 'row2', values: logValues, pos: pos(1) },
-      { key: 'row3', values: { ...logValues, hours: '02:00' }, pos: pos(2) },
+      { key: 'row3', values: { ...logValues, minutes: 120 }, pos: pos(2) },
     ];
     const logStep = createStepLoader({ api: client, store, runId: run, step: { name: 'logs', entity: 'timelog', concurrency: 1 } });
     const l1 = await logStep.load(logs);

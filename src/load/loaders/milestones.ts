@@ -12,8 +12,8 @@ export function createMilestoneLoader(api: ZohoApi, options: LoaderOptions = {})
     const flag = pickString(values, 'flag');
     return compact({
       name: required(values, 'name'),
-      start_date: required(values, 'start_date'),
-      end_date: required(values, 'end_date'),
+      start_date: required(values, 'startDate', 'start_date'),
+      end_date: required(values, 'endDate', 'end_date'),
       owner: owner === undefined ? undefined : { zpuid: owner },
       flag: flag === 'internal' || flag === 'external' ? flag : undefined,
     } as Record<string, unknown>);

@@ -10,12 +10,12 @@ export function createProjectLoader(api: ZohoApi, options: LoaderOptions = {}): 
 
   function buildRequest(values: Record<string, unknown>, key?: string): Record<string, unknown> {
     const owner = pickString(values, 'owner', 'owner_zpuid');
-    const isPublic = values.is_public ?? values.is_public_project;
+    const isPublic = values.isPublic ?? values.is_public ?? values.is_public_project;
     const body = compact({
       name: required(values, 'name'),
       description: pickString(values, 'description'),
-      start_date: pickString(values, 'start_date'),
-      end_date: pickString(values, 'end_date'),
+      start_date: pickString(values, 'startDate', 'start_date'),
+      end_date: pickString(values, 'endDate', 'end_date'),
       owner: owner === undefined ? undefined : { zpuid: owner },
       is_public_project: typeof isPublic === 'boolean' ? isPublic : undefined,
       ...customFields(values),

@@ -20,25 +20,25 @@ export function createTaskLoader(api: ZohoApi, options: LoaderOptions & { subtas
 
   const project = (values: Record<string, unknown>) => required(values, 'project', 'project_id');
   const parentOf = (values: Record<string, unknown>) =>
-    options.subtask ? required(values, 'parent_task', 'parent_task_id', 'parent') : pickString(values, 'parent_task', 'parent_task_id', 'parent');
+    options.subtask ? required(values, 'parent', 'parent_task', 'parent_task_id') : pickString(values, 'parent', 'parent_task', 'parent_task_id');
 
   function buildRequest(values: Record<string, unknown>, key?: string): Record<string, unknown> {
     const tasklist = pickString(values, 'tasklist', 'tasklist_id');
     const parent = parentOf(values);
     const owners = pickList(values, 'owners', 'owner', 'owner_zpuid');
     const priority = pickString(values, 'priority')?.toLowerCase();
-    const billing = pickString(values, 'billing_type')?.toLowerCase();
+    const billing = pickString(values, 'billingType', 'billing_type')?.toLowerCase();
     const durationValue = pickString(values, 'duration');
-    const durationType = pickString(values, 'duration_type') === 'hours' ? 'hours' : 'days';
-    const completion = pick(values, 'completion_percentage');
+    const durationType = pickString(values, 'durationType', 'duration_type') === 'hours' ? 'hours' : 'days';
+    const completion = pick(values, 'completionPercentage', 'completion_percentage');
     const body = compact({
       name: required(values, 'name'),
       description: pickString(values, 'description'),
       tasklist: tasklist === undefined ? undefined : { id: tasklist },
       parental_info: parent === undefined ? undefined : { parent_task_id: parent },
       priority: priority !== undefined && PRIORITIES.has(priority) ? priority : undefined,
-      start_date: pickString(values, 'start_date'),
-      end_date: pickString(values, 'end_date'),
+      start_date: pickString(values, 'startDate', 'start_date'),
+      end_date: pickString(values, 'endDate', 'end_date'),
       duration: durationValue === undefined ? undefined : { value: durationValue, type: durationType },
       owners_and_work: owners.length === 0 ? undefined : { owners: owners.map((o) => (o.includes('@') ? { email: o } : { zpuid: o })) },
       billing_type: billing !== undefined && BILLING.has(billing) ? billing : undefined,
@@ -55,7 +55,7 @@ export function createTaskLoader(api: ZohoApi, options: LoaderOptions & { subtas
     describe: (values) => {
       const p = pickString(values, 'project', 'project_id') ?? '';
       const tl = pickString(values, 'tasklist', 'tasklist_id');
-      const parent = pickString(values, 'parent_task', 'parent_task_id', 'parent');
+      const parent = pickString(values, 'parent', 'parent_task', 'parent_task_id');
       return {
         name: pickString(values, 'name') ?? '',
         scopeId: p,

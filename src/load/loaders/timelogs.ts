@@ -7,6 +7,7 @@
  * distinct source rows may share all of these; callers exclude ids the crosswalk already gives to
  * other keys, so each row claims one distinct log.
  */
+import { formatHhMm, parseHhMm } from '../../core/local-date.js';
 import type { TimeLog, TimeLogCreate, ZohoApi } from '../../zoho/types.js';
 import { ScopeCache } from '../scope-cache.js';
 import { collect, compact, hoursToMinutes, normNotes, pickString, required, sendEach } from '../shared.js';
@@ -15,6 +16,26 @@ import type { EntityLoader, LoaderOptions } from '../types.js';
 function billStatus(v: string | undefined): 'Billable' | 'Non Billable' {
   const s = (v ?? '').toLowerCase().replace(/[\s_-]/g, '');
   return s === 'billable' ? 'Billable' : 'Non Billable';
+}
+
+/** The request's "HH:MM" from `minutes` (an integer, the target field) or an "HH:MM" `hours` value. */
+function hoursOf(values: Record<string, unknown>): string {
+  const m = values.minutes;
+  if (typeof m === 'number' && Number.isFinite(m)) return formatHhMm(m);
+  if (typeof m === 'string' && /^\d+$/.test(m.trim())) return formatHhMm(Number(m));
+  return required(values, 'hours');
+}
+
+/** "HH:MM" 24-hour → "hh:mm AM|PM", the form V3's docs show for start_time/end_time (reference §6.7). */
+function twelveHour(hhmm: string | undefined): string | undefined {
+  if (hhmm === undefined) return undefined;
+  if (/[ap]m$/i.test(hhmm.trim())) return hhmm.trim().toUpperCase();
+  const min = parseHhMm(hhmm);
+  if (min === undefined) return hhmm;
+  const h = Math.floor(min / 60) % 24;
+  const suffix = h < 12 ? 'AM' : 'PM';
+  const h12 = h % 12 === 0 ? 12 : h % 12;
+  return `${String(h12).padStart(2, '0')}:${String(min % 60).padStart(2, '0')} ${suffix}`;
 }
 
 function monthRange(date: string): { startDate: string; endDate: string } {
@@ -35,18 +56,20 @@ export function createTimelogLoader(api: ZohoApi, options: LoaderOptions = {}): 
 
   function buildRequest(values: Record<string, unknown>): Record<string, unknown> {
     const task = pickString(values, 'task', 'task_id');
-    const moduleType = (pickString(values, 'module_type') ?? (task ? 'task' : 'general')) as 'task' | 'issue' | 'general';
-    const status = pickString(values, 'approval_status', 'status');
+    const moduleType = (pickString(values, 'moduleType', 'module_type') ?? (task ? 'task' : 'general')) as 'task' | 'issue' | 'general';
+    const status = pickString(values, 'approval', 'approval_status', 'status');
+    const start = twelveHour(pickString(values, 'startTime', 'start_time'));
+    const end = twelveHour(pickString(values, 'endTime', 'end_time'));
     return compact({
       date: required(values, 'date'),
-      bill_status: billStatus(pickString(values, 'bill_status', 'billing_status', 'billable')),
-      hours: required(values, 'hours'),
+      bill_status: billStatus(pickString(values, 'billing', 'bill_status', 'billing_status')),
+      hours: hoursOf(values),
       module: task === undefined ? { type: moduleType } : { type: moduleType, id: task },
-      log_name: pickString(values, 'log_name', 'name'),
+      log_name: pickString(values, 'logName', 'log_name'),
       notes: pickString(values, 'notes'),
-      owner_zpuid: pickString(values, 'owner', 'owner_zpuid'),
-      start_time: pickString(values, 'start_time'),
-      end_time: pickString(values, 'end_time'),
+      owner_zpuid: pickString(values, 'user', 'owner', 'owner_zpuid'),
+      start_time: start,
+      end_time: start === undefined ? undefined : end,
       status: status === 'Approved' || status === 'Unapproved' || status === 'Rejected' ? status : undefined,
     } as Record<string, unknown>);
   }

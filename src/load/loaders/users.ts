@@ -19,6 +19,23 @@ export interface UserLoaderOptions extends LoaderOptions {
   scope?: 'project' | 'portal';
 }
 
+/**
+ * Role and profile must reach Zoho as ids (`role_id`, `profile_id`); the client has no roles listing to
+ * map a name, so a name is refused here rather than sent and silently ignored.
+ */
+function idOnly(values: Record<string, unknown>, field: string, alias: string): string | undefined {
+  const v = pickString(values, field, alias);
+  if (v === undefined) return undefined;
+  if (!/^\d+$/.test(v)) {
+    throw new ZpetlError('ROW_INVALID_VALUE', `${field} must be a Zoho ${field} id (digits), got ${JSON.stringify(v)}; map names to ids with an enum converter`, {
+      disposition: 'reject-row',
+      field,
+      value: v,
+    });
+  }
+  return v;
+}
+
 export function createUserLoader(api: ZohoApi, options: UserLoaderOptions = {}): EntityLoader {
   const batchSize = Math.max(1, options.userBatchSize ?? 50);
   const projectUsers = new ScopeCache<User>((project) => collect(api.users.listProject(project)));
@@ -29,8 +46,8 @@ export function createUserLoader(api: ZohoApi, options: UserLoaderOptions = {}):
   function buildRequest(values: Record<string, unknown>): Record<string, unknown> {
     return compact({
       email_id: emailOf(values),
-      role_id: pickString(values, 'role', 'role_id'),
-      profile_id: pickString(values, 'profile', 'profile_id'),
+      role_id: idOnly(values, 'role', 'role_id'),
+      profile_id: idOnly(values, 'profile', 'profile_id'),
     } as Record<string, unknown>);
   }
 

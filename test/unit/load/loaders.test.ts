@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { createEntityLoader } from '../../../src/load/loaders/index.js';
+import { createFakeApi } from './fake-api.js';
+
+const api = createFakeApi();
+const noIdKeys = (body: Record<string, unknown>) => Object.keys(body).filter((k) => k.endsWith('_id') && k !== 'email_id' && k !== 'role_id' && k !== 'profile_id');
+
+describe('V3 request bodies from target fields', () => {
+  it('project', () => {
+    const body = createEntityLoader('project', api).buildRequest({ name: 'P', startDate: '2026-01-01', endDate: '2026-02-01', owner: '1512955000000000001', isPublic: false, cf_region: 'EU' });
+    expect(body).toEqual({ name: 'P', start_date: '2026-01-01', end_date: '2026-02-01', owner: { zpuid: '1512955000000000001' }, is_public_project: false, cf_region: 'EU' });
+  });
+
+  it('project with an external-id marker field', () => {
+    const body = createEntityLoader('project', api, { externalIdField: 'cf_source_key' }).buildRequest({ name: 'P' }, 'SRC-1');
+    expect(body).toEqual({ name: 'P', cf_source_key: 'SRC-1' });
+  });
+
+  it('milestone', () => {
+    expect(createEntityLoader('milestone', api).buildRequest({ project: '9', name: 'M1', startDate: '2026-01-01', endDate: '2026-01-31', flag: 'internal' })).toEqual({
+      name: 'M1',
+      start_date: '2026-01-01',
+      end_date: '2026-01-31',
+      flag: 'internal',
+    });
+  });
+
+  it('tasklist links its milestone as a nested object', () => {
+    const body = createEntityLoader('tasklist', api).buildRequest({ project: '9', name: 'L', milestone: '1512955000000000777' });
+    expect(body).toEqual({ name: 'L', milestone: { id: '1512955000000000777' } });
+    expect(noIdKeys(body)).toEqual([]);
+  });
+
+  it('task: nested tasklist, owners by zpuid, lower-case enums, ids stay strings', () => {
+    const body = createEntityLoader('task', api).buildRequest({
+      project: '9',
+      tasklist: '1512955000000000888',
+      name: 'T',
+      description: '<p>x</p>',
+      startDate: '2026-03-01',
+      endDate: '2026-03-02',
+      priority: 'High',
+      owners: ['1512955000000000001', '1512955000000000002'],
+      completionPercentage: 40,
+      billingType: 'billable',
+    });
+    expect(body).toEqual({
+      name: 'T',
+      description: '<p>x</p>',
+      tasklist: { id: '1512955000000000888' },
+      start_date: '2026-03-01',
+      end_date: '2026-03-02',
+      priority: 'high',
+      owners_and_work: { owners: [{ zpuid: '1512955000000000001' }, { zpuid: '1512955000000000002' }] },
+      completion_percentage: 40,
+      billing_type: 'billable',
+    });
+    expect(noIdKeys(body)).toEqual([]);
+  });
+
+  it('subtask: parental_info from `parent`; missing parent is a row reject', () => {
+    const l = createEntityLoader('subtask', api);
+    expect(l.buildRequest({ project: '9', name: 'S', parent: '1512955000000000999' })).toEqual({ name: 'S', parental_info: { parent_task_id: '1512955000000000999' } });
+    expect(() => l.buildRequest({ project: '9', name: 'S' })).toThrow(expect.objectContaining({ code: 'ROW_REQUIRED', disposition: 'reject-row' }));
+  });
+
+  it('time log: request names, minutes → HH:MM, 24-hour times → hh:mm AM/PM', () => {
+    const body = createEntityLoader('timelog', api).buildRequest({
+      project: '9',
+      task: '1512955000000000555',
+      user: '1512955000000000001',
+      date: '2026-03-02',
+      minutes: 95,
+      billing: 'Non Billable',
+      approval: 'Approved',
+      notes: 'n',
+      startTime: '13:05',
+      endTime: '14:40',
+    });
+    expect(body).toEqual({
+      date: '2026-03-02',
+      bill_status: 'Non Billable',
+      hours: '01:35',
+      module: { type: 'task', id: '1512955000000000555' },
+      notes: 'n',
+      owner_zpuid: '1512955000000000001',
+      start_time: '01:05 PM',
+      end_time: '02:40 PM',
+      status: 'Approved',
+    });
+    expect(createEntityLoader('timelog', api).buildRequest({ project: '9', date: '2026-03-02', minutes: 30, billing: 'Billable', logName: 'Admin' })).toMatchObject({
+      module: { type: 'general' },
+      log_name: 'Admin',
+    });
+  });
+
+  it('user: email lower-cased, role and profile only as ids', () => {
+    const l = createEntityLoader('user', api);
+    expect(l.buildRequest({ email: 'Ann@X.io', project: '9', role: '1512955000000000102' })).toEqual({ email_id: 'ann@x.io', role_id: '1512955000000000102' });
+    expect(() => l.buildRequest({ email: 'a@x.io', role: 'Manager' })).toThrow(expect.objectContaining({ code: 'ROW_INVALID_VALUE', field: 'role' }));
+  });
+});
