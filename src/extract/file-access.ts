@@ -3,7 +3,7 @@
  * positioned chunk reads, small synchronous reads for reject text, and streaming sha256.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, readSync } from 'node:fs';
+import { createReadStream, readSync, type ReadStream } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { ZpetlError } from '../core/errors.js';
@@ -82,6 +82,14 @@ export async function openSourceFile(source: string, absPath: string): Promise<S
     close: () => handle.close(),
   };
 }
+
+/** A byte stream of the file from `start` (for stream-based parsers). Open errors surface on first read. */
+export function openByteStream(absPath: string, start = 0): ReadStream {
+  return createReadStream(absPath, { start, highWaterMark: 256 * 1024 });
+}
+
+/** Wraps a read error of an already opened source. */
+export const sourceReadError = fileError;
 
 /** Hex sha256 of a file, streamed (constant memory). Throws SOURCE_NOT_FOUND / SOURCE_UNREADABLE. */
 export async function sha256File(path: string, source: string = path): Promise<string> {

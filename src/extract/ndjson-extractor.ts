@@ -1,0 +1,140 @@
+/**
+ * NDJSON sources: one JSON object per line, UTF-8. Lines are split here rather than by stream-json's
+ * jsonl parser, which has no positions and either stops at the first bad line or drops it silently:
+ * we need the line number and byte offset of every record, and a bad line must be a reject with its
+ * line while reading goes on. Each line is parsed with JSON.parse. Blank lines are skipped. A line
+ * longer than 16 MiB is rejected without being held in memory.
+ */
+import { isUtf8 } from 'node:buffer';
+import { clip, type ExtractItem } from '../core/record.js';
+import type { ErrorCode, SourcePosition } from '../core/errors.js';
+import { DEFAULT_CHUNK_BYTES, emptyStats, itemsOf } from './csv-extractor.js';
+import { openSourceFile, resolveSourcePath } from './file-access.js';
+import type { NdjsonSource } from './source-schema.js';
+import type { ExtractStats, ExtractWarning, Extractor, ExtractorOptions } from './types.js';
+
+export const MAX_NDJSON_LINE_BYTES = 16 * 1024 * 1024;
+
+export function createNdjsonExtractor(source: NdjsonSource, options: ExtractorOptions): Extractor {
+  const path = resolveSourcePath(options.baseDir, source.path);
+  let warnings: ExtractWarning[] = [];
+  let stats: ExtractStats = emptyStats();
+  const chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK_BYTES;
+
+  const readBatches = async function* (signal?: AbortSignal): AsyncGenerator<ExtractItem[]> {
+    warnings = [];
+    stats = emptyStats();
+    const file = await openSourceFile(source.path, path);
+    try {
+      const size = file.size;
+      if (size === 0) {
+        const w: ExtractWarning = { code: 'SOURCE_EMPTY', message: `${source.path} is empty: zero rows`, pos: { source: source.path, line: 1, index: 0, byteOffset: 0 } };
+        warnings.push(w);
+        options.onWarning?.(w);
+        return;
+      }
+      let position = options.startAt?.byteOffset ?? 0;
+      let line = options.startAt?.line ?? 1;
+      let index = options.startAt?.index ?? 0;
+      // The current line: its start offset and the bytes seen so far (parts), or too long to keep.
+      let lineStart = position;
+      let parts: Buffer[] = [];
+      let partBytes = 0;
+      let tooLong = false;
+      let batch: ExtractItem[] = [];
+
+      const reject = (code: ErrorCode, message: string, pos: SourcePosition, value: unknown, raw?: string) => {
+        stats.rejects++;
+        batch.push({ kind: 'reject', reject: { error: { code, message, field: '', value: clip(value), pos }, data: {}, ...(raw === undefined ? {} : { raw }) } });
+      };
+
+      const finishLine = (bytes: Buffer | undefined) => {
+        const here = line++;
+        if (tooLong) {
+          const pos = { source: source.path, line: here, index: index++, byteOffset: lineStart };
+          reject('SOURCE_FIELD_TOO_LONG', `line is over ${MAX_NDJSON_LINE_BYTES} bytes`, pos, undefined);
+          return;
+        }
+        let buf = bytes!;
+        let end = buf.length;
+        if (end > 0 && buf[end - 1] === 13) end--;
+        let begin = 0;
+        while (begin < end && (buf[begin] === 32 || buf[begin] === 9)) begin++;
+        if (begin === end) {
+          stats.blankRows++;
+          return;
+        }
+        buf = buf.subarray(0, end);
+        const pos: SourcePosition = { source: source.path, line: here, index: index++, byteOffset: lineStart };
+        const text = buf.toString('utf8');
+        if (!isUtf8(buf)) {
+          reject('SOURCE_INVALID_ENCODING', 'line holds bytes that are not valid UTF-8', pos, text, text);
+          return;
+        }
+        let value: unknown;
+        try {
+          value = JSON.parse(text);
+        } catch (e) {
+          reject('SOURCE_PARSE', `invalid JSON: ${(e as Error).message}`, pos, text, text);
+          return;
+        }
+        if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+          reject('SOURCE_PARSE', `line holds ${value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`}, not a JSON object`, pos, text, text);
+          return;
+        }
+        stats.records++;
+        batch.push({ kind: 'record', record: { data: value as Record<string, unknown>, pos } });
+      };
+
+      while (position < size) {
+        if (signal?.aborted) throw signal.reason;
+        const chunk = await file.readChunk(position, chunkBytes);
+        if (chunk.length === 0) break;
+        let from = 0;
+        for (;;) {
+          const nl = chunk.indexOf(10, from);
+          if (nl === -1) {
+            const rest = chunk.subarray(from);
+            if (!tooLong) {
+              partBytes += rest.length;
+              if (partBytes > MAX_NDJSON_LINE_BYTES) {
+                tooLong = true;
+                parts = [];
+              } else parts.push(rest);
+            }
+            break;
+          }
+          const piece = chunk.subarray(from, nl);
+          if (!tooLong && partBytes + piece.length > MAX_NDJSON_LINE_BYTES) tooLong = true;
+          finishLine(tooLong ? undefined : parts.length === 0 ? piece : Buffer.concat([...parts, piece]));
+          parts = [];
+          partBytes = 0;
+          tooLong = false;
+          from = nl + 1;
+          lineStart = position + from;
+        }
+        position += chunk.length;
+        stats.bytesRead = position;
+        if (batch.length !== 0) {
+          const out = batch;
+          batch = [];
+          yield out;
+        }
+      }
+      if (partBytes > 0 || tooLong) finishLine(tooLong ? undefined : Buffer.concat(parts));
+      if (batch.length !== 0) yield batch;
+    } finally {
+      await file.close();
+    }
+  };
+
+  return {
+    source: source.path,
+    path,
+    readBatches,
+    read: (signal) => itemsOf(readBatches(signal)),
+    header: () => undefined,
+    warnings: () => warnings,
+    stats: () => stats,
+  };
+}
