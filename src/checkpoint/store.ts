@@ -345,14 +345,16 @@ export function createCheckpointStore(db: Db, clock: Clock = systemClock): Check
       ON CONFLICT (step, key) DO UPDATE SET state = 'sent', op = @op, outcome = NULL, run_id = @run, batch_id = @batch,
         attempts = attempts + 1, updated_ms = @now, payload_hash = @hash, payload_json = @json,
         source = @source, line = @line, idx = @idx, byte_offset = @byte`),
-    // Results: skipped keys may have no record yet (crosswalk hit, never sent): upsert.
+    // Results: skipped keys may have no record yet (crosswalk hit, never sent): upsert. A key this run
+    // already finished is left alone (changes = 0): a resumed run re-reading it must not recount it.
     upsertOutcome: db.prepare(`
       INSERT INTO records (step, key, state, op, outcome, run_id, zoho_id, batch_id, attempts, updated_ms, payload_hash, payload_json, source, line, idx, byte_offset)
       VALUES (@step, @key, @state, NULL, @outcome, @run, @zoho, @batch, 0, @now, NULL, NULL, @source, @line, @idx, @byte)
       ON CONFLICT (step, key) DO UPDATE SET state = @state, outcome = @outcome, run_id = @run,
         zoho_id = coalesce(@zoho, zoho_id), batch_id = coalesce(@batch, batch_id), updated_ms = @now,
         payload_json = CASE WHEN @state = 'in-doubt' THEN payload_json ELSE NULL END,
-        source = coalesce(@source, source), line = coalesce(@line, line), idx = coalesce(@idx, idx), byte_offset = coalesce(@byte, byte_offset)`),
+        source = coalesce(@source, source), line = coalesce(@line, line), idx = coalesce(@idx, idx), byte_offset = coalesce(@byte, byte_offset)
+      WHERE NOT (records.run_id IS @run AND records.state IN ('confirmed', 'rejected'))`),
     revert: db.prepare("UPDATE records SET state = 'planned', outcome = NULL, updated_ms = ? WHERE step = ? AND key = ?"),
     crosswalkGet: db.prepare<[string, string], CrosswalkDbRow>('SELECT * FROM crosswalk WHERE step = ? AND key = ?'),
     crosswalkByName: db.prepare<[string, string], CrosswalkDbRow>('SELECT * FROM crosswalk WHERE entity = ? AND name = ? ORDER BY created_ms, key'),
@@ -363,9 +365,9 @@ export function createCheckpointStore(db: Db, clock: Clock = systemClock): Check
     crosswalkClaim: db.prepare<[string, string], { step: string; key: string }>('SELECT step, key FROM crosswalk WHERE entity = ? AND zoho_id = ?'),
     crosswalkPut: db.prepare(`
       INSERT INTO crosswalk (step, key, entity, zoho_id, name, scope_id, parents_json, origin, run_id, created_ms)
-      VALUES (@step, @key, @entity, @zoho, @name, @scope, @parents, @origin, @run, @now)
-      ON CONFLICT (step, key) DO UPDATE SET zoho_id = @zoho, name = coalesce(@name, name), scope_id = @scope,
-        parents_json = @parents`),
+      VALUES (@step, @key, @entity, @zoho, @name, coalesce(@scope, ''), coalesce(@parents, '{}'), @origin, @run, @now)
+      ON CONFLICT (step, key) DO UPDATE SET zoho_id = @zoho, name = coalesce(@name, name), scope_id = coalesce(@scope, scope_id),
+        parents_json = coalesce(@parents, parents_json)`),
     crosswalkCountAll: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM crosswalk'),
     crosswalkCountStep: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM crosswalk WHERE step = ?'),
     crosswalkAll: db.prepare<[], CrosswalkDbRow>('SELECT * FROM crosswalk ORDER BY step, created_ms, key'),
@@ -457,14 +459,7 @@ export function createCheckpointStore(db: Db, clock: Clock = systemClock): Check
       const t = now();
       const delta: ResultsDelta = { created: 0, updated: 0, skipped: 0, rejected: 0, inDoubt: 0, repeated: 0 };
       for (const r of results) {
-        const prev = s.getRecord.get(step.name, r.key);
         const pos: SourcePosition | undefined = r.pos ?? (r.status === 'rejected' ? r.error.pos : undefined);
-        // A resumed run re-reading a row it already finished must neither count it twice nor change
-        // what this run did with it (created stays created).
-        if (prev !== undefined && prev.run_id === runId && (prev.state === 'confirmed' || prev.state === 'rejected')) {
-          delta.repeated++;
-          continue;
-        }
         const base = {
           step: step.name,
           key: r.key,
@@ -476,31 +471,35 @@ export function createCheckpointStore(db: Db, clock: Clock = systemClock): Check
           idx: pos?.index ?? null,
           byte: pos?.byteOffset ?? null,
         };
-        if (r.status === 'created' || r.status === 'updated' || r.status === 'skipped') {
-          s.upsertOutcome.run({ ...base, state: 'confirmed', outcome: r.status, zoho: r.zohoId });
-          const existing = s.crosswalkGet.get(step.name, r.key);
-          if (!existing || existing.zoho_id !== r.zohoId || r.meta) {
-            s.crosswalkPut.run({
-              step: step.name,
-              key: r.key,
-              entity: step.entity,
-              zoho: r.zohoId,
-              name: r.meta?.name ?? existing?.name ?? null,
-              scope: r.meta?.scopeId ?? existing?.scope_id ?? '',
-              parents: JSON.stringify(r.meta?.parents ?? (existing ? JSON.parse(existing.parents_json) : {})),
-              origin: r.status,
-              run: runId,
-              now: t,
-            });
-          }
-        } else if (r.status === 'rejected') {
-          s.upsertOutcome.run({ ...base, state: 'rejected', outcome: 'rejected', zoho: null });
-          insertReject(runId, step.name, { error: r.error, key: r.key, data: r.data, stage: 'load' }, t);
-        } else {
-          s.upsertOutcome.run({ ...base, state: 'in-doubt', outcome: 'in-doubt', zoho: null });
+        const confirmed = r.status === 'created' || r.status === 'updated' || r.status === 'skipped';
+        const changed = s.upsertOutcome.run({
+          ...base,
+          state: confirmed ? 'confirmed' : r.status,
+          outcome: r.status,
+          zoho: confirmed ? r.zohoId : null,
+        }).changes;
+        if (changed === 0) {
+          delta.repeated++;
+          continue;
         }
-        if (r.status === 'in-doubt') delta.inDoubt++;
-        else delta[r.status]++;
+        if (confirmed) {
+          s.crosswalkPut.run({
+            step: step.name,
+            key: r.key,
+            entity: step.entity,
+            zoho: r.zohoId,
+            name: r.meta?.name ?? null,
+            scope: r.meta?.scopeId ?? null,
+            parents: r.meta?.parents ? JSON.stringify(r.meta.parents) : null,
+            origin: r.status,
+            run: runId,
+            now: t,
+          });
+          delta[r.status]++;
+        } else if (r.status === 'rejected') {
+          insertReject(runId, step.name, { error: r.error, key: r.key, data: r.data, stage: 'load' }, t);
+          delta.rejected++;
+        } else delta.inDoubt++;
       }
       if (options.batchId !== undefined) s.doneBatch.run(t, options.batchId);
       if (options.highWater !== undefined) setHw(runId, step.name, options.highWater);
