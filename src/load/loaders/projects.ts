@@ -45,7 +45,9 @@ export function createProjectLoader(api: ZohoApi, options: LoaderOptions = {}): 
       const all = await cache.get('', opts.fresh);
       const name = pickString(values, 'name');
       const byMarker = ext && opts.key !== undefined ? all.filter((p) => p[ext] === opts.key) : [];
-      const byName = all.filter((p) => name !== undefined && p.name === name && !byMarker.includes(p));
+      // With a marker configured, a project marked for another key is that key's, never ours.
+      const otherKey = (p: Project) => ext !== undefined && opts.key !== undefined && p[ext] !== undefined && p[ext] !== null && p[ext] !== '' && p[ext] !== opts.key;
+      const byName = all.filter((p) => name !== undefined && p.name === name && !byMarker.includes(p) && !otherKey(p));
       return [...byMarker, ...byName].map((p) => p.id);
     },
   };

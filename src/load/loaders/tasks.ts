@@ -87,6 +87,8 @@ export function createTaskLoader(api: ZohoApi, options: LoaderOptions & { subtas
       const byName = all.filter(
         (t) =>
           !byMarker.includes(t) &&
+          // With a marker configured, an entity marked for another key is that key's, never ours.
+          !(ext && opts.key !== undefined && t[ext] !== undefined && t[ext] !== null && t[ext] !== '' && t[ext] !== opts.key) &&
           t.name === name &&
           // Without a task list the task lands in the general list, whose id we do not know: any list.
           (tasklist === undefined || t.tasklist?.id === tasklist) &&

@@ -100,3 +100,18 @@ describe('V3 request bodies from target fields', () => {
     expect(() => l.buildRequest({ email: 'a@x.io', role: 'Manager' })).toThrow(expect.objectContaining({ code: 'ROW_INVALID_VALUE', field: 'role' }));
   });
 });
+
+describe('external-id marker', () => {
+  it('matches by marker first and never takes an entity marked for another key', async () => {
+    const fake = createFakeApi();
+    const l = createEntityLoader('task', fake, { externalIdField: 'cf_src' });
+    const a = await fake.tasks.create('P', { name: 'Same', tasklist: { id: 'TL' }, cf_src: 'K1' });
+    const b = await fake.tasks.create('P', { name: 'Same', tasklist: { id: 'TL' }, cf_src: 'K2' });
+    const c = await fake.tasks.create('P', { name: 'Same', tasklist: { id: 'TL' } });
+    const values = { project: 'P', tasklist: 'TL', name: 'Same' };
+    expect(await l.findExisting(values, { key: 'K2' })).toEqual([b.id, c.id]);
+    expect(await l.findExisting(values, { key: 'K3' })).toEqual([c.id]);
+    expect(a.id).not.toBe(b.id);
+    expect(l.buildRequest(values, 'K9')).toMatchObject({ cf_src: 'K9' });
+  });
+});
