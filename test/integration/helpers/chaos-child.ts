@@ -1,0 +1,62 @@
+/**
+ * One migration process for the chaos tests: runs the synthetic migration against a sandbox that lives
+ * in the parent (test) process, with a file checkpoint database, and may be SIGKILLed at any instant.
+ * Run as `node --import tsx chaos-child.ts` with ZPETL_CHAOS_CHILD set to a JSON ChildConfig.
+ *
+ * Prints `STARTED` once the run has begun (run-start), progress lines `PROGRESS <step> <done>`, and at
+ * the end `RESULT <json>`; exits with the run's exit code. SIGINT/SIGTERM stop it gracefully (130).
+ */
+import { createScaledClock } from '../../../src/core/clock.js';
+import { executeRun } from '../../../src/pipeline/run-engine.js';
+import { sandboxClientFactory, type SandboxLike } from './sandbox-client.js';
+import { migrationPlan } from './synthetic-plan.js';
+
+export interface ChildConfig {
+  sandbox: SandboxLike;
+  files: Record<string, string>;
+  dbPath: string;
+  /** The sandbox's time scale: the child's clock runs at the same rate from the sandbox's virtual now. */
+  timeScale: number;
+  /** Client per-attempt timeout, real ms. */
+  timeoutMs: number;
+  batchSize?: number;
+  /** Client retries of 5xx / network failures per call. */
+  maxRetries?: number;
+}
+
+const config = JSON.parse(process.env.ZPETL_CHAOS_CHILD ?? '{}') as ChildConfig;
+const res = await fetch(`${config.sandbox.env.ZOHO_API_URL}/__sandbox/time`);
+const { nowMs } = (await res.json()) as { nowMs: number };
+const clock = createScaledClock(config.timeScale, nowMs);
+const ac = new AbortController();
+process.on('SIGINT', () => ac.abort());
+process.on('SIGTERM', () => ac.abort());
+
+let last = 0;
+const result = await executeRun(migrationPlan(config.files, { ...(config.batchSize ? { batchSize: config.batchSize } : {}) }), {
+  dbPath: config.dbPath,
+  clock,
+  client: sandboxClientFactory(config.sandbox, {
+    clock,
+    timeoutMs: config.timeoutMs,
+    // backoff in virtual ms: at the sandbox's scale these are short real waits
+    backoffBaseMs: 1000,
+    backoffCapMs: 20_000,
+    ...(config.maxRetries !== undefined ? { maxRetries: config.maxRetries } : {}),
+  }),
+  signal: ac.signal,
+  onEvent: (e) => {
+    if (e.type === 'run-start') process.stdout.write('STARTED\n');
+    if (e.type === 'step-progress') {
+      const done = e.counts.read;
+      if (done - last >= 25 || done < last) {
+        last = done;
+        process.stdout.write(`PROGRESS ${e.step} ${done}\n`);
+      }
+    }
+  },
+});
+process.stdout.write(
+  `RESULT ${JSON.stringify({ exitCode: result.exitCode, status: result.status, message: result.message, counts: result.counts, figures: result.figures, runId: result.runId })}\n`,
+);
+process.exitCode = result.exitCode;

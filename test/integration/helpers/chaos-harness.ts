@@ -1,0 +1,99 @@
+/**
+ * Drives chaos-child.ts processes: start one, wait until its run has begun, then let it finish, kill it
+ * (SIGKILL) or interrupt it (SIGINT) at a chosen instant.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ChildConfig } from './chaos-child.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const CHILD = join(here, 'chaos-child.ts');
+
+export interface ChildRun {
+  proc: ChildProcess;
+  /** Resolves when the run inside has started (or the process ended first: false). */
+  started: Promise<boolean>;
+  /** Resolves with the exit code (null when killed by a signal) and the signal. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  stdout(): string;
+  stderr(): string;
+  /** The parsed RESULT line, when the run finished. */
+  result(): ChildResult | undefined;
+}
+
+export interface ChildResult {
+  exitCode: number;
+  status: string;
+  message: string;
+  counts: Record<string, { read: number; created: number; updated: number; skipped: number; rejected: number; inDoubt: number }>;
+  figures: { retries: number; reconciled: { found: number; notFound: number; unresolved: number }; endpoints: Record<string, { calls: number; rateLimited: number; retries: number; errors: number }> };
+  runId: number | null;
+}
+
+export function startChild(config: ChildConfig): ChildRun {
+  const proc = spawn(process.execPath, ['--import', 'tsx', CHILD], {
+    env: { ...process.env, ZPETL_CHAOS_CHILD: JSON.stringify(config) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  let resolveStarted: (v: boolean) => void = () => {};
+  const started = new Promise<boolean>((r) => (resolveStarted = r));
+  proc.stdout!.on('data', (d: Buffer) => {
+    out += d.toString();
+    if (out.includes('STARTED\n')) resolveStarted(true);
+  });
+  proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    proc.on('exit', (code, signal) => {
+      resolveStarted(false);
+      resolve({ code, signal });
+    });
+  });
+  return {
+    proc,
+    started,
+    exited,
+    stdout: () => out,
+    stderr: () => err,
+    result() {
+      const line = out.split('\n').find((l) => l.startsWith('RESULT '));
+      return line ? (JSON.parse(line.slice(7)) as ChildResult) : undefined;
+    },
+  };
+}
+
+/** A small seeded PRNG (mulberry32) so a failing chaos run can be replayed with its seed. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Runs children until one finishes with an exit code in `done` (a fatal exit, e.g. a revoked token,
+ * is followed by another run, as an operator or a scheduler would). Returns the last result and
+ * how many runs it took.
+ */
+export async function runToCompletion(config: ChildConfig, maxRuns = 10, done: number[] = [0, 3]): Promise<{ result: ChildResult; runs: number; exits: number[] }> {
+  const exits: number[] = [];
+  const messages: string[] = [];
+  for (let i = 1; i <= maxRuns; i++) {
+    const c = startChild(config);
+    const { code } = await c.exited;
+    exits.push(code ?? -1);
+    const r = c.result();
+    messages.push(r?.message ?? c.stderr().slice(-500));
+    if (code !== null && done.includes(code) && r) return { result: r, runs: i, exits };
+    if (code !== 1) throw new Error(`chaos child exited ${code}: ${c.stderr().slice(-2000)} ${c.stdout().slice(-2000)}`);
+  }
+  throw new Error(`migration did not complete in ${maxRuns} runs (exits ${exits.join(',')}): ${messages.join(' | ')}`);
+}
