@@ -8,6 +8,8 @@ export interface PendingLookup {
   spec: LookupSpec;
   /** The key to look up (the field's mapped value, as a string). */
   value: string;
+  /** For list fields (e.g. task owners): the element of `values[field]` this lookup replaces. */
+  item?: number;
 }
 
 /**

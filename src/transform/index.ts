@@ -1,0 +1,16 @@
+export * from './converters/spec.js';
+export type { ConvertFn } from './converters/types.js';
+export { compileConverter, compileConverterChain, normalizeConverterSpec } from './converters/compile.js';
+export { convertDate, convertDatetime, createDateConverter, createDatetimeConverter, DEFAULT_DATETIME_FORMATS } from './converters/date.js';
+export { convertEmail, convertHtml, convertTrim } from './converters/text.js';
+export { convertBoolean, convertDuration, convertEnum, convertList, convertNumber, createBooleanConverter, createEnumConverter } from './converters/values.js';
+export * from './field-spec.js';
+export * from './lookup-types.js';
+export { compileMapping, mapRecord, type MappedRecord, type RecordMapper } from './map-record.js';
+export { createChainedResolver, resolveLookups } from './lookups.js';
+export { createApiLookupResolver, type ApiLookupResolver } from './api-lookup-resolver.js';
+export * from './entity-fields.js';
+export { validateRow } from './validate-row.js';
+export { compileDateFormat, parseLocalDate, type CompiledDateFormat, type DateTimeParts } from './parse/date-format.js';
+export { parseDuration, DURATION_FORMATS, type DurationFormat } from './parse/duration.js';
+export { parseTimeOfDay, formatTimeOfDay } from './parse/time-of-day.js';

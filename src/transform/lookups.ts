@@ -1,0 +1,81 @@
+/** The async lookup stage: resolves a mapped record's PendingLookups to ids, or rejects the row. */
+import type { ErrorCode, SourcePosition } from '../core/errors.js';
+import { clip, fail, ok, type Outcome } from '../core/record.js';
+import type { LookupKind, LookupSpec } from './field-spec.js';
+import type { LookupResolver, PendingLookup } from './lookup-types.js';
+import type { MappedRecord } from './map-record.js';
+
+const NOT_FOUND: Record<LookupKind, ErrorCode> = {
+  'user-by-email': 'ROW_UNKNOWN_USER',
+  'project-by-name': 'ROW_UNKNOWN_PROJECT',
+  'tasklist-by-name': 'ROW_UNKNOWN_REFERENCE',
+  'milestone-by-name': 'ROW_UNKNOWN_REFERENCE',
+  'task-by-key': 'ROW_MISSING_PARENT',
+};
+
+const WHAT: Record<LookupKind, string> = {
+  'user-by-email': 'no user with e-mail',
+  'project-by-name': 'no project named',
+  'tasklist-by-name': 'no task list named',
+  'milestone-by-name': 'no milestone named',
+  'task-by-key': 'no task with key',
+};
+
+function notFound(l: PendingLookup, pos: SourcePosition, scope?: string): Outcome<never> {
+  const where = l.spec.kind === 'task-by-key' ? ` in step "${l.spec.step}"` : scope !== undefined ? ` in ${l.spec.within} ${scope}` : '';
+  return fail({ code: NOT_FOUND[l.spec.kind], message: `${WHAT[l.spec.kind]} "${clip(l.value, 120)}"${where}`, field: l.field, value: clip(l.value), pos });
+}
+
+/**
+ * Resolves every lookup of a mapped record. Lookups without `within` run first (concurrently); then
+ * those scoped by another field get that field's resolved value as `scope`. The first unknown key
+ * rejects the row (ROW_UNKNOWN_USER, ROW_UNKNOWN_PROJECT, ROW_UNKNOWN_REFERENCE, or ROW_MISSING_PARENT
+ * for task-by-key). Resolver exceptions propagate (they are run-level failures).
+ */
+export async function resolveLookups(mapped: MappedRecord, resolver: LookupResolver, pos: SourcePosition): Promise<Outcome<Record<string, unknown>>> {
+  if (mapped.lookups.length === 0) return ok(mapped.values);
+  const values: Record<string, unknown> = { ...mapped.values };
+  for (const [k, v] of Object.entries(values)) if (Array.isArray(v)) values[k] = [...v];
+  const apply = (l: PendingLookup, id: string) => {
+    if (l.item === undefined) values[l.field] = id;
+    else (values[l.field] as unknown[])[l.item] = id;
+  };
+  const unscoped = mapped.lookups.filter((l) => l.spec.within === undefined);
+  const scoped = mapped.lookups.filter((l) => l.spec.within !== undefined);
+  const first = await Promise.all(unscoped.map((l) => resolver.resolve(l.spec, l.value)));
+  for (let i = 0; i < unscoped.length; i++) {
+    const id = first[i];
+    if (id === undefined) return notFound(unscoped[i]!, pos);
+    apply(unscoped[i]!, id);
+  }
+  for (const l of scoped) {
+    const scopeValue = values[l.spec.within!];
+    if (scopeValue === undefined || scopeValue === null || scopeValue === '') {
+      return fail({
+        code: NOT_FOUND[l.spec.kind] === 'ROW_MISSING_PARENT' ? 'ROW_MISSING_PARENT' : 'ROW_UNKNOWN_REFERENCE',
+        message: `cannot look up "${clip(l.value, 120)}": field "${l.spec.within}" (its scope) is empty`,
+        field: l.field,
+        value: clip(l.value),
+        pos,
+      });
+    }
+    const scope = String(scopeValue);
+    const id = await resolver.resolve(l.spec, l.value, scope);
+    if (id === undefined) return notFound(l, pos, scope);
+    apply(l, id);
+  }
+  return ok(values);
+}
+
+/** Asks each resolver in turn; the first defined answer wins (e.g. crosswalk, then dry-run rows, then the API). */
+export function createChainedResolver(...resolvers: LookupResolver[]): LookupResolver {
+  return {
+    async resolve(spec: LookupSpec, value: string, scope?: string) {
+      for (const r of resolvers) {
+        const id = await r.resolve(spec, value, scope);
+        if (id !== undefined) return id;
+      }
+      return undefined;
+    },
+  };
+}

@@ -1,0 +1,88 @@
+/**
+ * Field mapping: source record → target values, pure and synchronous. A row problem is a value
+ * (Outcome), never an exception. Lookups are only collected here; `resolveLookups` performs them.
+ *
+ * Per target field: take `data[from ?? field]`; a missing value (absent, null, or a string that is
+ * empty after trimming) skips the converters; otherwise the converter chain runs, and an empty result
+ * counts as missing too. A missing value takes `default` when given (lookups still apply to it), else
+ * rejects the row with ROW_REQUIRED when `required`, else the field is left out.
+ */
+import type { SourcePosition } from '../core/errors.js';
+import { fail, ok, type Outcome, type SourceRecord } from '../core/record.js';
+import { compileConverterChain } from './converters/compile.js';
+import type { ConvertFn } from './converters/types.js';
+import type { FieldSpec } from './field-spec.js';
+import type { PendingLookup } from './lookup-types.js';
+
+export interface MappedRecord {
+  values: Record<string, unknown>;
+  lookups: PendingLookup[];
+}
+
+export type RecordMapper = (record: SourceRecord) => Outcome<MappedRecord>;
+
+interface CompiledField {
+  target: string;
+  from: string;
+  convert: ConvertFn | undefined;
+  spec: FieldSpec;
+}
+
+const isMissing = (v: unknown): boolean =>
+  v === undefined || v === null || (typeof v === 'string' && (v.length === 0 || v.trim().length === 0)) || (Array.isArray(v) && v.length === 0);
+
+/** Compiles a mapping once (converters, formats, regexes) for use on every record. */
+export function compileMapping(fields: Readonly<Record<string, FieldSpec>>): RecordMapper {
+  const compiled: CompiledField[] = Object.entries(fields).map(([target, spec]) => ({
+    target,
+    from: spec.from ?? target,
+    convert: compileConverterChain(spec.converter),
+    spec,
+  }));
+  return (record) => {
+    const values: Record<string, unknown> = {};
+    let lookups: PendingLookup[] | undefined;
+    const data = record.data;
+    const pos: SourcePosition = record.pos;
+    for (let i = 0; i < compiled.length; i++) {
+      const f = compiled[i]!;
+      let value = data[f.from];
+      if (!isMissing(value) && f.convert !== undefined) {
+        const r = f.convert(value, pos, f.target);
+        if (!r.ok) return r;
+        value = r.value;
+      }
+      if (isMissing(value)) {
+        if (f.spec.default !== undefined) value = f.spec.default;
+        else if (f.spec.required) {
+          return fail({
+            code: 'ROW_REQUIRED',
+            message: f.from === f.target ? `required field "${f.target}" is empty` : `required field "${f.target}" (column "${f.from}") is empty`,
+            field: f.target,
+            pos,
+          });
+        } else continue;
+      }
+      values[f.target] = value;
+      const lookup = f.spec.lookup;
+      if (lookup !== undefined) {
+        lookups ??= [];
+        if (Array.isArray(value)) value.forEach((v, item) => lookups!.push({ field: f.target, spec: lookup, value: String(v), item }));
+        else lookups.push({ field: f.target, spec: lookup, value: String(value) });
+      }
+    }
+    return ok({ values, lookups: lookups ?? [] });
+  };
+}
+
+const cache = new WeakMap<object, RecordMapper>();
+
+/** Maps one record; the compiled mapping is cached per `fields` object, so call it with the same object. */
+export function mapRecord(fields: Readonly<Record<string, FieldSpec>>, record: SourceRecord): Outcome<MappedRecord> {
+  let mapper = cache.get(fields);
+  if (!mapper) {
+    mapper = compileMapping(fields);
+    cache.set(fields, mapper);
+  }
+  return mapper(record);
+}

@@ -1,0 +1,90 @@
+/**
+ * Per-row validation against ENTITY_FIELDS: required fields, types, Zoho length limits, ranges,
+ * start ≤ end, and 0 < minutes ≤ 24 h for one log. Pure; returns every problem found (the report
+ * counts the first, rejects.csv can show all). Rules across rows (duplicate keys, 24 h per user per
+ * day) need state and live in the pipeline.
+ */
+import type { SourcePosition } from '../core/errors.js';
+import { isLocalDate } from '../core/local-date.js';
+import { clip, type RowError } from '../core/record.js';
+import { ENTITY_FIELDS, LOG_MAX_MINUTES, type TargetEntity, type TargetField } from './entity-fields.js';
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const TIME = /^(?:[01]\d|2[0-3]):[0-5]\d$/;
+
+const missing = (v: unknown) => v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0);
+
+function checkField(name: string, def: TargetField, v: unknown, pos: SourcePosition): RowError | undefined {
+  const err = (code: RowError['code'], message: string): RowError => ({ code, message, field: name, value: clip(v), pos });
+  switch (def.type) {
+    case 'string':
+    case 'text':
+    case 'html':
+    case 'email': {
+      if (typeof v !== 'string') return err('ROW_INVALID_VALUE', `"${name}" must be text, got ${typeof v}`);
+      if (def.maxChars !== undefined && v.length > def.maxChars) {
+        return err('ROW_TOO_LONG', `"${name}" has ${v.length} characters; the limit is ${def.maxChars}${def.limitSource === 'zoho-docs' ? " (Zoho's)" : ''}`);
+      }
+      if (def.type === 'email' && !EMAIL.test(v)) return err('ROW_INVALID_EMAIL', `"${name}" is not an e-mail address`);
+      return undefined;
+    }
+    case 'date':
+      return typeof v === 'string' && isLocalDate(v) ? undefined : err('ROW_INVALID_DATE', `"${name}" must be a date YYYY-MM-DD (use a date converter with the source's format)`);
+    case 'time':
+      return typeof v === 'string' && TIME.test(v) ? undefined : err('ROW_INVALID_DATETIME', `"${name}" must be a time HH:MM (24-hour)`);
+    case 'minutes': {
+      if (typeof v !== 'number' || !Number.isInteger(v)) return err('ROW_INVALID_DURATION', `"${name}" must be whole minutes (use a duration converter)`);
+      if ((def.min !== undefined && v < def.min) || (def.max !== undefined && v > def.max)) {
+        return err('ROW_INVALID_DURATION', `"${name}" is ${v} minutes; a time log must be more than 0 and at most ${LOG_MAX_MINUTES / 60} hours`);
+      }
+      return undefined;
+    }
+    case 'integer':
+    case 'number': {
+      if (typeof v !== 'number' || !Number.isFinite(v) || (def.type === 'integer' && !Number.isInteger(v))) {
+        return err('ROW_INVALID_NUMBER', `"${name}" must be ${def.type === 'integer' ? 'a whole number' : 'a number'} (use a number converter)`);
+      }
+      if ((def.min !== undefined && v < def.min) || (def.max !== undefined && v > def.max)) {
+        return err('ROW_INVALID_NUMBER', `"${name}" is ${v}; allowed ${def.min ?? '-∞'}–${def.max ?? '∞'}`);
+      }
+      return undefined;
+    }
+    case 'boolean':
+      return typeof v === 'boolean' ? undefined : err('ROW_INVALID_BOOLEAN', `"${name}" must be true or false (use a boolean converter)`);
+    case 'enum':
+      return typeof v === 'string' && def.values!.includes(v) ? undefined : err('ROW_INVALID_ENUM', `"${name}" must be one of ${def.values!.join(', ')} (use an enum converter to map the source's values)`);
+    case 'ref':
+      return typeof v === 'string' && v !== '' ? undefined : err('ROW_INVALID_VALUE', `"${name}" must be an id or a lookup key`);
+    case 'refs':
+      return Array.isArray(v) && v.every((x) => typeof x === 'string' && x !== '') ? undefined : err('ROW_INVALID_VALUE', `"${name}" must be a list of ids (use a list converter)`);
+  }
+}
+
+/** Every problem of one row's target values for `entity`; [] when valid. Unknown and `cf_*` fields are not checked. */
+export function validateRow(entity: TargetEntity, values: Readonly<Record<string, unknown>>, pos: SourcePosition): RowError[] {
+  const defs = ENTITY_FIELDS[entity];
+  const errors: RowError[] = [];
+  for (const name in defs) {
+    const def = defs[name]!;
+    const v = values[name];
+    if (missing(v)) {
+      if (def.required) errors.push({ code: 'ROW_REQUIRED', message: `required field "${name}" is empty`, field: name, pos });
+      continue;
+    }
+    const e = checkField(name, def, v, pos);
+    if (e) errors.push(e);
+  }
+  const { startDate, endDate, startTime, endTime } = values as Record<string, unknown>;
+  if (typeof startDate === 'string' && typeof endDate === 'string' && isLocalDate(startDate) && isLocalDate(endDate) && startDate > endDate) {
+    errors.push({ code: 'ROW_DATE_RANGE', message: `startDate ${startDate} is after endDate ${endDate}`, field: 'endDate', value: endDate, pos });
+  }
+  if (entity === 'timelog') {
+    if (typeof startTime === 'string' && typeof endTime === 'string' && TIME.test(startTime) && TIME.test(endTime) && startTime > endTime) {
+      errors.push({ code: 'ROW_DATE_RANGE', message: `startTime ${startTime} is after endTime ${endTime}`, field: 'endTime', value: endTime, pos });
+    }
+    if (missing(values.task) && missing(values.logName)) {
+      errors.push({ code: 'ROW_REQUIRED', message: 'a time log without "task" is a general log and needs "logName"', field: 'logName', pos });
+    }
+  }
+  return errors;
+}
