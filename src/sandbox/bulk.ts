@@ -19,10 +19,12 @@ export class AdminInputError extends Error {
   override readonly name = 'AdminInputError';
 }
 
-function projectIdOf(ctx: SandboxContext, item: Json, i: number): string {
+function projectIdOf(ctx: SandboxContext, item: Json, i: number, known?: Set<string>): string {
   const id = (item.project as Json | undefined)?.id ?? item.project_id;
   if (id === undefined) throw new AdminInputError(`item ${i}: needs project.id or project_id`);
+  if (known?.has(String(id))) return String(id);
   if (!ctx.store.get('project', String(id))) throw new AdminInputError(`item ${i}: no project ${String(id)}`);
+  known?.add(String(id));
   return String(id);
 }
 
@@ -42,6 +44,9 @@ export function bulkInsert(ctx: SandboxContext, kind: AdminKind, items: unknown)
     }
     return r;
   };
+  const knownProjects = new Set<string>();
+  const now = nowIso(ctx);
+  const logIds = kind === 'timelogs' ? ctx.store.reserveIds(items.length) : [];
   const run = ctx.store.db.transaction(() => {
     items.forEach((raw, i) => {
       if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new AdminInputError(`item ${i}: not an object`);
@@ -83,7 +88,7 @@ export function bulkInsert(ctx: SandboxContext, kind: AdminKind, items: unknown)
           break;
         }
         case 'timelogs': {
-          const pid = projectIdOf(ctx, item, i);
+          const pid = projectIdOf(ctx, item, i, knownProjects);
           let project = projectRefs.get(pid);
           if (!project) {
             const p = ctx.store.get<Json>('project', pid)!.data;
@@ -93,11 +98,10 @@ export function bulkInsert(ctx: SandboxContext, kind: AdminKind, items: unknown)
           if (minutes === undefined) throw new AdminInputError(`item ${i}: log_hour must be HH:MM`);
           if (!/^\d{4}-\d{2}-\d{2}$/.test(String(item.date))) throw new AdminInputError(`item ${i}: date must be YYYY-MM-DD`);
           const owner = String((item.owner as Json | undefined)?.zpuid ?? item.owner_zpuid ?? ctx.store.getMeta('owner_zpuid'));
-          const now = nowIso(ctx);
           delete item.owner_zpuid;
           delete item.project_id;
           const entry: Json = {
-            id: typeof item.id === 'string' ? item.id : ctx.store.nextId(),
+            id: typeof item.id === 'string' ? item.id : logIds[i]!,
             billing_status: 'Billable',
             type: 'task',
             notes: '',

@@ -75,22 +75,22 @@ function takeTokenRequest(ctx: SandboxContext, key: string): boolean {
 }
 
 function mintAccess(ctx: SandboxContext, clientId: string, owner: string, scopes: string, refresh: string | null) {
-  const db = ctx.store.db;
+  const db = ctx.store;
   const now = ctx.clock.now();
   const token = newToken();
-  db.prepare(
+  ctx.store.stmt(
     'INSERT INTO access_tokens(token, refresh_token, client_id, owner_zpuid, scopes, expires_ms, created_ms) VALUES (?,?,?,?,?,?,?)',
   ).run(token, refresh, clientId, owner, scopes, now + ctx.config.tokenLifetimeS * 1000, now);
   if (refresh) {
     // The oldest active token is invalidated past the cap (§2.4).
     const active = db
-      .prepare<[string, number], { token: string }>(
+      .stmt<[string, number], { token: string }>(
         'SELECT token FROM access_tokens WHERE refresh_token = ? AND revoked = 0 AND expires_ms > ? ORDER BY created_ms, rowid',
       )
       .all(refresh, now);
     const excess = active.length - ctx.config.maxActiveAccessTokens;
     for (const row of active.slice(0, Math.max(0, excess))) {
-      db.prepare('UPDATE access_tokens SET revoked = 1 WHERE token = ?').run(row.token);
+      ctx.store.stmt('UPDATE access_tokens SET revoked = 1 WHERE token = ?').run(row.token);
     }
   }
   return token;
@@ -110,15 +110,15 @@ const throttled = (ctx: SandboxContext) => json(ctx.config.tokenThrottleStatus, 
 
 export function handleToken(ctx: SandboxContext, req: SandboxRequest): SandboxResponse {
   const p = params(req);
-  const db = ctx.store.db;
-  const client = db
-    .prepare<[string], ClientRow>('SELECT * FROM clients WHERE client_id = ?')
+  const db = ctx.store;
+  const client = ctx.store
+    .stmt<[string], ClientRow>('SELECT * FROM clients WHERE client_id = ?')
     .get(p.get('client_id') ?? '');
   if (!client || client.client_secret !== p.get('client_secret')) return json(200, { error: 'invalid_client' });
   const grant = p.get('grant_type');
   if (grant === 'refresh_token') {
     const row = db
-      .prepare<[string], RefreshRow>('SELECT * FROM refresh_tokens WHERE token = ?')
+      .stmt<[string], RefreshRow>('SELECT * FROM refresh_tokens WHERE token = ?')
       .get(p.get('refresh_token') ?? '');
     if (!row || row.revoked !== 0) return json(200, { error: 'invalid_code' });
     if (row.client_id !== client.client_id) return json(200, { error: 'invalid_client' });
@@ -127,7 +127,7 @@ export function handleToken(ctx: SandboxContext, req: SandboxRequest): SandboxRe
   }
   if (grant === 'authorization_code') {
     const code = db
-      .prepare<[string], { code: string; client_id: string; owner_zpuid: string; scopes: string; expires_ms: number; used: number }>(
+      .stmt<[string], { code: string; client_id: string; owner_zpuid: string; scopes: string; expires_ms: number; used: number }>(
         'SELECT * FROM auth_codes WHERE code = ?',
       )
       .get(p.get('code') ?? '');
@@ -135,9 +135,9 @@ export function handleToken(ctx: SandboxContext, req: SandboxRequest): SandboxRe
       return json(200, { error: 'invalid_code' });
     }
     if (!takeTokenRequest(ctx, `code:${client.client_id}`)) return throttled(ctx);
-    db.prepare('UPDATE auth_codes SET used = 1 WHERE code = ?').run(code.code);
+    ctx.store.stmt('UPDATE auth_codes SET used = 1 WHERE code = ?').run(code.code);
     const refresh = newToken();
-    db.prepare(
+    ctx.store.stmt(
       'INSERT INTO refresh_tokens(token, client_id, owner_zpuid, scopes, created_ms) VALUES (?,?,?,?,?)',
     ).run(refresh, client.client_id, code.owner_zpuid, code.scopes, ctx.clock.now());
     const access = mintAccess(ctx, client.client_id, code.owner_zpuid, code.scopes, refresh);
@@ -155,9 +155,9 @@ export function handleToken(ctx: SandboxContext, req: SandboxRequest): SandboxRe
 /** POST /oauth/v2/token/revoke?token=… revokes a refresh token (and its access tokens) or one access token. */
 export function handleRevoke(ctx: SandboxContext, req: SandboxRequest): SandboxResponse {
   const token = params(req).get('token') ?? '';
-  const db = ctx.store.db;
-  const r = db.prepare('UPDATE refresh_tokens SET revoked = 1 WHERE token = ?').run(token);
-  db.prepare('UPDATE access_tokens SET revoked = 1 WHERE token = ? OR refresh_token = ?').run(token, token);
+  const db = ctx.store;
+  const r = ctx.store.stmt('UPDATE refresh_tokens SET revoked = 1 WHERE token = ?').run(token);
+  ctx.store.stmt('UPDATE access_tokens SET revoked = 1 WHERE token = ? OR refresh_token = ?').run(token, token);
   return json(200, r.changes > 0 || token ? { status: 'success' } : { error: 'invalid_token' });
 }
 
@@ -168,8 +168,8 @@ export function authenticate(ctx: SandboxContext, req: SandboxRequest): Caller {
   const bad = (message: string) =>
     new V3Error(ctx.config.invalidTokenStatus, 'INVALID_OAUTHTOKEN', [{ message }]);
   if (!m) throw bad('Invalid OAuth access token: missing Authorization header');
-  const row = ctx.store.db
-    .prepare<[string], AccessRow>('SELECT * FROM access_tokens WHERE token = ?')
+  const row = ctx.store
+    .stmt<[string], AccessRow>('SELECT * FROM access_tokens WHERE token = ?')
     .get(m[1]!);
   if (!row || row.revoked) throw bad('Invalid OAuth access token');
   if (row.expires_ms <= ctx.clock.now()) throw bad('OAuth access token expired; regenerate it');
@@ -195,8 +195,8 @@ export function mintAuthCode(ctx: SandboxContext, opts: { scopes?: string[]; own
   const client = ctx.store.db.prepare<[], ClientRow>('SELECT * FROM clients LIMIT 1').get();
   if (!client) throw new Error('sandbox has no OAuth client');
   const code = newToken();
-  ctx.store.db
-    .prepare('INSERT INTO auth_codes(code, client_id, owner_zpuid, scopes, expires_ms) VALUES (?,?,?,?,?)')
+  ctx.store
+    .stmt('INSERT INTO auth_codes(code, client_id, owner_zpuid, scopes, expires_ms) VALUES (?,?,?,?,?)')
     .run(
       code,
       client.client_id,
@@ -209,11 +209,11 @@ export function mintAuthCode(ctx: SandboxContext, opts: { scopes?: string[]; own
 
 /** Admin: revokes every access token and (admin-revocably, revoked = 2) every refresh token. */
 export function revokeAll(ctx: SandboxContext, refreshTokens = true): void {
-  ctx.store.db.prepare('UPDATE access_tokens SET revoked = 1 WHERE revoked = 0').run();
-  if (refreshTokens) ctx.store.db.prepare('UPDATE refresh_tokens SET revoked = 2 WHERE revoked = 0').run();
+  ctx.store.stmt('UPDATE access_tokens SET revoked = 1 WHERE revoked = 0').run();
+  if (refreshTokens) ctx.store.stmt('UPDATE refresh_tokens SET revoked = 2 WHERE revoked = 0').run();
 }
 
 /** Admin: undoes revokeAll for refresh tokens (tokens revoked through the revoke endpoint stay revoked). */
 export function restoreTokens(ctx: SandboxContext): void {
-  ctx.store.db.prepare('UPDATE refresh_tokens SET revoked = 0 WHERE revoked = 2').run();
+  ctx.store.stmt('UPDATE refresh_tokens SET revoked = 0 WHERE revoked = 2').run();
 }

@@ -78,6 +78,10 @@ export interface Store {
   getMeta(key: string): string | undefined;
   setMeta(key: string, value: string): void;
   nextId(): string;
+  /** Reserves `n` ids with one counter write (bulk inserts); returns them in order. */
+  reserveIds(n: number): string[];
+  /** A prepared statement, cached by SQL text. */
+  stmt<P extends unknown[] = unknown[], R = unknown>(sql: string): Database.Statement<P, R>;
   get<T = Record<string, unknown>>(kind: EntityKind, id: string): EntityRow<T> | undefined;
   findByEmail<T = Record<string, unknown>>(kind: EntityKind, email: string): EntityRow<T> | undefined;
   insert(kind: EntityKind, id: string, data: object, index?: EntityIndex): void;
@@ -94,6 +98,7 @@ export interface Store {
   getTimelog(id: string): TimelogRow | undefined;
   updateTimelog(row: TimelogRow): void;
   removeTimelog(id: string): void;
+  removeTimelogsOfModule(moduleId: string): void;
   queryTimelogs(f: TimelogFilter): TimelogRow[];
   listTimelogs(projectId?: string): TimelogRow[];
   /** Sum of logged minutes per billing status for a task. */
@@ -170,6 +175,7 @@ export function openStore(path: string): Store {
        minutes = @minutes, data = @data WHERE id = @id`,
     ),
     delLog: db.prepare('DELETE FROM timelogs WHERE id = ?'),
+    delLogsOfModule: db.prepare('DELETE FROM timelogs WHERE module_id = ?'),
     taskMinutes: db.prepare<[string], { billable: number | null; nonBillable: number | null }>(
       `SELECT sum(CASE WHEN json_extract(data, '$.billing_status') = 'Billable' THEN minutes ELSE 0 END) AS billable,
               sum(CASE WHEN json_extract(data, '$.billing_status') = 'Billable' THEN 0 ELSE minutes END) AS nonBillable
@@ -179,9 +185,32 @@ export function openStore(path: string): Store {
 
   let counter = BigInt(s.getMeta.get('id_counter')?.value ?? '1000');
   const listCache = new Map<string, Database.Statement>();
+  const stmts = new Map<string, Database.Statement>();
+  /**
+   * Time-log pages are asked for by number (OFFSET), which costs O(offset) per page. While no log
+   * changes (same version), the next page continues from the last row of the previous one (keyset),
+   * which gives exactly the rows OFFSET would and keeps 100k-log listings fast.
+   */
+  let logVersion = 0;
+  const cursors = new Map<string, { version: number; date: string; seq: number }>();
+  const bump = () => {
+    logVersion++;
+    if (cursors.size > 0) cursors.clear();
+  };
 
   const store: Store = {
     db,
+    stmt<P extends unknown[] = unknown[], R = unknown>(sql: string) {
+      let st = stmts.get(sql);
+      if (!st) stmts.set(sql, (st = db.prepare(sql)));
+      return st as unknown as Database.Statement<P, R>;
+    },
+    reserveIds(n) {
+      const first = counter + 1n;
+      counter += BigInt(n);
+      s.setMeta.run('id_counter', counter.toString());
+      return Array.from({ length: n }, (_, i) => (ID_BASE + (first + BigInt(i)) * ID_STEP).toString());
+    },
     getMeta: (key) => s.getMeta.get(key)?.value,
     setMeta: (key, value) => void s.setMeta.run(key, value),
     nextId() {
@@ -236,29 +265,68 @@ export function openStore(path: string): Store {
       out.timelog = s.logCount.get()?.n ?? 0;
       return out;
     },
-    insertTimelog: (row) => void s.insLog.run({ ...row, data: JSON.stringify(row.data) }),
+    insertTimelog(row) {
+      s.insLog.run({ ...row, data: JSON.stringify(row.data) });
+      bump();
+    },
     getTimelog(id) {
       const r = s.getLog.get(id);
       return r ? toLog(r) : undefined;
     },
-    updateTimelog: (row) => void s.updLog.run({ ...row, data: JSON.stringify(row.data) }),
-    removeTimelog: (id) => void s.delLog.run(id),
+    updateTimelog(row) {
+      s.updLog.run({ ...row, data: JSON.stringify(row.data) });
+      bump();
+    },
+    removeTimelog(id) {
+      s.delLog.run(id);
+      bump();
+    },
+    removeTimelogsOfModule(moduleId) {
+      s.delLogsOfModule.run(moduleId);
+      bump();
+    },
     queryTimelogs(f) {
       const where = ['date >= @startDate', 'date <= @endDate'];
       if (f.projectId !== undefined) where.push('project_id = @projectId');
       if (f.type !== undefined) where.push('type = @type');
       if (f.moduleId !== undefined) where.push('module_id = @moduleId');
-      const params: Record<string, unknown> = { ...f };
-      delete params.owners;
+      const params: Record<string, unknown> = {
+        startDate: f.startDate,
+        endDate: f.endDate,
+        limit: f.limit,
+        offset: f.offset,
+      };
+      for (const k of ['projectId', 'type', 'moduleId'] as const) if (f[k] !== undefined) params[k] = f[k];
       if (f.owners && f.owners.length > 0) {
         where.push(`owner_zpuid IN (${f.owners.map((_, i) => `@o${i}`).join(', ')})`);
         f.owners.forEach((o, i) => (params[`o${i}`] = o));
       }
-      const sql = `SELECT * FROM timelogs WHERE ${where.join(' AND ')} ORDER BY date, seq LIMIT @limit OFFSET @offset`;
+      const base = where.join(' AND ');
+      const sig = `${base}|${JSON.stringify({ ...params, limit: undefined, offset: undefined })}`;
+      const cursor = cursors.get(`${sig}|${f.offset}`);
+      let sql: string;
+      if (cursor && cursor.version === logVersion && f.offset > 0) {
+        // The cursor's date is the index's lower bound (SQLite would otherwise start at start_date).
+        const keyed = base.replace('date >= @startDate', 'date >= @cDate');
+        sql = `SELECT * FROM timelogs WHERE ${keyed} AND (date > @cDate OR seq > @cSeq) ORDER BY date, seq LIMIT @limit`;
+        delete params.startDate;
+        params.cDate = cursor.date;
+        params.cSeq = cursor.seq;
+        delete params.offset;
+      } else {
+        sql = `SELECT * FROM timelogs WHERE ${base} ORDER BY date, seq LIMIT @limit OFFSET @offset`;
+      }
       let st = listCache.get(sql);
       if (!st) listCache.set(sql, (st = db.prepare(sql)));
-      for (const k of ['projectId', 'type', 'moduleId'] as const) if (params[k] === undefined) delete params[k];
-      return (st.all(params) as RawLog[]).map(toLog);
+      const rows = st.all(params) as (RawLog & { seq: number })[];
+      // Remember where the page after the next one starts (callers fetch limit = per_page + 1).
+      const pageLen = Math.max(0, f.limit - 1);
+      const last = rows[pageLen - 1];
+      if (last && rows.length > pageLen) {
+        if (cursors.size > 10_000) cursors.clear();
+        cursors.set(`${sig}|${f.offset + pageLen}`, { version: logVersion, date: last.date, seq: last.seq });
+      }
+      return rows.map(toLog);
     },
     listTimelogs(projectId) {
       const sql =

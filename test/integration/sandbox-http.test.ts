@@ -10,6 +10,8 @@ afterEach(async () => {
   s = undefined;
 });
 
+const json = (r: Response): Promise<any> => r.json();
+
 async function token(sb: Sandbox): Promise<any> {
   const res = await fetch(`${sb.env.ZOHO_ACCOUNTS_URL}/oauth/v2/token`, {
     method: 'POST',
@@ -80,10 +82,10 @@ describe('sandbox over HTTP', () => {
       notes: 'rehearsal',
     });
     expect(log.status).toBe(201);
-    const entities = await (await fetch(`${s.baseUrl}/__sandbox/entities/timelogs?project=${project.id}`)).json();
+    const entities = await json(await fetch(`${s.baseUrl}/__sandbox/entities/timelogs?project=${project.id}`));
     expect(entities).toHaveLength(1);
     expect(entities[0]).toMatchObject({ log_hour: '01:30', owner: { email: 'ann@example.com' } });
-    const counters = await (await fetch(`${s.baseUrl}/__sandbox/counters`)).json();
+    const counters = await json(await fetch(`${s.baseUrl}/__sandbox/counters`));
     expect(counters.endpoints['POST /projects/{project}/tasks']).toEqual({ calls: 2, ok: 2, rateLimited: 0, errors: 0 });
     expect(counters.endpoints['POST /projects/{project}/projectusers'].ok).toBe(1);
     expect(counters.entities).toMatchObject({ projects: 1, tasklists: 1, tasks: 2, users: 3, timelogs: 1 });
@@ -130,10 +132,8 @@ describe('sandbox over HTTP', () => {
     await s.close();
     s = await createSandbox({ seed: 'empty' });
     const api2 = client(s, (await token(s)).body.access_token);
-    const before = await (await fetch(`${s.baseUrl}/__sandbox/time`)).json();
-    const after = await (
-      await fetch(`${s.baseUrl}/__sandbox/time/advance`, { method: 'POST', body: JSON.stringify({ ms: 3_600_000 }) })
-    ).json();
+    const before = await json(await fetch(`${s.baseUrl}/__sandbox/time`));
+    const after = await json(await fetch(`${s.baseUrl}/__sandbox/time/advance`, { method: 'POST', body: JSON.stringify({ ms: 3_600_000 }) }));
     expect(after.nowMs - before.nowMs).toBeGreaterThanOrEqual(3_600_000);
     expect((await api2('GET', '/projects')).status).toBe(401);
   });
@@ -168,7 +168,7 @@ describe('sandbox over HTTP', () => {
     s = await createSandbox({ seed: 'demo' });
     const admin = (method: string, path: string, body?: unknown) =>
       fetch(`${s!.baseUrl}/__sandbox/${path}`, { method, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) }).then(
-        async (r) => ({ status: r.status, body: await r.json() }),
+        async (r) => ({ status: r.status, body: await json(r) }),
       );
     let api = client(s, (await token(s)).body.access_token);
     const put = await admin('PUT', 'faults', [{ kind: 'status', status: 503, endpoint: 'GET /projects', nth: 1 }]);

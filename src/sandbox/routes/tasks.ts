@@ -228,7 +228,7 @@ function apply(ctx: SandboxContext, body: Json, t: Json, projectId: string): voi
 
 function removeTree(ctx: SandboxContext, id: string): void {
   for (const child of ctx.store.list('task', { parentId: id })) removeTree(ctx, child.id);
-  ctx.store.db.prepare('DELETE FROM timelogs WHERE module_id = ?').run(id);
+  ctx.store.removeTimelogsOfModule(id);
   ctx.store.remove('task', id);
 }
 

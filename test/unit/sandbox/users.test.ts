@@ -31,7 +31,7 @@ describe('sandbox users', () => {
     const map = h.b(r).emailvszpuid;
     expect(Object.keys(map)).toEqual(['a@x.com', 'b@x.com']);
     expect(map['a@x.com']).toMatch(/^\d{19}$/);
-    expect(h.s.admin.counters().entities.users).toBe(before + 2);
+    expect(h.s.admin.counters().entities.users).toBe(before! + 2);
     const again = h.b(h.call('POST', `/projects/${project}/projectusers?userdetails=${ud(['a@x.com'])}`)).emailvszpuid;
     expect(again['a@x.com']).toBe(map['a@x.com']);
     const members = h.b(h.call('GET', `/projects/${project}/users`)).users;
