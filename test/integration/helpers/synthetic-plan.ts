@@ -9,6 +9,7 @@
  */
 import { createReadStream, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { LoadMode } from '../../../src/checkpoint/store-types.js';
 import type { StartAt } from '../../../src/extract/types.js';
 import type { EntityKind } from '../../../src/pipeline/events.js';
 import type { PlannedStep, PrepareContext, RunPlan } from '../../../src/pipeline/run-plan.js';
@@ -141,7 +142,15 @@ function step(name: string, entity: EntityKind, path: string, batchSize: number,
 const need = (v: string | undefined, field: string, code: 'ROW_REQUIRED' | 'ROW_MISSING_PARENT' = 'ROW_MISSING_PARENT') =>
   v ? undefined : ({ field, code, message: code === 'ROW_REQUIRED' ? `${field} is required` : `${field} not loaded` } as const);
 
-export function migrationPlan(files: Record<string, string>, opts: { pipeline?: string; batchSize?: number } = {}): RunPlan {
+export interface PlanOptions {
+  pipeline?: string;
+  batchSize?: number;
+  /** Load mode per step name (default create). */
+  modes?: Partial<Record<string, LoadMode>>;
+  rejectLimits?: RunPlan['rejectLimits'];
+}
+
+export function migrationPlan(files: Record<string, string>, opts: PlanOptions = {}): RunPlan {
   const bs = opts.batchSize ?? 25;
   const projects = step('projects', 'project', files.projects!, bs, (r) => ({ values: { name: r.name } }));
   const users = step(
@@ -162,7 +171,11 @@ export function migrationPlan(files: Record<string, string>, opts: { pipeline?: 
   const tasks = step('tasks', 'task', files.tasks!, bs, (r, ctx) => {
     const project = xw(ctx, 'projects', r.project);
     const tasklist = xw(ctx, 'tasklists', r.tasklist);
-    return need(r.name, 'name', 'ROW_REQUIRED') ?? need(project, 'project') ?? need(tasklist, 'tasklist') ?? { values: { name: r.name, project, tasklist } };
+    return (
+      need(r.name, 'name', 'ROW_REQUIRED') ??
+      need(project, 'project') ??
+      need(tasklist, 'tasklist') ?? { values: { name: r.name, project, tasklist, ...(r.description ? { description: r.description } : {}) } }
+    );
   });
   const subtasks = step('subtasks', 'subtask', files.subtasks!, bs, (r, ctx) => {
     const project = xw(ctx, 'projects', r.project);
@@ -181,10 +194,11 @@ export function migrationPlan(files: Record<string, string>, opts: { pipeline?: 
       need(owner, 'user') ?? { values: { project, task, owner, date: r.date, hours: r.hours, notes: r.notes, bill_status: 'Billable' } }
     );
   });
+  for (const st of [projects, users, tasklists, tasks, subtasks, timelogs]) st.mode = opts.modes?.[st.name] ?? 'create';
   return {
     pipeline: opts.pipeline ?? 'chaos',
     // users and task lists hit different endpoints: one group, run concurrently
     groups: [[projects], [users, tasklists], [tasks], [subtasks], [timelogs]],
-    rejectLimits: {},
+    rejectLimits: opts.rejectLimits ?? {},
   };
 }
