@@ -152,6 +152,8 @@ export function createFakeApi(): FakeApi {
       listProject: (project: string) => (hit('user.list'), iter(api.projectUsers_.get(project) ?? [])),
       addToProject: async (project: string, users: { email_id: string }[]) => {
         hit('user.add');
+        const doubt = api.doubtWhen?.('user', { emails: users.map((u) => u.email_id) });
+        if (doubt === 'not-created') throw new ZpetlError('ZOHO_IN_DOUBT', 'connection reset before the answer', { disposition: 'fatal' });
         const bad = users.find((u) => api.badEmails.has(u.email_id));
         if (bad) {
           throw new ZpetlError('ZOHO_BAD_REQUEST', `Invalid email ${bad.email_id}`, {
@@ -168,6 +170,7 @@ export function createFakeApi(): FakeApi {
           out[u.email_id] = id;
         }
         api.projectUsers_.set(project, list);
+        if (doubt === 'created') throw new ZpetlError('ZOHO_IN_DOUBT', 'connection reset after the server committed', { disposition: 'fatal' });
         return out;
       },
     },

@@ -141,4 +141,16 @@ describe('users: bulk add with bisection', () => {
     expect(out.results.map((r) => r.status)).toEqual(['skipped', 'rejected']);
     expect([...store.rejects(runId, 'pu')][0]?.code).toBe('ROW_UNKNOWN_USER');
   });
+
+  it('a bulk add that loses its answer leaves the batch in doubt; reconcile by email settles it', async () => {
+    let n = 0;
+    api.doubtWhen = (kind) => (kind === 'user' ? (++n === 1 ? 'created' : n === 2 ? 'not-created' : undefined) : undefined);
+    const sl = createStepLoader({ api, store, runId, step: { name: 'users', entity: 'user', userBatchSize: 2 } });
+    const out = await sl.load(users(['a@x.io', 'b@x.io', 'c@x.io', 'd@x.io', 'e@x.io']));
+    expect(out.delta).toMatchObject({ inDoubt: 4, created: 1 });
+    expect(await sl.reconcile()).toEqual({ found: 2, notFound: 2, unresolved: 0 });
+    await sl.retryPlanned();
+    expect(api.count('user')).toBe(5);
+    expect(store.counts(runId, 'users')).toMatchObject({ created: 5, inDoubt: 0 });
+  });
 });
