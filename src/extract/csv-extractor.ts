@@ -124,7 +124,8 @@ export async function* readCsvBatches(
 ): AsyncGenerator<ExtractItem[]> {
   const { stats, warn } = run;
   const size = file.size;
-  const head = await file.readChunk(0, Math.min(run.chunkBytes, size));
+  // The head is read whole (not per chunkBytes) so the BOM and the header line are always in view.
+  const head = await file.readChunk(0, Math.min(Math.max(run.chunkBytes, 64 * 1024), size));
   const bom = sniffBom(head);
   if (bom && 'unsupported' in bom) {
     throw new ZpetlError('SOURCE_INVALID_ENCODING', `${source} is ${bom.unsupported}, which is not supported`, {
