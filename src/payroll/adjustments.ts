@@ -43,8 +43,8 @@ export interface AdjustmentEntry {
 export interface CurrentLog {
   logId: string;
   contentHash: string;
-  /** Present when the log is paid in this run. */
-  record?: LayoutRecord;
+  /** Present when the log is paid in this run (built on demand: holding 100k records costs GC time). */
+  record?: () => LayoutRecord;
   excludedReason?: string;
 }
 
@@ -64,15 +64,16 @@ export function diffSnapshot(previous: Map<string, SnapshotLog>, current: Iterab
     const p = previous.get(c.logId);
     const prevRecord = p?.included && p.record ? decodeRecord(p.record) : undefined;
     if (c.record) {
+      const record = c.record();
       if (!prevRecord) {
         const reason: AdjustmentReason = !p ? 'added' : p.excludedReason?.startsWith('approval:') ? 'newly-approved' : 'included';
-        out.push({ reason, logId: c.logId, record: c.record });
+        out.push({ reason, logId: c.logId, record });
       } else if (p!.contentHash !== c.contentHash) {
         out.push({ reason: 'changed-reversal', logId: c.logId, record: negate(prevRecord) });
-        out.push({ reason: 'changed', logId: c.logId, record: c.record });
-      } else if (!sameDurations(prevRecord.durations, c.record.durations) || !sameText(prevRecord.text, c.record.text)) {
+        out.push({ reason: 'changed', logId: c.logId, record });
+      } else if (!sameDurations(prevRecord.durations, record.durations) || !sameText(prevRecord.text, record.text)) {
         out.push({ reason: 'recomputed-reversal', logId: c.logId, record: negate(prevRecord) });
-        out.push({ reason: 'recomputed', logId: c.logId, record: c.record });
+        out.push({ reason: 'recomputed', logId: c.logId, record });
       }
     } else if (prevRecord) {
       out.push({ reason: c.excludedReason?.startsWith('approval:') ? 'unapproved' : 'excluded', logId: c.logId, record: negate(prevRecord) });

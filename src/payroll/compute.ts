@@ -183,10 +183,7 @@ export function computeRows(logs: readonly PayrollLog[], resolve: EmployeeResolv
     let j = i;
     while (j < rows.length && persons[j] === pk && rows[j]!.log.date === first.log.date) j++;
     const day = rows.slice(i, j);
-    const paid = roundDay(
-      day.map((r) => r.log.minutes),
-      o.rounding,
-    );
+    const paid = o.rounding.mode === 'none' ? undefined : roundDay(day.map((r) => r.log.minutes), o.rounding);
     const wk = `${pk}|${first.weekStart}`;
     if (wk !== weekKey) {
       weekKey = wk;
@@ -194,7 +191,7 @@ export function computeRows(logs: readonly PayrollLog[], resolve: EmployeeResolv
     }
     let dayRegular = 0;
     day.forEach((r, n) => {
-      const m = paid[n]!;
+      const m = paid ? paid[n]! : r.log.minutes;
       r.paid = m;
       const dayRoom = daily === undefined ? m : Math.max(0, Math.min(m, daily - dayRegular));
       r.dailyOvertime = m - dayRoom;

@@ -176,12 +176,13 @@ async function* sourceLogs(o: ExportTimesheetsOptions, period: Period): AsyncGen
   }
 }
 
-function totalsOf(records: readonly LayoutRecord[], employees: number): ExportTotals {
+/** Totals from the employee records (each log belongs to exactly one). */
+function totalsOf(employees: readonly LayoutRecord[], logs: number): ExportTotals {
   const d = zeroDurations();
-  for (const r of records) addDurations(d, r.durations);
+  for (const r of employees) addDurations(d, r.durations);
   return {
-    logs: records.length,
-    employees,
+    logs,
+    employees: employees.length,
     sourceMinutes: d.source,
     paidMinutes: d.paid,
     regularMinutes: d.regular,
@@ -327,13 +328,12 @@ export async function exportTimesheets(o: ExportTimesheetsOptions): Promise<Expo
       });
     }
 
-    const logRecords = computed.rows.map((r) => logRecord(r, period));
     const empRecords = employeeRecords(computed.rows, period).sort(compareEmployeeRecords);
-    const totals = totalsOf(logRecords, empRecords.length);
+    const totals = totalsOf(empRecords, computed.rows.length);
 
     // snapshot diff
     const current: CurrentLog[] = [];
-    computed.rows.forEach((r, i) => current.push({ logId: r.log.id, contentHash: r.log.contentHash, record: logRecords[i]! }));
+    for (const r of computed.rows) current.push({ logId: r.log.id, contentHash: r.log.contentHash, record: () => logRecord(r, period) });
     for (const x of excludedLogs) current.push({ logId: x.logId, contentHash: x.contentHash, excludedReason: x.reason });
     const prevLogs = previous ? store.logs(previous.id) : undefined;
     const entries: AdjustmentEntry[] = prevLogs ? diffSnapshot(prevLogs, current) : [];
@@ -356,11 +356,14 @@ export async function exportTimesheets(o: ExportTimesheetsOptions): Promise<Expo
         for (const e of emp) addDurations(written, e.record.durations);
       }
     } else {
-      const recs = layout.rows === 'log' ? logRecords : empRecords;
-      cells = (function* () {
-        for (const r of recs) yield formatRecord(layout, r);
-      })();
-      for (const r of recs) addDurations(written, r.durations);
+      if (layout.rows === 'log') {
+        cells = (function* () {
+          for (const r of computed.rows) yield formatRecord(layout, logRecord(r, period));
+        })();
+      } else {
+        cells = empRecords.map((r) => formatRecord(layout, r));
+      }
+      for (const r of empRecords) addDurations(written, r.durations);
     }
     const file = writeCsvAtomic(o.out, header, cells);
 
@@ -381,7 +384,7 @@ export async function exportTimesheets(o: ExportTimesheetsOptions): Promise<Expo
     if (!unchanged) {
       const snapLogs = (function* (): Generator<SnapshotLog> {
         for (const c of current) {
-          yield { logId: c.logId, contentHash: c.contentHash, included: c.record !== undefined, excludedReason: c.excludedReason ?? null, record: c.record ? encodeRecord(c.record) : null };
+          yield { logId: c.logId, contentHash: c.contentHash, included: c.record !== undefined, excludedReason: c.excludedReason ?? null, record: c.record ? encodeRecord(c.record()) : null };
         }
       })();
       snapshotId = store.record(

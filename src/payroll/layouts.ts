@@ -209,7 +209,9 @@ export function compareEmployeeRecords(a: LayoutRecord, b: LayoutRecord): number
 
 /** Neutralises a text cell against spreadsheet formula injection. */
 export function neutralise(cell: string): string {
-  return /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell;
+  const c = cell.charCodeAt(0);
+  // = + - @ tab CR
+  return c === 61 || c === 43 || c === 45 || c === 64 || c === 9 || c === 13 ? `'${cell}` : cell;
 }
 
 /** Minutes → decimal hours with `places` decimals, half away from zero, exact (integer arithmetic). */
@@ -229,10 +231,31 @@ export function formatDuration(minutes: number, format: DurationFormat | undefin
   return formatDecimalHours(minutes, format.decimal);
 }
 
+type CellFormatter = (rec: LayoutRecord) => string;
+const compiled = new WeakMap<Layout, CellFormatter[]>();
+
+function compile(layout: Layout): CellFormatter[] {
+  let f = compiled.get(layout);
+  if (!f) {
+    f = layout.columns.map((c): CellFormatter => {
+      if ((DURATION_FIELDS as readonly string[]).includes(c.field)) {
+        const field = c.field as DurationField;
+        const format = c.format;
+        if (format === undefined || format === 'minutes') return (r) => String(r.durations[field]);
+        return (r) => formatDuration(r.durations[field], format);
+      }
+      const field = c.field;
+      return (r) => neutralise(r.text[field] ?? '');
+    });
+    compiled.set(layout, f);
+  }
+  return f;
+}
+
 /** Cells of one record in `layout`'s column order. */
 export function formatRecord(layout: Layout, rec: LayoutRecord): string[] {
-  return layout.columns.map((c) => {
-    if ((DURATION_FIELDS as readonly string[]).includes(c.field)) return formatDuration(rec.durations[c.field as DurationField], c.format);
-    return neutralise(rec.text[c.field] ?? '');
-  });
+  const f = compile(layout);
+  const out = new Array<string>(f.length);
+  for (let i = 0; i < f.length; i++) out[i] = f[i]!(rec);
+  return out;
 }

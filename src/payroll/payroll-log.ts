@@ -45,14 +45,33 @@ export function parseLogHour(s: string): number | undefined {
   return m ? Number(m[1]) * 60 + Number(m[2]) : undefined;
 }
 
+/**
+ * Content hash: 64 bits (two independent 32-bit multiply-xor lanes over the UTF-16 code units), hex.
+ * It detects edits between two snapshots of the same log id; it is not a security boundary, and a
+ * cryptographic hash per log cost a fifth of a 100,000-log export.
+ */
 export function hashLog(l: Omit<PayrollLog, 'contentHash' | 'pos' | 'notes' | 'who'>): string {
-  const key = [l.id, l.date, l.minutes, l.billable ? 'B' : 'N', l.approval, l.logType, l.userId, l.email.toLowerCase(), l.projectId, l.projectName, l.taskId, l.taskName].join('\u001f');
-  return createHash('sha256').update(key).digest('hex').slice(0, 32);
+  const key = `${l.id}\u001f${l.date}\u001f${l.minutes}\u001f${l.billable ? 'B' : 'N'}\u001f${l.approval}\u001f${l.logType}\u001f${l.userId}\u001f${l.email.toLowerCase()}\u001f${l.projectId}\u001f${l.projectName}\u001f${l.taskId}\u001f${l.taskName}`;
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return (h1 >>> 0).toString(16).padStart(8, '0') + (h2 >>> 0).toString(16).padStart(8, '0');
 }
 
+const ENTITIES: Record<string, string> = { '&nbsp;': ' ', '&amp;': '&', '&lt;': '<', '&gt;': '>' };
+/** Zoho notes are HTML: tags become spaces, the common entities are decoded, whitespace collapses. */
 function stripHtml(s: string): string {
   if (!s.includes('<') && !s.includes('&')) return s.trim();
-  return s.replace(/<[^>]*>/g, ' ').replace(/&nbsp;/g, ' ').replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/\s+/g, ' ').trim();
+  return s
+    .replace(/<[^>]*>|&(?:nbsp|amp|lt|gt);|\s+/g, (m) => (m[0] === '&' ? ENTITIES[m]! : ' '))
+    .replace(/ {2,}/g, ' ')
+    .trim();
 }
 
 /** A V3 time-log entry → PayrollLog. `index` is the entry's position in the listing (for reports). */
