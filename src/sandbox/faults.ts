@@ -38,11 +38,16 @@ export interface FaultEngine {
   clear(): void;
 }
 
-const listSchema = z.union([z.array(faultSpecSchema), z.object({ faults: z.array(faultSpecSchema) })]);
+const listSchema = z.array(faultSpecSchema);
 
 /** Validates fault specs (array or {faults: [...]}); throws SANDBOX_FAULTS_INVALID naming the problem. */
 export function parseFaults(input: unknown, source = 'faults'): Fault[] {
-  const r = listSchema.safeParse(input);
+  // An array, or {faults: [...]} (the form that leaves room for comments in YAML files).
+  const list =
+    input !== null && typeof input === 'object' && !Array.isArray(input) && 'faults' in input
+      ? (input as { faults: unknown }).faults
+      : input;
+  const r = listSchema.safeParse(list);
   if (!r.success) {
     const issue = r.error.issues[0];
     throw new ZpetlError(
@@ -51,7 +56,7 @@ export function parseFaults(input: unknown, source = 'faults'): Fault[] {
       { disposition: 'fatal' },
     );
   }
-  return Array.isArray(r.data) ? r.data : r.data.faults;
+  return r.data;
 }
 
 /** Reads a JSON or YAML fault file. */

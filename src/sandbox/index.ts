@@ -141,6 +141,11 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   };
 }
 
+/** Every `METHOD /template` the sandbox routes (the keys of counters().endpoints, as in ENDPOINTS). */
+export function sandboxEndpoints(): string[] {
+  return ROUTES.map((r) => `${r.method} ${r.template}`);
+}
+
 /** `KEY=value` lines (env-file compatible, no trailing newline) that `zpetl sandbox` prints first. */
 export function formatEnvLines(s: Pick<Sandbox, 'env'>): string {
   return Object.entries(s.env)
