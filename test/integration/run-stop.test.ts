@@ -1,0 +1,121 @@
+/**
+ * Stopping and refusing: SIGINT → 130 → resume completes; a second process on the same checkpoint
+ * refuses; a changed source is refused on resume unless allowed.
+ */
+import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { systemClock } from '../../src/core/clock.js';
+import type { PipelineEvent } from '../../src/pipeline/events.js';
+import { executeRun } from '../../src/pipeline/run-engine.js';
+import { createSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import type { ChildConfig } from './helpers/chaos-child.js';
+import { runToCompletion, sleep, startChild } from './helpers/chaos-harness.js';
+import { sandboxClientFactory } from './helpers/sandbox-client.js';
+import { generateMigration, migrationPlan } from './helpers/synthetic-plan.js';
+import { verifyMigration } from './helpers/verify-migration.js';
+
+let sandbox: Sandbox;
+let dir: string;
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'zpetl-stop-'));
+  sandbox = await createSandbox({ port: 0, seed: 'empty', timeScale: 100 });
+});
+afterEach(async () => {
+  await sandbox.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const SIZE = { users: 4, tasklists: 2, tasks: 60, subtaskEvery: 4, timelogs: 20 };
+
+describe('stopping', () => {
+  it('SIGINT stops new work, checkpoints, exits 130 saying how to resume; resume completes exactly once', async () => {
+    const { files, expected } = generateMigration(join(dir, 'src'), SIZE);
+    const cfg: ChildConfig = { sandbox: { env: sandbox.env }, files, dbPath: join(dir, 'cp.db'), timeScale: 100, timeoutMs: 5000, batchSize: 10 };
+    const child = startChild(cfg);
+    expect(await child.started).toBe(true);
+    // let some batches land, then interrupt as Ctrl-C would
+    await sleep(300);
+    child.proc.kill('SIGINT');
+    const { code } = await child.exited;
+    expect(code).toBe(130);
+    const r = child.result()!;
+    expect(r.status).toBe('interrupted');
+    expect(r.message).toMatch(/zpetl resume chaos/);
+    // nothing left in flight: every request that was sent got recorded
+    for (const c of Object.values(r.counts)) expect(c.inDoubt).toBe(0);
+    const { result } = await runToCompletion(cfg);
+    expect(result.exitCode).toBe(0);
+    expect(verifyMigration(sandbox, cfg.dbPath, expected)).toMatchObject({ duplicates: [], missing: [], extra: [], crosswalkMismatches: [] });
+    expect(Object.values(result.counts).reduce((n, c) => n + c.read, 0)).toBe(expected.total);
+  });
+
+  it('an AbortSignal in-process gives 130, and `resume` continues the same run', async () => {
+    const { files, expected } = generateMigration(join(dir, 'src'), SIZE);
+    const dbPath = join(dir, 'cp.db');
+    const ac = new AbortController();
+    const onEvent = (e: PipelineEvent) => {
+      if (e.type === 'step-progress' && e.step === 'tasks' && e.counts.read >= 20) ac.abort();
+    };
+    const first = await executeRun(migrationPlan(files, { batchSize: 10 }), { dbPath, clock: systemClock, client: sandboxClientFactory(sandbox), signal: ac.signal, onEvent });
+    expect(first.exitCode).toBe(130);
+    expect(first.counts.tasks!.read).toBeLessThan(60);
+    const second = await executeRun(migrationPlan(files, { batchSize: 10 }), { dbPath, clock: systemClock, client: sandboxClientFactory(sandbox), resume: true });
+    expect(second.exitCode).toBe(0);
+    expect(second.runId).toBe(first.runId);
+    expect(second.counts.tasks).toMatchObject({ read: 60, created: 60 });
+    expect(verifyMigration(sandbox, dbPath, expected).duplicates).toEqual([]);
+    // nothing left to resume
+    const third = await executeRun(migrationPlan(files), { dbPath, clock: systemClock, client: sandboxClientFactory(sandbox), resume: true });
+    expect(third.error?.code).toBe('RUN_NOTHING_TO_RESUME');
+  });
+});
+
+describe('refusing', () => {
+  it('a second process on the same checkpoint database refuses with CHECKPOINT_LOCKED', async () => {
+    const { files } = generateMigration(join(dir, 'src'), SIZE);
+    const cfg: ChildConfig = { sandbox: { env: sandbox.env }, files, dbPath: join(dir, 'cp.db'), timeScale: 100, timeoutMs: 5000, batchSize: 10 };
+    const child = startChild(cfg);
+    try {
+      expect(await child.started).toBe(true);
+      const res = await executeRun(migrationPlan(files), { dbPath: cfg.dbPath, clock: systemClock, client: sandboxClientFactory(sandbox) });
+      expect(res.exitCode).toBe(1);
+      expect(res.error?.code).toBe('CHECKPOINT_LOCKED');
+      expect(res.message).toMatch(/in use by process \d+/);
+    } finally {
+      child.proc.kill('SIGKILL');
+      await child.exited;
+    }
+  });
+
+  it('a changed source is refused on resume; --allow-changed-source reads it again without duplicates', async () => {
+    const { files, expected } = generateMigration(join(dir, 'src'), SIZE);
+    const dbPath = join(dir, 'cp.db');
+    const ac = new AbortController();
+    const plan = () => migrationPlan(files, { batchSize: 10 });
+    const first = await executeRun(plan(), {
+      dbPath,
+      clock: systemClock,
+      client: sandboxClientFactory(sandbox),
+      signal: ac.signal,
+      onEvent: (e) => {
+        if (e.type === 'step-progress' && e.step === 'tasks' && e.counts.read >= 20) ac.abort();
+      },
+    });
+    expect(first.exitCode).toBe(130);
+    appendFileSync(files.tasks!, JSON.stringify({ key: 'T-new', name: 'Task added later', tasklist: 'L0', project: 'P1' }) + '\n');
+    const refused = await executeRun(plan(), { dbPath, clock: systemClock, client: sandboxClientFactory(sandbox) });
+    expect(refused.exitCode).toBe(1);
+    expect(refused.error?.code).toBe('SOURCE_CHANGED');
+    expect(refused.message).toMatch(/tasks\.ndjson.*changed/);
+    expect(refused.error?.hint).toMatch(/--allow-changed-source/);
+    const allowed = await executeRun(plan(), { dbPath, clock: systemClock, client: sandboxClientFactory(sandbox), allowChangedSource: true });
+    expect(allowed.exitCode).toBe(0);
+    expect(allowed.counts.tasks).toMatchObject({ read: 61, created: 61 });
+    const v = verifyMigration(sandbox, dbPath, expected);
+    expect(v.duplicates).toEqual([]);
+    expect(v.missing).toEqual([]);
+    expect(v.extra).toEqual(['task Task added later']);
+  });
+});
