@@ -159,3 +159,12 @@ export function hoursToMinutes(s: unknown): number | undefined {
   const min = Number(m[2]);
   return min > 59 ? undefined : Number(m[1]) * 60 + min;
 }
+
+/**
+ * Name equality for natural-key matching: Zoho may trim or collapse whitespace in names, so compare
+ * whitespace-normalised strings (case is kept: "Design" and "design" are two lists to Zoho).
+ */
+export function sameName(a: unknown, b: unknown): boolean {
+  if (typeof a !== 'string' || typeof b !== 'string') return false;
+  return a.replace(/\s+/g, ' ').trim() === b.replace(/\s+/g, ' ').trim();
+}

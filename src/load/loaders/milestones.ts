@@ -1,7 +1,7 @@
 /** Milestones ("phases"): one POST each within a project; natural key = name within the project. */
 import type { Milestone, MilestoneCreate, ZohoApi } from '../../zoho/types.js';
 import { ScopeCache } from '../scope-cache.js';
-import { collect, compact, pickString, required, sendEach } from '../shared.js';
+import { collect, compact, pickString, required, sendEach, sameName } from '../shared.js';
 import type { EntityLoader, LoaderOptions } from '../types.js';
 
 export function createMilestoneLoader(api: ZohoApi, options: LoaderOptions = {}): EntityLoader {
@@ -43,7 +43,7 @@ export function createMilestoneLoader(api: ZohoApi, options: LoaderOptions = {})
     async findExisting(values, opts = {}) {
       const name = pickString(values, 'name');
       const all = await cache.get(project(values), opts.fresh);
-      return all.filter((m) => m.name === name).map((m) => m.id);
+      return all.filter((m) => sameName(m.name, name)).map((m) => m.id);
     },
   };
 }

@@ -1,7 +1,7 @@
 /** Projects: one POST per project; natural key = name (portal-wide) or the external-id marker. */
 import type { Project, ProjectCreate, ZohoApi } from '../../zoho/types.js';
 import { ScopeCache } from '../scope-cache.js';
-import { collect, compact, customFields, pickString, required, sendEach } from '../shared.js';
+import { collect, compact, customFields, pickString, required, sendEach, sameName } from '../shared.js';
 import type { EntityLoader, LoaderOptions } from '../types.js';
 
 export function createProjectLoader(api: ZohoApi, options: LoaderOptions = {}): EntityLoader {
@@ -47,7 +47,7 @@ export function createProjectLoader(api: ZohoApi, options: LoaderOptions = {}): 
       const byMarker = ext && opts.key !== undefined ? all.filter((p) => p[ext] === opts.key) : [];
       // With a marker configured, a project marked for another key is that key's, never ours.
       const otherKey = (p: Project) => ext !== undefined && opts.key !== undefined && p[ext] !== undefined && p[ext] !== null && p[ext] !== '' && p[ext] !== opts.key;
-      const byName = all.filter((p) => name !== undefined && p.name === name && !byMarker.includes(p) && !otherKey(p));
+      const byName = all.filter((p) => sameName(p.name, name) && !byMarker.includes(p) && !otherKey(p));
       return [...byMarker, ...byName].map((p) => p.id);
     },
   };

@@ -1,7 +1,7 @@
 /** Task lists: one POST each within a project; natural key = name within the project. */
 import type { Tasklist, TasklistCreate, ZohoApi } from '../../zoho/types.js';
 import { ScopeCache } from '../scope-cache.js';
-import { collect, compact, pickString, required, sendEach } from '../shared.js';
+import { collect, compact, pickString, required, sendEach, sameName } from '../shared.js';
 import type { EntityLoader, LoaderOptions } from '../types.js';
 
 export function createTasklistLoader(api: ZohoApi, options: LoaderOptions = {}): EntityLoader {
@@ -43,7 +43,7 @@ export function createTasklistLoader(api: ZohoApi, options: LoaderOptions = {}):
     async findExisting(values, opts = {}) {
       const name = pickString(values, 'name');
       const all = await cache.get(project(values), opts.fresh);
-      return all.filter((t) => t.name === name).map((t) => t.id);
+      return all.filter((t) => sameName(t.name, name)).map((t) => t.id);
     },
   };
 }

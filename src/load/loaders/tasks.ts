@@ -6,7 +6,7 @@
  */
 import type { Task, TaskCreate, ZohoApi } from '../../zoho/types.js';
 import { ScopeCache } from '../scope-cache.js';
-import { collect, compact, customFields, pick, pickList, pickString, required, sendEach } from '../shared.js';
+import { collect, compact, customFields, pick, pickList, pickString, required, sendEach, sameName } from '../shared.js';
 import type { EntityLoader, LoaderOptions } from '../types.js';
 
 const PRIORITIES = new Set(['none', 'low', 'medium', 'high']);
@@ -89,7 +89,7 @@ export function createTaskLoader(api: ZohoApi, options: LoaderOptions & { subtas
           !byMarker.includes(t) &&
           // With a marker configured, an entity marked for another key is that key's, never ours.
           !(ext && opts.key !== undefined && t[ext] !== undefined && t[ext] !== null && t[ext] !== '' && t[ext] !== opts.key) &&
-          t.name === name &&
+          sameName(t.name, name) &&
           // Without a task list the task lands in the general list, whose id we do not know: any list.
           (tasklist === undefined || t.tasklist?.id === tasklist) &&
           (parent === undefined ? !t.parental_info?.parent_task_id : t.parental_info?.parent_task_id === parent),
