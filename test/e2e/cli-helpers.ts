@@ -5,6 +5,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 const DIST_MAIN = join(ROOT, 'dist/cli/main.js');
@@ -50,7 +51,8 @@ export async function ensureBuilt(): Promise<void> {
 
 /** The node arguments that start the CLI. */
 export function cliEntry(): string[] {
-  return distIsFresh() ? [DIST_MAIN] : ['--import', 'tsx', join(ROOT, 'src/cli/main.ts')];
+  // tsx by absolute URL: the child may run in a temporary folder where `tsx` does not resolve.
+  return distIsFresh() ? [DIST_MAIN] : ['--import', pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href, join(ROOT, 'src/cli/main.ts')];
 }
 
 export interface RunOptions {
