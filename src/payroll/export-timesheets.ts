@@ -24,6 +24,8 @@ import type { ExtractItem, RowError } from '../core/record.js';
 import type { PipelineEvent, StepCounts } from '../pipeline/events.js';
 import { emptyCounts } from '../pipeline/events.js';
 import type { ZohoApi, ZohoClient } from '../zoho/types.js';
+import { createExtractor } from '../extract/create-extractor.js';
+import { ZohoTimesheetSourceSchema, type HoursFormat } from '../extract/source-schema.js';
 import { diffSnapshot, employeeAdjustments, type AdjustmentEntry, type CurrentLog } from './adjustments.js';
 import { computeRows, type EmployeeResolver, type UnmappedUser } from './compute.js';
 import type { CustomLayout, EmployeesSource, Overtime, PayPeriodRule, Rounding } from './config-schema.js';
@@ -47,8 +49,14 @@ import { writeCsvAtomic } from './write-csv.js';
 export type TimesheetSource =
   /** Zoho V3 time logs through the client (portal-wide, or per project with scope.projects). */
   | { type: 'api'; client: Pick<ZohoApi, 'timelogs' | 'users'> & Partial<Pick<ZohoClient, 'on'>> }
-  /** A Zoho timesheet export file read by src/extract (type zoho-timesheet); `items` is its `read()`. */
-  | { type: 'file'; name: string; items: AsyncIterable<ExtractItem> };
+  /**
+   * A Zoho timesheet export file, read by the same extractor as the dry-run pipelines (src/extract,
+   * type zoho-timesheet): header aliases, the stated date format, hours as `hh:mm`, Zoho's `h.mm`
+   * (hours.minutes) or `decimal` (only when you say so). `baseDir` resolves a relative path (default cwd).
+   */
+  | { type: 'file'; path: string; dateFormat: string; hoursFormat: HoursFormat; baseDir?: string }
+  /** Records already extracted (canonical timesheet fields), e.g. by a pipeline step. */
+  | { type: 'items'; name: string; items: AsyncIterable<ExtractItem> };
 
 export interface ExportTimesheetsOptions {
   /** `START..END`, `yesterday`, `last-week`, `this-week`, `this-month`, `last-month`, or a name in `periods`. */
@@ -167,7 +175,18 @@ async function* sourceLogs(o: ExportTimesheetsOptions, period: Period): AsyncGen
     return;
   }
   const seen = new Map<string, number>();
-  for await (const item of o.source.items) {
+  let items: AsyncIterable<ExtractItem>;
+  if (o.source.type === 'file') {
+    const parsed = ZohoTimesheetSourceSchema.safeParse({ type: 'zoho-timesheet', path: o.source.path, dateFormat: o.source.dateFormat, hoursFormat: o.source.hoursFormat });
+    if (!parsed.success) {
+      const i = parsed.error.issues[0];
+      throw new ZpetlError('CONFIG_INVALID', `timesheet source ${o.source.path}: ${i?.path.join('.') ?? ''}: ${i?.message ?? 'invalid'}`, { field: String(i?.path[0] ?? 'source') });
+    }
+    items = createExtractor(parsed.data, { baseDir: o.source.baseDir ?? process.cwd() }).read();
+  } else {
+    items = o.source.items;
+  }
+  for await (const item of items) {
     if (item.kind === 'reject') {
       yield { ok: false, error: item.reject.error, partial: {} };
       continue;
@@ -277,7 +296,7 @@ export async function exportTimesheets(o: ExportTimesheetsOptions): Promise<Expo
         if (!approvalSet.has(l.approval.toLowerCase())) {
           counts.excluded.approval[l.approval] = (counts.excluded.approval[l.approval] ?? 0) + 1;
           reason = `approval:${l.approval}`;
-          if (o.source.type === 'file' && l.approval === 'Unapproved' && l.pos.source !== 'zoho:timelogs') fileWithoutApproval++;
+          if (o.source.type !== 'api' && l.approval === 'Unapproved') fileWithoutApproval++;
         } else if ((billable === 'billable' && !l.billable) || (billable === 'non-billable' && l.billable)) {
           counts.excluded.billing++;
           reason = 'filter:billing';
@@ -294,10 +313,10 @@ export async function exportTimesheets(o: ExportTimesheetsOptions): Promise<Expo
     } finally {
       unsubscribe();
     }
-    if (fileWithoutApproval > 0 && o.source.type === 'file') {
+    if (fileWithoutApproval > 0) {
       warnings.push({
         code: 'PAYROLL_FILE_APPROVAL',
-        message: `${fileWithoutApproval} log(s) of ${o.source.name} carry no approved status and were not exported (counted as ${'Unapproved'})`,
+        message: `${fileWithoutApproval} log(s) of ${o.source.type === 'file' ? o.source.path : 'the source'} are not approved (or have no approval status) and were not exported`,
       });
     }
 

@@ -116,8 +116,8 @@ export interface TimesheetFields {
   user?: unknown;
   project?: unknown;
   task?: unknown;
-  /** Integer minutes. */
-  hours?: unknown;
+  /** Integer minutes (parsed by the extractor in the configured hours format). */
+  minutes?: unknown;
   billing?: unknown;
   approval?: unknown;
   notes?: unknown;
@@ -142,12 +142,13 @@ export function fromTimesheetRecord(data: TimesheetFields, pos: SourcePosition, 
   const user = str(data.user);
   const partial: Partial<PayrollLog> = { date, email: user.includes('@') ? user : '', userName: user };
   if (!isLocalDate(date)) return { ok: false, partial, error: { code: 'ROW_INVALID_DATE', message: 'date is not a real date', field: 'date', value: data.date, pos } };
-  const minutes = typeof data.hours === 'number' ? data.hours : Number.NaN;
+  const minutes = typeof data.minutes === 'number' ? data.minutes : Number.NaN;
   if (!Number.isInteger(minutes) || minutes < 0) {
-    return { ok: false, partial, error: { code: 'ROW_INVALID_DURATION', message: 'hours is not a duration', field: 'hours', value: data.hours, pos } };
+    return { ok: false, partial, error: { code: 'ROW_INVALID_DURATION', message: 'the hours column is empty or not a duration', field: 'minutes', value: data.minutes, pos } };
   }
   if (!user) return { ok: false, partial, error: { code: 'ROW_REQUIRED', message: 'user is empty', field: 'user', value: data.user, pos } };
   const billing = str(data.billing).toLowerCase();
+  const approval = str(data.approval);
   const project = str(data.project);
   const task = str(data.task);
   const notes = str(data.notes);
@@ -160,7 +161,7 @@ export function fromTimesheetRecord(data: TimesheetFields, pos: SourcePosition, 
     minutes,
     billable: billing === 'billable' || billing === 'yes' || billing === 'true',
     // No approval column: count the log as Unapproved (excluded by default, reported), never as approved pay.
-    approval: str(data.approval) || 'Unapproved',
+    approval: approval || 'Unapproved',
     logType: task ? 'task' : 'general',
     userId: '',
     email: user.includes('@') ? user : '',

@@ -1,0 +1,53 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { exportTimesheets } from '../../../src/payroll/export-timesheets.js';
+import { parseCsv } from './helpers.js';
+
+let dir: string;
+beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'zpetl-payroll-file-'))));
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+const base = () => ({
+  period: '2026-11-01..2026-11-15',
+  tz: 'America/New_York', // DST ends 2026-11-01 inside the period
+  source: { type: 'file' as const, path: 'fixtures/payroll/timesheet-export.csv', dateFormat: 'MM/DD/YYYY', hoursFormat: 'hh:mm' as const },
+  employees: { csv: 'fixtures/payroll/employees.csv' },
+  db: join(dir, 'cp.db'),
+});
+
+describe('exportTimesheets from a Zoho timesheet export file', () => {
+  it('reads the file through the timesheet extractor and accounts for every row', async () => {
+    const r = await exportTimesheets({ ...base(), out: join(dir, 'out.csv') });
+    expect(r.counts.read).toBe(10);
+    expect(r.counts.included).toBe(5);
+    expect(r.counts.excluded.approval).toEqual({ Unapproved: 1, Rejected: 1 });
+    expect(r.rejected.map((x) => [x.code, x.pos.line])).toEqual([
+      ['ROW_INVALID_DURATION', 11],
+      ['ROW_DAY_OVER_24H', 8],
+      ['ROW_DAY_OVER_24H', 9],
+    ]);
+    // read = included + excluded + rejected
+    expect(r.counts.included + 2 + r.counts.rejected).toBe(r.counts.read);
+    expect(r.exitCode).toBe(3);
+    expect(r.unmappedUsers.map((u) => u.email)).toEqual(['erin.new@northwind.example']);
+    const rows = parseCsv(readFileSync(join(dir, 'out.csv'), 'utf8'));
+    expect(rows.reduce((a, x) => a + Number(x.minutes), 0)).toBe(510 + 0 + 135 + 465 + 240);
+    expect(r.totals.sourceMinutes).toBe(1350);
+    expect(rows.map((x) => x.employee_id)).toEqual(['E1001', 'E1001', 'E1001', 'E1002', '']);
+    expect(rows.find((x) => x.employee_id === 'E1002')!.task).toBe('\'=HYPERLINK("http://evil.example")');
+  });
+
+  it('a re-run of the unchanged file is byte-identical; adjustments are empty', async () => {
+    await exportTimesheets({ ...base(), out: join(dir, 'a.csv') });
+    await exportTimesheets({ ...base(), out: join(dir, 'b.csv') });
+    expect(readFileSync(join(dir, 'b.csv'))).toEqual(readFileSync(join(dir, 'a.csv')));
+    const adj = await exportTimesheets({ ...base(), adjustments: true, out: join(dir, 'c.csv') });
+    expect(adj.rows).toBe(0);
+  });
+
+  it('names a bad date format as a configuration error', async () => {
+    await expect(exportTimesheets({ ...base(), source: { ...base().source, dateFormat: 'QQ' }, out: join(dir, 'x.csv') })).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
+  });
+});
