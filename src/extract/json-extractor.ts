@@ -24,13 +24,26 @@ const BATCH = 512;
 
 /** Queues `{byteOffset, line}` of each element of the top-level array, passing bytes through. */
 class ElementScanner extends Transform {
-  readonly starts: { byteOffset: number; line: number }[] = [];
+  private starts: { byteOffset: number; line: number }[] = [];
+  private head = 0;
   private offset = 0;
   private line = 1;
   private depth = 0;
   private inString = false;
   private escape = false;
   private inElement = false;
+
+  /** The next queued element start (FIFO without Array#shift, which is O(n) on long queues). */
+  next(): { byteOffset: number; line: number } | undefined {
+    const s = this.starts[this.head];
+    if (s === undefined) return undefined;
+    this.head++;
+    if (this.head > 4096 && this.head * 2 > this.starts.length) {
+      this.starts = this.starts.slice(this.head);
+      this.head = 0;
+    }
+    return s;
+  }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
     let { depth, inString, escape, inElement, line } = this;
@@ -91,7 +104,8 @@ export function createJsonExtractor(source: JsonSource, options: ExtractorOption
       return;
     }
     const scanner = new ElementScanner();
-    const parser = StreamJson.parser();
+    // Packed values only: StreamArray assembles from them, and skipping the chunk tokens is ~30% faster.
+    const parser = StreamJson.parser({ streamValues: false });
     const array = StreamArray.streamArray();
     const input = openByteStream(path);
     const chain = input.pipe(scanner).pipe(parser).pipe(array);
@@ -106,7 +120,7 @@ export function createJsonExtractor(source: JsonSource, options: ExtractorOption
     try {
       for await (const { value } of chain as AsyncIterable<{ key: number; value: unknown }>) {
         if (signal?.aborted) throw signal.reason;
-        const start = scanner.starts.shift() ?? { byteOffset: undefined, line: 0 };
+        const start = scanner.next() ?? { byteOffset: undefined, line: 0 };
         const pos: SourcePosition = { source: source.path, line: start.line, index };
         if (start.byteOffset !== undefined) pos.byteOffset = start.byteOffset;
         index++;

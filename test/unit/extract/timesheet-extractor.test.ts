@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { createExtractor } from '../../../src/extract/create-extractor.js';
+import { SourceSchema, type SourceInput } from '../../../src/extract/source-schema.js';
+import { FIXTURES, readAll, records, rejects } from './helpers.js';
+
+const ts = (path: string, extra: Partial<SourceInput>) =>
+  createExtractor(SourceSchema.parse({ type: 'zoho-timesheet', path, ...extra }), { baseDir: FIXTURES });
+
+describe('Zoho timesheet extractor', () => {
+  it('matches header aliases, parses DD/MM/YYYY and h.mm, keeps original columns, rejects bad values with column and value', async () => {
+    const ex = ts('timesheet-hmm.csv', { dateFormat: 'DD/MM/YYYY', hoursFormat: 'h.mm' });
+    const items = await readAll(ex);
+    expect(items).toHaveLength(4);
+    const [ann, bob] = records(items);
+    expect(ann!.data).toMatchObject({
+      date: '2026-03-01',
+      user: 'ann@example.com',
+      project: 'Apollo',
+      task: 'Design',
+      minutes: 90,
+      billing: 'Billable',
+      approval: 'Approved',
+      notes: '<p>Kick-off</p>',
+      startTime: '09:00',
+      endTime: '10:30',
+      'Log Date': '01/03/2026',
+      'Time Spent': '1.30',
+    });
+    expect(bob!.data).toMatchObject({ minutes: 45, billing: 'Non Billable', approval: 'Unapproved' });
+    expect(bob!.data).not.toHaveProperty('notes');
+    const [badDate, badHours] = rejects(items);
+    expect(badDate!.error).toMatchObject({ code: 'ROW_INVALID_DATE', field: 'Log Date', value: '31/02/2026', pos: { line: 4 } });
+    expect(badHours!.error).toMatchObject({ code: 'ROW_INVALID_DURATION', field: 'Time Spent', value: '1.75', pos: { line: 5 } });
+    expect(badHours!.error.message).toMatch(/\.00–\.59/);
+    expect(badHours!.data).toEqual(expect.not.objectContaining({ minutes: expect.anything() }));
+    expect(ex.header()?.names[0]).toBe('Log Date');
+  });
+
+  it('the same file read as decimal hours gives different minutes (format is explicit)', async () => {
+    const recs = records(await readAll(ts('timesheet-hmm.csv', { dateFormat: 'DD/MM/YYYY', hoursFormat: 'decimal' })));
+    expect(recs.map((r) => r.data.minutes)).toEqual([78, 27, 105]);
+  });
+
+  it('lower-case headers, ; delimiter, decimal hours with comma; a header named like a canonical field keeps its text under _source', async () => {
+    const ex = ts('timesheet-decimal.csv', { dateFormat: 'YYYY-MM-DD', hoursFormat: 'decimal' });
+    const recs = records(await readAll(ex));
+    expect(recs.map((r) => r.data.minutes)).toEqual([90, 15]);
+    expect(recs[0]!.data).toMatchObject({ date: '2026-03-01', date_source: '2026-03-01', user: 'ann@example.com', user_source: 'ann@example.com', HOURS: '1,5' });
+    expect(ex.header()?.keys).toEqual(['date_source', 'user_source', 'HOURS', 'project_source']);
+  });
+
+  it('a header without a date or hours column is a fatal SOURCE_MISSING_COLUMN naming the accepted aliases', async () => {
+    await expect(readAll(ts('ragged.csv', { dateFormat: 'YYYY-MM-DD', hoursFormat: 'hh:mm' }))).rejects.toMatchObject({
+      code: 'SOURCE_MISSING_COLUMN',
+      hint: expect.stringContaining('Log Date'),
+    });
+  });
+
+  it('the schema requires hoursFormat and a valid dateFormat', () => {
+    expect(SourceSchema.safeParse({ type: 'zoho-timesheet', path: 'a.csv', dateFormat: 'DD/MM/YYYY' }).success).toBe(false);
+    const bad = SourceSchema.safeParse({ type: 'zoho-timesheet', path: 'a.csv', dateFormat: 'DD/QQ/YYYY', hoursFormat: 'h.mm' });
+    expect(bad.success).toBe(false);
+    expect(JSON.stringify(bad.error?.issues)).toMatch(/unknown token/);
+  });
+});
