@@ -5,6 +5,7 @@
 import { nowIso, type SandboxContext } from '../context.js';
 import { json, noContent } from '../http.js';
 import { fail, V3Error } from '../v3-error.js';
+import { addProjectUser, ROLES } from './users.js';
 import {
   checkKeys,
   dateField,
@@ -81,6 +82,9 @@ export function insertProject(ctx: SandboxContext, data: Json): Json {
   };
   project.id = id;
   ctx.store.insert('project', id, project, { projectId: id });
+  // The project owner is a member of the project, as in the web UI.
+  const ownerZpuid = (project.owner as Json | undefined)?.zpuid;
+  if (typeof ownerZpuid === 'string' && ctx.store.get('user', ownerZpuid)) addProjectUser(ctx, id, ownerZpuid, ROLES.admin.id);
   for (const st of TASK_STATUSES) {
     const sid = ctx.store.nextId();
     ctx.store.insert('task_status', sid, { id: sid, ...st }, { projectId: id });
@@ -135,10 +139,10 @@ export const projectRoutes: Route[] = [
     method: 'POST',
     template: '/projects',
     scope: 'projects.CREATE',
-    handle: ({ ctx, req }) => {
+    handle: ({ ctx, req, caller }) => {
       const body = checkKeys(ctx, 'projects', jsonBody(req), PROJECT_KEYS);
       requireKeys(body, ['name']);
-      const draft: Json = {};
+      const draft: Json = { owner: userRef(ctx, caller.ownerZpuid), created_by: userRef(ctx, caller.ownerZpuid) };
       applyProjectBody(ctx, body, draft);
       return json(201, insertProject(ctx, draft));
     },

@@ -106,6 +106,15 @@ describe('sandbox time logs', () => {
     expect(portal.time_logs.flatMap((g: any) => g.log_details)).toHaveLength(4);
   });
 
+  it("without owner_zpuid the log belongs to the caller, who is a member of the project it created", async () => {
+    h = await harness();
+    const project = h.b(h.call('POST', '/projects', { name: 'P' })).id;
+    const task = h.b(h.call('POST', `/projects/${project}/tasks`, { name: 'T' })).id;
+    const r = h.call('POST', `/projects/${project}/log`, { date: '2026-03-02', bill_status: 'Billable', hours: '00:45', module: { type: 'task', id: task } });
+    expect(r.status).toBe(201);
+    expect(h.b(r).time_logs[0].log_details[0].owner.email).toBe('owner@sandbox.example');
+  });
+
   it('PATCH and DELETE /projects/{J}/logs/{L}', async () => {
     h = await harness();
     const { project, task } = scaffold(h);

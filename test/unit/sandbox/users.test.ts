@@ -35,7 +35,8 @@ describe('sandbox users', () => {
     const again = h.b(h.call('POST', `/projects/${project}/projectusers?userdetails=${ud(['a@x.com'])}`)).emailvszpuid;
     expect(again['a@x.com']).toBe(map['a@x.com']);
     const members = h.b(h.call('GET', `/projects/${project}/users`)).users;
-    expect(members.map((m: any) => m.email).sort()).toEqual(['a@x.com', 'b@x.com']);
+    // the creator (portal owner) is a member of the project it created
+    expect(members.map((m: any) => m.email).sort()).toEqual(['a@x.com', 'b@x.com', 'owner@sandbox.example']);
   });
 
   it('accepts the form-body variant on POST /projects/{J}/users', async () => {
