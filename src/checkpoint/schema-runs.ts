@@ -68,6 +68,8 @@ CREATE TABLE records (
   payload_hash TEXT,
   -- the target values sent, kept while the outcome is unknown so reconciliation can look them up
   payload_json TEXT,
+  -- the original source columns (JSON array of [name, value]), kept like payload_json, for rejects.csv
+  columns_json TEXT,
   source TEXT,
   line INTEGER,
   idx INTEGER,

@@ -52,6 +52,8 @@ export interface SentItem {
   values: Record<string, unknown>;
   pos: SourcePosition;
   op: 'create' | 'update';
+  /** Original source columns in order, kept with the payload so a re-send can still reject with them. */
+  data?: Record<string, unknown>;
 }
 
 /**
@@ -98,6 +100,8 @@ export interface RecordRow {
   payloadHash: string | null;
   /** Parsed payload_json (null once the outcome is known). */
   values: Record<string, unknown> | null;
+  /** Original source columns kept with the payload (null once the outcome is known, or when not given). */
+  data: Record<string, unknown> | null;
   pos: SourcePosition | null;
 }
 

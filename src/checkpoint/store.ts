@@ -197,6 +197,7 @@ interface RecordDbRow {
   updated_ms: number;
   payload_hash: string | null;
   payload_json: string | null;
+  columns_json: string | null;
   source: string | null;
   line: number | null;
   idx: number | null;
@@ -268,6 +269,7 @@ const toRecord = (r: RecordDbRow): RecordRow => ({
   updatedMs: r.updated_ms,
   payloadHash: r.payload_hash,
   values: r.payload_json === null ? null : (JSON.parse(r.payload_json) as Record<string, unknown>),
+  data: r.columns_json === null ? null : (Object.fromEntries(JSON.parse(r.columns_json) as [string, unknown][]) as Record<string, unknown>),
   pos:
     r.source === null || r.line === null || r.idx === null
       ? null
@@ -340,10 +342,10 @@ export function createCheckpointStore(db: Db, clock: Clock = systemClock): Check
     insertBatch: db.prepare("INSERT INTO batches (run_id, step, state, size, sent_ms) VALUES (?, ?, 'sent', ?, ?)"),
     doneBatch: db.prepare("UPDATE batches SET state = 'done', done_ms = ? WHERE id = ?"),
     upsertSent: db.prepare(`
-      INSERT INTO records (step, key, state, op, outcome, run_id, zoho_id, batch_id, attempts, updated_ms, payload_hash, payload_json, source, line, idx, byte_offset)
-      VALUES (@step, @key, 'sent', @op, NULL, @run, NULL, @batch, 1, @now, @hash, @json, @source, @line, @idx, @byte)
+      INSERT INTO records (step, key, state, op, outcome, run_id, zoho_id, batch_id, attempts, updated_ms, payload_hash, payload_json, columns_json, source, line, idx, byte_offset)
+      VALUES (@step, @key, 'sent', @op, NULL, @run, NULL, @batch, 1, @now, @hash, @json, @columns, @source, @line, @idx, @byte)
       ON CONFLICT (step, key) DO UPDATE SET state = 'sent', op = @op, outcome = NULL, run_id = @run, batch_id = @batch,
-        attempts = attempts + 1, updated_ms = @now, payload_hash = @hash, payload_json = @json,
+        attempts = attempts + 1, updated_ms = @now, payload_hash = @hash, payload_json = @json, columns_json = @columns,
         source = @source, line = @line, idx = @idx, byte_offset = @byte`),
     // Results: skipped keys may have no record yet (crosswalk hit, never sent): upsert. A key this run
     // already finished is left alone (changes = 0): a resumed run re-reading it must not recount it.
@@ -353,6 +355,7 @@ export function createCheckpointStore(db: Db, clock: Clock = systemClock): Check
       ON CONFLICT (step, key) DO UPDATE SET state = @state, outcome = @outcome, run_id = @run,
         zoho_id = coalesce(@zoho, zoho_id), batch_id = coalesce(@batch, batch_id), updated_ms = @now,
         payload_json = CASE WHEN @state = 'in-doubt' THEN payload_json ELSE NULL END,
+        columns_json = CASE WHEN @state = 'in-doubt' THEN columns_json ELSE NULL END,
         source = coalesce(@source, source), line = coalesce(@line, line), idx = coalesce(@idx, idx), byte_offset = coalesce(@byte, byte_offset)
       WHERE NOT (records.run_id IS @run AND records.state IN ('confirmed', 'rejected'))`),
     revert: db.prepare("UPDATE records SET state = 'planned', outcome = NULL, updated_ms = ? WHERE step = ? AND key = ?"),
@@ -440,6 +443,7 @@ export function createCheckpointStore(db: Db, clock: Clock = systemClock): Check
         now: t,
         hash: payloadHash(it.values),
         json: JSON.stringify(it.values),
+        columns: it.data ? JSON.stringify(Object.entries(it.data)) : null,
         source: it.pos.source,
         line: it.pos.line,
         idx: it.pos.index,

@@ -151,8 +151,8 @@ export function createStepLoader(opts: StepLoaderOptions): StepLoader {
     if (fatal) unsentKeys.push(...toCreate.map((i) => i.key), ...toUpdate.map((u) => u.item.key));
 
     const sent: SentItem[] = [
-      ...creating.map((i) => ({ key: i.key, values: i.values, pos: i.pos, op: 'create' as const })),
-      ...updating.map((u) => ({ key: u.item.key, values: u.item.values, pos: u.item.pos, op: 'update' as const })),
+      ...creating.map((i) => ({ key: i.key, values: i.values, pos: i.pos, op: 'create' as const, ...(i.data ? { data: i.data } : {}) })),
+      ...updating.map((u) => ({ key: u.item.key, values: u.item.values, pos: u.item.pos, op: 'update' as const, ...(u.item.data ? { data: u.item.data } : {}) })),
     ];
     const batchId = sent.length > 0 ? store.markSent(runId, step.name, sent) : undefined;
 
@@ -212,7 +212,7 @@ export function createStepLoader(opts: StepLoaderOptions): StepLoader {
     async retryPlanned(o = {}) {
       const planned: LoadItem[] = [];
       for (const r of store.pending(step.name, ['planned'])) {
-        if (r.runId === runId && r.values && r.pos) planned.push({ key: r.key, values: r.values, pos: r.pos });
+        if (r.runId === runId && r.values && r.pos) planned.push({ key: r.key, values: r.values, pos: r.pos, ...(r.data ? { data: r.data } : {}) });
       }
       const out: BatchOutcome[] = [];
       const size = o.batchSize ?? 50;

@@ -94,6 +94,19 @@ describe('reconciliation after a crash', () => {
     expect(store.counts(run, 'tasks')).toMatchObject({ created: 3, inDoubt: 0, read: 3 });
   });
 
+  it('a row re-sent from the checkpoint and then refused keeps its original columns for rejects.csv', async () => {
+    const store = createCheckpointStore(cdb.db);
+    const run = store.startRun('demo').id;
+    api.doubtWhen = (kind) => (kind === 'task' ? 'not-created' : undefined);
+    const sl = createStepLoader({ api, store, runId: run, step: { name: 'tasks', entity: 'task' } });
+    await sl.load([{ ...tasks(1)[0]!, data: { Title: 'Task 0', List: 'TL1' } }]);
+    api.doubtWhen = undefined;
+    api.rejectWhen = () => ({ title: 'INVALID_PARAMETER_VALUE', fieldName: 'name', message: 'no' });
+    await sl.reconcile();
+    await sl.retryPlanned();
+    expect([...store.rejects(run, 'tasks')][0]?.columns).toEqual([['Title', 'Task 0'], ['List', 'TL1']]);
+  });
+
   it('a key still sent when its batch comes round again is reconciled inline, not re-sent', async () => {
     let store = createCheckpointStore(cdb.db);
     const run = store.startRun('demo').id;
