@@ -142,7 +142,8 @@ export interface CheckpointStore {
   revertToPlanned(step: string, keys: readonly string[]): void;
   /** Records of a step in the given states, in source order, streamed. */
   pending(step: string, states?: readonly RecordState[]): IterableIterator<RecordRow>;
-  countPending(step: string, states?: readonly RecordState[]): number;
+  /** How many records of a step are in the given states; with `runId`, only those the run last touched. */
+  countPending(step: string, states?: readonly RecordState[], runId?: number): number;
   // crosswalk
   crosswalkGet(step: string, key: string): CrosswalkRow | undefined;
   crosswalkGetMany(step: string, keys: readonly string[]): Map<string, CrosswalkRow>;
@@ -388,7 +389,10 @@ export function createCheckpointStore(db: Db, clock: Clock = systemClock): Check
     ),
   };
 
-  const pendingStmts = new Map<string, { iter: Database.Statement<unknown[], RecordDbRow>; count: Database.Statement<unknown[], { n: number }> }>();
+  const pendingStmts = new Map<
+    string,
+    { iter: Database.Statement<unknown[], RecordDbRow>; count: Database.Statement<unknown[], { n: number }>; countRun: Database.Statement<unknown[], { n: number }> }
+  >();
   function pendingStmt(states: readonly RecordState[]) {
     const id = [...states].sort().join(',');
     let st = pendingStmts.get(id);
@@ -397,6 +401,7 @@ export function createCheckpointStore(db: Db, clock: Clock = systemClock): Check
       st = {
         iter: db.prepare<unknown[], RecordDbRow>(`SELECT * FROM records WHERE step = ? AND state IN (${marks}) ORDER BY idx, key`),
         count: db.prepare<unknown[], { n: number }>(`SELECT count(*) AS n FROM records WHERE step = ? AND state IN (${marks})`),
+        countRun: db.prepare<unknown[], { n: number }>(`SELECT count(*) AS n FROM records WHERE step = ? AND state IN (${marks}) AND run_id = ?`),
       };
       pendingStmts.set(id, st);
     }
@@ -611,8 +616,9 @@ export function createCheckpointStore(db: Db, clock: Clock = systemClock): Check
     pending(step, states = ['sent', 'in-doubt']) {
       return mapIter(pendingStmt(states).iter.iterate(step, ...states), toRecord);
     },
-    countPending(step, states = ['sent', 'in-doubt']) {
-      return pendingStmt(states).count.get(step, ...states)?.n ?? 0;
+    countPending(step, states = ['sent', 'in-doubt'], runId) {
+      const st = pendingStmt(states);
+      return (runId === undefined ? st.count.get(step, ...states) : st.countRun.get(step, ...states, runId))?.n ?? 0;
     },
     crosswalkGet(step, key) {
       const r = s.crosswalkGet.get(step, key);

@@ -100,6 +100,18 @@ describe('checkpoint store', () => {
     expect(store.counts(run.id, 's')).toMatchObject({ rejected: 1, rejectedPrepare: 1, read: 1 });
   });
 
+  it('countPending can be limited to the records a run last touched', () => {
+    const store = createCheckpointStore(open().cdb.db);
+    const r1 = store.startRun('demo').id;
+    store.markSent(r1, 's', [{ key: 'old', values: {}, pos: pos(0), op: 'create' }]);
+    store.revertToPlanned('s', ['old']);
+    const r2 = store.startRun('demo').id;
+    store.markSent(r2, 's', [{ key: 'new', values: {}, pos: pos(1), op: 'create' }]);
+    store.revertToPlanned('s', ['new']);
+    expect(store.countPending('s', ['planned'])).toBe(2);
+    expect(store.countPending('s', ['planned'], r2)).toBe(1);
+  });
+
   it('claimedIds excludes the asking key', () => {
     const store = createCheckpointStore(open().cdb.db);
     const run = store.startRun('demo');
