@@ -216,7 +216,8 @@ export async function executeRun(plan: RunPlan, o: RunEngineOptions): Promise<Ru
       steps: allSteps.map((s) => ({ name: s.name, entity: s.entity, ...(s.total !== undefined ? { total: s.total } : {}) })),
     });
 
-    const waitingSteps = () => [...active];
+    // Before the first batch nothing is active yet: the wait concerns every step still to run.
+    const waitingSteps = () => (active.size > 0 ? [...active] : allSteps.filter((s) => store.getStep(run.id, s.name)?.status !== 'done').map((s) => s.name));
     const gate: RunGate = createRunGate({
       ...(o.window ? { window: o.window } : {}),
       wait: o.wait === true,
@@ -297,8 +298,11 @@ export async function executeRun(plan: RunPlan, o: RunEngineOptions): Promise<Ru
     }
     if (stop?.reason === 'outside-window') {
       store.finishRun(run.id, 'outside-window');
-      const next = o.window!.nextOpening(o.clock.now() + 1);
-      const message = `the off-peak window ${o.window!.spec} ${o.window!.tz} closed; the run is checkpointed and continues when run again. Next opening: ${o.window!.describe(next)}.`;
+      // Stopped while draining (still open) or after the close: the next opening either way.
+      const w = o.window!;
+      const now = o.clock.now();
+      const next = w.isOpen(now) ? w.nextSpan(now).openMs : w.nextOpening(now);
+      const message = `the off-peak window ${w.spec} ${w.tz} is closing: no batch could finish before ${w.describe(w.closesAt(now) ?? now)}. The run is checkpointed and continues when run again; next opening: ${w.describe(next)}.`;
       return end({ ...base, exitCode: EXIT.outsideWindow, status: 'outside-window', runId: run.id, counts, message, nextOpeningMs: next });
     }
     const rejected = Object.values(counts).reduce((n, c) => n + c.rejected, 0);

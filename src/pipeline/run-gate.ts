@@ -12,6 +12,9 @@ import type { ZohoClient } from '../zoho/types.js';
 import type { BatchCost, Gate } from './run-step.js';
 import type { OffPeakWindow } from './window.js';
 
+/** The shortest duration assumed for one request, ms. */
+export const MIN_CALL_MS = 50;
+
 /** Exponential moving average of request durations, fed from client 'request' events. */
 export interface LatencyTracker {
   observe(durationMs: number): void;
@@ -56,8 +59,10 @@ export interface RunGate {
 
 export function createRunGate(o: GateOptions): RunGate {
   const used = new Set<number>();
+  // A call is never assumed faster than MIN_CALL_MS: a clock that does not move (tests) or a burst of
+  // very fast answers must not make a batch look free just before the close.
   const estimateMs = (cost: BatchCost): number =>
-    o.client.estimateWaitMs(cost.endpoint, cost.calls) + Math.ceil(cost.calls / Math.max(1, o.concurrency)) * o.latency.value();
+    o.client.estimateWaitMs(cost.endpoint, cost.calls) + Math.ceil(cost.calls / Math.max(1, o.concurrency)) * Math.max(MIN_CALL_MS, o.latency.value());
 
   async function check(cost: BatchCost): Promise<Gate> {
     for (;;) {
