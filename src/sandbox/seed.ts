@@ -21,7 +21,10 @@ export interface Credentials {
 
 export const PORTAL_ID = '60031868012';
 
-/** Seeds a wiped store; `keep` re-uses existing OAuth credentials (reset must not break a running client's env). */
+/**
+ * Seeds a wiped store. `keep`: the OAuth client and tokens already in the store stay (a reset must not
+ * break a running client's env or cached token).
+ */
 export function seed(ctx: SandboxContext, name: SeedName, keep?: Credentials): void {
   const { store } = ctx;
   const now = new Date(ctx.clock.now()).toISOString();
@@ -63,12 +66,14 @@ export function seed(ctx: SandboxContext, name: SeedName, keep?: Credentials): v
     clientSecret: randomBytes(21).toString('hex'),
     refreshToken: newToken(),
   };
-  store.db
-    .prepare('INSERT INTO clients(client_id, client_secret, owner_zpuid, scopes) VALUES (?,?,?,?)')
-    .run(creds.clientId, creds.clientSecret, ownerId, DEFAULT_SCOPES.join(','));
-  store.db
-    .prepare('INSERT INTO refresh_tokens(token, client_id, owner_zpuid, scopes, created_ms) VALUES (?,?,?,?,?)')
-    .run(creds.refreshToken, creds.clientId, ownerId, DEFAULT_SCOPES.join(','), ctx.clock.now());
+  if (!keep) {
+    store.db
+      .prepare('INSERT INTO clients(client_id, client_secret, owner_zpuid, scopes) VALUES (?,?,?,?)')
+      .run(creds.clientId, creds.clientSecret, ownerId, DEFAULT_SCOPES.join(','));
+    store.db
+      .prepare('INSERT INTO refresh_tokens(token, client_id, owner_zpuid, scopes, created_ms) VALUES (?,?,?,?,?)')
+      .run(creds.refreshToken, creds.clientId, ownerId, DEFAULT_SCOPES.join(','), ctx.clock.now());
+  }
   store.setMeta('credentials', JSON.stringify(creds));
   store.setMeta('seed', name);
   if (name === 'demo') seedDemo(ctx, ownerId);

@@ -103,8 +103,8 @@ export interface Store {
   listTimelogs(projectId?: string): TimelogRow[];
   /** Sum of logged minutes per billing status for a task. */
   taskLogMinutes(taskId: string): { billable: number; nonBillable: number };
-  /** Removes every row of every table (reset). */
-  wipe(): void;
+  /** Removes every entity and log (reset); OAuth clients and tokens stay unless `auth`. */
+  wipe(auth?: boolean): void;
   close(): void;
 }
 
@@ -340,11 +340,11 @@ export function openStore(path: string): Store {
       const r = s.taskMinutes.get(taskId);
       return { billable: r?.billable ?? 0, nonBillable: r?.nonBillable ?? 0 };
     },
-    wipe() {
-      db.exec(
-        'DELETE FROM meta; DELETE FROM entities; DELETE FROM timelogs; DELETE FROM clients; DELETE FROM refresh_tokens; DELETE FROM access_tokens; DELETE FROM auth_codes;',
-      );
-      counter = 1000n;
+    wipe(auth = false) {
+      db.exec('DELETE FROM meta; DELETE FROM entities; DELETE FROM timelogs; DELETE FROM auth_codes;');
+      if (auth) db.exec('DELETE FROM clients; DELETE FROM refresh_tokens; DELETE FROM access_tokens;');
+      counter = 1000n; // the same id sequence again: the seeded owner keeps its zpuid, so its tokens stay valid
+      bump();
     },
     close: () => db.close(),
   };

@@ -201,6 +201,7 @@ describe('sandbox over HTTP', () => {
     expect(reset.body.counters.entities).toMatchObject({ projects: 0, users: 1, timelogs: 0 });
     expect(reset.body.counters.endpoints).toEqual({});
     expect((await admin('GET', 'credentials')).body).toEqual(creds); // the printed env keeps working
+    expect((await api('GET', '/projects')).status).toBe(200); // and so does a cached access token
     expect((await token(s)).body.access_token).toBeDefined();
     expect((await admin('GET', 'nope')).status).toBe(404);
   });

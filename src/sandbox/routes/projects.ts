@@ -92,6 +92,28 @@ export function insertProject(ctx: SandboxContext, data: Json): Json {
   return project;
 }
 
+/** Adds the counts Zoho computes (tasks/milestones open and closed, percent_complete) for output. */
+export function presentProject(ctx: SandboxContext, p: Json): Json {
+  const count = (kind: string, closedPath: string) =>
+    ctx.store
+      .stmt<[string, string, string], { open: number | null; closed: number | null }>(
+        `SELECT sum(CASE WHEN json_extract(data, ?) THEN 0 ELSE 1 END) AS open,
+                sum(CASE WHEN json_extract(data, ?) THEN 1 ELSE 0 END) AS closed
+         FROM entities WHERE kind = '${kind}' AND project_id = ?`,
+      )
+      .get(closedPath, closedPath, String(p.id));
+  const t = count('task', '$.is_completed');
+  const m = count('milestone', '$.status.is_closed');
+  const tasks = { open_count: t?.open ?? 0, closed_count: t?.closed ?? 0 };
+  const total = tasks.open_count + tasks.closed_count;
+  return {
+    ...p,
+    tasks,
+    milestones: { open_count: m?.open ?? 0, closed_count: m?.closed ?? 0 },
+    percent_complete: total === 0 ? 0 : Math.round((tasks.closed_count / total) * 100),
+  };
+}
+
 function applyProjectBody(ctx: SandboxContext, body: Json, target: Json): void {
   const name = str(body, 'name', 300);
   if (name !== undefined) {
@@ -130,7 +152,7 @@ export const projectRoutes: Route[] = [
     scope: 'projects.READ',
     handle: ({ ctx, req }) => {
       const p = paging(ctx, req);
-      const rows = ctx.store.list<Json>('project', { limit: p.perPage, offset: p.offset }).map((r) => r.data);
+      const rows = ctx.store.list<Json>('project', { limit: p.perPage, offset: p.offset }).map((r) => presentProject(ctx, r.data));
       if (rows.length === 0 && ctx.config.emptyListStatus === 204) return noContent();
       return json(200, rows); // bare array, no page_info (§5.2)
     },
@@ -151,7 +173,7 @@ export const projectRoutes: Route[] = [
     method: 'GET',
     template: '/projects/{project}',
     scope: 'projects.READ',
-    handle: ({ ctx, params }) => json(200, liveProject(ctx, params.project!).data),
+    handle: ({ ctx, params }) => json(200, presentProject(ctx, liveProject(ctx, params.project!).data)),
   },
   {
     method: 'PATCH',
@@ -164,7 +186,7 @@ export const projectRoutes: Route[] = [
       row.data.modified_time = nowIso(ctx);
       row.data.updated_by = userRef(ctx, caller.ownerZpuid);
       ctx.store.update('project', row.id, row.data);
-      return json(200, row.data);
+      return json(200, presentProject(ctx, row.data));
     },
   },
   {

@@ -202,6 +202,13 @@ function apply(ctx: SandboxContext, body: Json, t: Json, projectId: string): voi
       throw fail.invalid('completion_percentage', 'completion_percentage must be an integer from 0 to 100');
     }
     t.completion_percentage = n;
+    // [WQ] closes tasks by sending completion_percentage "100" (§6.4); treat 100 as closed.
+    const closed = statusesOf(ctx, projectId).find((st) => st.is_closed_type === true);
+    if (n === 100 && closed && t.is_completed !== true) {
+      t.status = closed;
+      t.is_completed = true;
+      t.completed_on = nowIso(ctx);
+    }
   }
   const ow = (t.owners_and_work as Json | undefined) ?? {};
   if (body.owners_and_work !== undefined) {

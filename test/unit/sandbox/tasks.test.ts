@@ -82,6 +82,8 @@ describe('sandbox tasks', () => {
     expect(h.b(h.call('PUT', `/projects/${project}/tasks/${task}`, { name: 'x' })).error.title).toBe('INVALID_METHOD');
     expect(h.b(h.call('POST', `/projects/${project}/tasks/${task}`, { name: 'x' })).error.title).toBe('INVALID_METHOD');
     expect(h.b(h.call('PATCH', `/projects/${project}/tasks/${task}`, { priority: 'High' })).priority).toBe('high');
+    const closed = (h.b(h.call('GET', `/projects/${project}`)) as any).tasks;
+    expect(closed).toEqual({ open_count: 2, closed_count: 0 });
     expect(h.call('DELETE', `/projects/${project}/tasks/${task}`).status).toBe(204);
     expect(h.call('GET', `/projects/${project}/tasks/${task}`).status).toBe(404);
     expect(h.s.admin.counters().entities.tasks).toBe(0);
@@ -98,6 +100,19 @@ describe('sandbox tasks', () => {
     expect(h.b(h.call('POST', `/projects/${project}/tasks`, { name: 'n', description: 'd'.repeat(80_001) })).error.details[0].field_name).toBe(
       'description',
     );
+  });
+
+  it('completion_percentage 100 closes a task; project counts follow; status ids come from tasks', async () => {
+    h = await harness();
+    const { project, task } = scaffold(h);
+    const second = h.b(h.call('POST', `/projects/${project}/tasks`, { name: 'second' }));
+    expect(second.status).toMatchObject({ name: 'Open', is_closed_type: false });
+    expect(h.b(h.call('GET', `/projects/${project}`))).toMatchObject({ tasks: { open_count: 2, closed_count: 0 }, percent_complete: 0 });
+    const closed = h.b(h.call('PATCH', `/projects/${project}/tasks/${task}`, { completion_percentage: '100' }));
+    expect(closed).toMatchObject({ is_completed: true, completion_percentage: 100, status: { name: 'Closed', is_closed_type: true } });
+    expect(h.b(h.call('GET', `/projects/${project}`))).toMatchObject({ tasks: { open_count: 1, closed_count: 1 }, percent_complete: 50 });
+    // the Closed status id read from one task closes another
+    expect(h.b(h.call('PATCH', `/projects/${project}/tasks/${second.id}`, { status: { id: closed.status.id } })).is_completed).toBe(true);
   });
 
   it('status by {id} of the project; unknown parent → INVALID_PARAMETER_VALUE; pagination ends with has_next_page false', async () => {
