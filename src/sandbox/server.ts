@@ -92,7 +92,9 @@ export function startHttpServer(app: App, opts: { port: number; host: string; ma
       write(res, out);
     })().catch(() => req.socket.destroy());
   });
-  server.keepAliveTimeout = 5000;
+  // Longer than clients keep idle sockets (undici: server hint - 1 s), so a client never reuses a socket
+  // the server is closing at that moment (ECONNRESET races under load).
+  server.keepAliveTimeout = 65_000;
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port, opts.host, () => {
