@@ -17,9 +17,7 @@ export type { ZohoConfig, LoadConfigOptions, DataCentre } from './config/index.j
 export { createZohoClient } from './zoho/index.js';
 export type { ZohoClient, ZohoApi, ZohoClientOptions, ZohoClientConfig, ClientEvent, EndpointStats, ZohoId } from './zoho/index.js';
 
-// pipeline files, status, starter pipelines, the off-peak window
-export { PipelineSchema, isLoadStep } from './pipeline/schema.js';
-export type { PipelineConfig, PipelineInput, StepConfig, LoadStepConfig, ExportStepConfig } from './pipeline/schema.js';
+// status, starter pipelines, the off-peak window
 export { parseWindow } from './pipeline/window.js';
 export type { OffPeakWindow, WindowSpan } from './pipeline/window.js';
 export { readPipelineStatus, listRejects } from './pipeline/status.js';
