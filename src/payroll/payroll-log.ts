@@ -78,7 +78,7 @@ function stripHtml(s: string): string {
 export function fromTimeLog(t: TimeLog, index: number): Normalised {
   const pos: SourcePosition = { source: 'zoho:timelogs', line: 0, index };
   const partial: Partial<PayrollLog> = { id: String(t.id), date: t.date, email: t.owner?.email ?? '', userId: t.owner?.zpuid ?? '' };
-  if (typeof t.date !== 'string' || !isLocalDate(t.date)) {
+  if (!isDate(t.date)) {
     return { ok: false, partial, error: { code: 'ROW_INVALID_DATE', message: `time log ${t.id}: date is not YYYY-MM-DD`, field: 'date', value: t.date, pos } };
   }
   const minutes = typeof t.log_hour === 'string' ? parseLogHour(t.log_hour) : undefined;
@@ -126,8 +126,28 @@ export interface TimesheetFields {
   [k: string]: unknown;
 }
 
+// Interned: a period has few users and many logs; one string per user instead of per log (GC time).
+const whoCache = new Map<string, string>();
 function whoOf(l: { userId: string; email: string; userName: string }): string {
-  return l.userId ? `z:${l.userId}` : l.email ? `e:${l.email.toLowerCase()}` : `n:${l.userName}`;
+  const raw = l.userId ? `z:${l.userId}` : l.email ? `e:${l.email}` : `n:${l.userName}`;
+  let who = whoCache.get(raw);
+  if (who === undefined) {
+    if (whoCache.size > 10_000) whoCache.clear();
+    who = l.userId ? raw : l.email ? `e:${l.email.toLowerCase()}` : raw;
+    whoCache.set(raw, who);
+  }
+  return who;
+}
+
+// Dates repeat across logs: validate each distinct string once.
+const validDates = new Set<string>();
+function isDate(d: unknown): d is string {
+  if (typeof d !== 'string') return false;
+  if (validDates.has(d)) return true;
+  if (!isLocalDate(d)) return false;
+  if (validDates.size > 10_000) validDates.clear();
+  validDates.add(d);
+  return true;
 }
 
 const str = (v: unknown): string => (v === undefined || v === null ? '' : String(v).trim());
