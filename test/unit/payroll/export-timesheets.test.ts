@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openCheckpointDb, type CheckpointDb } from '../../../src/checkpoint/db.js';
-import { exportTimesheets, type ExportTimesheetsOptions } from '../../../src/payroll/export-timesheets.js';
+import { exportTimesheets, type ExportResult, type ExportTimesheetsOptions } from '../../../src/payroll/export-timesheets.js';
 import type { TimeLog } from '../../../src/zoho/types.js';
 import { fakeClient, parseCsv, tlog } from './helpers.js';
 
@@ -32,6 +32,12 @@ function opts(logs: TimeLog[], over: Partial<ExportTimesheetsOptions> = {}): Exp
   };
 }
 const read = (p: string) => readFileSync(p, 'utf8');
+/** Every log read is included, excluded (with a reason) or rejected. */
+function expectAccounted(r: ExportResult): void {
+  const e = r.counts.excluded;
+  const excluded = Object.values(e.approval).reduce((a, b) => a + b, 0) + e.billing + e.users + e.projects + e.outsidePeriod + e.duplicates;
+  expect(r.counts.included + excluded + r.counts.rejected).toBe(r.counts.read);
+}
 const sumCol = (rows: Record<string, string>[], col: string) => rows.reduce((a, r) => a + Number(r[col]), 0);
 
 function sampleLogs(): TimeLog[] {
@@ -77,10 +83,43 @@ describe('exportTimesheets', () => {
     expect(custom.exitCode).toBe(0);
   });
 
+  it('rounding applies the same way in every layout (per day: the day total rounded once)', async () => {
+    const logs = [
+      tlog({ date: '2026-11-02', log_hour: '00:10' }),
+      tlog({ date: '2026-11-02', log_hour: '00:10' }),
+      tlog({ date: '2026-11-02', log_hour: '00:18' }),
+      tlog({ date: '2026-11-03', log_hour: '00:07', email: 'bob@example.com' }),
+    ];
+    const rounding = { mode: 'nearest-15' as const, per: 'day' as const };
+    const d = await exportTimesheets(opts(logs, { rounding, out: join(dir, 'd.csv') }));
+    const s = await exportTimesheets(opts(logs, { rounding, layout: 'summary', out: join(dir, 's.csv') }));
+    const detail = parseCsv(read(join(dir, 'd.csv')));
+    const summary = parseCsv(read(join(dir, 's.csv')));
+    // ann: 38 min → 45; bob: 7 min → 0
+    expect(summary.map((r) => [r.employee_id, r.total_minutes])).toEqual([
+      ['E001', '45'],
+      ['E002', '0'],
+    ]);
+    expect(sumCol(detail, 'minutes')).toBe(45);
+    expect(d.totals).toEqual(s.totals);
+    expect(d.totals).toMatchObject({ sourceMinutes: 45, paidMinutes: 45 });
+    const perLog = await exportTimesheets(opts(logs, { rounding: { mode: 'nearest-15', per: 'log' }, out: join(dir, 'l.csv') }));
+    expect(perLog.totals.paidMinutes).toBe(15 + 15 + 15 + 0);
+  });
+
+  it('filters by billing, users and projects, counting what each filter left out', async () => {
+    const logs = sampleLogs();
+    const r = await exportTimesheets(opts(logs, { filters: { billable: 'billable', users: ['ann@example.com'], projects: ['Apollo'] } }));
+    expect(r.counts.excluded).toMatchObject({ billing: 1, users: 1 });
+    expect(r.counts.included).toBe(2);
+    expectAccounted(r);
+  });
+
   it('excludes unapproved and rejected logs by default and counts them', async () => {
     const r = await exportTimesheets(opts(sampleLogs()));
     expect(r.counts.excluded.approval).toEqual({ Unapproved: 1, Rejected: 1 });
     expect(r.counts).toMatchObject({ read: 6, included: 4, rejected: 0 });
+    expectAccounted(r);
     const withUnapproved = await exportTimesheets(opts(sampleLogs(), { filters: { approval: ['Approved', 'Unapproved'] }, out: join(dir, 'u.csv') }));
     expect(withUnapproved.counts.included).toBe(5);
   });
@@ -178,6 +217,7 @@ describe('exportTimesheets', () => {
     const held = await exportTimesheets(opts(logs, { unmappedUsers: 'reject', out: join(dir, 'h.csv') }));
     expect(held.rejected).toEqual([expect.objectContaining({ code: 'ROW_NO_EMPLOYEE_ID' })]);
     expect(held.exitCode).toBe(3);
+    expectAccounted(held);
   });
 
   it('more than 24 h in one day is rejected with its reason and exit code 3; the rest is written', async () => {
@@ -189,6 +229,7 @@ describe('exportTimesheets', () => {
     expect(r.rejected[0]!.message).toMatch(/bob@example.com logged 25h00 on 2026-11-06/);
     expect(r.counts.included).toBe(4);
     expect(r.warnings.map((w) => w.code)).toContain('ROW_DAY_OVER_24H');
+    expectAccounted(r);
   });
 
   it('nothing to export is success with a header-only file', async () => {
