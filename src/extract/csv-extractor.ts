@@ -24,7 +24,7 @@
 import { isUtf8 } from 'node:buffer';
 import { Parser } from 'csv-parse';
 import { ZpetlError, type ErrorCode, type SourcePosition } from '../core/errors.js';
-import { clip, type ExtractItem } from '../core/record.js';
+import { clip, type ExtractItem, type RowError } from '../core/record.js';
 import { detectDelimiter, headerKeys, sniffBom } from './csv-header.js';
 import { openSourceFile, resolveSourcePath, type SourceFile } from './file-access.js';
 import type { CsvSource, Delimiter, SourceEncoding } from './source-schema.js';
@@ -119,7 +119,13 @@ export async function* readCsvBatches(
     signal?: AbortSignal | undefined;
     stats: ExtractStats;
     warn: (w: ExtractWarning) => void;
-    onHeader: (h: SourceHeader) => void;
+    /** Runs once the header is known; may return the header with other record keys (same names). */
+    onHeader: (h: SourceHeader) => SourceHeader | void;
+    /**
+     * Runs on each well-formed record after `data` is built: may add fields to `data`, or return a
+     * row error to turn the record into a reject (which keeps the original columns and raw text).
+     */
+    onRecord?: (rec: readonly string[], data: Record<string, unknown>, pos: SourcePosition) => RowError | undefined;
   },
 ): AsyncGenerator<ExtractItem[]> {
   const { stats, warn } = run;
@@ -283,7 +289,7 @@ export async function* readCsvBatches(
           pos: { source, line, index: 0, byteOffset: start },
         });
       }
-      run.onHeader(h);
+      header = run.onHeader(h) ?? h;
       if (stopAfterHeader) restartAt = run.startAt!.byteOffset;
       return;
     }
@@ -350,6 +356,14 @@ export async function* readCsvBatches(
     }
     const data: Record<string, unknown> = {};
     for (let i = 0; i < rec.length; i++) data[keys[i]!] = rec[i];
+    if (run.onRecord !== undefined) {
+      const error = run.onRecord(rec, data, pos);
+      if (error !== undefined) {
+        stats.rejects++;
+        batch.push({ kind: 'reject', reject: { error, data: columnsOf(rec, rec.length), raw: rawText(start, base + end) } });
+        return;
+      }
+    }
     stats.records++;
     batch.push({ kind: 'record', record: { data, pos } });
   };

@@ -45,6 +45,23 @@ const norm = (s: string) => s.toLowerCase().replace(/[\s_\-/]+/g, '');
 const ALIAS_INDEX = new Map<string, TimesheetField>();
 for (const f of TIMESHEET_FIELDS) for (const a of TIMESHEET_ALIASES[f]) ALIAS_INDEX.set(norm(a), f);
 
+/**
+ * Memoizes a pure string parser: timesheets repeat the same dates, hours and times on many rows, so
+ * most values are parsed once. Bounded: cleared when it reaches `max` entries.
+ */
+function memo<T>(fn: (s: string) => T, max = 50_000): (s: string) => T {
+  const cache = new Map<string, T>();
+  return (s) => {
+    let v = cache.get(s);
+    if (v === undefined && !cache.has(s)) {
+      v = fn(s);
+      if (cache.size >= max) cache.clear();
+      cache.set(s, v);
+    }
+    return v as T;
+  };
+}
+
 const BILLING: Record<string, string> = { billable: 'Billable', nonbillable: 'Non Billable' };
 const APPROVAL: Record<string, string> = { approved: 'Approved', unapproved: 'Unapproved', rejected: 'Rejected', pending: 'Unapproved' };
 
@@ -63,11 +80,19 @@ export function createTimesheetExtractor(source: ZohoTimesheetSource, options: E
       warnings.push(w);
       options.onWarning?.(w);
     };
-    // Column index → canonical field, and the original header name of each canonical column.
-    let columns: { key: string; field: TimesheetField; name: string }[] = [];
+    const parseDate = memo((v: string) => dateFormat.parse(v)?.date);
+    const parseHours = memo((v: string) => parseDuration(v, source.hoursFormat));
+    const parseTime = memo((v: string) => {
+      const t = parseTimeOfDay(v);
+      return t === undefined ? undefined : formatTimeOfDay(t);
+    });
+    const billing = memo((v: string) => BILLING[norm(v)] ?? v, 1000);
+    const approval = memo((v: string) => APPROVAL[norm(v)] ?? v, 1000);
+    // Canonical columns: index in the record, field, original header name.
+    let columns: { index: number; field: TimesheetField; name: string }[] = [];
     const file = await openSourceFile(source.path, path);
     try {
-      const batches = readCsvBatches(
+      yield* readCsvBatches(
         file,
         source.path,
         { ...source, relaxColumnCount: false },
@@ -80,12 +105,11 @@ export function createTimesheetExtractor(source: ZohoTimesheetSource, options: E
           onHeader: (h) => {
             if (h.names.length === 0) {
               header = h;
-              return;
+              return undefined;
             }
             const seen = new Map<TimesheetField, string>();
-            const keys = [...h.keys];
             columns = [];
-            h.names.forEach((name, i) => {
+            h.names.forEach((name, index) => {
               const field = ALIAS_INDEX.get(norm(name));
               if (field === undefined) return;
               if (seen.has(field)) {
@@ -93,7 +117,7 @@ export function createTimesheetExtractor(source: ZohoTimesheetSource, options: E
                 return;
               }
               seen.set(field, name.trim());
-              columns.push({ key: keys[i]!, field, name: name.trim() });
+              columns.push({ index, field, name: name.trim() });
             });
             const missing = REQUIRED.filter((f) => !seen.has(f));
             if (missing.length > 0) {
@@ -105,79 +129,50 @@ export function createTimesheetExtractor(source: ZohoTimesheetSource, options: E
             }
             // A header literally named like a canonical field keeps its text under `<name>_source`.
             const canonical = new Set<string>(TIMESHEET_FIELDS);
-            for (let i = 0; i < keys.length; i++) {
-              if (canonical.has(keys[i]!)) {
-                const renamed = `${keys[i]}_source`;
-                for (const c of columns) if (c.key === keys[i]) c.key = renamed;
-                keys[i] = renamed;
+            header = { names: h.names, keys: h.keys.map((k) => (canonical.has(k) ? `${k}_source` : k)) };
+            return header;
+          },
+          onRecord: (rec, data, pos): RowError | undefined => {
+            for (let i = 0; i < columns.length; i++) {
+              const c = columns[i]!;
+              const raw = rec[c.index]!;
+              if (raw.length === 0) continue;
+              const value = raw.charCodeAt(0) > 32 && raw.charCodeAt(raw.length - 1) > 32 ? raw : raw.trim();
+              if (value.length === 0) continue;
+              switch (c.field) {
+                case 'date': {
+                  const d = parseDate(value);
+                  if (d === undefined) return { code: 'ROW_INVALID_DATE', message: `"${value}" in column "${c.name}" is not a date in the format ${source.dateFormat}`, field: c.name, value: clip(value), pos };
+                  data.date = d;
+                  break;
+                }
+                case 'minutes': {
+                  const r = parseHours(value);
+                  if (!r.ok) return { code: 'ROW_INVALID_DURATION', message: `column "${c.name}": ${r.problem} (hoursFormat ${source.hoursFormat})`, field: c.name, value: clip(value), pos };
+                  data.minutes = r.minutes;
+                  break;
+                }
+                case 'startTime':
+                case 'endTime': {
+                  const t = parseTime(value);
+                  if (t === undefined) return { code: 'ROW_INVALID_DATETIME', message: `"${value}" in column "${c.name}" is not a time such as 14:20 or 02:20 PM`, field: c.name, value: clip(value), pos };
+                  data[c.field] = t;
+                  break;
+                }
+                case 'billing':
+                  data.billing = billing(value);
+                  break;
+                case 'approval':
+                  data.approval = approval(value);
+                  break;
+                default:
+                  data[c.field] = value;
               }
             }
-            header = { names: h.names, keys };
+            return undefined;
           },
         },
       );
-      for await (const batch of batches) {
-        const keys = header!.keys;
-        for (let b = 0; b < batch.length; b++) {
-          const item = batch[b]!;
-          if (item.kind !== 'record') continue;
-          const src = item.record.data;
-          // Re-key original columns when a header collided with a canonical name.
-          let data: Record<string, unknown> = src;
-          if (keys.some((k) => k.endsWith('_source'))) {
-            data = {};
-            const original = Object.values(src);
-            for (let i = 0; i < original.length; i++) data[keys[i]!] = original[i];
-          }
-          let error: RowError | undefined;
-          const pos = item.record.pos;
-          for (const c of columns) {
-            const raw = data[c.key];
-            if (typeof raw !== 'string' || raw.trim() === '') continue;
-            const value = raw.trim();
-            switch (c.field) {
-              case 'date': {
-                const p = dateFormat.parse(value);
-                if (p) data.date = p.date;
-                else error = { code: 'ROW_INVALID_DATE', message: `"${value}" in column "${c.name}" is not a date in the format ${source.dateFormat}`, field: c.name, value: clip(value), pos };
-                break;
-              }
-              case 'minutes': {
-                const r = parseDuration(value, source.hoursFormat);
-                if (r.ok) data.minutes = r.minutes;
-                else error = { code: 'ROW_INVALID_DURATION', message: `column "${c.name}": ${r.problem} (hoursFormat ${source.hoursFormat})`, field: c.name, value: clip(value), pos };
-                break;
-              }
-              case 'startTime':
-              case 'endTime': {
-                const t = parseTimeOfDay(value);
-                if (t !== undefined) data[c.field] = formatTimeOfDay(t);
-                else error = { code: 'ROW_INVALID_DATETIME', message: `"${value}" in column "${c.name}" is not a time such as 14:20 or 02:20 PM`, field: c.name, value: clip(value), pos };
-                break;
-              }
-              case 'billing':
-                data.billing = BILLING[norm(value)] ?? value;
-                break;
-              case 'approval':
-                data.approval = APPROVAL[norm(value)] ?? value;
-                break;
-              default:
-                data[c.field] = value;
-            }
-            if (error) break;
-          }
-          if (error) {
-            // The reject keeps the original columns only.
-            for (const f of TIMESHEET_FIELDS) if (!keys.includes(f)) delete data[f];
-            stats.records--;
-            stats.rejects++;
-            batch[b] = { kind: 'reject', reject: { error, data } };
-          } else if (data !== src) {
-            item.record.data = data;
-          }
-        }
-        yield batch;
-      }
     } finally {
       await file.close();
     }
