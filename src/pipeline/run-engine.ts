@@ -414,11 +414,11 @@ async function runOneStep(d: StepDeps): Promise<void> {
     // Settle what this run left in doubt, and re-send what proved absent, so later steps find their parents.
     for (let pass = 0; pass < d.settlePasses; pass++) {
       const doubtful = store.countPending(step.name, ['sent', 'in-doubt']);
-      const planned = store.countPending(step.name, ['planned']);
+      const planned = store.countPending(step.name, ['planned'], runId);
       if (doubtful === 0 && planned === 0) break;
       if (d.signal.aborted) throw new Stop('interrupted');
       await reconcile();
-      const g = await d.gate.check({ endpoint, calls: createCallsFor(step, store.countPending(step.name, ['planned'])) });
+      const g = await d.gate.check({ endpoint, calls: createCallsFor(step, store.countPending(step.name, ['planned'], runId)) });
       if (!g.go) throw new Stop(g.reason);
       for (const b of await loader.retryPlanned({ signal: d.signal, batchSize: step.batchSize })) addReconciled(b.reconciled);
       emit({ type: 'step-progress', step: step.name, counts: fromStored(store, runId, step.name) });
