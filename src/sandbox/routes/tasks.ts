@@ -81,13 +81,6 @@ export function insertTask(ctx: SandboxContext, projectId: string, draft: Json &
     ...(tlRow?.milestone ? { milestone: tlRow.milestone } : {}),
     status: open,
     priority: 'none',
-    owners_and_work: {
-      work_type: 'work_hours',
-      total_work: '00:00',
-      unit: 'hours_per_day',
-      copy_task_duration: false,
-      owners: (ownerZpuids ?? []).map((z) => ownerEntry(ctx, z)),
-    },
     completion_percentage: 0,
     is_completed: false,
     sequence: { sequence: seq },
@@ -111,6 +104,15 @@ export function insertTask(ctx: SandboxContext, projectId: string, draft: Json &
     ...data,
   };
   task.id = id;
+  // Partial objects from the request complete the defaults instead of replacing them.
+  task.owners_and_work = {
+    work_type: 'work_hours',
+    total_work: '00:00',
+    unit: 'hours_per_day',
+    copy_task_duration: false,
+    owners: (ownerZpuids ?? []).map((z) => ownerEntry(ctx, z)),
+    ...((data.owners_and_work as Json | undefined) ?? {}),
+  };
   ctx.store.insert('task', id, task, {
     projectId,
     parentId: (task.parental_info as Json | undefined)?.parent_task_id as string | undefined,

@@ -62,6 +62,7 @@ describe('sandbox tasks', () => {
     const other = h.s.admin.insert('users', [{ email: 'x.y@example.com' }]).ids[0]!;
     const t = h.b(h.call('POST', `/projects/${project}/tasks`, { name: 'O', owners_and_work: { owners: [{ zpuid: owner }] } }));
     expect(t.owners_and_work.owners.map((o: any) => o.zpuid)).toEqual([owner]);
+    expect(t.owners_and_work).toMatchObject({ work_type: 'work_hours', unit: 'hours_per_day' });
     expect(h.b(h.call('POST', `/projects/${project}/tasks`, { name: 'O', owners_and_work: [{ zpuid: owner }] })).error.title).toBe(
       'JSON_PARSE_ERROR',
     );
