@@ -6,7 +6,7 @@ import type { ConverterOptions } from './spec.js';
 const str = (v: unknown): string => (typeof v === 'string' ? v : String(v));
 
 /** Trims; with `collapse`, inner whitespace runs (including line breaks) become one space. */
-export function convertTrim(value: unknown, options: Pick<ConverterOptions<'trim'>, 'collapse'> = { collapse: false }): Outcome<unknown> {
+export function convertTrim(value: unknown, options: Pick<ConverterOptions<'trim'>, 'collapse'> = { collapse: false }, _pos?: SourcePosition, _field?: string): Outcome<unknown> {
   if (typeof value !== 'string') return ok(value);
   const t = value.trim();
   return ok(options.collapse ? t.replace(/\s+/g, ' ') : t);
@@ -31,7 +31,7 @@ const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"'
  * li, tr, h1–h6) become line breaks, other tags are removed, entities decoded (named basics and
  * numeric), spaces squeezed, at most one blank line kept. Plain text passes through unchanged.
  */
-export function convertHtml(value: unknown): Outcome<unknown> {
+export function convertHtml(value: unknown, _options?: unknown, _pos?: SourcePosition, _field?: string): Outcome<unknown> {
   const s = str(value);
   if (!s.includes('<') && !s.includes('&')) return ok(s.trim());
   const text = s

@@ -82,7 +82,7 @@ export function convertBoolean(value: unknown, options: Pick<ConverterOptions<'b
 }
 
 /** Splits a string into a list; arrays pass through (each element stringified). */
-export function convertList(value: unknown, options: Pick<ConverterOptions<'list'>, 'separator' | 'trim' | 'dropEmpty'>): Outcome<unknown> {
+export function convertList(value: unknown, options: Pick<ConverterOptions<'list'>, 'separator' | 'trim' | 'dropEmpty'>, _pos?: SourcePosition, _field?: string): Outcome<unknown> {
   let parts = Array.isArray(value) ? value.map(str) : str(value).split(options.separator);
   if (options.trim) parts = parts.map((p) => p.trim());
   if (options.dropEmpty) parts = parts.filter((p) => p !== '');
