@@ -32,12 +32,10 @@ export async function runCli(argv: string[], io: CliIo, commands: CliCommand[] =
       if (err) throw err;
       throw new ZpetlError('USAGE_INVALID', msg ?? 'invalid usage');
     })
-    .example('$0 demo', 'Migrate the demo data into an in-process sandbox, then export payroll (what `npm start` runs)')
-    .example('$0 sandbox --port 8080 > sandbox.env', 'Start a local Zoho Projects emulator; its env lines configure the client')
-    .example('$0 validate pipelines/migrate-tasks-from-csv.yaml', 'Check a pipeline file; every problem with its path')
-    .example('$0 run pipelines/migrate-tasks-from-csv.yaml --dry-run', 'Rehearse: report.html, rejects.csv, API calls and nights needed')
-    .example('$0 run pipelines/migrate-tasks-from-csv.yaml --window 22:00-06:00 --tz Europe/Berlin --wait', 'Load for real, only off-peak')
-    .example('$0 export timesheets --period yesterday --out payroll.csv', 'Approved hours to a payroll CSV')
+    .example('$0 demo', 'The demo: migration + payroll export on a sandbox')
+    .example('$0 sandbox --port 8080 > sandbox.env', 'A local Zoho emulator; its first lines are an env file')
+    .example('$0 init --from export.csv --entity task', 'A commented starter pipeline for a CSV')
+    .example('$0 export timesheets --period yesterday --tz UTC --out p.csv', 'Approved hours to a payroll CSV')
     .epilogue(EPILOGUE);
   for (const c of commands) {
     parser = parser.command(c.command, c.describe, c.builder, async (args) => {

@@ -14,8 +14,8 @@ export interface CliCommand {
 }
 
 /** Output flags shared by the commands that run pipelines. */
-export function outputFlags(y: Argv): Argv {
+export function outputFlags(y: Argv, json = 'Print events as JSON lines on stdout (machines, log shippers)'): Argv {
   return y
-    .option('json', { type: 'boolean', default: false, describe: 'Print events as JSON lines on stdout (machines, log shippers)' })
+    .option('json', { type: 'boolean', default: false, describe: json })
     .option('quiet', { type: 'boolean', alias: 'q', default: false, describe: 'Print only errors and the final summary' });
 }

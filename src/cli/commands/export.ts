@@ -42,16 +42,18 @@ export const exportCommand: CliCommand = {
         .option('out', { type: 'string', demandOption: true, describe: 'CSV file to write (written atomically)' })
         .option('layout', { type: 'string', describe: 'detail (one row per log, default), summary (one row per employee), or a layout from the pipeline' })
         .option('adjustments', { type: 'boolean', default: false, describe: 'Write only the differences since the last export of this period, each with a reason' })
-        .option('tz', { type: 'string', describe: "The portal's IANA time zone (default: payroll.timeZone of the pipeline)" })
+        .option('tz', { type: 'string', describe: "The portal's IANA time zone, e.g. Europe/Berlin: it decides which day a log belongs to" })
         .option('employees', { type: 'string', describe: 'CSV mapping email (or zpuid) to employee_id' })
         .option('projects', { type: 'string', describe: 'Only these project ids (comma-separated); default the whole portal' })
         .option('approval', { type: 'string', describe: 'Approval statuses to pay (comma-separated; default Approved)' })
         .option('billable', { type: 'string', choices: ['billable', 'non-billable', 'all'], describe: 'Billing filter (default all)' })
         .option('db', { type: 'string', describe: 'Checkpoint database holding period snapshots (default .zpetl/payroll.db)' }),
+      'Print a one-object JSON summary on stdout (for schedulers)',
     )
-      .example('$0 export timesheets --period yesterday --tz Europe/Berlin --out payroll.csv', "Yesterday's approved hours")
-      .example('$0 export timesheets --period 2026-11-01..2026-11-15 --tz UTC --layout summary --out p.csv --json', 'One row per employee; JSON summary')
-      .example('$0 export timesheets --period 2026-11-01..2026-11-15 --tz UTC --adjustments --out adj.csv', 'Only what changed since that period was exported'),
+      .example('$0 export timesheets --period yesterday --tz UTC --out p.csv', "Yesterday's approved hours, one row per log")
+      .example('$0 export timesheets --period last-month --tz UTC --layout summary --out p.csv', 'One row per employee')
+      .example('$0 export timesheets --period last-month --tz UTC --adjustments --out adj.csv', 'Only what changed since that export')
+      .example('$0 export timesheets --period yesterday --tz UTC --out p.csv --json', 'A JSON summary for schedulers'),
   async run(argv, io) {
     const a = parseArgs(Args, { ...argv, projects: list(argv['projects'] as string | undefined), approval: list(argv['approval'] as string | undefined) });
     const mode = a.json ? 'json' : chooseRenderMode({ quiet: a.quiet }, io.stdout.isTTY, io.env);
