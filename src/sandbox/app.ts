@@ -73,7 +73,7 @@ export function createApp(deps: AppDeps): App {
   };
 
   /** Applies a pre-handler fault; returns a response when the fault replaces the answer. */
-  const preFault = (req: SandboxRequest, key: string, ownerHint: string | undefined) => {
+  const preFault = (req: SandboxRequest, key: string) => {
     const f = faults.pick(req.method, key, key.includes('/oauth/'));
     if (!f) return { fault: undefined, res: undefined };
     const errBody = (status: number) =>
@@ -93,7 +93,7 @@ export function createApp(deps: AppDeps): App {
         }
         return { fault: f, res: undefined };
       case 'lockout':
-        limiter.lock(key, f.lockoutS ?? ctx.config.lockS, ownerHint ?? '*');
+        limiter.lock(key, f.lockoutS ?? ctx.config.lockS, '*'); // every owner: a forced lock-out of the endpoint
         return { fault: f, res: undefined };
       default:
         return { fault: f, res: undefined }; // reset-after, slow: applied after the handler
@@ -137,7 +137,7 @@ export function createApp(deps: AppDeps): App {
     if (!template) return errorResponse(fail.noRoute(req.path), req.path, req.method);
     const key = `${req.method} ${template}`;
 
-    const pre = preFault(req, key, undefined);
+    const pre = preFault(req, key);
     if (pre.res) {
       tally(key, pre.res);
       return pre.res;
@@ -176,7 +176,7 @@ export function createApp(deps: AppDeps): App {
 
   const oauth = (req: SandboxRequest): SandboxResponse => {
     const key = req.path === '/oauth/v2/token' ? TOKEN_ENDPOINT : 'POST /oauth/v2/token/revoke';
-    const pre = preFault(req, key, undefined);
+    const pre = preFault(req, key);
     if (pre.res) {
       tally(key, pre.res);
       return pre.res;
