@@ -45,6 +45,8 @@ export interface CurrentLog {
   contentHash: string;
   /** Present when the log is paid in this run (built on demand: holding 100k records costs GC time). */
   record?: () => LayoutRecord;
+  /** The snapshot form of `record()` (encodeRecord), cheaper to build directly. */
+  encoded?: () => unknown;
   excludedReason?: string;
 }
 

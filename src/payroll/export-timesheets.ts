@@ -34,7 +34,9 @@ import {
   addDurations,
   compareEmployeeRecords,
   encodeRecord,
+  encodeRow,
   employeeRecords,
+  formatLogRow,
   formatRecord,
   logRecord,
   resolveLayout,
@@ -352,7 +354,7 @@ export async function exportTimesheets(o: ExportTimesheetsOptions): Promise<Expo
 
     // snapshot diff
     const current: CurrentLog[] = [];
-    for (const r of computed.rows) current.push({ logId: r.log.id, contentHash: r.log.contentHash, record: () => logRecord(r, period) });
+    for (const r of computed.rows) current.push({ logId: r.log.id, contentHash: r.log.contentHash, record: () => logRecord(r, period), encoded: () => encodeRow(r, period) });
     for (const x of excludedLogs) current.push({ logId: x.logId, contentHash: x.contentHash, excludedReason: x.reason });
     const prevLogs = previous ? store.logs(previous.id) : undefined;
     const entries: AdjustmentEntry[] = prevLogs ? diffSnapshot(prevLogs, current) : [];
@@ -377,7 +379,7 @@ export async function exportTimesheets(o: ExportTimesheetsOptions): Promise<Expo
     } else {
       if (layout.rows === 'log') {
         cells = (function* () {
-          for (const r of computed.rows) yield formatRecord(layout, logRecord(r, period));
+          for (const r of computed.rows) yield formatLogRow(layout, r, period);
         })();
       } else {
         cells = empRecords.map((r) => formatRecord(layout, r));
@@ -403,7 +405,7 @@ export async function exportTimesheets(o: ExportTimesheetsOptions): Promise<Expo
     if (!unchanged) {
       const snapLogs = (function* (): Generator<SnapshotLog> {
         for (const c of current) {
-          yield { logId: c.logId, contentHash: c.contentHash, included: c.record !== undefined, excludedReason: c.excludedReason ?? null, record: c.record ? encodeRecord(c.record()) : null };
+          yield { logId: c.logId, contentHash: c.contentHash, included: c.record !== undefined, excludedReason: c.excludedReason ?? null, record: c.encoded ? c.encoded() : c.record ? encodeRecord(c.record()) : null };
         }
       })();
       snapshotId = store.record(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CUSTOM_LAYOUT_SCHEMA, PAYROLL_SCHEMA } from '../../../src/payroll/config-schema.js';
+import { CUSTOM_LAYOUT_SCHEMA, DURATION_FIELDS, PAYROLL_SCHEMA } from '../../../src/payroll/config-schema.js';
 import { formatDecimalHours, formatDuration, neutralise } from '../../../src/payroll/layouts.js';
 
 describe('layouts', () => {
@@ -30,5 +30,51 @@ describe('layouts', () => {
   it('fills payroll defaults (approved only, Monday weeks, no rounding)', () => {
     const c = PAYROLL_SCHEMA.parse({ timeZone: 'Europe/Berlin', weekStart: 'sunday' });
     expect(c).toMatchObject({ weekStart: 0, filters: { approval: ['Approved'], billable: 'all' }, rounding: { mode: 'none', per: 'log' }, unmappedUsers: 'keep' });
+  });
+});
+
+describe('formatLogRow', () => {
+  it('gives the same cells as formatting the log record, for every log field', async () => {
+    const { computeRows } = await import('../../../src/payroll/compute.js');
+    const { fromTimeLog } = await import('../../../src/payroll/payroll-log.js');
+    const { formatLogRow, formatRecord, logRecord } = await import('../../../src/payroll/layouts.js');
+    const { LOG_TEXT_FIELDS } = await import('../../../src/payroll/config-schema.js');
+    const { tlog } = await import('./helpers.js');
+    const logs = [tlog({ date: '2026-11-02', log_hour: '09:10', notes: '=x' }), tlog({ date: '2026-11-02', log_hour: '00:20', billing_status: 'Non Billable' })].map((t, i) => {
+      const n = fromTimeLog(t, i);
+      if (!n.ok) throw new Error('bad');
+      return n.log;
+    });
+    const { rows } = computeRows(logs, () => ({ employeeId: '7', name: 'N' }), { rounding: { mode: 'nearest-6', per: 'day' }, overtime: { dailyOverMinutes: 480 }, weekStart: 1, unmappedUsers: 'keep' });
+    const layout = {
+      name: 'all',
+      rows: 'log' as const,
+      columns: [
+        ...LOG_TEXT_FIELDS.map((f) => ({ header: f, field: f })),
+        ...DURATION_FIELDS.flatMap((f) => [
+          { header: f, field: f },
+          { header: `${f}_h`, field: f, format: { decimal: 2 } },
+          { header: `${f}_hm`, field: f, format: 'hh:mm' as const },
+        ]),
+      ],
+    };
+    const period = { start: '2026-11-01', end: '2026-11-15' };
+    for (const r of rows) expect(formatLogRow(layout, r, period)).toEqual(formatRecord(layout, logRecord(r, period)));
+  });
+});
+
+describe('encodeRow', () => {
+  it('equals encodeRecord(logRecord(row)) and decodes back', async () => {
+    const { computeRows } = await import('../../../src/payroll/compute.js');
+    const { fromTimeLog } = await import('../../../src/payroll/payroll-log.js');
+    const { encodeRow, encodeRecord, decodeRecord, logRecord } = await import('../../../src/payroll/layouts.js');
+    const { tlog } = await import('./helpers.js');
+    const n = fromTimeLog(tlog({ date: '2026-11-02', log_hour: '09:10' }), 0);
+    if (!n.ok) throw new Error('bad');
+    const { rows } = computeRows([n.log], () => ({ employeeId: '7', name: 'N' }), { rounding: { mode: 'none', per: 'log' }, overtime: { dailyOverMinutes: 480 }, weekStart: 1, unmappedUsers: 'keep' });
+    const period = { start: '2026-11-01', end: '2026-11-15' };
+    const rec = logRecord(rows[0]!, period);
+    expect(encodeRow(rows[0]!, period)).toEqual(encodeRecord(rec));
+    expect(decodeRecord(encodeRow(rows[0]!, period))).toEqual(rec);
   });
 });
