@@ -140,6 +140,15 @@ export function handleToken(ctx: SandboxContext, req: SandboxRequest): SandboxRe
     ctx.store.stmt(
       'INSERT INTO refresh_tokens(token, client_id, owner_zpuid, scopes, created_ms) VALUES (?,?,?,?,?)',
     ).run(refresh, client.client_id, code.owner_zpuid, code.scopes, ctx.clock.now());
+    const live = db
+      .stmt<[string, string], { token: string }>(
+        'SELECT token FROM refresh_tokens WHERE client_id = ? AND owner_zpuid = ? AND revoked = 0 ORDER BY created_ms, rowid',
+      )
+      .all(client.client_id, code.owner_zpuid);
+    for (const old of live.slice(0, Math.max(0, live.length - ctx.config.maxRefreshTokensPerUser))) {
+      db.stmt('UPDATE refresh_tokens SET revoked = 1 WHERE token = ?').run(old.token);
+      db.stmt('UPDATE access_tokens SET revoked = 1 WHERE refresh_token = ?').run(old.token);
+    }
     const access = mintAccess(ctx, client.client_id, code.owner_zpuid, code.scopes, refresh);
     return tokenReply(ctx, access, { refresh_token: refresh, scope: code.scopes.split(',').join(' ') });
   }

@@ -71,6 +71,8 @@ export const sandboxConfigSchema = z
     tokenThrottleStatus: z.number().int().default(400),
     /** Active access tokens per refresh token before the oldest is invalidated; sources say 10/15/30 (§2.4). */
     maxActiveAccessTokens: z.number().int().positive().default(30),
+    /** Refresh tokens per (client, user); minting one more invalidates the oldest (§2.4 [Z-OAUTH CRM]). */
+    maxRefreshTokensPerUser: z.number().int().positive().default(20),
     /** Status for a missing/invalid/expired access token: 401 (common) or 400 (V3 docs) (§4.1). */
     invalidTokenStatus: z.union([z.literal(401), z.literal(400)]).default(401),
     /** Calls per window per (token owner, METHOD + path template) (§3). */

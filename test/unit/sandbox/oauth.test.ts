@@ -77,6 +77,22 @@ describe('sandbox OAuth (accounts side)', () => {
     expect(h.b(denied).error.title).toBe('INVALID_OAUTHSCOPE');
   });
 
+  it('the 21st refresh token of a user invalidates the oldest (the seeded one)', async () => {
+    h = await harness({ config: { maxRefreshTokensPerUser: 2, tokenRequestLimit: 100 } });
+    const exchange = () =>
+      h.b(
+        h.s.inject(
+          'POST',
+          `/oauth/v2/token?grant_type=authorization_code&client_id=${h.s.env.ZOHO_CLIENT_ID}&client_secret=${h.s.env.ZOHO_CLIENT_SECRET}&code=${h.s.admin.mintAuthCode()}`,
+        ),
+      );
+    exchange(); // seeded + 1 = 2: still fine
+    expect(h.b(tokenRequest(h.s)).access_token).toBeDefined();
+    exchange(); // 3 > 2: the seeded refresh token and its access tokens go
+    expect(tokenRequest(h.s).body).toEqual({ error: 'invalid_code' });
+    expect(h.call('GET', '/projects').status).toBe(401);
+  });
+
   it('an expired grant code is refused', async () => {
     h = await harness();
     const code = h.s.admin.mintAuthCode({ ttlS: 60 });
