@@ -50,6 +50,12 @@ export interface RunEngineOptions {
   resumeCommand?: string;
   /** Passes of reconcile + re-send at the end of a step for records this run left in doubt (default 3). */
   settlePasses?: number;
+  /**
+   * After a stop request, how long requests still waiting for budget (an endpoint locked for 10
+   * minutes) may wait before the client is closed, in clock ms (default 15 000). Requests already on
+   * the wire always finish; a create cut while waiting comes back in doubt and is reconciled later.
+   */
+  stopGraceMs?: number;
 }
 
 /** Figures for the report beyond the per-step counts. */
@@ -133,7 +139,15 @@ export async function executeRun(plan: RunPlan, o: RunEngineOptions): Promise<Ru
   let client: ZohoClient | undefined;
   let runId: number | null = null;
   const internal = new AbortController();
-  const onAbort = () => internal.abort(o.signal?.reason);
+  let graceTimer: AbortController | undefined;
+  const onAbort = () => {
+    internal.abort(o.signal?.reason);
+    graceTimer = new AbortController();
+    o.clock.sleep(o.stopGraceMs ?? 15_000, graceTimer.signal).then(
+      () => void client?.close().catch(() => {}),
+      () => {},
+    );
+  };
   o.signal?.addEventListener('abort', onAbort, { once: true });
   let unsubscribe = () => {};
 
@@ -265,7 +279,10 @@ export async function executeRun(plan: RunPlan, o: RunEngineOptions): Promise<Ru
         if (r.status === 'fulfilled') continue;
         const e = r.reason;
         if (e instanceof Stop) stop ??= e;
-        else {
+        else if (o.signal?.aborted && toZpetlError(e).code === 'RUN_INTERRUPTED') {
+          // The client was closed after the stop grace: requests waiting for budget were cut, not failed.
+          stop ??= new Stop('interrupted');
+        } else {
           fatal ??= toZpetlError(e);
           internal.abort(fatal);
         }
@@ -336,6 +353,7 @@ export async function executeRun(plan: RunPlan, o: RunEngineOptions): Promise<Ru
     emit({ type: 'log', level: 'error', message: error?.format() ?? String(e) });
     return end({ ...base, exitCode: code, status: 'failed', runId, counts, message: error?.format() ?? String(e), ...(error ? { error } : {}) });
   } finally {
+    graceTimer?.abort();
     unsubscribe();
     o.signal?.removeEventListener('abort', onAbort);
     if (client && (o.closeClient ?? ownsClient)) await client.close().catch(() => {});

@@ -6,7 +6,7 @@ import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { systemClock } from '../../src/core/clock.js';
+import { createScaledClock, systemClock } from '../../src/core/clock.js';
 import type { PipelineEvent } from '../../src/pipeline/events.js';
 import { executeRun } from '../../src/pipeline/run-engine.js';
 import { createSandbox, type Sandbox } from '../../src/sandbox/index.js';
@@ -69,6 +69,40 @@ describe('stopping', () => {
     // nothing left to resume
     const third = await executeRun(migrationPlan(files), { dbPath, clock: systemClock, client: sandboxClientFactory(sandbox), resume: true });
     expect(third.error?.code).toBe('RUN_NOTHING_TO_RESUME');
+  });
+});
+
+describe('stopping while an endpoint is locked', () => {
+  it('does not wait out a 10-minute lock: after the grace the waiting create is cut, 130, and resume settles it', async () => {
+    const { files, expected } = generateMigration(join(dir, 'src'), SIZE);
+    const dbPath = join(dir, 'cp.db');
+    const ac = new AbortController();
+    let locked = false;
+    const onEvent = (e: PipelineEvent) => {
+      if (e.type === 'step-start' && e.step === 'tasks' && !locked) {
+        locked = true;
+        sandbox.admin.lockout('POST /projects/{project}/tasks', 600);
+      }
+      if (e.type === 'step-state' && e.state.kind === 'rate-limited') ac.abort();
+    };
+    const t0 = Date.now();
+    const first = await executeRun(migrationPlan(files, { batchSize: 10 }), {
+      dbPath,
+      clock: systemClock,
+      client: sandboxClientFactory(sandbox),
+      signal: ac.signal,
+      onEvent,
+      stopGraceMs: 300,
+    });
+    expect(Date.now() - t0).toBeLessThan(20_000);
+    expect(first.exitCode).toBe(130);
+    expect(first.counts.tasks!.created).toBe(0);
+    // eleven minutes later (for the sandbox's lock and the client's persisted budget alike)
+    sandbox.admin.advanceTime(11 * 60_000);
+    const later = createScaledClock(1, Date.now() + 11 * 60_000);
+    const second = await executeRun(migrationPlan(files, { batchSize: 10 }), { dbPath, clock: later, client: sandboxClientFactory(sandbox, { clock: later }) });
+    expect(second.exitCode).toBe(0);
+    expect(verifyMigration(sandbox, dbPath, expected)).toMatchObject({ duplicates: [], missing: [], extra: [], crosswalkMismatches: [] });
   });
 });
 
