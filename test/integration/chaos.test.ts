@@ -102,14 +102,15 @@ describe(`chaos (${FULL ? 'full' : 'slice'})`, () => {
     async () => {
       const { files, expected } = generateMigration(join(dir, 'src'), SIZE);
       const cfg = childConfig(files);
+      // Scripted faults first: the sandbox applies one fault per request, the first that fires.
       const faults: FaultSpec[] = [
+        { id: 'lockout', kind: 'lockout', endpoint: 'POST /projects/{project}/tasks', nth: FULL ? 400 : 40, lockoutS: 600 },
+        { id: 'revoke', kind: 'revoke', nth: FULL ? 900 : 150, refreshTokens: true, restoreAfterMs: 30_000 },
         { id: '500', kind: 'status', status: 500, probability: 0.025 },
         { id: '503', kind: 'status', status: 503, probability: 0.025 },
         { id: 'reset-before', kind: 'reset-before', probability: 0.01 },
         { id: 'reset-after', kind: 'reset-after', probability: 0.01 },
         { id: 'slow', kind: 'slow', probability: 0.01, delayMs: CLIENT_TIMEOUT_MS + 500 },
-        { id: 'revoke', kind: 'revoke', nth: FULL ? 900 : 150, refreshTokens: true, restoreAfterMs: 30_000 },
-        { id: 'lockout', kind: 'lockout', endpoint: 'POST /projects/{project}/tasks', nth: FULL ? 400 : 40, lockoutS: 600 },
       ];
       sandbox.admin.setFaults(faults);
       const { result, runs, exits } = await runToCompletion(cfg, 10);
