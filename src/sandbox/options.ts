@@ -85,6 +85,8 @@ export const sandboxConfigSchema = z
     throttleStyle: z.enum(['429', '400-rolling']).default('429'),
     /** Largest accepted per_page; above → INVALID_PARAMETER_VALUE (§5.2, UNCONFIRMED). */
     maxPerPage: z.number().int().positive().default(200),
+    /** Largest per_page on /api/v3.1 portal users; [WQ] reads the docs as 50 (§5.2, UNCONFIRMED). */
+    maxUsersPerPage: z.number().int().positive().default(200),
     /** per_page when none is given. */
     defaultPerPage: z.number().int().positive().default(100),
     /** An empty page: 200 with an empty list (documented) or 204 (seen on /logs, UNCONFIRMED) (§5.2). */

@@ -112,7 +112,7 @@ export interface Paging {
 }
 
 /** page (1-based) and per_page (1…maxPerPage) (§5.2). */
-export function paging(ctx: SandboxContext, req: SandboxRequest): Paging {
+export function paging(ctx: SandboxContext, req: SandboxRequest, maxPerPage = ctx.config.maxPerPage): Paging {
   const num = (name: string, dflt: number, max: number) => {
     const raw = req.query.get(name);
     if (raw === null || raw === '') return dflt;
@@ -122,7 +122,7 @@ export function paging(ctx: SandboxContext, req: SandboxRequest): Paging {
     return Number(raw);
   };
   const page = num('page', 1, 1_000_000);
-  const perPage = num('per_page', ctx.config.defaultPerPage, ctx.config.maxPerPage);
+  const perPage = num('per_page', Math.min(ctx.config.defaultPerPage, maxPerPage), maxPerPage);
   return { page, perPage, offset: (page - 1) * perPage };
 }
 

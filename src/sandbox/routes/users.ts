@@ -128,7 +128,7 @@ export const userRoutes: Route[] = [
     version: 'v3.1',
     scope: 'users.READ',
     handle: ({ ctx, req }) => {
-      const p = paging(ctx, req);
+      const p = paging(ctx, req, ctx.config.maxUsersPerPage);
       const rows = ctx.store.list<Json>('user', { limit: p.perPage + 1, offset: p.offset }).map((r) => r.data);
       return listResponse(ctx, 'users', rows, p);
     },

@@ -22,6 +22,13 @@ describe('sandbox users', () => {
     expect(h.b(h.call('GET', '/users')).error.title).toBe('URL_RULE_NOT_CONFIGURED');
   });
 
+  it('maxUsersPerPage bounds per_page on the v3.1 users list', async () => {
+    h = await harness({ config: { maxUsersPerPage: 50 } });
+    const r = h.call('GET', `/api/v3.1/portal/${h.s.portalId}/users?per_page=100`);
+    expect(h.b(r).error).toMatchObject({ title: 'INVALID_PARAMETER_VALUE', details: [{ field_name: 'per_page' }] });
+    expect(h.b(h.call('GET', `/api/v3.1/portal/${h.s.portalId}/users`)).page_info.per_page).toBe(50);
+  });
+
   it('bulk add: several e-mails in one call → emailvszpuid; unknown e-mails join the portal; repeat is idempotent', async () => {
     h = await harness();
     const project = h.b(h.call('POST', '/projects', { name: 'P' })).id;
