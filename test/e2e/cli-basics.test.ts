@@ -1,10 +1,14 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { runZpetl } from './cli-helpers.js';
+import { ensureBuilt, runZpetl } from './cli-helpers.js';
 
+
+beforeAll(async () => {
+  await ensureBuilt();
+}, 120_000);
 describe('zpetl (e2e)', () => {
   it('--help lists the commands, examples and exit codes', async () => {
     const r = await runZpetl(['--help']);

@@ -3,12 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { runZpetl } from './cli-helpers.js';
+import { ensureBuilt, runZpetl } from './cli-helpers.js';
 
 let sandbox: Sandbox;
 let dir: string;
 
 beforeAll(async () => {
+  await ensureBuilt();
   sandbox = await createSandbox({ port: 0, seed: 'demo' });
   dir = mkdtempSync(join(tmpdir(), 'zpetl-e2e-export-'));
 });
