@@ -15,8 +15,9 @@
  *  | paid                    | gone                      | `deleted` (−old)                          |
  */
 import type { SnapshotLog } from '../checkpoint/payroll-snapshots.js';
-import { compareIds } from './compute.js';
-import { addDurations, decodeRecord, zeroDurations, type Durations, type LayoutRecord } from './layouts.js';
+import type { LocalDate } from '../core/local-date.js';
+import { compareIds, type PayrollRow } from './compute.js';
+import { addDurations, decodeRecord, logRecord, zeroDurations, type Durations, type LayoutRecord } from './layouts.js';
 
 export const ADJUSTMENT_REASONS = [
   'added',
@@ -43,10 +44,8 @@ export interface AdjustmentEntry {
 export interface CurrentLog {
   logId: string;
   contentHash: string;
-  /** Present when the log is paid in this run (built on demand: holding 100k records costs GC time). */
-  record?: () => LayoutRecord;
-  /** The snapshot form of `record()` (encodeRecord), cheaper to build directly. */
-  encoded?: () => unknown;
+  /** Present when the log is paid in this run (its record is built on demand: holding 100k records costs GC time). */
+  row?: PayrollRow;
   excludedReason?: string;
 }
 
@@ -58,15 +57,15 @@ const negate = (r: LayoutRecord): LayoutRecord => {
 const sameDurations = (a: Durations, b: Durations) => (Object.keys(a) as (keyof Durations)[]).every((k) => a[k] === b[k]);
 const sameText = (a: Record<string, string>, b: Record<string, string>) => Object.keys(a).every((k) => k === 'period_start' || k === 'period_end' || a[k] === b[k]);
 
-export function diffSnapshot(previous: Map<string, SnapshotLog>, current: Iterable<CurrentLog>): AdjustmentEntry[] {
+export function diffSnapshot(previous: Map<string, SnapshotLog>, current: Iterable<CurrentLog>, period: { start: LocalDate; end: LocalDate }): AdjustmentEntry[] {
   const out: AdjustmentEntry[] = [];
   const seen = new Set<string>();
   for (const c of current) {
     seen.add(c.logId);
     const p = previous.get(c.logId);
     const prevRecord = p?.included && p.record ? decodeRecord(p.record) : undefined;
-    if (c.record) {
-      const record = c.record();
+    if (c.row) {
+      const record = logRecord(c.row, period);
       if (!prevRecord) {
         const reason: AdjustmentReason = !p ? 'added' : p.excludedReason?.startsWith('approval:') ? 'newly-approved' : 'included';
         out.push({ reason, logId: c.logId, record });

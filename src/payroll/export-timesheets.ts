@@ -33,12 +33,10 @@ import { loadEmployeeCsv, loadEmployeeCustomField, resolverFor } from './employe
 import {
   addDurations,
   compareEmployeeRecords,
-  encodeRecord,
   encodeRow,
   employeeRecords,
   formatLogRow,
   formatRecord,
-  logRecord,
   resolveLayout,
   zeroDurations,
   type Durations,
@@ -354,10 +352,10 @@ export async function exportTimesheets(o: ExportTimesheetsOptions): Promise<Expo
 
     // snapshot diff
     const current: CurrentLog[] = [];
-    for (const r of computed.rows) current.push({ logId: r.log.id, contentHash: r.log.contentHash, record: () => logRecord(r, period), encoded: () => encodeRow(r, period) });
+    for (const r of computed.rows) current.push({ logId: r.log.id, contentHash: r.log.contentHash, row: r });
     for (const x of excludedLogs) current.push({ logId: x.logId, contentHash: x.contentHash, excludedReason: x.reason });
     const prevLogs = previous ? store.logs(previous.id) : undefined;
-    const entries: AdjustmentEntry[] = prevLogs ? diffSnapshot(prevLogs, current) : [];
+    const entries: AdjustmentEntry[] = prevLogs ? diffSnapshot(prevLogs, current, period) : [];
     const byReason: Record<string, number> = {};
     for (const e of entries) byReason[e.reason] = (byReason[e.reason] ?? 0) + 1;
 
@@ -405,7 +403,7 @@ export async function exportTimesheets(o: ExportTimesheetsOptions): Promise<Expo
     if (!unchanged) {
       const snapLogs = (function* (): Generator<SnapshotLog> {
         for (const c of current) {
-          yield { logId: c.logId, contentHash: c.contentHash, included: c.record !== undefined, excludedReason: c.excludedReason ?? null, record: c.encoded ? c.encoded() : c.record ? encodeRecord(c.record()) : null };
+          yield { logId: c.logId, contentHash: c.contentHash, included: c.row !== undefined, excludedReason: c.excludedReason ?? null, record: c.row ? encodeRow(c.row, period) : null };
         }
       })();
       snapshotId = store.record(
