@@ -3,7 +3,7 @@
  * checkpoint database, and (with `adjustments`) only the differences since the last snapshot.
  *
  * Memory: one pay period's logs are held (they must be sorted and aggregated per employee-week);
- * about 1 KB per log.
+ * 100,000 logs peak at 200–300 MB of heap (bench/payroll.ts).
  *
  * Exit codes (ExportResult.exitCode; thrown errors map through src/cli/exit-codes.ts):
  *  - 0: written, nothing needs attention, including "nothing to export" (a header-only file).
