@@ -373,84 +373,106 @@ export async function* readCsvBatches(
   // The head doubles as the first chunk unless chunks are smaller (tests use tiny chunks to hit every edge).
   let pending: Buffer | undefined = head.length > bomBytes && head.length <= run.chunkBytes ? head.subarray(bomBytes) : undefined;
 
-  for (;;) {
-    if (run.signal?.aborted) throw run.signal.reason;
-    let chunk: Buffer;
-    if (pending !== undefined) {
-      chunk = pending;
-      pending = undefined;
-    } else {
-      chunk = position < size ? await file.readChunk(position, run.chunkBytes) : Buffer.alloc(0);
+  // One chunk of read-ahead: the next read runs on the thread pool while this chunk is parsed. Memory
+  // stays bounded (one chunk), and a loaded machine does not serialise I/O latency with parsing.
+  let prefetch: { at: number; read: Promise<Buffer> } | undefined;
+  const readAt = (at: number): Promise<Buffer> => {
+    if (prefetch !== undefined && prefetch.at === at) {
+      const { read } = prefetch;
+      prefetch = undefined;
+      return read;
     }
-    const atEnd = chunk.length === 0;
-    if (!atEnd && checkUtf8) {
-      // Validate whole characters only: the tail of a character split by the chunk edge waits.
-      const tail = incompleteUtf8Tail(chunk);
-      const body = utf8Carry ? Buffer.concat([utf8Carry, chunk.subarray(0, chunk.length - tail)]) : chunk.subarray(0, chunk.length - tail);
-      if (!isUtf8(body)) dirty.push([position - (utf8Carry?.length ?? 0), position + chunk.length]);
-      utf8Carry = tail > 0 ? Buffer.from(chunk.subarray(chunk.length - tail)) : undefined;
-    }
-    if (!atEnd) position += chunk.length;
-    const err = api.parse(atEnd ? undefined : chunk, atEnd, push, noop);
-    if (err !== undefined && restartAt === undefined) {
-      const csvCode = (err as { code?: string }).code;
-      const { start, line } = recordStart();
-      if (header === undefined) {
-        throw new ZpetlError('SOURCE_PARSE', `${source} line ${line}: the header cannot be read: ${err.message}`, {
-          cause: err,
-          pos: { source, line, index: 0, byteOffset: start },
-          hint: 'the header line must be a plain delimited line; check for a stray quote',
-        });
-      }
-      const pos: SourcePosition = { source, line, index: index++, byteOffset: start };
-      const fields = api.state.record;
-      if (api.state.quoting) {
-        quoteLeftOpen(pos, fields, fields.length);
+    prefetch = undefined; // a seek (restart): the read-ahead is dropped (its rejection is already handled)
+    return file.readChunk(at, run.chunkBytes);
+  };
+  try {
+    for (;;) {
+      if (run.signal?.aborted) throw run.signal.reason;
+      let chunk: Buffer;
+      if (pending !== undefined) {
+        chunk = pending;
+        pending = undefined;
       } else {
-        const restart = nextLineStart(start);
-        const column = fields.length;
-        const field = header.keys[column] ?? `column_${column + 1}`;
-        const tooLong = csvCode === 'CSV_MAX_RECORD_SIZE';
-        reject(
-          tooLong ? 'SOURCE_FIELD_TOO_LONG' : 'SOURCE_PARSE',
-          tooLong ? `row is over ${maxRecordBytes} bytes at field "${field}" (maxFieldChars is ${maxFieldChars})` : `row cannot be parsed: ${err.message}`,
-          pos,
-          field,
-          undefined,
-          columnsOf(fields, column),
-          rawText(start, restart),
-        );
-        restartAt = restart;
-        nextLine = line + 1;
+        chunk = position < size ? await readAt(position) : Buffer.alloc(0);
       }
-    }
-    if (batch.length !== 0) {
-      const out = batch;
-      batch = [];
-      yield out;
-    }
-    if (restartAt !== undefined) {
-      let line = nextLine;
-      let at = restartAt;
-      if (stopAfterHeader) {
-        stopAfterHeader = false;
-        const s = run.startAt!;
-        if (s.byteOffset < base + lastEnd || s.byteOffset > size) {
-          throw new ZpetlError('SOURCE_CHANGED', `${source}: resume position byte ${s.byteOffset} (line ${s.line}) is not a record of this file`, {
-            hint: 'the file changed since the run started; start a new run',
-            details: { startAt: s, size },
+      if (chunk.length !== 0 && position + chunk.length < size) {
+        const read = file.readChunk(position + chunk.length, run.chunkBytes);
+        read.catch(() => undefined);
+        prefetch = { at: position + chunk.length, read };
+      }
+      const atEnd = chunk.length === 0;
+      if (!atEnd && checkUtf8) {
+        // Validate whole characters only: the tail of a character split by the chunk edge waits.
+        const tail = incompleteUtf8Tail(chunk);
+        const body = utf8Carry ? Buffer.concat([utf8Carry, chunk.subarray(0, chunk.length - tail)]) : chunk.subarray(0, chunk.length - tail);
+        if (!isUtf8(body)) dirty.push([position - (utf8Carry?.length ?? 0), position + chunk.length]);
+        utf8Carry = tail > 0 ? Buffer.from(chunk.subarray(chunk.length - tail)) : undefined;
+      }
+      if (!atEnd) position += chunk.length;
+      const err = api.parse(atEnd ? undefined : chunk, atEnd, push, noop);
+      if (err !== undefined && restartAt === undefined) {
+        const csvCode = (err as { code?: string }).code;
+        const { start, line } = recordStart();
+        if (header === undefined) {
+          throw new ZpetlError('SOURCE_PARSE', `${source} line ${line}: the header cannot be read: ${err.message}`, {
+            cause: err,
+            pos: { source, line, index: 0, byteOffset: start },
+            hint: 'the header line must be a plain delimited line; check for a stray quote',
           });
         }
-        line = s.line;
-        index = s.index;
-        at = s.byteOffset;
+        const pos: SourcePosition = { source, line, index: index++, byteOffset: start };
+        const fields = api.state.record;
+        if (api.state.quoting) {
+          quoteLeftOpen(pos, fields, fields.length);
+        } else {
+          const restart = nextLineStart(start);
+          const column = fields.length;
+          const field = header.keys[column] ?? `column_${column + 1}`;
+          const tooLong = csvCode === 'CSV_MAX_RECORD_SIZE';
+          reject(
+            tooLong ? 'SOURCE_FIELD_TOO_LONG' : 'SOURCE_PARSE',
+            tooLong ? `row is over ${maxRecordBytes} bytes at field "${field}" (maxFieldChars is ${maxFieldChars})` : `row cannot be parsed: ${err.message}`,
+            pos,
+            field,
+            undefined,
+            columnsOf(fields, column),
+            rawText(start, restart),
+          );
+          restartAt = restart;
+          nextLine = line + 1;
+        }
       }
-      reset(at, line);
-      position = at;
-      utf8Carry = undefined;
-      continue;
+      if (batch.length !== 0) {
+        const out = batch;
+        batch = [];
+        yield out;
+      }
+      if (restartAt !== undefined) {
+        let line = nextLine;
+        let at = restartAt;
+        if (stopAfterHeader) {
+          stopAfterHeader = false;
+          const s = run.startAt!;
+          if (s.byteOffset < base + lastEnd || s.byteOffset > size) {
+            throw new ZpetlError('SOURCE_CHANGED', `${source}: resume position byte ${s.byteOffset} (line ${s.line}) is not a record of this file`, {
+              hint: 'the file changed since the run started; start a new run',
+              details: { startAt: s, size },
+            });
+          }
+          line = s.line;
+          index = s.index;
+          at = s.byteOffset;
+        }
+        reset(at, line);
+        position = at;
+        utf8Carry = undefined;
+        continue;
+      }
+      if (atEnd) break;
     }
-    if (atEnd) break;
+  } finally {
+    // Let an outstanding read-ahead finish before the caller closes the file.
+    if (prefetch !== undefined) await prefetch.read.catch(() => undefined);
   }
   stats.bytesRead = size;
   if (header === undefined) {

@@ -86,10 +86,17 @@ export function createNdjsonExtractor(source: NdjsonSource, options: ExtractorOp
         batch.push({ kind: 'record', record: { data: value as Record<string, unknown>, pos } });
       };
 
+      // One chunk of read-ahead (see csv-extractor.ts).
+      let ahead: Promise<Buffer> | undefined;
       while (position < size) {
         if (signal?.aborted) throw signal.reason;
-        const chunk = await file.readChunk(position, chunkBytes);
+        const chunk = await (ahead ?? file.readChunk(position, chunkBytes));
+        ahead = undefined;
         if (chunk.length === 0) break;
+        if (position + chunk.length < size) {
+          ahead = file.readChunk(position + chunk.length, chunkBytes);
+          ahead.catch(() => undefined);
+        }
         let from = 0;
         for (;;) {
           const nl = chunk.indexOf(10, from);
@@ -123,6 +130,7 @@ export function createNdjsonExtractor(source: NdjsonSource, options: ExtractorOp
       }
       if (partBytes > 0 || tooLong) finishLine(tooLong ? undefined : Buffer.concat(parts));
       if (batch.length !== 0) yield batch;
+      await ahead?.catch(() => undefined);
     } finally {
       await file.close();
     }
