@@ -14,9 +14,10 @@
  *    checkpoint failure (exit 1). No file is written and no snapshot recorded.
  */
 import { createHash } from 'node:crypto';
+import { unlinkSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { openCheckpointDb, type CheckpointDb } from '../checkpoint/db.js';
-import { createPayrollSnapshotStore, type SnapshotLog } from '../checkpoint/payroll-snapshots.js';
+import { createPayrollSnapshotStore, type PayrollSnapshotStore, type SnapshotLog } from '../checkpoint/payroll-snapshots.js';
 import { systemClock } from '../core/clock.js';
 import { ZpetlError } from '../core/errors.js';
 import { isValidTimeZone, dayOfWeek } from '../core/local-date.js';
@@ -229,7 +230,12 @@ export async function exportTimesheets(o: ExportTimesheetsOptions): Promise<Expo
 
   const cdb = typeof o.db === 'string' ? openCheckpointDb(o.db) : o.db;
   try {
-    const store = createPayrollSnapshotStore(cdb.db);
+    let store: PayrollSnapshotStore;
+    try {
+      store = createPayrollSnapshotStore(cdb.db);
+    } catch (e) {
+      throw new ZpetlError('CHECKPOINT_CORRUPT', `checkpoint database ${cdb.path} has no usable payroll snapshot tables: ${(e as Error).message}`, { cause: e });
+    }
     const previous = store.latest(periodKey);
     if (o.adjustments && !previous) {
       throw new ZpetlError('PAYROLL_NO_SNAPSHOT', `no earlier export of ${period.start}..${period.end} with these filters to adjust against`, {
@@ -406,21 +412,35 @@ export async function exportTimesheets(o: ExportTimesheetsOptions): Promise<Expo
           yield { logId: c.logId, contentHash: c.contentHash, included: c.row !== undefined, excludedReason: c.excludedReason ?? null, record: c.row ? encodeRow(c.row, period) : null };
         }
       })();
-      snapshotId = store.record(
-        {
-          periodKey,
-          periodStart: period.start,
-          periodEnd: period.end,
-          kind: o.adjustments ? 'adjustments' : 'full',
-          layout: layout.name,
-          createdMs: o.nowMs ?? systemClock.now(),
-          includedLogs: computed.rows.length,
-          paidMinutes: totals.paidMinutes,
-          outputSha256: file.sha256,
-          outPath: o.out,
-        },
-        snapLogs,
-      );
+      // A file without its snapshot would be paid again by the next --adjustments run: if the snapshot
+      // cannot be recorded, the file goes too and the run fails.
+      try {
+        snapshotId = store.record(
+          {
+            periodKey,
+            periodStart: period.start,
+            periodEnd: period.end,
+            kind: o.adjustments ? 'adjustments' : 'full',
+            layout: layout.name,
+            createdMs: o.nowMs ?? systemClock.now(),
+            includedLogs: computed.rows.length,
+            paidMinutes: totals.paidMinutes,
+            outputSha256: file.sha256,
+            outPath: o.out,
+          },
+          snapLogs,
+        );
+      } catch (e) {
+        try {
+          unlinkSync(o.out);
+        } catch {
+          /* already gone */
+        }
+        throw new ZpetlError('PAYROLL_OUTPUT_FAILED', `the snapshot of ${period.start}..${period.end} could not be recorded in ${cdb.path}, so ${o.out} was removed: ${(e as Error).message}`, {
+          cause: e,
+          hint: 'Nothing of this run counts as exported. Fix the checkpoint database (disk space, permissions) and run again.',
+        });
+      }
     }
     const tEnd = performance.now();
     Object.assign(stepCounts, { read: counts.read, valid: counts.included, created: file.rows, skipped: counts.read - counts.included - counts.rejected, rejected: counts.rejected });

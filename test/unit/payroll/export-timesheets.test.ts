@@ -206,6 +206,12 @@ describe('exportTimesheets', () => {
     expect(() => read(join(dir, 'out.csv'))).toThrow();
   });
 
+  it('a snapshot that cannot be recorded removes the file and fails (never a file the next adjustments would pay again)', async () => {
+    db.db.exec("CREATE TRIGGER full_disk BEFORE INSERT ON payroll_snapshot_chunks BEGIN SELECT RAISE(FAIL, 'database or disk is full'); END");
+    await expect(exportTimesheets(opts(sampleLogs()))).rejects.toMatchObject({ code: 'PAYROLL_OUTPUT_FAILED' });
+    expect(() => read(join(dir, 'out.csv'))).toThrow();
+  });
+
   it('a user without an employee id is reported with exit code 3, never dropped', async () => {
     const logs = [...sampleLogs(), tlog({ date: '2026-11-05', log_hour: '04:00', email: 'carl@example.com' })];
     const r = await exportTimesheets(opts(logs));
