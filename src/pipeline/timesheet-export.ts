@@ -34,6 +34,8 @@ export interface TimesheetExportOptions {
   db?: string;
   pipelineName?: string;
   env: NodeJS.ProcessEnv | Record<string, string | undefined>;
+  /** Read `.env` in `cwd` (default true). The demo passes false so a real portal's .env never mixes in. */
+  dotenv?: boolean;
   cwd: string;
   signal?: AbortSignal;
   onEvent?: EventListener;
@@ -43,7 +45,7 @@ export interface TimesheetExportOptions {
 /** Runs one payroll export against the Zoho portal the environment names. */
 export async function runTimesheetExport(o: TimesheetExportOptions): Promise<ExportResult> {
   const clock = o.clock ?? systemClock;
-  const config = loadConfig(o.env, { cwd: o.cwd });
+  const config = loadConfig(o.env, { cwd: o.cwd, dotenv: o.dotenv ?? true });
   const p = o.payroll;
   const baseDir = o.pipelineFile ? dirname(resolve(o.cwd, o.pipelineFile)) : o.cwd;
   const fromBase = (path: string) => (isAbsolute(path) ? path : resolve(baseDir, path));
