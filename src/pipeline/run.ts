@@ -1,0 +1,140 @@
+/**
+ * `runPipeline`: the library entry point behind `zpetl run` and `zpetl resume`.
+ *
+ *   const result = await runPipeline('pipelines/migrate.yaml', { window: { spec: '22:00-06:00', tz: 'Europe/Berlin' }, onEvent });
+ *   process.exitCode = result.exitCode;
+ *
+ * It never throws for what happens during a run: every ending is a RunResult with an exit code
+ * (0 clean, 1 fatal, 2 invalid pipeline/config, 3 rejects or reject limit, 4 outside the window,
+ * 130 interrupted) and a message saying what to do next. Events (the same the CLI renders) go to
+ * `onEvent`. The checkpoint database defaults to `.zpetl/<pipeline>.db` beside the current directory.
+ */
+import { readFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { systemClock, type Clock } from '../core/clock.js';
+import { ZpetlError, toZpetlError } from '../core/errors.js';
+import { loadConfig } from '../config/load-config.js';
+import { createZohoClient } from '../zoho/client.js';
+import type { BudgetStore, ZohoClient } from '../zoho/types.js';
+import type { EventListener } from './events.js';
+import { buildRunPlan } from './run-build-plan.js';
+import { EXIT, executeRun, type RunResult } from './run-engine.js';
+import { PipelineSchema, type PipelineConfig } from './schema.js';
+import { parseWindow } from './window.js';
+
+export type { RunResult, RunFigures, RunStatusOut } from './run-engine.js';
+
+/** A pipeline already loaded: its config and the folder its relative paths resolve against. */
+export interface LoadedPipeline {
+  config: PipelineConfig;
+  baseDir: string;
+  /** The file it came from, for messages and reports. */
+  file?: string;
+}
+
+export interface RunPipelineOptions {
+  /** Checkpoint database (default `.zpetl/<pipeline name>.db` under `cwd`). */
+  db?: string;
+  /** Require an unfinished run to continue (`zpetl resume`). A plain run continues one anyway. */
+  resume?: boolean;
+  /** Resume even though a source file changed since the run began (read again from the start). */
+  allowChangedSource?: boolean;
+  /** Off-peak window, overriding the pipeline file's `options.window`. */
+  window?: { spec: string; tz: string };
+  /** Outside the window: sleep until it opens instead of exiting 4. */
+  wait?: boolean;
+  /** Stops the run gracefully (the CLI maps SIGINT/SIGTERM here): exit 130, resumable. */
+  signal?: AbortSignal;
+  onEvent?: EventListener;
+  /** Environment for the Zoho configuration (default process.env, plus `.env` in `cwd`). */
+  env?: Record<string, string | undefined>;
+  clock?: Clock;
+  /** A ready client (tests, the demo); otherwise one is made from `env`, with its budget in the checkpoint. */
+  client?: ZohoClient;
+  /** Working directory for the default db path and `.env` (default process.cwd()). */
+  cwd?: string;
+  /** How the user resumes, in messages (default `zpetl resume <file>`). */
+  resumeCommand?: string;
+}
+
+/** Reads and validates a pipeline file (YAML). Throws PIPELINE_NOT_FOUND / PIPELINE_INVALID. */
+export async function readPipelineFile(path: string): Promise<LoadedPipeline> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    throw new ZpetlError('PIPELINE_NOT_FOUND', `cannot read pipeline file ${path}: ${(e as Error).message}`, { cause: e });
+  }
+  let raw: unknown;
+  try {
+    raw = parseYaml(text);
+  } catch (e) {
+    throw new ZpetlError('PIPELINE_INVALID', `${path} is not valid YAML: ${(e as Error).message}`, { cause: e });
+  }
+  const parsed = PipelineSchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new ZpetlError('PIPELINE_INVALID', `${path}: ${problems.join('; ')}`, { details: { problems }, hint: `Run \`zpetl validate ${path}\` for every problem with its path.` });
+  }
+  return { config: parsed.data, baseDir: dirname(resolve(path)), file: path };
+}
+
+/** Runs a pipeline for real (see the module comment). */
+export async function runPipeline(pipeline: string | LoadedPipeline, options: RunPipelineOptions = {}): Promise<RunResult> {
+  const clock = options.clock ?? systemClock;
+  const cwd = options.cwd ?? process.cwd();
+  const name = typeof pipeline === 'string' ? pipeline : pipeline.config.name;
+  const fail = (e: unknown, dbPath = ''): RunResult => {
+    const error = toZpetlError(e);
+    const invalid = error.code.startsWith('PIPELINE_') || error.code.startsWith('CONFIG_') || error.code.startsWith('USAGE_');
+    const t = clock.now();
+    options.onEvent?.({ type: 'log', level: 'error', message: error.format() });
+    options.onEvent?.({ type: 'run-end', status: 'failed', exitCode: invalid ? EXIT.invalid : EXIT.fatal, counts: {} });
+    return {
+      exitCode: invalid ? EXIT.invalid : EXIT.fatal,
+      status: 'failed',
+      pipeline: name,
+      runId: null,
+      counts: {},
+      message: error.format(),
+      error,
+      dbPath,
+      figures: { endpoints: {}, retries: 0, reconciled: { found: 0, notFound: 0, unresolved: 0 }, windowsUsed: [], crosswalk: {}, startedMs: t, finishedMs: t },
+    };
+  };
+
+  let loaded: LoadedPipeline;
+  let plan;
+  let window;
+  let client: ZohoClient | ((budgetStore: BudgetStore) => ZohoClient);
+  try {
+    loaded = typeof pipeline === 'string' ? await readPipelineFile(pipeline) : pipeline;
+    plan = buildRunPlan(loaded.config, loaded.baseDir, loaded.file);
+    const w = options.window ?? (loaded.config.options.window ? { spec: `${loaded.config.options.window.start}-${loaded.config.options.window.end}`, tz: loaded.config.options.window.tz } : undefined);
+    window = w ? parseWindow(w.spec, w.tz, { code: options.window ? 'USAGE_INVALID' : 'PIPELINE_INVALID' }) : undefined;
+    if (options.client) client = options.client;
+    else {
+      // Validated before anything runs: a bad environment exits 2 without touching the checkpoint.
+      const config = loadConfig(options.env ?? process.env, { cwd });
+      const headroom = loaded.config.options.headroom;
+      const concurrency = loaded.config.options.concurrency;
+      client = (budgetStore) => createZohoClient(loaded.config.portal ? { ...config, portalId: loaded.config.portal } : config, { clock, budgetStore, headroom, concurrency });
+    }
+  } catch (e) {
+    return fail(e);
+  }
+  const dbPath = options.db ?? join(cwd, '.zpetl', `${loaded.config.name}.db`);
+  return executeRun(plan, {
+    dbPath,
+    clock,
+    client,
+    ...(options.resume ? { resume: true } : {}),
+    ...(options.allowChangedSource ? { allowChangedSource: true } : {}),
+    ...(window ? { window } : {}),
+    ...(options.wait ? { wait: true } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+    resumeCommand: options.resumeCommand ?? `zpetl resume ${loaded.file ?? loaded.config.name}`,
+  });
+}
