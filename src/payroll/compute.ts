@@ -78,14 +78,17 @@ export function userKey(l: PayrollLog): string {
   return l.who;
 }
 
-/** A sortable form of an id: numeric ids padded (so they order by value), others after them as text. */
-function idKey(s: string): string {
-  let numeric = s.length > 0 && s.length <= 30;
+/**
+ * A sortable form of an id: numeric ids (up to 60 digits) as their length (one character) + digits,
+ * so `<` orders them by value without padding; other ids after every numeric one, as text.
+ */
+export function idKey(s: string): string {
+  let numeric = s.length > 0 && s.length <= 60;
   for (let i = 0; numeric && i < s.length; i++) {
     const c = s.charCodeAt(i);
     numeric = c >= 48 && c <= 57;
   }
-  return numeric ? `0${'0'.repeat(30 - s.length)}${s}` : `1${s}`;
+  return numeric ? `${String.fromCharCode(48 + s.length)}${s}` : `~${s}`;
 }
 
 /**

@@ -123,3 +123,13 @@ describe('computeRows', () => {
     expect(fromTimeLog(tlog({ date: '2026-11-02', log_hour: '1.5' }), 0)).toMatchObject({ ok: false, error: { code: 'ROW_INVALID_DURATION', field: 'log_hour', value: '1.5' } });
   });
 });
+
+describe('idKey', () => {
+  it('orders numeric ids by value (19 digits, never through Number), then other ids as text', async () => {
+    const { idKey, compareIds } = await import('../../../src/payroll/compute.js');
+    const ids = ['abc', '1512955000019693141', '10', '9', '1512955000019693140', 'E-2', '', '99999999999999999999'];
+    const sorted = [...ids].sort((a, b) => (idKey(a) < idKey(b) ? -1 : idKey(a) > idKey(b) ? 1 : 0));
+    expect(sorted).toEqual(['9', '10', '1512955000019693140', '1512955000019693141', '99999999999999999999', '', 'E-2', 'abc']);
+    expect([...ids].sort(compareIds)).toEqual(sorted);
+  });
+});
