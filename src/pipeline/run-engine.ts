@@ -56,6 +56,8 @@ export interface RunEngineOptions {
    * the wire always finish; a create cut while waiting comes back in doubt and is reconciled later.
    */
   stopGraceMs?: number;
+  /** Writes the report folder once the run has ended (checkpoint closed); returns its path. */
+  writeReport?: (result: RunResult) => Promise<string | undefined>;
 }
 
 /** Figures for the report beyond the per-step counts. */
@@ -88,6 +90,8 @@ export interface RunResult {
   figures: RunFigures;
   /** The checkpoint database used. */
   dbPath: string;
+  /** The report folder, when one was written. */
+  reportDir?: string;
 }
 
 interface StepRun {
@@ -104,6 +108,20 @@ class Stop extends Error {
 
 /** Executes `plan`. Never throws for run outcomes: every ending is a RunResult (errors in `error`). */
 export async function executeRun(plan: RunPlan, o: RunEngineOptions): Promise<RunResult> {
+  const result = await execute(plan, o);
+  if (o.writeReport && result.runId !== null) {
+    try {
+      const dir = await o.writeReport(result);
+      if (dir !== undefined) result.reportDir = dir;
+    } catch (e) {
+      o.onEvent?.({ type: 'log', level: 'warn', message: `could not write the run report: ${toZpetlError(e).message}` });
+    }
+  }
+  o.onEvent?.({ type: 'run-end', status: result.status, exitCode: result.exitCode, counts: result.counts, ...(result.reportDir ? { reportDir: result.reportDir } : {}) });
+  return result;
+}
+
+async function execute(plan: RunPlan, o: RunEngineOptions): Promise<RunResult> {
   const emit = (e: PipelineEvent) => {
     try {
       o.onEvent?.(e);
@@ -362,7 +380,6 @@ export async function executeRun(plan: RunPlan, o: RunEngineOptions): Promise<Ru
 
   function end(r: RunResult): RunResult {
     r.figures.finishedMs = o.clock.now();
-    emit({ type: 'run-end', status: r.status, exitCode: r.exitCode, counts: r.counts });
     return r;
   }
 }

@@ -19,6 +19,7 @@ import { createZohoClient } from '../zoho/client.js';
 import type { BudgetStore, ZohoClient } from '../zoho/types.js';
 import type { EventListener } from './events.js';
 import { buildRunPlan } from './run-build-plan.js';
+import { writeRunReport } from './run-report.js';
 import { EXIT, executeRun, type RunResult } from './run-engine.js';
 import { PipelineSchema, type PipelineConfig } from './schema.js';
 import { parseWindow } from './window.js';
@@ -56,6 +57,8 @@ export interface RunPipelineOptions {
   cwd?: string;
   /** How the user resumes, in messages (default `zpetl resume <file>`). */
   resumeCommand?: string;
+  /** Where report folders go (default `out` under `cwd`); false writes none. */
+  outDir?: string | false;
 }
 
 /** Reads and validates a pipeline file (YAML). Throws PIPELINE_NOT_FOUND / PIPELINE_INVALID. */
@@ -136,5 +139,6 @@ export async function runPipeline(pipeline: string | LoadedPipeline, options: Ru
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
     resumeCommand: options.resumeCommand ?? `zpetl resume ${loaded.file ?? loaded.config.name}`,
+    ...(options.outDir === false ? {} : { writeReport: (r: RunResult) => writeRunReport(r, options.outDir || join(cwd, 'out')) }),
   });
 }

@@ -3,7 +3,7 @@
  * sandbox: the CSV extractor, mapping, lookups, validation, the engine, the store, the loaders and
  * the client together.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -40,6 +40,16 @@ describe('runPipeline', () => {
     }
     expect(res.counts.tasks!.created).toBeGreaterThan(0);
     expect(res.counts.timelogs!.created).toBeGreaterThan(0);
+    // the report folder: figures that reconcile and the created ids
+    expect(res.reportDir).toBeDefined();
+    const report = JSON.parse(readFileSync(join(res.reportDir!, 'run-report.json'), 'utf8'));
+    expect(report.steps.every((st: { reconciles: boolean }) => st.reconciles)).toBe(true);
+    expect(report.totals.read).toBe(Object.values(res.counts).reduce((n, c) => n + c.read, 0));
+    expect(report.api['POST /projects/{project}/tasks'].calls).toBeGreaterThanOrEqual(170);
+    const crosswalk = readFileSync(join(res.reportDir!, 'crosswalk.csv'), 'utf8').trim().split('\n');
+    expect(crosswalk.length - 1).toBe(Object.values(res.counts).reduce((n, c) => n + c.created + c.skipped + c.updated, 0));
+    expect(crosswalk.some((l) => /^projects,NW-WEB,project,\d+,Website relaunch,/.test(l))).toBe(true);
+    expect(events.at(-1)).toMatchObject({ type: 'run-end', reportDir: res.reportDir });
     const rejects = events.filter((e) => e.type === 'reject');
     expect(rejects.length).toBe(Object.values(res.counts).reduce((n, c) => n + c.rejected, 0));
     // the same file again: nothing new is created
