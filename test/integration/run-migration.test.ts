@@ -51,4 +51,19 @@ describe('a real run (engine + store + loaders + client + sandbox)', () => {
     expect(again.counts.tasks).toMatchObject({ created: 0, skipped: 30, rejected: 1 });
     expect(verifyMigration(sandbox, dbPath, expected).duplicates).toEqual([]);
   });
+
+  it('stops at the reject limit with exit 3 and RUN_REJECT_LIMIT, leaving later steps unstarted', async () => {
+    const { files } = generateMigration(join(dir, 'src'), { users: 2, tasklists: 2, tasks: 40, subtaskEvery: 10, timelogs: 10, badRows: 3 });
+    const dbPath = join(dir, 'cp.db');
+    const res = await executeRun(migrationPlan(files, { rejectLimits: { count: 2 } }), { dbPath, clock: systemClock, client: clientFor(sandbox) });
+    expect(res.exitCode).toBe(3);
+    expect(res.status).toBe('rejects');
+    expect(res.error?.code).toBe('RUN_REJECT_LIMIT');
+    expect(res.message).toMatch(/3 rows rejected, over the limit of 2/);
+    expect(res.counts.tasks!.rejected).toBe(3);
+    expect(res.counts.timelogs!.read).toBe(0);
+    // a ratio limit: 3 bad of 43 task rows is 7%, over 5% once 20 rows are read
+    const ratio = await executeRun(migrationPlan(files, { pipeline: 'ratio', rejectLimits: { ratio: 0.05, minRows: 20 } }), { dbPath: join(dir, 'r.db'), clock: systemClock, client: clientFor(sandbox) });
+    expect(ratio.error?.code).toBe('RUN_REJECT_LIMIT');
+  });
 });
