@@ -156,7 +156,8 @@ export function createTimesheetExtractor(source: ZohoTimesheetSource, options: E
                 case 'endTime': {
                   const t = parseTime(value);
                   if (t === undefined) return { code: 'ROW_INVALID_DATETIME', message: `"${value}" in column "${c.name}" is not a time such as 14:20 or 02:20 PM`, field: c.name, value: clip(value), pos };
-                  data[c.field] = t;
+                  if (c.field === 'startTime') data.startTime = t;
+                  else data.endTime = t;
                   break;
                 }
                 case 'billing':
@@ -165,8 +166,19 @@ export function createTimesheetExtractor(source: ZohoTimesheetSource, options: E
                 case 'approval':
                   data.approval = approval(value);
                   break;
-                default:
-                  data[c.field] = value;
+                // Named stores (not data[c.field]) keep these property writes monomorphic.
+                case 'user':
+                  data.user = value;
+                  break;
+                case 'project':
+                  data.project = value;
+                  break;
+                case 'task':
+                  data.task = value;
+                  break;
+                case 'notes':
+                  data.notes = value;
+                  break;
               }
             }
             return undefined;
