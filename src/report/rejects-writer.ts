@@ -1,0 +1,156 @@
+/**
+ * rejects.csv: every rejected row with its original columns, in their original order and with their
+ * values exactly as read, followed by `_line`, `_step`, `_code`, `_field`, `_message`. Fix the values
+ * and use the file as the step's source: the mapping reads columns by name and ignores the `_` ones.
+ *
+ * Decisions:
+ * - Values are written exactly as read, never prefixed against spreadsheet formula injection: a
+ *   changed value would be loaded changed when the file is fed back. Open it in a spreadsheet with
+ *   "text" columns, or view report.html (which escapes everything).
+ * - One `rejects-<step>.csv` per step that has rejects: exactly that step's columns, the file to feed
+ *   back. `rejects.csv` combines all steps: its columns are the union of the steps' columns in order of
+ *   first appearance (for a one-step pipeline, or steps sharing a header, exactly the source's), so it
+ *   can be fed back as well, to the step named in `_step`.
+ * - Streaming: rows go to a per-step NDJSON spool as they come (constant memory) and are written as
+ *   CSV on `close()`, when every column is known (JSON sources reveal keys row by row).
+ */
+import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { once } from 'node:events';
+import { stringify } from 'csv-stringify';
+import type { RowError } from '../core/record.js';
+
+export const REJECT_COLUMNS = ['_line', '_step', '_code', '_field', '_message'] as const;
+
+export interface RejectRow {
+  step: string;
+  error: RowError;
+  /** Original columns in source order. */
+  data: Record<string, unknown>;
+}
+
+export interface RejectsWriter {
+  /**
+   * Declares a step's columns before its rows (the CSV header: original names in order, and the record
+   * keys they were read under, which differ for duplicate headers). Optional: undeclared columns are
+   * taken from the rows.
+   */
+  columns(step: string, names: readonly string[], keys?: readonly string[]): void;
+  write(row: RejectRow): void;
+  /** Writes the CSV files; returns them relative to `dir` (rejects.csv always, per-step files for steps with rejects). */
+  close(): Promise<{ combined: string; perStep: Record<string, string>; rows: number }>;
+  /** Drops the spool without writing (on a fatal error the caller may still prefer close()). */
+  abort(): Promise<void>;
+}
+
+interface StepSpool {
+  names: string[];
+  keys: string[];
+  known: Set<string>;
+  out: WriteStream;
+  file: string;
+  rows: number;
+}
+
+const cell = (v: unknown): string => (v === undefined || v === null ? '' : typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v));
+
+/** File name for a step's rejects: `rejects-<step>.csv` with anything odd replaced. */
+export const stepRejectsFile = (step: string): string => `rejects-${step.replace(/[^A-Za-z0-9_.-]/g, '_')}.csv`;
+
+export async function createRejectsWriter(dir: string): Promise<RejectsWriter> {
+  const spoolDir = await mkdtemp(join(tmpdir(), 'zpetl-rejects-'));
+  const steps = new Map<string, StepSpool>();
+  let rows = 0;
+  const spool = (step: string): StepSpool => {
+    let s = steps.get(step);
+    if (!s) {
+      const file = join(spoolDir, `${steps.size}.ndjson`);
+      s = { names: [], keys: [], known: new Set(), out: createWriteStream(file), file, rows: 0 };
+      steps.set(step, s);
+    }
+    return s;
+  };
+  const writeCsv = async (file: string, header: string[], rowsOf: () => AsyncIterable<string[]>): Promise<void> => {
+    const out = createWriteStream(file);
+    const csv = stringify({ record_delimiter: '\n' });
+    csv.pipe(out);
+    const put = async (r: string[]): Promise<void> => {
+      if (!csv.write(r)) await once(csv, 'drain');
+    };
+    await put(header);
+    for await (const r of rowsOf()) await put(r);
+    csv.end();
+    await once(out, 'finish');
+  };
+  async function* spooled(s: StepSpool): AsyncIterable<RejectRow> {
+    const rl = createInterface({ input: createReadStream(s.file, 'utf8'), crlfDelay: Infinity });
+    for await (const line of rl) if (line) yield JSON.parse(line) as RejectRow;
+  }
+  const tail = (r: RejectRow): string[] => [String(r.error.pos.line), r.step, r.error.code, r.error.field, r.error.message];
+  return {
+    columns(step, names, keys) {
+      const s = spool(step);
+      names.forEach((n, i) => {
+        const k = keys?.[i] ?? n;
+        if (s.known.has(k)) return;
+        s.known.add(k);
+        s.names.push(n);
+        s.keys.push(k);
+      });
+    },
+    write(row) {
+      const s = spool(row.step);
+      for (const k of Object.keys(row.data)) {
+        if (!s.known.has(k)) {
+          s.known.add(k);
+          s.names.push(k);
+          s.keys.push(k);
+        }
+      }
+      s.out.write(`${JSON.stringify(row)}\n`);
+      s.rows++;
+      rows++;
+    },
+    async close() {
+      for (const s of steps.values()) {
+        s.out.end();
+        await once(s.out, 'close');
+      }
+      const perStep: Record<string, string> = {};
+      // Combined columns: union by record key in first-seen order, named as their first step names them.
+      const keys: string[] = [];
+      const names: string[] = [];
+      const seen = new Set<string>();
+      for (const s of steps.values()) {
+        if (s.rows === 0) continue;
+        s.keys.forEach((k, i) => {
+          if (!seen.has(k)) {
+            seen.add(k);
+            keys.push(k);
+            names.push(s.names[i]!);
+          }
+        });
+      }
+      for (const [step, s] of steps) {
+        if (s.rows === 0) continue;
+        perStep[step] = stepRejectsFile(step);
+        await writeCsv(join(dir, perStep[step]), [...s.names, ...REJECT_COLUMNS], async function* () {
+          for await (const r of spooled(s)) yield [...s.keys.map((k) => cell(r.data[k])), ...tail(r)];
+        });
+      }
+      const all = [...steps.values()];
+      await writeCsv(join(dir, 'rejects.csv'), [...names, ...REJECT_COLUMNS], async function* () {
+        for (const s of all) for await (const r of spooled(s)) yield [...keys.map((k) => cell(r.data[k])), ...tail(r)];
+      });
+      await rm(spoolDir, { recursive: true, force: true });
+      return { combined: 'rejects.csv', perStep, rows };
+    },
+    async abort() {
+      for (const s of steps.values()) s.out.destroy();
+      await rm(spoolDir, { recursive: true, force: true });
+    },
+  };
+}

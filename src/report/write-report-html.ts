@@ -1,0 +1,104 @@
+/**
+ * report.html: one self-contained file (inline CSS, no script, no external URL) for people who will
+ * not open JSON: the summary, per-step counts, the top reject reasons and sample rejected rows with
+ * their line numbers. Every value from the input is HTML-escaped.
+ */
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { redactDeep } from '../core/redact.js';
+import type { RunReport } from './model.js';
+
+export function escapeHtml(v: unknown): string {
+  const s = v === undefined || v === null ? '' : typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v);
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+const fmt = (n: number | undefined): string => (n === undefined ? '' : n.toLocaleString('en-US'));
+
+export function formatDuration(ms: number): string {
+  const min = Math.round(ms / 60_000);
+  if (min < 1) return ms <= 0 ? '0 min' : '< 1 min';
+  const h = Math.floor(min / 60);
+  return h > 0 ? `${h} h ${min % 60} min` : `${min} min`;
+}
+
+const CSS = `body{font:14px/1.45 system-ui,sans-serif;margin:2rem;color:#1d2430;max-width:72rem}
+h1{font-size:1.5rem;margin:0 0 .25rem}h2{font-size:1.15rem;margin:1.75rem 0 .5rem}
+table{border-collapse:collapse;margin:.25rem 0 1rem}th,td{border:1px solid #d5dae2;padding:.3rem .6rem;text-align:left;vertical-align:top}
+th{background:#f1f4f8}td.n{text-align:right;font-variant-numeric:tabular-nums}
+.ok{color:#176b2c}.bad{color:#a1261b}.muted{color:#5b6574}code,pre{font:12px ui-monospace,monospace}
+pre{white-space:pre-wrap;word-break:break-all;margin:0;max-width:40rem}`;
+
+export function renderReportHtml(r: RunReport): string {
+  const dry = r.kind === 'dry-run';
+  const countCols = dry ? (['read', 'valid', 'wouldCreate', 'wouldSkip', 'rejected'] as const) : (['read', 'created', 'updated', 'skipped', 'rejected', 'inDoubt'] as const);
+  const status = r.status === 'ok' ? '<span class="ok">clean</span>' : `<span class="bad">${escapeHtml(r.status)}</span>`;
+  const h: string[] = [];
+  h.push(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(r.pipeline)} · ${dry ? 'dry run' : 'run'} report</title><style>${CSS}</style></head><body>`);
+  h.push(`<h1>${escapeHtml(r.pipeline)}: ${dry ? 'dry run' : 'run'} report</h1>`);
+  h.push(`<p class="muted">${escapeHtml(r.pipelineFile)} · ${escapeHtml(r.startedAt)} → ${escapeHtml(r.finishedAt)} · exit code ${r.exitCode}</p>`);
+  h.push('<h2>Summary</h2><table>');
+  h.push(`<tr><th>Status</th><td>${status}${r.error ? ` <code>${escapeHtml(r.error)}</code>` : ''}</td></tr>`);
+  h.push(`<tr><th>Rows read</th><td class="n">${fmt(r.totals.read)}</td></tr>`);
+  if (dry) h.push(`<tr><th>Valid</th><td class="n">${fmt(r.totals.valid)}</td></tr>`);
+  else h.push(`<tr><th>Created / updated / skipped</th><td class="n">${fmt(r.totals.created)} / ${fmt(r.totals.updated)} / ${fmt(r.totals.skipped)}</td></tr>`);
+  h.push(`<tr><th>Rejected</th><td class="n">${fmt(r.totals.rejected)}</td></tr>`);
+  if (r.estimate) {
+    h.push(`<tr><th>API calls (estimated)</th><td class="n">${fmt(r.estimate.totalCalls)}</td></tr>`);
+    h.push(`<tr><th>Duration at the budget</th><td>${escapeHtml(formatDuration(r.estimate.durationMs))} (${r.estimate.callsPerWindow} calls / 2 min per endpoint)</td></tr>`);
+    if (r.estimate.windowsNeeded !== undefined) h.push(`<tr><th>Off-peak windows needed</th><td class="n">${r.estimate.windowsNeeded} (${escapeHtml(r.estimate.window)})</td></tr>`);
+  }
+  if (r.windowsUsed !== undefined) h.push(`<tr><th>Windows used</th><td class="n">${r.windowsUsed}</td></tr>`);
+  if (r.retries !== undefined) h.push(`<tr><th>Retries</th><td class="n">${fmt(r.retries)}</td></tr>`);
+  if (r.inDoubtReconciled !== undefined) h.push(`<tr><th>In-doubt reconciled</th><td class="n">${fmt(r.inDoubtReconciled)}</td></tr>`);
+  if (r.createdIds) h.push(`<tr><th>Created ids</th><td><code>${escapeHtml(r.createdIds.checkpointDb)}</code>: <code>${escapeHtml(r.createdIds.query)}</code></td></tr>`);
+  h.push(`<tr><th>Rejected rows file</th><td><code>${escapeHtml(r.files.rejectsCsv)}</code></td></tr></table>`);
+
+  h.push(`<h2>Steps</h2><table><tr><th>Step</th><th>Entity</th><th>Mode</th>${countCols.map((c) => `<th>${c}</th>`).join('')}${dry ? '<th>Endpoint</th><th>Calls</th>' : ''}</tr>`);
+  for (const s of r.steps) {
+    h.push(`<tr><td>${escapeHtml(s.name)}</td><td>${escapeHtml(s.entity)}</td><td>${escapeHtml(s.mode)}</td>${countCols.map((c) => `<td class="n">${fmt(s.counts[c] ?? 0)}</td>`).join('')}`);
+    if (dry) h.push(`<td><code>${escapeHtml(s.calls?.endpoint)}</code></td><td class="n">${fmt(s.calls?.calls)}</td>`);
+    h.push('</tr>');
+  }
+  h.push('</table>');
+
+  if (r.api) {
+    h.push('<h2>API calls</h2><table><tr><th>Endpoint</th><th>Calls</th><th>429s</th><th>Retries</th><th>Errors</th></tr>');
+    for (const [ep, a] of Object.entries(r.api)) h.push(`<tr><td><code>${escapeHtml(ep)}</code></td><td class="n">${fmt(a.calls)}</td><td class="n">${fmt(a.rateLimited)}</td><td class="n">${fmt(a.retries)}</td><td class="n">${fmt(a.errors)}</td></tr>`);
+    h.push('</table>');
+  } else if (r.estimate) {
+    h.push('<h2>Estimated API calls</h2><table><tr><th>Endpoint</th><th>Calls</th></tr>');
+    for (const [ep, c] of Object.entries(r.estimate.callsByEndpoint)) h.push(`<tr><td><code>${escapeHtml(ep)}</code></td><td class="n">${fmt(c)}</td></tr>`);
+    h.push('</table>');
+  }
+
+  const reasons = Object.entries(r.rejectsByCode).sort((a, b) => b[1] - a[1]);
+  h.push('<h2>Top reject reasons</h2>');
+  if (reasons.length === 0) h.push('<p class="ok">No rejected rows.</p>');
+  else {
+    h.push('<table><tr><th>Code</th><th>Rows</th></tr>');
+    for (const [code, n] of reasons.slice(0, 15)) h.push(`<tr><td><code>${escapeHtml(code)}</code></td><td class="n">${fmt(n)}</td></tr>`);
+    h.push('</table>');
+  }
+  if (r.samples.length > 0) {
+    h.push('<h2>Sample rejected rows</h2><table><tr><th>Step</th><th>File:line</th><th>Code</th><th>Field</th><th>Message</th><th>Row</th></tr>');
+    for (const s of r.samples) {
+      h.push(`<tr><td>${escapeHtml(s.step)}</td><td><code>${escapeHtml(s.source)}:${s.line}</code></td><td><code>${escapeHtml(s.code)}</code></td><td>${escapeHtml(s.field)}</td><td>${escapeHtml(s.message)}</td><td><pre>${escapeHtml(JSON.stringify(s.data))}</pre></td></tr>`);
+    }
+    h.push('</table>');
+  }
+  if (r.inputs.length > 0) {
+    h.push('<h2>Inputs</h2><table><tr><th>Step</th><th>Source</th><th>Bytes</th><th>sha256</th></tr>');
+    for (const i of r.inputs) h.push(`<tr><td>${escapeHtml(i.step)}</td><td><code>${escapeHtml(i.source)}</code></td><td class="n">${fmt(i.bytes)}</td><td><code>${escapeHtml(i.sha256)}</code></td></tr>`);
+    h.push('</table>');
+  }
+  h.push('</body></html>\n');
+  return h.join('\n');
+}
+
+/** Writes `report.html` into `dir`; returns its path. */
+export async function writeReportHtml(dir: string, report: RunReport): Promise<string> {
+  const path = join(dir, report.files.reportHtml);
+  await writeFile(path, renderReportHtml(redactDeep(report)), 'utf8');
+  return path;
+}
