@@ -1,37 +1,67 @@
 /**
- * `zpetl demo` (what `npm start` runs): starts a seeded sandbox in-process and shows how to use it.
+ * `zpetl demo` (what `npm start` runs): the demo migration and payroll export on an in-process sandbox
+ * (src/pipeline/demo.ts), rendered like any run, then where the report, rejects and payroll files are.
  */
+import { relative } from 'node:path';
 import { z } from 'zod';
-import { createSandbox, formatEnvLines } from '../../sandbox/index.js';
+import { runDemo } from '../../pipeline/demo.js';
 import { parseArgs } from '../args.js';
-import type { CliCommand } from '../command.js';
+import { outputFlags, type CliCommand } from '../command.js';
 import { println } from '../io.js';
+import { exportSummaryLines } from '../render/export-summary.js';
+import { chooseRenderMode, createRenderer } from '../render/index.js';
+import { plainText } from '../render/plain.js';
 
-const Args = z.object({ timeScale: z.number().positive() });
+const Args = z.object({ timeScale: z.number().positive('expected a number > 0'), out: z.string().min(1).optional(), json: z.boolean(), quiet: z.boolean() });
 
 export const demoCommand: CliCommand = {
   command: 'demo',
-  describe: 'Run the demo on an in-process sandbox (what `npm start` runs)',
+  describe: 'The demo: migrate fixtures/demo into an in-process sandbox, then export payroll (npm start)',
   builder: (y) =>
-    y
-      .option('time-scale', { type: 'number', default: 60, describe: 'Sandbox time runs N× faster' })
-      .example('$0 demo', 'Start a seeded sandbox and show how to use it'),
+    outputFlags(
+      y
+        .option('time-scale', { type: 'number', default: 60, describe: 'Sandbox time runs N× faster (60: a 2-minute rate window lasts 2 s)' })
+        .option('out', { type: 'string', describe: 'Output folder (default out/demo-<UTC timestamp>)' }),
+    )
+      .example('$0 demo', 'About 10 seconds: progress bars, then where report.html, rejects.csv and the payroll CSV are')
+      .example('$0 demo --json > demo.jsonl', 'The same events as JSON lines'),
   async run(argv, io) {
     const a = parseArgs(Args, argv);
-    const sandbox = await createSandbox({ port: 0, seed: 'demo', timeScale: a.timeScale });
+    const mode = chooseRenderMode(a, io.stdout.isTTY, io.env);
+    const say = (line: string) => {
+      if (mode !== 'json' && mode !== 'quiet') println(io.stdout, line);
+    };
+    const renderer = createRenderer(mode, { stdout: io.stdout, stderr: io.stderr, now: io.now, startedMs: io.now() });
+    let result;
     try {
-      println(io.stdout, `A seeded Zoho Projects sandbox is running at ${sandbox.baseUrl} (time ×${a.timeScale}). Its client environment:`);
-      println(io.stdout);
-      println(io.stdout, formatEnvLines(sandbox));
-      println(io.stdout);
-      println(io.stdout, 'To keep one running and point zpetl at it:');
-      println(io.stdout, '  npx zpetl sandbox --port 8080 > sandbox.env &');
-      println(io.stdout, '  set -a; . ./sandbox.env; set +a');
-      println(io.stdout, `  curl -s -X POST "$ZOHO_ACCOUNTS_URL/oauth/v2/token" -d grant_type=refresh_token \\`);
-      println(io.stdout, '    -d client_id=$ZOHO_CLIENT_ID -d client_secret=$ZOHO_CLIENT_SECRET -d refresh_token=$ZOHO_REFRESH_TOKEN');
+      result = await runDemo({
+        cwd: io.cwd,
+        timeScale: a.timeScale,
+        outDir: a.out,
+        signal: io.signal,
+        onEvent: (e) => renderer.onEvent(e),
+        onSandbox: (url) => say(`zpetl demo: Zoho Projects sandbox at ${url} (time ×${a.timeScale}); migrating fixtures/demo with pipelines/demo-migration.yaml`),
+      });
     } finally {
-      await sandbox.close();
+      renderer.close();
     }
-    return 0;
+    const rel = (p: string | undefined) => (p ? relative(io.cwd, p) || p : '(not written)');
+    if (result.export && mode !== 'json') {
+      println(io.stdout);
+      println(io.stdout, 'payroll export of the migrated time logs:');
+      for (const line of exportSummaryLines(result.export, rel(result.files.payrollCsv))) println(io.stdout, `  ${plainText(line)}`);
+    }
+    if (mode === 'json') {
+      println(io.stdout, JSON.stringify({ type: 'demo-end', exitCode: result.exitCode, outDir: result.outDir, files: result.files }));
+    } else {
+      println(io.stdout);
+      println(io.stdout, `report:      ${rel(result.files.reportHtml)}`);
+      println(io.stdout, `rejects:     ${rel(result.files.rejectsCsv)}`);
+      println(io.stdout, `payroll:     ${rel(result.files.payrollCsv)}`);
+      println(io.stdout, `checkpoint:  ${rel(result.files.checkpoint)}`);
+      if (result.exitCode === 0) println(io.stdout, 'demo finished: the rejects above are the deliberately bad rows of fixtures/demo (see fixtures/demo/README.md)');
+      else println(io.stderr, `demo failed: ${plainText(result.run.message)}`);
+    }
+    return result.exitCode;
   },
 };

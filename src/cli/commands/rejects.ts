@@ -1,0 +1,49 @@
+/** `zpetl rejects PIPELINE`: the latest run's rejects, printed or written as a CSV to fix and load again. */
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { loadPipeline } from '../../pipeline/load-pipeline.js';
+import { listRejects, writeRejectsCsv } from '../../pipeline/status.js';
+import { parseArgs } from '../args.js';
+import type { CliCommand } from '../command.js';
+import { println } from '../io.js';
+import { plainText } from '../render/plain.js';
+
+const Args = z.object({
+  pipeline: z.string().min(1),
+  db: z.string().min(1).optional(),
+  step: z.string().min(1).optional(),
+  run: z.number().int().positive().optional(),
+  csv: z.string().min(1).optional(),
+});
+
+export const rejectsCommand: CliCommand = {
+  command: 'rejects <pipeline>',
+  describe: "Print the latest run's rejects, or write one step's as a CSV to fix and load again",
+  builder: (y) =>
+    y
+      .positional('pipeline', { type: 'string', describe: 'The pipeline file' })
+      .option('step', { type: 'string', describe: 'Only this step (required with --csv when several steps have rejects)' })
+      .option('csv', { type: 'string', describe: 'Write them here: original columns + _line, _step, _code, _field, _message' })
+      .option('run', { type: 'number', describe: 'A run id (default: the latest run)' })
+      .option('db', { type: 'string', describe: 'Checkpoint database (default .zpetl/<pipeline name>.db)' })
+      .example('$0 rejects pipelines/demo-migration.yaml', 'Code, field, message and line of each')
+      .example('$0 rejects p.yaml --step tasks --csv fix-tasks.csv', 'Fix the file, point the step at it, run again'),
+  async run(argv, io) {
+    const a = parseArgs(Args, argv);
+    const p = loadPipeline(resolve(io.cwd, a.pipeline), io.env);
+    const dbPath = resolve(io.cwd, a.db ?? `.zpetl/${p.config.name}.db`);
+    const { run, rejects } = listRejects(dbPath, p.config.name, { runId: a.run, step: a.step });
+    if (!run) {
+      println(io.stderr, `${p.config.name}: no run found in ${a.db ?? `.zpetl/${p.config.name}.db`}`);
+      return 0;
+    }
+    if (a.csv) {
+      const n = writeRejectsCsv(rejects, resolve(io.cwd, a.csv));
+      println(io.stdout, `wrote ${a.csv}: ${n} reject(s) of run #${run.id}${a.step ? `, step ${a.step}` : ''}`);
+      return 0;
+    }
+    println(io.stdout, `run #${run.id} (${run.status}): ${rejects.length} reject(s)`);
+    for (const r of rejects) println(io.stdout, plainText(`${r.step}  ${r.source}:${r.line}  ${r.code}  ${r.field || '-'}: ${r.message}`));
+    return 0;
+  },
+};

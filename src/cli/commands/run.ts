@@ -1,0 +1,85 @@
+/**
+ * `zpetl run PIPELINE` and `zpetl resume PIPELINE`: load for real with checkpoints (or rehearse with
+ * --dry-run). The CLI renders the run's PipelineEvents; the exit code is the library's.
+ */
+import { resolve } from 'node:path';
+import type { Argv } from 'yargs';
+import { z } from 'zod';
+import { runPipeline } from '../../pipeline/run.js';
+import { parseArgs, timeZoneArg, windowArg } from '../args.js';
+import { outputFlags, type CliCommand } from '../command.js';
+import type { CliIo } from '../io.js';
+import { println } from '../io.js';
+import { chooseRenderMode, createRenderer } from '../render/index.js';
+import { plainText } from '../render/plain.js';
+
+const Args = z
+  .object({
+    pipeline: z.string().min(1),
+    db: z.string().min(1).optional(),
+    window: windowArg.optional(),
+    tz: timeZoneArg.optional(),
+    wait: z.boolean(),
+    allowChangedSource: z.boolean(),
+    json: z.boolean(),
+    quiet: z.boolean(),
+  })
+  .refine((a) => a.window === undefined || a.tz !== undefined, { path: ['tz'], message: '--window needs --tz, the zone the window is in (e.g. Europe/Berlin)' });
+
+export function runFlags(y: Argv): Argv {
+  return outputFlags(
+    y
+      .positional('pipeline', { type: 'string', describe: 'The pipeline file (YAML)' })
+      .option('db', { type: 'string', describe: 'Checkpoint database (default .zpetl/<pipeline name>.db)' })
+      .option('window', { type: 'string', describe: 'Off-peak window HH:MM-HH:MM, overriding the pipeline file' })
+      .option('tz', { type: 'string', describe: 'IANA zone of --window, e.g. Europe/Berlin' })
+      .option('wait', { type: 'boolean', default: false, describe: 'Outside the window, sleep until it opens (else exit 4)' })
+      .option('allow-changed-source', { type: 'boolean', default: false, describe: 'Resume even though an input file changed since the run began' }),
+  );
+}
+
+export async function executeRunCommand(argv: Record<string, unknown>, io: CliIo, resume: boolean): Promise<number> {
+  const a = parseArgs(Args, argv);
+  const mode = chooseRenderMode(a, io.stdout.isTTY, io.env);
+  const renderer = createRenderer(mode, { stdout: io.stdout, stderr: io.stderr, now: io.now, startedMs: io.now(), timeZone: a.tz });
+  try {
+    const result = await runPipeline(resolve(io.cwd, a.pipeline), {
+      cwd: io.cwd,
+      env: io.env,
+      ...(a.db ? { db: resolve(io.cwd, a.db) } : {}),
+      resume,
+      allowChangedSource: a.allowChangedSource,
+      ...(a.window ? { window: { spec: a.window, tz: a.tz! } } : {}),
+      wait: a.wait,
+      signal: io.signal,
+      onEvent: (e) => renderer.onEvent(e),
+      resumeCommand: `zpetl resume ${a.pipeline}`,
+    });
+    renderer.close();
+    if (mode !== 'json' && result.message) println(result.exitCode === 0 ? io.stdout : io.stderr, plainText(result.message));
+    return result.exitCode;
+  } finally {
+    renderer.close();
+  }
+}
+
+export const runCommand: CliCommand = {
+  command: 'run <pipeline>',
+  describe: 'Load a pipeline into Zoho with checkpoints (resumable); --dry-run rehearses',
+  builder: (y) =>
+    runFlags(y)
+      .example('$0 run pipelines/demo-migration.yaml', 'Load; Ctrl-C checkpoints and exits 130')
+      .example('$0 run p.yaml --window 22:00-06:00 --tz Europe/Berlin --wait', 'Only off-peak; sleep until it opens')
+      .example('$0 run p.yaml --json > run.jsonl', 'JSON-lines events for a log shipper'),
+  run: (argv, io) => executeRunCommand(argv, io, false),
+};
+
+export const resumeCommand: CliCommand = {
+  command: 'resume <pipeline>',
+  describe: 'Continue an interrupted run: reconcile what was in doubt, then go on where it stopped',
+  builder: (y) =>
+    runFlags(y)
+      .example('$0 resume pipelines/demo-migration.yaml', 'Continue after Ctrl-C, a crash or exit 4')
+      .example('$0 resume p.yaml --allow-changed-source', 'Continue although an input file changed'),
+  run: (argv, io) => executeRunCommand(argv, io, true),
+};

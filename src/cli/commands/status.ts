@@ -1,0 +1,50 @@
+/** `zpetl status PIPELINE`: per-step counts from the checkpoint database, what is in doubt, the next window. */
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { loadPipeline } from '../../pipeline/load-pipeline.js';
+import { readPipelineStatus } from '../../pipeline/status.js';
+import { parseWindow } from '../../pipeline/window.js';
+import { redactDeep } from '../../core/redact.js';
+import { parseArgs } from '../args.js';
+import type { CliCommand } from '../command.js';
+import { println } from '../io.js';
+import { formatCount } from '../render/format.js';
+
+const Args = z.object({ pipeline: z.string().min(1), db: z.string().min(1).optional(), json: z.boolean() });
+
+export const statusCommand: CliCommand = {
+  command: 'status <pipeline>',
+  describe: 'Per-step counts from the checkpoint database, what is in doubt, and the next window',
+  builder: (y) =>
+    y
+      .positional('pipeline', { type: 'string', describe: 'The pipeline file' })
+      .option('db', { type: 'string', describe: 'Checkpoint database (default .zpetl/<pipeline>.db)' })
+      .option('json', { type: 'boolean', default: false, describe: 'Print the status as one JSON object' })
+      .example('$0 status pipelines/demo-migration.yaml', 'Where the last run stands'),
+  async run(argv, io) {
+    const a = parseArgs(Args, argv);
+    const p = loadPipeline(resolve(io.cwd, a.pipeline), io.env);
+    const w = p.config.options.window;
+    const window = w ? parseWindow(`${w.start}-${w.end}`, w.tz, { code: 'PIPELINE_INVALID' }) : undefined;
+    const dbPath = resolve(io.cwd, a.db ?? `.zpetl/${p.config.name}.db`);
+    const s = readPipelineStatus(dbPath, p.config.name, { window, nowMs: io.now() });
+    if (a.json) {
+      println(io.stdout, JSON.stringify(redactDeep(s)));
+      return 0;
+    }
+    if (!s.run) {
+      println(io.stdout, `${p.config.name}: no run yet (checkpoint ${a.db ?? `.zpetl/${p.config.name}.db`})`);
+    } else {
+      println(io.stdout, `${p.config.name}: run #${s.run.id} ${s.run.status}, started ${new Date(s.run.startedMs).toISOString()}${s.run.finishedMs ? `, finished ${new Date(s.run.finishedMs).toISOString()}` : ''}`);
+      const header = ['step', 'entity', 'status', 'read', 'created', 'updated', 'skipped', 'rejected', 'sent', 'inDoubt'];
+      const rows = s.steps.map((t) => [t.name, t.entity, t.status, ...[t.counts.read, t.counts.created, t.counts.updated, t.counts.skipped, t.counts.rejected, t.sent, t.inDoubt].map(formatCount)]);
+      const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+      for (const r of [header, ...rows]) println(io.stdout, r.map((c, i) => (i < 3 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '));
+      const doubt = s.steps.reduce((n, t) => n + t.sent + t.inDoubt, 0);
+      println(io.stdout, doubt === 0 ? 'nothing in doubt' : `${doubt} record(s) sent without a recorded answer: \`zpetl resume\` reconciles them with Zoho before sending anything`);
+      println(io.stdout, `crosswalk: ${formatCount(s.crosswalkEntries)} Zoho id(s) recorded`);
+    }
+    if (s.window) println(io.stdout, s.window.openNow ? `window ${s.window.spec} ${s.window.tz}: open now` : `window ${s.window.spec} ${s.window.tz}: next opening ${s.window.describe}`);
+    return 0;
+  },
+};
