@@ -1,0 +1,139 @@
+/**
+ * The front half of every run, dry or real: read → map → validate → key → lookups → stateful rules.
+ * Each source row comes out exactly once, as a valid item or as a reject with code, field and line,
+ * so per step read = valid + rejected.
+ *
+ * Stateful rules, kept in the scratch store (SQLite on disk: memory stays flat):
+ * - ROW_DUPLICATE_KEY: the 2nd and later valid rows with a key already seen in this step;
+ * - ROW_DAY_OVER_24H: a time log that would take its user's total for the day past 24 h;
+ * - ROW_MISSING_PARENT: a subtask or log whose task key is unknown (raised by the lookup).
+ * On a resumed real run (startAt) the rows before the mark are not re-read, so these two rules see only
+ * the rest; keys loaded before are skipped by the crosswalk instead.
+ */
+import { ZpetlError } from '../core/errors.js';
+import type { ExtractItem, RowError, SourcePosition, SourceRecord } from '../core/record.js';
+import { createExtractor } from '../extract/create-extractor.js';
+import type { Extractor, StartAt } from '../extract/types.js';
+import { compileMapping } from '../transform/map-record.js';
+import { resolveLookups } from '../transform/lookups.js';
+import type { LookupResolver } from '../transform/lookup-types.js';
+import { validateRow } from '../transform/validate-row.js';
+import { LOG_MAX_MINUTES } from '../transform/entity-fields.js';
+import type { LoadStepConfig } from './schema.js';
+import type { ScratchStore } from './scratch-store.js';
+
+export interface PreparedValid {
+  kind: 'valid';
+  /** The step's source key: the key column's value, or a JSON array of the values for several columns. */
+  key: string;
+  /** Target field values after converters and lookups. */
+  values: Record<string, unknown>;
+  pos: SourcePosition;
+  /** Original columns in source order. */
+  data: Record<string, unknown>;
+}
+
+export interface PreparedReject {
+  kind: 'reject';
+  error: RowError;
+  pos: SourcePosition;
+  data: Record<string, unknown>;
+}
+
+export type PreparedItem = PreparedValid | PreparedReject;
+
+export interface PrepareContext {
+  baseDir: string;
+  resolver: LookupResolver;
+  scratch: ScratchStore;
+  startAt?: StartAt;
+  signal?: AbortSignal;
+}
+
+export interface StepPreparer {
+  readonly extractor: Extractor;
+  /** Items grouped per chunk read (fewer awaits); never empty. */
+  batches(): AsyncIterable<PreparedItem[]>;
+  items(): AsyncIterable<PreparedItem>;
+}
+
+/** The key of a record: one column → its value; several → a JSON array (unambiguous either way within a step). */
+export function keyOf(columns: readonly string[], data: Record<string, unknown>, pos: SourcePosition): { key: string } | { error: RowError } {
+  const parts: string[] = [];
+  for (const c of columns) {
+    const v = data[c];
+    const s = v === undefined || v === null ? '' : typeof v === 'string' ? v.trim() : typeof v === 'object' ? JSON.stringify(v) : String(v);
+    if (s === '') return { error: { code: 'ROW_REQUIRED', message: `key column "${c}" is empty`, field: c, pos } };
+    parts.push(s);
+  }
+  return { key: parts.length === 1 ? parts[0]! : JSON.stringify(parts) };
+}
+
+export function createStepPreparer(step: LoadStepConfig, ctx: PrepareContext): StepPreparer {
+  const extractor = createExtractor(step.source, { baseDir: ctx.baseDir, ...(ctx.startAt ? { startAt: ctx.startAt } : {}) });
+  const mapper = compileMapping(step.fields);
+  const isLog = step.entity === 'timelog';
+  const reject = (error: RowError, data: Record<string, unknown>): PreparedReject => ({ kind: 'reject', error, pos: error.pos, data });
+
+  async function prepareRecord(record: SourceRecord): Promise<PreparedItem> {
+    const { data, pos } = record;
+    const mapped = mapper(record);
+    if (!mapped.ok) return reject(mapped.error, data);
+    const problems = validateRow(step.entity, mapped.value.values, pos);
+    if (problems.length > 0) return reject(problems[0]!, data);
+    const k = keyOf(step.key, data, pos);
+    if ('error' in k) return reject(k.error, data);
+    let values = mapped.value.values;
+    if (mapped.value.lookups.length > 0) {
+      const resolved = await resolveLookups(mapped.value, ctx.resolver, pos);
+      if (!resolved.ok) return reject(resolved.error, data);
+      values = resolved.value;
+    }
+    if (!ctx.scratch.claimKey(step.name, k.key)) {
+      return reject({ code: 'ROW_DUPLICATE_KEY', message: `key ${k.key} appeared earlier in this step's source (only the first row with a key is loaded)`, field: step.key.join(','), value: k.key, pos }, data);
+    }
+    if (isLog && typeof values['minutes'] === 'number' && typeof values['date'] === 'string') {
+      const user = typeof values['user'] === 'string' ? values['user'] : '';
+      const r = ctx.scratch.addDayMinutes(user, values['date'], values['minutes'], LOG_MAX_MINUTES);
+      if (!r.added) {
+        return reject({
+          code: 'ROW_DAY_OVER_24H',
+          message: `${values['minutes']} min would bring ${user === '' ? 'the API user' : 'this user'}'s total for ${values['date']} to ${r.before + values['minutes']} min, over 24 h (1440 min)`,
+          field: 'minutes',
+          value: values['minutes'],
+          pos,
+        }, data);
+      }
+    }
+    return { kind: 'valid', key: k.key, values, pos, data };
+  }
+
+  async function* batches(): AsyncIterable<PreparedItem[]> {
+    for await (const batch of extractor.readBatches(ctx.signal)) {
+      const out: PreparedItem[] = new Array(batch.length);
+      ctx.scratch.begin();
+      try {
+        for (let i = 0; i < batch.length; i++) {
+          const it: ExtractItem = batch[i]!;
+          out[i] = it.kind === 'reject' ? reject(it.reject.error, it.reject.data) : await prepareRecord(it.record);
+        }
+      } finally {
+        ctx.scratch.commit();
+      }
+      yield out;
+    }
+  }
+  return {
+    extractor,
+    batches,
+    async *items() {
+      for await (const b of batches()) yield* b;
+    },
+  };
+}
+
+/** prepareStep(step, ctx): the step's rows as valid items and rejects, in source order. */
+export function prepareStep(step: LoadStepConfig, ctx: PrepareContext): AsyncIterable<PreparedItem> {
+  if (!('entity' in step)) throw new ZpetlError('INTERNAL', 'prepareStep takes load steps only');
+  return createStepPreparer(step, ctx).items();
+}
