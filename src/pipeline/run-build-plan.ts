@@ -2,11 +2,8 @@
  * From a validated pipeline file to the RunPlan the engine executes: the order of the steps and, per
  * step, how its rows become prepared items (extract → map → lookups → validate → key).
  *
- * Order. A step runs after every step it depends on: its `dependsOn`, the step a `task-by-key`
- * lookup names, and every step loading an entity it looks up by name (a task list lookup waits for
- * the task-list steps, a user lookup for the user steps, a `project` field for the project steps).
- * Steps whose dependencies are all done run together, except two steps on one create endpoint (tasks
- * and subtasks share one budget), which go one after the other in file order.
+ * Order: the stages of plan.ts (dependsOn + the entity order; steps of one stage hit different create
+ * endpoints and run together).
  *
  * Lookups resolve from the crosswalk first (what earlier steps created or matched) and then through
  * the API (cached per scope), so a migration may reference users or projects that already exist.
@@ -21,64 +18,10 @@ import { createChainedResolver, resolveLookups } from '../transform/lookups.js';
 import type { LookupResolver } from '../transform/lookup-types.js';
 import { compileMapping } from '../transform/map-record.js';
 import { validateRow } from '../transform/validate-row.js';
-import { createEndpointOf, type PlannedStep, type PrepareContext, type RunPlan } from './run-plan.js';
+import { planSteps } from './plan.js';
+import type { PlannedStep, PrepareContext, RunPlan } from './run-plan.js';
 import type { StepItem } from './run-step.js';
 import { isLoadStep, type LoadStepConfig, type PipelineConfig } from './schema.js';
-
-const LOOKUP_ENTITY: Record<string, string> = {
-  'user-by-email': 'user',
-  'project-by-name': 'project',
-  'tasklist-by-name': 'tasklist',
-  'milestone-by-name': 'milestone',
-};
-
-/** The steps each load step waits for. */
-export function stepDependencies(steps: readonly LoadStepConfig[]): Map<string, Set<string>> {
-  const deps = new Map<string, Set<string>>();
-  for (const s of steps) {
-    const d = new Set<string>(s.dependsOn ?? []);
-    for (const spec of Object.values(s.fields)) {
-      const l = spec.lookup;
-      if (!l) continue;
-      if (l.kind === 'task-by-key' && l.step) d.add(l.step);
-      const entity = LOOKUP_ENTITY[l.kind];
-      if (entity) for (const o of steps) if (o.entity === entity && o.name !== s.name) d.add(o.name);
-    }
-    // A subtask's parent is a task of an earlier step even when the parent field names no step.
-    if (s.entity === 'subtask') for (const o of steps) if (o.entity === 'task') d.add(o.name);
-    deps.set(s.name, d);
-  }
-  return deps;
-}
-
-/** Steps in groups: each group only after the previous; one create endpoint per group. */
-export function groupSteps<S extends { name: string; entity: LoadStepConfig['entity'] }>(steps: readonly S[], deps: Map<string, Set<string>>): S[][] {
-  const done = new Set<string>();
-  const left = [...steps];
-  const groups: S[][] = [];
-  while (left.length > 0) {
-    const ready = left.filter((s) => [...(deps.get(s.name) ?? [])].every((d) => done.has(d) || !steps.some((x) => x.name === d)));
-    if (ready.length === 0) {
-      throw new ZpetlError('PIPELINE_INVALID', `steps ${left.map((s) => s.name).join(', ')} depend on each other in a cycle`, {
-        hint: 'Check dependsOn and the task-by-key lookups of these steps.',
-      });
-    }
-    const group: S[] = [];
-    const endpoints = new Set<string>();
-    for (const s of ready) {
-      const ep = createEndpointOf(s.entity);
-      if (endpoints.has(ep)) continue;
-      endpoints.add(ep);
-      group.push(s);
-    }
-    groups.push(group);
-    for (const s of group) {
-      done.add(s.name);
-      left.splice(left.indexOf(s), 1);
-    }
-  }
-  return groups;
-}
 
 /** The source columns of `key`, joined; undefined when one is empty. */
 function keyOf(step: LoadStepConfig, data: Record<string, unknown>): string | undefined {
@@ -160,8 +103,10 @@ export function buildRunPlan(config: PipelineConfig, baseDir: string, file?: str
       hint: 'A load step has `entity:`; export steps run with `zpetl export timesheets`.',
     });
   }
-  const planned = steps.map((s) => planStep(s, baseDir, config.options));
-  const groups = groupSteps(steps, stepDependencies(steps)).map((g) => g.map((s) => planned.find((p) => p.name === s.name)!));
+  const planned = new Map(steps.map((s) => [s.name, planStep(s, baseDir, config.options)]));
+  const groups = planSteps(config.steps)
+    .stages.map((st) => st.steps.flatMap((n) => (planned.has(n) ? [planned.get(n)!] : [])))
+    .filter((g) => g.length > 0);
   const limit = config.options.rejectLimit;
   return {
     pipeline: config.name,

@@ -9,11 +9,9 @@
  * 130 interrupted) and a message saying what to do next. Events (the same the CLI renders) go to
  * `onEvent`. The checkpoint database defaults to `.zpetl/<pipeline>.db` beside the current directory.
  */
-import { readFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { join } from 'node:path';
 import { systemClock, type Clock } from '../core/clock.js';
-import { ZpetlError, toZpetlError } from '../core/errors.js';
+import { toZpetlError } from '../core/errors.js';
 import { loadConfig } from '../config/load-config.js';
 import { createZohoClient } from '../zoho/client.js';
 import type { BudgetStore, ZohoClient } from '../zoho/types.js';
@@ -21,18 +19,11 @@ import type { EventListener } from './events.js';
 import { buildRunPlan } from './run-build-plan.js';
 import { writeRunReport } from './run-report.js';
 import { EXIT, executeRun, type RunResult } from './run-engine.js';
-import { PipelineSchema, type PipelineConfig } from './schema.js';
+import { loadPipeline, type LoadedPipeline } from './load-pipeline.js';
 import { parseWindow } from './window.js';
 
 export type { RunResult, RunFigures, RunStatusOut } from './run-engine.js';
-
-/** A pipeline already loaded: its config and the folder its relative paths resolve against. */
-export interface LoadedPipeline {
-  config: PipelineConfig;
-  baseDir: string;
-  /** The file it came from, for messages and reports. */
-  file?: string;
-}
+export type { LoadedPipeline } from './load-pipeline.js';
 
 export interface RunPipelineOptions {
   /** Checkpoint database (default `.zpetl/<pipeline name>.db` under `cwd`). */
@@ -59,28 +50,6 @@ export interface RunPipelineOptions {
   resumeCommand?: string;
   /** Where report folders go (default `out` under `cwd`); false writes none. */
   outDir?: string | false;
-}
-
-/** Reads and validates a pipeline file (YAML). Throws PIPELINE_NOT_FOUND / PIPELINE_INVALID. */
-export async function readPipelineFile(path: string): Promise<LoadedPipeline> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    throw new ZpetlError('PIPELINE_NOT_FOUND', `cannot read pipeline file ${path}: ${(e as Error).message}`, { cause: e });
-  }
-  let raw: unknown;
-  try {
-    raw = parseYaml(text);
-  } catch (e) {
-    throw new ZpetlError('PIPELINE_INVALID', `${path} is not valid YAML: ${(e as Error).message}`, { cause: e });
-  }
-  const parsed = PipelineSchema.safeParse(raw);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
-    throw new ZpetlError('PIPELINE_INVALID', `${path}: ${problems.join('; ')}`, { details: { problems }, hint: `Run \`zpetl validate ${path}\` for every problem with its path.` });
-  }
-  return { config: parsed.data, baseDir: dirname(resolve(path)), file: path };
 }
 
 /** Runs a pipeline for real (see the module comment). */
@@ -112,7 +81,7 @@ export async function runPipeline(pipeline: string | LoadedPipeline, options: Ru
   let window;
   let client: ZohoClient | ((budgetStore: BudgetStore) => ZohoClient);
   try {
-    loaded = typeof pipeline === 'string' ? await readPipelineFile(pipeline) : pipeline;
+    loaded = typeof pipeline === 'string' ? loadPipeline(pipeline, { ...process.env, ...(options.env ?? {}) }) : pipeline;
     plan = buildRunPlan(loaded.config, loaded.baseDir, loaded.file);
     const w = options.window ?? (loaded.config.options.window ? { spec: `${loaded.config.options.window.start}-${loaded.config.options.window.end}`, tz: loaded.config.options.window.tz } : undefined);
     window = w ? parseWindow(w.spec, w.tz, { code: options.window ? 'USAGE_INVALID' : 'PIPELINE_INVALID' }) : undefined;
@@ -122,7 +91,8 @@ export async function runPipeline(pipeline: string | LoadedPipeline, options: Ru
       const config = loadConfig(options.env ?? process.env, { cwd });
       const headroom = loaded.config.options.headroom;
       const concurrency = loaded.config.options.concurrency;
-      client = (budgetStore) => createZohoClient(loaded.config.portal ? { ...config, portalId: loaded.config.portal } : config, { clock, budgetStore, headroom, concurrency });
+      const portalId = loaded.portal ?? config.portalId;
+      client = (budgetStore) => createZohoClient({ ...config, portalId }, { clock, budgetStore, headroom, concurrency });
     }
   } catch (e) {
     return fail(e);
