@@ -56,6 +56,18 @@ describe('Zoho timesheet extractor', () => {
     });
   });
 
+  it('resumes from any row position with the same items as a full read; tiny chunks change nothing', async () => {
+    const src = { type: 'zoho-timesheet', path: 'timesheet-hmm.csv', dateFormat: 'DD/MM/YYYY', hoursFormat: 'h.mm' } as const;
+    const full = await readAll(createExtractor(SourceSchema.parse(src), { baseDir: FIXTURES }));
+    expect(await readAll(createExtractor(SourceSchema.parse(src), { baseDir: FIXTURES, chunkBytes: 3 }))).toEqual(full);
+    for (let k = 0; k < full.length; k++) {
+      const item = full[k]!;
+      const p = item.kind === 'record' ? item.record.pos : item.reject.error.pos;
+      const tail = await readAll(createExtractor(SourceSchema.parse(src), { baseDir: FIXTURES, startAt: { byteOffset: p.byteOffset!, index: p.index, line: p.line } }));
+      expect(tail).toEqual(full.slice(k));
+    }
+  });
+
   it('the schema requires hoursFormat and a valid dateFormat', () => {
     expect(SourceSchema.safeParse({ type: 'zoho-timesheet', path: 'a.csv', dateFormat: 'DD/MM/YYYY' }).success).toBe(false);
     const bad = SourceSchema.safeParse({ type: 'zoho-timesheet', path: 'a.csv', dateFormat: 'DD/QQ/YYYY', hoursFormat: 'h.mm' });
