@@ -6,13 +6,14 @@
  * The demo succeeds (exit 0) when the migration finished (with the deliberate rejects it contains) and
  * the export was written; anything else keeps the library's exit code.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ExportResult } from '../payroll/export-timesheets.js';
 import { createSandbox } from '../sandbox/index.js';
 import type { EventListener } from './events.js';
-import { readPipelineFile, runPipeline, type RunResult } from './run.js';
+import { loadPipeline } from './load-pipeline.js';
+import { runPipeline, type RunResult } from './run.js';
 import { runTimesheetExport } from './timesheet-export.js';
 
 /** The demo's files, shipped with the package (`files` in package.json). */
@@ -50,9 +51,14 @@ export async function runDemo(o: DemoOptions = {}): Promise<DemoResult> {
   try {
     o.onSandbox?.(sandbox.baseUrl);
     const env = { ...sandbox.env };
-    const pipeline = await readPipelineFile(DEMO_PIPELINE);
+    const pipeline = loadPipeline(DEMO_PIPELINE, env);
     const run = await runPipeline(pipeline, { env, cwd, db: checkpoint, clock: sandbox.clock, signal: o.signal, onEvent: o.onEvent, resumeCommand: 'zpetl demo' });
     const files: DemoResult['files'] = { checkpoint };
+    if (run.reportDir) {
+      for (const [key, name] of [['reportHtml', 'report.html'], ['reportJson', 'report.json'], ['rejectsCsv', 'rejects.csv']] as const) {
+        if (existsSync(join(run.reportDir, name))) files[key] = join(run.reportDir, name);
+      }
+    }
     if (run.status !== 'ok' && run.status !== 'rejects') return { exitCode: run.exitCode, outDir, run, files };
     const payrollCsv = join(outDir, 'payroll.csv');
     const exp = await runTimesheetExport({
