@@ -19,6 +19,7 @@ import { createSqliteBudgetStore } from '../checkpoint/budget-store.js';
 import { createCheckpointStore, type CheckpointStore, type StepRow } from '../checkpoint/store.js';
 import { createStepLoader, type StepLoader } from '../load/step-loader.js';
 import type { BudgetStore, ClientEvent, EndpointStats, ZohoClient } from '../zoho/types.js';
+import { EXIT_FATAL, EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK, EXIT_OUTSIDE_WINDOW, EXIT_REJECTS } from './exit-codes.js';
 import { emptyCounts, type EventListener, type PipelineEvent, type StepCounts } from './events.js';
 import { createLatencyTracker, createRunGate, type RunGate } from './run-gate.js';
 import { createCallsFor, createEndpointOf, type PlannedStep, type RejectLimits, type RunPlan } from './run-plan.js';
@@ -28,7 +29,8 @@ import type { OffPeakWindow } from './window.js';
 
 export type RunStatusOut = 'ok' | 'rejects' | 'interrupted' | 'failed' | 'outside-window';
 
-export const EXIT = { ok: 0, fatal: 1, invalid: 2, rejects: 3, outsideWindow: 4, interrupted: 130 } as const;
+/** The exit codes of exit-codes.ts, by outcome. */
+export const EXIT = { ok: EXIT_OK, fatal: EXIT_FATAL, invalid: EXIT_INVALID, rejects: EXIT_REJECTS, outsideWindow: EXIT_OUTSIDE_WINDOW, interrupted: EXIT_INTERRUPTED } as const;
 
 export interface RunEngineOptions {
   /** Checkpoint database path (`:memory:` for tests). */
