@@ -41,13 +41,13 @@ export function budgetDurationMs(calls: number, callsPerWindow: number): number 
   return Math.ceil(calls / callsPerWindow - 1) * ZOHO_WINDOW_MS;
 }
 
-export function estimateRun(plan: Plan, steps: readonly { name: string; entity: EntityKind; valid: number }[], options: PipelineOptions, nowMs: number): { estimate: Estimate; perStep: StepCallEstimate[] } {
+export function estimateRun(plan: Plan, steps: readonly { name: string; entity: EntityKind; valid: number; calls?: number | undefined }[], options: PipelineOptions, nowMs: number): { estimate: Estimate; perStep: StepCallEstimate[] } {
   const callsPerWindow = Math.max(1, Math.floor(ZOHO_CALLS_PER_WINDOW * (1 - options.headroom)));
   const perStep: StepCallEstimate[] = steps.map((s) => ({
     step: s.name,
     entity: s.entity,
     endpoint: ENTITIES[s.entity].createEndpoint,
-    calls: createCalls(s.entity, s.valid, options.batchSize),
+    calls: s.calls ?? createCalls(s.entity, s.valid, options.batchSize),
   }));
   const callsByEndpoint: Record<string, number> = {};
   for (const p of perStep) callsByEndpoint[p.endpoint] = (callsByEndpoint[p.endpoint] ?? 0) + p.calls;

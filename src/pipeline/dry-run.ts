@@ -1,0 +1,181 @@
+/**
+ * The dry run: every step of the pipeline read, mapped, validated and looked up exactly as a real run
+ * would, with no write to Zoho (reads are allowed when an api is given). Writes report.json,
+ * report.html and rejects.csv (+ rejects-<step>.csv) into `out/<pipeline>-<UTC timestamp>/`.
+ */
+import { mkdir, stat } from 'node:fs/promises';
+import { resolve, join } from 'node:path';
+import { isZpetlError, toZpetlError, ZpetlError } from '../core/errors.js';
+import { clip } from '../core/record.js';
+import { sha256File } from '../extract/file-access.js';
+import { createApiLookupResolver } from '../transform/api-lookup-resolver.js';
+import type { ZohoApi } from '../zoho/types.js';
+import { createRejectsWriter } from '../report/rejects-writer.js';
+import { REPORT_SCHEMA_VERSION, type InputReport, type RejectSample, type RunReport, type StepReport } from '../report/model.js';
+import { writeReportJson } from '../report/write-report-json.js';
+import { writeReportHtml } from '../report/write-report-html.js';
+import { emptyCounts, type PipelineEvent, type StepCounts } from './events.js';
+import { EXIT_FATAL, EXIT_INVALID, EXIT_OK, EXIT_REJECTS } from './exit-codes.js';
+import { loadPipeline, type LoadedPipeline } from './load-pipeline.js';
+import { planSteps } from './plan.js';
+import { createStepPreparer } from './prepare.js';
+import { createScratchStore } from './scratch-store.js';
+import { createDryRunResolver, registerDryRecord } from './dry-resolver.js';
+import { estimateRun } from './estimate.js';
+import { isLoadStep, type LoadStepConfig, type PipelineConfig } from './schema.js';
+
+export interface DryRunOptions {
+  /** Report folder; default `out/<pipeline>-<UTC timestamp>` under the current directory. */
+  outDir?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Read-only lookups against Zoho for names not created by earlier steps. */
+  api?: ZohoApi;
+  /** Clock for timestamps and the window estimate (ms since epoch). */
+  now?: () => number;
+  onEvent?: (e: PipelineEvent) => void;
+  signal?: AbortSignal;
+  /** Rejects kept per step as samples in the reports (default 20). */
+  samplesPerStep?: number;
+}
+
+export interface DryRunResult {
+  report: RunReport;
+  exitCode: number;
+  outDir: string;
+}
+
+/** `2026-11-28T13-44-05Z`: sortable, and legal in file names everywhere. */
+export const utcStamp = (ms: number): string => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-');
+
+function overLimit(cfg: PipelineConfig, totals: StepCounts): boolean {
+  const l = cfg.options.rejectLimit;
+  if (!l) return false;
+  if (l.count !== undefined && totals.rejected > l.count) return true;
+  return l.ratio !== undefined && totals.read > 0 && totals.rejected / totals.read > l.ratio;
+}
+
+/**
+ * Runs the dry run. Never throws for pipeline or data problems: an invalid pipeline gives exit code 2
+ * (PIPELINE_* error in `report.error`, no folder written when the file could not be loaded: then it
+ * throws ZpetlError), rejects give 3, a fatal error (missing source…) gives 1 with the reports written.
+ */
+export async function dryRun(pipeline: string | LoadedPipeline, options: DryRunOptions = {}): Promise<DryRunResult> {
+  const now = options.now ?? Date.now;
+  const emit = options.onEvent ?? (() => {});
+  const loaded = typeof pipeline === 'string' ? loadPipeline(pipeline, options.env) : pipeline;
+  const cfg = loaded.config;
+  const started = now();
+  const outDir = resolve(options.outDir ?? join('out', `${loaded.name}-${utcStamp(started)}`));
+  await mkdir(outDir, { recursive: true });
+  const samplesPerStep = options.samplesPerStep ?? 20;
+
+  const loadSteps = cfg.steps.filter(isLoadStep);
+  const plan = planSteps(cfg.steps);
+  const byName = new Map(loadSteps.map((s) => [s.name, s]));
+  const ordered = plan.order.map((n) => byName.get(n)).filter((s): s is LoadStepConfig => s !== undefined);
+
+  const scratch = createScratchStore();
+  const rejects = await createRejectsWriter(outDir);
+  const resolver = createDryRunResolver(scratch, options.api ? createApiLookupResolver(options.api) : undefined);
+  const inputs: InputReport[] = [];
+  const steps: StepReport[] = [];
+  const samples: RejectSample[] = [];
+  const rejectsByCode: Record<string, number> = {};
+  let error: ZpetlError | undefined;
+  const userCalls = new Map<string, number>();
+
+  emit({ type: 'run-start', pipeline: loaded.name, runId: null, dryRun: true, steps: ordered.map((s) => ({ name: s.name, entity: s.entity })) });
+  try {
+    for (const step of ordered) {
+      const counts = emptyCounts();
+      const byCode: Record<string, number> = {};
+      steps.push({ name: step.name, entity: step.entity, mode: step.mode, counts, rejectsByCode: byCode });
+      emit({ type: 'step-start', step: step.name, entity: step.entity });
+      const prep = createStepPreparer(step, { baseDir: loaded.baseDir, resolver, scratch, ...(options.signal ? { signal: options.signal } : {}) });
+      inputs.push({ step: step.name, source: prep.extractor.source, path: prep.extractor.path, sha256: await sha256File(prep.extractor.path, prep.extractor.source), bytes: (await stat(prep.extractor.path)).size });
+      let headerDone = false;
+      let stepSamples = 0;
+      // Users are bulk-added per project: one call per project per batch (the map holds one entry per project).
+      const usersPerProject = new Map<string, number>();
+      for await (const batch of prep.batches()) {
+        if (!headerDone) {
+          const h = prep.extractor.header();
+          if (h) rejects.columns(step.name, h.names, h.keys);
+          headerDone = true;
+        }
+        scratch.begin();
+        for (const item of batch) {
+          counts.read++;
+          if (item.kind === 'valid') {
+            counts.valid++;
+            registerDryRecord(scratch, step, item);
+            if (step.entity === 'user') {
+              const p = typeof item.values['project'] === 'string' ? item.values['project'] : '';
+              usersPerProject.set(p, (usersPerProject.get(p) ?? 0) + 1);
+            }
+            continue;
+          }
+          counts.rejected++;
+          byCode[item.error.code] = (byCode[item.error.code] ?? 0) + 1;
+          rejectsByCode[item.error.code] = (rejectsByCode[item.error.code] ?? 0) + 1;
+          rejects.write({ step: step.name, error: item.error, data: item.data });
+          if (stepSamples < samplesPerStep) {
+            stepSamples++;
+            const data: Record<string, unknown> = {};
+            for (const [k, v] of Object.entries(item.data)) data[k] = clip(v);
+            samples.push({ step: step.name, source: item.pos.source, line: item.pos.line, code: item.error.code, field: item.error.field, message: item.error.message, data });
+            emit({ type: 'reject', step: step.name, error: item.error });
+          }
+        }
+        scratch.commit();
+        emit({ type: 'step-progress', step: step.name, counts: { ...counts } });
+      }
+      // A dry run knows no crosswalk: every valid row is a create (skip-existing/upsert decide at load time).
+      counts.wouldCreate = counts.valid;
+      counts.wouldSkip = 0;
+      if (step.entity === 'user') userCalls.set(step.name, [...usersPerProject.values()].reduce((a, n) => a + Math.ceil(n / cfg.options.batchSize), 0));
+      emit({ type: 'step-end', step: step.name, counts: { ...counts } });
+    }
+  } catch (e) {
+    error = toZpetlError(e);
+    emit({ type: 'log', level: 'error', message: error.format() });
+  } finally {
+    scratch.close();
+  }
+  const files = await rejects.close();
+
+  const totals = emptyCounts();
+  for (const s of steps) for (const k of ['read', 'valid', 'rejected'] as const) totals[k] += s.counts[k];
+  totals.wouldCreate = totals.valid;
+  totals.wouldSkip = 0;
+  const { estimate, perStep } = estimateRun(plan, steps.map((s) => ({ name: s.name, entity: s.entity as LoadStepConfig['entity'], valid: s.counts.valid, calls: userCalls.get(s.name) })), cfg.options, started);
+  for (const p of perStep) {
+    const s = steps.find((x) => x.name === p.step);
+    if (s) s.calls = { endpoint: p.endpoint, calls: p.calls };
+  }
+  const exitCode = error ? (isZpetlError(error) && error.code.startsWith('PIPELINE_') ? EXIT_INVALID : EXIT_FATAL) : totals.rejected > 0 || overLimit(cfg, totals) ? EXIT_REJECTS : EXIT_OK;
+  const finished = now();
+  const report: RunReport = {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    kind: 'dry-run',
+    pipeline: loaded.name,
+    pipelineFile: loaded.file,
+    startedAt: new Date(started).toISOString(),
+    finishedAt: new Date(finished).toISOString(),
+    durationMs: finished - started,
+    status: error ? 'failed' : exitCode === EXIT_REJECTS ? 'rejects' : 'ok',
+    exitCode,
+    ...(error ? { error: error.format() } : {}),
+    inputs,
+    steps,
+    totals,
+    rejectsByCode,
+    samples,
+    files: { reportJson: 'report.json', reportHtml: 'report.html', rejectsCsv: files.combined, rejectsPerStep: files.perStep },
+    estimate: { ...estimate, stages: plan.stages.map((s) => s.steps) },
+  };
+  await writeReportJson(outDir, report);
+  await writeReportHtml(outDir, report);
+  emit({ type: 'run-end', status: report.status, exitCode, reportDir: outDir, counts: Object.fromEntries(steps.map((s) => [s.name, s.counts])) });
+  return { report, exitCode, outDir };
+}
