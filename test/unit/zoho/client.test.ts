@@ -189,6 +189,16 @@ describe('createZohoClient against a local stub', () => {
     expect((await collect(client.milestones.list('1'))).map((t) => t.id)).toEqual(['m1']);
   });
 
+  it('close() during a rate-limit wait ends the call with RUN_INTERRUPTED (a ZpetlError)', async () => {
+    const { client } = await setup(() => ({ status: 429, headers: { 'retry-after': '600' } }), undefined, {
+      clock: { now: () => Date.UTC(2026, 10, 1), sleep: (_ms, signal) => new Promise((_r, reject) => signal?.addEventListener('abort', () => reject(signal.reason))) },
+    });
+    const pending = catchErr(client.tasks.get('1', '1'));
+    await new Promise((r) => setTimeout(r, 50));
+    await client.close();
+    expect((await pending).code).toBe('RUN_INTERRUPTED');
+  });
+
   it('getPortal answers undefined on 404; users live under /api/v3.1', async () => {
     const { client, stub } = await setup(() => ({ status: 404, json: { error: { status_code: '404', title: 'NOT_FOUND' } } }));
     expect(await client.users.getPortal('a@b.c')).toBeUndefined();
