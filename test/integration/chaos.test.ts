@@ -22,6 +22,8 @@ const SIZE: MigrationSize = FULL
   ? { users: 40, tasklists: 20, tasks: 1000, subtaskEvery: 3, timelogs: 640 }
   : { users: 8, tasklists: 4, tasks: 100, subtaskEvery: 4, timelogs: 60 };
 const KILLS = FULL ? 32 : 5;
+/** Each kill lands at a random instant this many ms (real) after the run inside the child began. */
+const KILL_WITHIN_MS = FULL ? 600 : 200;
 const SEED = Number(process.env.ZPETL_CHAOS_SEED ?? 20261128);
 /** Virtual time runs this much faster: the 2-minute window is 1.2 s, a 10-minute lock-out 6 s. */
 const TIME_SCALE = 100;
@@ -40,7 +42,8 @@ afterEach(async () => {
 });
 
 function childConfig(files: Record<string, string>): ChildConfig {
-  return { sandbox: { env: sandbox.env }, files, dbPath: join(dir, 'checkpoint.db'), timeScale: TIME_SCALE, timeoutMs: CLIENT_TIMEOUT_MS, batchSize: 25 };
+  // The generated pipeline.yaml over CSVs, as a user would run it (lookups by name and by key).
+  return { sandbox: { env: sandbox.env }, files, dbPath: join(dir, 'checkpoint.db'), timeScale: TIME_SCALE, timeoutMs: CLIENT_TIMEOUT_MS, batchSize: 25, viaPipelineFile: true };
 }
 
 describe(`chaos (${FULL ? 'full' : 'slice'})`, () => {
@@ -58,8 +61,8 @@ describe(`chaos (${FULL ? 'full' : 'slice'})`, () => {
           const { code } = await child.exited;
           throw new Error(`child ended before starting (exit ${code}): ${child.stderr().slice(-2000)}`);
         }
-        // An instant anywhere in the next 0–700 ms of work: before, during or after a request or a commit.
-        await sleep(Math.floor(rand() * 700));
+        // An instant anywhere in the next stretch of work: before, during or after a request or a commit.
+        await sleep(Math.floor(rand() * KILL_WITHIN_MS));
         if (child.proc.exitCode === null && child.proc.signalCode === null) {
           child.proc.kill('SIGKILL');
           const { signal } = await child.exited;

@@ -7,7 +7,10 @@
  * the end `RESULT <json>`; exits with the run's exit code. SIGINT/SIGTERM stop it gracefully (130).
  */
 import { createScaledClock } from '../../../src/core/clock.js';
-import { executeRun } from '../../../src/pipeline/run-engine.js';
+import type { PipelineEvent } from '../../../src/pipeline/events.js';
+import { loadPipeline } from '../../../src/pipeline/load-pipeline.js';
+import { buildRunPlan } from '../../../src/pipeline/run-build-plan.js';
+import { executeRun, type RunResult } from '../../../src/pipeline/run-engine.js';
 import { sandboxClientFactory, type SandboxLike } from './sandbox-client.js';
 import { migrationPlan } from './synthetic-plan.js';
 
@@ -22,6 +25,8 @@ export interface ChildConfig {
   batchSize?: number;
   /** Client retries of 5xx / network failures per call. */
   maxRetries?: number;
+  /** Run the generated pipeline.yaml through runPipeline (CSV, lookups) instead of the NDJSON plan. */
+  viaPipelineFile?: boolean;
 }
 
 const config = JSON.parse(process.env.ZPETL_CHAOS_CHILD ?? '{}') as ChildConfig;
@@ -33,29 +38,38 @@ process.on('SIGINT', () => ac.abort());
 process.on('SIGTERM', () => ac.abort());
 
 let last = 0;
-const result = await executeRun(migrationPlan(config.files, { ...(config.batchSize ? { batchSize: config.batchSize } : {}) }), {
-  dbPath: config.dbPath,
+const client = sandboxClientFactory(config.sandbox, {
   clock,
-  client: sandboxClientFactory(config.sandbox, {
-    clock,
-    timeoutMs: config.timeoutMs,
-    // backoff in virtual ms: at the sandbox's scale these are short real waits
-    backoffBaseMs: 1000,
-    backoffCapMs: 20_000,
-    ...(config.maxRetries !== undefined ? { maxRetries: config.maxRetries } : {}),
-  }),
-  signal: ac.signal,
-  onEvent: (e) => {
-    if (e.type === 'run-start') process.stdout.write('STARTED\n');
-    if (e.type === 'step-progress') {
-      const done = e.counts.read;
-      if (done - last >= 25 || done < last) {
-        last = done;
-        process.stdout.write(`PROGRESS ${e.step} ${done}\n`);
-      }
-    }
-  },
+  timeoutMs: config.timeoutMs,
+  // backoff in virtual ms: at the sandbox's scale these are short real waits
+  backoffBaseMs: 1000,
+  backoffCapMs: 20_000,
+  ...(config.maxRetries !== undefined ? { maxRetries: config.maxRetries } : {}),
 });
+const onEvent = (e: PipelineEvent) => {
+  if (e.type === 'run-start') process.stdout.write('STARTED\n');
+  if (e.type === 'step-progress') {
+    const done = e.counts.read;
+    if (done - last >= 25 || done < last) {
+      last = done;
+      process.stdout.write(`PROGRESS ${e.step} ${done}\n`);
+    }
+  }
+};
+let result: RunResult;
+if (config.viaPipelineFile) {
+  const { config: pipeline, baseDir } = loadPipeline(config.files.pipeline!);
+  const plan = buildRunPlan(pipeline, baseDir, config.files.pipeline);
+  result = await executeRun(plan, { dbPath: config.dbPath, clock, client, signal: ac.signal, onEvent, resumeCommand: 'zpetl resume chaos' });
+} else {
+  result = await executeRun(migrationPlan(config.files, { ...(config.batchSize ? { batchSize: config.batchSize } : {}) }), {
+    dbPath: config.dbPath,
+    clock,
+    client,
+    signal: ac.signal,
+    onEvent,
+  });
+}
 process.stdout.write(
   `RESULT ${JSON.stringify({ exitCode: result.exitCode, status: result.status, message: result.message, counts: result.counts, figures: result.figures, runId: result.runId })}\n`,
 );

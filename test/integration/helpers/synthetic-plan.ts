@@ -49,9 +49,9 @@ export function generateMigration(dir: string, size: MigrationSize): { files: Re
   rows.projects!.push({ key: 'P1', name: 'Chaos migration' });
   for (let i = 0; i < size.users; i++) rows.users!.push({ key: `U${i}`, email: `user${i}@example.com`, project: 'P1' });
   for (let i = 0; i < size.tasklists; i++) rows.tasklists!.push({ key: `L${i}`, name: `List ${i}`, project: 'P1' });
-  for (let i = 0; i < size.tasks; i++) rows.tasks!.push({ key: `T${i}`, name: `Task ${i}`, tasklist: `L${i % size.tasklists}`, project: 'P1' });
+  for (let i = 0; i < size.tasks; i++) rows.tasks!.push({ key: `T${i}`, name: `Task ${i}`, tasklist: `L${i % size.tasklists}`, tasklistName: `List ${i % size.tasklists}`, project: 'P1' });
   for (let i = 0; i < size.tasks; i += size.subtaskEvery) {
-    rows.subtasks!.push({ key: `S${i}`, name: `Subtask of ${i}`, parent: `T${i}`, tasklist: `L${i % size.tasklists}`, project: 'P1' });
+    rows.subtasks!.push({ key: `S${i}`, name: `Subtask of ${i}`, parent: `T${i}`, tasklist: `L${i % size.tasklists}`, tasklistName: `List ${i % size.tasklists}`, project: 'P1' });
   }
   for (let i = 0; i < size.timelogs; i++) {
     const day = 1 + (i % 28);
@@ -59,6 +59,7 @@ export function generateMigration(dir: string, size: MigrationSize): { files: Re
       key: `G${i}`,
       task: `T${i % size.tasks}`,
       user: `U${i % size.users}`,
+      email: `user${i % size.users}@example.com`,
       date: `2026-10-${String(day).padStart(2, '0')}`,
       hours: `0${1 + (i % 8)}:${String((i * 7) % 60).padStart(2, '0')}`,
       notes: `log ${i}`,
@@ -77,7 +78,13 @@ export function generateMigration(dir: string, size: MigrationSize): { files: Re
     const path = join(dir, `${name}.ndjson`);
     writeFileSync(path, list.map((r) => JSON.stringify(r)).join('\n') + '\n');
     files[name] = path;
+    // The same rows as CSV, for the pipeline file (pipeline.yaml) that runs them through runPipeline.
+    const cols = [...new Set(list.flatMap((r) => Object.keys(r)))];
+    const cell = (v: string | undefined) => (v === undefined ? '' : /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+    writeFileSync(join(dir, `${name}.csv`), [cols.join(','), ...list.map((r) => cols.map((c) => cell(r[c])).join(','))].join('\n') + '\n');
   }
+  files.pipeline = join(dir, 'pipeline.yaml');
+  writeFileSync(files.pipeline, PIPELINE_YAML);
   const expected: Expected = {
     projects: 1,
     users: size.users,
@@ -92,6 +99,62 @@ export function generateMigration(dir: string, size: MigrationSize): { files: Re
   expected.total = Object.values(rows).reduce((n, l) => n + l.length, 0);
   return { files, expected };
 }
+
+/** The migration as a pipeline file over the CSVs: lookups by name and by key, as a user would write it. */
+const PIPELINE_YAML = `version: 1
+name: chaos
+options: { batchSize: 25, concurrency: 4 }
+steps:
+  - name: projects
+    entity: project
+    source: { type: csv, path: projects.csv }
+    key: [key]
+    fields: { name: { required: true } }
+  - name: users
+    entity: user
+    scope: project
+    source: { type: csv, path: users.csv }
+    key: [key]
+    fields:
+      email: { converter: email, required: true }
+      project: { from: projectName, lookup: { kind: project-by-name }, default: Chaos migration }
+  - name: tasklists
+    entity: tasklist
+    source: { type: csv, path: tasklists.csv }
+    key: [key]
+    fields:
+      name: { required: true }
+      project: { from: projectName, lookup: { kind: project-by-name }, default: Chaos migration }
+  - name: tasks
+    entity: task
+    source: { type: csv, path: tasks.csv }
+    key: [key]
+    fields:
+      name: { required: true }
+      project: { from: projectName, lookup: { kind: project-by-name }, default: Chaos migration }
+      tasklist: { from: tasklistName, lookup: { kind: tasklist-by-name, within: project } }
+  - name: subtasks
+    entity: subtask
+    source: { type: csv, path: subtasks.csv }
+    key: [key]
+    fields:
+      name: { required: true }
+      project: { from: projectName, lookup: { kind: project-by-name }, default: Chaos migration }
+      parent: { lookup: { kind: task-by-key, step: tasks }, required: true }
+      tasklist: { from: tasklistName, lookup: { kind: tasklist-by-name, within: project } }
+  - name: timelogs
+    entity: timelog
+    source: { type: csv, path: timelogs.csv }
+    key: [key]
+    fields:
+      project: { from: projectName, lookup: { kind: project-by-name }, default: Chaos migration }
+      task: { lookup: { kind: task-by-key, step: tasks }, required: true }
+      user: { from: email, lookup: { kind: user-by-email } }
+      date: { converter: { type: date, formats: [YYYY-MM-DD] }, required: true }
+      minutes: { from: hours, converter: { type: duration, format: "hh:mm" }, required: true }
+      billing: { default: Billable }
+      notes: {}
+`;
 
 /** NDJSON lines with exact byte offsets, from `startAt` on. */
 async function* readNdjson(path: string, display: string, startAt?: StartAt): AsyncIterable<{ row: Row; pos: { source: string; line: number; index: number; byteOffset: number } }> {
