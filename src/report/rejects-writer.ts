@@ -14,7 +14,7 @@
  * - Streaming: rows go to a per-step NDJSON spool as they come (constant memory) and are written as
  *   CSV on `close()`, when every column is known (JSON sources reveal keys row by row).
  */
-import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
+import { closeSync, createReadStream, createWriteStream, openSync, writeSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,7 +50,9 @@ interface StepSpool {
   names: string[];
   keys: string[];
   known: Set<string>;
-  out: WriteStream;
+  /** Spool file descriptor; rows are appended synchronously in 64 KiB blocks (no unbounded stream queue). */
+  fd: number;
+  buf: string;
   file: string;
   rows: number;
 }
@@ -68,7 +70,7 @@ export async function createRejectsWriter(dir: string): Promise<RejectsWriter> {
     let s = steps.get(step);
     if (!s) {
       const file = join(spoolDir, `${steps.size}.ndjson`);
-      s = { names: [], keys: [], known: new Set(), out: createWriteStream(file), file, rows: 0 };
+      s = { names: [], keys: [], known: new Set(), fd: openSync(file, 'w'), buf: '', file, rows: 0 };
       steps.set(step, s);
     }
     return s;
@@ -110,14 +112,19 @@ export async function createRejectsWriter(dir: string): Promise<RejectsWriter> {
           s.keys.push(k);
         }
       }
-      s.out.write(`${JSON.stringify(row)}\n`);
+      s.buf += `${JSON.stringify(row)}\n`;
+      if (s.buf.length > 65_536) {
+        writeSync(s.fd, s.buf);
+        s.buf = '';
+      }
       s.rows++;
       rows++;
     },
     async close() {
       for (const s of steps.values()) {
-        s.out.end();
-        await once(s.out, 'close');
+        if (s.buf) writeSync(s.fd, s.buf);
+        s.buf = '';
+        closeSync(s.fd);
       }
       const perStep: Record<string, string> = {};
       // Combined columns: union by record key in first-seen order, named as their first step names them.
@@ -149,7 +156,7 @@ export async function createRejectsWriter(dir: string): Promise<RejectsWriter> {
       return { combined: 'rejects.csv', perStep, rows };
     },
     async abort() {
-      for (const s of steps.values()) s.out.destroy();
+      for (const s of steps.values()) closeSync(s.fd);
       await rm(spoolDir, { recursive: true, force: true });
     },
   };
