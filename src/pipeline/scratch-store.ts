@@ -34,17 +34,20 @@ export function createScratchStore(dir?: string): ScratchStore {
     CREATE TABLE names (kind TEXT NOT NULL, scope TEXT NOT NULL, name TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (kind, scope, name)) WITHOUT ROWID;`);
   const insKey = db.prepare('INSERT OR IGNORE INTO keys (step, key) VALUES (?, ?)');
   const getDay = db.prepare<[string, string], { minutes: number }>('SELECT minutes FROM day_minutes WHERE user = ? AND date = ?');
-  const putDay = db.prepare('INSERT INTO day_minutes (user, date, minutes) VALUES (?, ?, ?) ON CONFLICT (user, date) DO UPDATE SET minutes = excluded.minutes');
+  // One statement per log: adds unless the day's total would pass the max (then no row comes back).
+  const addDay = db.prepare<[string, string, number, number], { minutes: number }>(
+    'INSERT INTO day_minutes (user, date, minutes) VALUES (?, ?, ?) ON CONFLICT (user, date) DO UPDATE SET minutes = minutes + excluded.minutes WHERE minutes + excluded.minutes <= ? RETURNING minutes',
+  );
   const insName = db.prepare('INSERT OR IGNORE INTO names (kind, scope, name, id) VALUES (?, ?, ?, ?)');
   const selName = db.prepare<[string, string, string], { id: string }>('SELECT id FROM names WHERE kind = ? AND scope = ? AND name = ?');
   let open = false;
   return {
     claimKey: (step, key) => insKey.run(step, key).changes === 1,
     addDayMinutes(user, date, minutes, max) {
-      const before = getDay.get(user, date)?.minutes ?? 0;
-      if (before + minutes > max) return { before, added: false };
-      putDay.run(user, date, before + minutes);
-      return { before, added: true };
+      if (minutes > max) return { before: getDay.get(user, date)?.minutes ?? 0, added: false };
+      const after = addDay.get(user, date, minutes, max);
+      if (after !== undefined) return { before: after.minutes - minutes, added: true };
+      return { before: getDay.get(user, date)?.minutes ?? 0, added: false };
     },
     putName: (kind, scope, name, id) => void insName.run(kind, scope, name, id),
     getName: (kind, scope, name) => selName.get(kind, scope, name)?.id,
