@@ -2,20 +2,27 @@
  * `zpetl run PIPELINE` and `zpetl resume PIPELINE`: load for real with checkpoints (or rehearse with
  * --dry-run). The CLI renders the run's PipelineEvents; the exit code is the library's.
  */
-import { resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { z } from 'zod';
+import { loadConfig } from '../../config/index.js';
+import { dryRun } from '../../pipeline/dry-run.js';
+import type { PipelineEvent } from '../../pipeline/events.js';
 import { runPipeline } from '../../pipeline/run.js';
+import { createZohoClient } from '../../zoho/client.js';
+import type { ZohoClient } from '../../zoho/types.js';
 import { parseArgs, timeZoneArg, windowArg } from '../args.js';
 import { outputFlags, type CliCommand } from '../command.js';
 import type { CliIo } from '../io.js';
 import { println } from '../io.js';
-import { chooseRenderMode, createRenderer } from '../render/index.js';
+import { chooseRenderMode, createRenderer, formatDuration } from '../render/index.js';
 import { plainText } from '../render/plain.js';
 
 const Args = z
   .object({
     pipeline: z.string().min(1),
+    dryRun: z.boolean().default(false),
+    out: z.string().min(1).optional(),
     db: z.string().min(1).optional(),
     window: windowArg.optional(),
     tz: timeZoneArg.optional(),
@@ -30,6 +37,7 @@ export function runFlags(y: Argv): Argv {
   return outputFlags(
     y
       .positional('pipeline', { type: 'string', describe: 'The pipeline file (YAML)' })
+      .option('out', { type: 'string', describe: 'Report folder (default out/<pipeline>-<UTC timestamp>/)' })
       .option('db', { type: 'string', describe: 'Checkpoint database (default .zpetl/<pipeline name>.db)' })
       .option('window', { type: 'string', describe: 'Off-peak window HH:MM-HH:MM, overriding the pipeline file' })
       .option('tz', { type: 'string', describe: 'IANA zone of --window, e.g. Europe/Berlin' })
@@ -42,11 +50,19 @@ export async function executeRunCommand(argv: Record<string, unknown>, io: CliIo
   const a = parseArgs(Args, argv);
   const mode = chooseRenderMode(a, io.stdout.isTTY, io.env);
   const renderer = createRenderer(mode, { stdout: io.stdout, stderr: io.stderr, now: io.now, startedMs: io.now(), timeZone: a.tz });
+  if (a.dryRun) {
+    try {
+      return await executeDryRun(a, io, mode, renderer);
+    } finally {
+      renderer.close();
+    }
+  }
   try {
     const result = await runPipeline(resolve(io.cwd, a.pipeline), {
       cwd: io.cwd,
       env: io.env,
       ...(a.db ? { db: resolve(io.cwd, a.db) } : {}),
+      ...(a.out ? { outDir: resolve(io.cwd, a.out) } : {}),
       resume,
       allowChangedSource: a.allowChangedSource,
       ...(a.window ? { window: { spec: a.window, tz: a.tz! } } : {}),
@@ -63,11 +79,46 @@ export async function executeRunCommand(argv: Record<string, unknown>, io: CliIo
   }
 }
 
+/**
+ * --dry-run: read, map, validate and look up everything, write nothing to Zoho. Lookups read Zoho
+ * when credentials are configured; without them the rehearsal is offline (names must come from
+ * earlier steps) and says so.
+ */
+async function executeDryRun(a: z.output<typeof Args>, io: CliIo, mode: string, renderer: { onEvent(e: PipelineEvent): void; close(): void }): Promise<number> {
+  let client: ZohoClient | undefined;
+  if (['ZOHO_CLIENT_ID', 'ZOHO_REFRESH_TOKEN'].some((k) => io.env[k])) client = createZohoClient(loadConfig(io.env, { cwd: io.cwd }));
+  else if (mode !== 'json') println(io.stderr, 'note: no Zoho credentials in the environment: an offline rehearsal (names must be created by earlier steps to resolve)');
+  try {
+    const r = await dryRun(resolve(io.cwd, a.pipeline), {
+      ...(a.out ? { outDir: resolve(io.cwd, a.out) } : {}),
+      env: io.env,
+      ...(client ? { api: client } : {}),
+      signal: io.signal,
+      onEvent: (e) => renderer.onEvent(e),
+    });
+    renderer.close();
+    if (mode !== 'json') {
+      const est = r.report.estimate;
+      if (est) {
+        const windows = est.windowsNeeded !== undefined ? `, ${est.windowsNeeded} off-peak window(s) of ${est.window}` : '';
+        println(io.stdout, `estimate: ${est.totalCalls} API call(s), ${formatDuration(est.durationMs)} at Zoho's limits${windows}`);
+      }
+      println(io.stdout, `report: ${relative(io.cwd, join(r.outDir, r.report.files.reportHtml))}`);
+      println(io.stdout, `rejects: ${relative(io.cwd, join(r.outDir, r.report.files.rejectsCsv))}`);
+    }
+    return r.exitCode;
+  } finally {
+    await client?.close();
+  }
+}
+
 export const runCommand: CliCommand = {
   command: 'run <pipeline>',
   describe: 'Load a pipeline into Zoho with checkpoints (resumable); --dry-run rehearses',
   builder: (y) =>
     runFlags(y)
+      .option('dry-run', { type: 'boolean', default: false, describe: 'Rehearse: report.json, report.html, rejects.csv, calls and nights needed; nothing is written to Zoho' })
+      .example('$0 run pipelines/demo-migration.yaml --dry-run', 'The rehearsal report, before go-live')
       .example('$0 run pipelines/demo-migration.yaml', 'Load; Ctrl-C checkpoints and exits 130')
       .example('$0 run p.yaml --window 22:00-06:00 --tz Europe/Berlin --wait', 'Only off-peak; sleep until it opens')
       .example('$0 run p.yaml --json > run.jsonl', 'JSON-lines events for a log shipper'),
