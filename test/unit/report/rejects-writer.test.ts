@@ -1,0 +1,39 @@
+import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { describe, expect, it } from 'vitest';
+import { createRejectsWriter } from '../../../src/report/rejects-writer.js';
+import { escapeHtml } from '../../../src/report/write-report-html.js';
+import type { RowError } from '../../../src/core/record.js';
+
+const err = (line: number, code: RowError['code'] = 'ROW_REQUIRED'): RowError => ({ code, message: 'm', field: 'f', pos: { source: 's.csv', line, index: line - 2 } });
+
+describe('createRejectsWriter', () => {
+  it('keeps values exactly (formula-looking cells included), per-step files with that step\'s columns, combined union', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zpetl-rw-'));
+    const w = await createRejectsWriter(dir);
+    w.columns('a', ['Id', 'Name', 'Name'], ['Id', 'Name', 'Name_2']);
+    w.write({ step: 'a', error: err(2), data: { Id: '1', Name: '=1+1', Name_2: '@x' } });
+    w.write({ step: 'b', error: err(5, 'ROW_DUPLICATE_KEY'), data: { Key: 'k', Extra: { nested: true } } });
+    const files = await w.close();
+    expect(files).toEqual({ combined: 'rejects.csv', perStep: { a: 'rejects-a.csv', b: 'rejects-b.csv' }, rows: 2 });
+    expect(readFileSync(join(dir, 'rejects-a.csv'), 'utf8')).toBe('Id,Name,Name,_line,_step,_code,_field,_message\n1,=1+1,@x,2,a,ROW_REQUIRED,f,m\n');
+    const all = parse(readFileSync(join(dir, 'rejects.csv'), 'utf8')) as string[][];
+    expect(all[0]).toEqual(['Id', 'Name', 'Name', 'Key', 'Extra', '_line', '_step', '_code', '_field', '_message']);
+    expect(all[2]).toEqual(['', '', '', 'k', '{"nested":true}', '5', 'b', 'ROW_DUPLICATE_KEY', 'f', 'm']);
+  });
+
+  it('writes a header-only rejects.csv when nothing was rejected', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zpetl-rw-'));
+    const w = await createRejectsWriter(dir);
+    w.columns('a', ['Id']);
+    expect((await w.close()).perStep).toEqual({});
+    expect(readFileSync(join(dir, 'rejects.csv'), 'utf8')).toBe('_line,_step,_code,_field,_message\n');
+    expect(existsSync(join(dir, 'rejects-a.csv'))).toBe(false);
+  });
+
+  it('escapes HTML', () => {
+    expect(escapeHtml(`<img src=x onerror="a('b')">&`)).toBe('&lt;img src=x onerror=&quot;a(&#39;b&#39;)&quot;&gt;&amp;');
+  });
+});
