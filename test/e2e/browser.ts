@@ -19,8 +19,8 @@ export interface OpenedPage {
   /** Requests for anything but the file itself (a self-contained report makes none). */
   externalRequests: string[];
   consoleErrors: string[];
-  /** Evaluates a function in the page. */
-  evaluate<T>(fn: () => T): Promise<T>;
+  /** Evaluates a JavaScript expression in the page (a string: the test runs without DOM types). */
+  evaluate<T>(expression: string): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -46,7 +46,7 @@ export async function openInChromium(file: string, screenshotPath: string): Prom
     text: await page.innerText('body'),
     externalRequests,
     consoleErrors,
-    evaluate: (fn) => page.evaluate(fn),
+    evaluate: <T>(expression: string) => page.evaluate(expression) as Promise<T>,
     close: () => browser.close(),
   };
 }
