@@ -61,7 +61,8 @@ export function generateMigration(dir: string, size: MigrationSize): { files: Re
       user: `U${i % size.users}`,
       email: `user${i % size.users}@example.com`,
       date: `2026-10-${String(day).padStart(2, '0')}`,
-      hours: `0${1 + (i % 8)}:${String((i * 7) % 60).padStart(2, '0')}`,
+      // at most 3 logs per user and day (lcm of 40 users and 28 days is 280), each under 8 h: never over 24 h a day
+      hours: `0${1 + (i % 7)}:${String((i * 7) % 60).padStart(2, '0')}`,
       notes: `log ${i}`,
       project: 'P1',
     });
