@@ -17,6 +17,21 @@ export type { ZohoConfig, LoadConfigOptions, DataCentre } from './config/index.j
 export { createZohoClient } from './zoho/index.js';
 export type { ZohoClient, ZohoApi, ZohoClientOptions, ZohoClientConfig, ClientEvent, EndpointStats, ZohoId } from './zoho/index.js';
 
+// pipelines: load and validate, rehearse (dry run), run and resume
+export { loadPipeline, validatePipelineFile, formatProblems } from './pipeline/load-pipeline.js';
+export type { LoadedPipeline, PipelineProblem, ValidationResult } from './pipeline/load-pipeline.js';
+export { PipelineSchema, isLoadStep } from './pipeline/schema.js';
+export type { PipelineConfig, PipelineInput, StepConfig, LoadStepConfig, ExportStepConfig } from './pipeline/schema.js';
+export { dryRun } from './pipeline/dry-run.js';
+export type { DryRunOptions, DryRunResult } from './pipeline/dry-run.js';
+export { runPipeline } from './pipeline/run.js';
+export type { RunPipelineOptions, RunResult, RunFigures, RunStatusOut } from './pipeline/run.js';
+export type { RunReport } from './report/model.js';
+export { runDemo, DEMO_PIPELINE } from './pipeline/demo.js';
+export type { DemoOptions, DemoResult } from './pipeline/demo.js';
+export { runTimesheetExport } from './pipeline/timesheet-export.js';
+export type { TimesheetExportOptions } from './pipeline/timesheet-export.js';
+
 // status, starter pipelines, the off-peak window
 export { parseWindow } from './pipeline/window.js';
 export type { OffPeakWindow, WindowSpan } from './pipeline/window.js';

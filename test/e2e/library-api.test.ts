@@ -7,7 +7,7 @@ import * as api from '../../src/index.js';
 
 describe('library API', () => {
   it('exports the documented functions and the error type', () => {
-    for (const name of ['createSandbox', 'formatEnvLines', 'loadConfig', 'createZohoClient', 'exportTimesheets', 'parseWindow', 'readPipelineStatus', 'listRejects', 'renderStarterPipeline', 'ZpetlError', 'VERSION']) {
+    for (const name of ['createSandbox', 'formatEnvLines', 'loadConfig', 'createZohoClient', 'exportTimesheets', 'runPipeline', 'dryRun', 'loadPipeline', 'validatePipelineFile', 'runDemo', 'PipelineSchema', 'parseWindow', 'readPipelineStatus', 'listRejects', 'renderStarterPipeline', 'ZpetlError', 'VERSION']) {
       expect(api, name).toHaveProperty(name);
     }
     expect(new api.ZpetlError('USAGE_INVALID', 'x').format()).toBe('USAGE_INVALID: x');
