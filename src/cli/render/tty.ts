@@ -27,34 +27,37 @@ export function barText(v: StepView, nameWidth: number, barWidth: number, timeZo
 export function createTtyRenderer(o: RenderOptions): Renderer {
   const tracker = createStepTracker(o.now);
   const stream = o.stdout as unknown as NodeJS.WriteStream;
-  const multibar = new cliProgress.MultiBar(
-    {
-      stream,
-      hideCursor: true,
-      clearOnComplete: false,
-      stopOnComplete: false,
-      gracefulExit: false,
-      linewrap: false,
-      fps: 10,
-      format: (_opts: unknown, _params: unknown, payload: { view?: StepView }) =>
-        payload.view ? barText(payload.view, nameWidth, barWidth(), o.timeZone) : '',
-    },
-    cliProgress.Presets.shades_classic,
-  );
+  const barWidth = () => Math.max(10, Math.min(30, (stream.columns ?? 100) - nameWidth - 80));
+  // A MultiBar per phase: after a summary (run-end) the next step starts a fresh set of bars below it.
+  const newMultiBar = () =>
+    new cliProgress.MultiBar(
+      {
+        stream,
+        hideCursor: true,
+        clearOnComplete: false,
+        stopOnComplete: false,
+        gracefulExit: false,
+        linewrap: false,
+        fps: 10,
+        format: (_opts: unknown, _params: unknown, payload: { view?: StepView }) =>
+          payload.view ? barText(payload.view, nameWidth, barWidth(), o.timeZone) : '',
+      },
+      cliProgress.Presets.shades_classic,
+    );
+  let multibar: cliProgress.MultiBar | undefined;
   const bars = new Map<string, cliProgress.SingleBar>();
   const rejectsShown = new Map<string, number>();
   let nameWidth = 8;
-  let stopped = false;
-  const barWidth = () => Math.max(10, Math.min(30, (stream.columns ?? 100) - nameWidth - 80));
 
   const log = (line: string) => {
-    if (stopped) println(o.stdout, plainText(line));
-    else multibar.log(`${plainText(line)}\n`);
+    if (multibar) multibar.log(`${plainText(line)}\n`);
+    else println(o.stdout, plainText(line));
   };
   const refresh = (v: StepView) => {
     let bar = bars.get(v.name);
     if (!bar) {
       nameWidth = Math.max(nameWidth, v.name.length);
+      multibar ??= newMultiBar();
       bar = multibar.create(v.total ?? 0, v.done, { view: v });
       bars.set(v.name, bar);
     }
@@ -62,16 +65,18 @@ export function createTtyRenderer(o: RenderOptions): Renderer {
     bar.update(v.done, { view: v });
   };
   const stop = () => {
-    if (stopped) return;
-    stopped = true;
+    if (!multibar) return;
     multibar.update();
     multibar.stop();
+    multibar = undefined;
+    bars.clear();
+    println(o.stdout);
   };
 
   return {
     onEvent(e: PipelineEvent) {
       const v = tracker.apply(e);
-      if (v && (v.started || v.ended)) refresh(v);
+      if (v && (v.started || v.ended) && (bars.has(v.name) || e.type === 'step-start' || e.type === 'step-progress')) refresh(v);
       switch (e.type) {
         case 'run-start':
           log(`${e.dryRun ? 'dry run' : 'run'} ${e.pipeline}: ${e.steps.map((s) => s.name).join(', ')}`);
@@ -88,7 +93,6 @@ export function createTtyRenderer(o: RenderOptions): Renderer {
           break;
         case 'run-end':
           stop();
-          println(o.stdout);
           for (const line of summaryLines(e, tracker.dryRun, o.now() - o.startedMs)) println(o.stdout, line);
           break;
         default:
