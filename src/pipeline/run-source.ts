@@ -4,25 +4,11 @@
  * SOURCE_CHANGED unless the user allows it; then the step reads from the start and the crosswalk keeps
  * rows already loaded from being sent again.
  */
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { ZpetlError } from '../core/errors.js';
 import type { HighWater, StepRow } from '../checkpoint/store-types.js';
 
-/** sha256 (hex) of a file, streamed. Throws SOURCE_NOT_FOUND / SOURCE_UNREADABLE. */
-export async function sha256OfFile(path: string, display: string = path): Promise<string> {
-  const hash = createHash('sha256');
-  try {
-    for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new ZpetlError(code === 'ENOENT' ? 'SOURCE_NOT_FOUND' : 'SOURCE_UNREADABLE', `cannot read source ${display}: ${(e as Error).message}`, {
-      cause: e,
-      pos: { source: display, line: 0, index: 0 },
-    });
-  }
-  return hash.digest('hex');
-}
+/** sha256 (hex) of a source file, streamed: the extractor's own (SOURCE_NOT_FOUND / SOURCE_UNREADABLE). */
+export { sha256File as sha256OfFile } from '../extract/file-access.js';
 
 export interface ResumePoint {
   /** Where reading starts; undefined = from the beginning. */
