@@ -86,10 +86,13 @@ function toEntry(ctx: SandboxContext, projectId: string, d: LogDraft, prev?: Jso
   const project = ctx.store.get<Json>('project', projectId)!.data;
   const now = nowIso(ctx);
   const id = d.id ?? (prev?.id as string | undefined) ?? ctx.store.nextId();
+  // A task/issue log without a known module (admin-inserted without module_detail) keeps what it had.
   const detail =
     d.type === 'general'
       ? { id, name: d.logName ?? '', type: 'general', prefix: '' }
-      : { id: d.module!.id, name: d.module!.name, type: d.type, prefix: '' };
+      : d.module
+        ? { id: d.module.id, name: d.module.name, type: d.type, prefix: '' }
+        : (prev?.module_detail as Json | undefined);
   return {
     id,
     date: d.date,
@@ -97,7 +100,7 @@ function toEntry(ctx: SandboxContext, projectId: string, d: LogDraft, prev?: Jso
     ...(d.startTime ? { start_time: d.startTime.toUpperCase(), end_time: d.endTime?.toUpperCase() } : {}),
     billing_status: d.billing,
     type: d.type,
-    module_detail: detail,
+    ...(detail ? { module_detail: detail } : {}),
     ...(d.logName !== undefined ? { log_name: d.logName } : {}),
     project: projectRef(project),
     owner: userRef(ctx, d.ownerZpuid),
@@ -216,17 +219,23 @@ function draftFromBody(ctx: SandboxContext, body: Json, projectId: string, calle
   return d;
 }
 
+/**
+ * The stored entry → a draft for PATCH. Zoho always sends `module_detail` (§6.7 entry dump), but the
+ * admin API may insert a log without one: then no module is known (a task/issue log keeps none until a
+ * PATCH names one) and a general log's name falls back to `module_detail.name`, never a 500.
+ */
 function draftFromEntry(e: Json, minutes: number): LogDraft {
-  const detail = e.module_detail as Json;
-  const approval = e.approval as Json;
+  const detail = e.module_detail as Json | undefined;
+  const approval = (e.approval as Json | undefined) ?? {};
+  const logName = typeof e.log_name === 'string' ? e.log_name : e.type === 'general' && typeof detail?.name === 'string' ? detail.name : undefined;
   return {
     id: String(e.id),
     date: String(e.date),
     minutes,
     billing: e.billing_status as LogDraft['billing'],
     type: e.type as LogType,
-    ...(e.type !== 'general' ? { module: { id: String(detail.id), name: String(detail.name) } } : {}),
-    ...(typeof e.log_name === 'string' ? { logName: e.log_name } : {}),
+    ...(e.type !== 'general' && detail?.id !== undefined ? { module: { id: String(detail.id), name: String(detail.name ?? '') } } : {}),
+    ...(logName !== undefined ? { logName } : {}),
     ownerZpuid: String((e.owner as Json).zpuid),
     addedBy: String((e.added_by as Json | undefined)?.zpuid ?? ''),
     approval: approval.status as LogDraft['approval'],
