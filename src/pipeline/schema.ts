@@ -14,6 +14,7 @@
 import { z } from 'zod';
 import { SourceSchema } from '../extract/source-schema.js';
 import { FieldSpecSchema } from '../transform/field-spec.js';
+import { WhereSchema } from '../transform/row-filter.js';
 import { ENTITY_FIELDS, ENTITY_KINDS, isCustomField } from '../transform/entity-fields.js';
 import { PAYROLL_SCHEMA, ZOHO_TIMELOGS_SOURCE_SCHEMA } from '../payroll/config-schema.js';
 
@@ -62,6 +63,11 @@ const LoadStepBase = z.strictObject({
   /** Users only: `portal` (default) adds portal users, `project` adds them to the row's `project`. */
   scope: z.enum(['portal', 'project']).optional(),
   source: SourceSchema,
+  /**
+   * Row filter: only rows matching it are loaded; the others are counted as skipped (filtered).
+   * `{ column, equals | in | empty: true | notEmpty: true }` or a list that must all hold (src/transform/row-filter.ts).
+   */
+  where: WhereSchema.optional(),
   /** Source columns whose values identify a record across runs (idempotency key). */
   key: z.array(z.string().min(1)).min(1, 'expected at least one key column'),
   /** Target field → how to fill it (see src/transform/entity-fields.ts for the fields per entity). */
