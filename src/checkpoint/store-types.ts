@@ -145,5 +145,7 @@ export interface StoredCounts {
   inDoubt: number;
   /** Rows rejected before any request (mapping/validation), included in `rejected`. */
   rejectedPrepare: number;
+  /** Rows the step's `where:` filter left out, included in `skipped`. */
+  filtered: number;
   read: number;
 }

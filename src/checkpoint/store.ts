@@ -158,6 +158,12 @@ export interface CheckpointStore {
   // rejects
   /** A reject found before any request (mapping, validation). Returns false if this row was already rejected in this run. */
   recordReject(runId: number, step: string, reject: RejectInput): boolean;
+  /**
+   * A row the step's `where:` filter left out: counted as skipped (and filtered), never sent, no
+   * crosswalk entry. Keyed by position (a space-prefixed key no source key can equal). Returns false if
+   * this run had already recorded it.
+   */
+  recordFiltered(runId: number, step: string, pos: SourcePosition): boolean;
   rejects(runId: number, step?: string): IterableIterator<RejectRow>;
   // figures
   counts(runId: number, step: string): StoredCounts;
@@ -662,14 +668,21 @@ export function createCheckpointStore(db: Db, clock: Clock = systemClock): Check
     recordReject(runId, step, reject) {
       return insertReject(runId, step, { ...reject, stage: reject.stage ?? 'prepare' }, now());
     },
+    recordFiltered(runId, step, pos) {
+      const base = { step, key: ` filtered ${pos.index}`, run: runId, batch: null, now: now(), source: pos.source, line: pos.line, idx: pos.index, byte: pos.byteOffset ?? null };
+      return s.upsertOutcome.run({ ...base, state: 'confirmed', outcome: 'filtered', zoho: null }).changes > 0;
+    },
     rejects(runId, step) {
       return mapIter(step === undefined ? s.rejectsRun.iterate(runId) : s.rejectsStep.iterate(runId, step), toReject);
     },
     counts(runId, step) {
-      const c: StoredCounts = { created: 0, updated: 0, skipped: 0, rejected: 0, inDoubt: 0, rejectedPrepare: 0, read: 0 };
+      const c: StoredCounts = { created: 0, updated: 0, skipped: 0, rejected: 0, inDoubt: 0, rejectedPrepare: 0, filtered: 0, read: 0 };
       for (const row of s.countOutcomes.all(runId, step)) {
         if (row.state === 'confirmed' && (row.outcome === 'created' || row.outcome === 'updated' || row.outcome === 'skipped')) {
           c[row.outcome] += row.n;
+        } else if (row.state === 'confirmed' && row.outcome === 'filtered') {
+          c.skipped += row.n;
+          c.filtered += row.n;
         } else if (row.state === 'in-doubt' || row.state === 'sent') c.inDoubt += row.n;
       }
       for (const row of s.countRejects.all(runId, step)) {

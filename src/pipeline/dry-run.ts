@@ -106,6 +106,11 @@ export async function dryRun(pipeline: string | LoadedPipeline, options: DryRunO
         scratch.begin();
         for (const item of batch) {
           counts.read++;
+          if (item.kind === 'skip') {
+            counts.skipped++;
+            counts.filtered = (counts.filtered ?? 0) + 1;
+            continue;
+          }
           if (item.kind === 'valid') {
             counts.valid++;
             registerDryRecord(scratch, step, item);
@@ -145,7 +150,9 @@ export async function dryRun(pipeline: string | LoadedPipeline, options: DryRunO
   const files = await rejects.close();
 
   const totals = emptyCounts();
-  for (const s of steps) for (const k of ['read', 'valid', 'rejected'] as const) totals[k] += s.counts[k];
+  for (const s of steps) for (const k of ['read', 'valid', 'skipped', 'rejected'] as const) totals[k] += s.counts[k];
+  const filtered = steps.reduce((n, s) => n + (s.counts.filtered ?? 0), 0);
+  if (filtered > 0) totals.filtered = filtered;
   totals.wouldCreate = totals.valid;
   totals.wouldSkip = 0;
   const { estimate, perStep } = estimateRun(plan, steps.map((s) => ({ name: s.name, entity: s.entity as LoadStepConfig['entity'], valid: s.counts.valid, calls: userCalls.get(s.name) })), cfg.options, started);

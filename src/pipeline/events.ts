@@ -15,8 +15,10 @@ export interface StepCounts {
   valid: number;
   created: number;
   updated: number;
-  /** Already in Zoho (crosswalk or natural-key match). */
+  /** Already in Zoho (crosswalk or natural-key match), or left out by the step's `where:` filter. */
   skipped: number;
+  /** Of `skipped`, the rows the step's `where:` filter left out (absent when the step has no filter). */
+  filtered?: number;
   rejected: number;
   /** Sent with no answer; reconciled on resume. */
   inDoubt: number;

@@ -7,6 +7,8 @@
  * - ROW_DUPLICATE_KEY: the 2nd and later valid rows with a key already seen in this step;
  * - ROW_DAY_OVER_24H: a time log that would take its user's total for the day past 24 h;
  * - ROW_MISSING_PARENT: a subtask or log whose task key is unknown (raised by the lookup).
+ * A step's `where:` filter runs first, on the original columns: a row it leaves out comes out as a
+ * `skip` item (reason `filtered`), so per step read = valid + skipped + rejected.
  * On a resumed real run (startAt) the rows before the mark are not re-read, so these two rules see only
  * the rest; keys loaded before are skipped by the crosswalk instead.
  */
@@ -18,6 +20,7 @@ import { compileMapping } from '../transform/map-record.js';
 import { resolveLookups } from '../transform/lookups.js';
 import type { LookupResolver } from '../transform/lookup-types.js';
 import { validateRow } from '../transform/validate-row.js';
+import { compileRowFilter } from '../transform/row-filter.js';
 import { LOG_MAX_MINUTES } from '../transform/entity-fields.js';
 import type { LoadStepConfig } from './schema.js';
 import type { ScratchStore } from './scratch-store.js';
@@ -40,7 +43,15 @@ export interface PreparedReject {
   data: Record<string, unknown>;
 }
 
-export type PreparedItem = PreparedValid | PreparedReject;
+/** A row the step's `where:` filter leaves out: counted as skipped, never sent, never a reject. */
+export interface PreparedSkip {
+  kind: 'skip';
+  reason: 'filtered';
+  pos: SourcePosition;
+  data: Record<string, unknown>;
+}
+
+export type PreparedItem = PreparedValid | PreparedReject | PreparedSkip;
 
 export interface PrepareContext {
   baseDir: string;
@@ -73,10 +84,12 @@ export function createStepPreparer(step: LoadStepConfig, ctx: PrepareContext): S
   const extractor = createExtractor(step.source, { baseDir: ctx.baseDir, ...(ctx.startAt ? { startAt: ctx.startAt } : {}) });
   const mapper = compileMapping(step.fields);
   const isLog = step.entity === 'timelog';
+  const filter = compileRowFilter(step.where);
   const reject = (error: RowError, data: Record<string, unknown>): PreparedReject => ({ kind: 'reject', error, pos: error.pos, data });
 
   async function prepareRecord(record: SourceRecord): Promise<PreparedItem> {
     const { data, pos } = record;
+    if (filter && !filter.keep(data)) return { kind: 'skip', reason: 'filtered', pos, data };
     const mapped = mapper(record);
     if (!mapped.ok) return reject(mapped.error, data);
     const problems = validateRow(step.entity, mapped.value.values, pos);
@@ -108,8 +121,25 @@ export function createStepPreparer(step: LoadStepConfig, ctx: PrepareContext): S
     return { kind: 'valid', key: k.key, values, pos, data };
   }
 
+  // A misspelt `where:` column would silently filter out every row (or none): refuse it once the header is known.
+  let headerChecked = filter === undefined;
+  const checkHeader = (): void => {
+    headerChecked = true;
+    const h = extractor.header();
+    if (!h || !filter) return;
+    const missing = filter.columns.filter((c) => !h.keys.includes(c));
+    if (missing.length > 0) {
+      throw new ZpetlError('SOURCE_MISSING_COLUMN', `step ${step.name}: where: names ${missing.map((c) => `"${c}"`).join(', ')}, not a column of ${extractor.source}`, {
+        pos: { source: extractor.source, line: 1, index: 0 },
+        details: { step: step.name, missing, columns: h.keys },
+        hint: `The header has: ${h.keys.join(', ')}. Fix the column name in the step's where:.`,
+      });
+    }
+  };
+
   async function* batches(): AsyncIterable<PreparedItem[]> {
     for await (const batch of extractor.readBatches(ctx.signal)) {
+      if (!headerChecked) checkHeader();
       const out: PreparedItem[] = new Array(batch.length);
       ctx.scratch.begin();
       try {

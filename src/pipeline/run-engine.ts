@@ -24,6 +24,7 @@ import { emptyCounts, type EventListener, type PipelineEvent, type StepCounts } 
 import { createLatencyTracker, createRunGate, type RunGate } from './run-gate.js';
 import { createCallsFor, createEndpointOf, type PlannedStep, type RejectLimits, type RunPlan } from './run-plan.js';
 import { resumePoint, sha256OfFile, type ResumePoint } from './run-source.js';
+import type { RunReportFiles } from './run-report.js';
 import { runStep, type StepOutcome } from './run-step.js';
 import type { OffPeakWindow } from './window.js';
 
@@ -58,8 +59,8 @@ export interface RunEngineOptions {
    * the wire always finish; a create cut while waiting comes back in doubt and is reconciled later.
    */
   stopGraceMs?: number;
-  /** Writes the report folder once the run has ended (checkpoint closed); returns its path. */
-  writeReport?: (result: RunResult) => Promise<string | undefined>;
+  /** Writes the report folder once the run has ended (checkpoint closed); returns its files. */
+  writeReport?: (result: RunResult) => Promise<RunReportFiles | undefined>;
 }
 
 /** Figures for the report beyond the per-step counts. */
@@ -94,6 +95,8 @@ export interface RunResult {
   dbPath: string;
   /** The report folder, when one was written. */
   reportDir?: string;
+  /** Its files (absolute paths): report.json, report.html, rejects.csv, crosswalk.csv. */
+  reportFiles?: Omit<RunReportFiles, 'dir'>;
 }
 
 interface StepRun {
@@ -113,8 +116,12 @@ export async function executeRun(plan: RunPlan, o: RunEngineOptions): Promise<Ru
   const result = await execute(plan, o);
   if (o.writeReport && result.runId !== null) {
     try {
-      const dir = await o.writeReport(result);
-      if (dir !== undefined) result.reportDir = dir;
+      const files = await o.writeReport(result);
+      if (files !== undefined) {
+        const { dir, ...rest } = files;
+        result.reportDir = dir;
+        result.reportFiles = rest;
+      }
     } catch (e) {
       o.onEvent?.({ type: 'log', level: 'warn', message: `could not write the run report: ${toZpetlError(e).message}` });
     }
@@ -433,6 +440,7 @@ async function runOneStep(d: StepDeps): Promise<void> {
       initialCounts: () => fromStored(store, runId, step.name),
       items: () => step.prepare({ ...(d.run.point.startAt ? { startAt: d.run.point.startAt } : {}), store, client: d.client, runId, signal: d.signal }),
       reject: (item) => store.recordReject(runId, step.name, { error: item.error, data: item.data, stage: 'prepare' }),
+      skip: (item) => store.recordFiltered(runId, step.name, item.pos),
       load: async (items, hw) => {
         const out = await loader.load(items, { ...(hw !== undefined ? { highWater: hw } : {}), signal: d.signal });
         addReconciled(out.reconciled);
@@ -484,7 +492,17 @@ async function runOneStep(d: StepDeps): Promise<void> {
 /** This run's counts for a step, from the checkpoint (exact across resumes). */
 function fromStored(store: CheckpointStore, runId: number, step: string): StepCounts {
   const c = store.counts(runId, step);
-  return { ...emptyCounts(), read: c.read, valid: c.read - c.rejectedPrepare, created: c.created, updated: c.updated, skipped: c.skipped, rejected: c.rejected, inDoubt: c.inDoubt };
+  return {
+    ...emptyCounts(),
+    read: c.read,
+    valid: c.read - c.rejectedPrepare - c.filtered,
+    created: c.created,
+    updated: c.updated,
+    skipped: c.skipped,
+    rejected: c.rejected,
+    inDoubt: c.inDoubt,
+    ...(c.filtered > 0 ? { filtered: c.filtered } : {}),
+  };
 }
 
 interface LimitCheck {

@@ -37,7 +37,15 @@ export interface RejectItem {
   data: Record<string, unknown>;
 }
 
-export type StepItem = ValidItem | RejectItem;
+/** A row the step's `where:` filter left out: counted as skipped, never sent. */
+export interface SkipItem {
+  kind: 'skip';
+  reason: 'filtered';
+  pos: SourcePosition;
+  data: Record<string, unknown>;
+}
+
+export type StepItem = ValidItem | RejectItem | SkipItem;
 
 /** What a batch will cost: requests on one endpoint. */
 export interface BatchCost {
@@ -80,6 +88,8 @@ export interface StepPort {
   items(): AsyncIterable<StepItem>;
   /** Records a prepare-stage reject (its own transaction); false when this run had already recorded it. */
   reject(item: RejectItem): boolean;
+  /** Records a filtered row (its own transaction); false when this run had already recorded it. Absent: counted only. */
+  skip?(item: SkipItem): boolean;
   /**
    * Loads one batch: settle (crosswalk, mode), mark sent (one transaction), send (no transaction
    * open), record results and `hw` (one transaction; undefined for the last batch: the step is then
@@ -118,10 +128,12 @@ const hwOf = (pos: SourcePosition): HighWater => ({ index: pos.index, line: pos.
  */
 export async function runStep(port: StepPort): Promise<StepOutcome> {
   const counts = { ...port.initialCounts() };
-  let rejectedPrepare = counts.read - counts.valid;
+  let filtered = counts.filtered ?? 0;
+  let rejectedPrepare = counts.read - counts.valid - filtered;
   const sync = () => {
     counts.read = counts.created + counts.updated + counts.skipped + counts.rejected + counts.inDoubt;
-    counts.valid = counts.read - rejectedPrepare;
+    counts.valid = counts.read - rejectedPrepare - filtered;
+    if (filtered > 0) counts.filtered = filtered;
   };
   sync();
   let pending: ValidItem[] = [];
@@ -159,7 +171,13 @@ export async function runStep(port: StepPort): Promise<StepOutcome> {
       const limit = port.overLimit(counts);
       if (limit) return stopFor('reject-limit', limit);
     }
-    if (item.kind === 'reject') {
+    if (item.kind === 'skip') {
+      if (port.skip?.(item) ?? true) {
+        counts.skipped++;
+        filtered++;
+        sync();
+      }
+    } else if (item.kind === 'reject') {
       if (port.reject(item)) {
         counts.rejected++;
         rejectedPrepare++;
