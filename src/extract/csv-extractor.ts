@@ -26,7 +26,8 @@ import { Parser } from 'csv-parse';
 import { ZpetlError, type ErrorCode, type SourcePosition } from '../core/errors.js';
 import { clip, type ExtractItem, type RowError } from '../core/record.js';
 import { detectDelimiter, headerKeys, sniffBom } from './csv-header.js';
-import { openSourceFile, resolveSourcePath, type SourceFile } from './file-access.js';
+import { fileExtractor } from './batch-source.js';
+import type { SourceFile } from './file-access.js';
 import type { CsvSource, Delimiter, SourceEncoding } from './source-schema.js';
 import type { ExtractStats, ExtractWarning, Extractor, ExtractorOptions, SourceHeader, StartAt } from './types.js';
 
@@ -481,49 +482,16 @@ export async function* readCsvBatches(
   }
 }
 
-/** Drains batches one item at a time. */
-export async function* itemsOf(batches: AsyncIterable<ExtractItem[]>): AsyncGenerator<ExtractItem> {
-  for await (const b of batches) for (const item of b) yield item;
-}
-
-export const emptyStats = (): ExtractStats => ({ records: 0, rejects: 0, blankRows: 0, bytesRead: 0 });
-
 /** A CSV source as an Extractor. */
 export function createCsvExtractor(source: CsvSource, options: ExtractorOptions): Extractor {
-  const path = resolveSourcePath(options.baseDir, source.path);
-  let header: SourceHeader | undefined;
-  let warnings: ExtractWarning[] = [];
-  let stats = emptyStats();
-  const readBatches = async function* (signal?: AbortSignal): AsyncGenerator<ExtractItem[]> {
-    header = undefined;
-    warnings = [];
-    stats = emptyStats();
-    const file = await openSourceFile(source.path, path);
-    try {
-      yield* readCsvBatches(file, source.path, source, {
-        chunkBytes: options.chunkBytes ?? DEFAULT_CHUNK_BYTES,
-        startAt: options.startAt,
-        signal,
-        stats,
-        warn: (w) => {
-          warnings.push(w);
-          options.onWarning?.(w);
-        },
-        onHeader: (h) => {
-          header = h;
-        },
-      });
-    } finally {
-      await file.close();
-    }
-  };
-  return {
-    source: source.path,
-    path,
-    readBatches,
-    read: (signal) => itemsOf(readBatches(signal)),
-    header: () => header,
-    warnings: () => warnings,
-    stats: () => stats,
-  };
+  return fileExtractor(source.path, options, (file, run) =>
+    readCsvBatches(file, source.path, source, {
+      chunkBytes: options.chunkBytes ?? DEFAULT_CHUNK_BYTES,
+      startAt: options.startAt,
+      signal: run.signal,
+      stats: run.stats,
+      warn: run.warn,
+      onHeader: run.setHeader,
+    }),
+  );
 }

@@ -15,7 +15,7 @@ import StreamArray from 'stream-json/streamers/StreamArray.js';
 import Verifier from 'stream-json/utils/Verifier.js';
 import { ZpetlError, type SourcePosition } from '../core/errors.js';
 import type { ExtractItem } from '../core/record.js';
-import { emptyStats, itemsOf } from './csv-extractor.js';
+import { batchExtractor, emptyStats } from './batch-source.js';
 import { openByteStream, openSourceFile, resolveSourcePath } from './file-access.js';
 import type { JsonSource } from './source-schema.js';
 import type { ExtractStats, ExtractWarning, Extractor, ExtractorOptions } from './types.js';
@@ -169,13 +169,5 @@ export function createJsonExtractor(source: JsonSource, options: ExtractorOption
     stats.bytesRead = size;
   };
 
-  return {
-    source: source.path,
-    path,
-    readBatches,
-    read: (signal) => itemsOf(readBatches(signal)),
-    header: () => undefined,
-    warnings: () => warnings,
-    stats: () => stats,
-  };
+  return batchExtractor({ source: source.path, path, readBatches, warnings: () => warnings, stats: () => stats });
 }

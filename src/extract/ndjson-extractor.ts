@@ -8,141 +8,119 @@
 import { isUtf8 } from 'node:buffer';
 import { clip, type ExtractItem } from '../core/record.js';
 import type { ErrorCode, SourcePosition } from '../core/errors.js';
-import { DEFAULT_CHUNK_BYTES, emptyStats, itemsOf } from './csv-extractor.js';
-import { openSourceFile, resolveSourcePath } from './file-access.js';
+import { fileExtractor } from './batch-source.js';
+import { DEFAULT_CHUNK_BYTES } from './csv-extractor.js';
 import type { NdjsonSource } from './source-schema.js';
-import type { ExtractStats, ExtractWarning, Extractor, ExtractorOptions } from './types.js';
+import type { ExtractWarning, Extractor, ExtractorOptions } from './types.js';
 
 export const MAX_NDJSON_LINE_BYTES = 16 * 1024 * 1024;
 
 export function createNdjsonExtractor(source: NdjsonSource, options: ExtractorOptions): Extractor {
-  const path = resolveSourcePath(options.baseDir, source.path);
-  let warnings: ExtractWarning[] = [];
-  let stats: ExtractStats = emptyStats();
   const chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK_BYTES;
+  return fileExtractor(source.path, options, async function* (file, { signal, stats, warn }): AsyncGenerator<ExtractItem[]> {
+    const size = file.size;
+    if (size === 0) {
+      const w: ExtractWarning = { code: 'SOURCE_EMPTY', message: `${source.path} is empty: zero rows`, pos: { source: source.path, line: 1, index: 0, byteOffset: 0 } };
+      warn(w);
+      return;
+    }
+    let position = options.startAt?.byteOffset ?? 0;
+    let line = options.startAt?.line ?? 1;
+    let index = options.startAt?.index ?? 0;
+    // The current line: its start offset and the bytes seen so far (parts), or too long to keep.
+    let lineStart = position;
+    let parts: Buffer[] = [];
+    let partBytes = 0;
+    let tooLong = false;
+    let batch: ExtractItem[] = [];
 
-  const readBatches = async function* (signal?: AbortSignal): AsyncGenerator<ExtractItem[]> {
-    warnings = [];
-    stats = emptyStats();
-    const file = await openSourceFile(source.path, path);
-    try {
-      const size = file.size;
-      if (size === 0) {
-        const w: ExtractWarning = { code: 'SOURCE_EMPTY', message: `${source.path} is empty: zero rows`, pos: { source: source.path, line: 1, index: 0, byteOffset: 0 } };
-        warnings.push(w);
-        options.onWarning?.(w);
+    const reject = (code: ErrorCode, message: string, pos: SourcePosition, value: unknown, raw?: string) => {
+      stats.rejects++;
+      batch.push({ kind: 'reject', reject: { error: { code, message, field: '', value: clip(value), pos }, data: {}, ...(raw === undefined ? {} : { raw }) } });
+    };
+
+    const finishLine = (bytes: Buffer | undefined) => {
+      const here = line++;
+      if (tooLong) {
+        const pos = { source: source.path, line: here, index: index++, byteOffset: lineStart };
+        reject('SOURCE_FIELD_TOO_LONG', `line is over ${MAX_NDJSON_LINE_BYTES} bytes`, pos, undefined);
         return;
       }
-      let position = options.startAt?.byteOffset ?? 0;
-      let line = options.startAt?.line ?? 1;
-      let index = options.startAt?.index ?? 0;
-      // The current line: its start offset and the bytes seen so far (parts), or too long to keep.
-      let lineStart = position;
-      let parts: Buffer[] = [];
-      let partBytes = 0;
-      let tooLong = false;
-      let batch: ExtractItem[] = [];
-
-      const reject = (code: ErrorCode, message: string, pos: SourcePosition, value: unknown, raw?: string) => {
-        stats.rejects++;
-        batch.push({ kind: 'reject', reject: { error: { code, message, field: '', value: clip(value), pos }, data: {}, ...(raw === undefined ? {} : { raw }) } });
-      };
-
-      const finishLine = (bytes: Buffer | undefined) => {
-        const here = line++;
-        if (tooLong) {
-          const pos = { source: source.path, line: here, index: index++, byteOffset: lineStart };
-          reject('SOURCE_FIELD_TOO_LONG', `line is over ${MAX_NDJSON_LINE_BYTES} bytes`, pos, undefined);
-          return;
-        }
-        let buf = bytes!;
-        let end = buf.length;
-        if (end > 0 && buf[end - 1] === 13) end--;
-        let begin = 0;
-        while (begin < end && (buf[begin] === 32 || buf[begin] === 9)) begin++;
-        if (begin === end) {
-          stats.blankRows++;
-          return;
-        }
-        buf = buf.subarray(0, end);
-        const pos: SourcePosition = { source: source.path, line: here, index: index++, byteOffset: lineStart };
-        const text = buf.toString('utf8');
-        if (!isUtf8(buf)) {
-          reject('SOURCE_INVALID_ENCODING', 'line holds bytes that are not valid UTF-8', pos, text, text);
-          return;
-        }
-        let value: unknown;
-        try {
-          value = JSON.parse(text);
-        } catch (e) {
-          reject('SOURCE_PARSE', `invalid JSON: ${(e as Error).message}`, pos, text, text);
-          return;
-        }
-        if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-          reject('SOURCE_PARSE', `line holds ${value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`}, not a JSON object`, pos, text, text);
-          return;
-        }
-        stats.records++;
-        batch.push({ kind: 'record', record: { data: value as Record<string, unknown>, pos } });
-      };
-
-      // One chunk of read-ahead (see csv-extractor.ts).
-      let ahead: Promise<Buffer> | undefined;
-      while (position < size) {
-        if (signal?.aborted) throw signal.reason;
-        const chunk = await (ahead ?? file.readChunk(position, chunkBytes));
-        ahead = undefined;
-        if (chunk.length === 0) break;
-        if (position + chunk.length < size) {
-          ahead = file.readChunk(position + chunk.length, chunkBytes);
-          ahead.catch(() => undefined);
-        }
-        let from = 0;
-        for (;;) {
-          const nl = chunk.indexOf(10, from);
-          if (nl === -1) {
-            const rest = chunk.subarray(from);
-            if (!tooLong) {
-              partBytes += rest.length;
-              if (partBytes > MAX_NDJSON_LINE_BYTES) {
-                tooLong = true;
-                parts = [];
-              } else parts.push(rest);
-            }
-            break;
-          }
-          const piece = chunk.subarray(from, nl);
-          if (!tooLong && partBytes + piece.length > MAX_NDJSON_LINE_BYTES) tooLong = true;
-          finishLine(tooLong ? undefined : parts.length === 0 ? piece : Buffer.concat([...parts, piece]));
-          parts = [];
-          partBytes = 0;
-          tooLong = false;
-          from = nl + 1;
-          lineStart = position + from;
-        }
-        position += chunk.length;
-        stats.bytesRead = position;
-        if (batch.length !== 0) {
-          const out = batch;
-          batch = [];
-          yield out;
-        }
+      let buf = bytes!;
+      let end = buf.length;
+      if (end > 0 && buf[end - 1] === 13) end--;
+      let begin = 0;
+      while (begin < end && (buf[begin] === 32 || buf[begin] === 9)) begin++;
+      if (begin === end) {
+        stats.blankRows++;
+        return;
       }
-      if (partBytes > 0 || tooLong) finishLine(tooLong ? undefined : Buffer.concat(parts));
-      if (batch.length !== 0) yield batch;
-      await ahead?.catch(() => undefined);
-    } finally {
-      await file.close();
-    }
-  };
+      buf = buf.subarray(0, end);
+      const pos: SourcePosition = { source: source.path, line: here, index: index++, byteOffset: lineStart };
+      const text = buf.toString('utf8');
+      if (!isUtf8(buf)) {
+        reject('SOURCE_INVALID_ENCODING', 'line holds bytes that are not valid UTF-8', pos, text, text);
+        return;
+      }
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch (e) {
+        reject('SOURCE_PARSE', `invalid JSON: ${(e as Error).message}`, pos, text, text);
+        return;
+      }
+      if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+        reject('SOURCE_PARSE', `line holds ${value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`}, not a JSON object`, pos, text, text);
+        return;
+      }
+      stats.records++;
+      batch.push({ kind: 'record', record: { data: value as Record<string, unknown>, pos } });
+    };
 
-  return {
-    source: source.path,
-    path,
-    readBatches,
-    read: (signal) => itemsOf(readBatches(signal)),
-    header: () => undefined,
-    warnings: () => warnings,
-    stats: () => stats,
-  };
+    // One chunk of read-ahead (see csv-extractor.ts).
+    let ahead: Promise<Buffer> | undefined;
+    while (position < size) {
+      if (signal?.aborted) throw signal.reason;
+      const chunk = await (ahead ?? file.readChunk(position, chunkBytes));
+      ahead = undefined;
+      if (chunk.length === 0) break;
+      if (position + chunk.length < size) {
+        ahead = file.readChunk(position + chunk.length, chunkBytes);
+        ahead.catch(() => undefined);
+      }
+      let from = 0;
+      for (;;) {
+        const nl = chunk.indexOf(10, from);
+        if (nl === -1) {
+          const rest = chunk.subarray(from);
+          if (!tooLong) {
+            partBytes += rest.length;
+            if (partBytes > MAX_NDJSON_LINE_BYTES) {
+              tooLong = true;
+              parts = [];
+            } else parts.push(rest);
+          }
+          break;
+        }
+        const piece = chunk.subarray(from, nl);
+        if (!tooLong && partBytes + piece.length > MAX_NDJSON_LINE_BYTES) tooLong = true;
+        finishLine(tooLong ? undefined : parts.length === 0 ? piece : Buffer.concat([...parts, piece]));
+        parts = [];
+        partBytes = 0;
+        tooLong = false;
+        from = nl + 1;
+        lineStart = position + from;
+      }
+      position += chunk.length;
+      stats.bytesRead = position;
+      if (batch.length !== 0) {
+        const out = batch;
+        batch = [];
+        yield out;
+      }
+    }
+    if (partBytes > 0 || tooLong) finishLine(tooLong ? undefined : Buffer.concat(parts));
+    if (batch.length !== 0) yield batch;
+    await ahead?.catch(() => undefined);
+  });
 }

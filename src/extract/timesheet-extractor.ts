@@ -16,10 +16,10 @@ import { clip, type ExtractItem, type RowError } from '../core/record.js';
 import { compileDateFormat } from '../transform/parse/date-format.js';
 import { parseDuration } from '../transform/parse/duration.js';
 import { formatTimeOfDay, parseTimeOfDay } from '../transform/parse/time-of-day.js';
-import { DEFAULT_CHUNK_BYTES, emptyStats, itemsOf, readCsvBatches } from './csv-extractor.js';
-import { openSourceFile, resolveSourcePath } from './file-access.js';
+import { fileExtractor } from './batch-source.js';
+import { DEFAULT_CHUNK_BYTES, readCsvBatches } from './csv-extractor.js';
 import type { ZohoTimesheetSource } from './source-schema.js';
-import type { ExtractStats, ExtractWarning, Extractor, ExtractorOptions, SourceHeader } from './types.js';
+import type { Extractor, ExtractorOptions } from './types.js';
 
 export const TIMESHEET_FIELDS = ['date', 'user', 'project', 'task', 'minutes', 'billing', 'approval', 'notes', 'startTime', 'endTime'] as const;
 export type TimesheetField = (typeof TIMESHEET_FIELDS)[number];
@@ -66,20 +66,9 @@ const BILLING: Record<string, string> = { billable: 'Billable', nonbillable: 'No
 const APPROVAL: Record<string, string> = { approved: 'Approved', unapproved: 'Unapproved', rejected: 'Rejected', pending: 'Unapproved' };
 
 export function createTimesheetExtractor(source: ZohoTimesheetSource, options: ExtractorOptions): Extractor {
-  const path = resolveSourcePath(options.baseDir, source.path);
   const dateFormat = compileDateFormat(source.dateFormat, true);
-  let header: SourceHeader | undefined;
-  let warnings: ExtractWarning[] = [];
-  let stats: ExtractStats = emptyStats();
 
-  const readBatches = async function* (signal?: AbortSignal): AsyncGenerator<ExtractItem[]> {
-    header = undefined;
-    warnings = [];
-    stats = emptyStats();
-    const warn = (w: ExtractWarning) => {
-      warnings.push(w);
-      options.onWarning?.(w);
-    };
+  return fileExtractor(source.path, options, (file, { signal, stats, warn, setHeader }) => {
     const parseDate = memo((v: string) => dateFormat.parse(v)?.date);
     const parseHours = memo((v: string) => parseDuration(v, source.hoursFormat));
     const parseTime = memo((v: string) => {
@@ -90,113 +79,99 @@ export function createTimesheetExtractor(source: ZohoTimesheetSource, options: E
     const approval = memo((v: string) => APPROVAL[norm(v)] ?? v, 1000);
     // Canonical columns: index in the record, field, original header name.
     let columns: { index: number; field: TimesheetField; name: string }[] = [];
-    const file = await openSourceFile(source.path, path);
-    try {
-      yield* readCsvBatches(
-        file,
-        source.path,
-        { ...source, relaxColumnCount: false },
-        {
-          chunkBytes: options.chunkBytes ?? DEFAULT_CHUNK_BYTES,
-          startAt: options.startAt,
-          signal,
-          stats,
-          warn,
-          onHeader: (h) => {
-            if (h.names.length === 0) {
-              header = h;
-              return undefined;
-            }
-            const seen = new Map<TimesheetField, string>();
-            columns = [];
-            h.names.forEach((name, index) => {
-              const field = ALIAS_INDEX.get(norm(name));
-              if (field === undefined) return;
-              if (seen.has(field)) {
-                warn({ code: 'SOURCE_DUPLICATE_HEADER', message: `${source.path}: columns "${seen.get(field)}" and "${name.trim()}" both give the ${field}; the first is used`, pos: { source: source.path, line: 1, index: 0, byteOffset: 0 } });
-                return;
-              }
-              seen.set(field, name.trim());
-              columns.push({ index, field, name: name.trim() });
-            });
-            const missing = REQUIRED.filter((f) => !seen.has(f));
-            if (missing.length > 0) {
-              throw new ZpetlError('SOURCE_MISSING_COLUMN', `${source.path}: the timesheet header has no ${missing.join(' or ')} column`, {
-                pos: { source: source.path, line: 1, index: 0, byteOffset: 0 },
-                details: { header: h.names },
-                hint: `accepted names: ${missing.map((f) => `${f}: ${TIMESHEET_ALIASES[f].join(' | ')}`).join('; ')}`,
-              });
-            }
-            // A header literally named like a canonical field keeps its text under `<name>_source`.
-            const canonical = new Set<string>(TIMESHEET_FIELDS);
-            header = { names: h.names, keys: h.keys.map((k) => (canonical.has(k) ? `${k}_source` : k)) };
-            return header;
-          },
-          onRecord: (rec, data, pos): RowError | undefined => {
-            for (let i = 0; i < columns.length; i++) {
-              const c = columns[i]!;
-              const raw = rec[c.index]!;
-              if (raw.length === 0) continue;
-              const value = raw.charCodeAt(0) > 32 && raw.charCodeAt(raw.length - 1) > 32 ? raw : raw.trim();
-              if (value.length === 0) continue;
-              switch (c.field) {
-                case 'date': {
-                  const d = parseDate(value);
-                  if (d === undefined) return { code: 'ROW_INVALID_DATE', message: `"${value}" in column "${c.name}" is not a date in the format ${source.dateFormat}`, field: c.name, value: clip(value), pos };
-                  data.date = d;
-                  break;
-                }
-                case 'minutes': {
-                  const r = parseHours(value);
-                  if (!r.ok) return { code: 'ROW_INVALID_DURATION', message: `column "${c.name}": ${r.problem} (hoursFormat ${source.hoursFormat})`, field: c.name, value: clip(value), pos };
-                  data.minutes = r.minutes;
-                  break;
-                }
-                case 'startTime':
-                case 'endTime': {
-                  const t = parseTime(value);
-                  if (t === undefined) return { code: 'ROW_INVALID_DATETIME', message: `"${value}" in column "${c.name}" is not a time such as 14:20 or 02:20 PM`, field: c.name, value: clip(value), pos };
-                  if (c.field === 'startTime') data.startTime = t;
-                  else data.endTime = t;
-                  break;
-                }
-                case 'billing':
-                  data.billing = billing(value);
-                  break;
-                case 'approval':
-                  data.approval = approval(value);
-                  break;
-                // Named stores (not data[c.field]) keep these property writes monomorphic.
-                case 'user':
-                  data.user = value;
-                  break;
-                case 'project':
-                  data.project = value;
-                  break;
-                case 'task':
-                  data.task = value;
-                  break;
-                case 'notes':
-                  data.notes = value;
-                  break;
-              }
-            }
+    return readCsvBatches(
+      file,
+      source.path,
+      { ...source, relaxColumnCount: false },
+      {
+        chunkBytes: options.chunkBytes ?? DEFAULT_CHUNK_BYTES,
+        startAt: options.startAt,
+        signal,
+        stats,
+        warn,
+        onHeader: (h) => {
+          if (h.names.length === 0) {
+            setHeader(h);
             return undefined;
-          },
+          }
+          const seen = new Map<TimesheetField, string>();
+          columns = [];
+          h.names.forEach((name, index) => {
+            const field = ALIAS_INDEX.get(norm(name));
+            if (field === undefined) return;
+            if (seen.has(field)) {
+              warn({ code: 'SOURCE_DUPLICATE_HEADER', message: `${source.path}: columns "${seen.get(field)}" and "${name.trim()}" both give the ${field}; the first is used`, pos: { source: source.path, line: 1, index: 0, byteOffset: 0 } });
+              return;
+            }
+            seen.set(field, name.trim());
+            columns.push({ index, field, name: name.trim() });
+          });
+          const missing = REQUIRED.filter((f) => !seen.has(f));
+          if (missing.length > 0) {
+            throw new ZpetlError('SOURCE_MISSING_COLUMN', `${source.path}: the timesheet header has no ${missing.join(' or ')} column`, {
+              pos: { source: source.path, line: 1, index: 0, byteOffset: 0 },
+              details: { header: h.names },
+              hint: `accepted names: ${missing.map((f) => `${f}: ${TIMESHEET_ALIASES[f].join(' | ')}`).join('; ')}`,
+            });
+          }
+          // A header literally named like a canonical field keeps its text under `<name>_source`.
+          const canonical = new Set<string>(TIMESHEET_FIELDS);
+          const header = { names: h.names, keys: h.keys.map((k) => (canonical.has(k) ? `${k}_source` : k)) };
+          setHeader(header);
+          return header;
         },
-      );
-    } finally {
-      await file.close();
-    }
-  };
-
-  return {
-    source: source.path,
-    path,
-    readBatches,
-    read: (signal) => itemsOf(readBatches(signal)),
-    header: () => header,
-    warnings: () => warnings,
-    stats: () => stats,
-  };
+        onRecord: (rec, data, pos): RowError | undefined => {
+          for (let i = 0; i < columns.length; i++) {
+            const c = columns[i]!;
+            const raw = rec[c.index]!;
+            if (raw.length === 0) continue;
+            const value = raw.charCodeAt(0) > 32 && raw.charCodeAt(raw.length - 1) > 32 ? raw : raw.trim();
+            if (value.length === 0) continue;
+            switch (c.field) {
+              case 'date': {
+                const d = parseDate(value);
+                if (d === undefined) return { code: 'ROW_INVALID_DATE', message: `"${value}" in column "${c.name}" is not a date in the format ${source.dateFormat}`, field: c.name, value: clip(value), pos };
+                data.date = d;
+                break;
+              }
+              case 'minutes': {
+                const r = parseHours(value);
+                if (!r.ok) return { code: 'ROW_INVALID_DURATION', message: `column "${c.name}": ${r.problem} (hoursFormat ${source.hoursFormat})`, field: c.name, value: clip(value), pos };
+                data.minutes = r.minutes;
+                break;
+              }
+              case 'startTime':
+              case 'endTime': {
+                const t = parseTime(value);
+                if (t === undefined) return { code: 'ROW_INVALID_DATETIME', message: `"${value}" in column "${c.name}" is not a time such as 14:20 or 02:20 PM`, field: c.name, value: clip(value), pos };
+                if (c.field === 'startTime') data.startTime = t;
+                else data.endTime = t;
+                break;
+              }
+              case 'billing':
+                data.billing = billing(value);
+                break;
+              case 'approval':
+                data.approval = approval(value);
+                break;
+              // Named stores (not data[c.field]) keep these property writes monomorphic.
+              case 'user':
+                data.user = value;
+                break;
+              case 'project':
+                data.project = value;
+                break;
+              case 'task':
+                data.task = value;
+                break;
+              case 'notes':
+                data.notes = value;
+                break;
+            }
+          }
+          return undefined;
+        },
+      },
+    );
+  });
 }
