@@ -3,7 +3,7 @@
  * `SourceSchema`; `createExtractor()` takes its parsed output. Keys are camelCase.
  */
 import { z } from 'zod';
-import { dateFormatProblem } from '../transform/parse/date-format.js';
+import { dateFormatProblem } from '../core/parse/date-format.js';
 
 /** Text encodings a CSV source may declare. A byte-order mark in the file wins over the declaration. */
 export const ENCODINGS = ['utf8', 'latin1', 'utf16le'] as const;

@@ -13,9 +13,9 @@
  */
 import { ZpetlError } from '../core/errors.js';
 import { clip, type ExtractItem, type RowError } from '../core/record.js';
-import { compileDateFormat } from '../transform/parse/date-format.js';
-import { parseDuration } from '../transform/parse/duration.js';
-import { formatTimeOfDay, parseTimeOfDay } from '../transform/parse/time-of-day.js';
+import { compileDateFormat } from '../core/parse/date-format.js';
+import { parseDuration } from '../core/parse/duration.js';
+import { formatTimeOfDay, parseTimeOfDay } from '../core/parse/time-of-day.js';
 import { fileExtractor } from './batch-source.js';
 import { DEFAULT_CHUNK_BYTES, readCsvBatches } from './csv-extractor.js';
 import type { ZohoTimesheetSource } from './source-schema.js';

@@ -6,7 +6,7 @@
 import { zonedToEpoch } from '../../core/local-date.js';
 import { clip, fail, ok, type Outcome } from '../../core/record.js';
 import type { SourcePosition } from '../../core/errors.js';
-import { compileDateFormat, type CompiledDateFormat } from '../parse/date-format.js';
+import { compileDateFormat, type CompiledDateFormat } from '../../core/parse/date-format.js';
 import type { ConverterOptions } from './spec.js';
 
 export const DEFAULT_DATETIME_FORMATS = [

@@ -3,8 +3,8 @@
  * `boolean`, `list`, `date`) or an object `{type, ...options}`. A field may chain several.
  */
 import { z } from 'zod';
-import { dateFormatProblem } from '../parse/date-format.js';
-import { DURATION_FORMATS } from '../parse/duration.js';
+import { dateFormatProblem } from '../../core/parse/date-format.js';
+import { DURATION_FORMATS } from '../../core/parse/duration.js';
 import { isValidTimeZone } from '../../core/local-date.js';
 
 const dateFormat = (dateOnly: boolean) =>

@@ -1,12 +1,12 @@
 /** Value converters: duration, enum map, number, boolean, list split. */
 import { clip, fail, ok, type Outcome } from '../../core/record.js';
 import type { SourcePosition } from '../../core/errors.js';
-import { parseDuration } from '../parse/duration.js';
+import { parseDuration } from '../../core/parse/duration.js';
 import type { ConverterOptions } from './spec.js';
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : String(v));
 
-/** Duration → whole minutes in the stated format (see parse/duration.ts). Numbers pass as minutes only for `decimal` (hours). */
+/** Duration → whole minutes in the stated format (see core/parse/duration.ts). Numbers pass as minutes only for `decimal` (hours). */
 export function convertDuration(value: unknown, options: Pick<ConverterOptions<'duration'>, 'format'>, pos: SourcePosition, field: string): Outcome<unknown> {
   const r = parseDuration(str(value), options.format);
   if (r.ok) return ok(r.minutes);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Outcome } from '../../../../src/core/record.js';
 import { compileConverter, compileConverterChain } from '../../../../src/transform/converters/compile.js';
 import { ConverterSpecSchema, type ConverterSpec } from '../../../../src/transform/converters/spec.js';
-import { parseDuration } from '../../../../src/transform/parse/duration.js';
+import { parseDuration } from '../../../../src/core/parse/duration.js';
 
 const pos = { source: 'f.csv', line: 7, index: 5 };
 const conv = (spec: unknown, v: unknown): Outcome<unknown> => compileConverter(ConverterSpecSchema.parse(spec) as ConverterSpec)(v, pos, 'fld');

@@ -1,5 +1,5 @@
 /** Wall-clock times: `14:20`, `14:20:00`, `2:20 PM`, `02:20 pm`, `2:20PM`, `2:20 p.m.` → minutes since midnight. */
-import { formatHhMm } from '../../core/local-date.js';
+import { formatHhMm } from '../local-date.js';
 
 const TIME = /^(\d{1,2}):([0-5]\d)(?::([0-5]\d))?\s*(?:([AaPp])\.?[Mm]\.?)?$/;
 

@@ -9,7 +9,7 @@
  * Z (`Z`, `+05:30`, `+0530`, `-08`). `T`, spaces and punctuation are literals; a space matches any run
  * of spaces. Input is trimmed first; month names are English and case-insensitive.
  */
-import { makeLocalDate, type LocalDate } from '../../core/local-date.js';
+import { makeLocalDate, type LocalDate } from '../local-date.js';
 
 const TOKENS = ['YYYY', 'MMMM', 'MMM', 'MM', 'M', 'DD', 'D', 'HH', 'H', 'hh', 'h', 'mm', 'ss', 'SSS', 'A', 'Z'] as const;
 type Token = (typeof TOKENS)[number];
