@@ -2,7 +2,7 @@
  * validate → run → status → rejects → fix the rejects CSV and load it again, through the CLI against a
  * sandbox (time ×100), like a user would.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -33,10 +33,13 @@ afterAll(async () => {
 });
 
 describe('zpetl validate / run / status / rejects (e2e)', () => {
-  it('validate accepts every shipped pipeline', async () => {
-    for (const f of ['demo-migration', 'provision-users-from-hr', 'import-zoho-timesheet-export', 'nightly-payroll-export']) {
-      const r = await runZpetl(['validate', join(ROOT, `pipelines/${f}.yaml`)], { env: { ZOHO_PORTAL_ID: '1' } });
+  it('validate accepts every shipped pipeline (each file of pipelines/)', async () => {
+    const files = readdirSync(join(ROOT, 'pipelines')).filter((f) => f.endsWith('.yaml'));
+    expect(files.length).toBeGreaterThanOrEqual(5);
+    for (const f of files) {
+      const r = await runZpetl(['validate', join(ROOT, 'pipelines', f)], { env: { ZOHO_PORTAL_ID: '1' } });
       expect(r.code, `${f}: ${r.stderr}`).toBe(0);
+      expect(r.stdout).toContain('valid pipeline');
     }
   });
 
