@@ -38,7 +38,7 @@ export interface DemoResult {
   outDir: string;
   run: RunResult;
   export?: ExportResult;
-  files: { reportHtml?: string; reportJson?: string; rejectsCsv?: string; payrollCsv?: string; checkpoint: string };
+  files: { reportHtml?: string; reportJson?: string; rejectsCsv?: string; crosswalkCsv?: string; payrollCsv?: string; checkpoint: string };
 }
 
 export async function runDemo(o: DemoOptions = {}): Promise<DemoResult> {
@@ -52,11 +52,12 @@ export async function runDemo(o: DemoOptions = {}): Promise<DemoResult> {
     o.onSandbox?.(sandbox.baseUrl);
     const env = { ...sandbox.env };
     const pipeline = loadPipeline(DEMO_PIPELINE, env);
-    const run = await runPipeline(pipeline, { env, cwd, db: checkpoint, clock: sandbox.clock, signal: o.signal, onEvent: o.onEvent, resumeCommand: 'zpetl demo' });
+    // The run's report.json, report.html, rejects.csv and crosswalk.csv go straight into the demo's folder.
+    const run = await runPipeline(pipeline, { env, cwd, db: checkpoint, reportDir: outDir, clock: sandbox.clock, signal: o.signal, onEvent: o.onEvent, resumeCommand: 'zpetl demo' });
     const files: DemoResult['files'] = { checkpoint };
-    if (run.reportDir) {
-      for (const [key, name] of [['reportHtml', 'report.html'], ['reportJson', 'report.json'], ['rejectsCsv', 'rejects.csv']] as const) {
-        if (existsSync(join(run.reportDir, name))) files[key] = join(run.reportDir, name);
+    if (run.reportFiles) {
+      for (const key of ['reportHtml', 'reportJson', 'rejectsCsv', 'crosswalkCsv'] as const) {
+        if (existsSync(run.reportFiles[key])) files[key] = run.reportFiles[key];
       }
     }
     if (run.status !== 'ok' && run.status !== 'rejects') return { exitCode: run.exitCode, outDir, run, files };

@@ -168,14 +168,18 @@ async function execute(plan: RunPlan, o: RunEngineOptions): Promise<RunResult> {
   const internal = new AbortController();
   let graceTimer: AbortController | undefined;
   const onAbort = () => {
-    internal.abort(o.signal?.reason);
+    // Whatever reason the caller aborted with, work cut by the stop throws RUN_INTERRUPTED (a stop, not a failure).
+    const reason: unknown = o.signal?.reason;
+    internal.abort(reason instanceof ZpetlError && reason.code === 'RUN_INTERRUPTED' ? reason : new ZpetlError('RUN_INTERRUPTED', 'interrupted', { cause: reason }));
     graceTimer = new AbortController();
     o.clock.sleep(o.stopGraceMs ?? 15_000, graceTimer.signal).then(
       () => void client?.close().catch(() => {}),
       () => {},
     );
   };
-  o.signal?.addEventListener('abort', onAbort, { once: true });
+  // A signal aborted before the run began fires no 'abort' event: stop at once instead of loading everything.
+  if (o.signal?.aborted) onAbort();
+  else o.signal?.addEventListener('abort', onAbort, { once: true });
   let unsubscribe = () => {};
 
   const countsOf = (id: number | null): Record<string, StepCounts> => {
@@ -306,7 +310,7 @@ async function execute(plan: RunPlan, o: RunEngineOptions): Promise<RunResult> {
         if (r.status === 'fulfilled') continue;
         const e = r.reason;
         if (e instanceof Stop) stop ??= e;
-        else if (o.signal?.aborted && toZpetlError(e).code === 'RUN_INTERRUPTED') {
+        else if (o.signal?.aborted && (toZpetlError(e).code === 'RUN_INTERRUPTED' || e === o.signal.reason || (e instanceof Error && e.name === 'AbortError'))) {
           // The client was closed after the stop grace: requests waiting for budget were cut, not failed.
           stop ??= new Stop('interrupted');
         } else {

@@ -9,7 +9,7 @@
  * 130 interrupted) and a message saying what to do next. Events (the same the CLI renders) go to
  * `onEvent`. The checkpoint database defaults to `.zpetl/<pipeline>.db` beside the current directory.
  */
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { systemClock, type Clock } from '../core/clock.js';
 import { toZpetlError } from '../core/errors.js';
 import { loadConfig } from '../config/load-config.js';
@@ -48,8 +48,10 @@ export interface RunPipelineOptions {
   cwd?: string;
   /** How the user resumes, in messages (default `zpetl resume <file>`). */
   resumeCommand?: string;
-  /** Where report folders go (default `out` under `cwd`); false writes none. */
+  /** Where report folders go: `<outDir>/<pipeline>-<UTC timestamp>/` (default `out` under `cwd`); false writes none. */
   outDir?: string | false;
+  /** The exact report folder instead (report.json, report.html, rejects.csv, crosswalk.csv); wins over `outDir`. */
+  reportDir?: string;
 }
 
 /** Runs a pipeline for real (see the module comment). */
@@ -109,6 +111,8 @@ export async function runPipeline(pipeline: string | LoadedPipeline, options: Ru
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
     resumeCommand: options.resumeCommand ?? `zpetl resume ${loaded.file ?? loaded.config.name}`,
-    ...(options.outDir === false ? {} : { writeReport: (r: RunResult) => writeRunReport(r, options.outDir || join(cwd, 'out')) }),
+    ...(options.outDir === false && !options.reportDir
+      ? {}
+      : { writeReport: (r: RunResult) => writeRunReport(r, plan, options.reportDir ? { dir: resolve(cwd, options.reportDir) } : { outDir: options.outDir || join(cwd, 'out') }) }),
   });
 }

@@ -7,6 +7,12 @@ import type { StepCounts } from '../pipeline/events.js';
 
 /** Bumped on any incompatible change of report.json. */
 export const REPORT_SCHEMA_VERSION = 1;
+/**
+ * Additive revisions of schema 1: new fields are optional, so a reader of revision 1 keeps working.
+ * 2 = real-run details (`runId`, `message`, `reconciled`, `windows`, per-step `crosswalk`,
+ * `createdIds.crosswalkCsv`/`perStep`, `files.crosswalkCsv`).
+ */
+export const REPORT_SCHEMA_REVISION = 2;
 
 export interface InputReport {
   step: string;
@@ -27,6 +33,8 @@ export interface StepReport {
   rejectsByCode: Record<string, number>;
   /** Dry run: create calls this step would make, and on which endpoint. */
   calls?: { endpoint: string; calls: number };
+  /** Real run (revision 2): the step's entries in the crosswalk at the end (ids created or matched, all runs). */
+  crosswalk?: number;
 }
 
 export interface RejectSample {
@@ -49,7 +57,13 @@ export interface EndpointReport {
 
 export interface RunReport {
   schemaVersion: typeof REPORT_SCHEMA_VERSION;
+  /** Absent in revision 1 reports. */
+  schemaRevision?: number;
   kind: 'dry-run' | 'run';
+  /** Real run: the checkpoint's run id (a resumed run keeps its id). */
+  runId?: number;
+  /** Real run: one line for humans, what happened and what to do next. */
+  message?: string;
   pipeline: string;
   pipelineFile: string;
   startedAt: string;
@@ -66,7 +80,7 @@ export interface RunReport {
   /** Up to 20 rejects per step, in reading order. */
   samples: RejectSample[];
   /** Output files, relative to the report folder. */
-  files: { reportJson: string; reportHtml: string; rejectsCsv: string; rejectsPerStep: Record<string, string> };
+  files: { reportJson: string; reportHtml: string; rejectsCsv: string; rejectsPerStep: Record<string, string>; crosswalkCsv?: string };
   /** Dry run: what a real run would cost at the budget. */
   estimate?: {
     callsByEndpoint: Record<string, number>;
@@ -81,8 +95,14 @@ export interface RunReport {
   /** Real run: per endpoint, what the client spent. */
   api?: Record<string, EndpointReport>;
   retries?: number;
+  /** Real run: records found sent / in doubt and settled against Zoho (found + notFound). */
   inDoubtReconciled?: number;
+  /** Real run (revision 2): found = existed in Zoho (not re-sent), notFound = absent (sent again), unresolved = still in doubt. */
+  reconciled?: { found: number; notFound: number; unresolved: number };
+  /** Real run: off-peak openings in which batches ran (0 without a window). */
   windowsUsed?: number;
-  /** Real run: where the created Zoho ids are (the checkpoint DB's crosswalk). */
-  createdIds?: { checkpointDb: string; query: string };
+  /** Real run (revision 2): those openings, ISO instants. */
+  windows?: string[];
+  /** Real run: where the created Zoho ids are: the checkpoint DB's crosswalk table, and crosswalk.csv beside the report. */
+  createdIds?: { checkpointDb: string; query: string; crosswalkCsv?: string; perStep?: Record<string, number> };
 }

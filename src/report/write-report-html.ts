@@ -39,6 +39,8 @@ export function renderReportHtml(r: RunReport): string {
   h.push(`<p class="muted">${escapeHtml(r.pipelineFile)} · ${escapeHtml(r.startedAt)} → ${escapeHtml(r.finishedAt)} · exit code ${r.exitCode}</p>`);
   h.push('<h2>Summary</h2><table>');
   h.push(`<tr><th>Status</th><td>${status}${r.error ? ` <code>${escapeHtml(r.error)}</code>` : ''}</td></tr>`);
+  if (r.message) h.push(`<tr><th>Outcome</th><td>${escapeHtml(r.message)}</td></tr>`);
+  if (r.runId !== undefined) h.push(`<tr><th>Run</th><td class="n">${r.runId}</td></tr>`);
   h.push(`<tr><th>Rows read</th><td class="n">${fmt(r.totals.read)}</td></tr>`);
   if (dry) h.push(`<tr><th>Valid</th><td class="n">${fmt(r.totals.valid)}</td></tr>`);
   else h.push(`<tr><th>Created / updated / skipped</th><td class="n">${fmt(r.totals.created)} / ${fmt(r.totals.updated)} / ${fmt(r.totals.skipped)}</td></tr>`);
@@ -48,22 +50,42 @@ export function renderReportHtml(r: RunReport): string {
     h.push(`<tr><th>Duration at the budget</th><td>${escapeHtml(formatDuration(r.estimate.durationMs))} (${r.estimate.callsPerWindow} calls / 2 min per endpoint)</td></tr>`);
     if (r.estimate.windowsNeeded !== undefined) h.push(`<tr><th>Off-peak windows needed</th><td class="n">${r.estimate.windowsNeeded} (${escapeHtml(r.estimate.window)})</td></tr>`);
   }
-  if (r.windowsUsed !== undefined) h.push(`<tr><th>Windows used</th><td class="n">${r.windowsUsed}</td></tr>`);
+  if (!dry) {
+    if (r.totals.inDoubt > 0) h.push(`<tr><th>Still in doubt</th><td class="n bad">${fmt(r.totals.inDoubt)} (reconciled by the next run)</td></tr>`);
+    if (r.api) {
+      const calls = Object.values(r.api).reduce((n, a) => n + a.calls, 0);
+      const limited = Object.values(r.api).reduce((n, a) => n + a.rateLimited, 0);
+      h.push(`<tr><th>API calls (made)</th><td class="n">${fmt(calls)} (${fmt(limited)} answered 429 / throttled)</td></tr>`);
+    }
+    h.push(`<tr><th>Duration</th><td>${escapeHtml(formatDuration(r.durationMs))}</td></tr>`);
+  }
   if (r.retries !== undefined) h.push(`<tr><th>Retries</th><td class="n">${fmt(r.retries)}</td></tr>`);
-  if (r.inDoubtReconciled !== undefined) h.push(`<tr><th>In-doubt reconciled</th><td class="n">${fmt(r.inDoubtReconciled)}</td></tr>`);
-  if (r.createdIds) h.push(`<tr><th>Created ids</th><td><code>${escapeHtml(r.createdIds.checkpointDb)}</code>: <code>${escapeHtml(r.createdIds.query)}</code></td></tr>`);
+  if (r.inDoubtReconciled !== undefined) {
+    const rc = r.reconciled;
+    const detail = rc ? ` (${fmt(rc.found)} found in Zoho, ${fmt(rc.notFound)} absent and sent again${rc.unresolved ? `, ${fmt(rc.unresolved)} unresolved` : ''})` : '';
+    h.push(`<tr><th>In-doubt records reconciled</th><td class="n">${fmt(r.inDoubtReconciled)}${detail}</td></tr>`);
+  }
+  if (r.windowsUsed !== undefined) {
+    const list = r.windows && r.windows.length > 0 ? `: ${r.windows.map((w) => `<code>${escapeHtml(w)}</code>`).join(', ')}` : '';
+    h.push(`<tr><th>Off-peak windows used</th><td>${r.windowsUsed}${list}</td></tr>`);
+  }
+  if (r.createdIds) {
+    const csv = r.createdIds.crosswalkCsv ? `<code>${escapeHtml(r.createdIds.crosswalkCsv)}</code> (beside this report), and ` : '';
+    h.push(`<tr><th>Created ids</th><td>${csv}the <code>crosswalk</code> table of <code>${escapeHtml(r.createdIds.checkpointDb)}</code>: <code>${escapeHtml(r.createdIds.query)}</code></td></tr>`);
+  }
   h.push(`<tr><th>Rejected rows file</th><td><code>${escapeHtml(r.files.rejectsCsv)}</code></td></tr></table>`);
 
-  h.push(`<h2>Steps</h2><table><tr><th>Step</th><th>Entity</th><th>Mode</th>${countCols.map((c) => `<th>${c}</th>`).join('')}${dry ? '<th>Endpoint</th><th>Calls</th>' : ''}</tr>`);
+  h.push(`<h2>Steps</h2><table><tr><th>Step</th><th>Entity</th><th>Mode</th>${countCols.map((c) => `<th>${c}</th>`).join('')}${dry ? '<th>Endpoint</th><th>Calls</th>' : '<th>Ids in crosswalk</th>'}</tr>`);
   for (const s of r.steps) {
     h.push(`<tr><td>${escapeHtml(s.name)}</td><td>${escapeHtml(s.entity)}</td><td>${escapeHtml(s.mode)}</td>${countCols.map((c) => `<td class="n">${fmt(s.counts[c] ?? 0)}</td>`).join('')}`);
     if (dry) h.push(`<td><code>${escapeHtml(s.calls?.endpoint)}</code></td><td class="n">${fmt(s.calls?.calls)}</td>`);
+    else h.push(`<td class="n">${fmt(s.crosswalk)}</td>`);
     h.push('</tr>');
   }
   h.push('</table>');
 
   if (r.api) {
-    h.push('<h2>API calls</h2><table><tr><th>Endpoint</th><th>Calls</th><th>429s</th><th>Retries</th><th>Errors</th></tr>');
+    h.push('<h2>API calls</h2><table><tr><th>Endpoint</th><th>Calls</th><th>429s / throttled</th><th>Retries</th><th>Errors</th></tr>');
     for (const [ep, a] of Object.entries(r.api)) h.push(`<tr><td><code>${escapeHtml(ep)}</code></td><td class="n">${fmt(a.calls)}</td><td class="n">${fmt(a.rateLimited)}</td><td class="n">${fmt(a.retries)}</td><td class="n">${fmt(a.errors)}</td></tr>`);
     h.push('</table>');
   } else if (r.estimate) {

@@ -42,8 +42,11 @@ describe('runPipeline', () => {
     expect(res.counts.timelogs!.created).toBeGreaterThan(0);
     // the report folder: figures that reconcile and the created ids
     expect(res.reportDir).toBeDefined();
-    const report = JSON.parse(readFileSync(join(res.reportDir!, 'run-report.json'), 'utf8'));
-    expect(report.steps.every((st: { reconciles: boolean }) => st.reconciles)).toBe(true);
+    const report = JSON.parse(readFileSync(join(res.reportDir!, 'report.json'), 'utf8'));
+    expect(report.kind).toBe('run');
+    for (const st of report.steps as { counts: Record<string, number> }[]) {
+      expect(st.counts.read).toBe(st.counts.created! + st.counts.updated! + st.counts.skipped! + st.counts.rejected! + st.counts.inDoubt!);
+    }
     expect(report.totals.read).toBe(Object.values(res.counts).reduce((n, c) => n + c.read, 0));
     expect(report.api['POST /projects/{project}/tasks'].calls).toBeGreaterThanOrEqual(170);
     const crosswalk = readFileSync(join(res.reportDir!, 'crosswalk.csv'), 'utf8').trim().split('\n');
