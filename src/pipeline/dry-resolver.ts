@@ -3,7 +3,7 @@
  * store), then, when an API is given, against Zoho (read-only, cached, within the budget). Ids from
  * earlier steps are placeholders `dry:<kind>:<name>`: they exist only in the report.
  */
-import type { LookupResolver } from '../transform/lookup-types.js';
+import { NEEDS_IO, type LookupResolver } from '../transform/lookup-types.js';
 import type { LookupSpec } from '../transform/field-spec.js';
 import type { ScratchStore } from './scratch-store.js';
 import type { PreparedValid } from './prepare.js';
@@ -20,19 +20,45 @@ const KIND: Record<LookupSpec['kind'], string> = {
 const norm = (kind: string, v: string): string => (kind === 'user' ? v.trim().toLowerCase() : v.trim());
 
 export function createDryRunResolver(scratch: ScratchStore, api?: LookupResolver): LookupResolver {
-  // Lookups repeat (a few projects, a few hundred users, millions of logs): a bounded cache in front.
-  const cache = new Map<string, string | undefined>();
+  // Lookups repeat (a few projects, a few hundred users, millions of logs): a bounded cache in front,
+  // kind → scope → value (no key string built per row).
+  const cache = new Map<string, Map<string, Map<string, string | undefined>>>();
+  let cached = 0;
+  const remember = (kind: string, sc: string, value: string, id: string | undefined) => {
+    if (cached >= 10_000) {
+      cache.clear();
+      cached = 0;
+    }
+    let byScope = cache.get(kind);
+    if (byScope === undefined) cache.set(kind, (byScope = new Map()));
+    let byValue = byScope.get(sc);
+    if (byValue === undefined) byScope.set(sc, (byValue = new Map()));
+    byValue.set(value, id);
+    cached++;
+  };
+  const scopeOf = (spec: LookupSpec, scope: string | undefined) => (spec.kind === 'task-by-key' ? (spec.step ?? '') : (scope ?? ''));
+  const resolveSync = (spec: LookupSpec, value: string, scope?: string): string | undefined | typeof NEEDS_IO => {
+    const kind = KIND[spec.kind];
+    const sc = scopeOf(spec, scope);
+    const byValue = cache.get(kind)?.get(sc);
+    if (byValue !== undefined) {
+      const hit = byValue.get(value);
+      if (hit !== undefined || byValue.has(value)) return hit;
+    }
+    const id = scratch.getName(kind, sc, norm(kind, value));
+    // Placeholder scopes (`dry:…`) exist only in this dry run: Zoho cannot know what is inside them.
+    if (id === undefined && api !== undefined && !(scope ?? '').startsWith('dry:')) return NEEDS_IO;
+    remember(kind, sc, value, id);
+    return id;
+  };
   return {
+    resolveSync,
     async resolve(spec, value, scope) {
-      const kind = KIND[spec.kind];
-      const sc = spec.kind === 'task-by-key' ? (spec.step ?? '') : (scope ?? '');
-      const ck = `${kind}\u0000${sc}\u0000${value}`;
-      if (cache.has(ck)) return cache.get(ck);
-      let id = scratch.getName(kind, sc, norm(kind, value));
-      if (id === undefined && api !== undefined && !(scope ?? '').startsWith('dry:')) id = await api.resolve(spec, value, scope);
-      if (cache.size >= 10_000) cache.clear();
-      cache.set(ck, id);
-      return id;
+      const id = resolveSync(spec, value, scope);
+      if (id !== NEEDS_IO) return id;
+      const found = await api!.resolve(spec, value, scope);
+      remember(KIND[spec.kind], scopeOf(spec, scope), value, found);
+      return found;
     },
   };
 }

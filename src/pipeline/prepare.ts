@@ -17,8 +17,8 @@ import type { ExtractItem, RowError, SourcePosition, SourceRecord } from '../cor
 import { createExtractor } from '../extract/create-extractor.js';
 import type { Extractor, StartAt } from '../extract/types.js';
 import { compileMapping } from '../transform/map-record.js';
-import { resolveLookups } from '../transform/lookups.js';
-import type { LookupResolver } from '../transform/lookup-types.js';
+import { resolveLookups, tryResolveLookupsSync } from '../transform/lookups.js';
+import { NEEDS_IO, type LookupResolver } from '../transform/lookup-types.js';
 import { validateRow } from '../transform/validate-row.js';
 import { compileRowFilter } from '../transform/row-filter.js';
 import { LOG_MAX_MINUTES } from '../transform/entity-fields.js';
@@ -70,6 +70,11 @@ export interface StepPreparer {
 
 /** The key of a record: one column → its value; several → a JSON array (unambiguous either way within a step). */
 export function keyOf(columns: readonly string[], data: Record<string, unknown>, pos: SourcePosition): { key: string } | { error: RowError } {
+  if (columns.length === 1) {
+    const v = data[columns[0]!];
+    const s = typeof v === 'string' ? v.trim() : v === undefined || v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
+    return s === '' ? { error: { code: 'ROW_REQUIRED', message: `key column "${columns[0]}" is empty`, field: columns[0]!, pos } } : { key: s };
+  }
   const parts: string[] = [];
   for (const c of columns) {
     const v = data[c];
@@ -87,23 +92,10 @@ export function createStepPreparer(step: LoadStepConfig, ctx: PrepareContext): S
   const filter = compileRowFilter(step.where);
   const reject = (error: RowError, data: Record<string, unknown>): PreparedReject => ({ kind: 'reject', error, pos: error.pos, data });
 
-  async function prepareRecord(record: SourceRecord): Promise<PreparedItem> {
-    const { data, pos } = record;
-    if (filter && !filter.keep(data)) return { kind: 'skip', reason: 'filtered', pos, data };
-    const mapped = mapper(record);
-    if (!mapped.ok) return reject(mapped.error, data);
-    const problems = validateRow(step.entity, mapped.value.values, pos);
-    if (problems.length > 0) return reject(problems[0]!, data);
-    const k = keyOf(step.key, data, pos);
-    if ('error' in k) return reject(k.error, data);
-    let values = mapped.value.values;
-    if (mapped.value.lookups.length > 0) {
-      const resolved = await resolveLookups(mapped.value, ctx.resolver, pos);
-      if (!resolved.ok) return reject(resolved.error, data);
-      values = resolved.value;
-    }
-    if (!ctx.scratch.claimKey(step.name, k.key)) {
-      return reject({ code: 'ROW_DUPLICATE_KEY', message: `key ${k.key} appeared earlier in this step's source (only the first row with a key is loaded)`, field: step.key.join(','), value: k.key, pos }, data);
+  /** Lookups, then the stateful rules (duplicate key, 24 h/day), in this order for every row. */
+  function finish(key: string, values: Record<string, unknown>, pos: SourcePosition, data: Record<string, unknown>): PreparedItem {
+    if (!ctx.scratch.claimKey(step.name, key)) {
+      return reject({ code: 'ROW_DUPLICATE_KEY', message: `key ${key} appeared earlier in this step's source (only the first row with a key is loaded)`, field: step.key.join(','), value: key, pos }, data);
     }
     if (isLog && typeof values['minutes'] === 'number' && typeof values['date'] === 'string') {
       const user = typeof values['user'] === 'string' ? values['user'] : '';
@@ -118,7 +110,23 @@ export function createStepPreparer(step: LoadStepConfig, ctx: PrepareContext): S
         }, data);
       }
     }
-    return { kind: 'valid', key: k.key, values, pos, data };
+    return { kind: 'valid', key, values, pos, data };
+  }
+
+  /** A row's outcome; a promise only when a lookup needs I/O (cache hits and local rows answer synchronously). */
+  function prepareRecord(record: SourceRecord): PreparedItem | Promise<PreparedItem> {
+    const { data, pos } = record;
+    if (filter && !filter.keep(data)) return { kind: 'skip', reason: 'filtered', pos, data };
+    const mapped = mapper(record);
+    if (!mapped.ok) return reject(mapped.error, data);
+    const problems = validateRow(step.entity, mapped.value.values, pos);
+    if (problems.length > 0) return reject(problems[0]!, data);
+    const k = keyOf(step.key, data, pos);
+    if ('error' in k) return reject(k.error, data);
+    if (mapped.value.lookups.length === 0) return finish(k.key, mapped.value.values, pos, data);
+    const now = tryResolveLookupsSync(mapped.value, ctx.resolver, pos);
+    if (now !== NEEDS_IO) return now.ok ? finish(k.key, now.value, pos, data) : reject(now.error, data);
+    return resolveLookups(mapped.value, ctx.resolver, pos).then((r) => (r.ok ? finish(k.key, r.value, pos, data) : reject(r.error, data)));
   }
 
   // A misspelt `where:` column would silently filter out every row (or none): refuse it once the header is known.
@@ -145,7 +153,11 @@ export function createStepPreparer(step: LoadStepConfig, ctx: PrepareContext): S
       try {
         for (let i = 0; i < batch.length; i++) {
           const it: ExtractItem = batch[i]!;
-          out[i] = it.kind === 'reject' ? reject(it.reject.error, it.reject.data) : await prepareRecord(it.record);
+          if (it.kind === 'reject') out[i] = reject(it.reject.error, it.reject.data);
+          else {
+            const r = prepareRecord(it.record);
+            out[i] = r instanceof Promise ? await r : r;
+          }
         }
       } finally {
         ctx.scratch.commit();

@@ -1,17 +1,29 @@
 /**
  * The dry run's and prepare's disk-backed memory: keys already seen per step, minutes logged per user
- * per day, and what earlier steps would create (for lookups). A temporary SQLite file, written in
- * batched transactions, so memory stays flat whether the input has 1 000 or 4 000 000 rows.
+ * per day, and what earlier steps would create (for lookups). A temporary SQLite file, so memory stays
+ * flat whether the input has 1 000 or 4 000 000 rows.
+ *
+ * The two per-row rules (a key claimed once per step, minutes per user and day) do not touch SQLite
+ * per row: that was most of a dry run's time (issue #4). Instead:
+ * - a fixed-size Bloom filter (8 MiB) answers "certainly never seen" for most new keys and days, so
+ *   they need no read at all (a "maybe" is checked exactly, in the buffer then in SQLite);
+ * - claims and day totals are buffered in memory (at most FLUSH_ENTRIES of each) and written in one
+ *   transaction, in key order, by prepared statements when the buffer fills.
+ * Answers are exact either way: the filter only decides whether a read is needed.
  */
 import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ZpetlError } from '../core/errors.js';
 
 export interface ScratchStore {
   /** True when `key` was new for `step` (and records it). */
   claimKey(step: string, key: string): boolean;
-  /** Adds minutes to (user, date) unless the total would pass `max`; returns the total before, and whether it was added. */
+  /**
+   * Adds minutes to (user, date `YYYY-MM-DD`) unless the total would pass `max`; returns the total
+   * before, and whether it was added.
+   */
   addDayMinutes(user: string, date: string, minutes: number, max: number): { before: number; added: boolean };
   /** Records a name an earlier step would create: kind = 'user' | 'project' | 'milestone' | 'tasklist' | 'task'; scope '' when none. */
   putName(kind: string, scope: string, name: string, id: string): void;
@@ -20,6 +32,54 @@ export interface ScratchStore {
   begin(): void;
   commit(): void;
   close(): void;
+}
+
+/** Buffered claims (and, separately, buffered day totals) written to SQLite in one go. */
+export const FLUSH_ENTRIES = 65_536;
+/** Bloom filter size: 2^26 bits = 8 MiB, 3 probes: ~1% false "maybe" at 6 million entries. */
+const BLOOM_BITS_LOG2 = 26;
+/** Users numbered in memory (one entry per distinct user) and packed into the day key with the date. */
+const MAX_USERS = 10_000_000;
+
+/** FNV-1a over `step`, a separator and `key`: 32 bits. */
+function hashKey(step: string, key: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < step.length; i++) h = Math.imul(h ^ step.charCodeAt(i), 0x01000193);
+  h = Math.imul(h ^ 0xff, 0x01000193);
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+/** A 32-bit mix of a safe integer (murmur3 finalizer over its two halves), seeded apart from hashKey. */
+function hashInt(n: number): number {
+  let h = Math.imul((n % 0x1_0000_0000) ^ 0x9e3779b9, 0x85ebca6b) ^ Math.floor(n / 0x1_0000_0000);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/** A Bloom filter with double hashing (h1 + i·h2) from one 32-bit hash. */
+function createBloom(log2Bits: number) {
+  const bits = new Uint32Array(1 << (log2Bits - 5));
+  const mask = (1 << log2Bits) - 1;
+  const probes = (h: number, f: (bit: number) => boolean): boolean => {
+    const h2 = (Math.imul(h, 0x5bd1e995) >>> 15) | 1;
+    for (let i = 0, b = h; i < 3; i++, b = (b + h2) | 0) if (!f(b & mask)) return false;
+    return true;
+  };
+  const has = (bit: number) => (bits[bit >>> 5]! & (1 << (bit & 31))) !== 0;
+  const set = (bit: number) => {
+    bits[bit >>> 5]! |= 1 << (bit & 31);
+    return true;
+  };
+  return {
+    /** False when `h` was certainly never added. */
+    maybe: (h: number) => probes(h, has),
+    add: (h: number) => void probes(h, set),
+  };
 }
 
 export function createScratchStore(dir?: string): ScratchStore {
@@ -33,34 +93,79 @@ export function createScratchStore(dir?: string): ScratchStore {
     CREATE TABLE day_minutes (k INTEGER PRIMARY KEY, minutes INTEGER NOT NULL);
     CREATE TABLE names (kind TEXT NOT NULL, scope TEXT NOT NULL, name TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (kind, scope, name)) WITHOUT ROWID;`);
   const insKey = db.prepare('INSERT OR IGNORE INTO keys (step, key) VALUES (?, ?)');
-  const getDay = db.prepare<[number], { minutes: number }>('SELECT minutes FROM day_minutes WHERE k = ?');
-  // One statement per log: adds unless the day's total would pass the max (then no row comes back).
-  // Keyed by one integer (user number × 10^8 + yyyymmdd): an integer rowid B-tree is several times
-  // faster than a text key. User numbers live in memory: one entry per distinct user, not per row.
-  const addDay = db.prepare<[number, number, number], { minutes: number }>(
-    'INSERT INTO day_minutes (k, minutes) VALUES (?, ?) ON CONFLICT (k) DO UPDATE SET minutes = minutes + excluded.minutes WHERE minutes + excluded.minutes <= ? RETURNING minutes',
-  );
+  const hasKey = db.prepare<[string, string], number>('SELECT 1 FROM keys WHERE step = ? AND key = ?').pluck();
+  const getDay = db.prepare<[number], number>('SELECT minutes FROM day_minutes WHERE k = ?').pluck();
+  const putDay = db.prepare('INSERT OR REPLACE INTO day_minutes (k, minutes) VALUES (?, ?)');
+  const insName = db.prepare('INSERT OR IGNORE INTO names (kind, scope, name, id) VALUES (?, ?, ?, ?)');
+  const selName = db.prepare<[string, string, string], string>('SELECT id FROM names WHERE kind = ? AND scope = ? AND name = ?').pluck();
+
+  const bloom = createBloom(BLOOM_BITS_LOG2);
+  /** Claimed since the last flush, per step. */
+  const pendingKeys = new Map<string, Set<string>>();
+  let pendingCount = 0;
+  /** Day totals read or changed since the last flush (all written back by flush). */
+  const days = new Map<number, number>();
+  // Date-major day key (yyyymmdd × 10^7 + user number): inputs sorted by date, the usual order of a
+  // timesheet, then write in ascending key order. User numbers live in memory: one per distinct user.
   const users = new Map<string, number>();
   const dayKey = (user: string, date: string): number => {
     let u = users.get(user);
-    if (u === undefined) users.set(user, (u = users.size));
-    const d = Number(date.slice(0, 4)) * 10_000 + Number(date.slice(5, 7)) * 100 + Number(date.slice(8, 10));
-    return u * 100_000_000 + d;
+    if (u === undefined) {
+      if (users.size >= MAX_USERS) throw new ZpetlError('INTERNAL', `more than ${MAX_USERS} distinct users in one run`);
+      users.set(user, (u = users.size));
+    }
+    const d = (date.charCodeAt(0) - 48) * 10_000_000 + (date.charCodeAt(1) - 48) * 1_000_000 + (date.charCodeAt(2) - 48) * 100_000 + (date.charCodeAt(3) - 48) * 10_000
+      + (date.charCodeAt(5) - 48) * 1000 + (date.charCodeAt(6) - 48) * 100 + (date.charCodeAt(8) - 48) * 10 + (date.charCodeAt(9) - 48);
+    return d * MAX_USERS + u;
   };
-  const insName = db.prepare('INSERT OR IGNORE INTO names (kind, scope, name, id) VALUES (?, ?, ?, ?)');
-  const selName = db.prepare<[string, string, string], { id: string }>('SELECT id FROM names WHERE kind = ? AND scope = ? AND name = ?');
+
   let open = false;
+  const flush = () => {
+    if (pendingCount === 0 && days.size === 0) return;
+    const own = !open;
+    if (own) db.exec('BEGIN');
+    try {
+      for (const [step, keys] of pendingKeys) for (const k of [...keys].sort()) insKey.run(step, k);
+      for (const k of [...days.keys()].sort((a, b) => a - b)) putDay.run(k, days.get(k)!);
+    } finally {
+      if (own) db.exec('COMMIT');
+    }
+    pendingKeys.clear();
+    pendingCount = 0;
+    days.clear();
+  };
+
   return {
-    claimKey: (step, key) => insKey.run(step, key).changes === 1,
+    claimKey(step, key) {
+      const h = hashKey(step, key);
+      let set = pendingKeys.get(step);
+      if (bloom.maybe(h)) {
+        if (set?.has(key) || hasKey.get(step, key) !== undefined) return false;
+      } else bloom.add(h);
+      if (set === undefined) pendingKeys.set(step, (set = new Set()));
+      set.add(key);
+      if (++pendingCount >= FLUSH_ENTRIES) flush();
+      return true;
+    },
     addDayMinutes(user, date, minutes, max) {
       const k = dayKey(user, date);
-      if (minutes > max) return { before: getDay.get(k)?.minutes ?? 0, added: false };
-      const after = addDay.get(k, minutes, max);
-      if (after !== undefined) return { before: after.minutes - minutes, added: true };
-      return { before: getDay.get(k)?.minutes ?? 0, added: false };
+      let before = days.get(k);
+      if (before === undefined) {
+        const h = hashInt(k);
+        if (bloom.maybe(h)) before = getDay.get(k) ?? 0;
+        else {
+          before = 0;
+          bloom.add(h);
+        }
+        days.set(k, before);
+      }
+      const added = minutes <= max && before + minutes <= max;
+      if (added) days.set(k, before + minutes);
+      if (days.size >= FLUSH_ENTRIES) flush();
+      return { before, added };
     },
     putName: (kind, scope, name, id) => void insName.run(kind, scope, name, id),
-    getName: (kind, scope, name) => selName.get(kind, scope, name)?.id,
+    getName: (kind, scope, name) => selName.get(kind, scope, name),
     begin() {
       if (!open) db.exec('BEGIN');
       open = true;
@@ -70,6 +175,7 @@ export function createScratchStore(dir?: string): ScratchStore {
       open = false;
     },
     close() {
+      flush();
       if (open) db.exec('COMMIT');
       db.close();
       if (dir === undefined) rmSync(tmp, { recursive: true, force: true });

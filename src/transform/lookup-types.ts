@@ -1,6 +1,9 @@
 /** Lookups: turning a name, e-mail or source key into a Zoho id, after mapping and before loading. */
 import type { LookupSpec } from './field-spec.js';
 
+/** Returned by `LookupResolver.resolveSync` when the answer is not at hand without I/O: call `resolve`. */
+export const NEEDS_IO: unique symbol = Symbol('lookup needs I/O');
+
 /** A lookup `mapRecord()` found and `resolveLookups()` will perform. */
 export interface PendingLookup {
   /** Target field whose value is replaced by the resolved id. */
@@ -26,4 +29,10 @@ export interface LookupResolver {
    * @returns the Zoho id (or, in a dry run, a placeholder id) or undefined when unknown
    */
   resolve(spec: LookupSpec, value: string, scope?: string): Promise<string | undefined>;
+  /**
+   * Optional synchronous fast path: the same answer as `resolve` when it needs no I/O (a cache hit,
+   * a local table), else NEEDS_IO. Millions of rows looking up the same few names then cost no await
+   * each (issue #4: per-row awaits were a large share of a dry run).
+   */
+  resolveSync?(spec: LookupSpec, value: string, scope?: string): string | undefined | typeof NEEDS_IO;
 }

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { createScratchStore, FLUSH_ENTRIES } from '../../../src/pipeline/scratch-store.js';
+
+describe('scratch store past its in-memory buffers', () => {
+  it('answers duplicate keys exactly after the buffered claims were written to SQLite', () => {
+    const s = createScratchStore();
+    try {
+      const n = FLUSH_ENTRIES + 1000;
+      for (let i = 0; i < n; i++) expect(s.claimKey('logs', `L-${i}`)).toBe(true);
+      // Both sides of the flush: keys now only in SQLite, and keys still in the buffer.
+      for (const i of [0, 1, FLUSH_ENTRIES - 1, FLUSH_ENTRIES, n - 1]) expect(s.claimKey('logs', `L-${i}`)).toBe(false);
+      expect(s.claimKey('other', 'L-0')).toBe(true);
+      expect(s.claimKey('logs', `L-${n}`)).toBe(true);
+      expect(s.claimKey('logs', `L-${n}`)).toBe(false);
+    } finally {
+      s.close();
+    }
+  });
+
+  it('keeps day totals per user across flushes, and never adds past the max', () => {
+    const s = createScratchStore();
+    try {
+      expect(s.addDayMinutes('a@x.com', '2026-03-01', 600, 1440)).toEqual({ before: 0, added: true });
+      // Enough other (user, day) pairs to push the first total out of memory into SQLite.
+      for (let i = 0; i < FLUSH_ENTRIES + 10; i++) s.addDayMinutes(`u${i % 700}@x.com`, `2027-01-${String(1 + (Math.floor(i / 700) % 28)).padStart(2, '0')}`, 1, 1440);
+      expect(s.addDayMinutes('a@x.com', '2026-03-01', 841, 1440)).toEqual({ before: 600, added: false });
+      expect(s.addDayMinutes('a@x.com', '2026-03-01', 840, 1440)).toEqual({ before: 600, added: true });
+      expect(s.addDayMinutes('a@x.com', '2026-03-01', 1, 1440)).toEqual({ before: 1440, added: false });
+      expect(s.addDayMinutes('a@x.com', '2026-03-02', 1441, 1440)).toEqual({ before: 0, added: false });
+      expect(s.addDayMinutes('a@x.com', '2026-03-02', 1440, 1440)).toEqual({ before: 0, added: true });
+      expect(s.addDayMinutes('', '2026-03-01', 30, 1440)).toEqual({ before: 0, added: true });
+      // 700 users × 28 days, each pair added to several times: 1 min per add.
+      expect(s.addDayMinutes('u0@x.com', '2027-01-01', 1, 1440).before).toBeGreaterThan(1);
+    } finally {
+      s.close();
+    }
+  });
+});
