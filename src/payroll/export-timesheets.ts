@@ -36,7 +36,7 @@ import {
   compareEmployeeRecords,
   encodeRow,
   employeeRecords,
-  formatLogRow,
+  logRowLine,
   formatRecord,
   resolveLayout,
   zeroDurations,
@@ -45,7 +45,7 @@ import {
 } from './layouts.js';
 import { fromTimeLog, fromTimesheetRecord, type Normalised, type PayrollLog, type TimesheetFields } from './payroll-log.js';
 import { resolvePeriod, type Period } from './period.js';
-import { writeCsvAtomic } from './write-csv.js';
+import { csvLine, writeCsvAtomic } from './write-csv.js';
 
 export type TimesheetSource =
   /** Zoho V3 time logs through the client (portal-wide, or per project with scope.projects). */
@@ -369,28 +369,28 @@ export async function exportTimesheets(o: ExportTimesheetsOptions): Promise<Expo
     const tWrite = performance.now();
     const written = zeroDurations();
     let header = layout.columns.map((c) => c.header);
-    let cells: Iterable<string[]>;
+    let lines: Iterable<string>;
     if (o.adjustments) {
       header = ['adjustment', ...header];
       if (layout.rows === 'log') {
-        cells = entries.map((e) => [e.reason, ...formatRecord(layout, e.record)]);
+        lines = entries.map((e) => csvLine([e.reason, ...formatRecord(layout, e.record)]));
         for (const e of entries) addDurations(written, e.record.durations);
       } else {
         const emp = employeeAdjustments(entries).sort((a, b) => compareEmployeeRecords(a.record, b.record));
-        cells = emp.map((e) => [e.reason, ...formatRecord(layout, e.record)]);
+        lines = emp.map((e) => csvLine([e.reason, ...formatRecord(layout, e.record)]));
         for (const e of emp) addDurations(written, e.record.durations);
       }
     } else {
       if (layout.rows === 'log') {
-        cells = (function* () {
-          for (const r of computed.rows) yield formatLogRow(layout, r, period);
+        lines = (function* () {
+          for (const r of computed.rows) yield logRowLine(layout, r, period);
         })();
       } else {
-        cells = empRecords.map((r) => formatRecord(layout, r));
+        lines = empRecords.map((r) => csvLine(formatRecord(layout, r)));
       }
       for (const r of empRecords) addDurations(written, r.durations);
     }
-    const file = writeCsvAtomic(o.out, header, cells);
+    const file = writeCsvAtomic(o.out, header, lines);
 
     if (!o.adjustments && previous && entries.length > 0) {
       warnings.push({

@@ -12,6 +12,7 @@ import { formatHhMm, type LocalDate } from '../core/local-date.js';
 import type { CustomLayout, DurationField, DurationFormat } from './config-schema.js';
 import { DURATION_FIELDS } from './config-schema.js';
 import { compareIds, userKey, type PayrollRow } from './compute.js';
+import { csvCell } from './write-csv.js';
 
 export interface LayoutColumn {
   header: string;
@@ -231,29 +232,9 @@ export function formatDuration(minutes: number, format: DurationFormat | undefin
   return formatDecimalHours(minutes, format.decimal);
 }
 
-type CellFormatter = (rec: LayoutRecord) => string;
-const compiled = new WeakMap<Layout, CellFormatter[]>();
-
-function compile(layout: Layout): CellFormatter[] {
-  let f = compiled.get(layout);
-  if (!f) {
-    f = layout.columns.map((c): CellFormatter => {
-      if ((DURATION_FIELDS as readonly string[]).includes(c.field)) {
-        const field = c.field as DurationField;
-        const format = c.format;
-        if (format === undefined || format === 'minutes') return (r) => String(r.durations[field]);
-        return (r) => formatDuration(r.durations[field], format);
-      }
-      const field = c.field;
-      return (r) => neutralise(r.text[field] ?? '');
-    });
-    compiled.set(layout, f);
-  }
-  return f;
-}
-
-type RowFormatter = (r: PayrollRow, period: { start: LocalDate; end: LocalDate }) => string;
-const LOG_TEXT: Record<string, RowFormatter> = {
+type Period = { start: LocalDate; end: LocalDate };
+type RowText = (r: PayrollRow, period: Period) => string;
+const LOG_TEXT: Record<string, RowText> = {
   employee_id: (r) => r.employeeId,
   employee_name: (r) => r.employeeName,
   email: (r) => r.log.email,
@@ -282,10 +263,80 @@ const LOG_DURATION: Record<DurationField, (r: PayrollRow) => number> = {
   billable: (r) => (r.log.billable ? r.paid : 0),
   non_billable: (r) => (r.log.billable ? 0 : r.paid),
 };
-const compiledRows = new WeakMap<Layout, RowFormatter[]>();
+
+/** One column's cell of a source `T` (a computed row or a layout record), and whether it can need CSV quoting. */
+interface Column<T> {
+  cell: (t: T, period: Period) => string;
+  /** Durations are formatted by us (digits, `-`, `.`, `:`): never quoted, never neutralised. */
+  text: boolean;
+}
+
+/**
+ * The one column builder for every source: a duration field formatted as the column says, a text field
+ * neutralised against formula injection, an unknown field empty.
+ */
+function buildColumns<T>(layout: Layout, text: (field: string) => ((t: T, period: Period) => string) | undefined, duration: (field: DurationField) => (t: T) => number): Column<T>[] {
+  return layout.columns.map((c): Column<T> => {
+    if ((DURATION_FIELDS as readonly string[]).includes(c.field)) {
+      const d = duration(c.field as DurationField);
+      const format = c.format;
+      if (format === undefined || format === 'minutes') return { cell: (t) => String(d(t)), text: false };
+      return { cell: (t) => formatDuration(d(t), format), text: false };
+    }
+    const get = text(c.field);
+    return { cell: get ? (t, p) => neutralise(get(t, p)) : () => '', text: true };
+  });
+}
+
+interface Compiled<T> {
+  columns: Column<T>[];
+  /** The whole CSV record (`csvLine` of the cells), built without a cells array. */
+  line: (t: T, period: Period) => string;
+}
+
+function compiled<T>(cache: WeakMap<Layout, Compiled<T>>, layout: Layout, build: (layout: Layout) => Column<T>[]): Compiled<T> {
+  let c = cache.get(layout);
+  if (!c) {
+    const columns = build(layout);
+    const n = columns.length;
+    const line = (t: T, period: Period): string => {
+      let s = '';
+      for (let i = 0; i < n; i++) {
+        const col = columns[i]!;
+        const v = col.cell(t, period);
+        s += i === 0 ? (col.text ? csvCell(v) : v) : col.text ? `,${csvCell(v)}` : `,${v}`;
+      }
+      return `${s}\n`;
+    };
+    cache.set(layout, (c = { columns, line }));
+  }
+  return c;
+}
+
+const recordCache = new WeakMap<Layout, Compiled<LayoutRecord>>();
+const rowCache = new WeakMap<Layout, Compiled<PayrollRow>>();
+const recordColumns = (layout: Layout) =>
+  buildColumns<LayoutRecord>(
+    layout,
+    (field) => (r) => r.text[field] ?? '',
+    (field) => (r) => r.durations[field],
+  );
+const rowColumns = (layout: Layout) =>
+  buildColumns<PayrollRow>(
+    layout,
+    (field) => LOG_TEXT[field],
+    (field) => LOG_DURATION[field],
+  );
+const NO_PERIOD: Period = { start: '', end: '' };
+
+function cellsOf<T>(c: Compiled<T>, t: T, period: Period): string[] {
+  const out = new Array<string>(c.columns.length);
+  for (let i = 0; i < out.length; i++) out[i] = c.columns[i]!.cell(t, period);
+  return out;
+}
 
 /** encodeRecord(logRecord(row, period)) without building the record. */
-export function encodeRow(row: PayrollRow, period: { start: LocalDate; end: LocalDate }): (string | number)[] {
+export function encodeRow(row: PayrollRow, period: Period): (string | number)[] {
   const out: (string | number)[] = new Array(LOG_TEXT_KEYS.length + DURATION_FIELDS.length);
   let i = 0;
   for (const k of LOG_TEXT_KEYS) out[i++] = LOG_TEXT[k]!(row, period);
@@ -297,31 +348,16 @@ export function encodeRow(row: PayrollRow, period: { start: LocalDate; end: Loca
  * Cells of one log row in a `rows: log` layout, straight from the computed row (same values as
  * `formatRecord(layout, logRecord(row))`, without building the record: 100k records cost GC time).
  */
-export function formatLogRow(layout: Layout, row: PayrollRow, period: { start: LocalDate; end: LocalDate }): string[] {
-  let f = compiledRows.get(layout);
-  if (!f) {
-    f = layout.columns.map((c): RowFormatter => {
-      const d = LOG_DURATION[c.field as DurationField];
-      if (d) {
-        const format = c.format;
-        if (format === undefined || format === 'minutes') return (r) => String(d(r));
-        return (r) => formatDuration(d(r), format);
-      }
-      const t = LOG_TEXT[c.field];
-      if (!t) return () => '';
-      return (r, p) => neutralise(t(r, p));
-    });
-    compiledRows.set(layout, f);
-  }
-  const out = new Array<string>(f.length);
-  for (let i = 0; i < f.length; i++) out[i] = f[i]!(row, period);
-  return out;
+export function formatLogRow(layout: Layout, row: PayrollRow, period: Period): string[] {
+  return cellsOf(compiled(rowCache, layout, rowColumns), row, period);
+}
+
+/** `csvLine(formatLogRow(layout, row, period))`, without the cells array (the hot path of a detail export). */
+export function logRowLine(layout: Layout, row: PayrollRow, period: Period): string {
+  return compiled(rowCache, layout, rowColumns).line(row, period);
 }
 
 /** Cells of one record in `layout`'s column order. */
 export function formatRecord(layout: Layout, rec: LayoutRecord): string[] {
-  const f = compile(layout);
-  const out = new Array<string>(f.length);
-  for (let i = 0; i < f.length; i++) out[i] = f[i]!(rec);
-  return out;
+  return cellsOf(compiled(recordCache, layout, recordColumns), rec, NO_PERIOD);
 }

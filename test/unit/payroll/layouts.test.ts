@@ -33,14 +33,15 @@ describe('layouts', () => {
   });
 });
 
-describe('formatLogRow', () => {
-  it('gives the same cells as formatting the log record, for every log field', async () => {
+describe('formatLogRow / logRowLine', () => {
+  it('gives the same cells as formatting the log record, for every log field; the line is csvLine of those cells', async () => {
     const { computeRows } = await import('../../../src/payroll/compute.js');
     const { fromTimeLog } = await import('../../../src/payroll/payroll-log.js');
-    const { formatLogRow, formatRecord, logRecord } = await import('../../../src/payroll/layouts.js');
+    const { formatLogRow, formatRecord, logRecord, logRowLine } = await import('../../../src/payroll/layouts.js');
+    const { csvLine } = await import('../../../src/payroll/write-csv.js');
     const { LOG_TEXT_FIELDS } = await import('../../../src/payroll/config-schema.js');
     const { tlog } = await import('./helpers.js');
-    const logs = [tlog({ date: '2026-11-02', log_hour: '09:10', notes: '=x' }), tlog({ date: '2026-11-02', log_hour: '00:20', billing_status: 'Non Billable' })].map((t, i) => {
+    const logs = [tlog({ date: '2026-11-02', log_hour: '09:10', notes: '=x' }), tlog({ date: '2026-11-02', log_hour: '00:20', billing_status: 'Non Billable', notes: 'a, "b"\n c ' })].map((t, i) => {
       const n = fromTimeLog(t, i);
       if (!n.ok) throw new Error('bad');
       return n.log;
@@ -59,7 +60,11 @@ describe('formatLogRow', () => {
       ],
     };
     const period = { start: '2026-11-01', end: '2026-11-15' };
-    for (const r of rows) expect(formatLogRow(layout, r, period)).toEqual(formatRecord(layout, logRecord(r, period)));
+    for (const r of rows) {
+      expect(formatLogRow(layout, r, period)).toEqual(formatRecord(layout, logRecord(r, period)));
+      expect(logRowLine(layout, r, period)).toBe(csvLine(formatLogRow(layout, r, period)));
+    }
+    expect(logRowLine(layout, rows[1]!, period)).toContain('"a, ""b""\n c"');
   });
 });
 
