@@ -41,7 +41,8 @@ export { readSourceSample, renderStarterPipeline } from './pipeline/init-templat
 export type { SourceSample, StarterPipelineOptions } from './pipeline/init-template.js';
 
 // the payroll export
-export { exportTimesheets, resolvePeriod } from './payroll/index.js';
+export { resolvePeriod } from './payroll/index.js';
+export { exportTimesheets } from './pipeline/timesheet-file.js';
 export type { ExportTimesheetsOptions, ExportResult, ExportTotals, ExportWarning, TimesheetSource, PayrollConfig } from './payroll/index.js';
 
 // the sandbox

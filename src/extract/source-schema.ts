@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { dateFormatProblem } from '../core/parse/date-format.js';
+import { HOURS_FORMATS } from '../core/parse/duration.js';
 
 /** Text encodings a CSV source may declare. A byte-order mark in the file wins over the declaration. */
 export const ENCODINGS = ['utf8', 'latin1', 'utf16le'] as const;
@@ -14,8 +15,7 @@ export const DELIMITERS = [',', ';', '\t'] as const;
 export type Delimiter = (typeof DELIMITERS)[number];
 
 /** Hour formats of Zoho timesheet exports. `h.mm` is Zoho's hours.minutes (1.30 = 90 minutes). */
-export const HOURS_FORMATS = ['hh:mm', 'h.mm', 'decimal'] as const;
-export type HoursFormat = (typeof HOURS_FORMATS)[number];
+export { HOURS_FORMATS, type HoursFormat } from '../core/parse/duration.js';
 
 /** Default limit on one field's length, in characters. */
 export const DEFAULT_MAX_FIELD_CHARS = 100_000;

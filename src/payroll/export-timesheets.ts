@@ -25,8 +25,7 @@ import type { ExtractItem, RowError } from '../core/record.js';
 import type { PipelineEvent, StepCounts } from '../pipeline/events.js';
 import { emptyCounts } from '../pipeline/events.js';
 import type { ZohoApi, ZohoClient } from '../zoho/types.js';
-import { createExtractor } from '../extract/create-extractor.js';
-import { ZohoTimesheetSourceSchema, type HoursFormat } from '../extract/source-schema.js';
+import type { HoursFormat } from '../core/parse/duration.js';
 import { diffSnapshot, employeeAdjustments, type AdjustmentEntry, type CurrentLog } from './adjustments.js';
 import { computeRows, type EmployeeResolver, type UnmappedUser } from './compute.js';
 import type { CustomLayout, EmployeesSource, Overtime, PayPeriodRule, Rounding } from './config-schema.js';
@@ -55,9 +54,19 @@ export type TimesheetSource =
    * type zoho-timesheet): header aliases, the stated date format, hours as `hh:mm`, Zoho's `h.mm`
    * (hours.minutes) or `decimal` (only when you say so). `baseDir` resolves a relative path (default cwd).
    */
-  | { type: 'file'; path: string; dateFormat: string; hoursFormat: HoursFormat; baseDir?: string }
+  | TimesheetFileSource
   /** Records already extracted (canonical timesheet fields), e.g. by a pipeline step. */
   | { type: 'items'; name: string; items: AsyncIterable<ExtractItem> };
+
+export type TimesheetFileSource = { type: 'file'; path: string; dateFormat: string; hoursFormat: HoursFormat; baseDir?: string };
+
+/**
+ * Reads a timesheet export file as extracted items (canonical timesheet fields), lazily: nothing is
+ * checked or opened before iteration starts. Payroll does not import src/extract (layers): the
+ * pipeline layer passes the zoho-timesheet extractor (src/pipeline/timesheet-file.ts), and the
+ * library's `exportTimesheets` is that wired version.
+ */
+export type TimesheetFileReader = (source: TimesheetFileSource) => AsyncIterable<ExtractItem>;
 
 export interface ExportTimesheetsOptions {
   /** `START..END`, `yesterday`, `last-week`, `this-week`, `this-month`, `last-month`, or a name in `periods`. */
@@ -163,7 +172,7 @@ function fingerprint(o: ExportTimesheetsOptions, approval: string[]): string {
   return createHash('sha256').update(key).digest('hex').slice(0, 12);
 }
 
-async function* sourceLogs(o: ExportTimesheetsOptions, period: Period): AsyncGenerator<Normalised> {
+async function* sourceLogs(o: ExportTimesheetsOptions, period: Period, readFile: TimesheetFileReader | undefined): AsyncGenerator<Normalised> {
   let index = 0;
   if (o.source.type === 'api') {
     const q = { startDate: period.start, endDate: period.end };
@@ -178,12 +187,8 @@ async function* sourceLogs(o: ExportTimesheetsOptions, period: Period): AsyncGen
   const seen = new Map<string, number>();
   let items: AsyncIterable<ExtractItem>;
   if (o.source.type === 'file') {
-    const parsed = ZohoTimesheetSourceSchema.safeParse({ type: 'zoho-timesheet', path: o.source.path, dateFormat: o.source.dateFormat, hoursFormat: o.source.hoursFormat });
-    if (!parsed.success) {
-      const i = parsed.error.issues[0];
-      throw new ZpetlError('CONFIG_INVALID', `timesheet source ${o.source.path}: ${i?.path.join('.') ?? ''}: ${i?.message ?? 'invalid'}`, { field: String(i?.path[0] ?? 'source') });
-    }
-    items = createExtractor(parsed.data, { baseDir: o.source.baseDir ?? process.cwd() }).read();
+    if (readFile === undefined) throw new ZpetlError('USAGE_INVALID', 'a timesheet file source needs a file reader: call the library exportTimesheets (src/index.ts)', { field: 'source' });
+    items = readFile(o.source);
   } else {
     items = o.source.items;
   }
@@ -214,7 +219,8 @@ function totalsOf(employees: readonly LayoutRecord[], logs: number): ExportTotal
   };
 }
 
-export async function exportTimesheets(o: ExportTimesheetsOptions): Promise<ExportResult> {
+/** `readFile` reads `source: { type: 'file' }` (the library's `exportTimesheets` passes the timesheet extractor). */
+export async function exportTimesheets(o: ExportTimesheetsOptions, readFile?: TimesheetFileReader): Promise<ExportResult> {
   const emit = o.onEvent ?? (() => {});
   if (!isValidTimeZone(o.tz)) {
     throw new ZpetlError('CONFIG_INVALID', `unknown time zone "${o.tz}"`, { field: 'tz', value: o.tz, hint: 'Use the portal time zone as an IANA name, e.g. Europe/Berlin.' });
@@ -273,7 +279,7 @@ export async function exportTimesheets(o: ExportTimesheetsOptions): Promise<Expo
     let fileWithoutApproval = 0;
     const tRead = performance.now();
     try {
-      for await (const n of sourceLogs(o, period)) {
+      for await (const n of sourceLogs(o, period, readFile)) {
         counts.read++;
         if (counts.read % 5000 === 0) emit({ type: 'step-progress', step: STEP, counts: { ...stepCounts, read: counts.read } });
         if (!n.ok) {

@@ -8,6 +8,10 @@
 export const DURATION_FORMATS = ['hh:mm', 'h.mm', 'decimal', 'units'] as const;
 export type DurationFormat = (typeof DURATION_FORMATS)[number];
 
+/** The formats a Zoho timesheet export's hours column can be in (a pipeline states which). */
+export const HOURS_FORMATS = ['hh:mm', 'h.mm', 'decimal'] as const satisfies readonly DurationFormat[];
+export type HoursFormat = (typeof HOURS_FORMATS)[number];
+
 export type DurationResult = { ok: true; minutes: number } | { ok: false; problem: string };
 
 const HHMM = /^(\d{1,4}):([0-5]\d)(?::([0-5]\d))?$/;

@@ -2,7 +2,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { exportTimesheets } from '../../../src/payroll/export-timesheets.js';
+import { exportTimesheets as exportWithoutFileReader } from '../../../src/payroll/export-timesheets.js';
+// The library's exportTimesheets: payroll's, with src/extract's timesheet extractor for file sources.
+import { exportTimesheets } from '../../../src/index.js';
 import { parseCsv } from './helpers.js';
 
 let dir: string;
@@ -49,5 +51,25 @@ describe('exportTimesheets from a Zoho timesheet export file', () => {
 
   it('names a bad date format as a configuration error', async () => {
     await expect(exportTimesheets({ ...base(), source: { ...base().source, dateFormat: 'QQ' }, out: join(dir, 'x.csv') })).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
+  });
+
+  it('payroll itself does not read files: without the injected reader a file source is a usage error', async () => {
+    await expect(exportWithoutFileReader({ ...base(), out: join(dir, 'x.csv') })).rejects.toMatchObject({ code: 'USAGE_INVALID', field: 'source' });
+  });
+
+  it('the injected reader is used for file sources and pulled only once logs are read', async () => {
+    const calls: string[] = [];
+    const invalidPeriod = exportWithoutFileReader({ ...base(), period: 'not-a-period', out: join(dir, 'x.csv') }, (source) => {
+      calls.push(source.path);
+      return (async function* () {})();
+    });
+    await expect(invalidPeriod).rejects.toMatchObject({ code: 'PAYROLL_INVALID_PERIOD' });
+    expect(calls).toEqual([]);
+    const r = await exportWithoutFileReader({ ...base(), out: join(dir, 'y.csv') }, (source) => {
+      calls.push(source.path);
+      return (async function* () {})();
+    });
+    expect(calls).toEqual(['fixtures/payroll/timesheet-export.csv']);
+    expect(r.counts.read).toBe(0);
   });
 });
