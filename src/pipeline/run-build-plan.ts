@@ -10,6 +10,7 @@
  * the API (cached per scope), so a migration may reference users or projects that already exist.
  */
 import { ZpetlError } from '../core/errors.js';
+import { createExtractor } from '../extract/create-extractor.js';
 import { resolveSourcePath } from '../extract/file-access.js';
 import { createCrosswalkResolver } from '../load/crosswalk-resolver.js';
 import { createApiLookupResolver } from '../transform/api-lookup-resolver.js';
@@ -34,6 +35,12 @@ export function planStep(step: LoadStepConfig, baseDir: string, options: Pipelin
       userBatchSize: options.batchSize,
       ...(step.externalIdField ? { externalIdField: step.externalIdField } : {}),
       ...(step.scope ? { userScope: step.scope } : {}),
+    },
+    async count(signal: AbortSignal): Promise<number> {
+      // Extraction only (no mapping, lookups or requests): one item per data row, as prepare reads them.
+      let n = 0;
+      for await (const batch of createExtractor(step.source, { baseDir }).readBatches(signal)) n += batch.length;
+      return n;
     },
     async *prepare(ctx: PrepareContext): AsyncIterable<StepItem> {
       // Duplicate keys and the 24 h/day rule are tracked on disk for this read (constant memory).

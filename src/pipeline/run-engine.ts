@@ -22,8 +22,9 @@ import type { BudgetStore, ClientEvent, EndpointStats, ZohoClient } from '../zoh
 import { EXIT_FATAL, EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK, EXIT_OUTSIDE_WINDOW, EXIT_REJECTS } from './exit-codes.js';
 import { emptyCounts, type EventListener, type PipelineEvent, type StepCounts } from './events.js';
 import { createLatencyTracker, createRunGate, type RunGate } from './run-gate.js';
-import { createCallsFor, createEndpointOf, type PlannedStep, type RejectLimits, type RunPlan } from './run-plan.js';
+import { createCallsFor, createEndpointOf, stepBatchSize, type PlannedStep, type RejectLimits, type RunPlan } from './run-plan.js';
 import { resumePoint, sha256OfFile, type ResumePoint } from './run-source.js';
+import { etaMs } from './run-eta.js';
 import type { RunReportFiles } from './run-report.js';
 import { runStep, type StepOutcome } from './run-step.js';
 import type { OffPeakWindow } from './window.js';
@@ -253,12 +254,25 @@ async function execute(plan: RunPlan, o: RunEngineOptions): Promise<RunResult> {
       if (ce.type !== 'request') emit({ type: 'client', event: ce });
     });
 
+    // Totals for the progress bars and the ETA: records per source, by a streamed pre-pass (steps
+    // already done need none). A count that fails only costs the bar its total.
+    const totals = new Map<string, number>();
+    await Promise.all(
+      allSteps.map(async (s) => {
+        if (s.total !== undefined) totals.set(s.name, s.total);
+        else if (s.count && store.getStep(run.id, s.name)?.status !== 'done') {
+          const n = await s.count(internal.signal).catch(() => undefined);
+          if (n !== undefined) totals.set(s.name, n);
+        }
+      }),
+    );
+
     emit({
       type: 'run-start',
       pipeline: plan.pipeline,
       runId: run.id,
       dryRun: false,
-      steps: allSteps.map((s) => ({ name: s.name, entity: s.entity, ...(s.total !== undefined ? { total: s.total } : {}) })),
+      steps: allSteps.map((s) => ({ name: s.name, entity: s.entity, ...(totals.has(s.name) ? { total: totals.get(s.name)! } : {}) })),
     });
 
     // Before the first batch nothing is active yet: the wait concerns every step still to run.
@@ -303,7 +317,23 @@ async function execute(plan: RunPlan, o: RunEngineOptions): Promise<RunResult> {
       const todo = group.filter((s) => store.getStep(run.id, s.name)?.status !== 'done');
       const results = await Promise.allSettled(
         todo.map((step) =>
-          runOneStep({ step, run: runs.find((r) => r.step.name === step.name)!, store, client: client!, runId: run.id, gate, emit, active, signal: internal.signal, limits, figures, settlePasses: o.settlePasses ?? 3 }),
+          runOneStep({
+            step,
+            run: runs.find((r) => r.step.name === step.name)!,
+            store,
+            client: client!,
+            runId: run.id,
+            gate,
+            emit,
+            active,
+            signal: internal.signal,
+            limits,
+            figures,
+            settlePasses: o.settlePasses ?? 3,
+            total: totals.get(step.name),
+            ...(o.window ? { window: o.window } : {}),
+            clock: o.clock,
+          }),
         ),
       );
       for (const r of results) {
@@ -410,13 +440,18 @@ interface StepDeps {
   limits: LimitCheck;
   figures: RunFigures;
   settlePasses: number;
+  /** Records in the step's source, when counted (progress total and ETA). */
+  total: number | undefined;
+  window?: OffPeakWindow;
+  clock: Clock;
 }
 
 async function runOneStep(d: StepDeps): Promise<void> {
   const { step, store, runId, emit } = d;
   const endpoint = createEndpointOf(step.entity);
   d.active.add(step.name);
-  emit({ type: 'step-start', step: step.name, entity: step.entity, ...(step.total !== undefined ? { total: step.total } : {}) });
+  const total = d.total;
+  emit({ type: 'step-start', step: step.name, entity: step.entity, ...(total !== undefined ? { total } : {}) });
   const loader: StepLoader = createStepLoader({
     api: d.client,
     store,
@@ -440,7 +475,7 @@ async function runOneStep(d: StepDeps): Promise<void> {
     const outcome: StepOutcome = await runStep({
       name: step.name,
       entity: step.entity,
-      batchSize: Math.max(1, step.batchSize),
+      batchSize: stepBatchSize(step),
       initialCounts: () => fromStored(store, runId, step.name),
       items: () => step.prepare({ ...(d.run.point.startAt ? { startAt: d.run.point.startAt } : {}), store, client: d.client, runId, signal: d.signal }),
       reject: (item) => store.recordReject(runId, step.name, { error: item.error, data: item.data, stage: 'prepare' }),
@@ -453,7 +488,8 @@ async function runOneStep(d: StepDeps): Promise<void> {
       cost: (items) => ({ endpoint, calls: createCallsFor(step, items.length) }),
       gate: (cost) => d.gate.check(cost),
       overLimit: () => d.limits.check(),
-      etaMs: (c) => etaFor(step, c, d.client, d.gate),
+      ...(total !== undefined ? { total } : {}),
+      etaMs: (c) => etaFor(step, total, c, d),
       emit,
     });
     if (outcome.stopped) {
@@ -469,8 +505,10 @@ async function runOneStep(d: StepDeps): Promise<void> {
       await reconcile();
       const g = await d.gate.check({ endpoint, calls: createCallsFor(step, store.countPending(step.name, ['planned'], runId)) });
       if (!g.go) throw new Stop(g.reason);
-      for (const b of await loader.retryPlanned({ signal: d.signal, batchSize: step.batchSize })) addReconciled(b.reconciled);
-      emit({ type: 'step-progress', step: step.name, counts: fromStored(store, runId, step.name) });
+      for (const b of await loader.retryPlanned({ signal: d.signal, batchSize: stepBatchSize(step) })) addReconciled(b.reconciled);
+      const c = fromStored(store, runId, step.name);
+      const eta = etaFor(step, total, c, d);
+      emit({ type: 'step-progress', step: step.name, counts: c, ...(total !== undefined ? { total } : {}), ...(eta !== undefined ? { etaMs: eta } : {}) });
     }
     if (d.signal.aborted) {
       store.setStepStatus(runId, step.name, 'interrupted');
@@ -536,16 +574,20 @@ function createLimitCheck(limits: RejectLimits, totals: () => { read: number; re
   };
 }
 
-/** ETA from the budget: the rest of the step's calls at the endpoint's budget, or at the measured latency if slower. */
-function etaFor(step: PlannedStep, c: StepCounts, client: ZohoClient, gate: RunGate): number | undefined {
-  if (step.total === undefined) return undefined;
-  const remaining = Math.max(0, step.total - c.read);
-  if (remaining === 0) return 0;
+/** ETA of the rest of a step from the rate budget (run-eta.ts); undefined without a total. */
+function etaFor(step: PlannedStep, total: number | undefined, c: StepCounts, d: Pick<StepDeps, 'client' | 'gate' | 'window' | 'clock'>): number | undefined {
+  if (total === undefined) return undefined;
+  const remaining = Math.max(0, total - c.read);
   const endpoint = createEndpointOf(step.entity);
   const calls = createCallsFor(step, remaining);
-  const { limit, windowMs } = client.budgetFor(endpoint);
-  const atBudget = limit > 0 ? (calls / limit) * windowMs : 0;
-  return Math.round(Math.max(atBudget + client.estimateWaitMs(endpoint, 1), gate.estimateMs({ endpoint, calls })));
+  return etaMs({
+    remainingCalls: calls,
+    budget: d.client.budgetFor(endpoint),
+    waitMs: d.client.estimateWaitMs(endpoint, 1),
+    latencyBoundMs: d.gate.estimateMs({ endpoint, calls }),
+    ...(d.window ? { window: d.window } : {}),
+    nowMs: d.clock.now(),
+  });
 }
 
 function finishFigures(f: RunFigures, client: ZohoClient, store: CheckpointStore, steps: PlannedStep[], gate: RunGate | undefined, clock: Clock): void {

@@ -29,8 +29,13 @@ export interface PlannedStep {
   batchSize: number;
   /** The source file: absolute path (hashed for resume) and the name shown in messages. */
   source: { path: string; display: string };
-  /** Records in the source, when known (progress total and ETA). */
+  /** Records in the source, when known up front (progress total and ETA). */
   total?: number;
+  /**
+   * Counts the records in the source (a streamed pre-pass: extraction only, constant memory), for the
+   * progress total and ETA when `total` is not given.
+   */
+  count?(signal: AbortSignal): Promise<number>;
   /** Options for the entity loader (user batch size, external-id field, in-batch concurrency). */
   loader: LoaderOptions & { userScope?: 'project' | 'portal' };
   /** Prepared items (valid or rejected) from `ctx.startAt` on, in source order. */
@@ -80,4 +85,14 @@ export function createEndpointOf(entity: EntityKind): EndpointTemplate {
 export function createCallsFor(step: Pick<PlannedStep, 'entity' | 'loader'>, items: number): number {
   if (step.entity === 'user') return Math.ceil(items / Math.max(1, step.loader.userBatchSize ?? 50));
   return items;
+}
+
+/**
+ * Valid items per checkpoint batch. A user batch is never smaller than the bulk add's
+ * `userBatchSize` (default 50): the loader splits a checkpoint batch into bulk calls per project, so a
+ * smaller batch would cut every bulk add short and spend more calls than the estimate.
+ */
+export function stepBatchSize(step: Pick<PlannedStep, 'entity' | 'batchSize' | 'loader'>): number {
+  const size = Math.max(1, step.batchSize);
+  return step.entity === 'user' ? Math.max(size, step.loader.userBatchSize ?? 50) : size;
 }

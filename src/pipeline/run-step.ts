@@ -103,6 +103,8 @@ export interface StepPort {
   gate(cost: BatchCost): Promise<Gate>;
   /** A reject-limit error when the counts are over the pipeline's limits, else undefined. */
   overLimit(counts: StepCounts): ZpetlError | undefined;
+  /** Records in the step's source, when known: carried by every progress event (the bar's total). */
+  readonly total?: number;
   /** ETA of the rest of the step, when it can be told. */
   etaMs?(counts: StepCounts): number | undefined;
   emit(e: PipelineEvent): void;
@@ -139,7 +141,7 @@ export async function runStep(port: StepPort): Promise<StepOutcome> {
   let pending: ValidItem[] = [];
   const progress = () => {
     const etaMs = port.etaMs?.(counts);
-    port.emit({ type: 'step-progress', step: port.name, counts: { ...counts }, ...(etaMs !== undefined ? { etaMs } : {}) });
+    port.emit({ type: 'step-progress', step: port.name, counts: { ...counts }, ...(port.total !== undefined ? { total: port.total } : {}), ...(etaMs !== undefined ? { etaMs } : {}) });
   };
 
   /** Loads `batch`; `hw` is the first item after it (undefined at the end). Returns a stop reason. */

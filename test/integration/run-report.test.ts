@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createScaledClock } from '../../src/core/clock.js';
+import type { PipelineEvent } from '../../src/pipeline/events.js';
 import { runPipeline } from '../../src/pipeline/run.js';
 import type { RunReport } from '../../src/report/model.js';
 import { REJECT_COLUMNS } from '../../src/report/rejects-writer.js';
@@ -66,8 +67,20 @@ describe('real-run reports', () => {
     writeFileSync(join(dir, 'projects.csv'), PROJECTS);
     writeFileSync(join(dir, 'tasklists.csv'), TASKLISTS);
     const clock = createScaledClock(100, sandbox.clock.now());
-    const res = await runPipeline(pipeline('tasklists.csv'), { env: { ...sandbox.env }, cwd: dir, clock });
+    const events: PipelineEvent[] = [];
+    const res = await runPipeline(pipeline('tasklists.csv'), { env: { ...sandbox.env }, cwd: dir, clock, onEvent: (e) => events.push(e) });
     expect(res.exitCode).toBe(3);
+
+    // Progress carries a total per step (the source's rows, counted before the first request) and an ETA.
+    expect(events.find((e) => e.type === 'run-start')).toMatchObject({ steps: [{ name: 'projects', total: 4 }, { name: 'tasklists', total: 4 }] });
+    expect(events.filter((e) => e.type === 'step-start')).toEqual([expect.objectContaining({ step: 'projects', total: 4 }), expect.objectContaining({ step: 'tasklists', total: 4 })]);
+    const progress = events.filter((e): e is Extract<PipelineEvent, { type: 'step-progress' }> => e.type === 'step-progress');
+    expect(progress.length).toBeGreaterThanOrEqual(4);
+    for (const p of progress) {
+      expect(p.total).toBe(4);
+      expect(p.etaMs).toBeGreaterThanOrEqual(0);
+    }
+    expect(progress.filter((p) => p.counts.read === 4).every((p) => p.etaMs === 0)).toBe(true);
     expect(res.reportDir).toBeDefined();
     const f = res.reportFiles!;
     expect(f.reportJson).toBe(join(res.reportDir!, 'report.json'));
