@@ -1,7 +1,12 @@
 /**
  * Reads and writes payroll period snapshots (schema and layout in schema-payroll.ts). One transaction
  * per snapshot: a crash leaves either the whole snapshot or none.
+ *
+ * Chunks are written as raw-deflated JSON (a BLOB in `logs_json`): a 100,000-log snapshot is ~30 MB of
+ * JSON whose SQLite write cost more CPU than the CSV, and ~1/10 of that deflated (level 1, ~0.1 s).
+ * Chunks written as JSON text by earlier versions are read as they are.
  */
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { Db } from './db.js';
 
 export interface SnapshotHeader {
@@ -64,7 +69,7 @@ const CHUNK = 1000;
 export function createPayrollSnapshotStore(db: Db) {
   const latestStmt = db.prepare<[string], HeaderRow>('SELECT * FROM payroll_snapshots WHERE period_key = ? ORDER BY id DESC LIMIT 1');
   const listStmt = db.prepare<[string], HeaderRow>('SELECT * FROM payroll_snapshots WHERE period_key = ? ORDER BY id');
-  const chunksStmt = db.prepare<[number], { logs_json: string }>('SELECT logs_json FROM payroll_snapshot_chunks WHERE snapshot_id = ? ORDER BY seq');
+  const chunksStmt = db.prepare<[number], { logs_json: string | Buffer }>('SELECT logs_json FROM payroll_snapshot_chunks WHERE snapshot_id = ? ORDER BY seq');
   const insertHeader = db.prepare(
     `INSERT INTO payroll_snapshots (period_key, period_start, period_end, kind, layout, created_ms, included_logs, seen_logs, paid_minutes, output_sha256, out_path)
      VALUES (@periodKey, @periodStart, @periodEnd, @kind, @layout, @createdMs, @includedLogs, @seenLogs, @paidMinutes, @outputSha256, @outPath)`,
@@ -76,8 +81,8 @@ export function createPayrollSnapshotStore(db: Db) {
     let seen = 0;
     let parts: unknown[] = [];
     const flush = () => {
-      // one stringify per chunk: half the cost of one per log
-      insertChunk.run(id, seq++, JSON.stringify(parts));
+      // one stringify (and one deflate) per chunk: half the cost of one per log
+      insertChunk.run(id, seq++, deflateRawSync(JSON.stringify(parts), { level: 1 }));
       parts = [];
     };
     for (const l of logs) {
@@ -102,7 +107,8 @@ export function createPayrollSnapshotStore(db: Db) {
     logs(snapshotId: number): Map<string, SnapshotLog> {
       const out = new Map<string, SnapshotLog>();
       for (const r of chunksStmt.iterate(snapshotId)) {
-        for (const [logId, contentHash, included, reason, row] of JSON.parse(r.logs_json) as [string, string, number, string | null, unknown][]) {
+        const text = typeof r.logs_json === 'string' ? r.logs_json : inflateRawSync(r.logs_json).toString('utf8');
+        for (const [logId, contentHash, included, reason, row] of JSON.parse(text) as [string, string, number, string | null, unknown][]) {
           out.set(logId, { logId, contentHash, included: included === 1, excludedReason: reason, record: row });
         }
       }

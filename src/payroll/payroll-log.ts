@@ -51,18 +51,57 @@ export function parseLogHour(s: string): number | undefined {
  * cryptographic hash per log cost a fifth of a 100,000-log export.
  */
 export function hashLog(l: Omit<PayrollLog, 'contentHash' | 'pos' | 'notes' | 'who'>): string {
-  const key = `${l.id}\u001f${l.date}\u001f${l.minutes}\u001f${l.billable ? 'B' : 'N'}\u001f${l.approval}\u001f${l.logType}\u001f${l.userId}\u001f${l.email.toLowerCase()}\u001f${l.projectId}\u001f${l.projectName}\u001f${l.taskId}\u001f${l.taskName}`;
-  let h1 = 0xdeadbeef;
-  let h2 = 0x41c6ce57;
-  for (let i = 0; i < key.length; i++) {
-    const c = key.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 2654435761);
-    h2 = Math.imul(h2 ^ c, 1597334677);
-  }
+  // The hash of `${id}\u001f${date}\u001f${minutes}\u001f${B|N}\u001f${approval}\u001f${logType}\u001f${userId}\u001f
+  // ${email lower case}\u001f${projectId}\u001f${projectName}\u001f${taskId}\u001f${taskName}`, fed field by field
+  // (no concatenated key string per log; the values are unchanged, snapshots stay comparable).
+  const h = lanes;
+  h[0] = 0xdeadbeef;
+  h[1] = 0x41c6ce57;
+  feed(h, l.id);
+  feed(h, SEP_CHAR);
+  feed(h, l.date);
+  feed(h, SEP_CHAR);
+  feed(h, String(l.minutes));
+  feed(h, l.billable ? '\u001fB\u001f' : '\u001fN\u001f');
+  feed(h, l.approval);
+  feed(h, SEP_CHAR);
+  feed(h, l.logType);
+  feed(h, SEP_CHAR);
+  feed(h, l.userId);
+  feed(h, SEP_CHAR);
+  feed(h, lowerCase(l.email));
+  feed(h, SEP_CHAR);
+  feed(h, l.projectId);
+  feed(h, SEP_CHAR);
+  feed(h, l.projectName);
+  feed(h, SEP_CHAR);
+  feed(h, l.taskId);
+  feed(h, SEP_CHAR);
+  feed(h, l.taskName);
+  let h1 = h[0]!;
+  let h2 = h[1]!;
   h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
   h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
   return (h1 >>> 0).toString(16).padStart(8, '0') + (h2 >>> 0).toString(16).padStart(8, '0');
 }
+
+const SEP_CHAR = '\u001f';
+const lanes = new Int32Array(2);
+function feed(h: Int32Array, s: string): void {
+  let h1 = h[0]!;
+  let h2 = h[1]!;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
+  }
+  h[0] = h1;
+  h[1] = h2;
+}
+// Emails are mostly lower-case ASCII already: skip toLowerCase's copy for those (anything upper case or
+// non-ASCII goes through it).
+const MAY_CHANGE_CASE = /[A-Z\u0080-\uffff]/;
+const lowerCase = (s: string) => (MAY_CHANGE_CASE.test(s) ? s.toLowerCase() : s);
 
 const ENTITIES: Record<string, string> = { '&nbsp;': ' ', '&amp;': '&', '&lt;': '<', '&gt;': '>' };
 /** Zoho notes are HTML: tags become spaces, the common entities are decoded, whitespace collapses. */
@@ -77,13 +116,13 @@ function stripHtml(s: string): string {
 /** A V3 time-log entry → PayrollLog. `index` is the entry's position in the listing (for reports). */
 export function fromTimeLog(t: TimeLog, index: number): Normalised {
   const pos: SourcePosition = { source: 'zoho:timelogs', line: 0, index };
-  const partial: Partial<PayrollLog> = { id: String(t.id), date: t.date, email: t.owner?.email ?? '', userId: t.owner?.zpuid ?? '' };
+  const partialOf = (): Partial<PayrollLog> => ({ id: String(t.id), date: t.date, email: t.owner?.email ?? '', userId: t.owner?.zpuid ?? '' });
   if (!isDate(t.date)) {
-    return { ok: false, partial, error: { code: 'ROW_INVALID_DATE', message: `time log ${t.id}: date is not YYYY-MM-DD`, field: 'date', value: t.date, pos } };
+    return { ok: false, partial: partialOf(), error: { code: 'ROW_INVALID_DATE', message: `time log ${t.id}: date is not YYYY-MM-DD`, field: 'date', value: t.date, pos } };
   }
   const minutes = typeof t.log_hour === 'string' ? parseLogHour(t.log_hour) : undefined;
   if (minutes === undefined) {
-    return { ok: false, partial, error: { code: 'ROW_INVALID_DURATION', message: `time log ${t.id}: log_hour is not HH:MM`, field: 'log_hour', value: t.log_hour, pos } };
+    return { ok: false, partial: partialOf(), error: { code: 'ROW_INVALID_DURATION', message: `time log ${t.id}: log_hour is not HH:MM`, field: 'log_hour', value: t.log_hour, pos } };
   }
   const owner = t.owner;
   const log: PayrollLog = {
