@@ -3,13 +3,14 @@
  * pipeline's latest run. Read-only: the database is opened without the process lock, so status works
  * while a run is going (WAL lets readers in).
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { stringify } from 'csv-stringify/sync';
-import { ZpetlError } from '../core/errors.js';
+import { existsSync, mkdirSync } from 'node:fs';
+import { mkdtemp, rename, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { ZpetlError, type ErrorCode } from '../core/errors.js';
 import { openCheckpointDb } from '../checkpoint/db.js';
 import { createCheckpointStore } from '../checkpoint/store.js';
 import type { HighWater, RejectRow, RunRow, StepStatus, StoredCounts } from '../checkpoint/store-types.js';
+import { createRejectsWriter } from '../report/rejects-writer.js';
 import type { OffPeakWindow } from './window.js';
 
 export interface StepStatusReport {
@@ -103,31 +104,43 @@ export function listRejects(dbPath: string, pipeline: string, o: { runId?: numbe
   }
 }
 
-/** The columns rejects.csv adds after the original ones. */
-export const REJECT_COLUMNS = ['_line', '_step', '_code', '_field', '_message'] as const;
-
 /**
  * Writes rejects of ONE step as a CSV that can be fixed and fed back as that step's source: the
  * original columns in their original order, then `_line`, `_step`, `_code`, `_field`, `_message`
- * (extra columns a pipeline ignores). Returns the number of rows written.
+ * (extra columns a pipeline ignores). The CSV is src/report's rejects.csv layout, written by its
+ * writer into a scratch folder beside `path` and renamed into place (so `path` is never half
+ * written). Returns the number of rows written.
  */
-export function writeRejectsCsv(rejects: readonly RejectRow[], path: string): number {
+export async function writeRejectsCsv(rejects: readonly RejectRow[], path: string): Promise<number> {
   const steps = new Set(rejects.map((r) => r.step));
   if (steps.size > 1) {
     throw new ZpetlError('USAGE_INVALID', `rejects of ${steps.size} steps (${[...steps].join(', ')}) cannot share one CSV: their columns differ`, {
       hint: 'Pick one with --step.',
     });
   }
-  const columns: string[] = [];
-  const seen = new Set<string>();
-  for (const r of rejects) for (const [c] of r.columns) if (!seen.has(c)) (seen.add(c), columns.push(c));
-  const header = [...columns, ...REJECT_COLUMNS];
-  const cell = (v: unknown) => (v === undefined || v === null ? '' : typeof v === 'string' ? v : JSON.stringify(v));
-  const rows = rejects.map((r) => {
-    const data = new Map(r.columns);
-    return [...columns.map((c) => cell(data.get(c))), String(r.line), r.step, r.code, r.field, r.message];
-  });
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, stringify([header, ...rows], { bom: false, record_delimiter: '\n' }));
-  return rows.length;
+  const dir = dirname(path);
+  mkdirSync(dir, { recursive: true });
+  const scratch = await mkdtemp(join(dir, '.zpetl-rejects-'));
+  try {
+    const writer = await createRejectsWriter(scratch);
+    try {
+      for (const r of rejects) {
+        // Declared first: the header keeps the stored column order (an object would sort "2024" first).
+        writer.columns(r.step, r.columns.map(([c]) => c));
+        writer.write({
+          step: r.step,
+          error: { code: r.code as ErrorCode, message: r.message, field: r.field, pos: { source: r.source, line: r.line, index: r.index } },
+          data: Object.fromEntries(r.columns),
+        });
+      }
+    } catch (e) {
+      await writer.abort();
+      throw e;
+    }
+    const { combined, rows } = await writer.close();
+    await rename(join(scratch, combined), path);
+    return rows;
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
 }

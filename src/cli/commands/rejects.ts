@@ -38,7 +38,7 @@ export const rejectsCommand: CliCommand = {
       return 0;
     }
     if (a.csv) {
-      const n = writeRejectsCsv(rejects, resolve(io.cwd, a.csv));
+      const n = await writeRejectsCsv(rejects, resolve(io.cwd, a.csv));
       println(io.stdout, `wrote ${a.csv}: ${n} reject(s) of run #${run.id}${a.step ? `, step ${a.step}` : ''}`);
       return 0;
     }
