@@ -7,10 +7,11 @@
  * `npm run test:chaos` (ZPETL_CHAOS=full): ≥ 2,000 records and ≥ 30 kills. Otherwise (npm test) a
  * ~200-record slice with 5 kills. Figures are printed for the closing note.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { RunReport } from '../../src/report/model.js';
 import { createSandbox, type FaultSpec, type Sandbox } from '../../src/sandbox/index.js';
 import type { ChildConfig } from './helpers/chaos-child.js';
 import { prng, runToCompletion, sleep, startChild } from './helpers/chaos-harness.js';
@@ -43,8 +44,32 @@ afterEach(async () => {
 
 function childConfig(files: Record<string, string>): ChildConfig {
   // The generated pipeline.yaml over CSVs, as a user would run it (lookups by name and by key).
-  return { sandbox: { env: sandbox.env }, files, dbPath: join(dir, 'checkpoint.db'), timeScale: TIME_SCALE, timeoutMs: CLIENT_TIMEOUT_MS, batchSize: 25, viaPipelineFile: true };
+  return {
+    sandbox: { env: sandbox.env },
+    files,
+    dbPath: join(dir, 'checkpoint.db'),
+    timeScale: TIME_SCALE,
+    timeoutMs: CLIENT_TIMEOUT_MS,
+    batchSize: 25,
+    viaPipelineFile: true,
+    reportDir: join(dir, 'report'),
+  };
 }
+
+/** The final run's report.json: counts per step reconcile and add up to every record of the migration. */
+function checkReport(cfg: ChildConfig, total: number): RunReport {
+  const report = JSON.parse(readFileSync(join(cfg.reportDir!, 'report.json'), 'utf8')) as RunReport;
+  expect(report.kind).toBe('run');
+  for (const s of report.steps) expect(s.counts.read, s.name).toBe(s.counts.created + s.counts.updated + s.counts.skipped + s.counts.rejected + s.counts.inDoubt);
+  expect(report.totals.read).toBe(total);
+  expect(report.totals.inDoubt).toBe(0);
+  return report;
+}
+
+const apiFigures = (r: RunReport) => {
+  const eps = Object.values(r.api ?? {});
+  return `calls ${eps.reduce((n, e) => n + e.calls, 0)}, 429s ${eps.reduce((n, e) => n + e.rateLimited, 0)}, retries ${r.retries}, errors ${eps.reduce((n, e) => n + e.errors, 0)}`;
+};
 
 describe(`chaos (${FULL ? 'full' : 'slice'})`, () => {
   it(
@@ -75,13 +100,14 @@ describe(`chaos (${FULL ? 'full' : 'slice'})`, () => {
       const { result, runs } = await runToCompletion(cfg);
       const v = verifyMigration(sandbox, cfg.dbPath, expected);
       const counters = sandbox.admin.counters();
+      const report = checkReport(cfg, expected.total);
       const creates = Object.entries(counters.endpoints)
         .filter(([k]) => k.startsWith('POST') && !k.includes('/oauth/'))
         .reduce((n, [, c]) => n + c.ok, 0);
       console.log(
         `[chaos figures] kills survived: ${killed} of ${KILLS} (finished early: ${finishedEarly}); final runs: ${runs}; records: ${expected.total}; ` +
           `duplicates: ${v.duplicates.length}; missing: ${v.missing.length}; extra: ${v.extra.length}; crosswalk mismatches: ${v.crosswalkMismatches.length}; ` +
-          `successful POSTs on the sandbox: ${creates}; reconciled in the last run: ${JSON.stringify(result.figures.reconciled)}; seed ${SEED}`,
+          `successful POSTs on the sandbox: ${creates}; reconciled in the last run: ${JSON.stringify(result.figures.reconciled)}; last run's report: ${apiFigures(report)}; seed ${SEED}`,
       );
       expect(v.duplicates).toEqual([]);
       expect(v.missing).toEqual([]);
@@ -120,9 +146,11 @@ describe(`chaos (${FULL ? 'full' : 'slice'})`, () => {
       const fired = Object.fromEntries(sandbox.admin.faults().map((f) => [f.id ?? f.kind, f.fired]));
       const v = verifyMigration(sandbox, cfg.dbPath, expected);
       const rateLimited = Object.values(sandbox.admin.counters().endpoints).reduce((n, c) => n + c.rateLimited, 0);
+      const report = checkReport(cfg, expected.total);
       console.log(
         `[chaos figures] faults met: ${JSON.stringify(fired)}; 429/throttled answers: ${rateLimited}; runs: ${runs} (exits ${exits.join(',')}); ` +
-          `duplicates: ${v.duplicates.length}; missing: ${v.missing.length}; reconciled: ${JSON.stringify(result.figures.reconciled)}; client retries: ${result.figures.retries}`,
+          `duplicates: ${v.duplicates.length}; missing: ${v.missing.length}; extra: ${v.extra.length}; crosswalk mismatches: ${v.crosswalkMismatches.length}; ` +
+          `reconciled in the last run: ${JSON.stringify(result.figures.reconciled)}; last run's report: ${apiFigures(report)}, in-doubt reconciled ${report.inDoubtReconciled}; seed ${SEED}`,
       );
       expect(v.duplicates).toEqual([]);
       expect(v.missing).toEqual([]);

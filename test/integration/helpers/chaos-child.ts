@@ -10,7 +10,9 @@ import { createScaledClock } from '../../../src/core/clock.js';
 import type { PipelineEvent } from '../../../src/pipeline/events.js';
 import { loadPipeline } from '../../../src/pipeline/load-pipeline.js';
 import { buildRunPlan } from '../../../src/pipeline/run-build-plan.js';
-import { executeRun, type RunResult } from '../../../src/pipeline/run-engine.js';
+import { executeRun, type RunEngineOptions, type RunResult } from '../../../src/pipeline/run-engine.js';
+import type { RunPlan } from '../../../src/pipeline/run-plan.js';
+import { writeRunReport } from '../../../src/pipeline/run-report.js';
 import { sandboxClientFactory, type SandboxLike } from './sandbox-client.js';
 import { migrationPlan } from './synthetic-plan.js';
 
@@ -27,6 +29,8 @@ export interface ChildConfig {
   maxRetries?: number;
   /** Run the generated pipeline.yaml through runPipeline (CSV, lookups) instead of the NDJSON plan. */
   viaPipelineFile?: boolean;
+  /** Write the run's report folder (report.json, report.html, rejects.csv, crosswalk.csv) here at the end. */
+  reportDir?: string;
 }
 
 const config = JSON.parse(process.env.ZPETL_CHAOS_CHILD ?? '{}') as ChildConfig;
@@ -60,15 +64,15 @@ let result: RunResult;
 if (config.viaPipelineFile) {
   const { config: pipeline, baseDir } = loadPipeline(config.files.pipeline!);
   const plan = buildRunPlan(pipeline, baseDir, config.files.pipeline);
-  result = await executeRun(plan, { dbPath: config.dbPath, clock, client, signal: ac.signal, onEvent, resumeCommand: 'zpetl resume chaos' });
+  result = await executeRun(plan, { dbPath: config.dbPath, clock, client, signal: ac.signal, onEvent, resumeCommand: 'zpetl resume chaos', ...reportFor(plan) });
 } else {
-  result = await executeRun(migrationPlan(config.files, { ...(config.batchSize ? { batchSize: config.batchSize } : {}) }), {
-    dbPath: config.dbPath,
-    clock,
-    client,
-    signal: ac.signal,
-    onEvent,
-  });
+  const plan = migrationPlan(config.files, { ...(config.batchSize ? { batchSize: config.batchSize } : {}) });
+  result = await executeRun(plan, { dbPath: config.dbPath, clock, client, signal: ac.signal, onEvent, ...reportFor(plan) });
+}
+
+function reportFor(plan: RunPlan): Pick<RunEngineOptions, 'writeReport'> {
+  const dir = config.reportDir;
+  return dir ? { writeReport: (r) => writeRunReport(r, plan, { dir }) } : {};
 }
 process.stdout.write(
   `RESULT ${JSON.stringify({ exitCode: result.exitCode, status: result.status, message: result.message, counts: result.counts, figures: result.figures, runId: result.runId })}\n`,
