@@ -5,23 +5,8 @@
 import { nowIso, type SandboxContext } from '../context.js';
 import { json } from '../http.js';
 import { fail } from '../v3-error.js';
-import {
-  checkKeys,
-  dateField,
-  enumField,
-  inProject,
-  jsonBody,
-  listResponse,
-  liveProject,
-  paging,
-  projectRef,
-  requireKeys,
-  resolveUser,
-  str,
-  userRef,
-  type Json,
-  type Route,
-} from './common.js';
+import { checkKeys, dateField, enumField, inProject, jsonBody, liveProject, projectRef, resolveUser, str, userRef, type Json, type Route } from './common.js';
+import { createRoute, listRoute } from './resource.js';
 
 const KEYS = ['name', 'start_date', 'end_date', 'owner', 'flag', 'status', 'tags'] as const;
 
@@ -78,32 +63,19 @@ function apply(ctx: SandboxContext, body: Json, m: Json): void {
 }
 
 export const milestoneRoutes: Route[] = [
-  {
-    method: 'GET',
-    template: '/projects/{project}/milestones',
-    scope: 'milestones.READ',
-    handle: ({ ctx, req, params }) => {
-      liveProject(ctx, params.project!);
-      const p = paging(ctx, req);
-      const rows = ctx.store
-        .list<Json>('milestone', { projectId: params.project!, limit: p.perPage + 1, offset: p.offset })
-        .map((r) => r.data);
-      return listResponse(ctx, 'milestones', rows, p);
-    },
-  },
-  {
-    method: 'POST',
+  listRoute({ template: '/projects/{project}/milestones', scope: 'milestones.READ', kind: 'milestone', key: 'milestones' }),
+  createRoute({
     template: '/projects/{project}/milestones',
     scope: 'milestones.CREATE',
-    handle: ({ ctx, req, params }) => {
-      liveProject(ctx, params.project!);
-      const body = checkKeys(ctx, 'milestones', jsonBody(req), KEYS);
-      requireKeys(body, ['name', 'start_date', 'end_date']);
+    resource: 'milestones',
+    keys: KEYS,
+    required: ['name', 'start_date', 'end_date'],
+    create: ({ ctx, params }, body) => {
       const draft: Json = {};
       apply(ctx, body, draft);
       return json(201, insertMilestone(ctx, params.project!, draft));
     },
-  },
+  }),
   {
     method: 'GET',
     template: '/projects/{project}/milestones/{milestone}',

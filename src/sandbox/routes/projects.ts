@@ -6,20 +6,8 @@ import { nowIso, type SandboxContext } from '../context.js';
 import { json, noContent } from '../http.js';
 import { fail, V3Error } from '../v3-error.js';
 import { addProjectUser, ROLES } from './users.js';
-import {
-  checkKeys,
-  dateField,
-  jsonBody,
-  linkId,
-  liveProject,
-  paging,
-  requireKeys,
-  resolveUser,
-  str,
-  userRef,
-  type Json,
-  type Route,
-} from './common.js';
+import { checkKeys, dateField, jsonBody, linkId, liveProject, paging, resolveUser, str, userRef, type Json, type Route } from './common.js';
+import { createRoute } from './resource.js';
 
 const PROJECT_KEYS = [
   'name',
@@ -157,18 +145,18 @@ export const projectRoutes: Route[] = [
       return json(200, rows); // bare array, no page_info (§5.2)
     },
   },
-  {
-    method: 'POST',
+  createRoute({
     template: '/projects',
     scope: 'projects.CREATE',
-    handle: ({ ctx, req, caller }) => {
-      const body = checkKeys(ctx, 'projects', jsonBody(req), PROJECT_KEYS);
-      requireKeys(body, ['name']);
+    resource: 'projects',
+    keys: PROJECT_KEYS,
+    required: ['name'],
+    create: ({ ctx, caller }, body) => {
       const draft: Json = { owner: userRef(ctx, caller.ownerZpuid), created_by: userRef(ctx, caller.ownerZpuid) };
       applyProjectBody(ctx, body, draft);
       return json(201, insertProject(ctx, draft));
     },
-  },
+  }),
   {
     method: 'GET',
     template: '/projects/{project}',

@@ -4,22 +4,8 @@
  */
 import { nowIso, type SandboxContext } from '../context.js';
 import { json } from '../http.js';
-import {
-  checkKeys,
-  enumField,
-  inProject,
-  jsonBody,
-  linkId,
-  listResponse,
-  liveProject,
-  paging,
-  projectRef,
-  requireKeys,
-  str,
-  userRef,
-  type Json,
-  type Route,
-} from './common.js';
+import { checkKeys, enumField, inProject, jsonBody, linkId, liveProject, projectRef, str, userRef, type Json, type Route } from './common.js';
+import { createRoute, listRoute } from './resource.js';
 
 const KEYS = ['name', 'milestone', 'flag', 'status', 'tags'] as const;
 
@@ -70,27 +56,14 @@ function apply(ctx: SandboxContext, body: Json, tl: Json, projectId: string): vo
 }
 
 export const tasklistRoutes: Route[] = [
-  {
-    method: 'GET',
-    template: '/projects/{project}/tasklists',
-    scope: 'tasklists.READ',
-    handle: ({ ctx, req, params }) => {
-      liveProject(ctx, params.project!);
-      const p = paging(ctx, req);
-      const rows = ctx.store
-        .list<Json>('tasklist', { projectId: params.project!, limit: p.perPage + 1, offset: p.offset })
-        .map((r) => r.data);
-      return listResponse(ctx, 'tasklists', rows, p);
-    },
-  },
-  {
-    method: 'POST',
+  listRoute({ template: '/projects/{project}/tasklists', scope: 'tasklists.READ', kind: 'tasklist', key: 'tasklists' }),
+  createRoute({
     template: '/projects/{project}/tasklists',
     scope: 'tasklists.CREATE',
-    handle: ({ ctx, req, params }) => {
-      liveProject(ctx, params.project!);
-      const body = checkKeys(ctx, 'tasklists', jsonBody(req), KEYS);
-      requireKeys(body, ['name']);
+    resource: 'tasklists',
+    keys: KEYS,
+    required: ['name'],
+    create: ({ ctx, params }, body) => {
       const draft: Json = {};
       apply(ctx, body, draft, params.project!);
       const tl = insertTasklist(ctx, params.project!, draft);
@@ -98,7 +71,7 @@ export const tasklistRoutes: Route[] = [
       const shape = ctx.config.tasklistCreateShape;
       return json(201, shape === 'root' ? tl : shape === 'tasklist' ? { tasklist: tl } : { tasklists: [tl] });
     },
-  },
+  }),
   {
     method: 'GET',
     template: '/projects/{project}/tasklists/{tasklist}',

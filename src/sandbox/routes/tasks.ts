@@ -10,24 +10,8 @@ import { nowIso, type SandboxContext } from '../context.js';
 import { json, noContent } from '../http.js';
 import { fail } from '../v3-error.js';
 import { generalTasklist } from './tasklists.js';
-import {
-  checkKeys,
-  dateField,
-  enumField,
-  inProject,
-  jsonBody,
-  linkId,
-  listResponse,
-  liveProject,
-  paging,
-  projectRef,
-  requireKeys,
-  resolveUser,
-  str,
-  userRef,
-  type Json,
-  type Route,
-} from './common.js';
+import { checkKeys, dateField, enumField, inProject, jsonBody, linkId, liveProject, projectRef, resolveUser, str, userRef, type Json, type Route } from './common.js';
+import { createRoute, listRoute } from './resource.js';
 
 const UPDATE_KEYS = [
   'name',
@@ -242,28 +226,15 @@ function removeTree(ctx: SandboxContext, id: string): void {
 }
 
 export const taskRoutes: Route[] = [
-  {
-    method: 'GET',
-    template: '/projects/{project}/tasks',
-    scope: 'tasks.READ',
-    handle: ({ ctx, req, params }) => {
-      liveProject(ctx, params.project!);
-      const p = paging(ctx, req);
-      const rows = ctx.store
-        .list<Json>('task', { projectId: params.project!, limit: p.perPage + 1, offset: p.offset })
-        .map((r) => present(ctx, r.data));
-      return listResponse(ctx, 'tasks', rows, p);
-    },
-  },
-  {
-    method: 'POST',
+  listRoute({ template: '/projects/{project}/tasks', scope: 'tasks.READ', kind: 'task', key: 'tasks', present }),
+  createRoute({
     template: '/projects/{project}/tasks',
     scope: 'tasks.CREATE',
-    handle: ({ ctx, req, params }) => {
+    resource: 'tasks',
+    keys: CREATE_KEYS,
+    required: ['name'],
+    create: ({ ctx, params }, body) => {
       const projectId = params.project!;
-      liveProject(ctx, projectId);
-      const body = checkKeys(ctx, 'tasks', jsonBody(req), CREATE_KEYS);
-      requireKeys(body, ['name']);
       const draft: Json = {};
       apply(ctx, body, draft, projectId);
       if (body.parental_info !== undefined) {
@@ -290,7 +261,7 @@ export const taskRoutes: Route[] = [
       }
       return json(201, present(ctx, task)); // flat object at the root (§6.4)
     },
-  },
+  }),
   {
     method: 'GET',
     template: '/projects/{project}/tasks/{task}',

@@ -7,7 +7,8 @@
 import { nowIso, type SandboxContext } from '../context.js';
 import { formBody, json, type SandboxRequest } from '../http.js';
 import { fail } from '../v3-error.js';
-import { liveProject, listResponse, paging, type Json, type Route } from './common.js';
+import { liveProject, type Json, type Route } from './common.js';
+import { listRoute } from './resource.js';
 
 export const ROLES = {
   admin: { id: '1512955000000000101', name: 'Administrator' },
@@ -122,17 +123,7 @@ function addUsers(ctx: SandboxContext, req: SandboxRequest, projectId: string) {
 }
 
 export const userRoutes: Route[] = [
-  {
-    method: 'GET',
-    template: '/users',
-    version: 'v3.1',
-    scope: 'users.READ',
-    handle: ({ ctx, req }) => {
-      const p = paging(ctx, req, ctx.config.maxUsersPerPage);
-      const rows = ctx.store.list<Json>('user', { limit: p.perPage + 1, offset: p.offset }).map((r) => r.data);
-      return listResponse(ctx, 'users', rows, p);
-    },
-  },
+  listRoute({ template: '/users', version: 'v3.1', scope: 'users.READ', kind: 'user', key: 'users', maxPerPage: (ctx) => ctx.config.maxUsersPerPage }),
   {
     method: 'GET',
     template: '/users/{user}',
@@ -145,19 +136,14 @@ export const userRoutes: Route[] = [
       return json(200, row.data);
     },
   },
-  {
-    method: 'GET',
+  listRoute({
     template: '/projects/{project}/users',
     scope: 'users.READ',
-    handle: ({ ctx, req, params }) => {
-      liveProject(ctx, params.project!);
-      const p = paging(ctx, req);
-      const rows = ctx.store
-        .list<Json>('project_user', { projectId: params.project!, limit: p.perPage + 1, offset: p.offset })
-        .map((r) => ({ ...(ctx.store.get<Json>('user', String(r.data.zpuid))?.data ?? {}), project_role: r.data.project_role }));
-      return listResponse(ctx, 'users', rows, p);
-    },
-  },
+    kind: 'project_user',
+    key: 'users',
+    // A project member is the portal user plus the project role.
+    present: (ctx, m) => ({ ...(ctx.store.get<Json>('user', String(m.zpuid))?.data ?? {}), project_role: m.project_role }),
+  }),
   {
     method: 'POST',
     template: '/projects/{project}/projectusers',
