@@ -1,11 +1,14 @@
 /**
  * Lookups during a dry run: against what earlier steps of the same dry run would create (the scratch
- * store), then, when an API is given, against Zoho (read-only, cached, within the budget). Ids from
- * earlier steps are placeholders `dry:<kind>:<name>`: they exist only in the report.
+ * store), then the checkpoint's crosswalk (what an earlier real run loaded: a dry run after a partial
+ * load finds those parents), then, when an API is given, against Zoho (read-only, cached, within the
+ * budget). Ids of records this dry run would create are placeholders `dry:<kind>:<name>`: they exist
+ * only in the report; records already in the crosswalk keep their real Zoho id.
  */
 import { NEEDS_IO, type LookupResolver } from '../transform/lookup-types.js';
 import type { LookupSpec } from '../transform/field-spec.js';
 import type { ScratchStore } from './scratch-store.js';
+import type { DryCheckpoint } from './dry-checkpoint.js';
 import type { PreparedValid } from './prepare.js';
 import type { LoadStepConfig } from './schema.js';
 
@@ -19,7 +22,7 @@ const KIND: Record<LookupSpec['kind'], string> = {
 
 const norm = (kind: string, v: string): string => (kind === 'user' ? v.trim().toLowerCase() : v.trim());
 
-export function createDryRunResolver(scratch: ScratchStore, api?: LookupResolver): LookupResolver {
+export function createDryRunResolver(scratch: ScratchStore, api?: LookupResolver, checkpoint?: DryCheckpoint): LookupResolver {
   // Lookups repeat (a few projects, a few hundred users, millions of logs): a bounded cache in front,
   // kind → scope → value (no key string built per row).
   const cache = new Map<string, Map<string, Map<string, string | undefined>>>();
@@ -45,7 +48,8 @@ export function createDryRunResolver(scratch: ScratchStore, api?: LookupResolver
       const hit = byValue.get(value);
       if (hit !== undefined || byValue.has(value)) return hit;
     }
-    const id = scratch.getName(kind, sc, norm(kind, value));
+    const n = norm(kind, value);
+    const id = scratch.getName(kind, sc, n) ?? checkpoint?.lookup(kind, sc, n);
     // Placeholder scopes (`dry:…`) exist only in this dry run: Zoho cannot know what is inside them.
     if (id === undefined && api !== undefined && !(scope ?? '').startsWith('dry:')) return NEEDS_IO;
     remember(kind, sc, value, id);
@@ -63,26 +67,29 @@ export function createDryRunResolver(scratch: ScratchStore, api?: LookupResolver
   };
 }
 
-/** Records what a valid item of `step` would create, so later steps' lookups find it. */
-export function registerDryRecord(scratch: ScratchStore, step: LoadStepConfig, item: PreparedValid): void {
+/**
+ * Records what a valid item of `step` would create (or, with `zohoId`, what the crosswalk says it
+ * already is), so later steps' lookups find it.
+ */
+export function registerDryRecord(scratch: ScratchStore, step: LoadStepConfig, item: PreparedValid, zohoId?: string): void {
   const v = item.values;
   const str = (x: unknown): string => (typeof x === 'string' ? x : '');
   switch (step.entity) {
     case 'user': {
       const email = norm('user', str(v['email']));
-      if (email) scratch.putName('user', '', email, `dry:user:${email}`);
+      if (email) scratch.putName('user', '', email, zohoId ?? `dry:user:${email}`);
       return;
     }
     case 'project':
-      scratch.putName('project', '', norm('project', str(v['name'])), `dry:project:${item.key}`);
+      scratch.putName('project', '', norm('project', str(v['name'])), zohoId ?? `dry:project:${item.key}`);
       return;
     case 'milestone':
     case 'tasklist':
-      scratch.putName(step.entity, str(v['project']), norm(step.entity, str(v['name'])), `dry:${step.entity}:${item.key}`);
+      scratch.putName(step.entity, str(v['project']), norm(step.entity, str(v['name'])), zohoId ?? `dry:${step.entity}:${item.key}`);
       return;
     case 'task':
     case 'subtask':
-      scratch.putName('task', step.name, item.key, `dry:task:${step.name}:${item.key}`);
+      scratch.putName('task', step.name, item.key, zohoId ?? `dry:task:${step.name}:${item.key}`);
       return;
     case 'timelog':
       return;

@@ -2,9 +2,18 @@
  * The dry run: every step of the pipeline read, mapped, validated and looked up exactly as a real run
  * would, with no write to Zoho (reads are allowed when an api is given). Writes report.json,
  * report.html and rejects.csv (+ rejects-<step>.csv) into `out/<pipeline>-<UTC timestamp>/`.
+ *
+ * When the pipeline's checkpoint database exists (a real run loaded some or all of it), it is read,
+ * never written: a valid row whose key is in the crosswalk counts as `wouldSkip` (modes create and
+ * skip-existing), or as `wouldUpdate` in mode upsert (a PATCH, on the entity's update endpoint; users
+ * have none, so theirs are skipped). Per step valid = wouldCreate + wouldSkip + wouldUpdate, and the
+ * estimate counts only creates and updates. Natural-key matches in Zoho (skip-existing, upsert) are
+ * decided at load time: a dry run counts those rows as creates.
  */
 import { mkdir, stat } from 'node:fs/promises';
 import { resolve, join } from 'node:path';
+import { ENTITIES } from './entities.js';
+import { openDryCheckpoint, type DryCheckpoint } from './dry-checkpoint.js';
 import { isZpetlError, toZpetlError, ZpetlError } from '../core/errors.js';
 import { clip } from '../core/record.js';
 import { sha256File } from '../extract/file-access.js';
@@ -36,6 +45,13 @@ export interface DryRunOptions {
   signal?: AbortSignal;
   /** Rejects kept per step as samples in the reports (default 20). */
   samplesPerStep?: number;
+  /**
+   * The checkpoint database whose crosswalk decides wouldSkip / wouldUpdate (default
+   * `.zpetl/<pipeline name>.db` under `cwd`, as a real run). Opened read-only, unlocked; absent → none.
+   */
+  db?: string;
+  /** Working directory for the default `db` path and a relative one (default process.cwd()). */
+  cwd?: string;
 }
 
 export interface DryRunResult {
@@ -74,18 +90,27 @@ export async function dryRun(pipeline: string | LoadedPipeline, options: DryRunO
   const byName = new Map(loadSteps.map((s) => [s.name, s]));
   const ordered = plan.order.map((n) => byName.get(n)).filter((s): s is LoadStepConfig => s !== undefined);
 
+  const cwd = options.cwd ?? process.cwd();
+  let checkpoint: DryCheckpoint | undefined;
+  let error: ZpetlError | undefined;
+  try {
+    checkpoint = openDryCheckpoint(resolve(cwd, options.db ?? join('.zpetl', `${cfg.name}.db`)));
+  } catch (e) {
+    // An unreadable checkpoint is fatal (reports written, exit 1): counting every row as a create would mislead.
+    error = toZpetlError(e);
+  }
   const scratch = createScratchStore();
   const rejects = await createRejectsWriter(outDir);
-  const resolver = createDryRunResolver(scratch, options.api ? createApiLookupResolver(options.api) : undefined);
+  const resolver = createDryRunResolver(scratch, options.api ? createApiLookupResolver(options.api) : undefined, checkpoint);
   const inputs: InputReport[] = [];
   const steps: StepReport[] = [];
   const samples: RejectSample[] = [];
   const rejectsByCode: Record<string, number> = {};
-  let error: ZpetlError | undefined;
   const userCalls = new Map<string, number>();
 
   emit({ type: 'run-start', pipeline: loaded.name, runId: null, dryRun: true, steps: ordered.map((s) => ({ name: s.name, entity: s.entity })) });
   try {
+    if (error) throw error;
     for (const step of ordered) {
       const counts = emptyCounts();
       const byCode: Record<string, number> = {};
@@ -95,6 +120,11 @@ export async function dryRun(pipeline: string | LoadedPipeline, options: DryRunO
       inputs.push({ step: step.name, source: prep.extractor.source, path: prep.extractor.path, sha256: await sha256File(prep.extractor.path, prep.extractor.source), bytes: (await stat(prep.extractor.path)).size });
       let headerDone = false;
       let stepSamples = 0;
+      let wouldCreate = 0;
+      let wouldSkip = 0;
+      let wouldUpdate = 0;
+      // Upsert PATCHes what the crosswalk knows, where the entity has an update endpoint; else it is skipped.
+      const updates = step.mode === 'upsert' && ENTITIES[step.entity].updateEndpoint !== undefined;
       // Users are bulk-added per project: one call per project per batch (the map holds one entry per project).
       const usersPerProject = new Map<string, number>();
       for await (const batch of prep.batches()) {
@@ -102,6 +132,13 @@ export async function dryRun(pipeline: string | LoadedPipeline, options: DryRunO
           const h = prep.extractor.header();
           if (h) rejects.columns(step.name, h.names, h.keys);
           headerDone = true;
+        }
+        // One crosswalk query per batch for its valid keys (none without a checkpoint).
+        let loaded: Map<string, string> | undefined;
+        if (checkpoint) {
+          const keys: string[] = [];
+          for (const item of batch) if (item.kind === 'valid') keys.push(item.key);
+          loaded = checkpoint.crosswalkIds(step.name, keys);
         }
         scratch.begin();
         for (const item of batch) {
@@ -113,8 +150,12 @@ export async function dryRun(pipeline: string | LoadedPipeline, options: DryRunO
           }
           if (item.kind === 'valid') {
             counts.valid++;
-            registerDryRecord(scratch, step, item);
-            if (step.entity === 'user') {
+            const zohoId = loaded?.get(item.key);
+            if (zohoId === undefined) wouldCreate++;
+            else if (updates) wouldUpdate++;
+            else wouldSkip++;
+            registerDryRecord(scratch, step, item, zohoId);
+            if (step.entity === 'user' && zohoId === undefined) {
               const p = typeof item.values['project'] === 'string' ? item.values['project'] : '';
               usersPerProject.set(p, (usersPerProject.get(p) ?? 0) + 1);
             }
@@ -135,9 +176,9 @@ export async function dryRun(pipeline: string | LoadedPipeline, options: DryRunO
         scratch.commit();
         emit({ type: 'step-progress', step: step.name, counts: { ...counts } });
       }
-      // A dry run knows no crosswalk: every valid row is a create (skip-existing/upsert decide at load time).
-      counts.wouldCreate = counts.valid;
-      counts.wouldSkip = 0;
+      counts.wouldCreate = wouldCreate;
+      counts.wouldSkip = wouldSkip;
+      if (step.mode === 'upsert') counts.wouldUpdate = wouldUpdate;
       if (step.entity === 'user') userCalls.set(step.name, [...usersPerProject.values()].reduce((a, n) => a + Math.ceil(n / cfg.options.batchSize), 0));
       emit({ type: 'step-end', step: step.name, counts: { ...counts } });
     }
@@ -146,6 +187,7 @@ export async function dryRun(pipeline: string | LoadedPipeline, options: DryRunO
     emit({ type: 'log', level: 'error', message: error.format() });
   } finally {
     scratch.close();
+    checkpoint?.close();
   }
   const files = await rejects.close();
 
@@ -153,12 +195,16 @@ export async function dryRun(pipeline: string | LoadedPipeline, options: DryRunO
   for (const s of steps) for (const k of ['read', 'valid', 'skipped', 'rejected'] as const) totals[k] += s.counts[k];
   const filtered = steps.reduce((n, s) => n + (s.counts.filtered ?? 0), 0);
   if (filtered > 0) totals.filtered = filtered;
-  totals.wouldCreate = totals.valid;
-  totals.wouldSkip = 0;
-  const { estimate, perStep } = estimateRun(plan, steps.map((s) => ({ name: s.name, entity: s.entity as LoadStepConfig['entity'], valid: s.counts.valid, calls: userCalls.get(s.name) })), cfg.options, started);
+  totals.wouldCreate = steps.reduce((n, s) => n + (s.counts.wouldCreate ?? 0), 0);
+  totals.wouldSkip = steps.reduce((n, s) => n + (s.counts.wouldSkip ?? 0), 0);
+  if (steps.some((s) => s.counts.wouldUpdate !== undefined)) totals.wouldUpdate = steps.reduce((n, s) => n + (s.counts.wouldUpdate ?? 0), 0);
+  const work = steps.map((s) => ({ name: s.name, entity: s.entity as LoadStepConfig['entity'], creates: s.counts.wouldCreate ?? 0, updates: s.counts.wouldUpdate ?? 0, calls: userCalls.get(s.name) }));
+  const { estimate, perStep } = estimateRun(plan, work, cfg.options, started);
   for (const p of perStep) {
     const s = steps.find((x) => x.name === p.step);
-    if (s) s.calls = { endpoint: p.endpoint, calls: p.calls };
+    if (!s) continue;
+    if (p.endpoint === ENTITIES[s.entity as LoadStepConfig['entity']].createEndpoint) s.calls = { endpoint: p.endpoint, calls: p.calls };
+    else s.updateCalls = { endpoint: p.endpoint, calls: p.calls };
   }
   const exitCode = error ? (isZpetlError(error) && error.code.startsWith('PIPELINE_') ? EXIT_INVALID : EXIT_FATAL) : totals.rejected > 0 || overLimit(cfg, totals) ? EXIT_REJECTS : EXIT_OK;
   const finished = now();
@@ -179,6 +225,7 @@ export async function dryRun(pipeline: string | LoadedPipeline, options: DryRunO
     rejectsByCode,
     samples,
     files: { reportJson: 'report.json', reportHtml: 'report.html', rejectsCsv: files.combined, rejectsPerStep: files.perStep },
+    ...(checkpoint ? { checkpointDb: checkpoint.path } : {}),
     estimate: { ...estimate, stages: plan.stages.map((s) => s.steps) },
   };
   await writeReportJson(outDir, report);

@@ -41,22 +41,37 @@ export function budgetDurationMs(calls: number, callsPerWindow: number): number 
   return Math.ceil(calls / callsPerWindow - 1) * ZOHO_WINDOW_MS;
 }
 
-export function estimateRun(plan: Plan, steps: readonly { name: string; entity: EntityKind; valid: number; calls?: number | undefined }[], options: PipelineOptions, nowMs: number): { estimate: Estimate; perStep: StepCallEstimate[] } {
+/** A step's work for the estimate: records a real run would create, and (upsert) update. */
+export interface StepWork {
+  name: string;
+  entity: EntityKind;
+  /** Records to create (rows already in the crosswalk are skipped by a real run: not counted). */
+  creates: number;
+  /** Records an upsert would PATCH (one call each on the entity's update endpoint). */
+  updates?: number;
+  /** Create calls when known better than `createCalls` (users: one bulk call per project per batch). */
+  calls?: number | undefined;
+}
+
+/**
+ * Calls per endpoint and the budget-bound duration. `perStep` has one entry per step for its creates
+ * (also when 0) and a second one on the update endpoint when the step has updates.
+ */
+export function estimateRun(plan: Plan, steps: readonly StepWork[], options: PipelineOptions, nowMs: number): { estimate: Estimate; perStep: StepCallEstimate[] } {
   const callsPerWindow = Math.max(1, Math.floor(ZOHO_CALLS_PER_WINDOW * (1 - options.headroom)));
-  const perStep: StepCallEstimate[] = steps.map((s) => ({
-    step: s.name,
-    entity: s.entity,
-    endpoint: ENTITIES[s.entity].createEndpoint,
-    calls: s.calls ?? createCalls(s.entity, s.valid, options.batchSize),
-  }));
+  const perStep: StepCallEstimate[] = [];
+  for (const s of steps) {
+    perStep.push({ step: s.name, entity: s.entity, endpoint: ENTITIES[s.entity].createEndpoint, calls: s.calls ?? createCalls(s.entity, s.creates, options.batchSize) });
+    const updateEndpoint = ENTITIES[s.entity].updateEndpoint;
+    if ((s.updates ?? 0) > 0 && updateEndpoint) perStep.push({ step: s.name, entity: s.entity, endpoint: updateEndpoint, calls: s.updates! });
+  }
   const callsByEndpoint: Record<string, number> = {};
   for (const p of perStep) callsByEndpoint[p.endpoint] = (callsByEndpoint[p.endpoint] ?? 0) + p.calls;
   let durationMs = 0;
   for (const stage of plan.stages) {
     const byEp = new Map<string, number>();
     for (const name of stage.steps) {
-      const p = perStep.find((x) => x.step === name);
-      if (p) byEp.set(p.endpoint, (byEp.get(p.endpoint) ?? 0) + p.calls);
+      for (const p of perStep) if (p.step === name) byEp.set(p.endpoint, (byEp.get(p.endpoint) ?? 0) + p.calls);
     }
     durationMs += Math.max(0, ...[...byEp.values()].map((c) => budgetDurationMs(c, callsPerWindow)));
   }

@@ -22,9 +22,14 @@ export interface StepCounts {
   rejected: number;
   /** Sent with no answer; reconciled on resume. */
   inDoubt: number;
-  /** Dry run only: what a real run would create / skip. */
+  /**
+   * Dry run only: what a real run would create / skip / update. wouldSkip = valid rows whose key is
+   * already in the checkpoint's crosswalk (loaded by an earlier real run); wouldUpdate (steps in mode
+   * upsert only) = those an upsert would PATCH. valid = wouldCreate + wouldSkip + wouldUpdate.
+   */
   wouldCreate?: number;
   wouldSkip?: number;
+  wouldUpdate?: number;
 }
 
 export const emptyCounts = (): StepCounts => ({ read: 0, valid: 0, created: 0, updated: 0, skipped: 0, rejected: 0, inDoubt: 0 });

@@ -28,11 +28,13 @@ export interface StepReport {
   name: string;
   entity: string;
   mode: string;
-  /** read = valid + rejected (dry run); read = created + updated + skipped + rejected + inDoubt (real run). */
+  /** read = valid + skipped (where: filter) + rejected and valid = wouldCreate + wouldSkip + wouldUpdate (dry run); read = created + updated + skipped + rejected + inDoubt (real run). */
   counts: StepCounts;
   rejectsByCode: Record<string, number>;
   /** Dry run: create calls this step would make, and on which endpoint. */
   calls?: { endpoint: string; calls: number };
+  /** Dry run, mode upsert: update calls (one per crosswalk hit) and their endpoint. */
+  updateCalls?: { endpoint: string; calls: number };
   /** Real run (revision 2): the step's entries in the crosswalk at the end (ids created or matched, all runs). */
   crosswalk?: number;
 }
@@ -103,6 +105,8 @@ export interface RunReport {
   windowsUsed?: number;
   /** Real run (revision 2): those openings, ISO instants. */
   windows?: string[];
+  /** Dry run: the checkpoint database whose crosswalk gave wouldSkip / wouldUpdate (absent: none existed). */
+  checkpointDb?: string;
   /** Real run: where the created Zoho ids are: the checkpoint DB's crosswalk table, and crosswalk.csv beside the report. */
   createdIds?: { checkpointDb: string; query: string; crosswalkCsv?: string; perStep?: Record<string, number> };
 }

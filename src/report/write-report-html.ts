@@ -31,7 +31,9 @@ pre{white-space:pre-wrap;word-break:break-all;margin:0;max-width:40rem}`;
 
 export function renderReportHtml(r: RunReport): string {
   const dry = r.kind === 'dry-run';
-  const countCols = dry ? (['read', 'valid', 'wouldCreate', 'wouldSkip', 'rejected'] as const) : (['read', 'created', 'updated', 'skipped', 'rejected', 'inDoubt'] as const);
+  // wouldUpdate only when a step is in mode upsert (the only mode that updates).
+  const dryCols = r.totals.wouldUpdate !== undefined ? (['read', 'valid', 'wouldCreate', 'wouldSkip', 'wouldUpdate', 'rejected'] as const) : (['read', 'valid', 'wouldCreate', 'wouldSkip', 'rejected'] as const);
+  const countCols = dry ? dryCols : (['read', 'created', 'updated', 'skipped', 'rejected', 'inDoubt'] as const);
   const status = r.status === 'ok' ? '<span class="ok">clean</span>' : `<span class="bad">${escapeHtml(r.status)}</span>`;
   const h: string[] = [];
   h.push(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(r.pipeline)} · ${dry ? 'dry run' : 'run'} report</title><style>${CSS}</style></head><body>`);
@@ -42,7 +44,18 @@ export function renderReportHtml(r: RunReport): string {
   if (r.message) h.push(`<tr><th>Outcome</th><td>${escapeHtml(r.message)}</td></tr>`);
   if (r.runId !== undefined) h.push(`<tr><th>Run</th><td class="n">${r.runId}</td></tr>`);
   h.push(`<tr><th>Rows read</th><td class="n">${fmt(r.totals.read)}</td></tr>`);
-  if (dry) h.push(`<tr><th>Valid</th><td class="n">${fmt(r.totals.valid)}</td></tr>`);
+  if (dry) {
+    h.push(`<tr><th>Valid</th><td class="n">${fmt(r.totals.valid)}</td></tr>`);
+    const upd = r.totals.wouldUpdate !== undefined ? ` / ${fmt(r.totals.wouldUpdate)}` : '';
+    h.push(`<tr><th>Would create / skip${upd ? ' / update' : ''}</th><td class="n">${fmt(r.totals.wouldCreate ?? 0)} / ${fmt(r.totals.wouldSkip ?? 0)}${upd}</td></tr>`);
+    h.push(
+      `<tr><th>Already loaded</th><td>${
+        r.checkpointDb
+          ? `rows whose key is in the crosswalk of <code>${escapeHtml(r.checkpointDb)}</code> are skipped${upd ? ' (updated in mode upsert)' : ''}, not created`
+          : 'no checkpoint database yet: every valid row would be created'
+      }</td></tr>`,
+    );
+  }
   else h.push(`<tr><th>Created / updated / skipped</th><td class="n">${fmt(r.totals.created)} / ${fmt(r.totals.updated)} / ${fmt(r.totals.skipped)}</td></tr>`);
   h.push(`<tr><th>Rejected</th><td class="n">${fmt(r.totals.rejected)}</td></tr>`);
   if (r.estimate) {
@@ -78,7 +91,10 @@ export function renderReportHtml(r: RunReport): string {
   h.push(`<h2>Steps</h2><table><tr><th>Step</th><th>Entity</th><th>Mode</th>${countCols.map((c) => `<th>${c}</th>`).join('')}${dry ? '<th>Endpoint</th><th>Calls</th>' : '<th>Ids in crosswalk</th>'}</tr>`);
   for (const s of r.steps) {
     h.push(`<tr><td>${escapeHtml(s.name)}</td><td>${escapeHtml(s.entity)}</td><td>${escapeHtml(s.mode)}</td>${countCols.map((c) => `<td class="n">${fmt(s.counts[c] ?? 0)}</td>`).join('')}`);
-    if (dry) h.push(`<td><code>${escapeHtml(s.calls?.endpoint)}</code></td><td class="n">${fmt(s.calls?.calls)}</td>`);
+    if (dry) {
+      const u = s.updateCalls;
+      h.push(`<td><code>${escapeHtml(s.calls?.endpoint)}</code>${u ? `<br><code>${escapeHtml(u.endpoint)}</code>` : ''}</td><td class="n">${fmt(s.calls?.calls)}${u ? `<br>${fmt(u.calls)}` : ''}</td>`);
+    }
     else h.push(`<td class="n">${fmt(s.crosswalk)}</td>`);
     h.push('</tr>');
   }

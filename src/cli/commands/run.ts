@@ -68,6 +68,7 @@ export async function executeRunCommand(argv: Record<string, unknown>, io: CliIo
       ...(a.window ? { window: { spec: a.window, tz: a.tz! } } : {}),
       wait: a.wait,
       signal: io.signal,
+      ...(io.clock ? { clock: io.clock } : {}),
       onEvent: (e) => renderer.onEvent(e),
       resumeCommand: `zpetl resume ${a.pipeline}`,
     });
@@ -86,11 +87,14 @@ export async function executeRunCommand(argv: Record<string, unknown>, io: CliIo
  */
 async function executeDryRun(a: z.output<typeof Args>, io: CliIo, mode: string, renderer: { onEvent(e: PipelineEvent): void; close(): void }): Promise<number> {
   let client: ZohoClient | undefined;
-  if (['ZOHO_CLIENT_ID', 'ZOHO_REFRESH_TOKEN'].some((k) => io.env[k])) client = createZohoClient(loadConfig(io.env, { cwd: io.cwd }));
+  if (['ZOHO_CLIENT_ID', 'ZOHO_REFRESH_TOKEN'].some((k) => io.env[k])) client = createZohoClient(loadConfig(io.env, { cwd: io.cwd }), io.clock ? { clock: io.clock } : {});
   else if (mode !== 'json') println(io.stderr, 'note: no Zoho credentials in the environment: an offline rehearsal (names must be created by earlier steps to resolve)');
   try {
     const r = await dryRun(resolve(io.cwd, a.pipeline), {
       ...(a.out ? { outDir: resolve(io.cwd, a.out) } : {}),
+      // The crosswalk of this checkpoint decides what would be skipped (read-only; default as a real run).
+      cwd: io.cwd,
+      ...(a.db ? { db: resolve(io.cwd, a.db) } : {}),
       env: io.env,
       ...(client ? { api: client } : {}),
       signal: io.signal,

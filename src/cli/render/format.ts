@@ -65,10 +65,14 @@ const STATUS_TEXT: Record<RunEnd['status'], string> = {
 
 /** The final summary: one row per step, then the status and where the reports are. */
 export function summaryLines(end: RunEnd, dryRun: boolean, elapsedMs?: number): string[] {
-  const cols = dryRun
-    ? (['read', 'valid', 'wouldCreate', 'wouldSkip', 'rejected'] as const)
-    : (['read', 'created', 'updated', 'skipped', 'rejected', 'inDoubt'] as const);
   const names = Object.keys(end.counts);
+  // wouldUpdate only when a step is in mode upsert (the dry run sets it for those steps alone).
+  const upsert = names.some((n) => end.counts[n]!.wouldUpdate !== undefined);
+  const cols = dryRun
+    ? upsert
+      ? (['read', 'valid', 'wouldCreate', 'wouldSkip', 'wouldUpdate', 'rejected'] as const)
+      : (['read', 'valid', 'wouldCreate', 'wouldSkip', 'rejected'] as const)
+    : (['read', 'created', 'updated', 'skipped', 'rejected', 'inDoubt'] as const);
   const header = ['step', ...cols];
   const rows = names.map((name) => {
     const c = end.counts[name]!;

@@ -69,7 +69,7 @@ export function createPlainRenderer(o: RenderOptions): Renderer {
         case 'step-end': {
           const c = e.counts;
           const parts = tracker.dryRun
-            ? `read ${c.read}, valid ${c.valid}, would create ${c.wouldCreate ?? 0}, would skip ${c.wouldSkip ?? 0}, rejected ${c.rejected}`
+            ? `read ${c.read}, valid ${c.valid}, would create ${c.wouldCreate ?? 0}, would skip ${c.wouldSkip ?? 0}${c.wouldUpdate !== undefined ? `, would update ${c.wouldUpdate}` : ''}, rejected ${c.rejected}`
             : `read ${c.read}, created ${c.created}, updated ${c.updated}, skipped ${c.skipped}, rejected ${c.rejected}${c.inDoubt ? `, in doubt ${c.inDoubt}` : ''}`;
           out(`${e.step}: done: ${parts}`);
           break;

@@ -46,12 +46,22 @@ describe('estimateRun', () => {
   it('counts calls per endpoint (users in bulk) and the windows needed at 195 calls / 2 min', () => {
     const cfg = PipelineSchema.parse({ name: 'p', options: { batchSize: 50, window: { start: '22:00', end: '06:00', tz: 'UTC' } }, steps: [step('users', 'user'), step('logs', 'timelog')] });
     const plan = planSteps(cfg.steps);
-    const { estimate } = estimateRun(plan, [{ name: 'users', entity: 'user', valid: 120 }, { name: 'logs', entity: 'timelog', valid: 100_000 }], cfg.options, Date.parse('2026-11-28T23:00:00Z'));
+    const { estimate } = estimateRun(plan, [{ name: 'users', entity: 'user', creates: 120 }, { name: 'logs', entity: 'timelog', creates: 100_000 }], cfg.options, Date.parse('2026-11-28T23:00:00Z'));
     expect(estimate.callsByEndpoint).toEqual({ 'POST /projects/{project}/projectusers': 3, 'POST /projects/{project}/log': 100_000 });
     expect(estimate.callsPerWindow).toBe(195);
     // 100 000 calls = 513 windows of 2 min ≈ 17.1 h; nights of 8 h from 23:00 (7 h left tonight) → 3 openings
     expect(estimate.durationMs).toBe(budgetDurationMs(100_000, 195) + 0);
     expect(estimate.windowsNeeded).toBe(3);
+  });
+
+  it('counts upsert updates on the update endpoint, beside the creates, in the same stage', () => {
+    const cfg = PipelineSchema.parse({ name: 'p', steps: [step('tasks', 'task')] });
+    const { estimate, perStep } = estimateRun(planSteps(cfg.steps), [{ name: 'tasks', entity: 'task', creates: 195, updates: 195 }], cfg.options, 0);
+    expect(estimate.callsByEndpoint).toEqual({ 'POST /projects/{project}/tasks': 195, 'PATCH /projects/{project}/tasks/{task}': 195 });
+    expect(estimate.totalCalls).toBe(390);
+    // different endpoints, separate budgets: both fit the first window
+    expect(estimate.durationMs).toBe(0);
+    expect(perStep.map((p) => p.endpoint)).toEqual(['POST /projects/{project}/tasks', 'PATCH /projects/{project}/tasks/{task}']);
   });
 
   it('budget duration: one window of calls is immediate, each further window 2 min', () => {

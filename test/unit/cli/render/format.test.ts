@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, formatState } from '../../../../src/cli/render/format.js';
+import { formatDuration, formatState, summaryLines } from '../../../../src/cli/render/format.js';
 import { barText } from '../../../../src/cli/render/tty.js';
 import type { StepView } from '../../../../src/cli/render/step-tracker.js';
 import { emptyCounts } from '../../../../src/pipeline/events.js';
@@ -31,5 +31,16 @@ describe('format', () => {
     expect(s).toContain('12.3/s');
     expect(s).toContain('ETA 2m10s');
     expect(s.trimEnd().endsWith('running')).toBe(true);
+  });
+
+  it('dry-run summary: wouldSkip always, wouldUpdate only when a step is in mode upsert', () => {
+    const c = { ...emptyCounts(), read: 5, valid: 5, wouldCreate: 2, wouldSkip: 3 };
+    const plain = summaryLines({ type: 'run-end', status: 'ok', exitCode: 0, counts: { tasks: c } }, true);
+    expect(plain[0]).toMatch(/wouldCreate\s+wouldSkip\s+rejected/);
+    expect(plain[1]).toMatch(/tasks\s+5\s+5\s+2\s+3\s+0/);
+    const up = summaryLines({ type: 'run-end', status: 'ok', exitCode: 0, counts: { tasks: { ...c, wouldSkip: 0, wouldUpdate: 3 }, logs: c } }, true);
+    expect(up[0]).toMatch(/wouldSkip\s+wouldUpdate\s+rejected/);
+    expect(up[1]).toMatch(/tasks\s+5\s+5\s+2\s+0\s+3\s+0/);
+    expect(up[2]).toMatch(/logs\s+5\s+5\s+2\s+3\s+0\s+0/);
   });
 });

@@ -87,4 +87,15 @@ describe('quiet and json renderers', () => {
     expect(chooseRenderMode({ quiet: true }, true, {})).toBe('quiet');
     expect(chooseRenderMode({ json: true, quiet: true }, true, {})).toBe('json');
   });
+
+  it('dry run: step lines say what would be created, skipped (already in the crosswalk) and, for upsert, updated', () => {
+    const out = sink();
+    const r = createPlainRenderer({ stdout: out, stderr: sink(), now: () => 0, startedMs: 0, timeZone: 'UTC' });
+    r.onEvent({ type: 'run-start', pipeline: 'demo', runId: null, dryRun: true, steps: [{ name: 'tasks', entity: 'task' }, { name: 'logs', entity: 'timelog' }] });
+    r.onEvent({ type: 'step-end', step: 'tasks', counts: counts({ read: 5, valid: 5, wouldCreate: 2, wouldSkip: 0, wouldUpdate: 3 }) });
+    r.onEvent({ type: 'step-end', step: 'logs', counts: counts({ read: 4, valid: 3, wouldCreate: 1, wouldSkip: 2, rejected: 1 }) });
+    r.close();
+    expect(out.text()).toContain('tasks: done: read 5, valid 5, would create 2, would skip 0, would update 3, rejected 0');
+    expect(out.text()).toContain('logs: done: read 4, valid 3, would create 1, would skip 2, rejected 1');
+  });
 });

@@ -1,0 +1,67 @@
+/**
+ * What a dry run reads from the pipeline's checkpoint database: the crosswalk (keys an earlier real run
+ * created or matched). Opened READ-ONLY and without the process lock, so a dry run works beside a real
+ * run that holds the database (WAL readers never block the writer); it never creates, migrates or
+ * writes the file. No file → no crosswalk: every valid row would be created.
+ */
+import { existsSync } from 'node:fs';
+import { openCheckpointDb } from '../checkpoint/db.js';
+import { createCheckpointStore, type CheckpointStore } from '../checkpoint/store.js';
+import { ZpetlError } from '../core/errors.js';
+
+/** The crosswalk as the dry run sees it. */
+export interface DryCheckpoint {
+  /** Absolute path of the database read. */
+  readonly path: string;
+  /** Of `keys`, those with a crosswalk entry for `step`, with their Zoho id. */
+  crosswalkIds(step: string, keys: readonly string[]): Map<string, string>;
+  /**
+   * A lookup answered by the crosswalk (the same rules as a real run's crosswalk resolver): kind is
+   * 'user' | 'project' | 'milestone' | 'tasklist' | 'task'; scope is the project id for milestones and
+   * task lists, the step name for tasks. Undefined when unknown or ambiguous (two ids for one name).
+   */
+  lookup(kind: string, scope: string, value: string): string | undefined;
+  close(): void;
+}
+
+/** Opens `path` read-only when it exists; undefined when there is no checkpoint yet. */
+export function openDryCheckpoint(path: string): DryCheckpoint | undefined {
+  if (!existsSync(path)) return undefined;
+  const cdb = openCheckpointDb(path, { readonly: true, lock: false });
+  let store: CheckpointStore;
+  try {
+    store = createCheckpointStore(cdb.db);
+  } catch (e) {
+    // A read-only open is lazy: a file that is no checkpoint (or of an unknown schema) fails here.
+    cdb.close();
+    throw new ZpetlError('CHECKPOINT_CORRUPT', `cannot read checkpoint database ${path}: ${(e as Error).message}`, {
+      cause: e,
+      hint: 'Point --db at the pipeline\'s checkpoint (default .zpetl/<pipeline>.db), or move the file away to rehearse as if nothing was loaded.',
+    });
+  }
+  const unique = (rows: readonly { zohoId: string }[]): string | undefined => (rows.length > 0 && rows.every((r) => r.zohoId === rows[0]!.zohoId) ? rows[0]!.zohoId : undefined);
+  return {
+    path,
+    crosswalkIds(step, keys) {
+      const out = new Map<string, string>();
+      if (keys.length === 0) return out;
+      for (const [k, row] of store.crosswalkGetMany(step, keys)) out.set(k, row.zohoId);
+      return out;
+    },
+    lookup(kind, scope, value) {
+      switch (kind) {
+        case 'task':
+          return store.crosswalkGet(scope, value)?.zohoId;
+        case 'user':
+          // A zpuid is portal-wide: any project's entry (or the portal's) will do.
+          return store.crosswalkByName('user', value)[0]?.zohoId;
+        case 'project':
+          return unique(store.crosswalkByName('project', value, ''));
+        default:
+          // Milestones and task lists live in a project: without a real project id there is nothing to find.
+          return scope === '' || scope.startsWith('dry:') ? undefined : unique(store.crosswalkByName(kind, value, scope));
+      }
+    },
+    close: () => cdb.close(),
+  };
+}
