@@ -2,7 +2,7 @@
  * How the CLI prints an error: `CODE: message (file:line)`, then the field and value when the error
  * names them, then a `hint:` line saying what to do next. Secrets are redacted before printing.
  */
-import { toZpetlError, type ZpetlError } from '../core/errors.js';
+import { toZpetlError, ZpetlError } from '../core/errors.js';
 import { redact } from '../core/redact.js';
 import { exitCodeForError } from './exit-codes.js';
 import { println, type OutStream } from './io.js';
@@ -38,4 +38,12 @@ export function formatErrorLines(err: unknown, env: NodeJS.ProcessEnv = {}): str
 export function reportError(stream: OutStream, err: unknown, env: NodeJS.ProcessEnv = {}): number {
   for (const line of formatErrorLines(err, env)) println(stream, line);
   return exitCodeForError(toZpetlError(err));
+}
+
+/**
+ * The abort reason for the first SIGINT/SIGTERM: the library stops cleanly (in-flight batches
+ * recorded) and the run exits 130. Tests abort in-process runs with the same reason.
+ */
+export function interruptedError(signal: string): ZpetlError {
+  return new ZpetlError('RUN_INTERRUPTED', `interrupted by ${signal}`, { hint: 'Run the same command again, or `zpetl resume PIPELINE`, to continue.' });
 }

@@ -4,8 +4,8 @@
  * code. The first SIGINT/SIGTERM asks the library to stop cleanly (checkpoint, exit 130); a second forces.
  */
 import { hideBin } from 'yargs/helpers';
-import { ZpetlError } from '../core/errors.js';
 import { runCli } from './cli.js';
+import { interruptedError } from './errors.js';
 import { EXIT_INTERRUPTED } from './exit-codes.js';
 
 const controller = new AbortController();
@@ -17,7 +17,7 @@ const onSignal = (signal: NodeJS.Signals) => {
     process.exit(EXIT_INTERRUPTED);
   }
   process.stderr.write(`\n${signal}: stopping cleanly (press Ctrl-C again to force)\n`);
-  controller.abort(new ZpetlError('RUN_INTERRUPTED', `interrupted by ${signal}`, { hint: 'Run the same command again, or `zpetl resume PIPELINE`, to continue.' }));
+  controller.abort(interruptedError(signal));
 };
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);

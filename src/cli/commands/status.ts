@@ -27,7 +27,7 @@ export const statusCommand: CliCommand = {
     const w = p.config.options.window;
     const window = w ? parseWindow(`${w.start}-${w.end}`, w.tz, { code: 'PIPELINE_INVALID' }) : undefined;
     const dbPath = resolve(io.cwd, a.db ?? `.zpetl/${p.config.name}.db`);
-    const s = readPipelineStatus(dbPath, p.config.name, { window, nowMs: io.now() });
+    const s = readPipelineStatus(dbPath, p.config.name, { window, nowMs: io.clock?.now() ?? io.now() });
     if (a.json) {
       println(io.stdout, JSON.stringify(redactDeep(s)));
       return 0;
