@@ -15,14 +15,17 @@ import { toZpetlError } from '../core/errors.js';
 import { loadConfig } from '../config/load-config.js';
 import { createZohoClient } from '../zoho/client.js';
 import type { BudgetStore, ZohoClient } from '../zoho/types.js';
-import type { EventListener } from './events.js';
+import type { EventListener, PipelineEvent } from './events.js';
 import { buildRunPlan } from './run-build-plan.js';
 import { writeRunReport } from './run-report.js';
 import { EXIT, executeRun, type RunResult } from './run-engine.js';
 import { loadPipeline, type LoadedPipeline } from './load-pipeline.js';
 import { parseWindow } from './window.js';
+import { isLoadStep } from './schema.js';
+import { checkExportSteps, hasExportSteps, runExportPipeline, runExportsAfterLoad, type RunResultWithExports } from './timesheet-export.js';
 
 export type { RunResult, RunFigures, RunStatusOut } from './run-engine.js';
+export type { RunResultWithExports, ExportStepOutcome } from './timesheet-export.js';
 export type { LoadedPipeline } from './load-pipeline.js';
 
 export interface RunPipelineOptions {
@@ -54,8 +57,11 @@ export interface RunPipelineOptions {
   reportDir?: string;
 }
 
-/** Runs a pipeline for real (see the module comment). */
-export async function runPipeline(pipeline: string | LoadedPipeline, options: RunPipelineOptions = {}): Promise<RunResult> {
+/**
+ * Runs a pipeline for real (see the module comment). Export steps (source zoho-timelogs) run after the
+ * load steps, in file order, once the load finished; `exports` says where each CSV is.
+ */
+export async function runPipeline(pipeline: string | LoadedPipeline, options: RunPipelineOptions = {}): Promise<RunResultWithExports> {
   const clock = options.clock ?? systemClock;
   const cwd = options.cwd ?? process.cwd();
   const name = typeof pipeline === 'string' ? pipeline : pipeline.config.name;
@@ -84,6 +90,9 @@ export async function runPipeline(pipeline: string | LoadedPipeline, options: Ru
   let client: ZohoClient | ((budgetStore: BudgetStore) => ZohoClient);
   try {
     loaded = typeof pipeline === 'string' ? loadPipeline(pipeline, { ...process.env, ...(options.env ?? {}) }) : pipeline;
+    // Export steps (source zoho-timelogs) are checked before anything runs, and run after the load steps.
+    checkExportSteps(loaded, clock.now());
+    if (!loaded.config.steps.some(isLoadStep)) return await runExportPipeline(loaded, { ...options, env: options.env ?? process.env, cwd });
     plan = buildRunPlan(loaded.config, loaded.baseDir, loaded.file);
     const w = options.window ?? (loaded.config.options.window ? { spec: `${loaded.config.options.window.start}-${loaded.config.options.window.end}`, tz: loaded.config.options.window.tz } : undefined);
     window = w ? parseWindow(w.spec, w.tz, { code: options.window ? 'USAGE_INVALID' : 'PIPELINE_INVALID' }) : undefined;
@@ -100,7 +109,10 @@ export async function runPipeline(pipeline: string | LoadedPipeline, options: Ru
     return fail(e);
   }
   const dbPath = options.db ?? join(cwd, '.zpetl', `${loaded.config.name}.db`);
-  return executeRun(plan, {
+  const exportsAfter = hasExportSteps(loaded);
+  let loadEnd: PipelineEvent | undefined;
+  const onEvent = exportsAfter && options.onEvent ? (e: PipelineEvent) => (e.type === 'run-end' ? (loadEnd = e) : options.onEvent!(e)) : options.onEvent;
+  const result = await executeRun(plan, {
     dbPath,
     clock,
     client,
@@ -109,10 +121,12 @@ export async function runPipeline(pipeline: string | LoadedPipeline, options: Ru
     ...(window ? { window } : {}),
     ...(options.wait ? { wait: true } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
-    ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+    ...(onEvent ? { onEvent } : {}),
     resumeCommand: options.resumeCommand ?? `zpetl resume ${loaded.file ?? loaded.config.name}`,
     ...(options.outDir === false && !options.reportDir
       ? {}
       : { writeReport: (r: RunResult) => writeRunReport(r, plan, options.reportDir ? { dir: resolve(cwd, options.reportDir) } : { outDir: options.outDir || join(cwd, 'out') }) }),
   });
+  if (!exportsAfter) return result;
+  return runExportsAfterLoad(loaded, result, loadEnd, { env: options.env ?? process.env, cwd, clock, ...(options.client ? { client: options.client } : {}), ...(options.signal ? { signal: options.signal } : {}), ...(options.onEvent ? { onEvent: options.onEvent } : {}) });
 }
