@@ -8,7 +8,7 @@ import { VERSION } from '../version.js';
 import type { CliCommand } from './command.js';
 import { COMMANDS } from './commands/index.js';
 import { reportError } from './errors.js';
-import type { CliIo } from './io.js';
+import { println, type CliIo } from './io.js';
 
 const EPILOGUE = `Exit codes: 0 ok, 1 fatal, 2 invalid usage/config/pipeline, 3 finished with rejects, 4 outside the off-peak window, 130 interrupted (resume continues).
 Environment: ZOHO_CLIENT_ID, ZOHO_CLIENT_SECRET, ZOHO_REFRESH_TOKEN, ZOHO_PORTAL_ID, ZOHO_DC (or ZOHO_API_URL/ZOHO_ACCOUNTS_URL); a .env file in the working directory is read.
@@ -25,12 +25,12 @@ export async function runCli(argv: string[], io: CliIo, commands: CliCommand[] =
     .alias('h', 'help')
     .strict()
     .recommendCommands()
-    .demandCommand(1, 'Name a command (see the list above).')
+    .demandCommand(1, `name a command: ${commands.map((c) => c.command.split(' ')[0]).join(', ')}`)
     .exitProcess(false)
     .wrap(width)
     .fail((msg, err) => {
       if (err) throw err;
-      throw new ZpetlError('USAGE_INVALID', msg ?? 'invalid usage');
+      throw usageError(msg ?? 'invalid usage', argv, commands);
     })
     .example('$0 demo', 'The demo: migration + payroll export on a sandbox')
     .example('$0 sandbox --port 8080 > sandbox.env', 'A local Zoho emulator; its first lines are an env file')
@@ -43,9 +43,32 @@ export async function runCli(argv: string[], io: CliIo, commands: CliCommand[] =
     });
   }
   try {
-    await parser.parseAsync();
+    // With a callback yargs hands --help/--version text here instead of console.log: all output goes through io.
+    await parser.parseAsync(argv, {}, (_err, _args, output) => {
+      if (output) println(io.stdout, output);
+    });
   } catch (e) {
     exitCode = reportError(io.stderr, e, io.env);
   }
   return exitCode;
+}
+
+/**
+ * yargs' usage messages, said in the command's terms: which command, what is missing or unknown,
+ * and the `--help` to read (that command's when one was named).
+ */
+export function usageError(msg: string, argv: string[], commands: CliCommand[]): ZpetlError {
+  const names = commands.map((c) => c.command.split(' ')[0]!);
+  const first = argv.find((a) => !a.startsWith('-'));
+  const cmd = commands.find((c) => c.command.split(' ')[0] === first);
+  const help = cmd ? `zpetl ${cmd.command.replace(/\s*[<[].*$/, '')} --help` : 'zpetl --help';
+  let message = msg;
+  const missing = /^Not enough non-option arguments/.exec(msg);
+  if (missing && cmd) {
+    const wanted = cmd.command.match(/<[^>]+>/g) ?? [];
+    message = `missing ${wanted.join(' ')}: zpetl ${cmd.command} [options]`;
+  } else if (first !== undefined && !cmd && /^Unknown argument/.test(msg) && msg.includes(first)) {
+    message = `unknown command "${first}": one of ${names.join(', ')}`;
+  }
+  return new ZpetlError('USAGE_INVALID', message, { hint: `Run \`${help}\` for the options and examples.` });
 }
