@@ -14,7 +14,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunReport } from '../../src/report/model.js';
 import { createSandbox, type FaultSpec, type Sandbox } from '../../src/sandbox/index.js';
 import type { ChildConfig } from './helpers/chaos-child.js';
-import { prng, runToCompletion, sleep, startChild } from './helpers/chaos-harness.js';
+import { checkpointSnapshot, nextKillWindow, prng, runToCompletion, sleep, startChild } from './helpers/chaos-harness.js';
 import { generateMigration, type MigrationSize } from './helpers/synthetic-plan.js';
 import { verifyMigration } from './helpers/verify-migration.js';
 
@@ -23,8 +23,15 @@ const SIZE: MigrationSize = FULL
   ? { users: 40, tasklists: 20, tasks: 1000, subtaskEvery: 3, timelogs: 640 }
   : { users: 8, tasklists: 4, tasks: 100, subtaskEvery: 4, timelogs: 60 };
 const KILLS = FULL ? 32 : 5;
-/** Each kill lands at a random instant this many ms (real) after the run inside the child began. */
-const KILL_WITHIN_MS = FULL ? 600 : 200;
+/**
+ * Each kill lands at a random instant within a window (real ms) after the run inside the child began.
+ * The window adapts to the machine: after each kill it is sized from the progress the last lives made
+ * so that the remaining kills fit before the migration ends (a fixed window let a fast, quiet machine
+ * finish after 27 kills). It stays between KILL_WINDOW_MIN_MS and KILL_WINDOW_MAX_MS.
+ */
+const KILL_WINDOW_MAX_MS = FULL ? 600 : 200;
+const KILL_WINDOW_MIN_MS = 20;
+const KILL_WINDOW_START_MS = FULL ? 300 : 100;
 const SEED = Number(process.env.ZPETL_CHAOS_SEED ?? 20261128);
 /** Virtual time runs this much faster: the 2-minute window is 1.2 s, a 10-minute lock-out 6 s. */
 const TIME_SCALE = 100;
@@ -80,6 +87,15 @@ describe(`chaos (${FULL ? 'full' : 'slice'})`, () => {
       const rand = prng(SEED);
       let killed = 0;
       let finishedEarly = false;
+      let windowMs = KILL_WINDOW_START_MS;
+      let rate: number | undefined;
+      // What the kills left behind, seen from outside right after each one.
+      let killsMidBatch = 0; // kills that left records 'sent' (request out, outcome unknown)
+      let leftSent = 0; // such records, summed over kills
+      let committedUnrecorded = 0; // entities Zoho held that the checkpoint did not know yet, summed over kills
+      let killsAfterCommit = 0; // kills that landed between Zoho's commit and the checkpoint
+      let firstDuplicateAfterKill: number | undefined;
+      let settled = 0;
       for (let i = 0; i < KILLS; i++) {
         const child = startChild(cfg);
         if (!(await child.started)) {
@@ -87,7 +103,8 @@ describe(`chaos (${FULL ? 'full' : 'slice'})`, () => {
           throw new Error(`child ended before starting (exit ${code}): ${child.stderr().slice(-2000)}`);
         }
         // An instant anywhere in the next stretch of work: before, during or after a request or a commit.
-        await sleep(Math.floor(rand() * KILL_WITHIN_MS));
+        const delay = Math.floor(rand() * windowMs);
+        await sleep(delay);
         if (child.proc.exitCode === null && child.proc.signalCode === null) {
           child.proc.kill('SIGKILL');
           const { signal } = await child.exited;
@@ -96,6 +113,16 @@ describe(`chaos (${FULL ? 'full' : 'slice'})`, () => {
           finishedEarly = true;
           break;
         }
+        const v = verifyMigration(sandbox, cfg.dbPath, expected);
+        const snap = checkpointSnapshot(cfg.dbPath);
+        const inZoho = Object.values(v.counts).reduce((n, c) => n + c, 0) + (v.missing.includes('project Chaos migration') ? 0 : 1);
+        if (snap.sent > 0) killsMidBatch++;
+        leftSent += snap.sent;
+        if (inZoho > snap.crosswalk) killsAfterCommit++;
+        committedUnrecorded += Math.max(0, inZoho - snap.crosswalk);
+        if (v.duplicates.length > 0 && firstDuplicateAfterKill === undefined) firstDuplicateAfterKill = i + 1;
+        ({ windowMs, rate } = nextKillWindow({ windowMs, rate, delayMs: delay, advanced: snap.crosswalk - settled, remaining: expected.total - snap.crosswalk, killsLeft: KILLS - (i + 1), minMs: KILL_WINDOW_MIN_MS, maxMs: KILL_WINDOW_MAX_MS }));
+        settled = snap.crosswalk;
       }
       const { result, runs } = await runToCompletion(cfg);
       const v = verifyMigration(sandbox, cfg.dbPath, expected);
@@ -105,7 +132,9 @@ describe(`chaos (${FULL ? 'full' : 'slice'})`, () => {
         .filter(([k]) => k.startsWith('POST') && !k.includes('/oauth/'))
         .reduce((n, [, c]) => n + c.ok, 0);
       console.log(
-        `[chaos figures] kills survived: ${killed} of ${KILLS} (finished early: ${finishedEarly}); final runs: ${runs}; records: ${expected.total}; ` +
+        `[chaos figures] kills survived: ${killed} of ${KILLS} (finished early: ${finishedEarly}); kills mid-batch: ${killsMidBatch} (records left sent: ${leftSent}); ` +
+          `kills between Zoho's commit and the checkpoint: ${killsAfterCommit} (entities committed, not yet recorded: ${committedUnrecorded}); ` +
+          `first duplicate seen after kill: ${firstDuplicateAfterKill ?? 'none'}; last kill window ${windowMs} ms; final runs: ${runs}; records: ${expected.total}; ` +
           `duplicates: ${v.duplicates.length}; missing: ${v.missing.length}; extra: ${v.extra.length}; crosswalk mismatches: ${v.crosswalkMismatches.length}; ` +
           `successful POSTs on the sandbox: ${creates}; reconciled in the last run: ${JSON.stringify(result.figures.reconciled)}; last run's report: ${apiFigures(report)}; seed ${SEED}`,
       );
@@ -135,6 +164,13 @@ describe(`chaos (${FULL ? 'full' : 'slice'})`, () => {
       const faults: FaultSpec[] = [
         { id: 'lockout', kind: 'lockout', endpoint: 'POST /projects/{project}/tasks', nth: FULL ? 400 : 40, lockoutS: 600 },
         { id: 'revoke', kind: 'revoke', nth: FULL ? 900 : 150, refreshTokens: true, restoreAfterMs: 30_000 },
+        // Each connection-level kind is met at least once on a create, whatever the random draws do:
+        // a bulk user add committed and then cut, a task create cut before and after the commit, a time
+        // log committed and answered after the client gave up.
+        { id: 'reset-after-users', kind: 'reset-after', endpoint: 'POST /projects/{project}/projectusers', nth: 1 },
+        { id: 'reset-after-task', kind: 'reset-after', endpoint: 'POST /projects/{project}/tasks', nth: FULL ? 150 : 15 },
+        { id: 'reset-before-task', kind: 'reset-before', endpoint: 'POST /projects/{project}/tasks', nth: FULL ? 250 : 25 },
+        { id: 'slow-log', kind: 'slow', endpoint: 'POST /projects/{project}/log', nth: FULL ? 100 : 10, delayMs: CLIENT_TIMEOUT_MS + 500 },
         { id: '500', kind: 'status', status: 500, probability: 0.025 },
         { id: '503', kind: 'status', status: 503, probability: 0.025 },
         { id: 'reset-before', kind: 'reset-before', probability: 0.01 },
@@ -144,11 +180,17 @@ describe(`chaos (${FULL ? 'full' : 'slice'})`, () => {
       sandbox.admin.setFaults(faults);
       const { result, runs, exits } = await runToCompletion(cfg, 10);
       const fired = Object.fromEntries(sandbox.admin.faults().map((f) => [f.id ?? f.kind, f.fired]));
+      // By kind (HTTP status for the status faults): what the closing note reports.
+      const byKind: Record<string, number> = {};
+      for (const f of sandbox.admin.faults()) {
+        const kind = f.kind === 'status' ? String(f.status ?? 500) : f.kind;
+        byKind[kind] = (byKind[kind] ?? 0) + f.fired;
+      }
       const v = verifyMigration(sandbox, cfg.dbPath, expected);
       const rateLimited = Object.values(sandbox.admin.counters().endpoints).reduce((n, c) => n + c.rateLimited, 0);
       const report = checkReport(cfg, expected.total);
       console.log(
-        `[chaos figures] faults met: ${JSON.stringify(fired)}; 429/throttled answers: ${rateLimited}; runs: ${runs} (exits ${exits.join(',')}); ` +
+        `[chaos figures] faults met by kind: ${JSON.stringify(byKind)} (by fault: ${JSON.stringify(fired)}); 429/throttled answers: ${rateLimited}; runs: ${runs} (exits ${exits.join(',')}); ` +
           `duplicates: ${v.duplicates.length}; missing: ${v.missing.length}; extra: ${v.extra.length}; crosswalk mismatches: ${v.crosswalkMismatches.length}; ` +
           `reconciled in the last run: ${JSON.stringify(result.figures.reconciled)}; last run's report: ${apiFigures(report)}, in-doubt reconciled ${report.inDoubtReconciled}; seed ${SEED}`,
       );
@@ -160,7 +202,8 @@ describe(`chaos (${FULL ? 'full' : 'slice'})`, () => {
       for (const c of Object.values(result.counts)) expect(c.read).toBe(c.created + c.updated + c.skipped + c.rejected + c.inDoubt);
       expect(Object.values(result.counts).reduce((n, c) => n + c.read, 0)).toBe(expected.total);
       // every kind of fault was really met
-      for (const id of ['500', '503', 'reset-after', 'revoke', 'lockout']) expect(fired[id], id).toBeGreaterThan(0);
+      for (const kind of ['500', '503', 'reset-before', 'reset-after', 'slow', 'revoke', 'lockout']) expect(byKind[kind], kind).toBeGreaterThan(0);
+      for (const id of ['reset-after-users', 'reset-after-task', 'reset-before-task', 'slow-log']) expect(fired[id], id).toBe(1);
     },
     FULL ? 900_000 : 60_000,
   );

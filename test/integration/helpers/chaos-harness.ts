@@ -2,6 +2,7 @@
  * Drives chaos-child.ts processes: start one, wait until its run has begun, then let it finish, kill it
  * (SIGKILL) or interrupt it (SIGINT) at a chosen instant.
  */
+import Database from 'better-sqlite3';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -96,4 +97,48 @@ export async function runToCompletion(config: ChildConfig, maxRuns = 10, done: n
     if (code !== 1) throw new Error(`chaos child exited ${code}: ${c.stderr().slice(-2000)} ${c.stdout().slice(-2000)}`);
   }
   throw new Error(`migration did not complete in ${maxRuns} runs (exits ${exits.join(',')}): ${messages.join(' | ')}`);
+}
+
+/** What a (dead) child left in its checkpoint: crosswalk entries, and records still 'sent' / 'in-doubt'. */
+export function checkpointSnapshot(dbPath: string): { crosswalk: number; sent: number } {
+  const db = new Database(dbPath, { readonly: true, fileMustExist: true });
+  try {
+    const crosswalk = (db.prepare('SELECT count(*) AS n FROM crosswalk').get() as { n: number }).n;
+    const sent = (db.prepare("SELECT count(*) AS n FROM records WHERE state IN ('sent', 'in-doubt')").get() as { n: number }).n;
+    return { crosswalk, sent };
+  } finally {
+    db.close();
+  }
+}
+
+export interface KillWindowInput {
+  /** The window the last kill was drawn from, and the progress rate seen so far (records per ms). */
+  windowMs: number;
+  rate: number | undefined;
+  /** The last life: its length (ms from the run's start to the kill) and the records it settled. */
+  delayMs: number;
+  advanced: number;
+  /** Records not settled yet, and kills still to land. */
+  remaining: number;
+  killsLeft: number;
+  minMs: number;
+  maxMs: number;
+}
+
+/**
+ * The window for the next kill: a life of mean length (window / 2) should settle about
+ * remaining / (killsLeft + 4) records, so every planned kill lands before the migration ends however
+ * fast the machine is. The rate is smoothed over lives (lives that settle nothing, spent in start-up
+ * and reconciliation, still count: they slow the estimate down).
+ */
+export function nextKillWindow(k: KillWindowInput): { windowMs: number; rate: number | undefined } {
+  let rate = k.rate;
+  if (k.delayMs > 0) {
+    const seen = Math.max(0, k.advanced) / k.delayMs;
+    rate = rate === undefined ? seen : 0.5 * rate + 0.5 * seen;
+  }
+  if (k.killsLeft <= 0 || rate === undefined || rate <= 0) return { windowMs: k.windowMs, rate };
+  const perLife = k.remaining / (k.killsLeft + 4);
+  const windowMs = Math.round(Math.min(k.maxMs, Math.max(k.minMs, (2 * perLife) / rate)));
+  return { windowMs, rate };
 }
