@@ -58,10 +58,14 @@ export function required(values: Record<string, unknown>, field: string, ...alia
  */
 const DOUBTFUL = new Set(['ZOHO_IN_DOUBT', 'ZOHO_TIMEOUT', 'ZOHO_NETWORK', 'ZOHO_SERVER_ERROR', 'ZOHO_RETRIES_EXHAUSTED', 'ZOHO_UNEXPECTED_RESPONSE']);
 
-/** What a failed call means for its item. */
+/**
+ * What a failed call means for its item. `stop` (with in-doubt): the item is in doubt and the run must
+ * stop too, because the error is not one Zoho gave (a bug, an unexpected exception after the request
+ * went out): recording the item as unsent would re-send a create that may have landed.
+ */
 export type Failure =
   | { kind: 'rejected'; error: RowError }
-  | { kind: 'in-doubt'; cause: ZpetlError }
+  | { kind: 'in-doubt'; cause: ZpetlError; stop?: true }
   | { kind: 'fatal'; cause: ZpetlError };
 
 /** Maps an error thrown by a create/update call to the item's fate. */
@@ -69,6 +73,8 @@ export function classifyFailure(e: unknown, item: LoadItem, entity: string, sent
   const err = toZpetlError(e);
   if (err.disposition === 'reject-row') return { kind: 'rejected', error: rowErrorFrom(err, item, entity) };
   if (sent && DOUBTFUL.has(err.code)) return { kind: 'in-doubt', cause: err };
+  // An unknown exception during a send: whether the request reached Zoho is unknown, so never unsent.
+  if (sent && err.code === 'INTERNAL') return { kind: 'in-doubt', cause: err, stop: true };
   return { kind: 'fatal', cause: err };
 }
 
@@ -110,8 +116,10 @@ export async function sendEach(
       } catch (e) {
         const f = classifyFailure(e, item, entity, true);
         if (f.kind === 'rejected') results.set(item.key, { key: item.key, status: 'rejected', error: f.error });
-        else if (f.kind === 'in-doubt') results.set(item.key, { key: item.key, status: 'in-doubt' });
-        else {
+        else if (f.kind === 'in-doubt') {
+          results.set(item.key, { key: item.key, status: 'in-doubt' });
+          if (f.stop) fatal ??= f.cause;
+        } else {
           fatal ??= f.cause;
           results.set(item.key, { key: item.key, status: 'unsent' });
         }

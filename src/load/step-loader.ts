@@ -172,8 +172,10 @@ export function createStepLoader(opts: StepLoaderOptions): StepLoader {
       } catch (e) {
         const f = classifyFailure(e, u.item, step.entity, true);
         if (f.kind === 'rejected') attempts.push({ key: u.item.key, status: 'rejected', error: f.error });
-        else if (f.kind === 'in-doubt') attempts.push({ key: u.item.key, status: 'in-doubt' });
-        else {
+        else if (f.kind === 'in-doubt') {
+          attempts.push({ key: u.item.key, status: 'in-doubt' });
+          if (f.stop) fatal ??= f.cause;
+        } else {
           fatal ??= f.cause;
           attempts.push({ key: u.item.key, status: 'unsent' });
         }

@@ -84,7 +84,7 @@ export function createUserLoader(api: ZohoApi, options: UserLoaderOptions = {}):
         else if (f.kind === 'in-doubt') out.set(it.key, { key: it.key, status: 'in-doubt' });
         else out.set(it.key, { key: it.key, status: 'unsent' });
       }
-      if (f.kind === 'fatal') state.fatal ??= f.cause;
+      if (f.kind === 'fatal' || (f.kind === 'in-doubt' && f.stop)) state.fatal ??= f.cause;
       return;
     }
     const byEmail = new Map(Object.entries(answer).map(([email, id]) => [normEmail(email), id]));

@@ -88,6 +88,29 @@ describe('step loader: modes', () => {
     expect(api.count('task')).toBe(4);
   });
 
+  it('an unexpected exception after a create went out leaves it in doubt and stops; the next run finds it, never re-sends', async () => {
+    // The create lands, then something that is not a Zoho answer throws (a bug, a broken parser).
+    const create = api.tasks.create.bind(api.tasks);
+    api.tasks.create = async (project, body) => {
+      const t = await create(project, body);
+      if (body.name === 'Task 1') throw new TypeError("Cannot read properties of undefined (reading 'id')");
+      return t;
+    };
+    const sl = createStepLoader({ api, store, runId, step: stepOf({ concurrency: 1 }) });
+    await expect(sl.load(tasks(3), { highWater: { index: 3, line: 5 } })).rejects.toMatchObject({ code: 'INTERNAL' });
+    expect(store.getRecord('tasks', 't0')?.state).toBe('confirmed');
+    expect(store.getRecord('tasks', 't1')?.state).toBe('in-doubt');
+    // stopped: nothing after it was sent, and it went back to planned
+    expect(store.getRecord('tasks', 't2')?.state).toBe('planned');
+    expect(api.count('task')).toBe(2);
+    api.tasks.create = create;
+    const next = createStepLoader({ api, store, runId, step: stepOf() });
+    expect(await next.reconcile()).toEqual({ found: 1, notFound: 0, unresolved: 0 });
+    await next.load(tasks(3));
+    expect(api.count('task')).toBe(3);
+    expect(store.crosswalkGet('tasks', 't1')?.zohoId).toBe(api.tasks_.find((t) => t.name === 'Task 1')?.id);
+  });
+
   it('high-water mark stops before an unsent item', async () => {
     store.startStep(runId, { name: 'tasks', entity: 'task' });
     const ctl = new AbortController();
@@ -140,6 +163,21 @@ describe('users: bulk add with bisection', () => {
     const out = await sl.load([{ key: 'a', values: { email: 'A@x.io' }, pos: pos(0) }, { key: 'b', values: { email: 'b@x.io' }, pos: pos(1) }]);
     expect(out.results.map((r) => r.status)).toEqual(['skipped', 'rejected']);
     expect([...store.rejects(runId, 'pu')][0]?.code).toBe('ROW_UNKNOWN_USER');
+  });
+
+  it('an unexpected exception after a bulk add went out leaves its batch in doubt and stops the step', async () => {
+    const add = api.users.addToProject.bind(api.users);
+    api.users.addToProject = async (project, list) => {
+      await add(project, list);
+      throw new TypeError('answer.map is not a function');
+    };
+    const sl = createStepLoader({ api, store, runId, step: { name: 'users', entity: 'user', userBatchSize: 2 } });
+    await expect(sl.load(users(['a@x.io', 'b@x.io', 'c@x.io']))).rejects.toMatchObject({ code: 'INTERNAL' });
+    expect(['a@x.io', 'b@x.io', 'c@x.io'].map((k) => store.getRecord('users', k)?.state)).toEqual(['in-doubt', 'in-doubt', 'planned']);
+    api.users.addToProject = add;
+    expect(await sl.reconcile()).toEqual({ found: 2, notFound: 0, unresolved: 0 });
+    await sl.retryPlanned();
+    expect(api.count('user')).toBe(3);
   });
 
   it('a bulk add that loses its answer leaves the batch in doubt; reconcile by email settles it', async () => {
