@@ -2,13 +2,16 @@
  * Stopping and refusing: SIGINT → 130 → resume completes; a second process on the same checkpoint
  * refuses; a changed source is refused on resume unless allowed.
  */
-import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createScaledClock, systemClock } from '../../src/core/clock.js';
 import type { PipelineEvent } from '../../src/pipeline/events.js';
+import { loadPipeline } from '../../src/pipeline/load-pipeline.js';
+import { buildRunPlan } from '../../src/pipeline/run-build-plan.js';
 import { executeRun } from '../../src/pipeline/run-engine.js';
+import type { PrepareContext, RunPlan } from '../../src/pipeline/run-plan.js';
 import { createSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import type { ChildConfig } from './helpers/chaos-child.js';
 import { runToCompletion, sleep, startChild } from './helpers/chaos-harness.js';
@@ -69,6 +72,60 @@ describe('stopping', () => {
     // nothing left to resume
     const third = await executeRun(migrationPlan(files), { dbPath, clock: systemClock, client: sandboxClientFactory(sandbox), resume: true });
     expect(third.error?.code).toBe('RUN_NOTHING_TO_RESUME');
+  });
+});
+
+describe('resuming', () => {
+  it('seeks a CSV source to the byte offset of the first unfinished record instead of re-reading it', async () => {
+    const { files, expected } = generateMigration(join(dir, 'src'), SIZE);
+    const dbPath = join(dir, 'cp.db');
+    const plan = (): RunPlan => {
+      const { config, baseDir } = loadPipeline(files.pipeline!);
+      return buildRunPlan(config, baseDir, files.pipeline);
+    };
+    const ac = new AbortController();
+    const first = await executeRun(plan(), {
+      dbPath,
+      clock: systemClock,
+      client: sandboxClientFactory(sandbox),
+      signal: ac.signal,
+      onEvent: (e) => {
+        if (e.type === 'step-progress' && e.step === 'tasks' && e.counts.read >= 20) ac.abort();
+      },
+    });
+    expect(first.exitCode).toBe(130);
+    const doneBefore = first.counts.tasks!.read;
+    expect(doneBefore).toBeGreaterThan(0);
+    expect(doneBefore).toBeLessThan(60);
+
+    // The resumed run's tasks step: where it was told to start, and what it read.
+    const resumed = plan();
+    let startAt: PrepareContext['startAt'];
+    const indexes: number[] = [];
+    for (const step of resumed.groups.flat()) {
+      if (step.name !== 'tasks') continue;
+      const prepare = step.prepare.bind(step);
+      step.prepare = async function* (ctx) {
+        startAt = ctx.startAt;
+        for await (const item of prepare(ctx)) {
+          indexes.push(item.pos.index);
+          yield item;
+        }
+      };
+    }
+    const second = await executeRun(resumed, { dbPath, clock: systemClock, client: sandboxClientFactory(sandbox), resume: true });
+    expect(second.exitCode).toBe(0);
+    expect(startAt?.byteOffset).toBeGreaterThan(0);
+    // The offset is the start of the CSV line of the first unfinished row (row i has key Ti), and
+    // reading begins there: the rows before it are not parsed again.
+    const csv = readFileSync(join(dir, 'src', 'tasks.csv'));
+    expect(csv.subarray(startAt!.byteOffset!, startAt!.byteOffset! + 8).toString()).toMatch(new RegExp(`^T${startAt!.index},`));
+    expect(csv[startAt!.byteOffset! - 1]).toBe(0x0a);
+    expect(startAt!.index).toBeGreaterThan(0);
+    expect(indexes[0]).toBe(startAt!.index);
+    expect(indexes.length).toBe(60 - startAt!.index);
+    expect(second.counts.tasks).toMatchObject({ read: 60, created: 60 });
+    expect(verifyMigration(sandbox, dbPath, expected)).toMatchObject({ duplicates: [], missing: [], extra: [], crosswalkMismatches: [] });
   });
 });
 
