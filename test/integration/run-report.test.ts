@@ -11,9 +11,15 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createScaledClock } from '../../src/core/clock.js';
 import type { PipelineEvent } from '../../src/pipeline/events.js';
 import { runPipeline } from '../../src/pipeline/run.js';
+import { executeRun } from '../../src/pipeline/run-engine.js';
+import { writeRunReport } from '../../src/pipeline/run-report.js';
+import { parseWindow } from '../../src/pipeline/window.js';
 import type { RunReport } from '../../src/report/model.js';
 import { REJECT_COLUMNS } from '../../src/report/rejects-writer.js';
 import { createSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { sandboxClientFactory } from './helpers/sandbox-client.js';
+import { generateMigration, migrationPlan } from './helpers/synthetic-plan.js';
+import { verifyMigration } from './helpers/verify-migration.js';
 
 let sandbox: Sandbox;
 let dir: string;
@@ -165,5 +171,59 @@ describe('real-run reports', () => {
     expect(readFileSync(join(dir, 'here', 'rejects.csv'), 'utf8').trim()).toBe(REJECT_COLUMNS.join(','));
     expect(readFileSync(join(dir, 'here', 'crosswalk.csv'), 'utf8')).toBe('step,key,entity,zoho_id,name,scope_id,origin\n');
     expect(readFileSync(join(dir, 'here', 'report.html'), 'utf8')).toContain('interrupted');
+  });
+});
+
+describe('real-run report figures under faults', () => {
+  it('counts 429s per endpoint, retries, in-doubt records reconciled and the window used', async () => {
+    const { files, expected } = generateMigration(join(dir, 'src'), { users: 3, tasklists: 2, tasks: 20, subtaskEvery: 5, timelogs: 10 });
+    const clock = createScaledClock(100, sandbox.clock.now());
+    // A window open now and for hours (UTC), so every batch runs in one opening.
+    const h = new Date(clock.now()).getUTCHours();
+    const hh = (n: number) => `${String((n + 24) % 24).padStart(2, '0')}:00`;
+    const window = parseWindow(`${hh(h - 1)}-${hh(h + 4)}`, 'UTC');
+    sandbox.admin.setFaults([
+      { id: 'retry', kind: 'status', status: 503, endpoint: 'POST /projects/{project}/tasklists', nth: 1 }, // safe: re-sent
+      { id: 'lock', kind: 'lockout', endpoint: 'POST /projects/{project}/tasks', nth: 3, lockoutS: 30 }, // one 429
+      { id: 'after', kind: 'reset-after', endpoint: 'POST /projects/{project}/tasks', nth: 8 }, // landed, answer lost
+      { id: 'before', kind: 'status', status: 500, endpoint: 'POST /projects/{project}/log', nth: 2 }, // not landed, in doubt
+    ]);
+    const plan = migrationPlan(files, { batchSize: 5 });
+    const out = join(dir, 'faults-report');
+    const res = await executeRun(plan, {
+      dbPath: join(dir, 'cp.db'),
+      clock,
+      client: sandboxClientFactory(sandbox, { clock, backoffBaseMs: 1000 }),
+      window,
+      writeReport: (r) => writeRunReport(r, plan, { dir: out }),
+    });
+    expect(res.exitCode).toBe(0);
+    expect(sandbox.admin.faults().map((f) => [f.id, f.fired])).toEqual([
+      ['retry', 1],
+      ['lock', 1],
+      ['after', 1],
+      ['before', 1],
+    ]);
+    expect(verifyMigration(sandbox, join(dir, 'cp.db'), expected)).toMatchObject({ duplicates: [], missing: [], extra: [], crosswalkMismatches: [] });
+
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as RunReport;
+    // 429s per endpoint: the lock-out answers every create already on its way, as the sandbox counted them
+    const sandboxCounts = sandbox.admin.counters().endpoints;
+    const tasks429 = report.api!['POST /projects/{project}/tasks']!.rateLimited;
+    expect(tasks429).toBeGreaterThanOrEqual(1);
+    expect(tasks429).toBe(sandboxCounts['POST /projects/{project}/tasks']!.rateLimited);
+    expect(Object.values(report.api!).reduce((n, e) => n + e.rateLimited, 0)).toBe(tasks429);
+    expect(report.api!['POST /projects/{project}/tasklists']).toMatchObject({ rateLimited: 0, retries: 1 });
+    // retries: the 503 re-sent once, each 429 waited out and re-sent; the two doubtful creates never re-sent blindly
+    expect(report.retries).toBe(1 + tasks429);
+    expect(report.retries).toBe(Object.values(report.api!).reduce((n, e) => n + e.retries, 0));
+    expect(report.inDoubtReconciled).toBe(2);
+    expect(report.reconciled).toEqual({ found: 1, notFound: 1, unresolved: 0 });
+    expect(report.windowsUsed).toBe(1);
+    expect(report.windows).toEqual([expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:00:00\.000Z$/)]);
+    for (const st of report.steps) expect(st.counts.read, st.name).toBe(st.counts.created + st.counts.updated + st.counts.skipped + st.counts.rejected + st.counts.inDoubt);
+    expect(report.totals).toMatchObject({ read: expected.total, inDoubt: 0 });
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    expect(html).toContain('In-doubt records reconciled');
   });
 });
