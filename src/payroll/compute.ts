@@ -106,6 +106,41 @@ export function compareRows(a: PayrollRow, b: PayrollRow): number {
   return text(rowSortKey(a), rowSortKey(b));
 }
 
+/**
+ * `rowSortKey` order, cheaper: the person part of the key (the same for hundreds of rows) is built once
+ * per person and replaced by its rank among the persons, two UTF-16 units that sort like it; project and
+ * task id keys are built once per id. Only the log id's key is built per row.
+ */
+function sortKeys(rows: readonly PayrollRow[]): { r: PayrollRow; k: string; p: string }[] {
+  // employee id → [person part of rowSortKey, personKey]; rows without one (few) are built per row
+  const employees = new Map<string, [string, string]>();
+  const whoParts: string[] = new Array(rows.length);
+  const persons: string[] = new Array(rows.length);
+  rows.forEach((r, n) => {
+    if (r.employeeId) {
+      let e = employees.get(r.employeeId);
+      if (e === undefined) employees.set(r.employeeId, (e = [`0${idKey(r.employeeId)}`, personKey(r)]));
+      whoParts[n] = e[0];
+      persons[n] = e[1];
+    } else {
+      whoParts[n] = `1\u0000${r.log.email.toLowerCase()}\u0000${userKey(r.log)}`;
+      persons[n] = personKey(r);
+    }
+  });
+  const rank = new Map<string, string>();
+  [...new Set(whoParts)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).forEach((w, n) => rank.set(w, String.fromCharCode(n >>> 16, n & 0xffff)));
+  const ids = new Map<string, string>();
+  const cachedIdKey = (id: string) => {
+    let k = ids.get(id);
+    if (k === undefined) ids.set(id, (k = idKey(id)));
+    return k;
+  };
+  return rows.map((r, n) => {
+    const l = r.log;
+    return { r, k: `${rank.get(whoParts[n]!)}${l.date}\u0000${cachedIdKey(l.projectId)}\u0000${l.projectName}\u0000${cachedIdKey(l.taskId)}\u0000${idKey(l.id)}`, p: persons[n]! };
+  });
+}
+
 /** The person overtime is computed for: the employee when mapped, else the Zoho user. */
 function personKey(r: PayrollRow): string {
   return r.employeeId ? `emp:${r.employeeId}` : userKey(r.log);
@@ -171,7 +206,7 @@ export function computeRows(logs: readonly PayrollLog[], resolve: EmployeeResolv
     });
   }
   // 3. order, then rounding per employee-day
-  const keyed = rows.map((r) => ({ r, k: rowSortKey(r), p: personKey(r) }));
+  const keyed = sortKeys(rows);
   keyed.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
   const persons = keyed.map((x) => x.p);
   keyed.forEach((x, n) => (rows[n] = x.r));

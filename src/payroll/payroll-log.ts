@@ -103,14 +103,67 @@ function feed(h: Int32Array, s: string): void {
 const MAY_CHANGE_CASE = /[A-Z\u0080-\uffff]/;
 const lowerCase = (s: string) => (MAY_CHANGE_CASE.test(s) ? s.toLowerCase() : s);
 
-const ENTITIES: Record<string, string> = { '&nbsp;': ' ', '&amp;': '&', '&lt;': '<', '&gt;': '>' };
-/** Zoho notes are HTML: tags become spaces, the common entities are decoded, whitespace collapses. */
-function stripHtml(s: string): string {
+const ENTITIES: readonly (readonly [string, string])[] = [
+  ['&nbsp;', ' '],
+  ['&amp;', '&'],
+  ['&lt;', '<'],
+  ['&gt;', '>'],
+];
+
+/** JavaScript's `\s`: the characters a whitespace run is made of. */
+function isSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
+/**
+ * Zoho notes are HTML: tags become spaces, the common entities are decoded, whitespace collapses to
+ * one space, and the ends are trimmed. One scan with slices of the literal runs (a regex replace with a
+ * callback per tag cost about a tenth of normalising a log); `<` without a closing `>` stays as it is.
+ */
+export function stripHtml(s: string): string {
   if (!s.includes('<') && !s.includes('&')) return s.trim();
-  return s
-    .replace(/<[^>]*>|&(?:nbsp|amp|lt|gt);|\s+/g, (m) => (m[0] === '&' ? ENTITIES[m]! : ' '))
-    .replace(/ {2,}/g, ' ')
-    .trim();
+  let out = '';
+  let space = false;
+  let run = -1;
+  let i = 0;
+  while (i < s.length) {
+    const c = s.charCodeAt(i);
+    let skip = 0;
+    let decoded: string | undefined;
+    if (c === 60) {
+      const j = s.indexOf('>', i + 1);
+      if (j >= 0) skip = j + 1 - i;
+    } else if (c === 38) {
+      for (const [entity, value] of ENTITIES) {
+        if (s.startsWith(entity, i)) {
+          skip = entity.length;
+          decoded = value;
+          break;
+        }
+      }
+    } else if (isSpace(c)) skip = 1;
+    if (skip === 0) {
+      if (run < 0) {
+        if (space) out += ' ';
+        space = false;
+        run = i;
+      }
+      i++;
+      continue;
+    }
+    if (run >= 0) {
+      out += s.slice(run, i);
+      run = -1;
+    }
+    if (decoded !== undefined && decoded !== ' ') {
+      if (space) out += ' ';
+      space = false;
+      out += decoded;
+    } else if (out.length > 0) space = true;
+    i += skip;
+  }
+  if (run >= 0) out += s.slice(run);
+  return out;
 }
 
 /** A V3 time-log entry → PayrollLog. `index` is the entry's position in the listing (for reports). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeRows, type EmployeeResolver } from '../../../src/payroll/compute.js';
+import { compareRows, computeRows, type EmployeeResolver } from '../../../src/payroll/compute.js';
 import { fromTimeLog, type PayrollLog } from '../../../src/payroll/payroll-log.js';
 import { roundDay, roundMinutes } from '../../../src/payroll/rounding.js';
 import { tlog } from './helpers.js';
@@ -131,5 +131,27 @@ describe('idKey', () => {
     const sorted = [...ids].sort((a, b) => (idKey(a) < idKey(b) ? -1 : idKey(a) > idKey(b) ? 1 : 0));
     expect(sorted).toEqual(['9', '10', '1512955000019693140', '1512955000019693141', '99999999999999999999', '', 'E-2', 'abc']);
     expect([...ids].sort(compareIds)).toEqual(sorted);
+  });
+});
+
+describe('output order', () => {
+  it('computeRows orders rows exactly as compareRows, mapped and unmapped users, numeric and text ids mixed', () => {
+    let seed = 11;
+    const next = (n: number) => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % n;
+    const emails = ['ann@example.com', 'Bob@example.com', 'cy@example.com', 'dee@example.com', 'eve@example.com', 'fay@example.com'];
+    const employees: Record<string, string> = { 'ann@example.com': '12', 'Bob@example.com': '9', 'cy@example.com': 'E-7', 'dee@example.com': '120' };
+    const resolve: EmployeeResolver = (l) => (employees[l.email] ? { employeeId: employees[l.email]!, name: l.email } : undefined);
+    const raw = Array.from({ length: 600 }, () =>
+      tlog({
+        date: `2026-11-${String(1 + next(9)).padStart(2, '0')}`,
+        log_hour: '00:30',
+        email: emails[next(emails.length)]!,
+        project: next(2) ? { id: String(1512955000000100001 + next(3)), name: `P${next(3)}` } : { id: '99', name: 'short id' },
+        module_detail: { id: next(2) ? '1512955000000200001' : 'task-x', name: 'T', type: 'task' },
+      }),
+    );
+    const r = computeRows(logs(...raw), resolve, base);
+    const expected = [...r.rows].sort(compareRows);
+    expect(r.rows.map((x) => x.log.id)).toEqual(expected.map((x) => x.log.id));
   });
 });

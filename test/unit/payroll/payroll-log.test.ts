@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hashLog } from '../../../src/payroll/payroll-log.js';
+import { hashLog, stripHtml } from '../../../src/payroll/payroll-log.js';
 
 /** The content hash as first defined (one key string per log): snapshots recorded with it must still compare equal. */
 function referenceHash(l: Parameters<typeof hashLog>[0]): string {
@@ -55,5 +55,38 @@ describe('hashLog', () => {
     }
     expect(hashLog({ ...base, minutes: 31 })).not.toBe(h);
     expect(hashLog({ ...base, billable: false })).not.toBe(h);
+  });
+});
+
+describe('stripHtml', () => {
+  // The regex version it replaced: the reference for every input.
+  const ENT: Record<string, string> = { '&nbsp;': ' ', '&amp;': '&', '&lt;': '<', '&gt;': '>' };
+  const reference = (s: string) =>
+    !s.includes('<') && !s.includes('&')
+      ? s.trim()
+      : s
+          .replace(/<[^>]*>|&(?:nbsp|amp|lt|gt);|\s+/g, (m) => (m[0] === '&' ? ENT[m]! : ' '))
+          .replace(/ {2,}/g, ' ')
+          .trim();
+
+  it('turns tags into spaces, decodes the common entities, collapses whitespace and trims', () => {
+    expect(stripHtml('<div>work</div>')).toBe('work');
+    expect(stripHtml('<p>fix&nbsp;&amp; test</p><br>  next\tline\n')).toBe('fix & test next line');
+    expect(stripHtml('a &lt;b&gt; c &amp;nbsp; d')).toBe('a <b> c &nbsp; d');
+    expect(stripHtml('1 < 2 and no close')).toBe('1 < 2 and no close');
+    expect(stripHtml('  plain  text  ')).toBe('plain  text');
+    expect(stripHtml('')).toBe('');
+  });
+
+  it('equals the regex version on 20,000 random mixes of tags, entities, spaces and text', () => {
+    const parts = ['<div>', '</div>', '<br/>', '<', '>', '&nbsp;', '&amp;', '&lt;', '&gt;', '&', '&nbsp', ' ', '  ', '\t', '\n', '\u00a0', '\u3000', 'a', 'bc', 'Zoë', '=1+1', ';'];
+    let seed = 7;
+    const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0);
+    for (let n = 0; n < 20_000; n++) {
+      let s = '';
+      const len = next() % 12;
+      for (let k = 0; k < len; k++) s += parts[next() % parts.length];
+      expect(stripHtml(s), JSON.stringify(s)).toBe(reference(s));
+    }
   });
 });
