@@ -131,3 +131,29 @@ describe('loading into the sandbox', () => {
     expect(store.counts(run, 'logs')).toMatchObject({ created: 3, inDoubt: 0 });
   });
 });
+
+describe('bulk user add against the sandbox', () => {
+  it('a batch refused for one bad row is bisected: the bad rows become rejects with Zoho\'s message, the rest land once', async () => {
+    const run = store.startRun('bisect').id;
+    await createStepLoader({ api: client, store, runId: run, step: { name: 'projects', entity: 'project' } }).load([{ key: 'P', values: { name: 'Bisect' }, pos: pos(0) }]);
+    const projectId = store.crosswalkGet('projects', 'P')!.zohoId;
+    // The sandbox refuses the whole userdetails array when one address is not an address (HTTP 400).
+    const emails = ['a@acme.example', 'b@acme.example', 'not-an-address', 'd@acme.example', 'e@acme.example', 'f@acme.example', 'also bad', 'h@acme.example'];
+    const out = await createStepLoader({ api: client, store, runId: run, step: { name: 'users', entity: 'user', userBatchSize: 8 } }).load(
+      emails.map((e, i) => ({ key: `U${i}`, values: { email: e, project: projectId }, pos: pos(i), data: { Email: e } })),
+    );
+    expect(out.delta).toMatchObject({ created: 6, rejected: 2 });
+    const rejects = [...store.rejects(run, 'users')];
+    expect(rejects.map((r) => r.key).sort()).toEqual(['U2', 'U6']);
+    for (const r of rejects) {
+      expect(r.code).toBe('ROW_REJECTED_BY_ZOHO');
+      expect(r.message).toMatch(/not an e-mail address/);
+      expect(r.field).toBe('email_id');
+    }
+    const members = (sandbox.admin.entities('project-users', { project: projectId }) as { email: string }[]).map((u) => u.email).filter((e) => e.endsWith('@acme.example'));
+    expect(members.sort()).toEqual(emails.filter((e) => e.includes('@')).sort());
+    // far fewer calls than one per user: 1 + 2 + 4 halves at most, not 8 singles plus the first
+    const adds = sandbox.admin.counters().endpoints['POST /projects/{project}/projectusers']!;
+    expect(adds.ok).toBeLessThanOrEqual(4);
+  });
+});
