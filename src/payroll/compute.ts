@@ -106,39 +106,73 @@ export function compareRows(a: PayrollRow, b: PayrollRow): number {
   return text(rowSortKey(a), rowSortKey(b));
 }
 
+/** Ranks of distinct values in `<` order: each value's position among them. */
+function ranks(values: Iterable<string>): Map<string, number> {
+  const out = new Map<string, number>();
+  [...new Set(values)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).forEach((v, n) => out.set(v, n));
+  return out;
+}
+
 /**
- * `rowSortKey` order, cheaper: the person part of the key (the same for hundreds of rows) is built once
- * per person and replaced by its rank among the persons, two UTF-16 units that sort like it; project and
- * task id keys are built once per id. Only the log id's key is built per row.
+ * Sorts `rows` in place into `rowSortKey` order and returns each row's personKey, in the new order.
+ * Cheaper than comparing 100,000 built key strings: every component but the log id repeats, so each
+ * distinct person, date, project (id key + name) and task id key is ranked once, and a row compares
+ * as two numbers (person·date, project·task) and only then by its log id key. The same order as
+ * compareRows (test/unit/payroll/compute.test.ts checks it).
  */
-function sortKeys(rows: readonly PayrollRow[]): { r: PayrollRow; k: string; p: string }[] {
+function sortRows(rows: PayrollRow[]): string[] {
+  const n = rows.length;
   // employee id → [person part of rowSortKey, personKey]; rows without one (few) are built per row
   const employees = new Map<string, [string, string]>();
-  const whoParts: string[] = new Array(rows.length);
-  const persons: string[] = new Array(rows.length);
-  rows.forEach((r, n) => {
+  const whoParts: string[] = new Array(n);
+  const persons: string[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const r = rows[i]!;
     if (r.employeeId) {
       let e = employees.get(r.employeeId);
       if (e === undefined) employees.set(r.employeeId, (e = [`0${idKey(r.employeeId)}`, personKey(r)]));
-      whoParts[n] = e[0];
-      persons[n] = e[1];
+      whoParts[i] = e[0];
+      persons[i] = e[1];
     } else {
-      whoParts[n] = `1\u0000${r.log.email.toLowerCase()}\u0000${userKey(r.log)}`;
-      persons[n] = personKey(r);
+      whoParts[i] = `1\u0000${r.log.email.toLowerCase()}\u0000${userKey(r.log)}`;
+      persons[i] = personKey(r);
     }
-  });
-  const rank = new Map<string, string>();
-  [...new Set(whoParts)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).forEach((w, n) => rank.set(w, String.fromCharCode(n >>> 16, n & 0xffff)));
-  const ids = new Map<string, string>();
+  }
+  const personRank = ranks(whoParts);
+  const dateRank = ranks(rows.map((r) => r.log.date));
+  // projects: by id key, then name (a project id → its names → rank)
+  const idKeys = new Map<string, string>();
   const cachedIdKey = (id: string) => {
-    let k = ids.get(id);
-    if (k === undefined) ids.set(id, (k = idKey(id)));
+    let k = idKeys.get(id);
+    if (k === undefined) idKeys.set(id, (k = idKey(id)));
     return k;
   };
-  return rows.map((r, n) => {
-    const l = r.log;
-    return { r, k: `${rank.get(whoParts[n]!)}${l.date}\u0000${cachedIdKey(l.projectId)}\u0000${l.projectName}\u0000${cachedIdKey(l.taskId)}\u0000${idKey(l.id)}`, p: persons[n]! };
-  });
+  const projectPairs = new Map<string, Map<string, number>>();
+  for (const r of rows) {
+    let names = projectPairs.get(r.log.projectId);
+    if (!names) projectPairs.set(r.log.projectId, (names = new Map()));
+    names.set(r.log.projectName, 0);
+  }
+  const pairs: [string, string, Map<string, number>][] = [];
+  for (const [id, names] of projectPairs) for (const name of names.keys()) pairs.push([cachedIdKey(id), name, names]);
+  pairs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
+  pairs.forEach(([, name, names], k) => names.set(name, k));
+  const taskRank = ranks(rows.map((r) => cachedIdKey(r.log.taskId)));
+  const SCALE = 2 ** 24;
+  const major = new Float64Array(n);
+  const minor = new Float64Array(n);
+  const logKeys: string[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const l = rows[i]!.log;
+    major[i] = personRank.get(whoParts[i]!)! * SCALE + dateRank.get(l.date)!;
+    minor[i] = projectPairs.get(l.projectId)!.get(l.projectName)! * SCALE + taskRank.get(cachedIdKey(l.taskId))!;
+    logKeys[i] = idKey(l.id);
+  }
+  const order = Array.from({ length: n }, (_, i) => i);
+  order.sort((a, b) => major[a]! - major[b]! || minor[a]! - minor[b]! || (logKeys[a]! < logKeys[b]! ? -1 : logKeys[a]! > logKeys[b]! ? 1 : 0));
+  const sorted = order.map((i) => rows[i]!);
+  for (let i = 0; i < n; i++) rows[i] = sorted[i]!;
+  return order.map((i) => persons[i]!);
 }
 
 /** The person overtime is computed for: the employee when mapped, else the Zoho user. */
@@ -206,10 +240,7 @@ export function computeRows(logs: readonly PayrollLog[], resolve: EmployeeResolv
     });
   }
   // 3. order, then rounding per employee-day
-  const keyed = sortKeys(rows);
-  keyed.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
-  const persons = keyed.map((x) => x.p);
-  keyed.forEach((x, n) => (rows[n] = x.r));
+  const persons = sortRows(rows);
   const daily = o.overtime.dailyOverMinutes;
   const weekly = o.overtime.weeklyOverMinutes;
   // rows are grouped by person and sorted by date within a person (compareRows puts person first)
