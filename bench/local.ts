@@ -1,33 +1,34 @@
 /**
  * `npm run bench:local`: the dry run's local speed and memory on a generated time-log CSV.
  *
- *  1. Generates 1,000,000 time-log rows (and 4,000,000 for the memory figure) in a temp folder, plus a
- *     3-row projects file the logs look their project up in.
+ *  1. Builds dist/ (`npm run build`: the compiled code is what `zpetl` runs), then generates
+ *     1,000,000 time-log rows (and 4,000,000 for the memory figure) in a temp folder, plus a 3-row
+ *     projects file the logs look their project up in.
  *  2. In one child process: a bare csv-parse pass over the 1M file, then the dry run over it (map,
  *     validate, lookups, duplicate keys and 24 h/day in the SQLite scratch store, rejects, reports).
- *     Prints rows/s of each and the ratio (target ≥ 0.4) and the child's peak RSS.
- *  3. In another child: the dry run over the 4M file; peak RSS (target ≤ 200 MB, within 15% of 1M).
+ *     Prints rows/s of each and the ratio (target ≥ 0.4), by wall clock and by the child's CPU time
+ *     (user + system: steadier on a shared machine; both passes are measured side by side).
+ *  3. Peak RSS of the dry run alone, each in a fresh child: over the 1M file, then the 4M file
+ *     (target ≤ 200 MB, the 4M figure within 15% of the 1M one).
  *
+ * The children run bench/local-child.mjs under bare `node` over dist/, as `zpetl` runs: no TypeScript
+ * loader in the measured process (with --src they load src/ through tsx, and figures include it).
  * Peak RSS is process.resourceUsage().maxRSS of each child. Options: --rows N (default 1000000),
- * --big N (default 4000000; 0 skips), --keep (keep the temp folder).
+ * --big N (default 4000000; 0 skips), --keep (keep the temp folder), --src (run src/ through tsx
+ * instead of building dist/).
  */
 import { spawnSync } from 'node:child_process';
-import { createWriteStream, mkdtempSync, rmSync, writeFileSync, createReadStream } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'csv-parse';
 
 const arg = (name: string, def: number): number => {
   const i = process.argv.indexOf(`--${name}`);
   const v = i >= 0 ? Number(process.argv[i + 1]) : def;
   return Number.isFinite(v) && v >= 0 ? v : def;
-};
-const str = (name: string): string | undefined => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
 };
 
 const PROJECTS = ['Website relaunch', 'Mobile app v2', 'Internal operations'];
@@ -86,40 +87,12 @@ steps:
   return file;
 }
 
-async function bareParse(file: string): Promise<number> {
-  let n = 0;
-  const parser = createReadStream(file).pipe(parse({ columns: true, bom: true, info: true }));
-  for await (const _ of parser) n++;
-  return n;
-}
-
-async function child(): Promise<void> {
-  const mode = str('child')!;
-  const file = str('file')!;
-  const pipeline = str('pipeline')!;
-  const out: Record<string, number> = {};
-  if (mode === 'speed') {
-    const t0 = performance.now();
-    out['parseRows'] = await bareParse(file);
-    out['parseMs'] = performance.now() - t0;
-  }
-  const { dryRun } = await import('../src/pipeline/dry-run.js');
-  const t1 = performance.now();
-  const r = await dryRun(pipeline, { outDir: join(str('out')!, mode) });
-  out['dryMs'] = performance.now() - t1;
-  const logs = r.report.steps.find((s) => s.name === 'timelogs')!;
-  out['dryRows'] = logs.counts.read;
-  out['valid'] = logs.counts.valid;
-  out['rejected'] = logs.counts.rejected;
-  out['maxRssKb'] = process.resourceUsage().maxRSS;
-  out['windows'] = r.report.estimate?.windowsNeeded ?? -1;
-  out['calls'] = r.report.estimate?.totalCalls ?? -1;
-  process.stdout.write(`${JSON.stringify(out)}\n`);
-}
-
 function runChild(mode: string, file: string, pipeline: string, outDir: string): Record<string, number> {
-  const self = fileURLToPath(import.meta.url);
-  const r = spawnSync(process.execPath, ['--import', 'tsx', self, '--child', mode, '--file', file, '--pipeline', pipeline, '--out', outDir], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  const here = dirname(fileURLToPath(import.meta.url));
+  const src = process.argv.includes('--src');
+  const module = src ? join(here, '..', 'src', 'pipeline', 'dry-run.ts') : join(here, '..', 'dist', 'pipeline', 'dry-run.js');
+  const args = [...(src ? ['--import', 'tsx'] : []), join(here, 'local-child.mjs'), '--child', mode, '--module', module, '--file', file, '--pipeline', pipeline, '--out', outDir];
+  const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 24 });
   if (r.status !== 0) throw new Error(`child ${mode} failed (${r.status}): ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as Record<string, number>;
 }
@@ -130,30 +103,38 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'zpetl-bench-'));
   const mb = (kb: number): string => `${(kb / 1024).toFixed(0)} MB`;
   try {
+    if (!process.argv.includes('--src')) {
+      const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+      const b = spawnSync('npm', ['run', '--silent', 'build'], { cwd: root, encoding: 'utf8' });
+      if (b.status !== 0) throw new Error(`npm run build failed (use --src to run src/ through tsx):\n${b.stdout}${b.stderr}`);
+    }
     writeFileSync(join(dir, 'projects.csv'), `Name\n${PROJECTS.join('\n')}\n`);
     let t = performance.now();
     await generate(join(dir, 'logs.csv'), rows);
-    console.log(`generated ${rows.toLocaleString('en-US')} rows in ${((performance.now() - t) / 1000).toFixed(1)} s (${dir})`);
-    const s = runChild('speed', join(dir, 'logs.csv'), pipelineYaml(dir, 'logs.csv'), dir);
+    console.log(`generated ${rows.toLocaleString('en-US')} rows in ${((performance.now() - t) / 1000).toFixed(1)} s (${dir}); code: ${process.argv.includes('--src') ? 'src/ through tsx' : 'dist/'}`);
+    const pipeline = pipelineYaml(dir, 'logs.csv');
+    const s = runChild('speed', join(dir, 'logs.csv'), pipeline, dir);
     const parseRate = s['parseRows']! / (s['parseMs']! / 1000);
     const dryRate = s['dryRows']! / (s['dryMs']! / 1000);
-    console.log(`bare csv-parse : ${Math.round(parseRate).toLocaleString('en-US')} rows/s (${(s['parseMs']! / 1000).toFixed(1)} s)`);
-    console.log(`dry run        : ${Math.round(dryRate).toLocaleString('en-US')} rows/s (${(s['dryMs']! / 1000).toFixed(1)} s; valid ${s['valid']}, rejected ${s['rejected']}, ${s['calls']} calls, ${s['windows']} windows of 22:00-06:00)`);
-    console.log(`ratio          : ${(dryRate / parseRate).toFixed(2)} (target ≥ 0.4)`);
-    console.log(`peak RSS @ ${rows.toLocaleString('en-US')}: ${mb(s['maxRssKb']!)}`);
+    console.log(`bare csv-parse : ${Math.round(parseRate).toLocaleString('en-US')} rows/s (${(s['parseMs']! / 1000).toFixed(1)} s; CPU ${(s['parseCpuMs']! / 1000).toFixed(1)} s)`);
+    console.log(`dry run        : ${Math.round(dryRate).toLocaleString('en-US')} rows/s (${(s['dryMs']! / 1000).toFixed(1)} s; CPU ${(s['dryCpuMs']! / 1000).toFixed(1)} s; valid ${s['valid']}, rejected ${s['rejected']}, ${s['calls']} calls, ${s['windows']} windows of 22:00-06:00)`);
+    console.log(`ratio          : ${(dryRate / parseRate).toFixed(2)} by wall clock, ${(s['parseCpuMs']! / s['dryCpuMs']!).toFixed(2)} by CPU time (target ≥ 0.4)`);
+    rmSync(join(dir, 'speed'), { recursive: true, force: true });
+    const m = runChild('memory', join(dir, 'logs.csv'), pipeline, dir);
+    console.log(`peak RSS @ ${rows.toLocaleString('en-US')}: ${mb(m['maxRssKb']!)} (dry run alone; ${mb(s['maxRssKb']!)} in the speed child with the bare pass)`);
     if (big > 0) {
-      rmSync(join(dir, 'speed'), { recursive: true, force: true });
+      rmSync(join(dir, 'memory'), { recursive: true, force: true });
+      rmSync(join(dir, 'logs.csv'), { force: true });
       t = performance.now();
       await generate(join(dir, 'big.csv'), big);
       console.log(`generated ${big.toLocaleString('en-US')} rows in ${((performance.now() - t) / 1000).toFixed(1)} s`);
       const b = runChild('memory', join(dir, 'big.csv'), pipelineYaml(dir, 'big.csv'), dir);
-      const diff = (b['maxRssKb']! - s['maxRssKb']!) / s['maxRssKb']!;
-      console.log(`peak RSS @ ${big.toLocaleString('en-US')}: ${mb(b['maxRssKb']!)} (${(diff * 100).toFixed(1)}% vs ${rows.toLocaleString('en-US')}; target ≤ 200 MB and within 15%); dry run ${Math.round(b['dryRows']! / (b['dryMs']! / 1000)).toLocaleString('en-US')} rows/s`);
+      const diff = (b['maxRssKb']! - m['maxRssKb']!) / m['maxRssKb']!;
+      console.log(`peak RSS @ ${big.toLocaleString('en-US')}: ${mb(b['maxRssKb']!)} (${(diff * 100).toFixed(1)}% vs ${rows.toLocaleString('en-US')}; target ≤ 200 MB and within 15%); dry run ${Math.round(b['dryRows']! / (b['dryMs']! / 1000)).toLocaleString('en-US')} rows/s, valid ${b['valid']}, rejected ${b['rejected']}`);
     }
   } finally {
     if (!process.argv.includes('--keep')) rmSync(dir, { recursive: true, force: true });
   }
 }
 
-if (str('child')) await child();
-else await main();
+await main();

@@ -91,13 +91,29 @@ export function openByteStream(absPath: string, start = 0): ReadStream {
 /** Wraps a read error of an already opened source. */
 export const sourceReadError = fileError;
 
-/** Hex sha256 of a file, streamed (constant memory). Throws SOURCE_NOT_FOUND / SOURCE_UNREADABLE. */
+/** Bytes hashed per read by sha256File. */
+const HASH_CHUNK_BYTES = 256 * 1024;
+
+/**
+ * Hex sha256 of a file, read through ONE reused buffer (constant memory). A read stream allocates a
+ * fresh buffer per chunk, and those are freed only by a full GC: hashing a 100 MB input that way held
+ * ~30 MB of dead buffers at its peak (issue #4). Throws SOURCE_NOT_FOUND / SOURCE_UNREADABLE.
+ */
 export async function sha256File(path: string, source: string = path): Promise<string> {
   const hash = createHash('sha256');
+  let fh: FileHandle | undefined;
   try {
-    for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+    fh = await open(path, 'r');
+    const buf = Buffer.allocUnsafe(HASH_CHUNK_BYTES);
+    for (;;) {
+      const { bytesRead } = await fh.read(buf, 0, buf.length, null);
+      if (bytesRead === 0) break;
+      hash.update(buf.subarray(0, bytesRead));
+    }
   } catch (e) {
     throw fileError(e, source, path);
+  } finally {
+    await fh?.close().catch(() => undefined);
   }
   return hash.digest('hex');
 }

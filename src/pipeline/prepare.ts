@@ -85,8 +85,16 @@ export function keyOf(columns: readonly string[], data: Record<string, unknown>,
   return { key: parts.length === 1 ? parts[0]! : JSON.stringify(parts) };
 }
 
+/**
+ * Bytes read per chunk (one batch of items). Smaller than the extractors' 256 KiB default: a batch's
+ * rows are alive while it is prepared, and at 256 KiB (~3 000 rows) they outlive young-generation
+ * collections, get promoted and grow the heap (peak RSS 190 MB at 300 000 rows vs 145 MB at 64 KiB,
+ * and less CPU in the collector; issue #4).
+ */
+export const PREPARE_CHUNK_BYTES = 64 * 1024;
+
 export function createStepPreparer(step: LoadStepConfig, ctx: PrepareContext): StepPreparer {
-  const extractor = createExtractor(step.source, { baseDir: ctx.baseDir, ...(ctx.startAt ? { startAt: ctx.startAt } : {}) });
+  const extractor = createExtractor(step.source, { chunkBytes: PREPARE_CHUNK_BYTES, baseDir: ctx.baseDir, ...(ctx.startAt ? { startAt: ctx.startAt } : {}) });
   const mapper = compileMapping(step.fields);
   const isLog = step.entity === 'timelog';
   const filter = compileRowFilter(step.where);

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { dirname } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createExtractor } from '../../../src/extract/create-extractor.js';
 import { sha256File } from '../../../src/extract/file-access.js';
@@ -85,5 +87,13 @@ describe('sha256File', () => {
     const p = tmp.write('h.txt', 'abc');
     expect(await sha256File(p)).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
     await expect(sha256File(`${p}.nope`)).rejects.toMatchObject({ code: 'SOURCE_NOT_FOUND' });
+  });
+
+  it('hashes files longer than its one reused read buffer exactly, and refuses a directory', async () => {
+    const body = Buffer.alloc(256 * 1024 * 3 + 17);
+    for (let i = 0; i < body.length; i++) body[i] = (i * 31 + (i >> 9)) & 0xff;
+    const p = tmp.write('big.bin', body);
+    expect(await sha256File(p)).toBe(createHash('sha256').update(body).digest('hex'));
+    await expect(sha256File(dirname(p))).rejects.toMatchObject({ code: expect.stringMatching(/^SOURCE_/) });
   });
 });

@@ -22,7 +22,8 @@ describe('scratch store past its in-memory buffers', () => {
     try {
       expect(s.addDayMinutes('a@x.com', '2026-03-01', 600, 1440)).toEqual({ before: 0, added: true });
       // Enough other (user, day) pairs to push the first total out of memory into SQLite.
-      for (let i = 0; i < FLUSH_ENTRIES + 10; i++) s.addDayMinutes(`u${i % 700}@x.com`, `2027-01-${String(1 + (Math.floor(i / 700) % 28)).padStart(2, '0')}`, 1, 1440);
+      // (at least twice around the 700 × 28 pairs, so each pair is added to more than once)
+      for (let i = 0; i < Math.max(FLUSH_ENTRIES + 10, 2 * 700 * 28 + 1); i++) s.addDayMinutes(`u${i % 700}@x.com`, `2027-01-${String(1 + (Math.floor(i / 700) % 28)).padStart(2, '0')}`, 1, 1440);
       expect(s.addDayMinutes('a@x.com', '2026-03-01', 841, 1440)).toEqual({ before: 600, added: false });
       expect(s.addDayMinutes('a@x.com', '2026-03-01', 840, 1440)).toEqual({ before: 600, added: true });
       expect(s.addDayMinutes('a@x.com', '2026-03-01', 1, 1440)).toEqual({ before: 1440, added: false });
