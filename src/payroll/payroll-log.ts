@@ -39,10 +39,17 @@ export type Normalised = { ok: true; log: PayrollLog } | { ok: false; error: Row
 
 const HH_MM = /^(\d{1,3}):([0-5]\d)$/;
 
+// A period's logs carry few distinct durations: each string is parsed once (capped, like the date cache).
+const logHours = new Map<string, number | undefined>();
+
 /** `HH:MM` as Zoho sends `log_hour` (hours may exceed 24 on a bad log; that is caught per day). */
 export function parseLogHour(s: string): number | undefined {
+  if (logHours.has(s)) return logHours.get(s);
   const m = HH_MM.exec(s.trim());
-  return m ? Number(m[1]) * 60 + Number(m[2]) : undefined;
+  const minutes = m ? Number(m[1]) * 60 + Number(m[2]) : undefined;
+  if (logHours.size > 10_000) logHours.clear();
+  logHours.set(s, minutes);
+  return minutes;
 }
 
 /**
@@ -218,15 +225,19 @@ export interface TimesheetFields {
   [k: string]: unknown;
 }
 
-// Interned: a period has few users and many logs; one string per user instead of per log (GC time).
-const whoCache = new Map<string, string>();
+// Interned: a period has few users and many logs; one string per user instead of per log (GC time),
+// looked up by the field itself so no key string is built per log.
+const whoByZpuid = new Map<string, string>();
+const whoByEmail = new Map<string, string>();
+const whoByName = new Map<string, string>();
 function whoOf(l: { userId: string; email: string; userName: string }): string {
-  const raw = l.userId ? `z:${l.userId}` : l.email ? `e:${l.email}` : `n:${l.userName}`;
-  let who = whoCache.get(raw);
+  const cache = l.userId ? whoByZpuid : l.email ? whoByEmail : whoByName;
+  const value = l.userId || l.email || l.userName;
+  let who = cache.get(value);
   if (who === undefined) {
-    if (whoCache.size > 10_000) whoCache.clear();
-    who = l.userId ? raw : l.email ? `e:${l.email.toLowerCase()}` : raw;
-    whoCache.set(raw, who);
+    if (cache.size > 10_000) cache.clear();
+    who = l.userId ? `z:${l.userId}` : l.email ? `e:${l.email.toLowerCase()}` : `n:${l.userName}`;
+    cache.set(value, who);
   }
   return who;
 }
