@@ -2,13 +2,34 @@
  * Progress output on a real terminal (tmux, or util-linux `script` for a pseudo-TTY) and in a pipe.
  * The replay helper feeds a scripted run's events through the renderer the CLI would choose.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CONTROL_CHARS, ROOT } from './cli-helpers.js';
+import { createSandbox } from '../../src/sandbox/index.js';
+import { CONTROL_CHARS, ROOT, cliEntry, ensureBuilt, testEnv } from './cli-helpers.js';
 
 const has = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 const REPLAY = `${process.execPath} --import tsx test/e2e/fixtures/replay-events.ts`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Runs `zpetl ARGS 2>&1 | cat` in a shell: stdout and stderr both through a pipe, as cron or a log shipper sees them. */
+function piped(args: string[], o: { cwd: string; env?: Record<string, string> }): Promise<{ code: number | null; out: string }> {
+  const quote = (a: string) => `'${a.replace(/'/g, `'\\''`)}'`;
+  const cmd = `${[process.execPath, ...cliEntry(), ...args].map(quote).join(' ')} 2>&1 | cat; exit "\${PIPESTATUS[0]}"`;
+  return new Promise((done, fail) => {
+    const child = spawn('bash', ['-c', cmd], { cwd: o.cwd, env: testEnv(o.env), stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    child.on('error', fail);
+    child.on('close', (code) => done({ code, out }));
+  });
+}
+
+/** Bytes below 0x20 other than newline and tab, and DEL: none may reach a pipe. */
+// eslint-disable-next-line no-control-regex
+const NOT_PLAIN = /[\u0000-\u0008\u000b-\u001f\u007f]/;
 
 describe('progress rendering (e2e)', () => {
   it.skipIf(!has('tmux'))('draws bars on a terminal that finish at 100%, with the summary below them (tmux)', async () => {
@@ -48,4 +69,28 @@ describe('progress rendering (e2e)', () => {
     expect(r.stdout).toMatch(/^\d\d:\d\d:\d\d timelogs: endpoint POST \/projects\/\{project\}\/log rate-limited until 14:32$/m);
     expect(r.stdout).toMatch(/^finished in \S+ \(exit 0\)$/m);
   });
+
+  it('zpetl run and zpetl demo, piped (stdout and stderr): plain lines, no escape, no carriage return, no control byte', async () => {
+    await ensureBuilt();
+    const sandbox = await createSandbox({ port: 0, seed: 'empty', timeScale: 60 });
+    try {
+      const dir = mkdtempSync(join(tmpdir(), 'zpetl-piped-'));
+      cpSync(join(ROOT, 'pipelines'), join(dir, 'pipelines'), { recursive: true });
+      cpSync(join(ROOT, 'fixtures/examples'), join(dir, 'fixtures/examples'), { recursive: true });
+      const run = await piped(['run', 'pipelines/provision-users-from-hr.yaml'], { cwd: dir, env: { ...sandbox.env } });
+      expect([0, 3], run.out).toContain(run.code);
+      const demo = await piped(['demo'], { cwd: mkdtempSync(join(tmpdir(), 'zpetl-piped-demo-')) });
+      expect(demo.code, demo.out).toBe(0);
+      for (const [what, r, step] of [['run', run, /^\d\d:\d\d:\d\d users: done: read \d+/m], ['demo', demo, /^\d\d:\d\d:\d\d tasks: done: read \d+/m]] as const) {
+        const lines = r.out.split('\n');
+        expect(lines.length, what).toBeGreaterThan(5);
+        for (const line of lines) expect(line, `${what}: ${JSON.stringify(line)}`).not.toMatch(NOT_PLAIN);
+        expect(r.out, what).toMatch(step);
+      }
+      // The check itself: escapes and carriage returns are caught, tabs are allowed.
+      expect(['\u001b[2K', '\r', '\b', '\t'].map((c) => NOT_PLAIN.test(c))).toEqual([true, true, true, false]);
+    } finally {
+      await sandbox.close();
+    }
+  }, 90_000);
 });
