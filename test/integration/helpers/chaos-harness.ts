@@ -99,13 +99,20 @@ export async function runToCompletion(config: ChildConfig, maxRuns = 10, done: n
   throw new Error(`migration did not complete in ${maxRuns} runs (exits ${exits.join(',')}): ${messages.join(' | ')}`);
 }
 
-/** What a (dead) child left in its checkpoint: crosswalk entries, and records still 'sent' / 'in-doubt'. */
-export function checkpointSnapshot(dbPath: string): { crosswalk: number; sent: number } {
+/**
+ * What a (dead) child left in its checkpoint: crosswalk entries, records still 'sent' / 'in-doubt' (by
+ * step), and the steps of the latest run not done yet (in the order the run created them).
+ */
+export function checkpointSnapshot(dbPath: string): { crosswalk: number; sent: number; sentBySteps: Record<string, number>; stepsNotDone: string[] } {
   const db = new Database(dbPath, { readonly: true, fileMustExist: true });
   try {
     const crosswalk = (db.prepare('SELECT count(*) AS n FROM crosswalk').get() as { n: number }).n;
-    const sent = (db.prepare("SELECT count(*) AS n FROM records WHERE state IN ('sent', 'in-doubt')").get() as { n: number }).n;
-    return { crosswalk, sent };
+    const rows = db.prepare("SELECT step, count(*) AS n FROM records WHERE state IN ('sent', 'in-doubt') GROUP BY step").all() as { step: string; n: number }[];
+    const sentBySteps = Object.fromEntries(rows.map((r) => [r.step, r.n]));
+    const stepsNotDone = (
+      db.prepare("SELECT name FROM steps WHERE run_id = (SELECT max(id) FROM runs) AND status <> 'done' ORDER BY rowid").all() as { name: string }[]
+    ).map((r) => r.name);
+    return { crosswalk, sent: rows.reduce((n, r) => n + r.n, 0), sentBySteps, stepsNotDone };
   } finally {
     db.close();
   }
@@ -127,8 +134,8 @@ export interface KillWindowInput {
 
 /**
  * The window for the next kill: a life of mean length (window / 2) should settle about
- * remaining / (killsLeft + 4) records, so every planned kill lands before the migration ends however
- * fast the machine is. The rate is smoothed over lives (lives that settle nothing, spent in start-up
+ * remaining / (killsLeft + 2) records, so every planned kill lands before the migration ends however
+ * fast the machine is, and the kills spread over every step (the time logs too), not only the first. The rate is smoothed over lives (lives that settle nothing, spent in start-up
  * and reconciliation, still count: they slow the estimate down).
  */
 export function nextKillWindow(k: KillWindowInput): { windowMs: number; rate: number | undefined } {
@@ -138,7 +145,7 @@ export function nextKillWindow(k: KillWindowInput): { windowMs: number; rate: nu
     rate = rate === undefined ? seen : 0.5 * rate + 0.5 * seen;
   }
   if (k.killsLeft <= 0 || rate === undefined || rate <= 0) return { windowMs: k.windowMs, rate };
-  const perLife = k.remaining / (k.killsLeft + 4);
+  const perLife = k.remaining / (k.killsLeft + 2);
   const windowMs = Math.round(Math.min(k.maxMs, Math.max(k.minMs, (2 * perLife) / rate)));
   return { windowMs, rate };
 }
