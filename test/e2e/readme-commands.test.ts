@@ -363,6 +363,14 @@ describe('README.md commands', () => {
     }
   }, 60_000);
 
+  it('the library API section imports only what src/index.ts exports', async () => {
+    const api = (await import('../../src/index.js')) as Record<string, unknown>;
+    const imports = [...README.matchAll(/^import (type )?\{([^}]+)\} from 'zoho-projects-etl';$/gm)];
+    const values = imports.filter((m) => !m[1]).flatMap((m) => m[2]!.split(',').map((n) => n.trim()));
+    expect(values).toEqual(expect.arrayContaining(['runPipeline', 'exportTimesheets', 'createSandbox']));
+    for (const name of values) expect(typeof api[name], name).toBe('function');
+  });
+
   it('every concrete command (README, pipeline headers) was run above or is named with the test that runs it; every npm command too', () => {
     const concrete = [...new Set([...COMMANDS, ...PIPELINE_COMMANDS].filter((c) => !c.placeholder).map((c) => key(c.args)))];
     const missing = concrete.filter((k) => !ran.has(k) && !(k in ELSEWHERE));
