@@ -28,6 +28,9 @@ interface CompiledField {
   spec: FieldSpec;
 }
 
+/** Shared by every row without lookups (most rows of most steps): no array per row. Frozen: read only. */
+const NO_LOOKUPS = Object.freeze([]) as unknown as PendingLookup[];
+
 const isMissing = (v: unknown): boolean =>
   v === undefined || v === null || (typeof v === 'string' && (v.length === 0 || v.trim().length === 0)) || (Array.isArray(v) && v.length === 0);
 
@@ -71,7 +74,7 @@ export function compileMapping(fields: Readonly<Record<string, FieldSpec>>): Rec
         else lookups.push({ field: f.target, spec: lookup, value: String(value) });
       }
     }
-    return ok({ values, lookups: lookups ?? [] });
+    return ok({ values, lookups: lookups ?? NO_LOOKUPS });
   };
 }
 

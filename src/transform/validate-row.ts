@@ -14,49 +14,51 @@ const TIME = /^(?:[01]\d|2[0-3]):[0-5]\d$/;
 
 const missing = (v: unknown) => v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0);
 
+const fieldError = (code: RowError['code'], message: string, name: string, v: unknown, pos: SourcePosition): RowError => ({ code, message, field: name, value: clip(v), pos });
+
 function checkField(name: string, def: TargetField, v: unknown, pos: SourcePosition): RowError | undefined {
-  const err = (code: RowError['code'], message: string): RowError => ({ code, message, field: name, value: clip(v), pos });
+  // Called for every field of every row: no closure per call; an error is built only on failure.
   switch (def.type) {
     case 'string':
     case 'text':
     case 'html':
     case 'email': {
-      if (typeof v !== 'string') return err('ROW_INVALID_VALUE', `"${name}" must be text, got ${typeof v}`);
+      if (typeof v !== 'string') return fieldError('ROW_INVALID_VALUE', `"${name}" must be text, got ${typeof v}`, name, v, pos);
       if (def.maxChars !== undefined && v.length > def.maxChars) {
-        return err('ROW_TOO_LONG', `"${name}" has ${v.length} characters; the limit is ${def.maxChars}${def.limitSource === 'zoho-docs' ? " (Zoho's)" : ''}`);
+        return fieldError('ROW_TOO_LONG', `"${name}" has ${v.length} characters; the limit is ${def.maxChars}${def.limitSource === 'zoho-docs' ? " (Zoho's)" : ''}`, name, v, pos);
       }
-      if (def.type === 'email' && !EMAIL.test(v)) return err('ROW_INVALID_EMAIL', `"${name}" is not an e-mail address`);
+      if (def.type === 'email' && !EMAIL.test(v)) return fieldError('ROW_INVALID_EMAIL', `"${name}" is not an e-mail address`, name, v, pos);
       return undefined;
     }
     case 'date':
-      return typeof v === 'string' && isLocalDate(v) ? undefined : err('ROW_INVALID_DATE', `"${name}" must be a date YYYY-MM-DD (use a date converter with the source's format)`);
+      return typeof v === 'string' && isLocalDate(v) ? undefined : fieldError('ROW_INVALID_DATE', `"${name}" must be a date YYYY-MM-DD (use a date converter with the source's format)`, name, v, pos);
     case 'time':
-      return typeof v === 'string' && TIME.test(v) ? undefined : err('ROW_INVALID_DATETIME', `"${name}" must be a time HH:MM (24-hour)`);
+      return typeof v === 'string' && TIME.test(v) ? undefined : fieldError('ROW_INVALID_DATETIME', `"${name}" must be a time HH:MM (24-hour)`, name, v, pos);
     case 'minutes': {
-      if (typeof v !== 'number' || !Number.isInteger(v)) return err('ROW_INVALID_DURATION', `"${name}" must be whole minutes (use a duration converter)`);
+      if (typeof v !== 'number' || !Number.isInteger(v)) return fieldError('ROW_INVALID_DURATION', `"${name}" must be whole minutes (use a duration converter)`, name, v, pos);
       if ((def.min !== undefined && v < def.min) || (def.max !== undefined && v > def.max)) {
-        return err('ROW_INVALID_DURATION', `"${name}" is ${v} minutes; a time log must be more than 0 and at most ${LOG_MAX_MINUTES / 60} hours`);
+        return fieldError('ROW_INVALID_DURATION', `"${name}" is ${v} minutes; a time log must be more than 0 and at most ${LOG_MAX_MINUTES / 60} hours`, name, v, pos);
       }
       return undefined;
     }
     case 'integer':
     case 'number': {
       if (typeof v !== 'number' || !Number.isFinite(v) || (def.type === 'integer' && !Number.isInteger(v))) {
-        return err('ROW_INVALID_NUMBER', `"${name}" must be ${def.type === 'integer' ? 'a whole number' : 'a number'} (use a number converter)`);
+        return fieldError('ROW_INVALID_NUMBER', `"${name}" must be ${def.type === 'integer' ? 'a whole number' : 'a number'} (use a number converter)`, name, v, pos);
       }
       if ((def.min !== undefined && v < def.min) || (def.max !== undefined && v > def.max)) {
-        return err('ROW_INVALID_NUMBER', `"${name}" is ${v}; allowed ${def.min ?? '-∞'}–${def.max ?? '∞'}`);
+        return fieldError('ROW_INVALID_NUMBER', `"${name}" is ${v}; allowed ${def.min ?? '-∞'}–${def.max ?? '∞'}`, name, v, pos);
       }
       return undefined;
     }
     case 'boolean':
-      return typeof v === 'boolean' ? undefined : err('ROW_INVALID_BOOLEAN', `"${name}" must be true or false (use a boolean converter)`);
+      return typeof v === 'boolean' ? undefined : fieldError('ROW_INVALID_BOOLEAN', `"${name}" must be true or false (use a boolean converter)`, name, v, pos);
     case 'enum':
-      return typeof v === 'string' && def.values!.includes(v) ? undefined : err('ROW_INVALID_ENUM', `"${name}" must be one of ${def.values!.join(', ')} (use an enum converter to map the source's values)`);
+      return typeof v === 'string' && def.values!.includes(v) ? undefined : fieldError('ROW_INVALID_ENUM', `"${name}" must be one of ${def.values!.join(', ')} (use an enum converter to map the source's values)`, name, v, pos);
     case 'ref':
-      return typeof v === 'string' && v !== '' ? undefined : err('ROW_INVALID_VALUE', `"${name}" must be an id or a lookup key`);
+      return typeof v === 'string' && v !== '' ? undefined : fieldError('ROW_INVALID_VALUE', `"${name}" must be an id or a lookup key`, name, v, pos);
     case 'refs':
-      return Array.isArray(v) && v.every((x) => typeof x === 'string' && x !== '') ? undefined : err('ROW_INVALID_VALUE', `"${name}" must be a list of ids (use a list converter)`);
+      return Array.isArray(v) && v.every((x) => typeof x === 'string' && x !== '') ? undefined : fieldError('ROW_INVALID_VALUE', `"${name}" must be a list of ids (use a list converter)`, name, v, pos);
   }
 }
 

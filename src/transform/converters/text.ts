@@ -18,7 +18,8 @@ const EMAIL = /^[^\s@"(),:;<>[\\\]]+@(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?
 /** Trims and lower-cases an e-mail address and checks its shape (ROW_INVALID_EMAIL). */
 export function convertEmail(value: unknown, _options: unknown, pos: SourcePosition, field: string): Outcome<unknown> {
   const v = str(value).trim().toLowerCase();
-  if (v.length > 254 || !EMAIL.test(v) || v.split('@')[0]!.length > 64) {
+  // The shape allows one @ only: its index is the local part's length (no split per row).
+  if (v.length > 254 || !EMAIL.test(v) || v.indexOf('@') > 64) {
     return fail({ code: 'ROW_INVALID_EMAIL', message: `"${clip(str(value), 80)}" is not an e-mail address`, field, value: clip(value), pos });
   }
   return ok(v);
