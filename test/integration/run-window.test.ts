@@ -4,7 +4,7 @@
  * runs; near the close → no batch starts that cannot finish, the run stops (4) and continues the next
  * night exactly where it stopped.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -12,6 +12,7 @@ import { createManualClock } from '../../src/core/clock.js';
 import { zonedToEpoch } from '../../src/core/local-date.js';
 import type { PipelineEvent } from '../../src/pipeline/events.js';
 import { executeRun } from '../../src/pipeline/run-engine.js';
+import { runPipeline } from '../../src/pipeline/run.js';
 import { parseWindow } from '../../src/pipeline/window.js';
 import { createSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { sandboxClientFactory } from './helpers/sandbox-client.js';
@@ -86,5 +87,60 @@ describe('off-peak window', () => {
     expect(second.runId).toBe(first.runId);
     expect(second.counts.projects).toMatchObject({ created: 1, read: 1 });
     expect(verifyMigration(sandbox, dbPath, expected)).toMatchObject({ duplicates: [], missing: [], extra: [], crosswalkMismatches: [] });
+  });
+
+  it('a daylight-saving night with --wait: opens at 22:00 CET, drains before 06:00 CEST (7 h later), sleeps until 22:00 CEST', async () => {
+    // Europe/Berlin springs forward at 02:00 on 2026-03-29: that night's window is 7 hours long.
+    const { files, expected } = generateMigration(join(dir, 'src'), SIZE);
+    const open = Date.UTC(2026, 2, 28, 21); // 22:00 CET
+    const close = Date.UTC(2026, 2, 29, 4); // 06:00 CEST
+    const nextOpen = Date.UTC(2026, 2, 29, 20); // 22:00 CEST
+    expect([at('2026-03-28', 22), at('2026-03-29', 6), at('2026-03-29', 22)]).toEqual([open, close, nextOpen]);
+    const clock = createManualClock(at('2026-03-28', 21, 30));
+    const events: PipelineEvent[] = [];
+    const dbPath = join(dir, 'cp.db');
+    const onEvent = (e: PipelineEvent) => {
+      events.push(e);
+      // once the projects are in, jump to just before the close (a naive +8 h would still think it open)
+      if (e.type === 'step-end' && e.step === 'projects') void clock.set(close - 10);
+    };
+    const waits = () => events.filter((e): e is Extract<PipelineEvent, { type: 'step-state' }> => e.type === 'step-state' && e.state.kind === 'waiting-window').map((e) => (e.state as { untilMs: number }).untilMs);
+    const until = async (pred: () => boolean) => {
+      for (let i = 0; i < 500 && !pred(); i++) await new Promise((r) => setTimeout(r, 10));
+      expect(pred()).toBe(true);
+    };
+    const done = executeRun(migrationPlan(files), { dbPath, clock, client: sandboxClientFactory(sandbox, { clock }), window, wait: true, onEvent });
+    await until(() => waits().length > 0);
+    expect(waits()[0]).toBe(open);
+    await clock.set(open);
+    // drained before the close: asleep again, until the next evening's opening in summer time
+    await until(() => waits().some((u) => u !== open));
+    expect(waits().filter((u) => u !== open)[0]).toBe(nextOpen);
+    const counts = events.filter((e) => e.type === 'step-end').map((e) => (e as { step: string }).step);
+    expect(counts).toEqual(['projects']);
+    expect(posts()).toBe(1);
+    await clock.set(nextOpen);
+    const res = await done;
+    expect(res.exitCode).toBe(0);
+    expect(res.figures.windowsUsed).toEqual([open, nextOpen]);
+    expect(verifyMigration(sandbox, dbPath, expected)).toMatchObject({ duplicates: [], missing: [], extra: [], crosswalkMismatches: [] });
+  });
+
+  it('the window of the pipeline file (options.window) applies without any flag; --window overrides it', async () => {
+    const { files } = generateMigration(join(dir, 'src'), SIZE);
+    const yaml = readFileSync(files.pipeline!, 'utf8').replace(
+      'options: { batchSize: 25, concurrency: 4 }',
+      "options: { batchSize: 25, concurrency: 4, window: { start: '22:00', end: '06:00', tz: Europe/Berlin } }",
+    );
+    expect(yaml).toContain('Europe/Berlin');
+    writeFileSync(files.pipeline!, yaml);
+    const clock = createManualClock(at('2026-11-28', 12));
+    const res = await runPipeline(files.pipeline!, { env: { ...sandbox.env }, cwd: dir, clock, db: join(dir, 'cp.db'), outDir: false });
+    expect(res.exitCode).toBe(4);
+    expect(res.message).toContain('2026-11-28 22:00 Europe/Berlin');
+    expect(posts()).toBe(0);
+    // the flag's window (open at noon UTC) wins over the file's
+    const flag = await runPipeline(files.pipeline!, { env: { ...sandbox.env }, cwd: dir, clock, db: join(dir, 'cp2.db'), outDir: false, window: { spec: '10:00-14:00', tz: 'UTC' } });
+    expect(flag.exitCode).toBe(0);
   });
 });
