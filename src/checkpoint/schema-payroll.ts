@@ -7,11 +7,13 @@
  * `period_key` = `START..END|<scope fingerprint>`: snapshots of the same dates with other filters are
  * separate histories.
  *
- * Logs are stored in chunks of up to 1,000 per row (`logs_json` = a JSON array of
- * `[log_id, content_hash, included 0|1, excluded_reason|null, record|null]`): a snapshot is always
- * written and read whole, and one row per log cost more than the rest of a 100,000-log export.
- * The JSON is stored raw-deflated (a BLOB; the column type is only an affinity), a tenth of
- * the size and of the write cost; older rows hold the JSON text. To inspect a chunk outside zpetl:
+ * Logs are stored in chunks of up to 1,000 per row: a snapshot is always written and read whole, and
+ * one row per log cost more than the rest of a 100,000-log export. `logs_json` is a columnar JSON
+ * object (`{ v: 2, logIds, hashes, included, reasons, hasRecord, records | rawRecords }`, see
+ * payroll-snapshots.ts: one array per field, few-distinct string columns as a dictionary + indices);
+ * earlier versions wrote a JSON array of `[log_id, content_hash, included 0|1, excluded_reason|null,
+ * record|null]`, still read. The JSON is stored raw-deflated (a BLOB; the column type is only an
+ * affinity); the oldest rows hold the JSON text. To inspect a chunk outside zpetl:
  *   sqlite3 payroll.db "SELECT writefile('c.bin', logs_json) FROM payroll_snapshot_chunks WHERE snapshot_id = 1 AND seq = 0"
  *   node -e "console.log(zlib.inflateRawSync(fs.readFileSync('c.bin')).toString())"
  */
