@@ -299,14 +299,18 @@ function compiled<T>(cache: WeakMap<Layout, Compiled<T>>, layout: Layout, build:
   if (!c) {
     const columns = build(layout);
     const n = columns.length;
+    // One reused cells array joined once per row: `s += cell` built ~30 short-lived cons strings per
+    // row (GC time at 100,000 rows); join writes the line as one flat string.
+    const cells = new Array<string>(n);
     const line = (t: T, period: Period): string => {
-      let s = '';
+      if (n === 0) return '\n';
       for (let i = 0; i < n; i++) {
         const col = columns[i]!;
         const v = col.cell(t, period);
-        s += i === 0 ? (col.text ? csvCell(v) : v) : col.text ? `,${csvCell(v)}` : `,${v}`;
+        cells[i] = col.text ? csvCell(v) : v;
       }
-      return `${s}\n`;
+      cells[n - 1] += '\n';
+      return cells.join(',');
     };
     cache.set(layout, (c = { columns, line }));
   }

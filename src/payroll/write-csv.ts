@@ -60,16 +60,20 @@ export function writeCsvAtomic(path: string, header: readonly string[], lines: I
       bytes += buf.length;
       writeSync(fd!, buf);
     };
-    let block = csvLine(header);
+    // lines gathered in an array and joined once per block (not a cons string per line)
+    let block: string[] = [csvLine(header)];
+    let chars = 0;
     for (const line of lines) {
-      block += line;
+      block.push(line);
+      chars += line.length;
       count++;
-      if (block.length >= BLOCK_CHARS) {
-        flush(block);
-        block = '';
+      if (chars >= BLOCK_CHARS) {
+        flush(block.join(''));
+        block = [];
+        chars = 0;
       }
     }
-    flush(block);
+    flush(block.join(''));
     fsyncSync(fd);
     closeSync(fd);
     fd = undefined;
