@@ -173,16 +173,18 @@ export function stripHtml(s: string): string {
   return out;
 }
 
+/** What a bad entry still says about itself (a function, not a closure allocated per log). */
+const partialOf = (t: TimeLog): Partial<PayrollLog> => ({ id: String(t.id), date: t.date, email: t.owner?.email ?? '', userId: t.owner?.zpuid ?? '' });
+
 /** A V3 time-log entry → PayrollLog. `index` is the entry's position in the listing (for reports). */
 export function fromTimeLog(t: TimeLog, index: number): Normalised {
   const pos: SourcePosition = { source: 'zoho:timelogs', line: 0, index };
-  const partialOf = (): Partial<PayrollLog> => ({ id: String(t.id), date: t.date, email: t.owner?.email ?? '', userId: t.owner?.zpuid ?? '' });
   if (!isDate(t.date)) {
-    return { ok: false, partial: partialOf(), error: { code: 'ROW_INVALID_DATE', message: `time log ${t.id}: date is not YYYY-MM-DD`, field: 'date', value: t.date, pos } };
+    return { ok: false, partial: partialOf(t), error: { code: 'ROW_INVALID_DATE', message: `time log ${t.id}: date is not YYYY-MM-DD`, field: 'date', value: t.date, pos } };
   }
   const minutes = typeof t.log_hour === 'string' ? parseLogHour(t.log_hour) : undefined;
   if (minutes === undefined) {
-    return { ok: false, partial: partialOf(), error: { code: 'ROW_INVALID_DURATION', message: `time log ${t.id}: log_hour is not HH:MM`, field: 'log_hour', value: t.log_hour, pos } };
+    return { ok: false, partial: partialOf(t), error: { code: 'ROW_INVALID_DURATION', message: `time log ${t.id}: log_hour is not HH:MM`, field: 'log_hour', value: t.log_hour, pos } };
   }
   const owner = t.owner;
   const log: PayrollLog = {
