@@ -32,7 +32,7 @@ const KILLS = FULL ? 32 : 5;
  */
 const KILL_WINDOW_MAX_MS = FULL ? 3000 : 500;
 const KILL_WINDOW_MIN_MS = 20;
-const KILL_WINDOW_START_MS = FULL ? 300 : 100;
+const KILL_WINDOW_START_MS = FULL ? 150 : 100;
 const SEED = Number(process.env.ZPETL_CHAOS_SEED ?? 20261128);
 /** Virtual time runs this much faster: the 2-minute window is 1.2 s, a 10-minute lock-out 6 s. */
 const TIME_SCALE = 100;

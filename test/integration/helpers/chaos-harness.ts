@@ -144,7 +144,9 @@ export function nextKillWindow(k: KillWindowInput): { windowMs: number; rate: nu
     const seen = Math.max(0, k.advanced) / k.delayMs;
     rate = rate === undefined ? seen : 0.5 * rate + 0.5 * seen;
   }
-  if (k.killsLeft <= 0 || rate === undefined || rate <= 0) return { windowMs: k.windowMs, rate };
+  if (k.killsLeft <= 0) return { windowMs: k.windowMs, rate };
+  // A life that settled nothing (killed during start-up or reconciliation): give the next one longer.
+  if (k.advanced <= 0 || rate === undefined || rate <= 0) return { windowMs: Math.round(Math.min(k.maxMs, k.windowMs * 1.5)), rate };
   const perLife = k.remaining / (k.killsLeft + 2);
   const windowMs = Math.round(Math.min(k.maxMs, Math.max(k.minMs, (2 * perLife) / rate)));
   return { windowMs, rate };
