@@ -74,12 +74,14 @@ describe('encodeRow', () => {
     const { fromTimeLog } = await import('../../../src/payroll/payroll-log.js');
     const { encodeRow, encodeRecord, decodeRecord, logRecord } = await import('../../../src/payroll/layouts.js');
     const { tlog } = await import('./helpers.js');
-    const n = fromTimeLog(tlog({ date: '2026-11-02', log_hour: '09:10' }), 0);
-    if (!n.ok) throw new Error('bad');
-    const { rows } = computeRows([n.log], () => ({ employeeId: '7', name: 'N' }), { rounding: { mode: 'none', per: 'log' }, overtime: { dailyOverMinutes: 480 }, weekStart: 1, unmappedUsers: 'keep' });
-    const period = { start: '2026-11-01', end: '2026-11-15' };
-    const rec = logRecord(rows[0]!, period);
-    expect(encodeRow(rows[0]!, period)).toEqual(encodeRecord(rec));
-    expect(decodeRecord(encodeRow(rows[0]!, period))).toEqual(rec);
+    for (const billing_status of ['Billable', 'Non Billable'] as const) {
+      const n = fromTimeLog(tlog({ date: '2026-11-02', log_hour: '09:10', billing_status }), 0);
+      if (!n.ok) throw new Error('bad');
+      const { rows } = computeRows([n.log], () => ({ employeeId: '7', name: 'N' }), { rounding: { mode: 'none', per: 'log' }, overtime: { dailyOverMinutes: 480, weeklyOverMinutes: 500 }, weekStart: 1, unmappedUsers: 'keep' });
+      const period = { start: '2026-11-01', end: '2026-11-15' };
+      const rec = logRecord(rows[0]!, period);
+      expect(encodeRow(rows[0]!, period)).toEqual(encodeRecord(rec));
+      expect(decodeRecord(encodeRow(rows[0]!, period))).toEqual(rec);
+    }
   });
 });
