@@ -17,6 +17,8 @@ export function parseArgs<S extends z.ZodType>(schema: S, argv: Record<string, u
   if (r.success) return r.data;
   const problems = r.error.issues.map((i) => {
     const given = i.path.length > 0 ? argv[String(i.path[0])] : undefined;
+    // yargs turns a non-numeric value of a number flag into NaN (JSON: null): say what that means.
+    if (typeof given === 'number' && Number.isNaN(given)) return `${flagName(i.path)}: expected a number, got text that is not one`;
     const shown = given === undefined ? '' : ` (given: ${JSON.stringify(given)})`;
     return `${flagName(i.path)}: ${i.message}${shown}`;
   });

@@ -48,7 +48,8 @@ export async function runCli(argv: string[], io: CliIo, commands: CliCommand[] =
       if (output) println(io.stdout, output);
     });
   } catch (e) {
-    exitCode = reportError(io.stderr, e, io.env);
+    const usage = e instanceof ZpetlError && e.code === 'USAGE_INVALID';
+    exitCode = reportError(io.stderr, e, io.env, usage ? helpHint(argv, commands) : undefined);
   }
   return exitCode;
 }
@@ -61,7 +62,6 @@ export function usageError(msg: string, argv: string[], commands: CliCommand[]):
   const names = commands.map((c) => c.command.split(' ')[0]!);
   const first = argv.find((a) => !a.startsWith('-'));
   const cmd = commands.find((c) => c.command.split(' ')[0] === first);
-  const help = cmd ? `zpetl ${cmd.command.replace(/\s*[<[].*$/, '')} --help` : 'zpetl --help';
   let message = msg;
   const missing = /^Not enough non-option arguments/.exec(msg);
   if (missing && cmd) {
@@ -70,5 +70,13 @@ export function usageError(msg: string, argv: string[], commands: CliCommand[]):
   } else if (first !== undefined && !cmd && /^Unknown argument/.test(msg) && msg.includes(first)) {
     message = `unknown command "${first}": one of ${names.join(', ')}`;
   }
-  return new ZpetlError('USAGE_INVALID', message, { hint: `Run \`${help}\` for the options and examples.` });
+  return new ZpetlError('USAGE_INVALID', message, { hint: helpHint(argv, commands) });
+}
+
+/** `Run \`zpetl CMD --help\` …` for the command `argv` names (the general help when none). */
+export function helpHint(argv: string[], commands: CliCommand[]): string {
+  const first = argv.find((a) => !a.startsWith('-'));
+  const cmd = commands.find((c) => c.command.split(' ')[0] === first);
+  const help = cmd ? `zpetl ${cmd.command.replace(/\s*[<[].*$/, '')} --help` : 'zpetl --help';
+  return `Run \`${help}\` for the options and examples.`;
 }

@@ -16,8 +16,11 @@ function defaultHint(e: ZpetlError): string | undefined {
   return undefined;
 }
 
-/** The lines printed for an error (no trailing newline). */
-export function formatErrorLines(err: unknown, env: NodeJS.ProcessEnv = {}): string[] {
+/**
+ * The lines printed for an error (no trailing newline). `fallbackHint` replaces the generic hint of a
+ * code family (runCli gives usage errors the named command's `--help`).
+ */
+export function formatErrorLines(err: unknown, env: NodeJS.ProcessEnv = {}, fallbackHint?: string): string[] {
   const e = toZpetlError(err);
   const lines = [redact(e.format())];
   if (e.field !== undefined && e.field !== '') {
@@ -26,17 +29,21 @@ export function formatErrorLines(err: unknown, env: NodeJS.ProcessEnv = {}): str
   }
   const problems = e.details['problems'];
   if (Array.isArray(problems)) {
-    for (const p of problems) lines.push(`  - ${redact(typeof p === 'string' ? p : JSON.stringify(p))}`);
+    for (const p of problems) {
+      const text = typeof p === 'string' ? p : typeof (p as { message?: unknown })?.message === 'string' ? (p as { message: string }).message : JSON.stringify(p);
+      // A message that already lists its problems (a pipeline file's, with file:line) is not repeated.
+      if (!e.message.includes(text)) lines.push(`  - ${redact(text)}`);
+    }
   }
-  const hint = e.hint ?? defaultHint(e);
+  const hint = e.hint ?? fallbackHint ?? defaultHint(e);
   if (hint) lines.push(`hint: ${redact(hint)}`);
   if (env['ZPETL_DEBUG'] && e.stack) lines.push(redact(e.stack));
   return lines;
 }
 
 /** Prints an error to `stream` and returns the exit code it maps to. */
-export function reportError(stream: OutStream, err: unknown, env: NodeJS.ProcessEnv = {}): number {
-  for (const line of formatErrorLines(err, env)) println(stream, line);
+export function reportError(stream: OutStream, err: unknown, env: NodeJS.ProcessEnv = {}, fallbackHint?: string): number {
+  for (const line of formatErrorLines(err, env, fallbackHint)) println(stream, line);
   return exitCodeForError(toZpetlError(err));
 }
 

@@ -13,6 +13,7 @@ import { createZohoClient } from '../../zoho/client.js';
 import type { ZohoClient } from '../../zoho/types.js';
 import { parseArgs, timeZoneArg, windowArg } from '../args.js';
 import { outputFlags, type CliCommand } from '../command.js';
+import { reportError } from '../errors.js';
 import type { CliIo } from '../io.js';
 import { println } from '../io.js';
 import { chooseRenderMode, createRenderer, formatDuration } from '../render/index.js';
@@ -57,6 +58,7 @@ export async function executeRunCommand(argv: Record<string, unknown>, io: CliIo
       renderer.close();
     }
   }
+  const beforeStart = failedBeforeStart(renderer);
   try {
     const result = await runPipeline(resolve(io.cwd, a.pipeline), {
       cwd: io.cwd,
@@ -69,15 +71,50 @@ export async function executeRunCommand(argv: Record<string, unknown>, io: CliIo
       wait: a.wait,
       signal: io.signal,
       ...(io.clock ? { clock: io.clock } : {}),
-      onEvent: (e) => renderer.onEvent(e),
+      onEvent: mode === 'json' ? (e) => renderer.onEvent(e) : beforeStart.onEvent,
       resumeCommand: `zpetl resume ${a.pipeline}`,
     });
+    beforeStart.flush();
     renderer.close();
-    if (mode !== 'json' && result.message) println(result.exitCode === 0 ? io.stdout : io.stderr, plainText(result.message));
+    if (mode !== 'json' && beforeStart.failed && result.error) {
+      // Nothing ran (an invalid pipeline file, missing credentials…): printed as every command prints
+      // errors, `CODE: message`, each problem with file:line, and a hint.
+      reportError(io.stderr, result.error, io.env);
+    } else if (mode !== 'json' && result.message) println(result.exitCode === 0 ? io.stdout : io.stderr, plainText(result.message));
     return result.exitCode;
   } finally {
     renderer.close();
   }
+}
+
+/**
+ * Passes events on, except a run that fails before any step starts (the library reports it as an error
+ * log line and a run-end with no counts): those two are dropped so the CLI prints the error once, in
+ * full, instead of a one-line log, an empty summary table and the message again.
+ */
+function failedBeforeStart(renderer: { onEvent(e: PipelineEvent): void }): { onEvent(e: PipelineEvent): void; flush(): void; failed: boolean } {
+  let held: PipelineEvent | undefined;
+  const state = {
+    failed: false,
+    onEvent(e: PipelineEvent) {
+      if (held) {
+        const h = held;
+        held = undefined;
+        if (e.type === 'run-end' && e.status === 'failed' && Object.keys(e.counts).length === 0) {
+          state.failed = true;
+          return;
+        }
+        renderer.onEvent(h);
+      }
+      if (e.type === 'log' && e.level === 'error') held = e;
+      else renderer.onEvent(e);
+    },
+    flush() {
+      if (held) renderer.onEvent(held);
+      held = undefined;
+    },
+  };
+  return state;
 }
 
 /**

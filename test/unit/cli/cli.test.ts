@@ -1,16 +1,21 @@
 /** runCli in-process: help and version through io (not console.log), usage errors in the command's terms. */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../../src/cli/cli.js';
+import { formatErrorLines } from '../../../src/cli/errors.js';
 import type { CliIo } from '../../../src/cli/io.js';
+import { ZpetlError } from '../../../src/core/errors.js';
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function cli(args: string[], cwd = process.cwd()): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
   const io: CliIo = {
     stdout: { write: (s: string) => (stdout += s) },
     stderr: { write: (s: string) => (stderr += s) },
     env: {},
-    cwd: process.cwd(),
+    cwd,
     signal: new AbortController().signal,
     now: () => Date.now(),
   };
@@ -54,5 +59,35 @@ describe('runCli', () => {
     const r = await cli(['status', 'p.yaml', '--colour']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^USAGE_INVALID: Unknown argument: colour\nhint: Run `zpetl status --help`/);
+  });
+
+  it('a flag value of the wrong kind: the flag, what was expected, that command\'s help', async () => {
+    const nan = await cli(['demo', '--time-scale', 'fast']);
+    expect(nan.code).toBe(2);
+    expect(nan.stderr).toBe('USAGE_INVALID: --time-scale: expected a number, got text that is not one\nhint: Run `zpetl demo --help` for the options and examples.\n');
+    const port = await cli(['sandbox', '--port', '-1']);
+    expect(port.stderr).toMatch(/^USAGE_INVALID: --port: .*\(given: -1\)\nhint: Run `zpetl sandbox --help`/);
+  });
+
+  it('a run that cannot start (invalid pipeline) prints the error once: CODE, each problem with file:line, a hint; no empty summary', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zpetl-cli-'));
+    writeFileSync(join(dir, 'bad.yaml'), 'version: 1\nname: x\nsteps:\n  - name: a\n    entity: taskz\n    source: { type: csv, path: a.csv }\n');
+    for (const args of [['run', 'bad.yaml'], ['resume', 'bad.yaml'], ['run', 'bad.yaml', '--dry-run']]) {
+      const r = await cli(args, dir);
+      expect(r.code, args.join(' ')).toBe(2);
+      const out = r.stdout + r.stderr;
+      expect(out.match(/PIPELINE_INVALID/g), out).toHaveLength(1);
+      expect(r.stderr).toMatch(/^PIPELINE_INVALID: .*bad\.yaml/m);
+      expect(r.stderr).toMatch(/^ {2}\S*bad\.yaml:5 steps\[0\]\.entity: expected one of/m);
+      expect(r.stderr).toMatch(/^hint: /m);
+      expect(out).not.toMatch(/^step\s+read/m);
+    }
+  });
+
+  it('formatErrorLines lists details.problems the message does not already hold', () => {
+    const inMessage = new ZpetlError('PIPELINE_INVALID', 'p.yaml: 1 problem(s):\n  p.yaml:4 (file): bad YAML', { details: { problems: [{ path: '', line: 4, message: 'bad YAML' }] } });
+    expect(formatErrorLines(inMessage)).toEqual(['PIPELINE_INVALID: p.yaml: 1 problem(s):\n  p.yaml:4 (file): bad YAML', 'hint: Check the pipeline file with `zpetl validate FILE`; every problem is listed with its path.']);
+    const separate = new ZpetlError('USAGE_INVALID', 'invalid arguments', { details: { problems: ['--a: x', { message: 'y' }] } });
+    expect(formatErrorLines(separate, {}, 'hint text')).toEqual(['USAGE_INVALID: invalid arguments', '  - --a: x', '  - y', 'hint: hint text']);
   });
 });
