@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../../src/cli/cli.js';
+import { COMMANDS } from '../../../src/cli/commands/index.js';
 import { formatErrorLines } from '../../../src/cli/errors.js';
 import type { CliIo } from '../../../src/cli/io.js';
 import { ZpetlError } from '../../../src/core/errors.js';
@@ -34,6 +35,15 @@ describe('runCli', () => {
     const v = await cli(['--version']);
     expect(v.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
     expect(help.stderr + run.stderr + v.stderr).toBe('');
+  });
+
+  it('every command\'s --help carries examples of itself', async () => {
+    for (const c of [...COMMANDS.map((x) => x.command.split(' ')[0]!), 'export timesheets']) {
+      const r = await cli([...c.split(' '), '--help']);
+      expect(r.code, c).toBe(0);
+      expect(r.stdout, c).toMatch(/^Examples:$/m);
+      expect(r.stdout.slice(r.stdout.indexOf('Examples:')), c).toContain(`zpetl ${c}`);
+    }
   });
 
   it('no command: USAGE_INVALID naming every command, exit 2', async () => {
