@@ -163,30 +163,43 @@ export function decodeRecord(value: unknown): LayoutRecord {
   return { text, durations };
 }
 
-/** Employee rows from log rows (already in output order: grouped by employee). */
+/**
+ * Employee rows from log rows (in output order, grouped by employee: the record is looked up only when
+ * the employee changes, not per row; any order still gives the right records).
+ */
 export function employeeRecords(rows: readonly PayrollRow[], period: { start: LocalDate; end: LocalDate }): LayoutRecord[] {
-  const byKey = new Map<string, LayoutRecord>();
-  const counts = new Map<LayoutRecord, number>();
+  const byKey = new Map<string, { rec: LayoutRecord; logs: number }>();
+  let entry: { rec: LayoutRecord; logs: number } | undefined;
+  let lastEmployee = '';
+  let lastWho = '';
   for (const r of rows) {
-    const k = r.employeeId ? `emp:${r.employeeId}` : userKey(r.log);
-    let rec = byKey.get(k);
-    if (!rec) {
-      rec = {
-        text: {
-          employee_id: r.employeeId,
-          employee_name: r.employeeName,
-          email: r.log.email,
-          user_id: r.log.userId,
-          period_start: period.start,
-          period_end: period.end,
-          logs: '0',
-        },
-        durations: zeroDurations(),
-      };
-      byKey.set(k, rec);
+    const who = r.employeeId ? '' : userKey(r.log);
+    if (entry === undefined || r.employeeId !== lastEmployee || who !== lastWho) {
+      const k = r.employeeId ? `emp:${r.employeeId}` : who;
+      entry = byKey.get(k);
+      if (!entry) {
+        entry = {
+          rec: {
+            text: {
+              employee_id: r.employeeId,
+              employee_name: r.employeeName,
+              email: r.log.email,
+              user_id: r.log.userId,
+              period_start: period.start,
+              period_end: period.end,
+              logs: '0',
+            },
+            durations: zeroDurations(),
+          },
+          logs: 0,
+        };
+        byKey.set(k, entry);
+      }
+      lastEmployee = r.employeeId;
+      lastWho = who;
     }
-    counts.set(rec, (counts.get(rec) ?? 0) + 1);
-    const d = rec.durations;
+    entry.logs++;
+    const d = entry.rec.durations;
     const overtime = r.dailyOvertime + r.weeklyOvertime;
     d.source += r.log.minutes;
     d.paid += r.paid;
@@ -197,8 +210,12 @@ export function employeeRecords(rows: readonly PayrollRow[], period: { start: Lo
     if (r.log.billable) d.billable += r.paid;
     else d.non_billable += r.paid;
   }
-  for (const [rec, n] of counts) rec.text.logs = String(n);
-  return [...byKey.values()];
+  const out: LayoutRecord[] = [];
+  for (const e of byKey.values()) {
+    e.rec.text.logs = String(e.logs);
+    out.push(e.rec);
+  }
+  return out;
 }
 
 /** Employee order: employee id, then rows without one by email. */

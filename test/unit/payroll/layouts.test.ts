@@ -85,3 +85,27 @@ describe('encodeRow', () => {
     }
   });
 });
+
+describe('employeeRecords', () => {
+  it('gives the same records and totals whatever the row order (grouped or interleaved)', async () => {
+    const { computeRows } = await import('../../../src/payroll/compute.js');
+    const { fromTimeLog } = await import('../../../src/payroll/payroll-log.js');
+    const { employeeRecords } = await import('../../../src/payroll/layouts.js');
+    const { tlog } = await import('./helpers.js');
+    const emails = ['a@x.example', 'b@x.example', 'c@x.example'];
+    const logs = Array.from({ length: 30 }, (_, i) => {
+      const n = fromTimeLog(tlog({ date: `2026-11-0${1 + (i % 9)}`, log_hour: `0${i % 9}:${10 + i}`, email: emails[i % 3]!, billing_status: i % 2 ? 'Billable' : 'Non Billable' }), i);
+      if (!n.ok) throw new Error('bad');
+      return n.log;
+    });
+    const { rows } = computeRows(logs, (l) => (l.email === 'c@x.example' ? undefined : { employeeId: l.email[0]!, name: l.email }), { rounding: { mode: 'none', per: 'log' }, overtime: { dailyOverMinutes: 300 }, weekStart: 1, unmappedUsers: 'keep' });
+    const period = { start: '2026-11-01', end: '2026-11-15' };
+    const grouped = employeeRecords(rows, period);
+    const interleaved = employeeRecords([...rows].sort((x, y) => (x.log.date < y.log.date ? -1 : x.log.date > y.log.date ? 1 : 0)), period);
+    const byId = (rs: typeof grouped) => Object.fromEntries(rs.map((r) => [r.text.employee_id || r.text.email, r]));
+    expect(byId(interleaved)).toEqual(byId(grouped));
+    expect(grouped.reduce((n, r) => n + r.durations.source, 0)).toBe(rows.reduce((n, r) => n + r.log.minutes, 0));
+    expect(grouped.reduce((n, r) => n + Number(r.text.logs), 0)).toBe(rows.length);
+    expect(grouped).toHaveLength(3);
+  });
+});
