@@ -1,6 +1,7 @@
 /** `zpetl rejects PIPELINE`: the latest run's rejects, printed or written as a CSV to fix and load again. */
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { ZpetlError } from '../../core/errors.js';
 import { loadPipeline } from '../../pipeline/load-pipeline.js';
 import { listRejects, writeRejectsCsv } from '../../pipeline/status.js';
 import { parseArgs } from '../args.js';
@@ -31,10 +32,16 @@ export const rejectsCommand: CliCommand = {
   async run(argv, io) {
     const a = parseArgs(Args, argv);
     const p = loadPipeline(resolve(io.cwd, a.pipeline), io.env);
+    const steps = p.config.steps.map((s) => s.name);
+    if (a.step !== undefined && !steps.includes(a.step)) {
+      throw new ZpetlError('USAGE_INVALID', `--step: ${p.config.name} has no step named "${a.step}"; its steps: ${steps.join(', ')}`, {
+        hint: `Name one of the steps of ${a.pipeline}.`,
+      });
+    }
     const dbPath = resolve(io.cwd, a.db ?? `.zpetl/${p.config.name}.db`);
     const { run, rejects } = listRejects(dbPath, p.config.name, { runId: a.run, step: a.step });
     if (!run) {
-      println(io.stderr, `${p.config.name}: no run found in ${a.db ?? `.zpetl/${p.config.name}.db`}`);
+      println(io.stderr, `${p.config.name}: ${a.run !== undefined ? `no run #${a.run}` : 'no run found'} in ${a.db ?? `.zpetl/${p.config.name}.db`}`);
       return 0;
     }
     if (a.csv) {

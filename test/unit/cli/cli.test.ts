@@ -100,4 +100,14 @@ describe('runCli', () => {
     const separate = new ZpetlError('USAGE_INVALID', 'invalid arguments', { details: { problems: ['--a: x', { message: 'y' }] } });
     expect(formatErrorLines(separate, {}, 'hint text')).toEqual(['USAGE_INVALID: invalid arguments', '  - --a: x', '  - y', 'hint: hint text']);
   });
+
+  it('rejects --step names a step the pipeline has, or says which it has', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zpetl-cli-'));
+    const r = await cli(['rejects', join(process.cwd(), 'pipelines/provision-users-from-hr.yaml'), '--step', 'nope', '--csv', 'x.csv'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^USAGE_INVALID: --step: provision-users-from-hr has no step named "nope"; its steps: users\n/);
+    const none = await cli(['rejects', join(process.cwd(), 'pipelines/provision-users-from-hr.yaml'), '--run', '7'], dir);
+    expect(none.code).toBe(0);
+    expect(none.stderr).toBe('provision-users-from-hr: no run #7 in .zpetl/provision-users-from-hr.db\n');
+  });
 });
