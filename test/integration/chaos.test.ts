@@ -14,7 +14,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunReport } from '../../src/report/model.js';
 import { createSandbox, type FaultSpec, type Sandbox } from '../../src/sandbox/index.js';
 import type { ChildConfig } from './helpers/chaos-child.js';
-import { checkpointSnapshot, nextKillWindow, prng, runToCompletion, sleep, startChild } from './helpers/chaos-harness.js';
+import { checkpointSnapshot, nextKillWindow, prng, runToCompletion, startChild, waitForKill } from './helpers/chaos-harness.js';
 import { generateMigration, type MigrationSize } from './helpers/synthetic-plan.js';
 import { verifyMigration } from './helpers/verify-migration.js';
 
@@ -28,7 +28,9 @@ const KILLS = FULL ? 32 : 5;
  * The window adapts to the machine: after each kill it is sized from the progress the last lives made
  * so that the remaining kills fit before the migration ends (a fixed window let a fast, quiet machine
  * finish after 27 kills, and a window too short for the machine left the last steps unkilled). It stays
- * between KILL_WINDOW_MIN_MS and KILL_WINDOW_MAX_MS.
+ * between KILL_WINDOW_MIN_MS and KILL_WINDOW_MAX_MS. A life is also cut short once it has settled its
+ * share of the remaining records (remaining / (kills left + 1), polled in the checkpoint), so the
+ * migration never ends before the last kill, however the machine's speed changes mid-run.
  */
 const KILL_WINDOW_MAX_MS = FULL ? 3000 : 500;
 const KILL_WINDOW_MIN_MS = 20;
@@ -98,6 +100,7 @@ describe(`chaos (${FULL ? 'full' : 'slice'})`, () => {
       let killsAfterCommit = 0; // kills that landed between Zoho's commit and the checkpoint
       let firstDuplicateAfterKill: number | undefined;
       let settled = 0;
+      let killsAtCap = 0; // kills brought forward because the life reached its share of the work
       /** Kills per step they landed in: the steps with records in flight, else the first step not done. */
       const killsByStep: Record<string, number> = {};
       for (let i = 0; i < KILLS; i++) {
@@ -108,8 +111,13 @@ describe(`chaos (${FULL ? 'full' : 'slice'})`, () => {
         }
         // An instant anywhere in the next stretch of work: before, during or after a request or a commit.
         const delay = Math.floor(rand() * windowMs);
-        await sleep(delay);
-        if (child.proc.exitCode === null && child.proc.signalCode === null) {
+        // ...but never past a share of what is left, so the migration cannot end before the last kill.
+        const cap = settled + Math.max(1, Math.floor((expected.total - settled) / (KILLS - i + 1)));
+        const t0 = Date.now();
+        const alive = () => child.proc.exitCode === null && child.proc.signalCode === null;
+        if ((await waitForKill(delay, cfg.dbPath, cap, alive)) === 'progress') killsAtCap++;
+        const lived = Date.now() - t0;
+        if (alive()) {
           child.proc.kill('SIGKILL');
           const { signal } = await child.exited;
           if (signal === 'SIGKILL') killed++;
@@ -127,7 +135,7 @@ describe(`chaos (${FULL ? 'full' : 'slice'})`, () => {
         if (inZoho > snap.crosswalk) killsAfterCommit++;
         committedUnrecorded += Math.max(0, inZoho - snap.crosswalk);
         if (v.duplicates.length > 0 && firstDuplicateAfterKill === undefined) firstDuplicateAfterKill = i + 1;
-        ({ windowMs, rate } = nextKillWindow({ windowMs, rate, delayMs: delay, advanced: snap.crosswalk - settled, remaining: expected.total - snap.crosswalk, killsLeft: KILLS - (i + 1), minMs: KILL_WINDOW_MIN_MS, maxMs: KILL_WINDOW_MAX_MS }));
+        ({ windowMs, rate } = nextKillWindow({ windowMs, rate, delayMs: lived, advanced: snap.crosswalk - settled, remaining: expected.total - snap.crosswalk, killsLeft: KILLS - (i + 1), minMs: KILL_WINDOW_MIN_MS, maxMs: KILL_WINDOW_MAX_MS }));
         settled = snap.crosswalk;
       }
       const { result, runs } = await runToCompletion(cfg);
@@ -140,7 +148,7 @@ describe(`chaos (${FULL ? 'full' : 'slice'})`, () => {
       console.log(
         `[chaos figures] kills survived: ${killed} of ${KILLS} (finished early: ${finishedEarly}); kills mid-batch: ${killsMidBatch} (records left sent: ${leftSent}); ` +
           `kills between Zoho's commit and the checkpoint: ${killsAfterCommit} (entities committed, not yet recorded: ${committedUnrecorded}); ` +
-          `kills by step: ${JSON.stringify(killsByStep)}; first duplicate seen after kill: ${firstDuplicateAfterKill ?? 'none'}; last kill window ${windowMs} ms; final runs: ${runs}; records: ${expected.total}; ` +
+          `kills by step: ${JSON.stringify(killsByStep)}; kills at the progress cap: ${killsAtCap}; first duplicate seen after kill: ${firstDuplicateAfterKill ?? 'none'}; last kill window ${windowMs} ms; final runs: ${runs}; records: ${expected.total}; ` +
           `duplicates: ${v.duplicates.length}; missing: ${v.missing.length}; extra: ${v.extra.length}; crosswalk mismatches: ${v.crosswalkMismatches.length}; ` +
           `successful POSTs on the sandbox: ${creates}; reconciled in the last run: ${JSON.stringify(result.figures.reconciled)}; last run's report: ${apiFigures(report)}; seed ${SEED}`,
       );

@@ -151,3 +151,35 @@ export function nextKillWindow(k: KillWindowInput): { windowMs: number; rate: nu
   const windowMs = Math.round(Math.min(k.maxMs, Math.max(k.minMs, (2 * perLife) / rate)));
   return { windowMs, rate };
 }
+
+/** Crosswalk entries in a checkpoint a child may be writing (undefined while it cannot be read). */
+function crosswalkCount(dbPath: string): number | undefined {
+  try {
+    const db = new Database(dbPath, { readonly: true, fileMustExist: true, timeout: 50 });
+    try {
+      return (db.prepare('SELECT count(*) AS n FROM crosswalk').get() as { n: number }).n;
+    } finally {
+      db.close();
+    }
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Waits `ms` before a kill, or less: as soon as the checkpoint holds `crosswalkCap` entries (polled
+ * every `pollMs`), or the child ends. The cap keeps one life from finishing the migration, so every
+ * planned kill lands whatever the machine's speed; the instant stays unrelated to any request.
+ */
+export async function waitForKill(ms: number, dbPath: string, crosswalkCap: number, alive: () => boolean, pollMs = 20): Promise<'time' | 'progress' | 'exited'> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const left = end - Date.now();
+    if (left <= 0) return 'time';
+    if (!alive()) return 'exited';
+    await sleep(Math.min(pollMs, left));
+    const n = crosswalkCount(dbPath);
+    if (n !== undefined && n >= crosswalkCap) return 'progress';
+  }
+}
+
