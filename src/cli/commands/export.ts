@@ -66,7 +66,7 @@ export const exportCommand: CliCommand = {
         .option('projects', { type: 'string', describe: 'Only these project ids (comma-separated); default the whole portal' })
         .option('approval', { type: 'string', describe: 'Approval statuses to pay (comma-separated; default Approved)' })
         .option('billable', { type: 'string', choices: ['billable', 'non-billable', 'all'], describe: 'Billing filter (default all)' })
-        .option('db', { type: 'string', describe: 'Checkpoint database holding period snapshots (default .zpetl/payroll.db)' }),
+        .option('db', { type: 'string', describe: 'Checkpoint database holding period snapshots (default .zpetl/<pipeline name>.db with --pipeline, else .zpetl/payroll.db; zpetl run of the same file uses the same one)' }),
       'Print a one-object JSON summary on stdout (for schedulers)',
     )
       .example('$0 export timesheets --period yesterday --tz UTC --out p.csv', "Yesterday's approved hours, one row per log")
