@@ -1,6 +1,8 @@
 /**
  * Progress output on a real terminal (tmux, or util-linux `script` for a pseudo-TTY) and in a pipe.
- * The replay helper feeds a scripted run's events through the renderer the CLI would choose.
+ * The replay helper feeds a scripted run's events through the renderer the CLI would choose (states
+ * such as rate-limited at fixed times); the real binary runs on a pseudo-TTY (`zpetl run`) and through
+ * a pipe (`zpetl run`, `zpetl demo`) against a sandbox.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync } from 'node:fs';
@@ -93,4 +95,30 @@ describe('progress rendering (e2e)', () => {
       await sandbox.close();
     }
   }, 90_000);
+
+  it.skipIf(!has('script'))('zpetl run on a pseudo-TTY (script): a bar per step redrawn in place, finishing at done/total 100%, the summary below', async () => {
+    await ensureBuilt();
+    const sandbox = await createSandbox({ port: 0, seed: 'empty', timeScale: 60 });
+    try {
+      await fetch(`${sandbox.baseUrl}/__sandbox/entities/projects`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify([{ name: 'Website relaunch' }, { name: 'Mobile app v2' }]) });
+      const dir = mkdtempSync(join(tmpdir(), 'zpetl-pty-'));
+      cpSync(join(ROOT, 'pipelines'), join(dir, 'pipelines'), { recursive: true });
+      cpSync(join(ROOT, 'fixtures/examples'), join(dir, 'fixtures/examples'), { recursive: true });
+      const cmd = [process.execPath, ...cliEntry(), 'run', 'pipelines/provision-users-from-hr.yaml'].join(' ');
+      const r = await new Promise<{ code: number | null; out: string }>((done, fail) => {
+        const child = spawn('script', ['-qfec', cmd, '/dev/null'], { cwd: dir, env: testEnv({ ...sandbox.env, COLUMNS: '120', LINES: '30' }), stdio: ['ignore', 'pipe', 'inherit'] });
+        let out = '';
+        child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+        child.on('error', fail);
+        child.on('close', (code) => done({ code, out }));
+      });
+      expect([0, 3], r.out).toContain(r.code);
+      expect(r.out).toContain('\u001b[2K');
+      expect(r.out).toMatch(/users\s+\[█{10}\]\s+9\/9\s+100%.*done/);
+      expect(r.out.indexOf('finished')).toBeGreaterThan(r.out.search(/9\/9\s+100%/));
+      expect(r.out).toMatch(/^users\s+9\s+\d+\s+0\s+0\s+\d+\s+0\r?$/m);
+    } finally {
+      await sandbox.close();
+    }
+  }, 60_000);
 });
