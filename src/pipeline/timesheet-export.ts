@@ -152,7 +152,16 @@ export async function runTimesheetExport(o: TimesheetExportOptions): Promise<Exp
       db: cdb,
       onEvent: o.onEvent,
     };
-    return await exportTimesheets(options);
+    try {
+      return await exportTimesheets(options);
+    } catch (e) {
+      // A stop (SIGINT/SIGTERM) closes the client, so the read fails: say so (exit 130), not "client closed".
+      if (!o.signal?.aborted) throw e;
+      throw new ZpetlError('RUN_INTERRUPTED', 'the export was interrupted before its file was written', {
+        cause: e,
+        hint: 'Nothing was written and no snapshot recorded: run the same command again.',
+      });
+    }
   } finally {
     o.signal?.removeEventListener('abort', onAbort);
     if (!o.client) await client?.close();

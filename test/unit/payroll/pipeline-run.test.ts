@@ -2,7 +2,7 @@
  * Export steps inside `zpetl run` (src/pipeline/timesheet-export.ts): checked before anything runs,
  * run after a finished load only, and one run-end event with the worse exit code.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -121,5 +121,35 @@ describe('export steps in a pipeline run', () => {
     expect(r.exitCode).toBe(1);
     expect(r.status).toBe('failed');
     expect(r.message).toMatch(/^p: done — then the export failed: .*socket hang up/);
+  });
+});
+
+describe('runTimesheetExport stopped by a signal', () => {
+  it('fails with RUN_INTERRUPTED (exit 130), writes no file and records no snapshot', async () => {
+    const { runTimesheetExport } = await import('../../../src/pipeline/timesheet-export.js');
+    const { openCheckpointDb } = await import('../../../src/checkpoint/db.js');
+    let closed: () => void = () => {};
+    const stopped = new Promise<never>((_, reject) => (closed = () => reject(new Error('Zoho client closed'))));
+    const controller = new AbortController();
+    const hanging = {
+      timelogs: {
+        async *listPortal() {
+          yield log('1512955000000700001', '2026-11-03', '02:30');
+          controller.abort();
+          await stopped;
+        },
+        listProject: async function* () {},
+      },
+      users: { listPortal: async function* () {} },
+      close: async () => closed(),
+    } as unknown as ZohoClient;
+    const out = join(dir, 'stopped.csv');
+    await expect(
+      runTimesheetExport({ period: '2026-11-01..2026-11-15', tz: 'UTC', out, db: join(dir, 'cp.db'), env: {}, cwd: dir, client: hanging, signal: controller.signal }),
+    ).rejects.toMatchObject({ code: 'RUN_INTERRUPTED', message: 'the export was interrupted before its file was written' });
+    expect(existsSync(out)).toBe(false);
+    const cdb = openCheckpointDb(join(dir, 'cp.db'));
+    expect(cdb.db.prepare('SELECT count(*) AS n FROM payroll_snapshots').get()).toEqual({ n: 0 });
+    cdb.close();
   });
 });
