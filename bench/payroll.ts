@@ -224,7 +224,7 @@ async function sandboxRun(logs: TimeLog[], dir: string): Promise<void> {
       `  API calls: ${total} = GET /timelogs ${logCalls} + GET /users ${userCalls} + token ${tokenCalls}; minimum ${minimum} = ${minLogPages} log pages (2 windows × 3 module types, ceil(logs / ${PER_PAGE})) + ${minUserPages} page(s) of ${portalUsers} portal users + 1 token → ${total - minimum} over the minimum`,
     );
     console.log(
-      `  wall ${wallMs.toFixed(0)} ms (HTTP read ${r.timingsMs.read.toFixed(0)} ms, local ${(r.timingsMs.compute + r.timingsMs.write + r.timingsMs.snapshot).toFixed(0)} ms), CPU ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms; virtual time ${((sandbox.clock.now() - virtual0) / 60_000).toFixed(1)} min at the rate budget (200 calls / 2 min / endpoint)`,
+      `  wall ${wallMs.toFixed(0)} ms (read ${r.timingsMs.read.toFixed(0)} ms: HTTP with normalising interleaved; after it, compute + CSV + snapshot ${(r.timingsMs.compute + r.timingsMs.write + r.timingsMs.snapshot).toFixed(0)} ms), CPU ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms (this process: the in-process sandbox serving the pages included); virtual time ${((sandbox.clock.now() - virtual0) / 60_000).toFixed(1)} min at the rate budget (200 calls / 2 min / endpoint)`,
     );
   } finally {
     await sandbox.close();
