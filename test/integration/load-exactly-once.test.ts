@@ -157,3 +157,31 @@ describe('bulk user add against the sandbox', () => {
     expect(adds.ok).toBeLessThanOrEqual(4);
   });
 });
+
+describe('the external-id marker against the sandbox', () => {
+  it('reconciles a lost create to the task carrying its key, not to a same-named task made outside the tool', async () => {
+    const run = store.startRun('marker').id;
+    await createStepLoader({ api: client, store, runId: run, step: { name: 'projects', entity: 'project' } }).load([{ key: 'P', values: { name: 'Marker' }, pos: pos(0) }]);
+    const projectId = store.crosswalkGet('projects', 'P')!.zohoId;
+    // Someone already made a "Kick-off" task by hand: same name, same (general) list, no marker.
+    const manual = await client.tasks.create(projectId, { name: 'Kick-off' });
+    const step = { name: 'tasks', entity: 'task' as const, externalIdField: 'cf_source_key', concurrency: 1 };
+    // Our create of "Kick-off" lands, then the answer is lost.
+    sandbox.admin.setFaults([{ kind: 'reset-after', endpoint: 'POST /projects/{project}/tasks', nth: 1 }]);
+    const first = await createStepLoader({ api: client, store, runId: run, step }).load([{ key: 'SRC-1', values: { name: 'Kick-off', project: projectId }, pos: pos(0) }]);
+    sandbox.admin.clearFaults();
+    expect(first.delta.inDoubt).toBe(1);
+    const tasks = () => sandbox.admin.entities('tasks', { project: projectId }) as { id: string; name: string; cf_source_key?: string }[];
+    const ours = tasks().find((t) => t.cf_source_key === 'SRC-1');
+    expect(ours).toBeDefined();
+    expect(tasks().filter((t) => t.name === 'Kick-off')).toHaveLength(2);
+    // The next run reconciles by marker: found, and it is ours, not the older hand-made twin.
+    const next = createStepLoader({ api: client, store, runId: run, step });
+    expect(await next.reconcile()).toEqual({ found: 1, notFound: 0, unresolved: 0 });
+    expect(store.crosswalkGet('tasks', 'SRC-1')?.zohoId).toBe(String(ours!.id));
+    expect(store.crosswalkGet('tasks', 'SRC-1')?.zohoId).not.toBe(manual.id);
+    await next.load([{ key: 'SRC-1', values: { name: 'Kick-off', project: projectId }, pos: pos(0) }]);
+    expect(tasks().filter((t) => t.name === 'Kick-off')).toHaveLength(2);
+  });
+});
+
