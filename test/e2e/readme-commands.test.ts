@@ -363,6 +363,15 @@ describe('README.md commands', () => {
     }
   }, 60_000);
 
+  it('every error code the README names (troubleshooting, exit codes) is one zpetl can print', async () => {
+    const { ERROR_CODES } = await import('../../src/core/errors.js');
+    // Environment variable names (ZOHO_DC, ZOHO_CLIENT_ID, …) are the configuration's, not error codes.
+    const envNames = new Set(readFileSync(join(ROOT, 'src/config/load-config.ts'), 'utf8').match(/ZOHO_[A-Z_]+/g));
+    const named = [...new Set([...README.matchAll(/`((?:ZOHO|SOURCE|CHECKPOINT|PIPELINE|CONFIG|USAGE|ROW|PAYROLL|RUN)_[A-Z_]+)`/g)].map((m) => m[1]!))].filter((c) => !envNames.has(c));
+    expect(named.length).toBeGreaterThan(5);
+    expect(named.filter((c) => !(ERROR_CODES as readonly string[]).includes(c))).toEqual([]);
+  });
+
   it('the library API section imports only what src/index.ts exports', async () => {
     const api = (await import('../../src/index.js')) as Record<string, unknown>;
     const imports = [...README.matchAll(/^import (type )?\{([^}]+)\} from 'zoho-projects-etl';$/gm)];
