@@ -62,6 +62,14 @@ export interface Sandbox {
 
 const ROUTES = [...portalRoutes, ...projectRoutes, ...milestoneRoutes, ...tasklistRoutes, ...taskRoutes, ...userRoutes, ...timelogRoutes];
 
+/**
+ * Starts a Zoho Projects V3 emulator (API and accounts server on one local HTTP server) and resolves
+ * once it listens. Options (`sandboxOptionsSchema`): `port` (default 0 = any free port), `host`
+ * (127.0.0.1), `db` (`:memory:` or a SQLite file that survives restarts), `seed` (`demo` | `empty`),
+ * `timeScale` (virtual seconds per real second, default 1), `faults`, `config`. Pass `env` to a client
+ * as its configuration and `clock` so client and sandbox agree on time; `close()` stops it. What is and
+ * is not emulated: src/sandbox/README.md.
+ */
 export async function createSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const parsed = sandboxOptionsSchema.safeParse(options);
   if (!parsed.success) {
