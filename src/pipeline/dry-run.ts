@@ -58,6 +58,8 @@ export interface DryRunResult {
   report: RunReport;
   exitCode: number;
   outDir: string;
+  /** The fatal error when the dry run failed (`report.error` is its `CODE: message`), with its hint. */
+  error?: ZpetlError;
 }
 
 /** `2026-11-28T13-44-05Z`: sortable, and legal in file names everywhere. */
@@ -231,5 +233,5 @@ export async function dryRun(pipeline: string | LoadedPipeline, options: DryRunO
   await writeReportJson(outDir, report);
   await writeReportHtml(outDir, report);
   emit({ type: 'run-end', status: report.status, exitCode, reportDir: outDir, counts: Object.fromEntries(steps.map((s) => [s.name, s.counts])) });
-  return { report, exitCode, outDir };
+  return { report, exitCode, outDir, ...(error ? { error } : {}) };
 }

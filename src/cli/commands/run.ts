@@ -80,7 +80,11 @@ export async function executeRunCommand(argv: Record<string, unknown>, io: CliIo
       // Nothing ran (an invalid pipeline file, missing credentials…): printed as every command prints
       // errors, `CODE: message`, each problem with file:line, and a hint.
       reportError(io.stderr, result.error, io.env);
-    } else if (mode !== 'json' && result.message) println(result.exitCode === 0 ? io.stdout : io.stderr, plainText(result.message));
+    } else if (mode !== 'json' && result.message) {
+      println(result.exitCode === 0 ? io.stdout : io.stderr, plainText(result.message));
+      const hint = result.error?.hint;
+      if (result.status === 'failed' && hint && !result.message.includes(hint)) println(io.stderr, `hint: ${plainText(hint)}`);
+    }
     return result.exitCode;
   } finally {
     renderer.close();
@@ -139,13 +143,15 @@ async function executeDryRun(a: z.output<typeof Args>, io: CliIo, mode: string, 
     });
     renderer.close();
     if (mode !== 'json') {
-      const est = r.report.estimate;
+      const est = r.error ? undefined : r.report.estimate;
       if (est) {
         const windows = est.windowsNeeded !== undefined ? `, ${est.windowsNeeded} off-peak window(s) of ${est.window}` : '';
         println(io.stdout, `estimate: ${est.totalCalls} API call(s), ${formatDuration(est.durationMs)} at Zoho's limits${windows}`);
       }
       println(io.stdout, `report: ${relative(io.cwd, join(r.outDir, r.report.files.reportHtml))}`);
       println(io.stdout, `rejects: ${relative(io.cwd, join(r.outDir, r.report.files.rejectsCsv))}`);
+      // The run stopped: say why last, in full (code, message, hint), where a terminal's eye lands.
+      if (r.error) reportError(io.stderr, r.error, io.env);
     }
     return r.exitCode;
   } finally {

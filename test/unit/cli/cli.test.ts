@@ -8,14 +8,15 @@ import { COMMANDS } from '../../../src/cli/commands/index.js';
 import { formatErrorLines } from '../../../src/cli/errors.js';
 import type { CliIo } from '../../../src/cli/io.js';
 import { ZpetlError } from '../../../src/core/errors.js';
+import { createSandbox } from '../../../src/sandbox/index.js';
 
-async function cli(args: string[], cwd = process.cwd()): Promise<{ code: number; stdout: string; stderr: string }> {
+async function cli(args: string[], cwd = process.cwd(), env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
   const io: CliIo = {
     stdout: { write: (s: string) => (stdout += s) },
     stderr: { write: (s: string) => (stderr += s) },
-    env: {},
+    env,
     cwd,
     signal: new AbortController().signal,
     now: () => Date.now(),
@@ -109,5 +110,23 @@ describe('runCli', () => {
     const none = await cli(['rejects', join(process.cwd(), 'pipelines/provision-users-from-hr.yaml'), '--run', '7'], dir);
     expect(none.code).toBe(0);
     expect(none.stderr).toBe('provision-users-from-hr: no run #7 in .zpetl/provision-users-from-hr.db\n');
+  });
+
+  it('a run that fails on Zoho (a refused refresh token) ends with the code and the hint; the dry run prints no estimate then', async () => {
+    const sandbox = await createSandbox({ port: 0, seed: 'empty' });
+    try {
+      const dir = mkdtempSync(join(tmpdir(), 'zpetl-cli-'));
+      const env = { ...sandbox.env, ZOHO_REFRESH_TOKEN: '1000.revoked' };
+      const pipeline = join(process.cwd(), 'pipelines/provision-users-from-hr.yaml');
+      const real = await cli(['run', pipeline], dir, env);
+      expect(real.code).toBe(1);
+      expect(real.stderr).toMatch(/^ZOHO_AUTH_INVALID_CODE: .*zpetl resume .*\nhint: Check ZOHO_DC/m);
+      const dry = await cli(['run', pipeline, '--dry-run'], dir, env);
+      expect(dry.code).toBe(1);
+      expect(dry.stdout).not.toMatch(/^estimate:/m);
+      expect(dry.stderr).toMatch(/\nZOHO_AUTH_INVALID_CODE: [^\n]*\nhint: Check ZOHO_DC[^\n]*\n$/);
+    } finally {
+      await sandbox.close();
+    }
   });
 });
