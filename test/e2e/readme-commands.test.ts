@@ -14,7 +14,8 @@
  * binary does minus process start-up), so the client and the emulated Zoho agree on time: the cron
  * line's 22:00-06:00 Berlin window is shut or open because the test moved the clock there, and a
  * rate-limit lock-out ends when the test moves the clock past it. `zpetl sandbox` (a server that runs
- * until a signal) and `--help` run as child processes of the built binary.
+ * until a signal) runs as a child process of the built binary; the binary's own start-up, signals and
+ * pipes are covered by cli-basics, cli-run, cli-tty and npm-start.
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -26,7 +27,7 @@ import { runCli } from '../../src/cli/cli.js';
 import { interruptedError } from '../../src/cli/errors.js';
 import type { Clock } from '../../src/core/clock.js';
 import { createSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { CONTROL_CHARS, ROOT, ensureBuilt, runZpetl, spawnZpetl, testEnv, type RunResult } from './cli-helpers.js';
+import { CONTROL_CHARS, ROOT, ensureBuilt, spawnZpetl, testEnv, type RunResult } from './cli-helpers.js';
 
 import { commentCommands, npmCommands, readmeCommands, shape, type ReadmeCommand } from './readme-commands.js';
 
