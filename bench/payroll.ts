@@ -12,7 +12,7 @@
  *     each run gets a fresh checkpoint file. Wall (performance.now) and process CPU time are both
  *     printed, best and median of --runs: on a loaded machine CPU time is the steadier figure.
  *
- * Options: --logs N (default 100000), --runs N (local repetitions, default 3), --scale N (sandbox time scale, default 1 = real time), --local-only.
+ * Options: --logs N (default 100000), --runs N (local repetitions, default 5), --scale N (sandbox time scale, default 1 = real time), --local-only.
  * Budget waits run on the sandbox's virtual clock (the client's sleeps advance it), so they cost no
  * real time but are still waits the budget imposed: the virtual minutes are printed.
  */
@@ -38,7 +38,7 @@ const arg = (name: string, def: number) => {
 const LOGS = arg('logs', 100_000);
 const SCALE = arg('scale', 1);
 const LOCAL_ONLY = process.argv.includes('--local-only');
-const RUNS = arg('runs', 3);
+const RUNS = arg('runs', 5);
 const START = '2026-05-01';
 const END = '2026-11-30';
 const USERS = 200;
