@@ -49,7 +49,7 @@ export async function runCli(argv: string[], io: CliIo, commands: CliCommand[] =
     });
   } catch (e) {
     const usage = e instanceof ZpetlError && e.code === 'USAGE_INVALID';
-    exitCode = reportError(io.stderr, e, io.env, usage ? helpHint(argv, commands) : undefined);
+    exitCode = reportError(io.stderr, e, io.env, { cwd: io.cwd, ...(usage ? { fallbackHint: helpHint(argv, commands) } : {}) });
   }
   return exitCode;
 }

@@ -2,6 +2,7 @@
  * How the CLI prints an error: `CODE: message (file:line)`, then the field and value when the error
  * names them, then a `hint:` line saying what to do next. Secrets are redacted before printing.
  */
+import { sep } from 'node:path';
 import { toZpetlError, ZpetlError } from '../core/errors.js';
 import { redact } from '../core/redact.js';
 import { exitCodeForError } from './exit-codes.js';
@@ -16,11 +17,16 @@ function defaultHint(e: ZpetlError): string | undefined {
   return undefined;
 }
 
-/**
- * The lines printed for an error (no trailing newline). `fallbackHint` replaces the generic hint of a
- * code family (runCli gives usage errors the named command's `--help`).
- */
-export function formatErrorLines(err: unknown, env: NodeJS.ProcessEnv = {}, fallbackHint?: string): string[] {
+/** How an error is printed beyond its own text. */
+export interface ErrorPrintOptions {
+  /** Replaces the generic hint of a code family (runCli gives usage errors the named command's `--help`). */
+  fallbackHint?: string;
+  /** Paths under this folder are shown relative to it, as the user typed them (`p.yaml:5`, not `/home/…/p.yaml:5`). */
+  cwd?: string;
+}
+
+/** The lines printed for an error (no trailing newline). */
+export function formatErrorLines(err: unknown, env: NodeJS.ProcessEnv = {}, o: ErrorPrintOptions = {}): string[] {
   const e = toZpetlError(err);
   const lines = [redact(e.format())];
   if (e.field !== undefined && e.field !== '') {
@@ -35,15 +41,16 @@ export function formatErrorLines(err: unknown, env: NodeJS.ProcessEnv = {}, fall
       if (!e.message.includes(text)) lines.push(`  - ${redact(text)}`);
     }
   }
-  const hint = e.hint ?? fallbackHint ?? defaultHint(e);
+  const hint = e.hint ?? o.fallbackHint ?? defaultHint(e);
   if (hint) lines.push(`hint: ${redact(hint)}`);
   if (env['ZPETL_DEBUG'] && e.stack) lines.push(redact(e.stack));
-  return lines;
+  const under = o.cwd ? `${o.cwd.replace(/[\\/]+$/, '')}${sep}` : undefined;
+  return under ? lines.map((l) => l.split(under).join('')) : lines;
 }
 
 /** Prints an error to `stream` and returns the exit code it maps to. */
-export function reportError(stream: OutStream, err: unknown, env: NodeJS.ProcessEnv = {}, fallbackHint?: string): number {
-  for (const line of formatErrorLines(err, env, fallbackHint)) println(stream, line);
+export function reportError(stream: OutStream, err: unknown, env: NodeJS.ProcessEnv = {}, o: ErrorPrintOptions = {}): number {
+  for (const line of formatErrorLines(err, env, o)) println(stream, line);
   return exitCodeForError(toZpetlError(err));
 }
 

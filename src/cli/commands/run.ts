@@ -79,7 +79,7 @@ export async function executeRunCommand(argv: Record<string, unknown>, io: CliIo
     if (mode !== 'json' && beforeStart.failed && result.error) {
       // Nothing ran (an invalid pipeline file, missing credentials…): printed as every command prints
       // errors, `CODE: message`, each problem with file:line, and a hint.
-      reportError(io.stderr, result.error, io.env);
+      reportError(io.stderr, result.error, io.env, { cwd: io.cwd });
     } else if (mode !== 'json' && result.message) {
       println(result.exitCode === 0 ? io.stdout : io.stderr, plainText(result.message));
       const hint = result.error?.hint;
@@ -151,7 +151,7 @@ async function executeDryRun(a: z.output<typeof Args>, io: CliIo, mode: string, 
       println(io.stdout, `report: ${relative(io.cwd, join(r.outDir, r.report.files.reportHtml))}`);
       println(io.stdout, `rejects: ${relative(io.cwd, join(r.outDir, r.report.files.rejectsCsv))}`);
       // The run stopped: say why last, in full (code, message, hint), where a terminal's eye lands.
-      if (r.error) reportError(io.stderr, r.error, io.env);
+      if (r.error) reportError(io.stderr, r.error, io.env, { cwd: io.cwd });
     }
     return r.exitCode;
   } finally {
