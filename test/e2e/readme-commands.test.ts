@@ -257,10 +257,10 @@ describe('README.md commands', () => {
     expect(dry.stdout).toMatch(/reports: .*out\/my-tasks-/);
 
     // Step 5's load (the systemd/--wait line) as written, at 23:00 Berlin: inside the window. The task
-    // endpoint is locked out for 50 virtual minutes (30 s real at ×100), so the run reports it
-    // rate-limited; Ctrl-C then stops it cleanly: nothing created, exit 130.
+    // endpoint is locked out for 5 virtual hours (3 real minutes at ×100: still locked however loaded
+    // the machine), so the run reports it rate-limited; Ctrl-C then stops it cleanly: nothing created, exit 130.
     advanceToBerlin(23);
-    sandbox.admin.lockout('POST /projects/{project}/tasks', 3000);
+    sandbox.admin.lockout('POST /projects/{project}/tasks', 18_000);
     const ctrlC = new AbortController();
     const waitText = 'run pipelines/my-tasks.yaml --window 22:00-06:00 --tz Europe/Berlin --wait';
     const stopped = await readme(waitText, {
@@ -279,7 +279,7 @@ describe('README.md commands', () => {
 
     // Step 6: resume continues the interrupted run once the lock-out is over (the client learned
     // when it ends from Retry-After, on the same clock).
-    sandbox.admin.advanceTime(3_000_000);
+    sandbox.admin.advanceTime(18_000_000);
     const resume = await readme('resume pipelines/my-tasks.yaml');
     expect(resume.code, resume.stdout + resume.stderr).toBe(3);
     expect(resume.stdout, resume.stdout).toMatch(/^tasks\s+20\s+19\s+0\s+0\s+1\s+0$/m);
@@ -297,7 +297,7 @@ describe('README.md commands', () => {
     advanceToBerlin(12);
     const shut = await readme(cron);
     expect(shut.code, shut.stdout + shut.stderr).toBe(4);
-    expect(shut.stdout + shut.stderr).toMatch(/22:00/);
+    expect(shut.stdout + shut.stderr).toMatch(/outside the off-peak window 22:00-06:00 Europe\/Berlin; it opens next at .*22:00/);
     expect(await tasks()).toHaveLength(19);
     // At 22:30 it runs: every key is in the crosswalk (skipped), the row without a name is rejected again.
     advanceToBerlin(22, 30);
