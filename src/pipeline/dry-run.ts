@@ -34,7 +34,7 @@ import { estimateRun } from './estimate.js';
 import { isLoadStep, type LoadStepConfig, type PipelineConfig } from './schema.js';
 
 export interface DryRunOptions {
-  /** Report folder; default `out/<pipeline>-<UTC timestamp>` under the current directory. */
+  /** Report folder; default `out/<pipeline>-<UTC timestamp>` under `cwd` (as a real run's), a relative one too. */
   outDir?: string;
   env?: NodeJS.ProcessEnv;
   /** Read-only lookups against Zoho for names not created by earlier steps. */
@@ -50,7 +50,7 @@ export interface DryRunOptions {
    * `.zpetl/<pipeline name>.db` under `cwd`, as a real run). Opened read-only, unlocked; absent → none.
    */
   db?: string;
-  /** Working directory for the default `db` path and a relative one (default process.cwd()). */
+  /** Working directory for the default `db` and `outDir` paths and relative ones (default process.cwd()). */
   cwd?: string;
 }
 
@@ -83,7 +83,8 @@ export async function dryRun(pipeline: string | LoadedPipeline, options: DryRunO
   const loaded = typeof pipeline === 'string' ? loadPipeline(pipeline, options.env) : pipeline;
   const cfg = loaded.config;
   const started = now();
-  const outDir = resolve(options.outDir ?? join('out', `${loaded.name}-${utcStamp(started)}`));
+  const cwd = options.cwd ?? process.cwd();
+  const outDir = resolve(cwd, options.outDir ?? join('out', `${loaded.name}-${utcStamp(started)}`));
   await mkdir(outDir, { recursive: true });
   const samplesPerStep = options.samplesPerStep ?? 20;
 
@@ -92,7 +93,6 @@ export async function dryRun(pipeline: string | LoadedPipeline, options: DryRunO
   const byName = new Map(loadSteps.map((s) => [s.name, s]));
   const ordered = plan.order.map((n) => byName.get(n)).filter((s): s is LoadStepConfig => s !== undefined);
 
-  const cwd = options.cwd ?? process.cwd();
   let checkpoint: DryCheckpoint | undefined;
   let error: ZpetlError | undefined;
   try {

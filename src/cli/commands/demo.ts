@@ -31,7 +31,7 @@ export const demoCommand: CliCommand = {
     const say = (line: string) => {
       if (mode !== 'json' && mode !== 'quiet') println(io.stdout, line);
     };
-    const renderer = createRenderer(mode, { stdout: io.stdout, stderr: io.stderr, now: io.now, startedMs: io.now() });
+    const renderer = createRenderer(mode, { stdout: io.stdout, stderr: io.stderr, now: io.now, startedMs: io.now(), cwd: io.cwd });
     let result;
     try {
       result = await runDemo({

@@ -2,7 +2,7 @@
  * `zpetl run PIPELINE` and `zpetl resume PIPELINE`: load for real with checkpoints (or rehearse with
  * --dry-run). The CLI renders the run's PipelineEvents; the exit code is the library's.
  */
-import { join, relative, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { z } from 'zod';
 import { loadConfig } from '../../config/index.js';
@@ -50,7 +50,7 @@ export function runFlags(y: Argv): Argv {
 export async function executeRunCommand(argv: Record<string, unknown>, io: CliIo, resume: boolean): Promise<number> {
   const a = parseArgs(Args, argv);
   const mode = chooseRenderMode(a, io.stdout.isTTY, io.env);
-  const renderer = createRenderer(mode, { stdout: io.stdout, stderr: io.stderr, now: io.now, startedMs: io.now(), timeZone: a.tz });
+  const renderer = createRenderer(mode, { stdout: io.stdout, stderr: io.stderr, now: io.now, startedMs: io.now(), timeZone: a.tz, cwd: io.cwd });
   if (a.dryRun) {
     try {
       return await executeDryRun(a, io, mode, renderer);
@@ -129,7 +129,9 @@ function failedBeforeStart(renderer: { onEvent(e: PipelineEvent): void }): { onE
 async function executeDryRun(a: z.output<typeof Args>, io: CliIo, mode: string, renderer: { onEvent(e: PipelineEvent): void; close(): void }): Promise<number> {
   let client: ZohoClient | undefined;
   if (['ZOHO_CLIENT_ID', 'ZOHO_REFRESH_TOKEN'].some((k) => io.env[k])) client = createZohoClient(loadConfig(io.env, { cwd: io.cwd }), io.clock ? { clock: io.clock } : {});
-  else if (mode !== 'json') println(io.stderr, 'note: no Zoho credentials in the environment: an offline rehearsal (names must be created by earlier steps to resolve)');
+  // The offline note only once the rehearsal starts (run-start: the pipeline file loaded and
+  // validated), so an invalid or missing pipeline file ends with its error alone.
+  const offlineNote = !client && mode !== 'json';
   try {
     const r = await dryRun(resolve(io.cwd, a.pipeline), {
       ...(a.out ? { outDir: resolve(io.cwd, a.out) } : {}),
@@ -139,7 +141,10 @@ async function executeDryRun(a: z.output<typeof Args>, io: CliIo, mode: string, 
       env: io.env,
       ...(client ? { api: client } : {}),
       signal: io.signal,
-      onEvent: (e) => renderer.onEvent(e),
+      onEvent: (e) => {
+        if (offlineNote && e.type === 'run-start') println(io.stderr, 'note: no Zoho credentials in the environment: an offline rehearsal (names must be created by earlier steps to resolve)');
+        renderer.onEvent(e);
+      },
     });
     renderer.close();
     if (mode !== 'json') {
@@ -148,8 +153,6 @@ async function executeDryRun(a: z.output<typeof Args>, io: CliIo, mode: string, 
         const windows = est.windowsNeeded !== undefined ? `, ${est.windowsNeeded} off-peak window(s) of ${est.window}` : '';
         println(io.stdout, `estimate: ${est.totalCalls} API call(s), ${formatDuration(est.durationMs)} at Zoho's limits${windows}`);
       }
-      println(io.stdout, `report: ${relative(io.cwd, join(r.outDir, r.report.files.reportHtml))}`);
-      println(io.stdout, `rejects: ${relative(io.cwd, join(r.outDir, r.report.files.rejectsCsv))}`);
       // The run stopped: say why last, in full (code, message, hint), where a terminal's eye lands.
       if (r.error) reportError(io.stderr, r.error, io.env, { cwd: io.cwd });
     }

@@ -2,7 +2,19 @@
  * Text shared by every renderer: durations, clock times, step states, the final summary table.
  * Pure functions of their inputs, so plain lines, bars and summaries say the same thing.
  */
+import { relative, sep } from 'node:path';
 import type { PipelineEvent, StepCounts, StepState } from '../../pipeline/events.js';
+
+/**
+ * A path as the user would type it: relative when under `cwd` (`out/x`, `.` for cwd itself), else
+ * absolute as given, the same rule as CLI errors (src/cli/errors.ts). No `cwd`: the path unchanged.
+ */
+export function shownPath(path: string, cwd?: string): string {
+  if (cwd === undefined) return path;
+  const base = cwd.replace(/[\\/]+$/, '');
+  if (path === base) return '.';
+  return path.startsWith(`${base}${sep}`) ? relative(base, path) : path;
+}
 
 /** `850ms`, `12s`, `3m05s`, `2h07m`, `1d04h`. */
 export function formatDuration(ms: number): string {
@@ -63,8 +75,11 @@ const STATUS_TEXT: Record<RunEnd['status'], string> = {
   'outside-window': 'outside the off-peak window',
 };
 
-/** The final summary: one row per step, then the status and where the reports are. */
-export function summaryLines(end: RunEnd, dryRun: boolean, elapsedMs?: number): string[] {
+/**
+ * The final summary: one row per step, then the status and where the reports are (the one line that
+ * says so, for runs and dry runs alike; under `cwd` relative to it, see `shownPath`).
+ */
+export function summaryLines(end: RunEnd, dryRun: boolean, elapsedMs?: number, cwd?: string): string[] {
   const names = Object.keys(end.counts);
   // wouldUpdate only when a step is in mode upsert (the dry run sets it for those steps alone).
   const upsert = names.some((n) => end.counts[n]!.wouldUpdate !== undefined);
@@ -83,6 +98,6 @@ export function summaryLines(end: RunEnd, dryRun: boolean, elapsedMs?: number): 
   const lines = [fmt(header), ...rows.map(fmt)];
   const took = elapsedMs === undefined ? '' : ` in ${formatDuration(elapsedMs)}`;
   lines.push(`${dryRun ? 'dry run ' : ''}${STATUS_TEXT[end.status]}${took} (exit ${end.exitCode})`);
-  if (end.reportDir) lines.push(`reports: ${end.reportDir}`);
+  if (end.reportDir) lines.push(`reports: ${shownPath(end.reportDir, cwd)}`);
   return lines;
 }

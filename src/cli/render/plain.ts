@@ -83,7 +83,7 @@ export function createPlainRenderer(o: RenderOptions): Renderer {
           else if (e.event.type === 'token-refresh' && !e.event.ok) err('warn: access token refresh failed');
           break;
         case 'run-end':
-          for (const line of summaryLines(e, tracker.dryRun, o.now() - o.startedMs)) println(o.stdout, plainText(line));
+          for (const line of summaryLines(e, tracker.dryRun, o.now() - o.startedMs, o.cwd)) println(o.stdout, plainText(line));
           break;
       }
     },

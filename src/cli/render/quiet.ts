@@ -12,7 +12,7 @@ export function createQuietRenderer(o: RenderOptions): Renderer {
       if (e.type === 'run-start') dryRun = e.dryRun;
       else if (e.type === 'log' && e.level === 'error') println(o.stderr, plainText(`error: ${e.message}`));
       else if (e.type === 'step-state' && e.state.kind === 'failed') println(o.stderr, plainText(`${e.step}: failed: ${e.state.message}`));
-      else if (e.type === 'run-end') for (const line of summaryLines(e, dryRun, o.now() - o.startedMs)) println(o.stdout, plainText(line));
+      else if (e.type === 'run-end') for (const line of summaryLines(e, dryRun, o.now() - o.startedMs, o.cwd)) println(o.stdout, plainText(line));
     },
     close() {},
   };

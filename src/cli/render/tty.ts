@@ -93,7 +93,7 @@ export function createTtyRenderer(o: RenderOptions): Renderer {
           break;
         case 'run-end':
           stop();
-          for (const line of summaryLines(e, tracker.dryRun, o.now() - o.startedMs)) println(o.stdout, line);
+          for (const line of summaryLines(e, tracker.dryRun, o.now() - o.startedMs, o.cwd)) println(o.stdout, line);
           break;
         default:
           break;

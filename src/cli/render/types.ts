@@ -16,6 +16,8 @@ export interface RenderOptions {
   startedMs: number;
   /** Zone for hh:mm in state text (the window's zone when one is given; default: the host's). */
   timeZone?: string;
+  /** The working folder: the summary shows the report folder relative to it when under it. */
+  cwd?: string;
 }
 
 /** tty: progress bars; plain: log lines; json: JSON lines; quiet: errors and the summary only. */

@@ -1,5 +1,5 @@
 /** runCli in-process: help and version through io (not console.log), usage errors in the command's terms. */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -92,7 +92,33 @@ describe('runCli', () => {
       expect(r.stderr).toMatch(/^ {2}bad\.yaml:5 steps\[0\]\.entity: expected one of/m);
       expect(r.stderr).toMatch(/^hint: /m);
       expect(out).not.toMatch(/^step\s+read/m);
+      // The offline-rehearsal note belongs to a dry run that starts, not to a file that failed to load.
+      expect(r.stderr).not.toContain('note:');
     }
+    const missing = await cli(['run', 'nope.yaml', '--dry-run'], dir);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/^PIPELINE_NOT_FOUND: pipeline file not found: nope\.yaml\nhint: [^\n]*\n$/);
+  });
+
+  it('a dry run says where the reports are once, relative to the working folder (absolute outside it); the offline note only once it starts', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zpetl-cli-'));
+    const pipeline = join(process.cwd(), 'pipelines/provision-users-from-hr.yaml');
+    const r = await cli(['run', pipeline, '--dry-run'], dir);
+    expect(r.code, r.stderr).toBe(3);
+    const said = r.stdout.split('\n').filter((l) => /^(reports?|rejects):/.test(l));
+    expect(said).toHaveLength(1);
+    expect(said[0]).toMatch(/^reports: out\/provision-users-from-hr-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ$/);
+    expect(existsSync(join(dir, said[0]!.slice('reports: '.length), 'report.html'))).toBe(true);
+    expect(r.stdout).toMatch(/^estimate: /m);
+    expect(r.stderr).toMatch(/^note: no Zoho credentials in the environment: an offline rehearsal/);
+
+    const elsewhere = mkdtempSync(join(tmpdir(), 'zpetl-cli-out-'));
+    const abs = await cli(['run', pipeline, '--dry-run', '--out', join(elsewhere, 'r'), '--quiet'], dir);
+    expect(abs.code, abs.stderr).toBe(3);
+    expect(abs.stdout.split('\n').filter((l) => /^(reports?|rejects):/.test(l))).toEqual([`reports: ${join(elsewhere, 'r')}`]);
+    const sub = await cli(['run', pipeline, '--dry-run', '--out', 'reports/a', '--quiet'], dir);
+    expect(sub.stdout).toMatch(/^reports: reports\/a$/m);
+    expect(existsSync(join(dir, 'reports/a/rejects.csv'))).toBe(true);
   });
 
   it('formatErrorLines lists details.problems the message does not already hold', () => {

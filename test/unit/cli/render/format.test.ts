@@ -1,10 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, formatState, summaryLines } from '../../../../src/cli/render/format.js';
+import { formatDuration, formatState, shownPath, summaryLines } from '../../../../src/cli/render/format.js';
 import { barText } from '../../../../src/cli/render/tty.js';
 import type { StepView } from '../../../../src/cli/render/step-tracker.js';
 import { emptyCounts } from '../../../../src/pipeline/events.js';
 
 describe('format', () => {
+  it('shows a report folder relative to the working folder when under it, else absolute (as CLI errors do)', () => {
+    expect(shownPath('/w/p/out/x', '/w/p')).toBe('out/x');
+    expect(shownPath('/w/p/out/x', '/w/p/')).toBe('out/x');
+    expect(shownPath('/w/p', '/w/p')).toBe('.');
+    expect(shownPath('/w/px/out', '/w/p')).toBe('/w/px/out');
+    expect(shownPath('/tmp/r', '/w/p')).toBe('/tmp/r');
+    expect(shownPath('/w/p/out/x')).toBe('/w/p/out/x');
+    const end = { type: 'run-end', status: 'ok', exitCode: 0, counts: {}, reportDir: '/w/p/out/x' } as const;
+    expect(summaryLines(end, false, undefined, '/w/p').filter((l) => l.startsWith('reports:'))).toEqual(['reports: out/x']);
+  });
+
   it('formats durations with units', () => {
     expect(formatDuration(850)).toBe('850ms');
     expect(formatDuration(12_000)).toBe('12s');
