@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -36,11 +36,16 @@ describe('zpetl (e2e)', () => {
     expect(bad.stderr).toContain('USAGE_INVALID');
   });
 
-  it('a missing file is named in the error', async () => {
-    const r = await runZpetl(['init', '--from', 'does/not/exist.csv', '--entity', 'task']);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^SOURCE_NOT_FOUND: cannot read does\/not\/exist\.csv: no such file/m);
-    expect(r.stderr).toMatch(/^hint: /m);
+  it('a missing --from file is a usage error named as typed, exit 2 (as validate and run treat a missing pipeline file); nothing written', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zpetl-e2e-init-'));
+    const out = join(dir, 'p.yaml');
+    const r = await runZpetl(['init', '--from', 'does/not/exist.csv', '--entity', 'task', '--out', out]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('USAGE_INVALID: --from: no such file (given: does/not/exist.csv)\nhint: Give the path of the CSV export whose header the pipeline should map (relative to the current folder).\n');
+    expect(r.stdout).toBe('');
+    expect(existsSync(out)).toBe(false);
+    const v = await runZpetl(['validate', 'does/not/exist.yaml']);
+    expect(v.code).toBe(r.code);
   });
 
   it('init writes a starter pipeline that refers to the CSV relative to itself, and refuses to overwrite', async () => {

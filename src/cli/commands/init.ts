@@ -2,7 +2,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, relative, resolve } from 'node:path';
 import { z } from 'zod';
-import { ZpetlError } from '../../core/errors.js';
+import { isZpetlError, ZpetlError } from '../../core/errors.js';
 import { readSourceSample, renderStarterPipeline } from '../../pipeline/init-template.js';
 import { ENTITY_KINDS } from '../../transform/entity-fields.js';
 import { parseArgs } from '../args.js';
@@ -36,7 +36,14 @@ export const initCommand: CliCommand = {
     if (out && existsSync(out) && !a.force) {
       throw new ZpetlError('USAGE_INVALID', `${a.out} already exists`, { hint: 'Choose another --out, or pass --force to overwrite it.' });
     }
-    const sample = await readSourceSample(source, 50, a.from);
+    const sample = await readSourceSample(source, 50, a.from).catch((e: unknown) => {
+      // A missing --from is a usage error (exit 2), as a missing pipeline file is for validate and run
+      // (PIPELINE_NOT_FOUND): the file named on the command line, nothing read or written.
+      if (isZpetlError(e) && e.code === 'SOURCE_NOT_FOUND') {
+        throw new ZpetlError('USAGE_INVALID', `--from: no such file (given: ${a.from})`, { cause: e, hint: 'Give the path of the CSV export whose header the pipeline should map (relative to the current folder).' });
+      }
+      throw e;
+    });
     const name = a.name ?? basename(out ?? source, extname(out ?? source)).replace(/[^A-Za-z0-9._-]/g, '-');
     const sourcePath = relative(out ? dirname(out) : io.cwd, source) || basename(source);
     const text = renderStarterPipeline({ name, entity: a.entity, sourcePath, sample });
