@@ -7,8 +7,13 @@
  *
  * speed: a bare csv-parse pass over F, then the dry run; memory: the dry run alone. Prints one JSON
  * line: rows, wall and CPU (user + system) milliseconds of each pass, and the process's peak RSS.
+ *
+ * Peak RSS is VmHWM from /proc/self/status on Linux, not resourceUsage().maxRSS: Linux carries
+ * ru_maxrss across fork + exec, so a child of a parent holding 160 MB (the bench, after generating
+ * its file) reported at least 160 MB whatever it used itself. VmHWM belongs to this process image.
+ * Elsewhere maxRSS is the fallback (the bench then prints which one it used).
  */
-import { createReadStream } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
@@ -50,7 +55,17 @@ const logs = r.report.steps.find((s) => s.name === 'timelogs');
 out.dryRows = logs.counts.read;
 out.valid = logs.counts.valid;
 out.rejected = logs.counts.rejected;
-out.maxRssKb = process.resourceUsage().maxRSS;
+const hwm = (() => {
+  try {
+    const m = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync('/proc/self/status', 'utf8'));
+    return m ? Number(m[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+})();
+out.maxRssKb = hwm ?? process.resourceUsage().maxRSS;
+out.rssSource = hwm === undefined ? 'maxRSS' : 'VmHWM';
+out.inheritedMaxRssKb = process.resourceUsage().maxRSS;
 out.windows = r.report.estimate?.windowsNeeded ?? -1;
 out.calls = r.report.estimate?.totalCalls ?? -1;
 process.stdout.write(`${JSON.stringify(out)}\n`);

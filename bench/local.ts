@@ -13,7 +13,8 @@
  *
  * The children run bench/local-child.mjs under bare `node` over dist/, as `zpetl` runs: no TypeScript
  * loader in the measured process (with --src they load src/ through tsx, and figures include it).
- * Peak RSS is process.resourceUsage().maxRSS of each child. Options: --rows N (default 1000000),
+ * Peak RSS is each child's own high-water mark (VmHWM on Linux: resourceUsage().maxRSS would include
+ * the parent's RSS at spawn, which Linux carries across exec; see local-child.mjs). Options: --rows N (default 1000000),
  * --big N (default 4000000; 0 skips), --keep (keep the temp folder), --src (run src/ through tsx
  * instead of building dist/).
  */
@@ -87,14 +88,14 @@ steps:
   return file;
 }
 
-function runChild(mode: string, file: string, pipeline: string, outDir: string): Record<string, number> {
+function runChild(mode: string, file: string, pipeline: string, outDir: string): Record<string, number> & { rssSource?: string } {
   const here = dirname(fileURLToPath(import.meta.url));
   const src = process.argv.includes('--src');
   const module = src ? join(here, '..', 'src', 'pipeline', 'dry-run.ts') : join(here, '..', 'dist', 'pipeline', 'dry-run.js');
   const args = [...(src ? ['--import', 'tsx'] : []), join(here, 'local-child.mjs'), '--child', mode, '--module', module, '--file', file, '--pipeline', pipeline, '--out', outDir];
   const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 24 });
   if (r.status !== 0) throw new Error(`child ${mode} failed (${r.status}): ${r.stderr}`);
-  return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as Record<string, number>;
+  return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as Record<string, number> & { rssSource?: string };
 }
 
 async function main(): Promise<void> {
@@ -121,7 +122,7 @@ async function main(): Promise<void> {
     console.log(`ratio          : ${(dryRate / parseRate).toFixed(2)} by wall clock, ${(s['parseCpuMs']! / s['dryCpuMs']!).toFixed(2)} by CPU time (target ≥ 0.4)`);
     rmSync(join(dir, 'speed'), { recursive: true, force: true });
     const m = runChild('memory', join(dir, 'logs.csv'), pipeline, dir);
-    console.log(`peak RSS @ ${rows.toLocaleString('en-US')}: ${mb(m['maxRssKb']!)} (dry run alone; ${mb(s['maxRssKb']!)} in the speed child with the bare pass)`);
+    console.log(`peak RSS @ ${rows.toLocaleString('en-US')}: ${mb(m['maxRssKb']!)} (dry run alone, ${m.rssSource}; ${mb(s['maxRssKb']!)} in the speed child with the bare pass)`);
     if (big > 0) {
       rmSync(join(dir, 'memory'), { recursive: true, force: true });
       rmSync(join(dir, 'logs.csv'), { force: true });

@@ -28,8 +28,13 @@ export interface ScratchStore {
   /** Records a name an earlier step would create: kind = 'user' | 'project' | 'milestone' | 'tasklist' | 'task'; scope '' when none. */
   putName(kind: string, scope: string, name: string, id: string): void;
   getName(kind: string, scope: string, name: string): string | undefined;
-  /** Opens a transaction when none is open (commit() ends it). Calls between are one disk write. */
+  /** Opens a transaction when none is open. Calls between begin() and commit() are one unit of work. */
   begin(): void;
+  /**
+   * Ends a unit of work. The file is throwaway scratch (no durability wanted, one connection sees its
+   * own uncommitted rows), so the transaction is really committed every COMMIT_EVERY units and at
+   * close(): each commit writes the dirty pages out, and per chunk that was thousands of writes per run.
+   */
   commit(): void;
   close(): void;
 }
@@ -48,6 +53,8 @@ export const FLUSH_ENTRIES = 512;
  * (each crosses from JS into SQLite and binds alone); multi-row VALUES cut it several-fold.
  */
 const ROWS_PER_INSERT = 256;
+/** Units of work (begin … commit, one per chunk of rows) per real COMMIT. */
+const COMMIT_EVERY = 64;
 /** Bloom filter size: 2^26 bits = 8 MiB, 3 probes: ~1% false "maybe" at 6 million entries. */
 const BLOOM_BITS_LOG2 = 26;
 /** Users numbered in memory (one entry per distinct user) and packed into the day key with the date. */
@@ -134,6 +141,7 @@ export function createScratchStore(dir?: string): ScratchStore {
   };
 
   let open = false;
+  let units = 0;
   const flush = () => {
     if (pendingCount === 0 && days.size === 0) return;
     const own = !open;
@@ -206,8 +214,10 @@ export function createScratchStore(dir?: string): ScratchStore {
       open = true;
     },
     commit() {
-      if (open) db.exec('COMMIT');
+      if (!open || ++units < COMMIT_EVERY) return;
+      db.exec('COMMIT');
       open = false;
+      units = 0;
     },
     close() {
       flush();

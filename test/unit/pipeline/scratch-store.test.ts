@@ -36,4 +36,24 @@ describe('scratch store past its in-memory buffers', () => {
       s.close();
     }
   });
+
+  it('answers exactly across units of work, whether or not their transaction was committed yet', () => {
+    const s = createScratchStore();
+    try {
+      // 200 units (begin … commit, as prepare and the dry run do per chunk): several real commits, and a tail still open.
+      for (let u = 0; u < 200; u++) {
+        s.begin();
+        expect(s.claimKey('tasks', `T-${u}`)).toBe(true);
+        s.putName('task', 'tasks', `T-${u}`, `dry:${u}`);
+        s.commit();
+      }
+      for (const u of [0, 63, 64, 150, 199]) {
+        expect(s.claimKey('tasks', `T-${u}`)).toBe(false);
+        expect(s.getName('task', 'tasks', `T-${u}`)).toBe(`dry:${u}`);
+      }
+      s.commit(); // a commit without begin is harmless
+    } finally {
+      s.close();
+    }
+  });
 });
