@@ -96,7 +96,7 @@ export function createApp(deps: AppDeps): App {
         limiter.lock(key, f.lockoutS ?? ctx.config.lockS, '*'); // every owner: a forced lock-out of the endpoint
         return { fault: f, res: undefined };
       default:
-        return { fault: f, res: undefined }; // reset-after, slow: applied after the handler
+        return { fault: f, res: undefined }; // reset-after, slow: applied after the handler; late-commit: instead of it
     }
   };
 
@@ -161,7 +161,28 @@ export function createApp(deps: AppDeps): App {
         const m = hit.re.exec(where.sub)!;
         const params: Record<string, string> = {};
         hit.names.forEach((n, i) => (params[n] = decodeURIComponent(m[i + 1]!)));
-        res = ctx.store.db.transaction(() => hit.route.handle({ ctx, req, params, caller }))();
+        const run = () => ctx.store.db.transaction(() => hit.route.handle({ ctx, req, params, caller }))();
+        if (pre.fault?.kind === 'late-commit') {
+          // Authenticated and counted now; the write lands after the client has given up (no answer).
+          const lateRes: SandboxResponse = {
+            status: 0,
+            headers: {},
+            socket: {
+              kind: 'late',
+              ms: pre.fault.delayMs ?? 5000,
+              commit: () => {
+                try {
+                  run();
+                } catch (e) {
+                  if (!(e instanceof V3Error)) throw e;
+                }
+              },
+            },
+          };
+          tally(key, lateRes);
+          return lateRes;
+        }
+        res = run();
       }
     } catch (e) {
       if (!(e instanceof V3Error)) throw e;

@@ -15,14 +15,18 @@ export interface SandboxRequest {
 }
 
 /** What the server does with the socket besides answering. */
-export type SocketAction = { kind: 'reset' } | { kind: 'delay'; ms: number };
+export type SocketAction =
+  | { kind: 'reset' }
+  | { kind: 'delay'; ms: number }
+  /** Hold the request `ms` real ms (the client gives up), then run `commit` (the write lands late) and drop the socket. */
+  | { kind: 'late'; ms: number; commit: () => void };
 
 export interface SandboxResponse {
   status: number;
   headers: Record<string, string>;
   /** JSON value (serialised by the server) or undefined for no body. */
   body?: unknown;
-  /** reset → destroy the socket (no answer); delay → wait real ms, then answer. */
+  /** reset → destroy the socket (no answer); delay → wait real ms, then answer; late → wait, commit, drop. */
   socket?: SocketAction;
 }
 

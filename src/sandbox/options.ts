@@ -11,6 +11,7 @@ export const faultKindSchema = z.enum([
   'reset-before', // destroy the socket before the handler runs: nothing committed
   'reset-after', // run the handler (write committed), then destroy the socket instead of answering
   'slow', // run the handler (committed), wait `delayMs` of real time, then answer
+  'late-commit', // hold the request `delayMs` of real time (the client times out), THEN run the handler (committed late) and drop the socket
   'revoke', // revoke every access token (and with `refreshTokens`, refresh tokens too) before handling
   'error-200', // answer HTTP 200 with a V3 error body; handler not run
   'lockout', // lock the endpoint for the caller for `lockoutS` seconds, then answer as throttled
@@ -34,7 +35,7 @@ export const faultSpecSchema = z
     times: z.number().int().positive().optional(),
     /** `status` kind: HTTP status, default 500. */
     status: z.number().int().min(400).max(599).optional(),
-    /** `slow` kind: real (wall-clock) milliseconds to wait before answering, default 5000. */
+    /** `slow` kind: real (wall-clock) ms to wait before answering; `late-commit`: before committing. Default 5000. */
     delayMs: z.number().int().nonnegative().optional(),
     /** `lockout` kind: virtual seconds of lock-out, default config.lockS. */
     lockoutS: z.number().positive().optional(),

@@ -81,6 +81,19 @@ export function startHttpServer(app: App, opts: { port: number; host: string; ma
         req.socket.destroy();
         return;
       }
+      if (out.socket?.kind === 'late') {
+        const { ms, commit } = out.socket;
+        const t = setTimeout(() => {
+          timers.delete(t);
+          try {
+            commit();
+          } finally {
+            req.socket.destroy();
+          }
+        }, ms);
+        timers.add(t);
+        return;
+      }
       if (out.socket?.kind === 'delay') {
         const t = setTimeout(() => {
           timers.delete(t);

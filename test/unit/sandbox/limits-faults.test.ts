@@ -125,6 +125,20 @@ describe('sandbox faults', () => {
     expect(h.s.admin.counters().entities.projects).toBe(2);
   });
 
+  it('late-commit answers nothing and commits only when the server runs the held write (after the client gave up)', async () => {
+    h = await harness({ faults: [{ id: 'late', kind: 'late-commit', delayMs: 50, endpoint: 'POST /projects', nth: 1 }] });
+    const late = h.call('POST', '/projects', { name: 'late' });
+    expect(late.socket).toMatchObject({ kind: 'late', ms: 50 });
+    // Counted as a call, but nothing committed yet: a lookup now finds nothing.
+    expect(h.s.admin.counters().entities.projects).toBe(0);
+    expect(h.s.admin.counters().endpoints['POST /projects']?.calls).toBe(1);
+    // The server runs the held write once the delay is over (server.ts): the entity appears late.
+    (late.socket as { commit: () => void }).commit();
+    expect(h.s.admin.entities('projects').map((p: any) => p.name)).toEqual(['late']);
+    // Only the nth request: the next one answers normally.
+    expect(h.call('POST', '/projects', { name: 'next' }).status).toBe(201);
+  });
+
   it('revoke invalidates access tokens; with refreshTokens + restoreAfterMs the refresh token comes back', async () => {
     h = await harness({ faults: [{ kind: 'revoke', endpoint: 'GET /projects', nth: 2, refreshTokens: true, restoreAfterMs: 30_000 }] });
     expect(h.call('GET', '/projects').status).toBe(200);
