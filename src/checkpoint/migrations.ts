@@ -1,6 +1,6 @@
 import { BUDGET_SCHEMA } from './schema-budget.js';
 import { PAYROLL_SCHEMA } from './schema-payroll.js';
-import { RUNS_SCHEMA } from './schema-runs.js';
+import { RECORDS_SENT_MS, RUNS_SCHEMA } from './schema-runs.js';
 
 /**
  * Schema migrations in order; migration i brings user_version from i to i+1. Never edit a released
@@ -10,4 +10,5 @@ export const MIGRATIONS: { name: string; sql: string }[] = [
   { name: 'runs, records, crosswalk, rejects', sql: RUNS_SCHEMA },
   { name: 'rate budget', sql: BUDGET_SCHEMA },
   { name: 'payroll snapshots', sql: PAYROLL_SCHEMA },
+  { name: 'records.sent_ms', sql: RECORDS_SENT_MS },
 ];

@@ -120,3 +120,11 @@ CREATE TABLE rejects (
 -- A row is rejected at most once per run, however often a resumed run re-reads it.
 CREATE UNIQUE INDEX rejects_row ON rejects(run_id, step, source, idx);
 `;
+
+/**
+ * Migration 4: when each record was last marked sent (the batch's markSent instant, clock ms). Unlike
+ * updated_ms it is not moved by a later outcome (in-doubt), so reconciliation can tell an entity made
+ * before our request (someone else's) from one made after it (possibly ours). NULL for rows sent
+ * before this migration: reconciliation then has no floor for them.
+ */
+export const RECORDS_SENT_MS = `ALTER TABLE records ADD COLUMN sent_ms INTEGER;`;

@@ -97,6 +97,11 @@ export interface RecordRow {
   batchId: number | null;
   attempts: number;
   updatedMs: number;
+  /**
+   * When the record was last marked sent (clock ms), kept through a later in-doubt outcome; null for
+   * records never sent, or sent before schema version 4.
+   */
+  sentMs: number | null;
   payloadHash: string | null;
   /** Parsed payload_json (null once the outcome is known). */
   values: Record<string, unknown> | null;

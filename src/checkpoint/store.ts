@@ -140,6 +140,11 @@ export interface CheckpointStore {
   ): ResultsDelta;
   /** Puts records back to 'planned' (not sent after all, or reconciled as absent): safe to re-send. */
   revertToPlanned(step: string, keys: readonly string[]): void;
+  /**
+   * Records left 'sent' whose outcome is still unknown become 'in-doubt' (never re-sent blindly);
+   * updated_ms and sent_ms are kept, so the time they were sent still tells when they can be judged.
+   */
+  markInDoubt(step: string, keys: readonly string[]): void;
   /** Records of a step in the given states, in source order, streamed. */
   pending(step: string, states?: readonly RecordState[]): IterableIterator<RecordRow>;
   /** How many records of a step are in the given states; with `runId`, only those the run last touched. */
@@ -202,6 +207,7 @@ interface RecordDbRow {
   batch_id: number | null;
   attempts: number;
   updated_ms: number;
+  sent_ms: number | null;
   payload_hash: string | null;
   payload_json: string | null;
   columns_json: string | null;
@@ -274,6 +280,7 @@ const toRecord = (r: RecordDbRow): RecordRow => ({
   batchId: r.batch_id,
   attempts: r.attempts,
   updatedMs: r.updated_ms,
+  sentMs: r.sent_ms ?? null,
   payloadHash: r.payload_hash,
   values: r.payload_json === null ? null : (JSON.parse(r.payload_json) as Record<string, unknown>),
   data: r.columns_json === null ? null : (Object.fromEntries(JSON.parse(r.columns_json) as [string, unknown][]) as Record<string, unknown>),
@@ -349,10 +356,10 @@ export function createCheckpointStore(db: Db, clock: Clock = systemClock): Check
     insertBatch: db.prepare("INSERT INTO batches (run_id, step, state, size, sent_ms) VALUES (?, ?, 'sent', ?, ?)"),
     doneBatch: db.prepare("UPDATE batches SET state = 'done', done_ms = ? WHERE id = ?"),
     upsertSent: db.prepare(`
-      INSERT INTO records (step, key, state, op, outcome, run_id, zoho_id, batch_id, attempts, updated_ms, payload_hash, payload_json, columns_json, source, line, idx, byte_offset)
-      VALUES (@step, @key, 'sent', @op, NULL, @run, NULL, @batch, 1, @now, @hash, @json, @columns, @source, @line, @idx, @byte)
+      INSERT INTO records (step, key, state, op, outcome, run_id, zoho_id, batch_id, attempts, updated_ms, sent_ms, payload_hash, payload_json, columns_json, source, line, idx, byte_offset)
+      VALUES (@step, @key, 'sent', @op, NULL, @run, NULL, @batch, 1, @now, @now, @hash, @json, @columns, @source, @line, @idx, @byte)
       ON CONFLICT (step, key) DO UPDATE SET state = 'sent', op = @op, outcome = NULL, run_id = @run, batch_id = @batch,
-        attempts = attempts + 1, updated_ms = @now, payload_hash = @hash, payload_json = @json, columns_json = @columns,
+        attempts = attempts + 1, updated_ms = @now, sent_ms = @now, payload_hash = @hash, payload_json = @json, columns_json = @columns,
         source = @source, line = @line, idx = @idx, byte_offset = @byte`),
     // Results: skipped keys may have no record yet (crosswalk hit, never sent): upsert. A key this run
     // already finished is left alone (changes = 0): a resumed run re-reading it must not recount it.
@@ -366,6 +373,7 @@ export function createCheckpointStore(db: Db, clock: Clock = systemClock): Check
         source = coalesce(@source, source), line = coalesce(@line, line), idx = coalesce(@idx, idx), byte_offset = coalesce(@byte, byte_offset)
       WHERE NOT (records.run_id IS @run AND records.state IN ('confirmed', 'rejected'))`),
     revert: db.prepare("UPDATE records SET state = 'planned', outcome = NULL, updated_ms = ? WHERE step = ? AND key = ?"),
+    inDoubt: db.prepare("UPDATE records SET state = 'in-doubt', outcome = 'in-doubt' WHERE step = ? AND key = ? AND state = 'sent'"),
     crosswalkGet: db.prepare<[string, string], CrosswalkDbRow>('SELECT * FROM crosswalk WHERE step = ? AND key = ?'),
     crosswalkByName: db.prepare<[string, string], CrosswalkDbRow>('SELECT * FROM crosswalk WHERE entity = ? AND name = ? ORDER BY created_ms, key'),
     crosswalkByNameScope: db.prepare<[string, string, string], CrosswalkDbRow>(
@@ -526,6 +534,10 @@ export function createCheckpointStore(db: Db, clock: Clock = systemClock): Check
     s.setHw.run(hw?.byteOffset ?? null, hw?.index ?? null, hw?.line ?? null, runId, name);
   }
 
+  const inDoubtTx = db.transaction((step: string, keys: readonly string[]) => {
+    for (const k of keys) s.inDoubt.run(step, k);
+  });
+
   const revertTx = db.transaction((step: string, keys: readonly string[]) => {
     const t = now();
     for (const k of keys) s.revert.run(t, step, k);
@@ -618,6 +630,9 @@ export function createCheckpointStore(db: Db, clock: Clock = systemClock): Check
     },
     revertToPlanned(step, keys) {
       revertTx(step, keys);
+    },
+    markInDoubt(step, keys) {
+      inDoubtTx(step, keys);
     },
     pending(step, states = ['sent', 'in-doubt']) {
       return mapIter(pendingStmt(states).iter.iterate(step, ...states), toRecord);

@@ -9,12 +9,30 @@
  * distinct source rows): a candidate id already in the crosswalk under another key, or claimed earlier
  * in this pass, is never taken. Records are processed in source order.
  *
+ * Someone else's entity is never ours: a candidate Zoho says was created before we marked the record
+ * sent (less `skewMs`, the allowance for our clock and Zoho's disagreeing) existed before our request
+ * and is skipped, or our key would be bound to it and the entity we did create left over as a
+ * duplicate. An external-id marker match is ours whatever its time. Among the rest: candidates with a
+ * created time oldest first (twins of ours were created in source order), then those without one
+ * newest first (ids grow over time; compared as strings by length, never through Number).
+ *
+ * Late commits: Zoho may commit a create after the client gave up on it. A create record not found
+ * whose last send (or in-doubt outcome) is younger than `settleMs` stays in-doubt (counted `waiting`,
+ * never re-sent) until a later pass, at or after `retryAtMs`, can tell.
+ *
  * PATCHes left 'sent' go back to planned: re-sending a PATCH is harmless.
  */
 import type { CheckpointStore } from '../checkpoint/store.js';
 import type { RecordRow, StoredResult } from '../checkpoint/store-types.js';
 import { toZpetlError, ZpetlError } from '../core/errors.js';
-import type { EntityLoader } from './types.js';
+import type { Clock } from '../core/clock.js';
+import { compareIds } from './shared.js';
+import type { Candidate, EntityLoader } from './types.js';
+
+/** Default allowance for the difference between our clock and Zoho's (5 minutes). */
+export const DEFAULT_CLOCK_SKEW_MS = 5 * 60_000;
+/** Default time a create not found stays in-doubt after its send, for a late commit to show (60 s: twice the client's default timeout). */
+export const DEFAULT_IN_DOUBT_SETTLE_MS = 60_000;
 
 export interface ReconcileCounts {
   /** Found in Zoho: confirmed without a re-send. */
@@ -23,6 +41,32 @@ export interface ReconcileCounts {
   notFound: number;
   /** Could not be checked (no stored payload); left as they were. */
   unresolved: number;
+  /** Not found yet but sent too recently to be sure (a late commit may still land): left in-doubt. */
+  waiting?: number;
+  /** When the earliest waiting record can be judged absent (clock ms); set when waiting > 0. */
+  retryAtMs?: number;
+}
+
+/** How reconciliation judges time (see the module comment); both default to off when no clock is given. */
+export interface ReconcileTiming {
+  clock: Clock;
+  /** Allowance for clock skew between us and Zoho, ms (default 5 minutes). */
+  skewMs?: number;
+  /** A create not found is judged absent only this long after it was sent / left in doubt, ms (default 0). */
+  settleMs?: number;
+}
+
+/**
+ * Candidate ids in the order reconciliation may take them: marker matches first, then candidates
+ * created at or after `floorMs` oldest first, then candidates without a created time newest first.
+ * Candidates created before `floorMs` are dropped (they existed before our request).
+ */
+export function orderCandidates(candidates: readonly Candidate[], floorMs?: number): string[] {
+  const marker = candidates.filter((c) => c.marker);
+  const rest = candidates.filter((c) => !c.marker && (floorMs === undefined || c.createdMs === undefined || c.createdMs >= floorMs));
+  const timed = rest.filter((c) => c.createdMs !== undefined).sort((a, b) => a.createdMs! - b.createdMs! || compareIds(a.id, b.id));
+  const untimed = rest.filter((c) => c.createdMs === undefined).sort((a, b) => compareIds(b.id, a.id));
+  return [...new Set([...marker, ...timed, ...untimed].map((c) => c.id))];
 }
 
 export interface ReconcileInput {
@@ -32,6 +76,8 @@ export interface ReconcileInput {
   step: { name: string; entity: string };
   /** Records to resolve; default every 'sent' / 'in-doubt' record of the step. */
   records?: RecordRow[];
+  /** Created-time floor and late-commit settling; without it, any match is taken and nothing waits. */
+  timing?: ReconcileTiming;
 }
 
 /** Looks every doubtful record up in Zoho and settles it. Throws (fatal) if Zoho cannot be asked. */
@@ -40,11 +86,18 @@ export async function reconcileRecords(input: ReconcileInput): Promise<Reconcile
   const records = input.records ?? [...store.pending(step.name, ['sent', 'in-doubt'])];
   const counts: ReconcileCounts = { found: 0, notFound: 0, unresolved: 0 };
   if (records.length === 0) return counts;
+  const timing = input.timing;
+  const nowMs = timing ? timing.clock.now() : undefined;
+  const skewMs = timing?.skewMs ?? DEFAULT_CLOCK_SKEW_MS;
+  const settleMs = timing?.settleMs ?? 0;
+  let waiting = 0;
+  let retryAtMs: number | undefined;
   // After a crash, cached listings are stale by definition.
   loader.forget();
   const claimedInPass = new Set<string>();
   const found: StoredResult[] = [];
   const absent: string[] = [];
+  const stillInDoubt: string[] = [];
   for (const rec of records) {
     if (rec.op === 'update') {
       absent.push(rec.key);
@@ -54,9 +107,11 @@ export async function reconcileRecords(input: ReconcileInput): Promise<Reconcile
       counts.unresolved++;
       continue;
     }
-    let ids: string[];
+    let candidates: Candidate[];
     try {
-      ids = await loader.findExisting(rec.values, { key: rec.key });
+      candidates = loader.findCandidates
+        ? await loader.findCandidates(rec.values, { key: rec.key })
+        : (await loader.findExisting(rec.values, { key: rec.key })).map((id) => ({ id }));
     } catch (e) {
       const err = toZpetlError(e);
       if (err.disposition === 'reject-row') {
@@ -70,9 +125,20 @@ export async function reconcileRecords(input: ReconcileInput): Promise<Reconcile
         hint: 'Nothing was re-sent. Run `zpetl resume` again once Zoho answers.',
       });
     }
+    // Without a clock there is no floor: the caller asked for the plain natural-key match.
+    const floorMs = timing && rec.sentMs !== null ? rec.sentMs - skewMs : undefined;
+    const ids = orderCandidates(candidates, floorMs);
     const claimed = store.claimedIds(step.entity, ids, { step: step.name, key: rec.key });
     const id = ids.find((x) => !claimed.has(x) && !claimedInPass.has(x));
     if (id === undefined) {
+      // Last touched when marked sent, or when its in-doubt outcome was recorded (after the client gave up).
+      const matureAt = rec.updatedMs + settleMs;
+      if (nowMs !== undefined && settleMs > 0 && nowMs < matureAt) {
+        waiting++;
+        retryAtMs = retryAtMs === undefined ? matureAt : Math.min(retryAtMs, matureAt);
+        stillInDoubt.push(rec.key);
+        continue;
+      }
       absent.push(rec.key);
       continue;
     }
@@ -81,7 +147,13 @@ export async function reconcileRecords(input: ReconcileInput): Promise<Reconcile
   }
   if (absent.length > 0) store.revertToPlanned(step.name, absent);
   if (found.length > 0) store.recordResults(runId, step, found);
+  // A record killed while 'sent' and not found yet becomes in-doubt: it is not re-sent until it is judged.
+  if (stillInDoubt.length > 0) store.markInDoubt(step.name, stillInDoubt);
   counts.found = found.length;
   counts.notFound = absent.length;
+  if (waiting > 0) {
+    counts.waiting = waiting;
+    counts.retryAtMs = retryAtMs!;
+  }
   return counts;
 }

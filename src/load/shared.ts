@@ -176,3 +176,29 @@ export function sameName(a: unknown, b: unknown): boolean {
   if (typeof a !== 'string' || typeof b !== 'string') return false;
   return a.replace(/\s+/g, ' ').trim() === b.replace(/\s+/g, ' ').trim();
 }
+
+/**
+ * When Zoho created an entity, in epoch ms: V3's `created_time` (ISO, or ms as digits), the older
+ * `created_time_long` / `created_date_long` (ms), users' `added_time`. undefined when none is readable.
+ */
+export function createdMsOf(entity: Record<string, unknown>): number | undefined {
+  for (const name of ['created_time', 'created_time_long', 'created_date_long', 'added_time']) {
+    const v = entity[name];
+    if (typeof v === 'number' && Number.isFinite(v) && v > 0) return v;
+    if (typeof v !== 'string' || v.trim() === '') continue;
+    const t = v.trim();
+    // Epoch milliseconds (13 digits today) are well inside Number's exact range; ids never come here.
+    const ms = /^\d{10,16}$/.test(t) ? Number(t) : Date.parse(t);
+    if (Number.isFinite(ms) && ms > 0) return ms;
+  }
+  return undefined;
+}
+
+/**
+ * Orders two Zoho ids (19-digit strings, growing over time) without Number, which would round them:
+ * by length, then lexicographically. Negative when `a` is older than `b`.
+ */
+export function compareIds(a: string, b: string): number {
+  if (a.length !== b.length) return a.length - b.length;
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -17,7 +17,7 @@ import type { HighWater, RecordRow, SentItem, StoredResult } from '../checkpoint
 import type { EntityKind } from '../pipeline/events.js';
 import type { ZohoApi } from '../zoho/types.js';
 import { createEntityLoader } from './loaders/index.js';
-import { reconcileRecords, type ReconcileCounts } from './reconcile.js';
+import { reconcileRecords, type ReconcileCounts, type ReconcileTiming } from './reconcile.js';
 import { classifyFailure } from './shared.js';
 import type { AttemptResult, EntityLoader, ItemResult, LoadItem, LoadMode, LoaderOptions } from './types.js';
 
@@ -37,6 +37,12 @@ export interface StepLoaderOptions {
   step: StepConfig;
   /** Replaces the entity's default loader (tests, custom entities). */
   loader?: EntityLoader;
+  /**
+   * Reconciliation's clock: a candidate created before the record was sent (less the skew allowance)
+   * is someone else's, and a create not found within `settleMs` of its send stays in-doubt (a late
+   * commit may still land). Without it, any natural-key match is taken and nothing waits.
+   */
+  timing?: ReconcileTiming;
 }
 
 export interface BatchOutcome {
@@ -77,7 +83,7 @@ export function createStepLoader(opts: StepLoaderOptions): StepLoader {
   const stepRef = { name: step.name, entity: step.entity };
 
   async function reconcile(records?: RecordRow[]): Promise<ReconcileCounts> {
-    return reconcileRecords({ store, loader, runId, step: stepRef, ...(records ? { records } : {}) });
+    return reconcileRecords({ store, loader, runId, step: stepRef, ...(records ? { records } : {}), ...(opts.timing ? { timing: opts.timing } : {}) });
   }
 
   async function load(items: readonly LoadItem[], o: { highWater?: HighWater | null; signal?: AbortSignal } = {}): Promise<BatchOutcome> {

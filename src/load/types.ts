@@ -29,6 +29,16 @@ export interface AttemptBatch {
   fatal?: ZpetlError;
 }
 
+/** An entity matching a record's natural key (reconciliation's view of a findExisting hit). */
+export interface Candidate {
+  /** Zoho id (19-digit string). */
+  id: string;
+  /** It carries our external-id marker for this very key: ours, whatever its created time. */
+  marker?: boolean;
+  /** When Zoho created it (epoch ms, from created_time / created_time_long / added_time), when Zoho says. */
+  createdMs?: number;
+}
+
 /** Options a step gives its loader. */
 export interface LoaderOptions {
   /**
@@ -59,6 +69,12 @@ export interface EntityLoader {
    * May return several: the caller skips ids the crosswalk already gives to other keys.
    */
   findExisting(values: Record<string, unknown>, options?: { fresh?: boolean; key?: string }): Promise<string[]>;
+  /**
+   * The same matches as findExisting, each with what reconciliation needs to tell ours from someone
+   * else's: whether it carries our external-id marker, and when Zoho says it was created. Loaders
+   * without it are reconciled from findExisting's ids alone.
+   */
+  findCandidates?(values: Record<string, unknown>, options?: { fresh?: boolean; key?: string }): Promise<Candidate[]>;
   /** Drops cached listings so the next findExisting sees what Zoho holds now. */
   forget(): void;
 }

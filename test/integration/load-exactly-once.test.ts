@@ -185,3 +185,103 @@ describe('the external-id marker against the sandbox', () => {
   });
 });
 
+
+describe('reconciliation without a marker: created time tells ours from someone else\'s', () => {
+  it('a lost create binds to the task it made, not to an older same-named task made outside the tool; no extra, no duplicate', async () => {
+    // The checkpoint runs on the sandbox's clock, as a run's client and checkpoint share one clock.
+    const tstore = createCheckpointStore(cdb.db, sandbox.clock);
+    const run = tstore.startRun('no-marker').id;
+    await createStepLoader({ api: client, store: tstore, runId: run, step: { name: 'projects', entity: 'project' } }).load([{ key: 'P', values: { name: 'NoMarker' }, pos: pos(0) }]);
+    const projectId = tstore.crosswalkGet('projects', 'P')!.zohoId;
+    // Someone made "Kick-off" by hand earlier: same name, same (general) list.
+    const manual = await client.tasks.create(projectId, { name: 'Kick-off' });
+    sandbox.admin.advanceTime(10 * 60_000);
+    const timing = { clock: sandbox.clock };
+    const step = { name: 'tasks', entity: 'task' as const, concurrency: 1 };
+    sandbox.admin.setFaults([{ kind: 'reset-after', endpoint: 'POST /projects/{project}/tasks', nth: 1 }]);
+    const first = await createStepLoader({ api: client, store: tstore, runId: run, step, timing }).load([{ key: 'SRC-1', values: { name: 'Kick-off', project: projectId }, pos: pos(0) }]);
+    sandbox.admin.clearFaults();
+    expect(first.delta.inDoubt).toBe(1);
+    const tasks = () => sandbox.admin.entities('tasks', { project: projectId }) as { id: string; name: string }[];
+    const ours = tasks().find((t) => t.name === 'Kick-off' && String(t.id) !== manual.id)!;
+    expect(ours).toBeDefined();
+    // The resumed run: found, and it is the one we made.
+    const next = createStepLoader({ api: client, store: tstore, runId: run, step, timing });
+    expect(await next.reconcile()).toEqual({ found: 1, notFound: 0, unresolved: 0 });
+    expect(tstore.crosswalkGet('tasks', 'SRC-1')?.zohoId).toBe(String(ours.id));
+    await next.load([{ key: 'SRC-1', values: { name: 'Kick-off', project: projectId }, pos: pos(0) }]);
+    await next.retryPlanned();
+    expect(tasks().filter((t) => t.name === 'Kick-off')).toHaveLength(2);
+  });
+
+  it('a lost time-log create binds to the log it made, not to an older identical log made outside the tool', async () => {
+    const tstore = createCheckpointStore(cdb.db, sandbox.clock);
+    const run = tstore.startRun('log-twin').id;
+    await createStepLoader({ api: client, store: tstore, runId: run, step: { name: 'projects', entity: 'project' } }).load([{ key: 'P', values: { name: 'LogTwin' }, pos: pos(0) }]);
+    const projectId = tstore.crosswalkGet('projects', 'P')!.zohoId;
+    await createStepLoader({ api: client, store: tstore, runId: run, step: { name: 'users', entity: 'user' } }).load([{ key: 'ann', values: { email: 'ann@acme.example', project: projectId }, pos: pos(0) }]);
+    const owner = tstore.crosswalkGet('users', 'ann')!.zohoId;
+    const values = { project: projectId, date: '2026-02-03', minutes: 90, user: owner, notes: 'pairing', billing: 'Billable', logName: 'Pairing' };
+    const loader = createEntityLoader('timelog', client);
+    // The same log, entered by hand earlier.
+    const manual = await client.timelogs.create(projectId, loader.buildRequest(values) as never);
+    sandbox.admin.advanceTime(10 * 60_000);
+    const timing = { clock: sandbox.clock };
+    const step = { name: 'logs', entity: 'timelog' as const, concurrency: 1 };
+    sandbox.admin.setFaults([{ kind: 'reset-after', endpoint: 'POST /projects/{project}/log', nth: 1 }]);
+    expect((await createStepLoader({ api: client, store: tstore, runId: run, step, timing }).load([{ key: 'row1', values, pos: pos(0) }])).delta.inDoubt).toBe(1);
+    sandbox.admin.clearFaults();
+    const logs = () => sandbox.admin.entities('timelogs', { project: projectId }) as { id: string }[];
+    const ours = logs().find((l) => String(l.id) !== manual.id)!;
+    const next = createStepLoader({ api: client, store: tstore, runId: run, step, timing });
+    expect(await next.reconcile()).toEqual({ found: 1, notFound: 0, unresolved: 0 });
+    expect(tstore.crosswalkGet('logs', 'row1')?.zohoId).toBe(String(ours.id));
+    await next.retryPlanned();
+    expect(logs()).toHaveLength(2);
+  });
+});
+
+describe('a late commit (the sandbox commits after the client gave up)', () => {
+  it('is not re-sent by the client nor by the step: it waits in doubt until a look after the settle time finds it', async () => {
+    const quick = createZohoClient(
+      {
+        clientId: sandbox.env.ZOHO_CLIENT_ID,
+        clientSecret: sandbox.env.ZOHO_CLIENT_SECRET,
+        refreshToken: sandbox.env.ZOHO_REFRESH_TOKEN,
+        portalId: sandbox.portalId,
+        apiUrl: sandbox.baseUrl,
+        accountsUrl: sandbox.baseUrl,
+      },
+      { timeoutMs: 200, backoffBaseMs: 5, backoffCapMs: 20 },
+    );
+    try {
+      const tstore = createCheckpointStore(cdb.db, sandbox.clock);
+      const run = tstore.startRun('late').id;
+      await createStepLoader({ api: quick, store: tstore, runId: run, step: { name: 'projects', entity: 'project' } }).load([{ key: 'P', values: { name: 'Late' }, pos: pos(0) }]);
+      const projectId = tstore.crosswalkGet('projects', 'P')!.zohoId;
+      sandbox.admin.setFaults([{ kind: 'late-commit', endpoint: 'POST /projects/{project}/tasks', nth: 1, delayMs: 500 }]);
+      const timing = { clock: sandbox.clock, settleMs: 60_000 };
+      const step = createStepLoader({ api: quick, store: tstore, runId: run, step: { name: 'tasks', entity: 'task' }, timing });
+      const item = { key: 'T-1', values: { name: 'Late task', project: projectId }, pos: pos(0) };
+      expect((await step.load([item])).delta.inDoubt).toBe(1);
+      const tasks = () => (sandbox.admin.entities('tasks', { project: projectId }) as { name: string }[]).filter((t) => t.name === 'Late task');
+      // The client gave up and did not re-send; Zoho has not committed yet.
+      expect(sandbox.admin.counters().endpoints['POST /projects/{project}/tasks']?.calls).toBe(1);
+      expect(tasks()).toHaveLength(0);
+      // End of step: not found yet, but too young to call absent: it stays in doubt, nothing re-sent.
+      expect(await step.reconcile()).toMatchObject({ found: 0, notFound: 0, waiting: 1 });
+      await step.retryPlanned();
+      expect(tstore.getRecord('tasks', 'T-1')?.state).toBe('in-doubt');
+      // Zoho commits late (real 500 ms); the settle time passes on the sandbox's clock (no real minute).
+      await new Promise((r) => setTimeout(r, 700));
+      expect(tasks()).toHaveLength(1);
+      sandbox.admin.advanceTime(60_000);
+      expect(await step.reconcile()).toEqual({ found: 1, notFound: 0, unresolved: 0 });
+      await step.retryPlanned();
+      expect(tasks()).toHaveLength(1);
+      expect(sandbox.admin.counters().endpoints['POST /projects/{project}/tasks']?.calls).toBe(1);
+    } finally {
+      await quick.close();
+    }
+  });
+});

@@ -1,8 +1,8 @@
 /** Task lists: one POST each within a project; natural key = name within the project. */
 import type { Tasklist, TasklistCreate, ZohoApi } from '../../zoho/types.js';
 import { ScopeCache } from '../scope-cache.js';
-import { collect, compact, pickString, required, sendEach, sameName } from '../shared.js';
-import type { EntityLoader, LoaderOptions } from '../types.js';
+import { collect, compact, createdMsOf, pickString, required, sendEach, sameName } from '../shared.js';
+import type { Candidate, EntityLoader, LoaderOptions } from '../types.js';
 
 export function createTasklistLoader(api: ZohoApi, options: LoaderOptions = {}): EntityLoader {
   const cache = new ScopeCache<Tasklist>((project) => collect(api.tasklists.list(project)));
@@ -18,6 +18,17 @@ export function createTasklistLoader(api: ZohoApi, options: LoaderOptions = {}):
     } as Record<string, unknown>);
   }
   const project = (values: Record<string, unknown>) => required(values, 'project', 'project_id');
+
+  async function findCandidates(values: Record<string, unknown>, opts: { fresh?: boolean } = {}): Promise<Candidate[]> {
+    const name = pickString(values, 'name');
+    const all = await cache.get(project(values), opts.fresh);
+    return all
+      .filter((t) => sameName(t.name, name))
+      .map((t) => {
+        const ms = createdMsOf(t as unknown as Record<string, unknown>);
+        return ms === undefined ? { id: t.id } : { id: t.id, createdMs: ms };
+      });
+  }
 
   return {
     entity: 'tasklist',
@@ -41,9 +52,8 @@ export function createTasklistLoader(api: ZohoApi, options: LoaderOptions = {}):
     },
     forget: () => cache.clear(),
     async findExisting(values, opts = {}) {
-      const name = pickString(values, 'name');
-      const all = await cache.get(project(values), opts.fresh);
-      return all.filter((t) => sameName(t.name, name)).map((t) => t.id);
+      return (await findCandidates(values, opts)).map((c) => c.id);
     },
+    findCandidates,
   };
 }

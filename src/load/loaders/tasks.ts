@@ -6,8 +6,8 @@
  */
 import type { Task, TaskCreate, ZohoApi } from '../../zoho/types.js';
 import { ScopeCache } from '../scope-cache.js';
-import { collect, compact, customFields, pick, pickList, pickString, required, sendEach, sameName } from '../shared.js';
-import type { EntityLoader, LoaderOptions } from '../types.js';
+import { collect, compact, createdMsOf, customFields, pick, pickList, pickString, required, sendEach, sameName } from '../shared.js';
+import type { Candidate, EntityLoader, LoaderOptions } from '../types.js';
 
 const PRIORITIES = new Set(['none', 'low', 'medium', 'high']);
 const BILLING = new Set(['none', 'billable', 'non_billable']);
@@ -49,6 +49,29 @@ export function createTaskLoader(api: ZohoApi, options: LoaderOptions & { subtas
     return body;
   }
 
+  async function findCandidates(values: Record<string, unknown>, opts: { fresh?: boolean; key?: string } = {}): Promise<Candidate[]> {
+    const all = await cache.get(project(values), opts.fresh);
+    const name = pickString(values, 'name');
+    const tasklist = pickString(values, 'tasklist', 'tasklist_id');
+    const parent = parentOf(values);
+    const byMarker = ext && opts.key !== undefined ? all.filter((t) => t[ext] === opts.key) : [];
+    const byName = all.filter(
+      (t) =>
+        !byMarker.includes(t) &&
+        // With a marker configured, an entity marked for another key is that key's, never ours.
+        !(ext && opts.key !== undefined && t[ext] !== undefined && t[ext] !== null && t[ext] !== '' && t[ext] !== opts.key) &&
+        sameName(t.name, name) &&
+        // Without a task list the task lands in the general list, whose id we do not know: any list.
+        (tasklist === undefined || t.tasklist?.id === tasklist) &&
+        (parent === undefined ? !t.parental_info?.parent_task_id : t.parental_info?.parent_task_id === parent),
+    );
+    const withTime = (t: Task) => {
+      const ms = createdMsOf(t as unknown as Record<string, unknown>);
+      return ms === undefined ? {} : { createdMs: ms };
+    };
+    return [...byMarker.map((t) => ({ id: t.id, marker: true, ...withTime(t) })), ...byName.map((t) => ({ id: t.id, ...withTime(t) }))];
+  }
+
   return {
     entity,
     buildRequest,
@@ -79,22 +102,8 @@ export function createTaskLoader(api: ZohoApi, options: LoaderOptions & { subtas
     },
     forget: () => cache.clear(),
     async findExisting(values, opts = {}) {
-      const all = await cache.get(project(values), opts.fresh);
-      const name = pickString(values, 'name');
-      const tasklist = pickString(values, 'tasklist', 'tasklist_id');
-      const parent = parentOf(values);
-      const byMarker = ext && opts.key !== undefined ? all.filter((t) => t[ext] === opts.key) : [];
-      const byName = all.filter(
-        (t) =>
-          !byMarker.includes(t) &&
-          // With a marker configured, an entity marked for another key is that key's, never ours.
-          !(ext && opts.key !== undefined && t[ext] !== undefined && t[ext] !== null && t[ext] !== '' && t[ext] !== opts.key) &&
-          sameName(t.name, name) &&
-          // Without a task list the task lands in the general list, whose id we do not know: any list.
-          (tasklist === undefined || t.tasklist?.id === tasklist) &&
-          (parent === undefined ? !t.parental_info?.parent_task_id : t.parental_info?.parent_task_id === parent),
-      );
-      return [...byMarker, ...byName].map((t) => t.id);
+      return (await findCandidates(values, opts)).map((c) => c.id);
     },
+    findCandidates,
   };
 }

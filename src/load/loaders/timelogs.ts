@@ -10,8 +10,8 @@
 import { formatHhMm, parseHhMm } from '../../core/local-date.js';
 import type { TimeLog, TimeLogCreate, ZohoApi } from '../../zoho/types.js';
 import { ScopeCache } from '../scope-cache.js';
-import { collect, compact, hoursToMinutes, normNotes, pickString, required, sendEach } from '../shared.js';
-import type { EntityLoader, LoaderOptions } from '../types.js';
+import { collect, compact, createdMsOf, hoursToMinutes, normNotes, pickString, required, sendEach } from '../shared.js';
+import type { Candidate, EntityLoader, LoaderOptions } from '../types.js';
 
 function billStatus(v: string | undefined): 'Billable' | 'Non Billable' {
   const s = (v ?? '').toLowerCase().replace(/[\s_-]/g, '');
@@ -85,6 +85,17 @@ export function createTimelogLoader(api: ZohoApi, options: LoaderOptions = {}): 
     return normNotes(log.notes ?? log.log_notes) === normNotes(body.notes);
   }
 
+  async function findCandidates(values: Record<string, unknown>, opts: { fresh?: boolean } = {}): Promise<Candidate[]> {
+    const date = required(values, 'date');
+    const all = await cache.get(`${project(values)}|${date.slice(0, 7)}`, opts.fresh);
+    return all
+      .filter((l) => matches(l, values))
+      .map((l) => {
+        const ms = createdMsOf(l);
+        return ms === undefined ? { id: l.id } : { id: l.id, createdMs: ms };
+      });
+  }
+
   return {
     entity: 'timelog',
     buildRequest,
@@ -107,9 +118,8 @@ export function createTimelogLoader(api: ZohoApi, options: LoaderOptions = {}): 
     },
     forget: () => cache.clear(),
     async findExisting(values, opts = {}) {
-      const date = required(values, 'date');
-      const all = await cache.get(`${project(values)}|${date.slice(0, 7)}`, opts.fresh);
-      return all.filter((l) => matches(l, values)).map((l) => l.id);
+      return (await findCandidates(values, opts)).map((c) => c.id);
     },
+    findCandidates,
   };
 }

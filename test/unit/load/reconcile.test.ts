@@ -9,7 +9,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openCheckpointDb, type CheckpointDb } from '../../../src/checkpoint/db.js';
 import { createCheckpointStore, type CheckpointStore } from '../../../src/checkpoint/store.js';
 import type { SourcePosition } from '../../../src/core/record.js';
+import { createManualClock } from '../../../src/core/clock.js';
 import { createEntityLoader } from '../../../src/load/loaders/index.js';
+import { orderCandidates } from '../../../src/load/reconcile.js';
+import { compareIds, createdMsOf } from '../../../src/load/shared.js';
 import { createStepLoader } from '../../../src/load/step-loader.js';
 import type { LoadItem } from '../../../src/load/types.js';
 import { createFakeApi, type FakeApi } from './fake-api.js';
@@ -191,5 +194,95 @@ describe('time log collisions', () => {
     const out = await createStepLoader({ api, store, runId: run, step: { name: 'logs', entity: 'timelog', mode: 'skip-existing' } }).load([log(0), log(1)]);
     expect(out.results.map((r) => r.status).sort()).toEqual(['created', 'skipped']);
     expect(api.count('timelog')).toBe(2);
+  });
+});
+
+describe('candidate order (someone else\'s entity is never ours)', () => {
+  it('drops candidates created before the floor; marker first; timed oldest first; untimed newest first by id, never through Number', () => {
+    const floor = Date.UTC(2026, 11, 1, 12);
+    const cands = [
+      { id: '1000000000000000001', createdMs: floor - 1 }, // made before our request: someone else's
+      { id: '1000000000000000009', createdMs: floor + 2000 },
+      { id: '1000000000000000005', createdMs: floor + 1000 },
+      { id: '999999999999999999' }, // 18 digits: older than any 19-digit id
+      { id: '1000000000000000003' },
+      { id: '1000000000000000002', marker: true, createdMs: floor - 10_000 },
+    ];
+    expect(orderCandidates(cands, floor)).toEqual(['1000000000000000002', '1000000000000000005', '1000000000000000009', '1000000000000000003', '999999999999999999']);
+    // Number would round these two 19-digit ids to the same value; the order must still be exact.
+    expect(Number('9007199254740993001') === Number('9007199254740993000')).toBe(true);
+    expect(orderCandidates([{ id: '9007199254740993000' }, { id: '9007199254740993001' }])).toEqual(['9007199254740993001', '9007199254740993000']);
+    expect(compareIds('999', '1000')).toBeLessThan(0);
+    // No floor (a record sent before schema 4): nothing is dropped.
+    expect(orderCandidates(cands).length).toBe(6);
+  });
+
+  it('reads Zoho\'s created times: created_time ISO or ms digits, created_time_long, users\' added_time', () => {
+    const ms = Date.UTC(2026, 5, 24, 16, 45, 31, 884);
+    expect(createdMsOf({ created_time: '2026-06-24T16:45:31.884Z' })).toBe(ms);
+    expect(createdMsOf({ created_time: String(ms) })).toBe(ms);
+    expect(createdMsOf({ created_time_long: ms })).toBe(ms);
+    expect(createdMsOf({ added_time: '2026-06-24T16:45:31.884Z' })).toBe(ms);
+    expect(createdMsOf({ created_time: 'soon' })).toBeUndefined();
+    expect(createdMsOf({})).toBeUndefined();
+  });
+
+  it('a lost create binds to the task it made, not to an older same-named task made outside the tool', async () => {
+    const clock = createManualClock(Date.UTC(2026, 11, 1, 9));
+    const store = createCheckpointStore(cdb.db, clock);
+    const run = store.startRun('demo').id;
+    // Made by hand an hour before our run, same name, same list.
+    api.tasks_.push({ id: '1000000000000000042', name: 'Task 0', project: { id: 'P1' }, tasklist: { id: 'TL1' }, created_time: new Date(clock.now() - 3_600_000).toISOString() } as never);
+    await clock.advance(3_600_000);
+    api.doubtWhen = (kind) => (kind === 'task' ? 'created' : undefined);
+    const sl = createStepLoader({ api, store, runId: run, step: { name: 'tasks', entity: 'task' }, timing: { clock } });
+    expect((await sl.load(tasks(1))).delta.inDoubt).toBe(1);
+    api.doubtWhen = undefined;
+    const ours = api.tasks_.find((t) => t.id !== '1000000000000000042')!;
+    expect(await sl.reconcile()).toEqual({ found: 1, notFound: 0, unresolved: 0 });
+    expect(store.crosswalkGet('tasks', 't0')?.zohoId).toBe(ours.id);
+    await sl.load(tasks(1));
+    expect(api.count('task')).toBe(2);
+  });
+});
+
+describe('late commits (Zoho commits after the client gave up)', () => {
+  it('a create not found within the settle time stays in-doubt and is not re-sent; judged absent only once it matures', async () => {
+    const clock = createManualClock(Date.UTC(2026, 11, 1, 9));
+    const store = createCheckpointStore(cdb.db, clock);
+    const run = store.startRun('demo').id;
+    api.doubtWhen = (kind) => (kind === 'task' ? 'not-created' : undefined);
+    const sl = createStepLoader({ api, store, runId: run, step: { name: 'tasks', entity: 'task' }, timing: { clock, settleMs: 60_000 } });
+    await sl.load(tasks(1));
+    api.doubtWhen = undefined;
+    const sentAt = clock.now();
+    await clock.advance(10_000);
+    expect(await sl.reconcile()).toEqual({ found: 0, notFound: 0, unresolved: 0, waiting: 1, retryAtMs: sentAt + 60_000 });
+    expect(store.getRecord('tasks', 't0')?.state).toBe('in-doubt');
+    // Neither a re-read of the row nor the end-of-step retry sends it again while it waits.
+    await sl.load(tasks(1));
+    await sl.retryPlanned();
+    expect(api.calls['task.create']).toBe(1);
+    // The late commit lands; the next look after the settle time finds it: confirmed, never re-sent.
+    await createEntityLoader('task', api).create(tasks(1));
+    await clock.advance(60_000);
+    expect(await sl.reconcile()).toEqual({ found: 1, notFound: 0, unresolved: 0 });
+    expect(api.count('task')).toBe(1);
+  });
+
+  it('a record a killed process left sent becomes in-doubt while young; once mature and still absent it is re-sent once', async () => {
+    const clock = createManualClock(Date.UTC(2026, 11, 1, 9));
+    let store = createCheckpointStore(cdb.db, clock);
+    const run = store.startRun('demo').id;
+    store.markSent(run, 'tasks', tasks(1).map((i) => ({ key: i.key, values: i.values, pos: i.pos, op: 'create' as const })));
+    store = restart();
+    store = createCheckpointStore(cdb.db, clock);
+    const sl = createStepLoader({ api, store, runId: run, step: { name: 'tasks', entity: 'task' }, timing: { clock, settleMs: 60_000 } });
+    expect((await sl.reconcile()).waiting).toBe(1);
+    expect(store.getRecord('tasks', 't0')?.state).toBe('in-doubt');
+    await clock.advance(60_000);
+    expect(await sl.reconcile()).toEqual({ found: 0, notFound: 1, unresolved: 0 });
+    await sl.retryPlanned();
+    expect(api.calls['task.create']).toBe(1);
   });
 });
