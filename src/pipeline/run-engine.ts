@@ -17,6 +17,7 @@ import { ZpetlError, toZpetlError } from '../core/errors.js';
 import { openCheckpointDb, type CheckpointDb } from '../checkpoint/db.js';
 import { createSqliteBudgetStore } from '../checkpoint/budget-store.js';
 import { createCheckpointStore, type CheckpointStore, type StepRow } from '../checkpoint/store.js';
+import { DEFAULT_CLOCK_SKEW_MS, DEFAULT_IN_DOUBT_SETTLE_MS, type ReconcileCounts, type ReconcileTiming } from '../load/reconcile.js';
 import { createStepLoader, type StepLoader } from '../load/step-loader.js';
 import type { BudgetStore, ClientEvent, EndpointStats, ZohoClient } from '../zoho/types.js';
 import { EXIT_FATAL, EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK, EXIT_OUTSIDE_WINDOW, EXIT_REJECTS } from './exit-codes.js';
@@ -54,6 +55,21 @@ export interface RunEngineOptions {
   resumeCommand?: string;
   /** Passes of reconcile + re-send at the end of a step for records this run left in doubt (default 3). */
   settlePasses?: number;
+  /**
+   * Late commits: Zoho may commit a create after the client gave up on it. A create sent (or left in
+   * doubt) less than this long ago, in clock ms, and not found in Zoho yet stays in-doubt instead of
+   * being re-sent; the end of the step waits for it and looks again. Keep it at or above the client's
+   * timeout (real ms, times the clock's scale) plus Zoho's own processing time. Default 60 000 (twice
+   * the client's default 30 s timeout).
+   */
+  inDoubtSettleMs?: number;
+  /**
+   * Allowance for our clock and Zoho's disagreeing, ms (default 300 000): reconciliation never binds a
+   * record to an entity Zoho says was created more than this before the record was sent.
+   */
+  clockSkewMs?: number;
+  /** Waits for late commits at the end of one step, at most (default 10). */
+  settleWaits?: number;
   /**
    * After a stop request, how long requests still waiting for budget (an endpoint locked for 10
    * minutes) may wait before the client is closed, in clock ms (default 15 000). Requests already on
@@ -330,6 +346,8 @@ async function execute(plan: RunPlan, o: RunEngineOptions): Promise<RunResult> {
             limits,
             figures,
             settlePasses: o.settlePasses ?? 3,
+            settleWaits: o.settleWaits ?? 10,
+            timing: { clock: o.clock, settleMs: o.inDoubtSettleMs ?? DEFAULT_IN_DOUBT_SETTLE_MS, skewMs: o.clockSkewMs ?? DEFAULT_CLOCK_SKEW_MS },
             total: totals.get(step.name),
             ...(o.window ? { window: o.window } : {}),
             clock: o.clock,
@@ -440,6 +458,8 @@ interface StepDeps {
   limits: LimitCheck;
   figures: RunFigures;
   settlePasses: number;
+  settleWaits: number;
+  timing: ReconcileTiming;
   /** Records in the step's source, when counted (progress total and ETA). */
   total: number | undefined;
   window?: OffPeakWindow;
@@ -457,17 +477,20 @@ async function runOneStep(d: StepDeps): Promise<void> {
     store,
     runId,
     step: { name: step.name, entity: step.entity, mode: step.mode, ...step.loader },
+    timing: d.timing,
   });
   const addReconciled = (c: { found: number; notFound: number; unresolved: number }) => {
     d.figures.reconciled.found += c.found;
     d.figures.reconciled.notFound += c.notFound;
     d.figures.reconciled.unresolved += c.unresolved;
   };
-  const reconcile = async () => {
-    if (store.countPending(step.name, ['sent', 'in-doubt']) === 0) return;
+  const reconcile = async (): Promise<ReconcileCounts | undefined> => {
+    if (store.countPending(step.name, ['sent', 'in-doubt']) === 0) return undefined;
     emit({ type: 'step-state', step: step.name, state: { kind: 'reconciling' } });
-    addReconciled(await loader.reconcile());
+    const c = await loader.reconcile();
+    addReconciled(c);
     emit({ type: 'step-state', step: step.name, state: { kind: 'running' } });
+    return c;
   };
   try {
     // Records an earlier process left without a known outcome are settled before anything is sent.
@@ -497,18 +520,32 @@ async function runOneStep(d: StepDeps): Promise<void> {
       throw new Stop(outcome.stopped, outcome.error);
     }
     // Settle what this run left in doubt, and re-send what proved absent, so later steps find their parents.
-    for (let pass = 0; pass < d.settlePasses; pass++) {
+    // A record sent too recently to be judged (a late commit may still land) waits, in-doubt, and is
+    // looked up again once it matures; waiting does not use up a re-send pass.
+    let waits = 0;
+    for (let pass = 0; pass < d.settlePasses; ) {
       const doubtful = store.countPending(step.name, ['sent', 'in-doubt']);
       const planned = store.countPending(step.name, ['planned'], runId);
       if (doubtful === 0 && planned === 0) break;
       if (d.signal.aborted) throw new Stop('interrupted');
-      await reconcile();
-      const g = await d.gate.check({ endpoint, calls: createCallsFor(step, store.countPending(step.name, ['planned'], runId)) });
-      if (!g.go) throw new Stop(g.reason);
-      for (const b of await loader.retryPlanned({ signal: d.signal, batchSize: stepBatchSize(step) })) addReconciled(b.reconciled);
-      const c = fromStored(store, runId, step.name);
-      const eta = etaFor(step, total, c, d);
-      emit({ type: 'step-progress', step: step.name, counts: c, ...(total !== undefined ? { total } : {}), ...(eta !== undefined ? { etaMs: eta } : {}) });
+      const rc = await reconcile();
+      const toSend = store.countPending(step.name, ['planned'], runId);
+      if (toSend > 0) {
+        pass++;
+        const g = await d.gate.check({ endpoint, calls: createCallsFor(step, toSend) });
+        if (!g.go) throw new Stop(g.reason);
+        for (const b of await loader.retryPlanned({ signal: d.signal, batchSize: stepBatchSize(step) })) addReconciled(b.reconciled);
+        const c = fromStored(store, runId, step.name);
+        const eta = etaFor(step, total, c, d);
+        emit({ type: 'step-progress', step: step.name, counts: c, ...(total !== undefined ? { total } : {}), ...(eta !== undefined ? { etaMs: eta } : {}) });
+      } else if (rc?.waiting && rc.retryAtMs !== undefined && waits < d.settleWaits) {
+        waits++;
+        try {
+          await d.clock.sleep(Math.max(0, rc.retryAtMs - d.clock.now()), d.signal);
+        } catch {
+          throw new Stop('interrupted');
+        }
+      } else pass++;
     }
     if (d.signal.aborted) {
       store.setStepStatus(runId, step.name, 'interrupted');

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { systemClock } from '../../src/core/clock.js';
+import { createScaledClock, systemClock } from '../../src/core/clock.js';
 import { executeRun } from '../../src/pipeline/run-engine.js';
 import type { PipelineEvent } from '../../src/pipeline/events.js';
 import { createSandbox, type Sandbox } from '../../src/sandbox/index.js';
@@ -65,5 +65,37 @@ describe('a real run (engine + store + loaders + client + sandbox)', () => {
     // a ratio limit: 3 bad of 43 task rows is 7%, over 5% once 20 rows are read
     const ratio = await executeRun(migrationPlan(files, { pipeline: 'ratio', rejectLimits: { ratio: 0.05, minRows: 20 } }), { dbPath: join(dir, 'r.db'), clock: systemClock, client: clientFor(sandbox) });
     expect(ratio.error?.code).toBe('RUN_REJECT_LIMIT');
+  });
+});
+
+describe('a late commit during a real run', () => {
+  it('a create Zoho commits after the client gave up is waited for at the end of the step, found, and never sent twice', async () => {
+    // Virtual time at 100×: the settle wait of 150 virtual seconds is 1.5 real seconds.
+    const scaled = await createSandbox({ port: 0, seed: 'empty', timeScale: 100 });
+    try {
+      const { files, expected } = generateMigration(join(dir, 'late'), { users: 2, tasklists: 2, tasks: 12, subtaskEvery: 4, timelogs: 4 });
+      const clock = createScaledClock(100, scaled.clock.now());
+      // The 5th task create is held 600 real ms, then committed; the client gives up after 200 ms.
+      scaled.admin.setFaults([{ id: 'late', kind: 'late-commit', endpoint: 'POST /projects/{project}/tasks', nth: 5, delayMs: 600 }]);
+      const events: PipelineEvent[] = [];
+      const dbPath = join(dir, 'late.db');
+      const res = await executeRun(migrationPlan(files, { batchSize: 4 }), {
+        dbPath,
+        clock,
+        client: sandboxClientFactory(scaled, { clock, timeoutMs: 200, backoffBaseMs: 1000 }),
+        inDoubtSettleMs: 150_000,
+        onEvent: (e) => events.push(e),
+      });
+      expect(scaled.admin.faults().find((f) => f.id === 'late')?.fired).toBe(1);
+      expect(res.exitCode).toBe(0);
+      expect(verifyMigration(scaled, dbPath, expected)).toMatchObject({ duplicates: [], missing: [], extra: [], crosswalkMismatches: [] });
+      // One create call per task: the late one was neither retried by the client nor re-sent by the step.
+      const taskCreates = scaled.admin.counters().endpoints['POST /projects/{project}/tasks']!.calls;
+      expect(taskCreates).toBe(expected.tasks + expected.subtasks);
+      expect(res.figures.reconciled).toMatchObject({ found: 1, notFound: 0 });
+      expect(res.counts.tasks).toMatchObject({ inDoubt: 0 });
+    } finally {
+      await scaled.close();
+    }
   });
 });
