@@ -3,11 +3,16 @@
  * schema versioned by `PRAGMA user_version`. Each migration is owned by the module whose tables it
  * creates (runs/records, rate budget, payroll snapshots) and applied in order here.
  *
- * One process at a time: a lock file beside the database holds the owner's pid. A second process
- * refuses with CHECKPOINT_LOCKED; a lock left by a dead process (SIGKILL) is taken over.
+ * One process at a time. The owner's pid is recorded in a one-row side table (`process_lock`) inside
+ * a `BEGIN IMMEDIATE` transaction: SQLite's write lock serializes every taker (and the kernel drops
+ * it if the process dies), so two processes taking over a dead owner's lock at the same instant
+ * cannot both win: the second one sees the first alive and refuses with CHECKPOINT_LOCKED. A lock
+ * left by a dead process (SIGKILL) is taken over. The `<db>.lock` file beside the database repeats
+ * the owner's pid for people and tools; it is written after the table says we own the database and
+ * is not what decides.
  */
 import Database from 'better-sqlite3';
-import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ZpetlError } from '../core/errors.js';
 import { MIGRATIONS } from './migrations.js';
@@ -18,6 +23,12 @@ export interface OpenOptions {
   /** Take the single-process lock (default true). Read-only tools (`zpetl status`) pass false. */
   lock?: boolean;
   readonly?: boolean;
+  /** Tests: act as this pid (another process) when taking the lock. */
+  pid?: number;
+  /** Tests: called inside the lock transaction once the current owner has been read. */
+  onLockRead?: () => void;
+  /** Tests: SQLite busy timeout in ms (default 5000). */
+  busyTimeoutMs?: number;
 }
 
 export interface CheckpointDb {
@@ -35,42 +46,53 @@ function pidAlive(pid: number): boolean {
   }
 }
 
-function acquireLock(lockPath: string, dbPath: string): () => void {
-  for (let attempt = 0; attempt < 3; attempt++) {
-    try {
-      const fd = openSync(lockPath, 'wx');
-      writeSync(fd, String(process.pid));
-      closeSync(fd);
-      return () => {
-        try {
-          if (readFileSync(lockPath, 'utf8') === String(process.pid)) unlinkSync(lockPath);
-        } catch {
-          /* already gone */
-        }
-      };
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      let owner = NaN;
-      try {
-        owner = Number(readFileSync(lockPath, 'utf8'));
-      } catch {
-        continue; // removed between our open and read: try again
-      }
-      if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && pidAlive(owner)) {
-        throw new ZpetlError('CHECKPOINT_LOCKED', `checkpoint database ${dbPath} is in use by process ${owner}`, {
-          hint: 'Another zpetl run on this pipeline is still going. Wait for it, or stop it (it resumes later).',
-          details: { pid: owner },
-        });
-      }
-      // Stale lock from a process that died (or our own pid reused): take it over.
-      try {
-        unlinkSync(lockPath);
-      } catch {
-        /* someone else took it over first; loop and see */
-      }
-    }
+/** The owner table: not a migration (it must exist before migrations run, under the lock it gives). */
+const LOCK_TABLE = 'CREATE TABLE IF NOT EXISTS process_lock (id INTEGER PRIMARY KEY CHECK (id = 1), pid INTEGER NOT NULL)';
+
+const lockedError = (dbPath: string, owner?: number) =>
+  new ZpetlError('CHECKPOINT_LOCKED', `checkpoint database ${dbPath} is in use by ${owner === undefined ? 'another process' : `process ${owner}`}`, {
+    hint: 'Another zpetl run on this pipeline is still going. Wait for it, or stop it (it resumes later).',
+    ...(owner === undefined ? {} : { details: { pid: owner } }),
+  });
+
+function acquireLock(db: Db, lockPath: string, dbPath: string, o: OpenOptions): () => void {
+  const pid = o.pid ?? process.pid;
+  const take = db.transaction((): number | undefined => {
+    db.exec(LOCK_TABLE);
+    const row = db.prepare<[], { pid: number }>('SELECT pid FROM process_lock WHERE id = 1').get();
+    o.onLockRead?.();
+    // Our own pid (a reused pid, or this process reopening) is a stale lock too.
+    if (row && row.pid !== pid && pidAlive(row.pid)) return row.pid;
+    db.prepare('INSERT INTO process_lock (id, pid) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET pid = excluded.pid').run(pid);
+    return undefined;
+  });
+  let owner: number | undefined;
+  try {
+    // IMMEDIATE: the write lock is taken before the owner is read, so check and take are one step.
+    owner = take.immediate();
+  } catch (e) {
+    // Another process holds the write lock past the busy timeout: it is taking the lock (or writing).
+    if ((e as { code?: string }).code === 'SQLITE_BUSY') throw lockedError(dbPath);
+    throw e;
   }
-  throw new ZpetlError('CHECKPOINT_LOCKED', `could not lock checkpoint database ${dbPath}`);
+  if (owner !== undefined) throw lockedError(dbPath, owner);
+  try {
+    writeFileSync(lockPath, String(pid));
+  } catch {
+    /* informational only */
+  }
+  return () => {
+    try {
+      if (db.open) db.prepare('DELETE FROM process_lock WHERE id = 1 AND pid = ?').run(pid);
+    } catch {
+      /* the next taker sees a dead pid and takes over */
+    }
+    try {
+      if (readFileSync(lockPath, 'utf8') === String(pid)) unlinkSync(lockPath);
+    } catch {
+      /* already gone */
+    }
+  };
 }
 
 /** Applies every migration above the file's user_version, each in its own transaction. */
@@ -95,23 +117,27 @@ export function migrate(db: Db): void {
 export function openCheckpointDb(path: string, options: OpenOptions = {}): CheckpointDb {
   const memory = path === ':memory:';
   let release = () => {};
-  if (!memory) {
-    mkdirSync(dirname(path), { recursive: true });
-    if (options.lock !== false && !options.readonly) release = acquireLock(`${path}.lock`, path);
-  }
+  if (!memory) mkdirSync(dirname(path), { recursive: true });
   let db: Db;
   try {
     db = new Database(path, { readonly: options.readonly === true, fileMustExist: options.readonly === true });
+  } catch (e) {
+    throw new ZpetlError('CHECKPOINT_CORRUPT', `cannot open checkpoint database ${path}: ${(e as Error).message}`, { cause: e });
+  }
+  try {
     if (!options.readonly) {
+      db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
       db.pragma('journal_mode = WAL');
       // NORMAL is durable across process crashes (SIGKILL) in WAL mode; only power loss can drop the tail.
       db.pragma('synchronous = NORMAL');
-      db.pragma('busy_timeout = 5000');
       db.pragma('foreign_keys = ON');
+      // The lock comes before migrations: two processes never migrate the same file at once.
+      if (!memory && options.lock !== false) release = acquireLock(db, `${path}.lock`, path, options);
       migrate(db);
     }
   } catch (e) {
     release();
+    if (db.open) db.close();
     if (e instanceof ZpetlError) throw e;
     throw new ZpetlError('CHECKPOINT_CORRUPT', `cannot open checkpoint database ${path}: ${(e as Error).message}`, { cause: e });
   }
@@ -119,8 +145,8 @@ export function openCheckpointDb(path: string, options: OpenOptions = {}): Check
     db,
     path,
     close() {
-      if (db.open) db.close();
       release();
+      if (db.open) db.close();
     },
   };
 }

@@ -1,0 +1,89 @@
+/**
+ * The single-process lock of the checkpoint database: a live owner refuses others, a dead owner's
+ * lock is taken over, and two processes taking over the same dead owner's lock at the same instant
+ * cannot both get it (check and take are one SQLite IMMEDIATE transaction).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openCheckpointDb, type CheckpointDb } from '../../../src/checkpoint/db.js';
+import { ZpetlError } from '../../../src/core/errors.js';
+
+let dir: string;
+let path: string;
+const open: CheckpointDb[] = [];
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'zpetl-lock-'));
+  path = join(dir, 'p.db');
+});
+afterEach(() => {
+  for (const c of open.splice(0)) c.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** A pid that was alive a moment ago and is dead now (a finished child). */
+function deadPid(): number {
+  const r = spawnSync(process.execPath, ['-e', '']);
+  return r.pid!;
+}
+
+/** A run killed with SIGKILL: its lock row and pid file stay behind. */
+function leaveStaleLock(pid: number): void {
+  const c = openCheckpointDb(path, { pid });
+  c.db.close(); // no release: the process "died"
+  expect(readFileSync(`${path}.lock`, 'utf8')).toBe(String(pid));
+}
+
+const codeOf = (f: () => unknown): string | undefined => {
+  try {
+    f();
+    return undefined;
+  } catch (e) {
+    return e instanceof ZpetlError ? e.code : String(e);
+  }
+};
+
+describe('checkpoint lock', () => {
+  it('a live owner refuses a second process with a clear message; closing frees it', () => {
+    const a = openCheckpointDb(path, { pid: process.ppid });
+    expect(readFileSync(`${path}.lock`, 'utf8')).toBe(String(process.ppid));
+    let err: ZpetlError | undefined;
+    try {
+      openCheckpointDb(path);
+    } catch (e) {
+      err = e as ZpetlError;
+    }
+    expect(err?.code).toBe('CHECKPOINT_LOCKED');
+    expect(err?.message).toBe(`checkpoint database ${path} is in use by process ${process.ppid}`);
+    expect(err?.hint).toMatch(/Another zpetl run/);
+    a.close();
+    expect(existsSync(`${path}.lock`)).toBe(false);
+    open.push(openCheckpointDb(path));
+  });
+
+  it('a dead owner\'s lock (SIGKILL) is taken over', () => {
+    leaveStaleLock(deadPid());
+    open.push(openCheckpointDb(path));
+    expect(readFileSync(`${path}.lock`, 'utf8')).toBe(String(process.pid));
+  });
+
+  it('two processes taking over the same dead lock at the same instant: exactly one gets it', () => {
+    leaveStaleLock(deadPid());
+    // B tries while A is between reading the dead owner and writing itself: the interleaving in which
+    // a check-then-unlink of a pid file let both win.
+    let b: string | undefined = 'not tried';
+    const a = openCheckpointDb(path, {
+      pid: process.ppid,
+      onLockRead: () => {
+        b = codeOf(() => open.push(openCheckpointDb(path, { pid: process.pid, busyTimeoutMs: 50 })));
+      },
+    });
+    open.push(a);
+    expect(b).toBe('CHECKPOINT_LOCKED');
+    expect(readFileSync(`${path}.lock`, 'utf8')).toBe(String(process.ppid));
+    // And after A holds it, a late taker sees A alive.
+    expect(codeOf(() => openCheckpointDb(path, { pid: process.pid }))).toBe('CHECKPOINT_LOCKED');
+  });
+});
