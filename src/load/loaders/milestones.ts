@@ -1,8 +1,8 @@
 /** Milestones ("phases"): one POST each within a project; natural key = name within the project. */
 import type { Milestone, MilestoneCreate, ZohoApi } from '../../zoho/types.js';
 import { ScopeCache } from '../scope-cache.js';
-import { collect, compact, pickString, required, sendEach, sameName } from '../shared.js';
-import type { EntityLoader, LoaderOptions } from '../types.js';
+import { collect, compact, createdMsOf, pickString, required, sendEach, sameName } from '../shared.js';
+import type { Candidate, EntityLoader, LoaderOptions } from '../types.js';
 
 export function createMilestoneLoader(api: ZohoApi, options: LoaderOptions = {}): EntityLoader {
   const cache = new ScopeCache<Milestone>((project) => collect(api.milestones.list(project)));
@@ -19,6 +19,17 @@ export function createMilestoneLoader(api: ZohoApi, options: LoaderOptions = {})
     } as Record<string, unknown>);
   }
   const project = (values: Record<string, unknown>) => required(values, 'project', 'project_id');
+
+  async function findCandidates(values: Record<string, unknown>, opts: { fresh?: boolean; key?: string } = {}): Promise<Candidate[]> {
+    const name = pickString(values, 'name');
+    const all = await cache.get(project(values), opts.fresh);
+    return all
+      .filter((m) => sameName(m.name, name))
+      .map((m) => {
+        const ms = createdMsOf(m as unknown as Record<string, unknown>);
+        return ms === undefined ? { id: m.id } : { id: m.id, createdMs: ms };
+      });
+  }
 
   return {
     entity: 'milestone',
@@ -40,10 +51,9 @@ export function createMilestoneLoader(api: ZohoApi, options: LoaderOptions = {})
       return { key: item.key, status: 'updated', zohoId: m.id ?? zohoId };
     },
     forget: () => cache.clear(),
+    findCandidates,
     async findExisting(values, opts = {}) {
-      const name = pickString(values, 'name');
-      const all = await cache.get(project(values), opts.fresh);
-      return all.filter((m) => sameName(m.name, name)).map((m) => m.id);
+      return (await findCandidates(values, opts)).map((c) => c.id);
     },
   };
 }

@@ -1,8 +1,8 @@
 /** Projects: one POST per project; natural key = name (portal-wide) or the external-id marker. */
 import type { Project, ProjectCreate, ZohoApi } from '../../zoho/types.js';
 import { ScopeCache } from '../scope-cache.js';
-import { collect, compact, customFields, pickString, required, sendEach, sameName } from '../shared.js';
-import type { EntityLoader, LoaderOptions } from '../types.js';
+import { collect, compact, createdMsOf, customFields, pickString, required, sendEach, sameName } from '../shared.js';
+import type { Candidate, EntityLoader, LoaderOptions } from '../types.js';
 
 export function createProjectLoader(api: ZohoApi, options: LoaderOptions = {}): EntityLoader {
   const cache = new ScopeCache<Project>(() => collect(api.projects.list()));
@@ -24,6 +24,20 @@ export function createProjectLoader(api: ZohoApi, options: LoaderOptions = {}): 
     return body;
   }
 
+  async function findCandidates(values: Record<string, unknown>, opts: { fresh?: boolean; key?: string } = {}): Promise<Candidate[]> {
+    const all = await cache.get('', opts.fresh);
+    const name = pickString(values, 'name');
+    const byMarker = ext && opts.key !== undefined ? all.filter((p) => p[ext] === opts.key) : [];
+    // With a marker configured, a project marked for another key is that key's, never ours.
+    const otherKey = (p: Project) => ext !== undefined && opts.key !== undefined && p[ext] !== undefined && p[ext] !== null && p[ext] !== '' && p[ext] !== opts.key;
+    const byName = all.filter((p) => sameName(p.name, name) && !byMarker.includes(p) && !otherKey(p));
+    const at = (p: Project) => {
+      const ms = createdMsOf(p as unknown as Record<string, unknown>);
+      return ms === undefined ? {} : { createdMs: ms };
+    };
+    return [...byMarker.map((p) => ({ id: p.id, marker: true, ...at(p) })), ...byName.map((p) => ({ id: p.id, ...at(p) }))];
+  }
+
   return {
     entity: 'project',
     buildRequest,
@@ -41,14 +55,9 @@ export function createProjectLoader(api: ZohoApi, options: LoaderOptions = {}): 
       return { key: item.key, status: 'updated', zohoId: p.id ?? zohoId };
     },
     forget: () => cache.clear(),
+    findCandidates,
     async findExisting(values, opts = {}) {
-      const all = await cache.get('', opts.fresh);
-      const name = pickString(values, 'name');
-      const byMarker = ext && opts.key !== undefined ? all.filter((p) => p[ext] === opts.key) : [];
-      // With a marker configured, a project marked for another key is that key's, never ours.
-      const otherKey = (p: Project) => ext !== undefined && opts.key !== undefined && p[ext] !== undefined && p[ext] !== null && p[ext] !== '' && p[ext] !== opts.key;
-      const byName = all.filter((p) => sameName(p.name, name) && !byMarker.includes(p) && !otherKey(p));
-      return [...byMarker, ...byName].map((p) => p.id);
+      return (await findCandidates(values, opts)).map((c) => c.id);
     },
   };
 }

@@ -172,6 +172,8 @@ export function createUserLoader(api: ZohoApi, options: UserLoaderOptions = {}):
       return { key: item.key, status: 'skipped', zohoId };
     },
     forget: () => projectUsers.clear(),
+    // No findCandidates: Zoho holds one user per email, so a member found by email is that person
+    // whoever added them (re-adding cannot make a second one); reconciliation needs no created-time floor.
     async findExisting(values, opts = {}) {
       const email = emailOf(values);
       if (isPortal(values)) return lookupPortal(email);

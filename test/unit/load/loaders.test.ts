@@ -115,3 +115,32 @@ describe('external-id marker', () => {
     expect(l.buildRequest(values, 'K9')).toMatchObject({ cf_src: 'K9' });
   });
 });
+
+describe('findCandidates: the created time Zoho answers, for reconciliation', () => {
+  it('projects, milestones, task lists, tasks and time logs report created_time as createdMs; users have none (one user per email)', async () => {
+    const fake = createFakeApi();
+    const at = '2026-06-24T16:45:31.884Z';
+    const ms = Date.parse(at);
+    fake.projects_.push({ id: '1000000000000000101', name: 'P', created_time: at } as never);
+    fake.milestones_.push({ id: '1000000000000000102', name: 'M', project: { id: 'P1' }, created_time: at } as never);
+    fake.tasklists_.push({ id: '1000000000000000103', name: 'L', project: { id: 'P1' }, created_time: at } as never);
+    fake.tasks_.push({ id: '1000000000000000104', name: 'T', project: { id: 'P1' }, tasklist: { id: 'TL' }, created_time: at } as never);
+    const cases: [Parameters<typeof createEntityLoader>[0], Record<string, unknown>, string][] = [
+      ['project', { name: 'P' }, '1000000000000000101'],
+      ['milestone', { name: 'M', project: 'P1' }, '1000000000000000102'],
+      ['tasklist', { name: 'L', project: 'P1' }, '1000000000000000103'],
+      ['task', { name: 'T', project: 'P1', tasklist: 'TL' }, '1000000000000000104'],
+    ];
+    for (const [entity, values, id] of cases) {
+      const l = createEntityLoader(entity, fake);
+      expect(await l.findCandidates!(values), entity).toEqual([{ id, createdMs: ms }]);
+      expect(await l.findExisting(values), entity).toEqual([id]);
+    }
+    const logs = createEntityLoader('timelog', fake);
+    const values = { project: 'P1', task: 'T1', date: '2026-03-02', hours: '01:30', owner: 'U1', notes: 'x' };
+    await logs.create([{ key: 'k', values, pos: { source: 's', line: 2, index: 0 } }]);
+    fake.timelogs_[0]!.created_time = at;
+    expect(await createEntityLoader('timelog', fake).findCandidates!(values)).toEqual([{ id: fake.timelogs_[0]!.id, createdMs: ms }]);
+    expect(createEntityLoader('user', fake).findCandidates).toBeUndefined();
+  });
+});
