@@ -25,7 +25,7 @@ export type { PipelineConfig, PipelineInput, StepConfig, LoadStepConfig, ExportS
 export { dryRun } from './pipeline/dry-run.js';
 export type { DryRunOptions, DryRunResult } from './pipeline/dry-run.js';
 export { runPipeline } from './pipeline/run.js';
-export type { RunPipelineOptions, RunResult, RunFigures, RunStatusOut } from './pipeline/run.js';
+export type { RunPipelineOptions, RunResult, RunFigures, RunStatusOut, RunResultWithExports, ExportStepOutcome } from './pipeline/run.js';
 export type { RunReport } from './report/model.js';
 export { runDemo, DEMO_PIPELINE } from './pipeline/demo.js';
 export type { DemoOptions, DemoResult } from './pipeline/demo.js';
