@@ -6,6 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { openCheckpointDb } from '../checkpoint/db.js';
+import { MIGRATIONS } from '../checkpoint/migrations.js';
 import { createCheckpointStore, type CheckpointStore } from '../checkpoint/store.js';
 import { ZpetlError } from '../core/errors.js';
 
@@ -32,8 +33,22 @@ export function openDryCheckpoint(path: string): DryCheckpoint | undefined {
   try {
     store = createCheckpointStore(cdb.db);
   } catch (e) {
-    // A read-only open is lazy: a file that is no checkpoint (or of an unknown schema) fails here.
+    // A read-only open is lazy: a file that is no checkpoint, or of another schema version (never
+    // migrated here: that would be a write), fails here.
+    let version: number | undefined;
+    try {
+      version = cdb.db.pragma('user_version', { simple: true }) as number;
+    } catch {
+      version = undefined;
+    }
     cdb.close();
+    const latest = MIGRATIONS.length;
+    if (version !== undefined && version > 0 && version !== latest) {
+      throw new ZpetlError('CHECKPOINT_SCHEMA', `checkpoint database ${path} has schema version ${version}, this zpetl reads ${latest}; a dry run never upgrades it`, {
+        cause: e,
+        hint: version < latest ? 'The next real run (zpetl run) upgrades the file; dry-run after it.' : 'Upgrade zoho-projects-etl.',
+      });
+    }
     throw new ZpetlError('CHECKPOINT_CORRUPT', `cannot read checkpoint database ${path}: ${(e as Error).message}`, {
       cause: e,
       hint: 'Point --db at the pipeline\'s checkpoint (default .zpetl/<pipeline>.db), or move the file away to rehearse as if nothing was loaded.',

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createScaledClock } from '../../src/core/clock.js';
 import { openCheckpointDb } from '../../src/checkpoint/db.js';
+import { MIGRATIONS } from '../../src/checkpoint/migrations.js';
 import { dryRun } from '../../src/pipeline/dry-run.js';
 import { EXIT_FATAL, EXIT_OK } from '../../src/pipeline/exit-codes.js';
 import { runPipeline } from '../../src/pipeline/run.js';
@@ -168,6 +169,20 @@ describe('dry run and the checkpoint file', () => {
     expect(report.totals).toMatchObject({ read: 6, valid: 6, wouldCreate: 6, wouldSkip: 0 });
     expect(report.checkpointDb).toBeUndefined();
     expect(existsSync(join(dir, '.zpetl'))).toBe(false);
+  });
+
+  it('a checkpoint of an older schema is reported (CHECKPOINT_SCHEMA, exit 1), never upgraded by the dry run', async () => {
+    const db = await loadFirstPart();
+    const w = openCheckpointDb(db, { lock: false });
+    w.db.exec('ALTER TABLE records DROP COLUMN sent_ms');
+    w.db.pragma(`user_version = ${MIGRATIONS.length - 1}`);
+    w.close();
+    const { report, exitCode } = await dryRun(join(dir, 'p.yaml'), { outDir: join(dir, 'out'), cwd: dir, now: () => NOW });
+    expect(exitCode).toBe(EXIT_FATAL);
+    expect(report.error).toMatch(new RegExp(`^CHECKPOINT_SCHEMA: .*schema version ${MIGRATIONS.length - 1}, this zpetl reads ${MIGRATIONS.length}; a dry run never upgrades it`));
+    const r = openCheckpointDb(db, { readonly: true });
+    expect(r.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length - 1);
+    r.close();
   });
 
   it('an unreadable checkpoint is fatal (exit 1, reports written), not silently ignored', async () => {
