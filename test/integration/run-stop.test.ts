@@ -34,12 +34,17 @@ const SIZE = { users: 4, tasklists: 2, tasks: 60, subtaskEvery: 4, timelogs: 20 
 
 describe('stopping', () => {
   it('SIGINT stops new work, checkpoints, exits 130 saying how to resume; resume completes exactly once', async () => {
-    const { files, expected } = generateMigration(join(dir, 'src'), SIZE);
+    // More tasks than one endpoint's 200-call budget, so the run is still paced (seconds of real time at
+    // scale 100) when the signal lands, however fast or loaded the machine is.
+    const { files, expected } = generateMigration(join(dir, 'src'), { ...SIZE, tasks: 240 });
     const cfg: ChildConfig = { sandbox: { env: sandbox.env }, files, dbPath: join(dir, 'cp.db'), timeScale: 100, timeoutMs: 5000, batchSize: 10 };
     const child = startChild(cfg);
     expect(await child.started).toBe(true);
-    // let some batches land, then interrupt as Ctrl-C would
-    await sleep(300);
+    // let some task batches land (not a fixed sleep: on a loaded machine that raced the run), then interrupt as Ctrl-C would
+    for (let waited = 0; !/^PROGRESS tasks \d+$/m.test(child.stdout()); waited += 20) {
+      if (waited > 60_000 || child.proc.exitCode !== null) throw new Error(`no task progress before the signal: ${child.stdout()}${child.stderr()}`);
+      await sleep(20);
+    }
     child.proc.kill('SIGINT');
     const { code } = await child.exited;
     expect(code).toBe(130);
