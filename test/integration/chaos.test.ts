@@ -170,10 +170,12 @@ describe(`chaos (${FULL ? 'full' : 'slice'})`, () => {
   );
 
   it(
-    'completes under faults (500/503, resets incl. after commit, slow answers, revoked token, lock-out) with exactly the expected result',
+    'completes under faults (500/503, resets incl. after commit, slow answers, a commit after the client gave up, revoked token, lock-out) with exactly the expected result',
     async () => {
       const { files, expected } = generateMigration(join(dir, 'src'), SIZE);
-      const cfg = childConfig(files);
+      // A late commit lands (delayMs real) after the client gave up: the engine must wait at least that
+      // long, in virtual ms, before it calls a not-found create missing and sends it again.
+      const cfg = { ...childConfig(files), inDoubtSettleMs: (CLIENT_TIMEOUT_MS + 1500) * TIME_SCALE };
       // Scripted faults first: the sandbox applies one fault per request, the first that fires.
       const faults: FaultSpec[] = [
         { id: 'lockout', kind: 'lockout', endpoint: 'POST /projects/{project}/tasks', nth: FULL ? 400 : 40, lockoutS: FULL ? 600 : 120 },
@@ -184,6 +186,7 @@ describe(`chaos (${FULL ? 'full' : 'slice'})`, () => {
         { id: 'reset-after-users', kind: 'reset-after', endpoint: 'POST /projects/{project}/projectusers', nth: 1 },
         { id: 'reset-after-task', kind: 'reset-after', endpoint: 'POST /projects/{project}/tasks', nth: FULL ? 150 : 15 },
         { id: 'reset-before-task', kind: 'reset-before', endpoint: 'POST /projects/{project}/tasks', nth: FULL ? 250 : 25 },
+        { id: 'late-commit-task', kind: 'late-commit', endpoint: 'POST /projects/{project}/tasks', nth: FULL ? 330 : 33, delayMs: CLIENT_TIMEOUT_MS + 500 },
         { id: 'slow-log', kind: 'slow', endpoint: 'POST /projects/{project}/log', nth: FULL ? 100 : 10, delayMs: CLIENT_TIMEOUT_MS + 500 },
         { id: '500', kind: 'status', status: 500, probability: 0.025 },
         { id: '503', kind: 'status', status: 503, probability: 0.025 },
@@ -216,8 +219,8 @@ describe(`chaos (${FULL ? 'full' : 'slice'})`, () => {
       for (const c of Object.values(result.counts)) expect(c.read).toBe(c.created + c.updated + c.skipped + c.rejected + c.inDoubt);
       expect(Object.values(result.counts).reduce((n, c) => n + c.read, 0)).toBe(expected.total);
       // every kind of fault was really met
-      for (const kind of ['500', '503', 'reset-before', 'reset-after', 'slow', 'revoke', 'lockout']) expect(byKind[kind], kind).toBeGreaterThan(0);
-      for (const id of ['reset-after-users', 'reset-after-task', 'reset-before-task', 'slow-log']) expect(fired[id], id).toBe(1);
+      for (const kind of ['500', '503', 'reset-before', 'reset-after', 'slow', 'late-commit', 'revoke', 'lockout']) expect(byKind[kind], kind).toBeGreaterThan(0);
+      for (const id of ['reset-after-users', 'reset-after-task', 'reset-before-task', 'late-commit-task', 'slow-log']) expect(fired[id], id).toBe(1);
     },
     FULL ? 900_000 : 60_000,
   );

@@ -31,6 +31,8 @@ export interface ChildConfig {
   viaPipelineFile?: boolean;
   /** Write the run's report folder (report.json, report.html, rejects.csv, crosswalk.csv) here at the end. */
   reportDir?: string;
+  /** The engine's in-doubt settle time, virtual ms (≥ a late commit's delay × timeScale). */
+  inDoubtSettleMs?: number;
 }
 
 const config = JSON.parse(process.env.ZPETL_CHAOS_CHILD ?? '{}') as ChildConfig;
@@ -64,10 +66,10 @@ let result: RunResult;
 if (config.viaPipelineFile) {
   const { config: pipeline, baseDir } = loadPipeline(config.files.pipeline!);
   const plan = buildRunPlan(pipeline, baseDir, config.files.pipeline);
-  result = await executeRun(plan, { dbPath: config.dbPath, clock, client, signal: ac.signal, onEvent, resumeCommand: 'zpetl resume chaos', ...reportFor(plan) });
+  result = await executeRun(plan, { dbPath: config.dbPath, clock, client, signal: ac.signal, onEvent, ...(config.inDoubtSettleMs !== undefined ? { inDoubtSettleMs: config.inDoubtSettleMs } : {}), resumeCommand: 'zpetl resume chaos', ...reportFor(plan) });
 } else {
   const plan = migrationPlan(config.files, { ...(config.batchSize ? { batchSize: config.batchSize } : {}) });
-  result = await executeRun(plan, { dbPath: config.dbPath, clock, client, signal: ac.signal, onEvent, ...reportFor(plan) });
+  result = await executeRun(plan, { dbPath: config.dbPath, clock, client, signal: ac.signal, onEvent, ...(config.inDoubtSettleMs !== undefined ? { inDoubtSettleMs: config.inDoubtSettleMs } : {}), ...reportFor(plan) });
 }
 
 function reportFor(plan: RunPlan): Pick<RunEngineOptions, 'writeReport'> {
