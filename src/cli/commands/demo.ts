@@ -2,9 +2,9 @@
  * `zpetl demo` (what `npm start` runs): the demo migration and payroll export on an in-process sandbox
  * (src/pipeline/demo.ts), rendered like any run, then where the report, rejects and payroll files are.
  */
-import { relative } from 'node:path';
+import { dirname, relative } from 'node:path';
 import { z } from 'zod';
-import { runDemo } from '../../pipeline/demo.js';
+import { DEMO_PIPELINE, runDemo } from '../../pipeline/demo.js';
 import { parseArgs } from '../args.js';
 import { outputFlags, type CliCommand } from '../command.js';
 import { println } from '../io.js';
@@ -31,7 +31,7 @@ export const demoCommand: CliCommand = {
     const say = (line: string) => {
       if (mode !== 'json' && mode !== 'quiet') println(io.stdout, line);
     };
-    const renderer = createRenderer(mode, { stdout: io.stdout, stderr: io.stderr, now: io.now, startedMs: io.now(), cwd: io.cwd });
+    const renderer = createRenderer(mode, { stdout: io.stdout, stderr: io.stderr, now: io.now, startedMs: io.now(), cwd: io.cwd, sourceDir: dirname(DEMO_PIPELINE) });
     let result;
     try {
       result = await runDemo({

@@ -2,7 +2,7 @@
  * `zpetl run PIPELINE` and `zpetl resume PIPELINE`: load for real with checkpoints (or rehearse with
  * --dry-run). The CLI renders the run's PipelineEvents; the exit code is the library's.
  */
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { z } from 'zod';
 import { loadConfig } from '../../config/index.js';
@@ -50,7 +50,7 @@ export function runFlags(y: Argv): Argv {
 export async function executeRunCommand(argv: Record<string, unknown>, io: CliIo, resume: boolean): Promise<number> {
   const a = parseArgs(Args, argv);
   const mode = chooseRenderMode(a, io.stdout.isTTY, io.env);
-  const renderer = createRenderer(mode, { stdout: io.stdout, stderr: io.stderr, now: io.now, startedMs: io.now(), timeZone: a.tz, cwd: io.cwd });
+  const renderer = createRenderer(mode, { stdout: io.stdout, stderr: io.stderr, now: io.now, startedMs: io.now(), timeZone: a.tz, cwd: io.cwd, sourceDir: dirname(resolve(io.cwd, a.pipeline)) });
   if (a.dryRun) {
     try {
       return await executeDryRun(a, io, mode, renderer);

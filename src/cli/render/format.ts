@@ -2,7 +2,7 @@
  * Text shared by every renderer: durations, clock times, step states, the final summary table.
  * Pure functions of their inputs, so plain lines, bars and summaries say the same thing.
  */
-import { relative, sep } from 'node:path';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { PipelineEvent, StepCounts, StepState } from '../../pipeline/events.js';
 
 /**
@@ -14,6 +14,15 @@ export function shownPath(path: string, cwd?: string): string {
   const base = cwd.replace(/[\\/]+$/, '');
   if (path === base) return '.';
   return path.startsWith(`${base}${sep}`) ? relative(base, path) : path;
+}
+
+/**
+ * Where a reject is, as `file:line`: a source path relative to the pipeline's folder (`sourceDir`) is
+ * resolved there and shown as `shownPath` shows it; without `sourceDir` it is shown as written.
+ */
+export function rejectWhere(pos: { source: string; line: number }, o: { sourceDir?: string; cwd?: string }): string {
+  const file = o.sourceDir !== undefined && !isAbsolute(pos.source) ? shownPath(resolve(o.sourceDir, pos.source), o.cwd) : pos.source;
+  return `${file}:${pos.line}`;
 }
 
 /** `850ms`, `12s`, `3m05s`, `2h07m`, `1d04h`. */

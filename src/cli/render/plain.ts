@@ -5,7 +5,7 @@
 import { redact } from '../../core/redact.js';
 import type { PipelineEvent } from '../../pipeline/events.js';
 import { println } from '../io.js';
-import { formatCount, formatDuration, formatState, summaryLines } from './format.js';
+import { formatCount, formatDuration, formatState, rejectWhere, summaryLines } from './format.js';
 import { createStepTracker, type StepView } from './step-tracker.js';
 import type { Renderer, RenderOptions } from './types.js';
 
@@ -60,7 +60,7 @@ export function createPlainRenderer(o: RenderOptions): Renderer {
         case 'reject': {
           const n = (rejectsShown.get(e.step) ?? 0) + 1;
           rejectsShown.set(e.step, n);
-          const where = `${e.error.pos.source}:${e.error.pos.line}`;
+          const where = rejectWhere(e.error.pos, o);
           const field = e.error.field ? ` ${e.error.field}` : '';
           if (n <= REJECTS_SHOWN_PER_STEP) out(`${e.step}: reject ${e.error.code}${field}: ${e.error.message} (${where})`);
           else if (n === REJECTS_SHOWN_PER_STEP + 1) out(`${e.step}: more rejects; all of them are in rejects.csv`);

@@ -5,7 +5,7 @@
 import cliProgress from 'cli-progress';
 import type { PipelineEvent } from '../../pipeline/events.js';
 import { println } from '../io.js';
-import { formatCount, formatDuration, formatState, summaryLines } from './format.js';
+import { formatCount, formatDuration, formatState, rejectWhere, summaryLines } from './format.js';
 import { plainText } from './plain.js';
 import { createStepTracker, type StepView } from './step-tracker.js';
 import type { Renderer, RenderOptions } from './types.js';
@@ -84,7 +84,7 @@ export function createTtyRenderer(o: RenderOptions): Renderer {
         case 'reject': {
           const n = (rejectsShown.get(e.step) ?? 0) + 1;
           rejectsShown.set(e.step, n);
-          if (n <= REJECTS_SHOWN_PER_STEP) log(`${e.step}: reject ${e.error.code} ${e.error.field}: ${e.error.message} (${e.error.pos.source}:${e.error.pos.line})`);
+          if (n <= REJECTS_SHOWN_PER_STEP) log(`${e.step}: reject ${e.error.code}${e.error.field ? ` ${e.error.field}` : ''}: ${e.error.message} (${rejectWhere(e.error.pos, o)})`);
           break;
         }
         case 'log':

@@ -18,6 +18,12 @@ export interface RenderOptions {
   timeZone?: string;
   /** The working folder: the summary shows the report folder relative to it when under it. */
   cwd?: string;
+  /**
+   * The pipeline file's folder, which the relative source paths in it resolve against: a reject's file is
+   * shown from there (relative to `cwd` when under it), so `../fixtures/x.csv` in a pipeline under
+   * `pipelines/` reads `fixtures/x.csv`, a path the user can open.
+   */
+  sourceDir?: string;
 }
 
 /** tty: progress bars; plain: log lines; json: JSON lines; quiet: errors and the summary only. */

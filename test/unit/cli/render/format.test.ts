@@ -1,10 +1,25 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, formatState, shownPath, summaryLines } from '../../../../src/cli/render/format.js';
+import { formatDuration, formatState, rejectWhere, shownPath, summaryLines } from '../../../../src/cli/render/format.js';
+import { createRenderer } from '../../../../src/cli/render/index.js';
 import { barText } from '../../../../src/cli/render/tty.js';
 import type { StepView } from '../../../../src/cli/render/step-tracker.js';
 import { emptyCounts } from '../../../../src/pipeline/events.js';
 
 describe('format', () => {
+  it("shows a reject's file from the pipeline's folder, as the user would open it, not as written in the pipeline", () => {
+    const pos = { source: '../fixtures/demo/users.csv', line: 14 };
+    expect(rejectWhere(pos, { sourceDir: '/w/p/pipelines', cwd: '/w/p' })).toBe('fixtures/demo/users.csv:14');
+    expect(rejectWhere(pos, { sourceDir: '/w/p/pipelines', cwd: '/tmp/elsewhere' })).toBe('/w/p/fixtures/demo/users.csv:14');
+    expect(rejectWhere({ source: '/data/x.csv', line: 2 }, { sourceDir: '/w/p/pipelines', cwd: '/w/p' })).toBe('/data/x.csv:2');
+    expect(rejectWhere(pos, {})).toBe('../fixtures/demo/users.csv:14');
+    let out = '';
+    const stream = { write: (s: string) => ((out += s), true), isTTY: false };
+    const r = createRenderer('plain', { stdout: stream, stderr: stream, now: () => 0, startedMs: 0, cwd: '/w/p', sourceDir: '/w/p/pipelines' });
+    r.onEvent({ type: 'reject', step: 'users', error: { code: 'ROW_INVALID_EMAIL', field: 'email', message: 'not an e-mail address', pos: { ...pos, index: 13, offset: 400 } } } as never);
+    r.close();
+    expect(out).toMatch(/users: reject ROW_INVALID_EMAIL email: not an e-mail address \(fixtures\/demo\/users\.csv:14\)\n/);
+  });
+
   it('shows a report folder relative to the working folder when under it, else absolute (as CLI errors do)', () => {
     expect(shownPath('/w/p/out/x', '/w/p')).toBe('out/x');
     expect(shownPath('/w/p/out/x', '/w/p/')).toBe('out/x');
