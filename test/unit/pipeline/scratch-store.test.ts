@@ -56,4 +56,25 @@ describe('scratch store past its in-memory buffers', () => {
       s.close();
     }
   });
+
+  it('keeps steps apart and totals exact inside one buffer window (open-addressing slots, probe chains)', () => {
+    const s = createScratchStore();
+    try {
+      const n = FLUSH_ENTRIES - 10; // all still buffered: no flush in between
+      for (let i = 0; i < n; i++) {
+        expect(s.claimKey(i % 2 ? 'a' : 'b', `K${i >> 1}`)).toBe(true);
+      }
+      for (let i = 0; i < n; i++) expect(s.claimKey(i % 2 ? 'a' : 'b', `K${i >> 1}`)).toBe(false);
+      expect(s.claimKey('c', 'K0')).toBe(true);
+      // n distinct (user, day) pairs buffered, each added to twice: the second add sees the first.
+      for (let i = 0; i < n; i++) expect(s.addDayMinutes(`u${i}`, '2027-02-01', 60, 1440)).toEqual({ before: 0, added: true });
+      for (let i = 0; i < n; i++) expect(s.addDayMinutes(`u${i}`, '2027-02-01', 1400, 1440)).toEqual({ before: 60, added: false });
+      for (let i = 0; i < n; i++) expect(s.addDayMinutes(`u${i}`, '2027-02-01', 1380, 1440)).toEqual({ before: 60, added: true });
+      // …and after those totals were written out by later flushes
+      for (let i = 0; i < 3 * FLUSH_ENTRIES; i++) s.addDayMinutes(`v${i}`, '2027-02-02', 1, 1440);
+      expect(s.addDayMinutes('u7', '2027-02-01', 1, 1440)).toEqual({ before: 1440, added: false });
+    } finally {
+      s.close();
+    }
+  });
 });
