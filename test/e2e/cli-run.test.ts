@@ -60,6 +60,13 @@ describe('zpetl validate / run / status / rejects (e2e)', () => {
     expect(r.stdout).toMatch(/^tasks\s+106\s+102\s+0\s+0\s+4\s+0$/m);
     expect(r.stdout).toMatch(/finished with rejects in \S+ \(exit 3\)/);
 
+    // A dry run over the same checkpoint (--db) counts what is loaded as would-skip, and leaves the file as it was.
+    const before = readFileSync(db);
+    const d = await runZpetl(['run', PIPELINE, '--dry-run', '--db', db, '--out', join(dir, 'dry')], { env: { ...sandbox.env }, cwd: dir, timeoutMs: 60_000 });
+    expect(d.code, d.stderr).toBe(3);
+    expect(d.stdout).toMatch(/tasks: done: read 106, valid 102, would create 0, would skip 102, rejected 4/);
+    expect(readFileSync(db).equals(before)).toBe(true);
+
     const s = await runZpetl(['status', PIPELINE, '--db', db], { cwd: dir });
     expect(s.code).toBe(0);
     expect(s.stdout).toMatch(/^demo-migration: run #1 rejects/m);
