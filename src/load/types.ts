@@ -35,7 +35,7 @@ export interface Candidate {
   id: string;
   /** It carries our external-id marker for this very key: ours, whatever its created time. */
   marker?: boolean;
-  /** When Zoho created it (epoch ms, from created_time / created_time_long / added_time), when Zoho says. */
+  /** When Zoho created it (epoch ms, from created_time / created_time_long / added_time), when Zoho says so unambiguously (see createdMsOf). */
   createdMs?: number;
 }
 

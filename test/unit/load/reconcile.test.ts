@@ -227,6 +227,48 @@ describe('candidate order (someone else\'s entity is never ours)', () => {
     expect(createdMsOf({})).toBeUndefined();
   });
 
+  it('an instant it cannot be sure of is unknown, never a guess: no offset, V2 local forms, date-only, epoch seconds', () => {
+    const ms = Date.UTC(2026, 5, 24, 16, 45, 31, 884);
+    // Explicit zones are read exactly.
+    expect(createdMsOf({ created_time: '2026-06-24T22:15:31.884+05:30' })).toBe(ms);
+    expect(createdMsOf({ created_time: '2026-06-24T08:45:31.884-0800' })).toBe(ms);
+    expect(createdMsOf({ created_time: '2026-06-24 16:45:31.884z' })).toBe(ms);
+    expect(createdMsOf({ created_time: '2026-06-24T16:45:31.884123Z' })).toBe(ms);
+    // The portal's local time without an offset (up to ±14 h off) would put our own entity before the floor.
+    expect(createdMsOf({ created_time: '2026-06-24T08:45:31.884' })).toBeUndefined();
+    expect(createdMsOf({ created_time: '06-24-2026 08:45 AM' })).toBeUndefined();
+    expect(createdMsOf({ created_time: 'Wed Jun 24 2026 08:45:31' })).toBeUndefined();
+    expect(createdMsOf({ created_time: '2026-06-24' })).toBeUndefined();
+    expect(createdMsOf({ created_time: '06-24-2026' })).toBeUndefined();
+    // Epoch seconds read as ms would be January 1970.
+    expect(createdMsOf({ created_time: String(Math.floor(ms / 1000)) })).toBeUndefined();
+    expect(createdMsOf({ created_time_long: Math.floor(ms / 1000) })).toBeUndefined();
+    expect(createdMsOf({ created_time_long: -1 })).toBeUndefined();
+    // An unreadable created_time falls back to a readable long form.
+    expect(createdMsOf({ created_time: '06-24-2026 08:45 AM', created_time_long: String(ms) })).toBe(ms);
+  });
+
+  it.each([
+    ['ISO without an offset (portal time UTC-8)', (sentMs: number) => new Date(sentMs - 8 * 3_600_000).toISOString().replace('Z', '')],
+    ['V2 "MM-dd-yyyy hh:mm AM"', () => '12-01-2026 01:00 AM'],
+    ['epoch seconds', (sentMs: number) => String(Math.floor(sentMs / 1000))],
+    ['date only', () => '2026-12-01'],
+  ])('our own task whose created time reads %s is still found, never dropped and re-sent', async (_label, createdAs) => {
+    const clock = createManualClock(Date.UTC(2026, 11, 1, 9));
+    const store = createCheckpointStore(cdb.db, clock);
+    const run = store.startRun('demo').id;
+    api.doubtWhen = (kind) => (kind === 'task' ? 'created' : undefined);
+    const sl = createStepLoader({ api, store, runId: run, step: { name: 'tasks', entity: 'task' }, timing: { clock } });
+    expect((await sl.load(tasks(1))).delta.inDoubt).toBe(1);
+    api.doubtWhen = undefined;
+    const ours = api.tasks_[0]!;
+    (ours as Record<string, unknown>).created_time = createdAs(clock.now());
+    expect(await sl.reconcile()).toEqual({ found: 1, notFound: 0, unresolved: 0 });
+    expect(store.crosswalkGet('tasks', 't0')?.zohoId).toBe(ours.id);
+    await sl.retryPlanned();
+    expect(api.count('task')).toBe(1);
+  });
+
   it('a lost create binds to the task it made, not to an older same-named task made outside the tool', async () => {
     const clock = createManualClock(Date.UTC(2026, 11, 1, 9));
     const store = createCheckpointStore(cdb.db, clock);
