@@ -63,8 +63,8 @@ const BLOOM_BITS_LOG2 = 26;
 /** Users numbered in memory (one entry per distinct user) and packed into the day key with the date. */
 const MAX_USERS = 10_000_000;
 
-/** FNV-1a over `step`, a separator and `key`: 32 bits. */
-function hashKey(step: string, key: string): number {
+/** FNV-1a over `step`, a separator and `key`: 32 bits (exported for tests that plant collisions). */
+export function hashKey(step: string, key: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < step.length; i++) h = Math.imul(h ^ step.charCodeAt(i), 0x01000193);
   h = Math.imul(h ^ 0xff, 0x01000193);

@@ -1,0 +1,106 @@
+/**
+ * The dry run over a generated time-log file with planted duplicate keys and over-24 h days at known
+ * lines (issue #4): every one found, on the right line with the right code, and no false duplicate.
+ * Enough rows and distinct (user, day) pairs that the scratch store flushes its buffers many times.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { describe, expect, it } from 'vitest';
+import { dryRun } from '../../src/pipeline/dry-run.js';
+import { EXIT_REJECTS } from '../../src/pipeline/exit-codes.js';
+
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 0x1_0000_0000;
+  };
+}
+
+const PIPELINE = `version: 1
+name: planted
+options:
+  batchSize: 100
+steps:
+  - name: projects
+    entity: project
+    source: { type: csv, path: projects.csv }
+    key: [Code]
+    fields:
+      name: { from: Name, required: true }
+  - name: timelogs
+    entity: timelog
+    source: { type: csv, path: timelogs.csv }
+    key: [Log ID, Part]
+    fields:
+      project: { from: Project, lookup: { kind: project-by-name }, required: true }
+      user: { from: User, converter: email }
+      date: { from: Date, converter: { type: date, formats: [YYYY-MM-DD] }, required: true }
+      minutes: { from: Hours, converter: { type: duration, format: "hh:mm" }, required: true }
+      billing: { default: Billable }
+      logName: { default: General }
+`;
+
+const hhmm = (m: number): string => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+
+describe('dry run with planted duplicates and over-24 h days', () => {
+  it('reports exactly the planted rejects, by line and code, across many scratch-store flushes', async () => {
+    const rnd = prng(4);
+    const dir = mkdtempSync(join(tmpdir(), 'zpetl-planted-'));
+    writeFileSync(join(dir, 'projects.csv'), 'Code,Name\nP1,Alpha\n');
+    const users = Array.from({ length: 150 }, (_, i) => `u${i}@example.com`);
+    const dates = Array.from({ length: 20 }, (_, i) => `2026-11-${String(i + 1).padStart(2, '0')}`);
+    const rows: { id: string; part: string; user: string; date: string; minutes: number }[] = [];
+    const N = 12_000;
+    for (let i = 0; i < N; i++) {
+      const q = rnd();
+      const prev = rows.length > 0 ? rows[rnd() < 0.5 ? Math.floor(rnd() * rows.length) : Math.max(0, rows.length - 1 - Math.floor(rnd() * 20))]! : undefined;
+      const user = users[Math.floor(rnd() * users.length)]!;
+      const date = dates[Math.floor(rnd() * dates.length)]!;
+      const minutes = 30 + Math.floor(rnd() * 571);
+      if (prev && q < 0.03) rows.push({ ...prev, user, date, minutes }); // a duplicate key (far back or recent)
+      else if (prev && q < 0.06) rows.push({ ...prev, part: `${prev.part}0`, user, date, minutes }); // same Log ID, another part: not a duplicate
+      else if (prev && q < 0.08) rows.push({ id: `L${i}`, part: '1', user: prev.user, date: prev.date, minutes: 1 + Math.floor(rnd() * 1440) }); // piles onto a day
+      else rows.push({ id: `L${i}`, part: '1', user, date, minutes });
+    }
+    // Exactly 24 h is allowed; one minute more is not (planted on a day nobody else logs).
+    rows.push({ id: 'X1', part: '1', user: 'edge@example.com', date: '2026-12-01', minutes: 1000 });
+    rows.push({ id: 'X2', part: '1', user: 'edge@example.com', date: '2026-12-01', minutes: 440 });
+    rows.push({ id: 'X3', part: '1', user: 'edge@example.com', date: '2026-12-01', minutes: 1 });
+    rows.push({ id: 'X3', part: '1', user: 'edge@example.com', date: '2026-12-02', minutes: 1 });
+    writeFileSync(join(dir, 'timelogs.csv'), `Log ID,Part,Project,User,Date,Hours\n${rows.map((r) => `${r.id},${r.part},Alpha,${r.user},${r.date},${hhmm(r.minutes)}`).join('\n')}\n`);
+    writeFileSync(join(dir, 'p.yaml'), PIPELINE);
+
+    // The rules, naively: a key claimed once per step (even by a row then rejected for its day), then the day total.
+    const claimed = new Set<string>();
+    const days = new Map<string, number>();
+    const expected: [string, string][] = [];
+    rows.forEach((r, i) => {
+      const line = String(i + 2);
+      const key = JSON.stringify([r.id, r.part]);
+      if (claimed.has(key)) return void expected.push([line, 'ROW_DUPLICATE_KEY']);
+      claimed.add(key);
+      const dk = `${r.user} ${r.date}`;
+      const total = days.get(dk) ?? 0;
+      if (total + r.minutes > 1440) return void expected.push([line, 'ROW_DAY_OVER_24H']);
+      days.set(dk, total + r.minutes);
+    });
+    const dupCount = expected.filter(([, c]) => c === 'ROW_DUPLICATE_KEY').length;
+    const overCount = expected.length - dupCount;
+    expect(dupCount).toBeGreaterThan(200);
+    expect(overCount).toBeGreaterThan(200);
+    expect(expected.slice(-2)).toEqual([[String(rows.length), 'ROW_DAY_OVER_24H'], [String(rows.length + 1), 'ROW_DUPLICATE_KEY']]);
+
+    const { report, exitCode, outDir } = await dryRun(join(dir, 'p.yaml'), { outDir: join(dir, 'out'), cwd: dir });
+    expect(exitCode).toBe(EXIT_REJECTS);
+    const step = report.steps.find((s) => s.name === 'timelogs')!;
+    expect(step.counts).toMatchObject({ read: rows.length, valid: rows.length - expected.length, rejected: expected.length });
+    expect(step.rejectsByCode).toEqual({ ROW_DUPLICATE_KEY: dupCount, ROW_DAY_OVER_24H: overCount });
+    const got = (parse(readFileSync(join(outDir, 'rejects-timelogs.csv'), 'utf8'), { columns: true }) as Record<string, string>[]).map((r) => [r['_line']!, r['_code']!]);
+    expect(got).toEqual(expected);
+  });
+});
