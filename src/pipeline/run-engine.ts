@@ -523,11 +523,16 @@ async function runOneStep(d: StepDeps): Promise<void> {
     // A record sent too recently to be judged (a late commit may still land) waits, in-doubt, and is
     // looked up again once it matures; waiting does not use up a re-send pass.
     let waits = 0;
+    // Stopped while settling: the step is left interrupted (resumable), never 'running' in a finished run.
+    const interrupted = () => {
+      store.setStepStatus(runId, step.name, 'interrupted');
+      return new Stop('interrupted');
+    };
     for (let pass = 0; pass < d.settlePasses; ) {
       const doubtful = store.countPending(step.name, ['sent', 'in-doubt']);
       const planned = store.countPending(step.name, ['planned'], runId);
       if (doubtful === 0 && planned === 0) break;
-      if (d.signal.aborted) throw new Stop('interrupted');
+      if (d.signal.aborted) throw interrupted();
       const rc = await reconcile();
       const toSend = store.countPending(step.name, ['planned'], runId);
       if (toSend > 0) {
@@ -540,10 +545,12 @@ async function runOneStep(d: StepDeps): Promise<void> {
         emit({ type: 'step-progress', step: step.name, counts: c, ...(total !== undefined ? { total } : {}), ...(eta !== undefined ? { etaMs: eta } : {}) });
       } else if (rc?.waiting && rc.retryAtMs !== undefined && waits < d.settleWaits) {
         waits++;
+        // Never longer than one settle time: a clock stepped back after the send must not stall the run.
+        const waitMs = Math.min(Math.max(0, rc.retryAtMs - d.clock.now()), d.timing.settleMs ?? 0);
         try {
-          await d.clock.sleep(Math.max(0, rc.retryAtMs - d.clock.now()), d.signal);
+          await d.clock.sleep(waitMs, d.signal);
         } catch {
-          throw new Stop('interrupted');
+          throw interrupted();
         }
       } else pass++;
     }

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createScaledClock, systemClock } from '../../src/core/clock.js';
+import Database from 'better-sqlite3';
+import { createScaledClock, systemClock, type Clock } from '../../src/core/clock.js';
 import { executeRun } from '../../src/pipeline/run-engine.js';
 import type { PipelineEvent } from '../../src/pipeline/events.js';
 import { createSandbox, type Sandbox } from '../../src/sandbox/index.js';
@@ -94,6 +95,92 @@ describe('a late commit during a real run', () => {
       expect(taskCreates).toBe(expected.tasks + expected.subtasks);
       expect(res.figures.reconciled).toMatchObject({ found: 1, notFound: 0 });
       expect(res.counts.tasks).toMatchObject({ inDoubt: 0 });
+    } finally {
+      await scaled.close();
+    }
+  });
+  it('SIGINT during the settle wait stops promptly (exit 130, step interrupted, nothing re-sent); the resume finds the late create', async () => {
+    const scaled = await createSandbox({ port: 0, seed: 'empty', timeScale: 100 });
+    try {
+      const { files, expected } = generateMigration(join(dir, 'late-int'), { users: 2, tasklists: 2, tasks: 12, subtaskEvery: 4, timelogs: 4 });
+      const base = createScaledClock(100, scaled.clock.now());
+      const ac = new AbortController();
+      // The settle wait is the only sleep of an hour: the stop request lands while it sleeps.
+      let settleWaits = 0;
+      const clock: Clock = {
+        now: () => base.now(),
+        sleep: (ms, signal) => {
+          if (ms >= 1_000_000) {
+            settleWaits++;
+            setTimeout(() => ac.abort(), 50);
+          }
+          return base.sleep(ms, signal);
+        },
+      };
+      scaled.admin.setFaults([{ id: 'late', kind: 'late-commit', endpoint: 'POST /projects/{project}/tasks', nth: 5, delayMs: 600 }]);
+      const dbPath = join(dir, 'late-int.db');
+      const started = Date.now();
+      const res = await executeRun(migrationPlan(files, { batchSize: 4 }), {
+        dbPath,
+        clock,
+        client: sandboxClientFactory(scaled, { clock, timeoutMs: 200, backoffBaseMs: 1000 }),
+        // An hour of virtual time (36 real seconds): without the abort the test would time out.
+        inDoubtSettleMs: 3_600_000,
+        signal: ac.signal,
+      });
+      expect(settleWaits).toBe(1);
+      expect(Date.now() - started).toBeLessThan(20_000);
+      expect(res.exitCode).toBe(130);
+      expect(res.status).toBe('interrupted');
+      expect(res.counts.tasks).toMatchObject({ inDoubt: 1 });
+      const db = new Database(dbPath, { readonly: true });
+      try {
+        expect(db.prepare("SELECT status FROM steps WHERE name = 'tasks' ORDER BY run_id DESC LIMIT 1").pluck().get()).toBe('interrupted');
+        expect(db.prepare("SELECT count(*) FROM records WHERE step = 'tasks' AND state = 'in-doubt' AND sent_ms IS NOT NULL").pluck().get()).toBe(1);
+      } finally {
+        db.close();
+      }
+      // The late create lands (600 real ms after it was sent); the resume finds it and sends nothing twice.
+      await new Promise((r) => setTimeout(r, 700));
+      const again = await executeRun(migrationPlan(files, { batchSize: 4 }), {
+        dbPath,
+        clock: base,
+        client: sandboxClientFactory(scaled, { clock: base, timeoutMs: 2000 }),
+        inDoubtSettleMs: 150_000,
+      });
+      expect(again.exitCode).toBe(0);
+      expect(verifyMigration(scaled, dbPath, expected)).toMatchObject({ duplicates: [], missing: [], extra: [], crosswalkMismatches: [] });
+      expect(scaled.admin.counters().endpoints['POST /projects/{project}/tasks']!.calls).toBe(expected.tasks + expected.subtasks);
+    } finally {
+      await scaled.close();
+    }
+  });
+  it('a clock stepped back after the send never stalls the settle wait: each wait is at most one settle time, then the record stays in doubt', async () => {
+    const scaled = await createSandbox({ port: 0, seed: 'empty', timeScale: 100 });
+    try {
+      const { files } = generateMigration(join(dir, 'late-back'), { users: 2, tasklists: 2, tasks: 12, subtaskEvery: 4, timelogs: 4 });
+      const base = createScaledClock(100, scaled.clock.now());
+      // Once the step settles, our clock reads an hour earlier (an NTP step): the in-doubt record looks an hour younger.
+      let shiftMs = 0;
+      const clock: Clock = { now: () => base.now() - shiftMs, sleep: (ms, signal) => base.sleep(ms, signal) };
+      // Committed 5 real seconds late: still absent while the step settles.
+      scaled.admin.setFaults([{ id: 'late', kind: 'late-commit', endpoint: 'POST /projects/{project}/tasks', nth: 5, delayMs: 5000 }]);
+      const started = Date.now();
+      const res = await executeRun(migrationPlan(files, { batchSize: 4 }), {
+        dbPath: join(dir, 'late-back.db'),
+        clock,
+        client: sandboxClientFactory(scaled, { clock, timeoutMs: 200, backoffBaseMs: 1000 }),
+        inDoubtSettleMs: 50_000,
+        settleWaits: 2,
+        onEvent: (e) => {
+          if (e.type === 'step-state' && e.step === 'tasks' && e.state.kind === 'reconciling') shiftMs = 3_600_000;
+        },
+      });
+      // Uncapped, the first wait alone would be an hour of virtual time (36 real seconds).
+      expect(Date.now() - started).toBeLessThan(15_000);
+      // Never judged absent while it looks young: not re-sent, left in doubt for the next run.
+      expect(res.counts.tasks).toMatchObject({ inDoubt: 1 });
+      expect(res.exitCode).toBe(1);
     } finally {
       await scaled.close();
     }
