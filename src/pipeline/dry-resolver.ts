@@ -24,10 +24,15 @@ const norm = (kind: string, v: string): string => (kind === 'user' ? v.trim().to
 
 export function createDryRunResolver(scratch: ScratchStore, api?: LookupResolver, checkpoint?: DryCheckpoint): LookupResolver {
   // Lookups repeat (a few projects, a few hundred users, millions of logs): a bounded cache in front,
-  // kind → scope → value (no key string built per row).
-  const cache = new Map<string, Map<string, Map<string, string | undefined>>>();
+  // kind → scope → value (no key string built per row). Only ids are cached: an id never changes (the
+  // scratch store keeps the first name registered, the crosswalk is read-only), but a miss can stop
+  // being one when a later step registers the name (project-scoped users run after the projects that
+  // look them up as owners, before the tasks that do): a cached miss was a false ROW_UNKNOWN_* there.
+  const cache = new Map<string, Map<string, Map<string, string>>>();
+  /** Misses Zoho answered (kind, scope, value): asked once, yet the local tables are still read first. */
+  const apiMisses = new Map<string, Map<string, Set<string>>>();
   let cached = 0;
-  const remember = (kind: string, sc: string, value: string, id: string | undefined) => {
+  const remember = (kind: string, sc: string, value: string, id: string) => {
     if (cached >= 10_000) {
       cache.clear();
       cached = 0;
@@ -39,21 +44,28 @@ export function createDryRunResolver(scratch: ScratchStore, api?: LookupResolver
     byValue.set(value, id);
     cached++;
   };
+  const rememberApiMiss = (kind: string, sc: string, value: string) => {
+    let byScope = apiMisses.get(kind);
+    if (byScope === undefined) apiMisses.set(kind, (byScope = new Map()));
+    let values = byScope.get(sc);
+    if (values === undefined) byScope.set(sc, (values = new Set()));
+    if (values.size < 10_000) values.add(value);
+  };
   const scopeOf = (spec: LookupSpec, scope: string | undefined) => (spec.kind === 'task-by-key' ? (spec.step ?? '') : (scope ?? ''));
   const resolveSync = (spec: LookupSpec, value: string, scope?: string): string | undefined | typeof NEEDS_IO => {
     const kind = KIND[spec.kind];
     const sc = scopeOf(spec, scope);
-    const byValue = cache.get(kind)?.get(sc);
-    if (byValue !== undefined) {
-      const hit = byValue.get(value);
-      if (hit !== undefined || byValue.has(value)) return hit;
-    }
+    const hit = cache.get(kind)?.get(sc)?.get(value);
+    if (hit !== undefined) return hit;
     const n = norm(kind, value);
     const id = scratch.getName(kind, sc, n) ?? checkpoint?.lookup(kind, sc, n);
+    if (id !== undefined) {
+      remember(kind, sc, value, id);
+      return id;
+    }
     // Placeholder scopes (`dry:…`) exist only in this dry run: Zoho cannot know what is inside them.
-    if (id === undefined && api !== undefined && !(scope ?? '').startsWith('dry:')) return NEEDS_IO;
-    remember(kind, sc, value, id);
-    return id;
+    if (api !== undefined && !(scope ?? '').startsWith('dry:') && apiMisses.get(kind)?.get(sc)?.has(value) !== true) return NEEDS_IO;
+    return undefined;
   };
   return {
     resolveSync,
@@ -61,7 +73,8 @@ export function createDryRunResolver(scratch: ScratchStore, api?: LookupResolver
       const id = resolveSync(spec, value, scope);
       if (id !== NEEDS_IO) return id;
       const found = await api!.resolve(spec, value, scope);
-      remember(KIND[spec.kind], scopeOf(spec, scope), value, found);
+      if (found === undefined) rememberApiMiss(KIND[spec.kind], scopeOf(spec, scope), value);
+      else remember(KIND[spec.kind], scopeOf(spec, scope), value, found);
       return found;
     },
   };

@@ -103,4 +103,49 @@ describe('dry run with planted duplicates and over-24 h days', () => {
     const got = (parse(readFileSync(join(outDir, 'rejects-timelogs.csv'), 'utf8'), { columns: true }) as Record<string, string>[]).map((r) => [r['_line']!, r['_code']!]);
     expect(got).toEqual(expected);
   });
+
+  it('finds a user that a project-scoped users step adds after a project owner lookup missed it (no false ROW_UNKNOWN_USER)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zpetl-owner-'));
+    writeFileSync(join(dir, 'projects.csv'), 'Code,Name,Owner\nP1,Alpha,ana@example.com\nP2,Beta,\n');
+    writeFileSync(join(dir, 'users.csv'), 'Email,Project\nana@example.com,Beta\n');
+    writeFileSync(join(dir, 'timelogs.csv'), 'Log ID,Project,User,Date,Hours\nL1,Beta,ana@example.com,2026-11-02,01:00\nL2,Beta,zed@example.com,2026-11-02,01:00\n');
+    writeFileSync(join(dir, 'p.yaml'), `version: 1
+name: owners
+steps:
+  - name: projects
+    entity: project
+    source: { type: csv, path: projects.csv }
+    key: [Code]
+    fields:
+      name: { from: Name, required: true }
+      owner: { from: Owner, lookup: { kind: user-by-email } }
+  - name: users
+    entity: user
+    scope: project
+    source: { type: csv, path: users.csv }
+    key: [Email, Project]
+    fields:
+      email: { from: Email, converter: email, required: true }
+      project: { from: Project, lookup: { kind: project-by-name }, required: true }
+  - name: timelogs
+    entity: timelog
+    source: { type: csv, path: timelogs.csv }
+    key: [Log ID]
+    fields:
+      project: { from: Project, lookup: { kind: project-by-name }, required: true }
+      user: { from: User, lookup: { kind: user-by-email } }
+      date: { from: Date, converter: { type: date, formats: [YYYY-MM-DD] }, required: true }
+      minutes: { from: Hours, converter: { type: duration, format: "hh:mm" }, required: true }
+      billing: { default: Billable }
+      logName: { default: General }
+`);
+    const { report } = await dryRun(join(dir, 'p.yaml'), { outDir: join(dir, 'out'), cwd: dir });
+    expect(report.error).toBeUndefined();
+    expect(report.steps.map((s) => s.name)).toEqual(['projects', 'users', 'timelogs']);
+    // The owner is not there yet when projects run (users come after them): that row is rejected, as in a real run…
+    expect(report.steps[0]!.rejectsByCode).toEqual({ ROW_UNKNOWN_USER: 1 });
+    // …but by the time logs the users step has added her: only zed is unknown.
+    expect(report.steps[2]!.counts).toMatchObject({ read: 2, valid: 1, rejected: 1 });
+    expect(report.samples.filter((s) => s.step === 'timelogs').map((s) => [s.line, s.code])).toEqual([[3, 'ROW_UNKNOWN_USER']]);
+  });
 });
