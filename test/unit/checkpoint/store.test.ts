@@ -2,7 +2,10 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
 import { openCheckpointDb, type CheckpointDb } from '../../../src/checkpoint/db.js';
+import { MIGRATIONS } from '../../../src/checkpoint/migrations.js';
+import { createManualClock } from '../../../src/core/clock.js';
 import { createCheckpointStore } from '../../../src/checkpoint/store.js';
 import type { SourcePosition } from '../../../src/core/record.js';
 
@@ -150,5 +153,50 @@ describe('checkpoint store', () => {
     expect(store.crosswalkCount('tasks')).toBe(5_000);
     console.log(`5k records sent+confirmed in ${ms.toFixed(0)} ms (${Math.round(5_000 / (ms / 1000))} records/s)`);
     expect(ms).toBeLessThan(10_000);
+  });
+});
+
+describe('records.sent_ms (the created-time floor of reconciliation)', () => {
+  it('is the time of the last send and survives an in-doubt outcome, markInDoubt and a restart', async () => {
+    const clock = createManualClock(Date.UTC(2026, 11, 1, 9));
+    const { cdb, dir } = open();
+    const store = createCheckpointStore(cdb.db, clock);
+    const run = store.startRun('demo').id;
+    const item = (k: string, i: number) => ({ key: k, values: { name: k }, pos: pos(i), op: 'create' as const });
+    store.markSent(run, 'tasks', [item('a', 0), item('b', 1)]);
+    const sentAt = clock.now();
+    await clock.advance(30_000);
+    // The client gave up on 'a' (an in-doubt outcome); 'b' is left 'sent' (killed) and marked in doubt later.
+    store.recordResults(run, { name: 'tasks', entity: 'task' }, [{ key: 'a', status: 'in-doubt' }]);
+    await clock.advance(30_000);
+    store.markInDoubt('tasks', ['b']);
+    expect(store.getRecord('tasks', 'a')).toMatchObject({ state: 'in-doubt', sentMs: sentAt, updatedMs: sentAt + 30_000 });
+    expect(store.getRecord('tasks', 'b')).toMatchObject({ state: 'in-doubt', sentMs: sentAt, updatedMs: sentAt });
+    cdb.close();
+    const reopened = openCheckpointDb(join(dir, 'p.db'));
+    dbs.push(reopened);
+    const again = createCheckpointStore(reopened.db, clock);
+    expect(again.getRecord('tasks', 'a')?.sentMs).toBe(sentAt);
+    // Re-sent after being judged absent: the floor moves to the new send.
+    again.revertToPlanned('tasks', ['a']);
+    await clock.advance(60_000);
+    again.markSent(run, 'tasks', [item('a', 0)]);
+    expect(again.getRecord('tasks', 'a')?.sentMs).toBe(clock.now());
+  });
+
+  it('a schema v3 file upgraded to v4 leaves existing records with sent_ms NULL (no floor), never "now"', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zpetl-store-'));
+    dirs.push(dir);
+    const path = join(dir, 'v3.db');
+    const raw = new Database(path);
+    for (const m of MIGRATIONS.slice(0, 3)) raw.exec(m.sql);
+    raw.pragma('user_version = 3');
+    raw.prepare("INSERT INTO records (step, key, state, op, attempts, updated_ms, payload_json) VALUES ('tasks', 'k', 'in-doubt', 'create', 1, 1, '{}')").run();
+    raw.close();
+    const cdb = openCheckpointDb(path);
+    dbs.push(cdb);
+    expect(cdb.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    const store = createCheckpointStore(cdb.db);
+    expect(store.getRecord('tasks', 'k')).toMatchObject({ state: 'in-doubt', sentMs: null });
   });
 });

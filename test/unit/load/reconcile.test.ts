@@ -288,6 +288,21 @@ describe('candidate order (someone else\'s entity is never ours)', () => {
   });
 });
 
+describe('records from before schema v4 (sent_ms NULL)', () => {
+  it('have no created-time floor: a match is taken whatever its created time, never dropped and re-sent', async () => {
+    const clock = createManualClock(Date.UTC(2026, 11, 1, 9));
+    const store = createCheckpointStore(cdb.db, clock);
+    const run = store.startRun('demo').id;
+    store.markSent(run, 'tasks', tasks(1).map((i) => ({ key: i.key, values: i.values, pos: i.pos, op: 'create' as const })));
+    cdb.db.prepare('UPDATE records SET sent_ms = NULL').run();
+    // Created a day before "now" (the v3 run was long ago): the only match is ours.
+    api.tasks_.push({ id: '1000000000000000042', name: 'Task 0', project: { id: 'P1' }, tasklist: { id: 'TL1' }, created_time: new Date(clock.now() - 86_400_000).toISOString() } as never);
+    const sl = createStepLoader({ api, store, runId: run, step: { name: 'tasks', entity: 'task' }, timing: { clock } });
+    expect(await sl.reconcile()).toEqual({ found: 1, notFound: 0, unresolved: 0 });
+    expect(store.crosswalkGet('tasks', 't0')?.zohoId).toBe('1000000000000000042');
+  });
+});
+
 describe('late commits (Zoho commits after the client gave up)', () => {
   it('a create not found within the settle time stays in-doubt and is not re-sent; judged absent only once it matures', async () => {
     const clock = createManualClock(Date.UTC(2026, 11, 1, 9));
