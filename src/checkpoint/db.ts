@@ -10,10 +10,15 @@
  * left by a dead process (SIGKILL) is taken over. The `<db>.lock` file beside the database repeats
  * the owner's pid for people and tools; it is written after the table says we own the database and
  * is not what decides.
+ *
+ * Our own pid in the table is a stale lock (a container's pid 1 is every run's pid) unless this very
+ * process still holds the file open with the lock: then a second open (two library runs of the same
+ * pipeline at once) is refused too, instead of taking the lock over and, on its close, freeing the
+ * lock under the first.
  */
 import Database from 'better-sqlite3';
-import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { mkdirSync, readFileSync, realpathSync, unlinkSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { ZpetlError } from '../core/errors.js';
 import { MIGRATIONS } from './migrations.js';
 
@@ -55,13 +60,29 @@ const lockedError = (dbPath: string, owner?: number) =>
     ...(owner === undefined ? {} : { details: { pid: owner } }),
   });
 
+/** Databases this process holds the lock of (real path → the open handle holding it). */
+const heldHere = new Map<string, Db>();
+
+function realPath(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return resolve(path);
+  }
+}
+
 function acquireLock(db: Db, lockPath: string, dbPath: string, o: OpenOptions): () => void {
   const pid = o.pid ?? process.pid;
+  const key = realPath(dbPath);
+  // A handle closed without release (a test's simulated kill) holds nothing.
+  const holder = heldHere.get(key);
+  const heldByUs = pid === process.pid && holder !== undefined && holder.open;
   const take = db.transaction((): number | undefined => {
     db.exec(LOCK_TABLE);
     const row = db.prepare<[], { pid: number }>('SELECT pid FROM process_lock WHERE id = 1').get();
     o.onLockRead?.();
-    // Our own pid (a reused pid, or this process reopening) is a stale lock too.
+    // Our own pid is a stale lock (a reused pid) unless this process still holds it open.
+    if (row && row.pid === pid && heldByUs) return row.pid;
     if (row && row.pid !== pid && pidAlive(row.pid)) return row.pid;
     db.prepare('INSERT INTO process_lock (id, pid) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET pid = excluded.pid').run(pid);
     return undefined;
@@ -76,12 +97,14 @@ function acquireLock(db: Db, lockPath: string, dbPath: string, o: OpenOptions): 
     throw e;
   }
   if (owner !== undefined) throw lockedError(dbPath, owner);
+  if (pid === process.pid) heldHere.set(key, db);
   try {
     writeFileSync(lockPath, String(pid));
   } catch {
     /* informational only */
   }
   return () => {
+    if (heldHere.get(key) === db) heldHere.delete(key);
     try {
       if (db.open) db.prepare('DELETE FROM process_lock WHERE id = 1 AND pid = ?').run(pid);
     } catch {

@@ -87,3 +87,46 @@ describe('checkpoint lock', () => {
     expect(codeOf(() => openCheckpointDb(path, { pid: process.pid }))).toBe('CHECKPOINT_LOCKED');
   });
 });
+
+describe('checkpoint lock within one process, and read-only opens', () => {
+  it('a second open in the same process while the first is open is refused (two library runs at once); closing frees it', () => {
+    const a = openCheckpointDb(path);
+    open.push(a);
+    expect(codeOf(() => open.push(openCheckpointDb(path)))).toBe('CHECKPOINT_LOCKED');
+    // The refused open did not free the lock under the first: another process is still refused.
+    expect(codeOf(() => open.push(openCheckpointDb(path, { pid: process.ppid })))).toBe('CHECKPOINT_LOCKED');
+    a.close();
+    open.push(openCheckpointDb(path));
+  });
+
+  it('our own pid left by a dead process (a container\'s pid 1 every run) or a handle closed without release is taken over', () => {
+    leaveStaleLock(process.pid);
+    open.push(openCheckpointDb(path));
+    expect(readFileSync(`${path}.lock`, 'utf8')).toBe(String(process.pid));
+  });
+
+  it('the same file through another path spelling is the same lock', () => {
+    open.push(openCheckpointDb(path));
+    expect(codeOf(() => open.push(openCheckpointDb(join(dir, '.', 'p.db'))))).toBe('CHECKPOINT_LOCKED');
+  });
+
+  it('a read-only open (dry run, report) is neither blocked by a live owner nor blocks one; WAL stays on', () => {
+    const owner = openCheckpointDb(path, { pid: process.ppid });
+    open.push(owner);
+    expect(owner.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    owner.db.exec('CREATE TABLE IF NOT EXISTS t (x INTEGER)');
+    owner.db.prepare('INSERT INTO t VALUES (1)').run();
+    const ro = openCheckpointDb(path, { readonly: true, lock: false });
+    open.push(ro);
+    expect(ro.db.prepare('SELECT count(*) FROM t').pluck().get()).toBe(1);
+    // The owner keeps writing while the reader is open, and the lock row is still the owner's.
+    owner.db.prepare('INSERT INTO t VALUES (2)').run();
+    expect(ro.db.prepare('SELECT pid FROM process_lock').pluck().get()).toBe(process.ppid);
+    owner.close();
+    // A new owner takes the lock while the read-only handle is still open.
+    const next = openCheckpointDb(path);
+    open.push(next);
+    expect(next.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(ro.db.prepare('SELECT pid FROM process_lock').pluck().get()).toBe(process.pid);
+  });
+});
