@@ -41,6 +41,8 @@ const STEPS = ['logs', 'tasks', 'log', 's'];
 const TRICKY = [
   '', ' ', 'k', 'k1', 'k10', 'k1\u0000', '\u0000', 'é', 'e\u0301', '日本', '日本語', '😀', '😀😀', '\uffff',
   '["a","b"]', '["a,b"]', '["a","b","c"]', '["a"]', 'a', '"a"', 'a,b', 'ab', 'logs', 'logsk', 'ÿ', '\u00ff',
+  // Lone surrogates (legal in JSON sources) beside U+FFFD.
+  '\ud800', '\udc00', 'a\ud800', 'a\udc00', '\ufffd', 'a\ufffd', '\u0001',
 ];
 /** Users: the API user (''), unicode, and near-identical e-mails. */
 const TRICKY_USERS = ['', 'a@x.com', 'A@x.com', 'a@x.co', 'é@x.com', '😀@x.com', '0', '1'];
@@ -167,6 +169,28 @@ describe('scratch store vs a naive Map model (seeded, randomized)', () => {
       expect(s.claimKey('logs', c)).toBe(false);
       expect(s.claimKey('logs', d)).toBe(false);
       expect(s.claimKey('other', c)).toBe(true);
+    } finally {
+      s.close();
+    }
+  });
+
+  it('keeps keys with lone surrogates apart in SQLite too (better-sqlite3 stores them as WTF-8, not as U+FFFD)', () => {
+    // Two keys of six lone high surrogates each (legal in a JSON source: "\\ud800") with the same 32-bit
+    // hash, so the Bloom filter sends the second to SQLite (found by a seeded search). A driver that
+    // wrote them as UTF-8 with U+FFFD would make them one row: a false ROW_DUPLICATE_KEY.
+    const pair = ['c\udb03\ud9f9\ud8d5\udb0e\udbe0\ud820', 'c\ud966\ud8ff\ud8d8\ud909\ud8ce\udb4f'] as const;
+    expect(hashKey('logs', pair[0])).toBe(hashKey('logs', pair[1]));
+    const [a, b] = pair;
+    const s = createScratchStore();
+    try {
+      expect(s.claimKey('logs', a)).toBe(true);
+      for (let i = 0; i < FLUSH_ENTRIES; i++) s.claimKey('logs', `fill-${i}`); // a now only in SQLite
+      expect(s.claimKey('logs', b)).toBe(true);
+      expect(s.claimKey('logs', 'c' + '\ufffd'.repeat(6))).toBe(true);
+      for (let i = 0; i < FLUSH_ENTRIES; i++) s.claimKey('logs', `fill2-${i}`);
+      expect(s.claimKey('logs', a)).toBe(false);
+      expect(s.claimKey('logs', b)).toBe(false);
+      expect(s.claimKey('logs', 'c' + '\ufffd'.repeat(6))).toBe(false);
     } finally {
       s.close();
     }
