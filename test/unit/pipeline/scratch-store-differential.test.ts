@@ -36,11 +36,12 @@ function collidingPairs(step: string, want: number): [string, string][] {
 }
 
 const MAX = 1440;
-const STEPS = ['logs', 'tasks', 'log', 's'];
+/** 'a' + 'ÿk' and 'aÿ' + 'k' hash alike (the step/key separator is 0xff): told apart by exact comparison. */
+const STEPS = ['logs', 'tasks', 'log', 's', 'a', 'a\u00ff'];
 /** Keys that are easy to confuse: prefixes, unicode (NFC vs NFD, astral), JSON multi-column keys, separators, empty. */
 const TRICKY = [
   '', ' ', 'k', 'k1', 'k10', 'k1\u0000', '\u0000', 'é', 'e\u0301', '日本', '日本語', '😀', '😀😀', '\uffff',
-  '["a","b"]', '["a,b"]', '["a","b","c"]', '["a"]', 'a', '"a"', 'a,b', 'ab', 'logs', 'logsk', 'ÿ', '\u00ff',
+  '["a","b"]', '["a,b"]', '["a","b","c"]', '["a"]', 'a', '"a"', 'a,b', 'ab', 'logs', 'logsk', 'ÿ', '\u00ffk', '\u00ff\u00ffk',
   // Lone surrogates (legal in JSON sources) beside U+FFFD.
   '\ud800', '\udc00', 'a\ud800', 'a\udc00', '\ufffd', 'a\ufffd', '\u0001',
 ];
@@ -61,7 +62,8 @@ function differential(seed: number, ops: number, s: ScratchStore, model: Model):
   const pairs = collidingPairs('logs', 4).slice(0, 3);
   for (const [a, b] of pairs) expect(hashKey('logs', a)).toBe(hashKey('logs', b));
   // A small key alphabet (many repeats) yet more distinct keys per step than one buffer holds.
-  const keyPool: string[] = [...TRICKY, ...pairs.flat()];
+  // Colliding pairs stay colliding with a common suffix (FNV is streamed): keys equal in hash, differing before the end.
+  const keyPool: string[] = [...TRICKY, ...pairs.flat(), ...pairs.flatMap(([a, b]) => [`${a}-tail`, `${b}-tail`])];
   for (let i = 0; keyPool.length < 3 * FLUSH_ENTRIES; i++) keyPool.push(`K${i}`);
   const users: string[] = [...TRICKY_USERS];
   for (let i = 0; users.length < 120; i++) users.push(`u${i}@x.com`);
@@ -156,6 +158,9 @@ describe('scratch store vs a naive Map model (seeded, randomized)', () => {
   it('tells keys with the same 32-bit hash apart, in one buffer window and across a flush', () => {
     const s = createScratchStore();
     try {
+      expect(hashKey('a', '\u00ffk')).toBe(hashKey('a\u00ff', 'k'));
+      expect(s.claimKey('a', '\u00ffk')).toBe(true);
+      expect(s.claimKey('a\u00ff', 'k')).toBe(true);
       const pairs = collidingPairs('logs', 4);
       const [a, b] = pairs[0]!;
       expect(s.claimKey('logs', a)).toBe(true);
