@@ -73,3 +73,16 @@ export function virtualToday(ctx: SandboxContext): string {
 export function nowIso(ctx: SandboxContext): string {
   return new Date(ctx.clock.now()).toISOString();
 }
+
+/** `created_time` of a new entity now, in the configured form (see options `createdTimeForm`). */
+export function createdTimeNow(ctx: SandboxContext): string {
+  const ms = ctx.clock.now();
+  const form = ctx.config.createdTimeForm;
+  if (form === 'epoch-ms') return String(ms);
+  if (form === 'iso-utc') return new Date(ms).toISOString();
+  const off = ctx.config.portalUtcOffsetMin;
+  const wall = new Date(ms + off * 60_000).toISOString().slice(0, -1);
+  if (form === 'local') return wall;
+  const abs = Math.abs(off);
+  return `${wall}${off < 0 ? '-' : '+'}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+}

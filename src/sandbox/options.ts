@@ -106,6 +106,16 @@ export const sandboxConfigSchema = z
     defaultLogApproval: z.enum(['Approved', 'Unapproved', 'Rejected']).default('Unapproved'),
     /** Shape of POST/PATCH time-log answers: 'grouped' ({time_logs:[{date,log_hours,log_details}]}) or 'flat' (UNCONFIRMED). */
     timelogWriteResponse: z.enum(['grouped', 'flat']).default('grouped'),
+    /**
+     * Form of `created_time` on new projects, milestones, task lists, tasks and time logs. 'iso-utc'
+     * (`2026-06-24T16:45:31.884Z`) is what every real V3 dump shows (§1.1, §6.2, §6.5, §6.7). The others
+     * were not observed; they exist to test a client's tolerance: 'iso-offset' (the same instant with
+     * `portalUtcOffsetMin`, e.g. `+05:30`), 'local' (the portal's wall-clock time WITHOUT an offset),
+     * 'epoch-ms' (ms as a digit string, like V2's `*_long`).
+     */
+    createdTimeForm: z.enum(['iso-utc', 'iso-offset', 'local', 'epoch-ms']).default('iso-utc'),
+    /** The portal's offset from UTC in minutes, for createdTimeForm 'iso-offset' / 'local' (−720 … +840). */
+    portalUtcOffsetMin: z.number().int().min(-720).max(840).default(0),
     /** Wrapper of the task-list create answer: 'root' (flat), 'tasklist' ({tasklist}) or 'tasklists' ([…]) (§6.3, UNCONFIRMED). */
     tasklistCreateShape: z.enum(['root', 'tasklist', 'tasklists']).default('root'),
     /** Seed of the PRNG behind random faults: same seed + same request order = same faults. */

@@ -185,4 +185,30 @@ describe('a late commit during a real run', () => {
       await scaled.close();
     }
   });
+  it.each([
+    ['the portal\'s local time without an offset (UTC-8)', { createdTimeForm: 'local' as const, portalUtcOffsetMin: -480 }],
+    ['the portal\'s local time without an offset (UTC+14)', { createdTimeForm: 'local' as const, portalUtcOffsetMin: 840 }],
+    ['ISO with an offset (+05:30)', { createdTimeForm: 'iso-offset' as const, portalUtcOffsetMin: 330 }],
+    ['epoch ms digits', { createdTimeForm: 'epoch-ms' as const }],
+  ])('a late create whose created_time is %s is found after the settle wait, never sent twice', async (_label, config) => {
+    const scaled = await createSandbox({ port: 0, seed: 'empty', timeScale: 100, config });
+    try {
+      const { files, expected } = generateMigration(join(dir, 'late-tz'), { users: 2, tasklists: 2, tasks: 12, subtaskEvery: 4, timelogs: 4 });
+      const clock = createScaledClock(100, scaled.clock.now());
+      scaled.admin.setFaults([{ id: 'late', kind: 'late-commit', endpoint: 'POST /projects/{project}/tasks', nth: 5, delayMs: 600 }]);
+      const dbPath = join(dir, 'late-tz.db');
+      const res = await executeRun(migrationPlan(files, { batchSize: 4 }), {
+        dbPath,
+        clock,
+        client: sandboxClientFactory(scaled, { clock, timeoutMs: 200, backoffBaseMs: 1000 }),
+        inDoubtSettleMs: 150_000,
+      });
+      expect(scaled.admin.faults().find((f) => f.id === 'late')?.fired).toBe(1);
+      expect(res.exitCode).toBe(0);
+      expect(verifyMigration(scaled, dbPath, expected)).toMatchObject({ duplicates: [], missing: [], extra: [], crosswalkMismatches: [] });
+      expect(scaled.admin.counters().endpoints['POST /projects/{project}/tasks']!.calls).toBe(expected.tasks + expected.subtasks);
+    } finally {
+      await scaled.close();
+    }
+  });
 });

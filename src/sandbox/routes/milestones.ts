@@ -2,7 +2,7 @@
  * Milestones (§6.5): list `{milestones:[…], page_info}`, create (name, start_date, end_date required),
  * PATCH. Create answers the flat object (UNCONFIRMED; same as tasks).
  */
-import { nowIso, type SandboxContext } from '../context.js';
+import { createdTimeNow, nowIso, type SandboxContext } from '../context.js';
 import { json } from '../http.js';
 import { fail } from '../v3-error.js';
 import { checkKeys, dateField, enumField, inProject, jsonBody, liveProject, projectRef, resolveUser, str, userRef, type Json, type Route } from './common.js';
@@ -27,7 +27,7 @@ export function insertMilestone(ctx: SandboxContext, projectId: string, data: Js
     status_type: 'open',
     project: projectRef(project),
     created_by: creator,
-    created_time: now,
+    created_time: createdTimeNow(ctx),
     last_modified_time: now,
     tags: [],
     ...data,

@@ -2,7 +2,7 @@
  * Portals and projects (§6.1, §6.2): `/portals` and `/projects` answer bare arrays (no page_info);
  * delete is POST …/trash → 204, after which the project answers 410; DELETE /projects/{id} → 404.
  */
-import { nowIso, type SandboxContext } from '../context.js';
+import { createdTimeNow, nowIso, type SandboxContext } from '../context.js';
 import { json, noContent } from '../http.js';
 import { fail, V3Error } from '../v3-error.js';
 import { addProjectUser, ROLES } from './users.js';
@@ -54,7 +54,7 @@ export function insertProject(ctx: SandboxContext, data: Json): Json {
     updated_by: owner,
     is_public_project: false,
     is_strict_project: false,
-    created_time: now,
+    created_time: createdTimeNow(ctx),
     modified_time: now,
     status: projectStatuses(ctx)[0],
     layout: { id: ctx.store.getMeta('layout_id'), name: 'Standard Layout', is_default: true, type: 'project' },

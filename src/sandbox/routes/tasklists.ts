@@ -2,7 +2,7 @@
  * Task lists (§6.3): link to a milestone only as `milestone: {id}`; `milestone_id` is silently
  * ignored (§4.1 [ONION]). Tasks created without a task list go to the project's general list.
  */
-import { nowIso, type SandboxContext } from '../context.js';
+import { createdTimeNow, nowIso, type SandboxContext } from '../context.js';
 import { json } from '../http.js';
 import { checkKeys, enumField, inProject, jsonBody, linkId, liveProject, projectRef, str, userRef, type Json, type Route } from './common.js';
 import { createRoute, listRoute } from './resource.js';
@@ -18,7 +18,7 @@ export function insertTasklist(ctx: SandboxContext, projectId: string, data: Jso
     name: data.name,
     flag: 'internal',
     status: 'active',
-    created_time: now,
+    created_time: createdTimeNow(ctx),
     last_updated_time: now,
     created_by: userRef(ctx, ctx.store.getMeta('owner_zpuid') ?? ''),
     project: projectRef(project),

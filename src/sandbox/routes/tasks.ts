@@ -6,7 +6,7 @@
  * `?parent_task=` on the list are ignored and the list includes subtasks (§4.1 [ONION]).
  */
 import { formatHhMm } from '../../core/index.js';
-import { nowIso, type SandboxContext } from '../context.js';
+import { createdTimeNow, nowIso, type SandboxContext } from '../context.js';
 import { json, noContent } from '../http.js';
 import { fail } from '../v3-error.js';
 import { generalTasklist } from './tasklists.js';
@@ -69,7 +69,7 @@ export function insertTask(ctx: SandboxContext, projectId: string, draft: Json &
     is_completed: false,
     sequence: { sequence: seq },
     depth: 0,
-    created_time: now,
+    created_time: createdTimeNow(ctx),
     last_modified_time: now,
     created_via: 'api',
     created_by: creator,

@@ -5,7 +5,7 @@
  * of at most `timelogMaxRangeMonths`, `module` JSON `{type,id?}` and `users_list` JSON filters.
  */
 import { addDays, addMonths, daysInMonth, formatHhMm, startOfWeek } from '../../core/index.js';
-import { nowIso, virtualToday, type SandboxContext } from '../context.js';
+import { createdTimeNow, nowIso, virtualToday, type SandboxContext } from '../context.js';
 import { json, noContent, type SandboxRequest, type SandboxResponse } from '../http.js';
 import type { TimelogRow } from '../store.js';
 import { fail } from '../v3-error.js';
@@ -112,7 +112,7 @@ function toEntry(ctx: SandboxContext, projectId: string, d: LogDraft, prev?: Jso
     },
     notes: d.notes ?? '',
     log_notes: d.notes ?? '',
-    created_time: (prev?.created_time as string | undefined) ?? now,
+    created_time: (prev?.created_time as string | undefined) ?? createdTimeNow(ctx),
     last_modified_time: now,
   };
 }
