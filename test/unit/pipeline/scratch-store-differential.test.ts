@@ -35,9 +35,22 @@ function collidingPairs(step: string, want: number): [string, string][] {
   return out;
 }
 
+/** Two step names whose prefix hashes collide: then every key hashes alike in both steps. */
+function collidingSteps(): [string, string] {
+  const seen = new Map<number, string>();
+  for (let i = 0; ; i++) {
+    const st = `step${i}`;
+    const h = hashKey(st, '');
+    const prev = seen.get(h);
+    if (prev !== undefined) return [prev, st];
+    seen.set(h, st);
+  }
+}
+const STEP_PAIR = collidingSteps();
+
 const MAX = 1440;
 /** 'a' + 'ÿk' and 'aÿ' + 'k' hash alike (the step/key separator is 0xff): told apart by exact comparison. */
-const STEPS = ['logs', 'tasks', 'log', 's', 'a', 'a\u00ff'];
+const STEPS = ['logs', 'tasks', 'log', 's', 'a', 'a\u00ff', ...STEP_PAIR];
 /** Keys that are easy to confuse: prefixes, unicode (NFC vs NFD, astral), JSON multi-column keys, separators, empty. */
 const TRICKY = [
   '', ' ', 'k', 'k1', 'k10', 'k1\u0000', '\u0000', 'é', 'e\u0301', '日本', '日本語', '😀', '😀😀', '\uffff',
@@ -161,6 +174,11 @@ describe('scratch store vs a naive Map model (seeded, randomized)', () => {
       expect(hashKey('a', '\u00ffk')).toBe(hashKey('a\u00ff', 'k'));
       expect(s.claimKey('a', '\u00ffk')).toBe(true);
       expect(s.claimKey('a\u00ff', 'k')).toBe(true);
+      const [s1, s2] = STEP_PAIR;
+      expect(hashKey(s1, 'K')).toBe(hashKey(s2, 'K'));
+      expect(s.claimKey(s1, 'K')).toBe(true);
+      expect(s.claimKey(s2, 'K')).toBe(true); // same key, same hash, another step
+      expect(s.claimKey(s2, 'K')).toBe(false);
       const pairs = collidingPairs('logs', 4);
       const [a, b] = pairs[0]!;
       expect(s.claimKey('logs', a)).toBe(true);
