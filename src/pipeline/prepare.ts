@@ -107,7 +107,9 @@ export function createStepPreparer(step: LoadStepConfig, ctx: PrepareContext): S
     }
     if (isLog && typeof values['minutes'] === 'number' && typeof values['date'] === 'string') {
       const user = typeof values['user'] === 'string' ? values['user'] : '';
-      const r = ctx.scratch.addDayMinutes(user, values['date'], values['minutes'], LOG_MAX_MINUTES);
+      // One person, however the file spells their address: e-mail addresses are compared case-insensitively,
+      // as Zoho does (a user column mapped without the email converter keeps its case otherwise).
+      const r = ctx.scratch.addDayMinutes(user.includes('@') ? user.toLowerCase() : user, values['date'], values['minutes'], LOG_MAX_MINUTES);
       if (!r.added) {
         return reject({
           code: 'ROW_DAY_OVER_24H',
