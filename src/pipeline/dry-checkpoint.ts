@@ -5,7 +5,7 @@
  * writes the file. No file → no crosswalk: every valid row would be created.
  */
 import { existsSync } from 'node:fs';
-import { openCheckpointDb } from '../checkpoint/db.js';
+import { openCheckpointDb, type CheckpointDb } from '../checkpoint/db.js';
 import { MIGRATIONS } from '../checkpoint/migrations.js';
 import { createCheckpointStore, type CheckpointStore } from '../checkpoint/store.js';
 import { ZpetlError } from '../core/errors.js';
@@ -25,9 +25,13 @@ export interface DryCheckpoint {
   close(): void;
 }
 
-/** Opens `path` read-only when it exists; undefined when there is no checkpoint yet. */
-export function openDryCheckpoint(path: string): DryCheckpoint | undefined {
-  if (!existsSync(path)) return undefined;
+/**
+ * Opens an existing checkpoint read-only and unlocked (a real run may hold it: WAL readers never block
+ * it), for a reader that must never create, migrate or write it: the dry run, `status`, `rejects`.
+ * A file of another schema version or no checkpoint at all is a clear CHECKPOINT_SCHEMA /
+ * CHECKPOINT_CORRUPT error naming `who` reads it.
+ */
+export function openCheckpointForReading(path: string, who: string): { cdb: CheckpointDb; store: CheckpointStore } {
   const cdb = openCheckpointDb(path, { readonly: true, lock: false });
   let store: CheckpointStore;
   try {
@@ -44,9 +48,9 @@ export function openDryCheckpoint(path: string): DryCheckpoint | undefined {
     cdb.close();
     const latest = MIGRATIONS.length;
     if (version !== undefined && version > 0 && version !== latest) {
-      throw new ZpetlError('CHECKPOINT_SCHEMA', `checkpoint database ${path} has schema version ${version}, this zpetl reads ${latest}; a dry run never upgrades it`, {
+      throw new ZpetlError('CHECKPOINT_SCHEMA', `checkpoint database ${path} has schema version ${version}, this zpetl reads ${latest}; ${who} never upgrades it`, {
         cause: e,
-        hint: version < latest ? 'The next real run (zpetl run) upgrades the file; dry-run after it.' : 'Upgrade zoho-projects-etl.',
+        hint: version < latest ? 'The next real run (zpetl run or resume) upgrades the file.' : 'Upgrade zoho-projects-etl.',
       });
     }
     throw new ZpetlError('CHECKPOINT_CORRUPT', `cannot read checkpoint database ${path}: ${(e as Error).message}`, {
@@ -54,6 +58,13 @@ export function openDryCheckpoint(path: string): DryCheckpoint | undefined {
       hint: 'Point --db at the pipeline\'s checkpoint (default .zpetl/<pipeline>.db), or move the file away to rehearse as if nothing was loaded.',
     });
   }
+  return { cdb, store };
+}
+
+/** Opens `path` read-only when it exists; undefined when there is no checkpoint yet. */
+export function openDryCheckpoint(path: string): DryCheckpoint | undefined {
+  if (!existsSync(path)) return undefined;
+  const { cdb, store } = openCheckpointForReading(path, 'a dry run');
   const unique = (rows: readonly { zohoId: string }[]): string | undefined => (rows.length > 0 && rows.every((r) => r.zohoId === rows[0]!.zohoId) ? rows[0]!.zohoId : undefined);
   return {
     path,

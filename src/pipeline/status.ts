@@ -7,8 +7,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { mkdtemp, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ZpetlError, type ErrorCode } from '../core/errors.js';
-import { openCheckpointDb } from '../checkpoint/db.js';
-import { createCheckpointStore } from '../checkpoint/store.js';
+import { openCheckpointForReading } from './dry-checkpoint.js';
 import type { HighWater, RejectRow, RunRow, StepStatus, StoredCounts } from '../checkpoint/store-types.js';
 import { createRejectsWriter } from '../report/rejects-writer.js';
 import type { OffPeakWindow } from './window.js';
@@ -56,9 +55,8 @@ export function readPipelineStatus(dbPath: string, pipeline: string, o: StatusOp
     report.window = { spec: w.spec, tz: w.tz, openNow, nextOpenMs, closesMs: openNow ? w.closesAt(nowMs) : w.closesAt(nextOpenMs), describe: w.describe(nextOpenMs) };
   }
   if (!existsSync(dbPath)) return report;
-  const cdb = openCheckpointDb(dbPath, { lock: false });
+  const { cdb, store } = openCheckpointForReading(dbPath, 'status');
   try {
-    const store = createCheckpointStore(cdb.db);
     const run = store.latestRun(pipeline);
     report.run = run;
     report.crosswalkEntries = store.crosswalkCount();
@@ -93,9 +91,8 @@ export interface RejectListing {
  */
 export function listRejects(dbPath: string, pipeline: string, o: { runId?: number; step?: string } = {}): RejectListing {
   if (!existsSync(dbPath)) return { run: undefined, rejects: [] };
-  const cdb = openCheckpointDb(dbPath, { lock: false });
+  const { cdb, store } = openCheckpointForReading(dbPath, 'rejects');
   try {
-    const store = createCheckpointStore(cdb.db);
     const run = o.runId !== undefined ? store.getRun(o.runId) : store.latestRun(pipeline);
     if (!run) return { run: undefined, rejects: [] };
     return { run, rejects: [...store.rejects(run.id, o.step)] };

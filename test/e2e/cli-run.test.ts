@@ -77,6 +77,8 @@ describe('zpetl validate / run / status / rejects (e2e)', () => {
     expect(j.code).toBe(0);
     expect(j.stdout).toMatch(/^run #1 \(rejects\): 6 reject\(s\)$/m);
     expect(j.stdout).toMatch(/^users\s+\S*users\.csv:14\s+ROW_INVALID_EMAIL\s+email: /m);
+    // status and rejects read the checkpoint read-only: never migrated, never written
+    expect(readFileSync(db).equals(before)).toBe(true);
 
     const both = await runZpetl(['rejects', PIPELINE, '--db', db, '--csv', join(dir, 'all.csv')], { cwd: dir });
     expect(both.code).toBe(2);

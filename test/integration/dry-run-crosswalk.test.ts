@@ -14,6 +14,7 @@ import { MIGRATIONS } from '../../src/checkpoint/migrations.js';
 import { dryRun } from '../../src/pipeline/dry-run.js';
 import { EXIT_FATAL, EXIT_OK } from '../../src/pipeline/exit-codes.js';
 import { runPipeline } from '../../src/pipeline/run.js';
+import { listRejects, readPipelineStatus } from '../../src/pipeline/status.js';
 import { renderReportHtml } from '../../src/report/write-report-html.js';
 import { createSandbox, type Sandbox } from '../../src/sandbox/index.js';
 
@@ -180,6 +181,19 @@ describe('dry run and the checkpoint file', () => {
     const { report, exitCode } = await dryRun(join(dir, 'p.yaml'), { outDir: join(dir, 'out'), cwd: dir, now: () => NOW });
     expect(exitCode).toBe(EXIT_FATAL);
     expect(report.error).toMatch(new RegExp(`^CHECKPOINT_SCHEMA: .*schema version ${MIGRATIONS.length - 1}, this zpetl reads ${MIGRATIONS.length}; a dry run never upgrades it`));
+    const r = openCheckpointDb(db, { readonly: true });
+    expect(r.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length - 1);
+    r.close();
+  });
+
+  it('status and rejects read the checkpoint read-only too: an older schema is reported, never upgraded', async () => {
+    const db = await loadFirstPart();
+    const w = openCheckpointDb(db, { lock: false });
+    w.db.exec('ALTER TABLE records DROP COLUMN sent_ms');
+    w.db.pragma(`user_version = ${MIGRATIONS.length - 1}`);
+    w.close();
+    expect(() => readPipelineStatus(db, 'p')).toThrow(/schema version \d+, this zpetl reads \d+; status never upgrades it/);
+    expect(() => listRejects(db, 'p')).toThrow(/rejects never upgrades it/);
     const r = openCheckpointDb(db, { readonly: true });
     expect(r.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length - 1);
     r.close();
