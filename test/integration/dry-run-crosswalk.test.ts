@@ -84,6 +84,23 @@ const fingerprint = (path: string) => {
   return { size: st.size, mtimeMs: st.mtimeMs, sha256: createHash('sha256').update(readFileSync(path)).digest('hex') };
 };
 
+
+/** Turns a checkpoint back into the previous schema version (v3: no records.sent_ms), as an older zpetl left it. */
+function downgradeToPreviousSchema(db: string): void {
+  const w = openCheckpointDb(db, { lock: false });
+  w.db.exec('ALTER TABLE records DROP COLUMN sent_ms');
+  w.db.pragma(`user_version = ${MIGRATIONS.length - 1}`);
+  w.close();
+}
+
+function schemaVersion(db: string): number {
+  const r = openCheckpointDb(db, { readonly: true });
+  try {
+    return r.db.pragma('user_version', { simple: true }) as number;
+  } finally {
+    r.close();
+  }
+}
 describe('dry run after a real run', () => {
   it('counts keys in the crosswalk as wouldSkip, the rest as wouldCreate, and estimates only the creates', async () => {
     const db = await loadFirstPart();
@@ -174,29 +191,19 @@ describe('dry run and the checkpoint file', () => {
 
   it('a checkpoint of an older schema is reported (CHECKPOINT_SCHEMA, exit 1), never upgraded by the dry run', async () => {
     const db = await loadFirstPart();
-    const w = openCheckpointDb(db, { lock: false });
-    w.db.exec('ALTER TABLE records DROP COLUMN sent_ms');
-    w.db.pragma(`user_version = ${MIGRATIONS.length - 1}`);
-    w.close();
+    downgradeToPreviousSchema(db);
     const { report, exitCode } = await dryRun(join(dir, 'p.yaml'), { outDir: join(dir, 'out'), cwd: dir, now: () => NOW });
     expect(exitCode).toBe(EXIT_FATAL);
     expect(report.error).toMatch(new RegExp(`^CHECKPOINT_SCHEMA: .*schema version ${MIGRATIONS.length - 1}, this zpetl reads ${MIGRATIONS.length}; a dry run never upgrades it`));
-    const r = openCheckpointDb(db, { readonly: true });
-    expect(r.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length - 1);
-    r.close();
+    expect(schemaVersion(db)).toBe(MIGRATIONS.length - 1);
   });
 
   it('status and rejects read the checkpoint read-only too: an older schema is reported, never upgraded', async () => {
     const db = await loadFirstPart();
-    const w = openCheckpointDb(db, { lock: false });
-    w.db.exec('ALTER TABLE records DROP COLUMN sent_ms');
-    w.db.pragma(`user_version = ${MIGRATIONS.length - 1}`);
-    w.close();
+    downgradeToPreviousSchema(db);
     expect(() => readPipelineStatus(db, 'p')).toThrow(/schema version \d+, this zpetl reads \d+; status never upgrades it/);
     expect(() => listRejects(db, 'p')).toThrow(/rejects never upgrades it/);
-    const r = openCheckpointDb(db, { readonly: true });
-    expect(r.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length - 1);
-    r.close();
+    expect(schemaVersion(db)).toBe(MIGRATIONS.length - 1);
   });
 
   it('an unreadable checkpoint is fatal (exit 1, reports written), not silently ignored', async () => {

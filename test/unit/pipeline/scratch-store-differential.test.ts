@@ -4,18 +4,9 @@
  * Seeded, so a failure replays; the seed and operation number are in the failure message.
  */
 import { describe, expect, it } from 'vitest';
+import { prng } from '../../integration/helpers/chaos-harness.js';
 import { createScratchStore, FLUSH_ENTRIES, hashKey, type ScratchStore } from '../../../src/pipeline/scratch-store.js';
 
-/** mulberry32: small, seeded, good enough for test data. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 0x1_0000_0000;
-  };
-}
 
 /** Pairs of distinct keys with the same 32-bit hash for `step` (birthday search over `c<n>`). */
 const pairCache = new Map<string, [string, string][]>();
