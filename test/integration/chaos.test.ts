@@ -195,7 +195,7 @@ describe(`chaos (${FULL ? 'full' : 'slice'})`, () => {
         { id: 'slow', kind: 'slow', probability: 0.01, delayMs: CLIENT_TIMEOUT_MS + 500 },
       ];
       sandbox.admin.setFaults(faults);
-      const { result, runs, exits } = await runToCompletion(cfg, 10);
+      const { result, runs, exits, messages } = await runToCompletion(cfg, 10);
       const fired = Object.fromEntries(sandbox.admin.faults().map((f) => [f.id ?? f.kind, f.fired]));
       // By kind (HTTP status for the status faults): what the closing note reports.
       const byKind: Record<string, number> = {};
@@ -207,7 +207,7 @@ describe(`chaos (${FULL ? 'full' : 'slice'})`, () => {
       const rateLimited = Object.values(sandbox.admin.counters().endpoints).reduce((n, c) => n + c.rateLimited, 0);
       const report = checkReport(cfg, expected.total);
       console.log(
-        `[chaos figures] faults met by kind: ${JSON.stringify(byKind)} (by fault: ${JSON.stringify(fired)}); 429/throttled answers: ${rateLimited}; runs: ${runs} (exits ${exits.join(',')}); ` +
+        `[chaos figures] faults met by kind: ${JSON.stringify(byKind)} (by fault: ${JSON.stringify(fired)}); 429/throttled answers: ${rateLimited}; runs: ${runs} (exits ${exits.join(',')}: ${messages.slice(0, -1).map((m) => JSON.stringify(m.slice(0, 160))).join(', ')}); ` +
           `duplicates: ${v.duplicates.length}; missing: ${v.missing.length}; extra: ${v.extra.length}; crosswalk mismatches: ${v.crosswalkMismatches.length}; ` +
           `reconciled in the last run: ${JSON.stringify(result.figures.reconciled)}; last run's report: ${apiFigures(report)}, in-doubt reconciled ${report.inDoubtReconciled}; seed ${SEED}`,
       );

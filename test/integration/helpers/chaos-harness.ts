@@ -84,7 +84,7 @@ export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * is followed by another run, as an operator or a scheduler would). Returns the last result and
  * how many runs it took.
  */
-export async function runToCompletion(config: ChildConfig, maxRuns = 10, done: number[] = [0, 3]): Promise<{ result: ChildResult; runs: number; exits: number[] }> {
+export async function runToCompletion(config: ChildConfig, maxRuns = 10, done: number[] = [0, 3]): Promise<{ result: ChildResult; runs: number; exits: number[]; messages: string[] }> {
   const exits: number[] = [];
   const messages: string[] = [];
   for (let i = 1; i <= maxRuns; i++) {
@@ -93,7 +93,7 @@ export async function runToCompletion(config: ChildConfig, maxRuns = 10, done: n
     exits.push(code ?? -1);
     const r = c.result();
     messages.push(r?.message ?? c.stderr().slice(-500));
-    if (code !== null && done.includes(code) && r) return { result: r, runs: i, exits };
+    if (code !== null && done.includes(code) && r) return { result: r, runs: i, exits, messages };
     if (code !== 1) throw new Error(`chaos child exited ${code}: ${c.stderr().slice(-2000)} ${c.stdout().slice(-2000)}`);
   }
   throw new Error(`migration did not complete in ${maxRuns} runs (exits ${exits.join(',')}): ${messages.join(' | ')}`);
