@@ -18,7 +18,8 @@
  *
  * Late commits: Zoho may commit a create after the client gave up on it. A create record not found
  * whose last send (or in-doubt outcome) is younger than `settleMs` stays in-doubt (counted `waiting`,
- * never re-sent) until a later pass, at or after `retryAtMs`, can tell.
+ * never re-sent) until a later pass, at or after `retryAtMs` (the earliest) or `settledAtMs` (when every
+ * waiting record can be judged), can tell.
  *
  * PATCHes left 'sent' go back to planned: re-sending a PATCH is harmless.
  */
@@ -45,6 +46,8 @@ export interface ReconcileCounts {
   waiting?: number;
   /** When the earliest waiting record can be judged absent (clock ms); set when waiting > 0. */
   retryAtMs?: number;
+  /** When every waiting record can be judged (the latest maturity, clock ms); set when waiting > 0. */
+  settledAtMs?: number;
 }
 
 /** How reconciliation judges time (see the module comment); both default to off when no clock is given. */
@@ -92,6 +95,7 @@ export async function reconcileRecords(input: ReconcileInput): Promise<Reconcile
   const settleMs = timing?.settleMs ?? 0;
   let waiting = 0;
   let retryAtMs: number | undefined;
+  let settledAtMs: number | undefined;
   // After a crash, cached listings are stale by definition.
   loader.forget();
   const claimedInPass = new Set<string>();
@@ -136,6 +140,7 @@ export async function reconcileRecords(input: ReconcileInput): Promise<Reconcile
       if (nowMs !== undefined && settleMs > 0 && nowMs < matureAt) {
         waiting++;
         retryAtMs = retryAtMs === undefined ? matureAt : Math.min(retryAtMs, matureAt);
+        settledAtMs = settledAtMs === undefined ? matureAt : Math.max(settledAtMs, matureAt);
         stillInDoubt.push(rec.key);
         continue;
       }
@@ -154,6 +159,7 @@ export async function reconcileRecords(input: ReconcileInput): Promise<Reconcile
   if (waiting > 0) {
     counts.waiting = waiting;
     counts.retryAtMs = retryAtMs!;
+    counts.settledAtMs = settledAtMs!;
   }
   return counts;
 }

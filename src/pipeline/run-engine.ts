@@ -521,7 +521,11 @@ async function runOneStep(d: StepDeps): Promise<void> {
     }
     // Settle what this run left in doubt, and re-send what proved absent, so later steps find their parents.
     // A record sent too recently to be judged (a late commit may still land) waits, in-doubt, and is
-    // looked up again once it matures; waiting does not use up a re-send pass.
+    // looked up again once it matures; waiting does not use up a re-send pass. One wait lasts until every
+    // record waiting then can be judged (at most one settle time), and only then is what proved absent
+    // re-sent: a pass is one generation of re-sends. Why (issue #5): records that went in doubt batches
+    // apart mature one by one; waiting for the earliest only and re-sending it used a pass per record, and
+    // the passes ran out with records this run could still judge (left in doubt, exit 1).
     let waits = 0;
     // Stopped while settling: the step is left interrupted (resumable), never 'running' in a finished run.
     const interrupted = () => {
@@ -535,7 +539,17 @@ async function runOneStep(d: StepDeps): Promise<void> {
       if (d.signal.aborted) throw interrupted();
       const rc = await reconcile();
       const toSend = store.countPending(step.name, ['planned'], runId);
-      if (toSend > 0) {
+      if (rc?.waiting && rc.settledAtMs !== undefined && waits < d.settleWaits) {
+        // Proven-absent records stay planned (never sent twice; a stop here leaves them for the resume).
+        waits++;
+        // Never longer than one settle time: a clock stepped back after the send must not stall the run.
+        const waitMs = Math.min(Math.max(0, rc.settledAtMs - d.clock.now()), d.timing.settleMs ?? 0);
+        try {
+          await d.clock.sleep(waitMs, d.signal);
+        } catch {
+          throw interrupted();
+        }
+      } else if (toSend > 0) {
         pass++;
         const g = await d.gate.check({ endpoint, calls: createCallsFor(step, toSend) });
         if (!g.go) throw new Stop(g.reason);
@@ -543,15 +557,6 @@ async function runOneStep(d: StepDeps): Promise<void> {
         const c = fromStored(store, runId, step.name);
         const eta = etaFor(step, total, c, d);
         emit({ type: 'step-progress', step: step.name, counts: c, ...(total !== undefined ? { total } : {}), ...(eta !== undefined ? { etaMs: eta } : {}) });
-      } else if (rc?.waiting && rc.retryAtMs !== undefined && waits < d.settleWaits) {
-        waits++;
-        // Never longer than one settle time: a clock stepped back after the send must not stall the run.
-        const waitMs = Math.min(Math.max(0, rc.retryAtMs - d.clock.now()), d.timing.settleMs ?? 0);
-        try {
-          await d.clock.sleep(waitMs, d.signal);
-        } catch {
-          throw interrupted();
-        }
       } else pass++;
     }
     if (d.signal.aborted) {

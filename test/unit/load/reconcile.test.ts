@@ -314,7 +314,7 @@ describe('late commits (Zoho commits after the client gave up)', () => {
     api.doubtWhen = undefined;
     const sentAt = clock.now();
     await clock.advance(10_000);
-    expect(await sl.reconcile()).toEqual({ found: 0, notFound: 0, unresolved: 0, waiting: 1, retryAtMs: sentAt + 60_000 });
+    expect(await sl.reconcile()).toEqual({ found: 0, notFound: 0, unresolved: 0, waiting: 1, retryAtMs: sentAt + 60_000, settledAtMs: sentAt + 60_000 });
     expect(store.getRecord('tasks', 't0')?.state).toBe('in-doubt');
     // Neither a re-read of the row nor the end-of-step retry sends it again while it waits.
     await sl.load(tasks(1));
@@ -341,5 +341,25 @@ describe('late commits (Zoho commits after the client gave up)', () => {
     expect(await sl.reconcile()).toEqual({ found: 0, notFound: 1, unresolved: 0 });
     await sl.retryPlanned();
     expect(api.calls['task.create']).toBe(1);
+  });
+  it('records that went in doubt at different moments: retryAtMs is the earliest maturity, settledAtMs the latest', async () => {
+    const clock = createManualClock(Date.UTC(2026, 11, 1, 9));
+    const store = createCheckpointStore(cdb.db, clock);
+    const run = store.startRun('demo').id;
+    api.doubtWhen = (kind) => (kind === 'task' ? 'not-created' : undefined);
+    const sl = createStepLoader({ api, store, runId: run, step: { name: 'tasks', entity: 'task' }, timing: { clock, settleMs: 60_000 } });
+    const items = tasks(2);
+    const first = clock.now();
+    await sl.load([items[0]!]);
+    await clock.advance(20_000);
+    await sl.load([items[1]!]);
+    api.doubtWhen = undefined;
+    await clock.advance(1_000);
+    expect(await sl.reconcile()).toEqual({ found: 0, notFound: 0, unresolved: 0, waiting: 2, retryAtMs: first + 60_000, settledAtMs: first + 80_000 });
+    // At the latest maturity both are judged in one look (absent: back to planned, re-sent once each).
+    await clock.set(first + 80_000);
+    expect(await sl.reconcile()).toEqual({ found: 0, notFound: 2, unresolved: 0 });
+    await sl.retryPlanned();
+    expect(api.calls['task.create']).toBe(4);
   });
 });
