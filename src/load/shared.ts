@@ -1,7 +1,7 @@
 /** Helpers every loader uses: reading target values, mapping client errors to item results. */
 import { ZpetlError, toZpetlError } from '../core/errors.js';
 import { clip, type RowError } from '../core/record.js';
-import type { AttemptBatch, AttemptResult, LoadItem } from './types.js';
+import type { AttemptBatch, AttemptResult, Candidate, LoadItem } from './types.js';
 
 /** The first present, non-empty value among `names` (target field names and their accepted aliases). */
 export function pick(values: Record<string, unknown>, ...names: string[]): unknown {
@@ -193,6 +193,12 @@ export function createdMsOf(entity: Record<string, unknown>): number | undefined
     if (ms !== undefined) return ms;
   }
   return undefined;
+}
+
+/** A natural-key match as reconciliation sees it: its id, `marker` when it carries our key's marker, its created time when known. */
+export function candidateOf(entity: { id: string }, marker = false): Candidate {
+  const ms = createdMsOf(entity as unknown as Record<string, unknown>);
+  return { id: entity.id, ...(marker ? { marker: true } : {}), ...(ms === undefined ? {} : { createdMs: ms }) };
 }
 
 /** 2001-09-09 in ms: a smaller "ms" value is seconds, a date or garbage, never a creation time we can trust. */

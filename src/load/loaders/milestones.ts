@@ -1,7 +1,7 @@
 /** Milestones ("phases"): one POST each within a project; natural key = name within the project. */
 import type { Milestone, MilestoneCreate, ZohoApi } from '../../zoho/types.js';
 import { ScopeCache } from '../scope-cache.js';
-import { collect, compact, createdMsOf, pickString, required, sendEach, sameName } from '../shared.js';
+import { candidateOf, collect, compact, pickString, required, sendEach, sameName } from '../shared.js';
 import type { Candidate, EntityLoader, LoaderOptions } from '../types.js';
 
 export function createMilestoneLoader(api: ZohoApi, options: LoaderOptions = {}): EntityLoader {
@@ -25,10 +25,7 @@ export function createMilestoneLoader(api: ZohoApi, options: LoaderOptions = {})
     const all = await cache.get(project(values), opts.fresh);
     return all
       .filter((m) => sameName(m.name, name))
-      .map((m) => {
-        const ms = createdMsOf(m as unknown as Record<string, unknown>);
-        return ms === undefined ? { id: m.id } : { id: m.id, createdMs: ms };
-      });
+      .map((m) => candidateOf(m));
   }
 
   return {

@@ -1,7 +1,7 @@
 /** Projects: one POST per project; natural key = name (portal-wide) or the external-id marker. */
 import type { Project, ProjectCreate, ZohoApi } from '../../zoho/types.js';
 import { ScopeCache } from '../scope-cache.js';
-import { collect, compact, createdMsOf, customFields, pickString, required, sendEach, sameName } from '../shared.js';
+import { candidateOf, collect, compact, customFields, pickString, required, sendEach, sameName } from '../shared.js';
 import type { Candidate, EntityLoader, LoaderOptions } from '../types.js';
 
 export function createProjectLoader(api: ZohoApi, options: LoaderOptions = {}): EntityLoader {
@@ -31,11 +31,7 @@ export function createProjectLoader(api: ZohoApi, options: LoaderOptions = {}): 
     // With a marker configured, a project marked for another key is that key's, never ours.
     const otherKey = (p: Project) => ext !== undefined && opts.key !== undefined && p[ext] !== undefined && p[ext] !== null && p[ext] !== '' && p[ext] !== opts.key;
     const byName = all.filter((p) => sameName(p.name, name) && !byMarker.includes(p) && !otherKey(p));
-    const at = (p: Project) => {
-      const ms = createdMsOf(p as unknown as Record<string, unknown>);
-      return ms === undefined ? {} : { createdMs: ms };
-    };
-    return [...byMarker.map((p) => ({ id: p.id, marker: true, ...at(p) })), ...byName.map((p) => ({ id: p.id, ...at(p) }))];
+    return [...byMarker.map((p) => candidateOf(p, true)), ...byName.map((p) => candidateOf(p))];
   }
 
   return {

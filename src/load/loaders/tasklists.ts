@@ -1,7 +1,7 @@
 /** Task lists: one POST each within a project; natural key = name within the project. */
 import type { Tasklist, TasklistCreate, ZohoApi } from '../../zoho/types.js';
 import { ScopeCache } from '../scope-cache.js';
-import { collect, compact, createdMsOf, pickString, required, sendEach, sameName } from '../shared.js';
+import { candidateOf, collect, compact, pickString, required, sendEach, sameName } from '../shared.js';
 import type { Candidate, EntityLoader, LoaderOptions } from '../types.js';
 
 export function createTasklistLoader(api: ZohoApi, options: LoaderOptions = {}): EntityLoader {
@@ -24,10 +24,7 @@ export function createTasklistLoader(api: ZohoApi, options: LoaderOptions = {}):
     const all = await cache.get(project(values), opts.fresh);
     return all
       .filter((t) => sameName(t.name, name))
-      .map((t) => {
-        const ms = createdMsOf(t as unknown as Record<string, unknown>);
-        return ms === undefined ? { id: t.id } : { id: t.id, createdMs: ms };
-      });
+      .map((t) => candidateOf(t));
   }
 
   return {

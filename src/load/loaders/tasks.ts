@@ -6,7 +6,7 @@
  */
 import type { Task, TaskCreate, ZohoApi } from '../../zoho/types.js';
 import { ScopeCache } from '../scope-cache.js';
-import { collect, compact, createdMsOf, customFields, pick, pickList, pickString, required, sendEach, sameName } from '../shared.js';
+import { candidateOf, collect, compact, customFields, pick, pickList, pickString, required, sendEach, sameName } from '../shared.js';
 import type { Candidate, EntityLoader, LoaderOptions } from '../types.js';
 
 const PRIORITIES = new Set(['none', 'low', 'medium', 'high']);
@@ -65,11 +65,7 @@ export function createTaskLoader(api: ZohoApi, options: LoaderOptions & { subtas
         (tasklist === undefined || t.tasklist?.id === tasklist) &&
         (parent === undefined ? !t.parental_info?.parent_task_id : t.parental_info?.parent_task_id === parent),
     );
-    const withTime = (t: Task) => {
-      const ms = createdMsOf(t as unknown as Record<string, unknown>);
-      return ms === undefined ? {} : { createdMs: ms };
-    };
-    return [...byMarker.map((t) => ({ id: t.id, marker: true, ...withTime(t) })), ...byName.map((t) => ({ id: t.id, ...withTime(t) }))];
+    return [...byMarker.map((t) => candidateOf(t, true)), ...byName.map((t) => candidateOf(t))];
   }
 
   return {

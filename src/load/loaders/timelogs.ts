@@ -10,7 +10,7 @@
 import { formatHhMm, parseHhMm } from '../../core/local-date.js';
 import type { TimeLog, TimeLogCreate, ZohoApi } from '../../zoho/types.js';
 import { ScopeCache } from '../scope-cache.js';
-import { collect, compact, createdMsOf, hoursToMinutes, normNotes, pickString, required, sendEach } from '../shared.js';
+import { candidateOf, collect, compact, hoursToMinutes, normNotes, pickString, required, sendEach } from '../shared.js';
 import type { Candidate, EntityLoader, LoaderOptions } from '../types.js';
 
 function billStatus(v: string | undefined): 'Billable' | 'Non Billable' {
@@ -90,10 +90,7 @@ export function createTimelogLoader(api: ZohoApi, options: LoaderOptions = {}): 
     const all = await cache.get(`${project(values)}|${date.slice(0, 7)}`, opts.fresh);
     return all
       .filter((l) => matches(l, values))
-      .map((l) => {
-        const ms = createdMsOf(l);
-        return ms === undefined ? { id: l.id } : { id: l.id, createdMs: ms };
-      });
+      .map((l) => candidateOf(l));
   }
 
   return {
