@@ -5,7 +5,7 @@
  * Memory: one pay period's logs are held (they must be sorted and aggregated per employee-week);
  * 100,000 logs peak at 200–300 MB of heap (bench/payroll.ts).
  *
- * Exit codes (ExportResult.exitCode; thrown errors map through src/cli/exit-codes.ts):
+ * Exit codes (ExportResult.exitCode; thrown errors map through src/pipeline/exit-codes.ts exitCodeForError):
  *  - 0: written, nothing needs attention, including "nothing to export" (a header-only file).
  *  - 3: written, but some logs were rejected (more than 24 h in a day, unreadable duration or date)
  *       or some users have no employee id. The file is complete for everything else; the summary

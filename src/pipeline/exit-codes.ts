@@ -1,7 +1,10 @@
 /**
- * Exit codes of runs (dry and real). Same values as src/cli/exit-codes.ts, which maps thrown errors;
- * the library returns these in `exitCode` so the CLI only passes them on.
+ * Exit codes of runs (dry and real), documented in the README. The library returns these in
+ * `exitCode` so the CLI only passes them on; `exitCodeForError` maps an error that ended a run or a
+ * command to the same codes (src/cli/exit-codes.ts re-exports it for the errors the CLI catches).
  */
+import type { ZpetlError } from '../core/errors.js';
+
 export const EXIT_OK = 0;
 /** Fatal: unreadable source, auth, network, retries exhausted, internal error. */
 export const EXIT_FATAL = 1;
@@ -13,3 +16,14 @@ export const EXIT_REJECTS = 3;
 export const EXIT_OUTSIDE_WINDOW = 4;
 /** Interrupted (SIGINT/SIGTERM) after checkpointing. */
 export const EXIT_INTERRUPTED = 130;
+
+/** The exit code for an error that ended a run or a command. */
+export function exitCodeForError(e: ZpetlError): number {
+  const code = e.code;
+  if (code.startsWith('USAGE_') || code.startsWith('CONFIG_') || code.startsWith('PIPELINE_')) return EXIT_INVALID;
+  if (code === 'PAYROLL_INVALID_PERIOD' || code === 'SANDBOX_FAULTS_INVALID') return EXIT_INVALID;
+  if (code === 'RUN_REJECT_LIMIT') return EXIT_REJECTS;
+  if (code === 'RUN_OUTSIDE_WINDOW') return EXIT_OUTSIDE_WINDOW;
+  if (code === 'RUN_INTERRUPTED') return EXIT_INTERRUPTED;
+  return EXIT_FATAL;
+}

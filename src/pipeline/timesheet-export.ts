@@ -20,7 +20,7 @@ import { resolvePeriod } from '../payroll/period.js';
 import { createZohoClient } from '../zoho/client.js';
 import type { ZohoClient } from '../zoho/types.js';
 import { emptyCounts, type EventListener, type PipelineEvent, type StepCounts } from './events.js';
-import { EXIT_FATAL, EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK, EXIT_REJECTS } from './exit-codes.js';
+import { EXIT_FATAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_REJECTS, exitCodeForError } from './exit-codes.js';
 import { loadPipeline, type LoadedPipeline } from './load-pipeline.js';
 import type { RunResult } from './run-engine.js';
 import { isLoadStep, type ExportStepConfig } from './schema.js';
@@ -257,8 +257,8 @@ async function runExportSteps(loaded: LoadedPipeline, o: ExportPipelineOptions):
       o.onEvent?.({ type: 'log', level: r.exitCode === EXIT_REJECTS ? 'warn' : 'info', message: `${step.name}: wrote ${r.rows} row(s) of ${r.period.start}..${r.period.end} to ${r.outPath}${problems}` });
     } catch (e) {
       error = toZpetlError(e);
-      // The same mapping as src/cli/exit-codes.ts exitCodeForError.
-      exitCode = /^(PIPELINE|CONFIG|USAGE)_/.test(error.code) || error.code === 'PAYROLL_INVALID_PERIOD' ? EXIT_INVALID : error.code === 'RUN_INTERRUPTED' || o.signal?.aborted ? EXIT_INTERRUPTED : EXIT_FATAL;
+      exitCode = exitCodeForError(error);
+      if (exitCode === EXIT_FATAL && o.signal?.aborted) exitCode = EXIT_INTERRUPTED;
       o.onEvent?.({ type: 'log', level: 'error', message: `${step.name}: ${error.format()}` });
       break;
     }
