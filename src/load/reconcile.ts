@@ -27,7 +27,7 @@ import type { CheckpointStore } from '../checkpoint/store.js';
 import type { RecordRow, StoredResult } from '../checkpoint/store-types.js';
 import { toZpetlError, ZpetlError } from '../core/errors.js';
 import type { Clock } from '../core/clock.js';
-import { compareIds } from './shared.js';
+import { compareIds } from '../core/ids.js';
 import type { Candidate, EntityLoader } from './types.js';
 
 /** Default allowance for the difference between our clock and Zoho's (5 minutes). */

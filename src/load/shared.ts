@@ -223,12 +223,3 @@ function epochMsOf(v: unknown): number | undefined {
   const time = m[2]!.replace(/(\.\d{3})\d+$/, '$1');
   return inRange(Date.parse(`${m[1]}T${time}${zone}`));
 }
-
-/**
- * Orders two Zoho ids (19-digit strings, growing over time) without Number, which would round them:
- * by length, then lexicographically. Negative when `a` is older than `b`.
- */
-export function compareIds(a: string, b: string): number {
-  if (a.length !== b.length) return a.length - b.length;
-  return a < b ? -1 : a > b ? 1 : 0;
-}

@@ -63,13 +63,7 @@ export interface ComputeResult {
 }
 
 /** Compares ids: numeric strings by value (19-digit ids never go through Number), others as text. */
-export function compareIds(a: string, b: string): number {
-  const an = /^\d+$/.test(a);
-  const bn = /^\d+$/.test(b);
-  if (an && bn && a.length !== b.length) return a.length - b.length;
-  if (an !== bn) return an ? -1 : 1;
-  return a < b ? -1 : a > b ? 1 : 0;
-}
+export { compareIds } from '../core/ids.js';
 
 const text = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
