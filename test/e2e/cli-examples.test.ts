@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { CONTROL_CHARS, ROOT, ensureBuilt, runZpetl } from './cli-helpers.js';
+import { CONTROL_CHARS, ROOT, ensureBuilt, runZpetl, seedExamples } from './cli-helpers.js';
 
 const PIPELINES = readdirSync(join(ROOT, 'pipelines')).filter((f) => f.endsWith('.yaml')).sort();
 const TASKS = join(ROOT, 'pipelines/migrate-tasks-from-csv.yaml');
@@ -24,24 +24,6 @@ interface Counts {
   rejected: number;
   inDoubt: number;
   filtered?: number;
-}
-
-/** The people, projects and task lists of fixtures/examples/, as they would already be in the portal. */
-async function seedExamples(s: Sandbox): Promise<void> {
-  const post = async (kind: string, items: unknown[]): Promise<string[]> => {
-    const res = await fetch(`${s.baseUrl}/__sandbox/entities/${kind}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(items) });
-    expect(res.status, await res.clone().text()).toBe(200);
-    return ((await res.json()) as { ids: string[] }).ids;
-  };
-  const [web, app] = await post('projects', [{ name: 'Website relaunch' }, { name: 'Mobile app v2' }]);
-  await post('tasklists', [
-    { project_id: web, name: 'Design' },
-    { project_id: web, name: 'Build' },
-    { project_id: app, name: 'Offline mode' },
-  ]);
-  const people = ['olivia.brown', 'liam.garcia', 'sofia.rossi', 'noah.kim', 'mia.novak'];
-  await post('users', people.map((p) => ({ email: `${p}@acme.example`, first_name: p.split('.')[0], last_name: p.split('.')[1] })));
-  await post('project-users', people.flatMap((p) => [web, app].map((id) => ({ project_id: id, email: `${p}@acme.example` }))));
 }
 
 beforeAll(async () => {

@@ -6,6 +6,8 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { expect } from 'vitest';
+import type { Sandbox } from '../../src/sandbox/index.js';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 const DIST_MAIN = join(ROOT, 'dist/cli/main.js');
@@ -100,3 +102,21 @@ export function runZpetl(args: string[], o: RunOptions = {}): Promise<RunResult>
 /** Control characters other than newline: what must never appear in piped output. */
 // eslint-disable-next-line no-control-regex
 export const CONTROL_CHARS = /[\u0000-\u0009\u000b-\u001f\u007f]/;
+
+/** The people, projects and task lists of fixtures/examples/, as they would already be in the portal. */
+export async function seedExamples(s: Sandbox): Promise<void> {
+  const post = async (kind: string, items: unknown[]): Promise<string[]> => {
+    const res = await fetch(`${s.baseUrl}/__sandbox/entities/${kind}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(items) });
+    expect(res.status, await res.clone().text()).toBe(200);
+    return ((await res.json()) as { ids: string[] }).ids;
+  };
+  const [web, app] = await post('projects', [{ name: 'Website relaunch' }, { name: 'Mobile app v2' }]);
+  await post('tasklists', [
+    { project_id: web, name: 'Design' },
+    { project_id: web, name: 'Build' },
+    { project_id: app, name: 'Offline mode' },
+  ]);
+  const people = ['olivia.brown', 'liam.garcia', 'sofia.rossi', 'noah.kim', 'mia.novak'];
+  await post('users', people.map((p) => ({ email: `${p}@acme.example`, first_name: p.split('.')[0], last_name: p.split('.')[1] })));
+  await post('project-users', people.flatMap((p) => [web, app].map((id) => ({ project_id: id, email: `${p}@acme.example` }))));
+}

@@ -27,7 +27,7 @@ import { runCli } from '../../src/cli/cli.js';
 import { interruptedError } from '../../src/cli/errors.js';
 import type { Clock } from '../../src/core/clock.js';
 import { createSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { CONTROL_CHARS, ROOT, ensureBuilt, spawnZpetl, testEnv, type RunResult } from './cli-helpers.js';
+import { CONTROL_CHARS, ROOT, ensureBuilt, seedExamples, spawnZpetl, testEnv, type RunResult } from './cli-helpers.js';
 
 import { commentCommands, npmCommands, readmeCommands, shape, type ReadmeCommand } from './readme-commands.js';
 
@@ -132,28 +132,10 @@ async function tasks(): Promise<unknown[]> {
   return (await (await fetch(`${sandbox.baseUrl}/__sandbox/entities/tasks`)).json()) as unknown[];
 }
 
-/** The people, projects and task lists the example exports refer to, as they would be in the portal. */
-async function seedPortal(s: Sandbox): Promise<void> {
-  const post = async (kind: string, items: unknown[]): Promise<string[]> => {
-    const res = await fetch(`${s.baseUrl}/__sandbox/entities/${kind}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(items) });
-    expect(res.status).toBe(200);
-    return ((await res.json()) as { ids: string[] }).ids;
-  };
-  const [web, app] = await post('projects', [{ name: 'Website relaunch' }, { name: 'Mobile app v2' }]);
-  await post('tasklists', [
-    { project_id: web, name: 'Design' },
-    { project_id: web, name: 'Build' },
-    { project_id: app, name: 'Offline mode' },
-  ]);
-  const people = ['olivia.brown', 'liam.garcia', 'sofia.rossi', 'noah.kim', 'mia.novak'];
-  await post('users', people.map((p) => ({ email: `${p}@acme.example` })));
-  await post('project-users', people.flatMap((p) => [web, app].map((id) => ({ project_id: id, email: `${p}@acme.example` }))));
-}
-
 beforeAll(async () => {
   await ensureBuilt();
   sandbox = await createSandbox({ port: 0, seed: 'empty', timeScale: 100 });
-  await seedPortal(sandbox);
+  await seedExamples(sandbox);
   env = { ...sandbox.env };
   cwd = mkdtempSync(join(tmpdir(), 'zpetl-readme-'));
   cpSync(join(ROOT, 'pipelines'), join(cwd, 'pipelines'), { recursive: true });
