@@ -71,9 +71,11 @@ export interface TimesheetExportOptions {
   client?: ZohoClient;
 }
 
+const exportSteps = (loaded: LoadedPipeline) => loaded.config.steps.filter((s): s is ExportStepConfig => !isLoadStep(s));
+
 /** The export step a pipeline's defaults come from: the named one, else the only zoho-timelogs step. */
 function exportStepOf(loaded: LoadedPipeline, name: string | undefined): ExportStepConfig | undefined {
-  const steps = loaded.config.steps.filter((s): s is ExportStepConfig => !isLoadStep(s));
+  const steps = exportSteps(loaded);
   if (name !== undefined) {
     const step = steps.find((s) => s.name === name);
     if (!step) {
@@ -194,8 +196,6 @@ export interface ExportStepOutcome {
 /** A RunResult of a pipeline with export steps: where each step's CSV is. */
 export type RunResultWithExports = RunResult & { exports?: ExportStepOutcome[] };
 
-const exportSteps = (loaded: LoadedPipeline) => loaded.config.steps.filter((s): s is ExportStepConfig => !isLoadStep(s));
-
 /** True when the pipeline has at least one export step (source zoho-timelogs). */
 export function hasExportSteps(loaded: LoadedPipeline): boolean {
   return exportSteps(loaded).length > 0;
@@ -266,9 +266,10 @@ async function runExportSteps(loaded: LoadedPipeline, o: ExportPipelineOptions):
   return { exitCode, ...(error ? { error } : {}), counts, exports };
 }
 
-const exportsLine = (x: ExportStepsResult) =>
-  x.exports.map((e) => `${e.step}: ${e.rows} row(s) of ${e.period.start}..${e.period.end} in ${e.outPath}`).join('; ');
 const HELD_BACK = 'some logs were held back or users have no employee id: run `zpetl export timesheets --pipeline FILE --json` for the list, fix, and re-export with adjustments';
+/** Where each step's CSV is, and, when some were held back, what to do about it. */
+const exportsLine = (x: ExportStepsResult) =>
+  x.exports.map((e) => `${e.step}: ${e.rows} row(s) of ${e.period.start}..${e.period.end} in ${e.outPath}`).join('; ') + (x.exitCode === EXIT_REJECTS ? ` — ${HELD_BACK}` : '');
 
 /**
  * `zpetl run` of a pipeline whose steps are all exports (source zoho-timelogs): each step runs
@@ -289,7 +290,7 @@ export async function runExportPipeline(loaded: LoadedPipeline, o: ExportPipelin
     pipeline: loaded.config.name,
     runId: null,
     counts: x.counts,
-    message: x.error ? `${loaded.config.name}: ${x.error.format()}` : `${exportsLine(x)}${x.exitCode === EXIT_REJECTS ? ` — ${HELD_BACK}` : ''}`,
+    message: x.error ? `${loaded.config.name}: ${x.error.format()}` : exportsLine(x),
     ...(x.error ? { error: x.error } : {}),
     figures: { endpoints: {}, retries: 0, reconciled: { found: 0, notFound: 0, unresolved: 0 }, windowsUsed: [], crosswalk: {}, startedMs, finishedMs: clock.now() },
     dbPath: resolve(o.cwd, o.db ?? `.zpetl/${loaded.config.name}.db`),
@@ -322,6 +323,6 @@ export async function runExportsAfterLoad(loaded: LoadedPipeline, load: RunResul
     return end({ ...load, exitCode: x.exitCode, status, counts, figures, error: x.error, message: `${load.message} — then the export failed: ${x.error.format()}`, exports: x.exports });
   }
   const exitCode = load.exitCode === EXIT_REJECTS || x.exitCode === EXIT_REJECTS ? EXIT_REJECTS : EXIT_OK;
-  const message = `${load.message} — then ${exportsLine(x)}${x.exitCode === EXIT_REJECTS ? ` — ${HELD_BACK}` : ''}`;
+  const message = `${load.message} — then ${exportsLine(x)}`;
   return end({ ...load, exitCode, status: exitCode === EXIT_REJECTS ? 'rejects' : 'ok', counts, figures, message, exports: x.exports });
 }
