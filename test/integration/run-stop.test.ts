@@ -32,6 +32,15 @@ afterEach(async () => {
 
 const SIZE = { users: 4, tasklists: 2, tasks: 60, subtaskEvery: 4, timelogs: 20 };
 
+/** Runs `plan` in-process and aborts it (as Ctrl-C would) once its tasks step has read 20 records. */
+function runStoppedInTasks(plan: RunPlan, dbPath: string) {
+  const ac = new AbortController();
+  const onEvent = (e: PipelineEvent) => {
+    if (e.type === 'step-progress' && e.step === 'tasks' && e.counts.read >= 20) ac.abort();
+  };
+  return executeRun(plan, { dbPath, clock: systemClock, client: sandboxClientFactory(sandbox), signal: ac.signal, onEvent });
+}
+
 describe('stopping', () => {
   it('SIGINT stops new work, checkpoints, exits 130 saying how to resume; resume completes exactly once', async () => {
     // More tasks than one endpoint's 200-call budget, so the run is still paced (seconds of real time at
@@ -62,11 +71,7 @@ describe('stopping', () => {
   it('an AbortSignal in-process gives 130, and `resume` continues the same run', async () => {
     const { files, expected } = generateMigration(join(dir, 'src'), SIZE);
     const dbPath = join(dir, 'cp.db');
-    const ac = new AbortController();
-    const onEvent = (e: PipelineEvent) => {
-      if (e.type === 'step-progress' && e.step === 'tasks' && e.counts.read >= 20) ac.abort();
-    };
-    const first = await executeRun(migrationPlan(files, { batchSize: 10 }), { dbPath, clock: systemClock, client: sandboxClientFactory(sandbox), signal: ac.signal, onEvent });
+    const first = await runStoppedInTasks(migrationPlan(files, { batchSize: 10 }), dbPath);
     expect(first.exitCode).toBe(130);
     expect(first.counts.tasks!.read).toBeLessThan(60);
     const second = await executeRun(migrationPlan(files, { batchSize: 10 }), { dbPath, clock: systemClock, client: sandboxClientFactory(sandbox), resume: true });
@@ -88,16 +93,7 @@ describe('resuming', () => {
       const { config, baseDir } = loadPipeline(files.pipeline!);
       return buildRunPlan(config, baseDir, files.pipeline);
     };
-    const ac = new AbortController();
-    const first = await executeRun(plan(), {
-      dbPath,
-      clock: systemClock,
-      client: sandboxClientFactory(sandbox),
-      signal: ac.signal,
-      onEvent: (e) => {
-        if (e.type === 'step-progress' && e.step === 'tasks' && e.counts.read >= 20) ac.abort();
-      },
-    });
+    const first = await runStoppedInTasks(plan(), dbPath);
     expect(first.exitCode).toBe(130);
     const doneBefore = first.counts.tasks!.read;
     expect(doneBefore).toBeGreaterThan(0);
@@ -188,17 +184,8 @@ describe('refusing', () => {
   it('a changed source is refused on resume; --allow-changed-source reads it again without duplicates', async () => {
     const { files, expected } = generateMigration(join(dir, 'src'), SIZE);
     const dbPath = join(dir, 'cp.db');
-    const ac = new AbortController();
     const plan = () => migrationPlan(files, { batchSize: 10 });
-    const first = await executeRun(plan(), {
-      dbPath,
-      clock: systemClock,
-      client: sandboxClientFactory(sandbox),
-      signal: ac.signal,
-      onEvent: (e) => {
-        if (e.type === 'step-progress' && e.step === 'tasks' && e.counts.read >= 20) ac.abort();
-      },
-    });
+    const first = await runStoppedInTasks(plan(), dbPath);
     expect(first.exitCode).toBe(130);
     appendFileSync(files.tasks!, JSON.stringify({ key: 'T-new', name: 'Task added later', tasklist: 'L0', project: 'P1' }) + '\n');
     const refused = await executeRun(plan(), { dbPath, clock: systemClock, client: sandboxClientFactory(sandbox) });
