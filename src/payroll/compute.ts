@@ -103,7 +103,7 @@ export function compareRows(a: PayrollRow, b: PayrollRow): number {
 /** Ranks of distinct values in `<` order: each value's position among them. */
 function ranks(values: Iterable<string>): Map<string, number> {
   const out = new Map<string, number>();
-  [...new Set(values)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).forEach((v, n) => out.set(v, n));
+  [...new Set(values)].sort(text).forEach((v, n) => out.set(v, n));
   return out;
 }
 
@@ -149,7 +149,7 @@ function sortRows(rows: PayrollRow[]): string[] {
   }
   const pairs: [string, string, Map<string, number>][] = [];
   for (const [id, names] of projectPairs) for (const name of names.keys()) pairs.push([cachedIdKey(id), name, names]);
-  pairs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
+  pairs.sort((a, b) => text(a[0], b[0]) || text(a[1], b[1]));
   pairs.forEach(([, name, names], k) => names.set(name, k));
   const taskRank = ranks(rows.map((r) => cachedIdKey(r.log.taskId)));
   const SCALE = 2 ** 24;
@@ -163,7 +163,7 @@ function sortRows(rows: PayrollRow[]): string[] {
     logKeys[i] = idKey(l.id);
   }
   const order = Array.from({ length: n }, (_, i) => i);
-  order.sort((a, b) => major[a]! - major[b]! || minor[a]! - minor[b]! || (logKeys[a]! < logKeys[b]! ? -1 : logKeys[a]! > logKeys[b]! ? 1 : 0));
+  order.sort((a, b) => major[a]! - major[b]! || minor[a]! - minor[b]! || text(logKeys[a]!, logKeys[b]!));
   const sorted = order.map((i) => rows[i]!);
   for (let i = 0; i < n; i++) rows[i] = sorted[i]!;
   return order.map((i) => persons[i]!);
