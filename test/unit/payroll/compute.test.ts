@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { compareRows, computeRows, type EmployeeResolver } from '../../../src/payroll/compute.js';
 import { fromTimeLog, type PayrollLog } from '../../../src/payroll/payroll-log.js';
 import { roundDay, roundMinutes } from '../../../src/payroll/rounding.js';
+import { prng } from '../../integration/helpers/chaos-harness.js';
 import { tlog } from './helpers.js';
 
 const logs = (...ls: ReturnType<typeof tlog>[]): PayrollLog[] =>
@@ -136,8 +137,8 @@ describe('idKey', () => {
 
 describe('output order', () => {
   it('computeRows orders rows exactly as compareRows, mapped and unmapped users, numeric and text ids mixed', () => {
-    let seed = 11;
-    const next = (n: number) => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % n;
+    const rnd = prng(11);
+    const next = (n: number) => Math.floor(rnd() * n);
     const emails = ['ann@example.com', 'Bob@example.com', 'cy@example.com', 'dee@example.com', 'eve@example.com', 'fay@example.com'];
     const employees: Record<string, string> = { 'ann@example.com': '12', 'Bob@example.com': '9', 'cy@example.com': 'E-7', 'dee@example.com': '120' };
     const resolve: EmployeeResolver = (l) => (employees[l.email] ? { employeeId: employees[l.email]!, name: l.email } : undefined);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { hashLog, stripHtml } from '../../../src/payroll/payroll-log.js';
+import { prng } from '../../integration/helpers/chaos-harness.js';
 
 /** The content hash as first defined (one key string per log): snapshots recorded with it must still compare equal. */
 function referenceHash(l: Parameters<typeof hashLog>[0]): string {
@@ -80,12 +81,12 @@ describe('stripHtml', () => {
 
   it('equals the regex version on 20,000 random mixes of tags, entities, spaces and text', () => {
     const parts = ['<div>', '</div>', '<br/>', '<', '>', '&nbsp;', '&amp;', '&lt;', '&gt;', '&', '&nbsp', ' ', '  ', '\t', '\n', '\u00a0', '\u3000', 'a', 'bc', 'Zoë', '=1+1', ';'];
-    let seed = 7;
-    const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0);
+    const rnd = prng(7);
+    const next = (n: number) => Math.floor(rnd() * n);
     for (let n = 0; n < 20_000; n++) {
       let s = '';
-      const len = next() % 12;
-      for (let k = 0; k < len; k++) s += parts[next() % parts.length];
+      const len = next(12);
+      for (let k = 0; k < len; k++) s += parts[next(parts.length)];
       expect(stripHtml(s), JSON.stringify(s)).toBe(reference(s));
     }
   });
