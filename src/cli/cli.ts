@@ -25,7 +25,7 @@ export async function runCli(argv: string[], io: CliIo, commands: CliCommand[] =
     .alias('h', 'help')
     .strict()
     .recommendCommands()
-    .demandCommand(1, `name a command: ${commands.map((c) => c.command.split(' ')[0]).join(', ')}`)
+    .demandCommand(1, `name a command: ${commands.map(commandName).join(', ')}`)
     .exitProcess(false)
     .wrap(width)
     .fail((msg, err) => {
@@ -49,34 +49,39 @@ export async function runCli(argv: string[], io: CliIo, commands: CliCommand[] =
     });
   } catch (e) {
     const usage = e instanceof ZpetlError && e.code === 'USAGE_INVALID';
-    exitCode = reportError(io.stderr, e, io.env, { cwd: io.cwd, ...(usage ? { fallbackHint: helpHint(argv, commands) } : {}) });
+    exitCode = reportError(io.stderr, e, io.env, { cwd: io.cwd, ...(usage ? { fallbackHint: helpHint(namedCommand(argv, commands).cmd) } : {}) });
   }
   return exitCode;
+}
+
+/** A command's name: the first word of its yargs command string (`run` of `run <pipeline>`). */
+const commandName = (c: CliCommand): string => c.command.split(' ')[0]!;
+
+/** The first word of `argv` that is not a flag, and the command of that name if there is one. */
+function namedCommand(argv: string[], commands: CliCommand[]): { first: string | undefined; cmd: CliCommand | undefined } {
+  const first = argv.find((a) => !a.startsWith('-'));
+  return { first, cmd: commands.find((c) => commandName(c) === first) };
 }
 
 /**
  * yargs' usage messages, said in the command's terms: which command, what is missing or unknown,
  * and the `--help` to read (that command's when one was named).
  */
-export function usageError(msg: string, argv: string[], commands: CliCommand[]): ZpetlError {
-  const names = commands.map((c) => c.command.split(' ')[0]!);
-  const first = argv.find((a) => !a.startsWith('-'));
-  const cmd = commands.find((c) => c.command.split(' ')[0] === first);
+function usageError(msg: string, argv: string[], commands: CliCommand[]): ZpetlError {
+  const { first, cmd } = namedCommand(argv, commands);
   let message = msg;
   const missing = /^Not enough non-option arguments/.exec(msg);
   if (missing && cmd) {
     const wanted = cmd.command.match(/<[^>]+>/g) ?? [];
     message = `missing ${wanted.join(' ')}: zpetl ${cmd.command} [options]`;
   } else if (first !== undefined && !cmd && /^Unknown argument/.test(msg) && msg.includes(first)) {
-    message = `unknown command "${first}": one of ${names.join(', ')}`;
+    message = `unknown command "${first}": one of ${commands.map(commandName).join(', ')}`;
   }
-  return new ZpetlError('USAGE_INVALID', message, { hint: helpHint(argv, commands) });
+  return new ZpetlError('USAGE_INVALID', message, { hint: helpHint(cmd) });
 }
 
-/** `Run \`zpetl CMD --help\` …` for the command `argv` names (the general help when none). */
-export function helpHint(argv: string[], commands: CliCommand[]): string {
-  const first = argv.find((a) => !a.startsWith('-'));
-  const cmd = commands.find((c) => c.command.split(' ')[0] === first);
+/** `Run \`zpetl CMD --help\` …` for the command named (the general help when none). */
+function helpHint(cmd: CliCommand | undefined): string {
   const help = cmd ? `zpetl ${cmd.command.replace(/\s*[<[].*$/, '')} --help` : 'zpetl --help';
   return `Run \`${help}\` for the options and examples.`;
 }
