@@ -12,8 +12,8 @@ import { createEntityLoader } from '../../src/load/loaders/index.js';
 import { createStepLoader } from '../../src/load/step-loader.js';
 import type { LoadItem } from '../../src/load/types.js';
 import { createSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { createZohoClient } from '../../src/zoho/client.js';
 import type { ZohoClient } from '../../src/zoho/types.js';
+import { sandboxClient } from './helpers/sandbox-client.js';
 
 let sandbox: Sandbox;
 let client: ZohoClient;
@@ -22,17 +22,7 @@ let store: CheckpointStore;
 
 beforeEach(async () => {
   sandbox = await createSandbox({ seed: 'empty' });
-  client = createZohoClient(
-    {
-      clientId: sandbox.env.ZOHO_CLIENT_ID,
-      clientSecret: sandbox.env.ZOHO_CLIENT_SECRET,
-      refreshToken: sandbox.env.ZOHO_REFRESH_TOKEN,
-      portalId: sandbox.portalId,
-      apiUrl: sandbox.baseUrl,
-      accountsUrl: sandbox.baseUrl,
-    },
-    { timeoutMs: 2000, backoffBaseMs: 5, backoffCapMs: 20 },
-  );
+  client = sandboxClient(sandbox, { timeoutMs: 2000, backoffBaseMs: 5, backoffCapMs: 20 });
   cdb = openCheckpointDb(':memory:');
   store = createCheckpointStore(cdb.db);
 });
@@ -243,17 +233,7 @@ describe('reconciliation without a marker: created time tells ours from someone 
 
 describe('a late commit (the sandbox commits after the client gave up)', () => {
   it('is not re-sent by the client nor by the step: it waits in doubt until a look after the settle time finds it', async () => {
-    const quick = createZohoClient(
-      {
-        clientId: sandbox.env.ZOHO_CLIENT_ID,
-        clientSecret: sandbox.env.ZOHO_CLIENT_SECRET,
-        refreshToken: sandbox.env.ZOHO_REFRESH_TOKEN,
-        portalId: sandbox.portalId,
-        apiUrl: sandbox.baseUrl,
-        accountsUrl: sandbox.baseUrl,
-      },
-      { timeoutMs: 200, backoffBaseMs: 5, backoffCapMs: 20 },
-    );
+    const quick = sandboxClient(sandbox, { timeoutMs: 200, backoffBaseMs: 5, backoffCapMs: 20 });
     try {
       const tstore = createCheckpointStore(cdb.db, sandbox.clock);
       const run = tstore.startRun('late').id;
