@@ -65,7 +65,6 @@ const hwm = (() => {
 })();
 out.maxRssKb = hwm ?? process.resourceUsage().maxRSS;
 out.rssSource = hwm === undefined ? 'maxRSS' : 'VmHWM';
-out.inheritedMaxRssKb = process.resourceUsage().maxRSS;
 out.windows = r.report.estimate?.windowsNeeded ?? -1;
 out.calls = r.report.estimate?.totalCalls ?? -1;
 process.stdout.write(`${JSON.stringify(out)}\n`);

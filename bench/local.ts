@@ -31,6 +31,9 @@ const arg = (name: string, def: number): number => {
   const v = i >= 0 ? Number(process.argv[i + 1]) : def;
   return Number.isFinite(v) && v >= 0 ? v : def;
 };
+/** --src: the children load src/ through tsx instead of the built dist/. */
+const SRC = process.argv.includes('--src');
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 const PROJECTS = ['Website relaunch', 'Mobile app v2', 'Internal operations'];
 
@@ -89,10 +92,8 @@ steps:
 }
 
 function runChild(mode: string, file: string, pipeline: string, outDir: string): Record<string, number> & { rssSource?: string } {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const src = process.argv.includes('--src');
-  const module = src ? join(here, '..', 'src', 'pipeline', 'dry-run.ts') : join(here, '..', 'dist', 'pipeline', 'dry-run.js');
-  const args = [...(src ? ['--import', 'tsx'] : []), join(here, 'local-child.mjs'), '--child', mode, '--module', module, '--file', file, '--pipeline', pipeline, '--out', outDir];
+  const module = SRC ? join(ROOT, 'src', 'pipeline', 'dry-run.ts') : join(ROOT, 'dist', 'pipeline', 'dry-run.js');
+  const args = [...(SRC ? ['--import', 'tsx'] : []), join(ROOT, 'bench', 'local-child.mjs'), '--child', mode, '--module', module, '--file', file, '--pipeline', pipeline, '--out', outDir];
   const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 24 });
   if (r.status !== 0) throw new Error(`child ${mode} failed (${r.status}): ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as Record<string, number> & { rssSource?: string };
@@ -104,15 +105,14 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'zpetl-bench-'));
   const mb = (kb: number): string => `${(kb / 1024).toFixed(0)} MB`;
   try {
-    if (!process.argv.includes('--src')) {
-      const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-      const b = spawnSync('npm', ['run', '--silent', 'build'], { cwd: root, encoding: 'utf8' });
+    if (!SRC) {
+      const b = spawnSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, encoding: 'utf8' });
       if (b.status !== 0) throw new Error(`npm run build failed (use --src to run src/ through tsx):\n${b.stdout}${b.stderr}`);
     }
     writeFileSync(join(dir, 'projects.csv'), `Name\n${PROJECTS.join('\n')}\n`);
     let t = performance.now();
     await generate(join(dir, 'logs.csv'), rows);
-    console.log(`generated ${rows.toLocaleString('en-US')} rows in ${((performance.now() - t) / 1000).toFixed(1)} s (${dir}); code: ${process.argv.includes('--src') ? 'src/ through tsx' : 'dist/'}`);
+    console.log(`generated ${rows.toLocaleString('en-US')} rows in ${((performance.now() - t) / 1000).toFixed(1)} s (${dir}); code: ${SRC ? 'src/ through tsx' : 'dist/'}`);
     const pipeline = pipelineYaml(dir, 'logs.csv');
     const s = runChild('speed', join(dir, 'logs.csv'), pipeline, dir);
     const parseRate = s['parseRows']! / (s['parseMs']! / 1000);
