@@ -19,7 +19,7 @@ import { resolveLayout } from '../payroll/layouts.js';
 import { resolvePeriod } from '../payroll/period.js';
 import { createZohoClient } from '../zoho/client.js';
 import type { ZohoClient } from '../zoho/types.js';
-import { emptyCounts, type EventListener, type PipelineEvent, type StepCounts } from './events.js';
+import { type EventListener, type PipelineEvent, type StepCounts } from './events.js';
 import { EXIT_FATAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_REJECTS, exitCodeForError } from './exit-codes.js';
 import { loadPipeline, type LoadedPipeline } from './load-pipeline.js';
 import type { RunResult } from './run-engine.js';
@@ -246,11 +246,11 @@ async function runExportSteps(loaded: LoadedPipeline, o: ExportPipelineOptions):
         ...(o.client ? { client: o.client } : {}),
         ...(o.signal ? { signal: o.signal } : {}),
         onEvent: (e) => {
+          // exportTimesheets ends every export it returns with step-end: the step's counts
           if (e.type === 'step-end') counts[step.name] = e.counts;
           o.onEvent?.(e.type === 'step-start' || e.type === 'step-progress' || e.type === 'step-end' || e.type === 'reject' ? { ...e, step: step.name } : e);
         },
       });
-      counts[step.name] ??= { ...emptyCounts(), read: r.counts.read, valid: r.counts.included, rejected: r.counts.rejected };
       if (r.exitCode === EXIT_REJECTS) exitCode = EXIT_REJECTS;
       exports.push({ step: step.name, outPath: r.outPath, rows: r.rows, period: { start: r.period.start, end: r.period.end }, exitCode: r.exitCode, snapshotId: r.snapshotId });
       const problems = r.exitCode === EXIT_REJECTS ? ` (${r.rejected.length} log(s) held back, ${r.unmappedUsers.length} user(s) without an employee id)` : '';
