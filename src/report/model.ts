@@ -5,6 +5,16 @@
  */
 import type { StepCounts } from '../pipeline/events.js';
 
+/**
+ * The count columns of a step table, report.html's and the CLI summary's alike: a dry run's would-counts
+ * (wouldUpdate only `withUpdates`, when a step is in mode upsert: the dry run sets it for those alone),
+ * or a real run's outcomes.
+ */
+export function countColumns(dryRun: boolean, withUpdates: boolean): readonly (keyof StepCounts)[] {
+  if (!dryRun) return ['read', 'created', 'updated', 'skipped', 'rejected', 'inDoubt'];
+  return withUpdates ? ['read', 'valid', 'wouldCreate', 'wouldSkip', 'wouldUpdate', 'rejected'] : ['read', 'valid', 'wouldCreate', 'wouldSkip', 'rejected'];
+}
+
 /** Bumped on any incompatible change of report.json. */
 export const REPORT_SCHEMA_VERSION = 1;
 /**

@@ -6,7 +6,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { redactDeep } from '../core/redact.js';
-import type { RunReport } from './model.js';
+import { countColumns, type RunReport } from './model.js';
 
 export function escapeHtml(v: unknown): string {
   const s = v === undefined || v === null ? '' : typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v);
@@ -31,9 +31,7 @@ pre{white-space:pre-wrap;word-break:break-all;margin:0;max-width:40rem}`;
 
 export function renderReportHtml(r: RunReport): string {
   const dry = r.kind === 'dry-run';
-  // wouldUpdate only when a step is in mode upsert (the only mode that updates).
-  const dryCols = r.totals.wouldUpdate !== undefined ? (['read', 'valid', 'wouldCreate', 'wouldSkip', 'wouldUpdate', 'rejected'] as const) : (['read', 'valid', 'wouldCreate', 'wouldSkip', 'rejected'] as const);
-  const countCols = dry ? dryCols : (['read', 'created', 'updated', 'skipped', 'rejected', 'inDoubt'] as const);
+  const countCols = countColumns(dry, r.totals.wouldUpdate !== undefined);
   const status = r.status === 'ok' ? '<span class="ok">clean</span>' : `<span class="bad">${escapeHtml(r.status)}</span>`;
   const h: string[] = [];
   h.push(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(r.pipeline)} · ${dry ? 'dry run' : 'run'} report</title><style>${CSS}</style></head><body>`);

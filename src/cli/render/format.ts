@@ -4,6 +4,7 @@
  */
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { PipelineEvent, StepCounts, StepState } from '../../pipeline/events.js';
+import { countColumns } from '../../report/model.js';
 
 /**
  * A path as the user would type it: relative when under `cwd` (`out/x`, `.` for cwd itself), else
@@ -90,13 +91,7 @@ const STATUS_TEXT: Record<RunEnd['status'], string> = {
  */
 export function summaryLines(end: RunEnd, dryRun: boolean, elapsedMs?: number, cwd?: string): string[] {
   const names = Object.keys(end.counts);
-  // wouldUpdate only when a step is in mode upsert (the dry run sets it for those steps alone).
-  const upsert = names.some((n) => end.counts[n]!.wouldUpdate !== undefined);
-  const cols = dryRun
-    ? upsert
-      ? (['read', 'valid', 'wouldCreate', 'wouldSkip', 'wouldUpdate', 'rejected'] as const)
-      : (['read', 'valid', 'wouldCreate', 'wouldSkip', 'rejected'] as const)
-    : (['read', 'created', 'updated', 'skipped', 'rejected', 'inDoubt'] as const);
+  const cols = countColumns(dryRun, names.some((n) => end.counts[n]!.wouldUpdate !== undefined));
   const header = ['step', ...cols];
   const rows = names.map((name) => {
     const c = end.counts[name]!;
