@@ -78,6 +78,17 @@ export function classifyFailure(e: unknown, item: LoadItem, entity: string, sent
   return { kind: 'fatal', cause: err };
 }
 
+/** A failed send's item result: rejected, in-doubt, or (fatal) unsent: the run stopped before Zoho had it. */
+export function failureResult(f: Failure, key: string): AttemptResult {
+  if (f.kind === 'rejected') return { key, status: 'rejected', error: f.error };
+  return { key, status: f.kind === 'in-doubt' ? 'in-doubt' : 'unsent' };
+}
+
+/** The cause a failed send stops the run with: a fatal error, or an in-doubt one Zoho did not give (`stop`). */
+export function stopCause(f: Failure): ZpetlError | undefined {
+  return f.kind === 'fatal' || (f.kind === 'in-doubt' && f.stop) ? f.cause : undefined;
+}
+
 /** Zoho's refusal as a row error: Zoho's title and message, the field it named, that field's value. */
 export function rowErrorFrom(err: ZpetlError, item: LoadItem, entity: string): RowError {
   const d = err.details as { title?: unknown; fieldName?: unknown };
@@ -115,14 +126,8 @@ export async function sendEach(
         results.set(item.key, { key: item.key, status, zohoId: id });
       } catch (e) {
         const f = classifyFailure(e, item, entity, true);
-        if (f.kind === 'rejected') results.set(item.key, { key: item.key, status: 'rejected', error: f.error });
-        else if (f.kind === 'in-doubt') {
-          results.set(item.key, { key: item.key, status: 'in-doubt' });
-          if (f.stop) fatal ??= f.cause;
-        } else {
-          fatal ??= f.cause;
-          results.set(item.key, { key: item.key, status: 'unsent' });
-        }
+        results.set(item.key, failureResult(f, item.key));
+        fatal ??= stopCause(f);
       }
     }
   };

@@ -18,7 +18,7 @@ import type { EntityKind } from '../pipeline/events.js';
 import type { ZohoApi } from '../zoho/types.js';
 import { createEntityLoader } from './loaders/index.js';
 import { reconcileRecords, type ReconcileCounts, type ReconcileTiming } from './reconcile.js';
-import { classifyFailure } from './shared.js';
+import { classifyFailure, failureResult, stopCause } from './shared.js';
 import type { AttemptResult, EntityLoader, ItemResult, LoadItem, LoadMode, LoaderOptions } from './types.js';
 
 export interface StepConfig extends LoaderOptions {
@@ -177,14 +177,8 @@ export function createStepLoader(opts: StepLoaderOptions): StepLoader {
         attempts.push(await loader.update(u.item, u.zohoId));
       } catch (e) {
         const f = classifyFailure(e, u.item, step.entity, true);
-        if (f.kind === 'rejected') attempts.push({ key: u.item.key, status: 'rejected', error: f.error });
-        else if (f.kind === 'in-doubt') {
-          attempts.push({ key: u.item.key, status: 'in-doubt' });
-          if (f.stop) fatal ??= f.cause;
-        } else {
-          fatal ??= f.cause;
-          attempts.push({ key: u.item.key, status: 'unsent' });
-        }
+        attempts.push(failureResult(f, u.item.key));
+        fatal ??= stopCause(f);
       }
     }
 

@@ -11,7 +11,7 @@
 import { ZpetlError } from '../../core/errors.js';
 import type { ProjectUserAdd, User, ZohoApi } from '../../zoho/types.js';
 import { ScopeCache } from '../scope-cache.js';
-import { classifyFailure, collect, compact, normEmail, pickString, required } from '../shared.js';
+import { classifyFailure, collect, compact, failureResult, normEmail, pickString, required, stopCause } from '../shared.js';
 import type { AttemptBatch, AttemptResult, EntityLoader, LoadItem, LoaderOptions } from '../types.js';
 
 export interface UserLoaderOptions extends LoaderOptions {
@@ -79,12 +79,8 @@ export function createUserLoader(api: ZohoApi, options: UserLoaderOptions = {}):
         await addBisecting(project, items.slice(mid), out, state, signal);
         return;
       }
-      for (const it of items) {
-        if (f.kind === 'rejected') out.set(it.key, { key: it.key, status: 'rejected', error: f.error });
-        else if (f.kind === 'in-doubt') out.set(it.key, { key: it.key, status: 'in-doubt' });
-        else out.set(it.key, { key: it.key, status: 'unsent' });
-      }
-      if (f.kind === 'fatal' || (f.kind === 'in-doubt' && f.stop)) state.fatal ??= f.cause;
+      for (const it of items) out.set(it.key, failureResult(f, it.key));
+      state.fatal ??= stopCause(f);
       return;
     }
     const byEmail = new Map(Object.entries(answer).map(([email, id]) => [normEmail(email), id]));
