@@ -136,11 +136,11 @@ export async function dryRun(pipeline: string | LoadedPipeline, options: DryRunO
           headerDone = true;
         }
         // One crosswalk query per batch for its valid keys (none without a checkpoint).
-        let loaded: Map<string, string> | undefined;
+        let inCrosswalk: Map<string, string> | undefined;
         if (checkpoint) {
           const keys: string[] = [];
           for (const item of batch) if (item.kind === 'valid') keys.push(item.key);
-          loaded = checkpoint.crosswalkIds(step.name, keys);
+          inCrosswalk = checkpoint.crosswalkIds(step.name, keys);
         }
         scratch.begin();
         for (const item of batch) {
@@ -152,7 +152,7 @@ export async function dryRun(pipeline: string | LoadedPipeline, options: DryRunO
           }
           if (item.kind === 'valid') {
             counts.valid++;
-            const zohoId = loaded?.get(item.key);
+            const zohoId = inCrosswalk?.get(item.key);
             if (zohoId === undefined) wouldCreate++;
             else if (updates) wouldUpdate++;
             else wouldSkip++;
