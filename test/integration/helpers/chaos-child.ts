@@ -62,14 +62,15 @@ const onEvent = (e: PipelineEvent) => {
     }
   }
 };
+const settle = config.inDoubtSettleMs !== undefined ? { inDoubtSettleMs: config.inDoubtSettleMs } : {};
 let result: RunResult;
 if (config.viaPipelineFile) {
   const { config: pipeline, baseDir } = loadPipeline(config.files.pipeline!);
   const plan = buildRunPlan(pipeline, baseDir, config.files.pipeline);
-  result = await executeRun(plan, { dbPath: config.dbPath, clock, client, signal: ac.signal, onEvent, ...(config.inDoubtSettleMs !== undefined ? { inDoubtSettleMs: config.inDoubtSettleMs } : {}), resumeCommand: 'zpetl resume chaos', ...reportFor(plan) });
+  result = await executeRun(plan, { dbPath: config.dbPath, clock, client, signal: ac.signal, onEvent, ...settle, resumeCommand: 'zpetl resume chaos', ...reportFor(plan) });
 } else {
   const plan = migrationPlan(config.files, { ...(config.batchSize ? { batchSize: config.batchSize } : {}) });
-  result = await executeRun(plan, { dbPath: config.dbPath, clock, client, signal: ac.signal, onEvent, ...(config.inDoubtSettleMs !== undefined ? { inDoubtSettleMs: config.inDoubtSettleMs } : {}), ...reportFor(plan) });
+  result = await executeRun(plan, { dbPath: config.dbPath, clock, client, signal: ac.signal, onEvent, ...settle, ...reportFor(plan) });
 }
 
 function reportFor(plan: RunPlan): Pick<RunEngineOptions, 'writeReport'> {
