@@ -93,7 +93,6 @@ export async function reconcileRecords(input: ReconcileInput): Promise<Reconcile
   const nowMs = timing ? timing.clock.now() : undefined;
   const skewMs = timing?.skewMs ?? DEFAULT_CLOCK_SKEW_MS;
   const settleMs = timing?.settleMs ?? 0;
-  let waiting = 0;
   let retryAtMs: number | undefined;
   let settledAtMs: number | undefined;
   // After a crash, cached listings are stale by definition.
@@ -138,7 +137,6 @@ export async function reconcileRecords(input: ReconcileInput): Promise<Reconcile
       // Last touched when marked sent, or when its in-doubt outcome was recorded (after the client gave up).
       const matureAt = rec.updatedMs + settleMs;
       if (nowMs !== undefined && settleMs > 0 && nowMs < matureAt) {
-        waiting++;
         retryAtMs = retryAtMs === undefined ? matureAt : Math.min(retryAtMs, matureAt);
         settledAtMs = settledAtMs === undefined ? matureAt : Math.max(settledAtMs, matureAt);
         stillInDoubt.push(rec.key);
@@ -156,8 +154,8 @@ export async function reconcileRecords(input: ReconcileInput): Promise<Reconcile
   if (stillInDoubt.length > 0) store.markInDoubt(step.name, stillInDoubt);
   counts.found = found.length;
   counts.notFound = absent.length;
-  if (waiting > 0) {
-    counts.waiting = waiting;
+  if (stillInDoubt.length > 0) {
+    counts.waiting = stillInDoubt.length;
     counts.retryAtMs = retryAtMs!;
     counts.settledAtMs = settledAtMs!;
   }
