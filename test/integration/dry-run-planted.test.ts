@@ -145,7 +145,10 @@ steps:
     const dir = mkdtempSync(join(tmpdir(), 'zpetl-planted-case-'));
     writeFileSync(join(dir, 'projects.csv'), 'Code,Name\nP1,Alpha\n');
     writeFileSync(join(dir, 'timelogs.csv'), 'Log ID,Part,Project,User,Date,Hours\nA,1,Alpha,Ana@Example.com,2026-11-02,13:00\nB,1,Alpha,ana@example.com,2026-11-02,12:00\nC,1,Alpha,ana@example.com,2026-11-03,12:00\n');
-    writeFileSync(join(dir, 'p.yaml'), PIPELINE.replace('user: { from: User, converter: email }', 'user: { from: User }'));
+    const pipeline = PIPELINE.replace('user: { from: User, converter: email }', 'user: { from: User }');
+    // The user column really is mapped without the converter (else the converter's lower-casing passes this test alone).
+    expect(pipeline).not.toContain('converter: email');
+    writeFileSync(join(dir, 'p.yaml'), pipeline);
     const r = await dryRun(join(dir, 'p.yaml'), { outDir: join(dir, 'out'), cwd: dir });
     const rejects = parse(readFileSync(join(dir, 'out', 'rejects-timelogs.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
     expect(rejects.map((x) => [x['_line'], x['_code']])).toEqual([['3', 'ROW_DAY_OVER_24H']]);
