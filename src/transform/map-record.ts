@@ -16,7 +16,7 @@ import type { PendingLookup } from './lookup-types.js';
 
 export interface MappedRecord {
   values: Record<string, unknown>;
-  lookups: PendingLookup[];
+  lookups: readonly PendingLookup[];
 }
 
 export type RecordMapper = (record: SourceRecord) => Outcome<MappedRecord>;
@@ -29,7 +29,7 @@ interface CompiledField {
 }
 
 /** Shared by every row without lookups (most rows of most steps): no array per row. Frozen: read only. */
-const NO_LOOKUPS = Object.freeze([]) as unknown as PendingLookup[];
+const NO_LOOKUPS: readonly PendingLookup[] = Object.freeze([]);
 
 const isMissing = (v: unknown): boolean =>
   v === undefined || v === null || (typeof v === 'string' && (v.length === 0 || v.trim().length === 0)) || (Array.isArray(v) && v.length === 0);
