@@ -18,7 +18,7 @@ const NEEDS_ARGUMENT = new Set(['run', 'resume', 'status', 'rejects', 'validate'
 const COMMAND_AT = /(?:^|[\s/=])zpetl\s+((?:demo|sandbox|init|validate|run|resume|status|rejects|export|<command>|--)(?=[\s\w]|$).*)$/;
 
 /** Splits a shell command into words: quotes kept together, `$(…)` → DATE, stops at redirections and separators. */
-export function words(text: string): string[] {
+function words(text: string): string[] {
   const s = text.replace(/\$\([^)]*\)/g, 'DATE');
   const out: string[] = [];
   const re = /"([^"]*)"|'([^']*)'|(\S+)/g;
