@@ -91,7 +91,7 @@ export function keyOf(columns: readonly string[], data: Record<string, unknown>,
  * outlive a young-generation collection and are promoted (issue #4). Below 64 KiB memory does not
  * improve measurably (32 KiB: same peak) and each chunk costs a read on the thread pool.
  */
-export const PREPARE_CHUNK_BYTES = 64 * 1024;
+const PREPARE_CHUNK_BYTES = 64 * 1024;
 
 export function createStepPreparer(step: LoadStepConfig, ctx: PrepareContext): StepPreparer {
   const extractor = createExtractor(step.source, { chunkBytes: PREPARE_CHUNK_BYTES, baseDir: ctx.baseDir, ...(ctx.startAt ? { startAt: ctx.startAt } : {}) });
