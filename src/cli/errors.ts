@@ -44,8 +44,10 @@ export function formatErrorLines(err: unknown, env: NodeJS.ProcessEnv = {}, o: E
   const hint = e.hint ?? o.fallbackHint ?? defaultHint(e);
   if (hint) lines.push(`hint: ${redact(hint)}`);
   if (env['ZPETL_DEBUG'] && e.stack) lines.push(redact(e.stack));
-  const under = o.cwd ? `${o.cwd.replace(/[\\/]+$/, '')}${sep}` : undefined;
-  return under ? lines.map((l) => l.split(under).join('')) : lines;
+  if (!o.cwd) return lines;
+  // `cwd/` is dropped where a path starts, not inside another path (/mnt/w/p/x stays whole when cwd is /w/p).
+  const under = `${o.cwd.replace(/[\\/]+$/, '')}${sep}`;
+  return lines.map((l) => l.split(under).reduce((kept, next) => kept + (/[\w.~/\\-]$/.test(kept) ? under : '') + next));
 }
 
 /** Prints an error to `stream` and returns the exit code it maps to. */

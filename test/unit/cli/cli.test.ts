@@ -129,6 +129,9 @@ describe('runCli', () => {
     const at = new ZpetlError('SOURCE_NOT_FOUND', 'cannot read /work/p/data/a.csv', { pos: { source: '/work/p/data/a.csv', line: 3, index: 2 } });
     expect(formatErrorLines(at, {}, { cwd: '/work/p' })[0]).toBe('SOURCE_NOT_FOUND: cannot read data/a.csv (data/a.csv:3)');
     expect(formatErrorLines(at, {}, { cwd: '/work/other' })[0]).toBe('SOURCE_NOT_FOUND: cannot read /work/p/data/a.csv (/work/p/data/a.csv:3)');
+    // A path that only contains the working folder's path is not cut (/mnt/work/p/… is not under /work/p).
+    const inside = new ZpetlError('SOURCE_NOT_FOUND', 'cannot read /mnt/work/p/data/a.csv');
+    expect(formatErrorLines(inside, {}, { cwd: '/work/p' })[0]).toBe('SOURCE_NOT_FOUND: cannot read /mnt/work/p/data/a.csv');
   });
 
   it('rejects --step names a step the pipeline has, or says which it has', async () => {
