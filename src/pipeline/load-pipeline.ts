@@ -4,11 +4,19 @@
  * the file's directory (`baseDir`); extractors take `baseDir` and do the resolving.
  */
 import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import type { z } from 'zod';
 import { ZpetlError } from '../core/errors.js';
 import { PipelineSchema, type PipelineConfig } from './schema.js';
+
+/**
+ * A pipeline's checkpoint database when none is given (`--db`): `.zpetl/<pipeline name>.db`, relative
+ * to the working folder. The real run, the dry run, status, rejects and the payroll export all use it.
+ */
+export function defaultCheckpointDb(pipelineName: string): string {
+  return join('.zpetl', `${pipelineName}.db`);
+}
 
 export interface LoadedPipeline {
   config: PipelineConfig;

@@ -19,7 +19,7 @@ import type { EventListener, PipelineEvent } from './events.js';
 import { buildRunPlan } from './run-build-plan.js';
 import { writeRunReport } from './run-report.js';
 import { EXIT, executeRun, type RunResult } from './run-engine.js';
-import { loadPipeline, type LoadedPipeline } from './load-pipeline.js';
+import { defaultCheckpointDb, loadPipeline, type LoadedPipeline } from './load-pipeline.js';
 import { parseWindow } from './window.js';
 import { isLoadStep } from './schema.js';
 import { checkExportSteps, hasExportSteps, runExportPipeline, runExportsAfterLoad, type RunResultWithExports } from './timesheet-export.js';
@@ -108,7 +108,7 @@ export async function runPipeline(pipeline: string | LoadedPipeline, options: Ru
   } catch (e) {
     return fail(e);
   }
-  const dbPath = options.db ?? join(cwd, '.zpetl', `${loaded.config.name}.db`);
+  const dbPath = options.db ?? join(cwd, defaultCheckpointDb(loaded.config.name));
   const exportsAfter = hasExportSteps(loaded);
   let loadEnd: PipelineEvent | undefined;
   const onEvent = exportsAfter && options.onEvent ? (e: PipelineEvent) => (e.type === 'run-end' ? (loadEnd = e) : options.onEvent!(e)) : options.onEvent;

@@ -21,7 +21,7 @@ import { createZohoClient } from '../zoho/client.js';
 import type { ZohoClient } from '../zoho/types.js';
 import { type EventListener, type PipelineEvent, type StepCounts } from './events.js';
 import { EXIT_FATAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_REJECTS, exitCodeForError } from './exit-codes.js';
-import { loadPipeline, type LoadedPipeline } from './load-pipeline.js';
+import { defaultCheckpointDb, loadPipeline, type LoadedPipeline } from './load-pipeline.js';
 import type { RunResult } from './run-engine.js';
 import { isLoadStep, type ExportStepConfig } from './schema.js';
 import { exportTimesheets } from './timesheet-file.js';
@@ -121,7 +121,7 @@ export async function runTimesheetExport(o: TimesheetExportOptions): Promise<Exp
     });
   }
   const employees = o.employeesCsv ? { csv: resolve(o.cwd, o.employeesCsv) } : p?.employees && 'csv' in p.employees ? { csv: fromBase(p.employees.csv) } : p?.employees;
-  const dbPath = resolve(o.cwd, o.db ?? `.zpetl/${o.pipelineName ?? loaded?.config.name ?? 'payroll'}.db`);
+  const dbPath = resolve(o.cwd, o.db ?? defaultCheckpointDb(o.pipelineName ?? loaded?.config.name ?? 'payroll'));
   // A file source needs no Zoho configuration: it is neither read nor checked.
   const config = o.sourceFile || o.client ? undefined : loadConfig(o.env, { cwd: o.cwd, dotenv: o.dotenv ?? true });
   const cdb = openCheckpointDb(dbPath);
@@ -293,7 +293,7 @@ export async function runExportPipeline(loaded: LoadedPipeline, o: ExportPipelin
     message: x.error ? `${loaded.config.name}: ${x.error.format()}` : exportsLine(x),
     ...(x.error ? { error: x.error } : {}),
     figures: { endpoints: {}, retries: 0, reconciled: { found: 0, notFound: 0, unresolved: 0 }, windowsUsed: [], crosswalk: {}, startedMs, finishedMs: clock.now() },
-    dbPath: resolve(o.cwd, o.db ?? `.zpetl/${loaded.config.name}.db`),
+    dbPath: resolve(o.cwd, o.db ?? defaultCheckpointDb(loaded.config.name)),
     exports: x.exports,
   };
 }

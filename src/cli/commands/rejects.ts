@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { ZpetlError } from '../../core/errors.js';
-import { loadPipeline } from '../../pipeline/load-pipeline.js';
+import { defaultCheckpointDb, loadPipeline } from '../../pipeline/load-pipeline.js';
 import { listRejects, writeRejectsCsv } from '../../pipeline/status.js';
 import { parseArgs } from '../args.js';
 import type { CliCommand } from '../command.js';
@@ -38,10 +38,10 @@ export const rejectsCommand: CliCommand = {
         hint: `Name one of the steps of ${a.pipeline}.`,
       });
     }
-    const dbPath = resolve(io.cwd, a.db ?? `.zpetl/${p.config.name}.db`);
+    const dbPath = resolve(io.cwd, a.db ?? defaultCheckpointDb(p.config.name));
     const { run, rejects } = listRejects(dbPath, p.config.name, { runId: a.run, step: a.step });
     if (!run) {
-      println(io.stderr, `${p.config.name}: ${a.run !== undefined ? `no run #${a.run}` : 'no run found'} in ${a.db ?? `.zpetl/${p.config.name}.db`}`);
+      println(io.stderr, `${p.config.name}: ${a.run !== undefined ? `no run #${a.run}` : 'no run found'} in ${a.db ?? defaultCheckpointDb(p.config.name)}`);
       return 0;
     }
     if (a.csv) {

@@ -1,7 +1,7 @@
 /** `zpetl status PIPELINE`: per-step counts from the checkpoint database, what is in doubt, the next window. */
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { loadPipeline } from '../../pipeline/load-pipeline.js';
+import { defaultCheckpointDb, loadPipeline } from '../../pipeline/load-pipeline.js';
 import { readPipelineStatus } from '../../pipeline/status.js';
 import { parseWindow } from '../../pipeline/window.js';
 import { redactDeep } from '../../core/redact.js';
@@ -26,14 +26,14 @@ export const statusCommand: CliCommand = {
     const p = loadPipeline(resolve(io.cwd, a.pipeline), io.env);
     const w = p.config.options.window;
     const window = w ? parseWindow(`${w.start}-${w.end}`, w.tz, { code: 'PIPELINE_INVALID' }) : undefined;
-    const dbPath = resolve(io.cwd, a.db ?? `.zpetl/${p.config.name}.db`);
+    const dbPath = resolve(io.cwd, a.db ?? defaultCheckpointDb(p.config.name));
     const s = readPipelineStatus(dbPath, p.config.name, { window, nowMs: io.clock?.now() ?? io.now() });
     if (a.json) {
       println(io.stdout, JSON.stringify(redactDeep(s)));
       return 0;
     }
     if (!s.run) {
-      println(io.stdout, `${p.config.name}: no run yet (checkpoint ${a.db ?? `.zpetl/${p.config.name}.db`})`);
+      println(io.stdout, `${p.config.name}: no run yet (checkpoint ${a.db ?? defaultCheckpointDb(p.config.name)})`);
     } else {
       println(io.stdout, `${p.config.name}: run #${s.run.id} ${s.run.status}, started ${new Date(s.run.startedMs).toISOString()}${s.run.finishedMs ? `, finished ${new Date(s.run.finishedMs).toISOString()}` : ''}`);
       const header = ['step', 'entity', 'status', 'read', 'created', 'updated', 'skipped', 'rejected', 'sent', 'inDoubt'];
