@@ -14,7 +14,7 @@ import { mkdir, stat } from 'node:fs/promises';
 import { resolve, join } from 'node:path';
 import { ENTITIES } from './entities.js';
 import { openDryCheckpoint, type DryCheckpoint } from './dry-checkpoint.js';
-import { isZpetlError, toZpetlError, ZpetlError } from '../core/errors.js';
+import { toZpetlError, ZpetlError } from '../core/errors.js';
 import { clip } from '../core/record.js';
 import { sha256File } from '../extract/file-access.js';
 import { createApiLookupResolver } from '../transform/api-lookup-resolver.js';
@@ -24,8 +24,8 @@ import { REPORT_SCHEMA_VERSION, type InputReport, type RejectSample, type RunRep
 import { writeReportJson } from '../report/write-report-json.js';
 import { writeReportHtml } from '../report/write-report-html.js';
 import { emptyCounts, type PipelineEvent, type StepCounts } from './events.js';
-import { EXIT_FATAL, EXIT_INVALID, EXIT_OK, EXIT_REJECTS } from './exit-codes.js';
-import { loadPipeline, type LoadedPipeline } from './load-pipeline.js';
+import { EXIT_OK, EXIT_REJECTS, exitCodeForError } from './exit-codes.js';
+import { defaultCheckpointDb, loadPipeline, type LoadedPipeline } from './load-pipeline.js';
 import { planSteps } from './plan.js';
 import { createStepPreparer } from './prepare.js';
 import { createScratchStore } from './scratch-store.js';
@@ -96,7 +96,7 @@ export async function dryRun(pipeline: string | LoadedPipeline, options: DryRunO
   let checkpoint: DryCheckpoint | undefined;
   let error: ZpetlError | undefined;
   try {
-    checkpoint = openDryCheckpoint(resolve(cwd, options.db ?? join('.zpetl', `${cfg.name}.db`)));
+    checkpoint = openDryCheckpoint(resolve(cwd, options.db ?? defaultCheckpointDb(cfg.name)));
   } catch (e) {
     // An unreadable checkpoint is fatal (reports written, exit 1): counting every row as a create would mislead.
     error = toZpetlError(e);
@@ -208,7 +208,7 @@ export async function dryRun(pipeline: string | LoadedPipeline, options: DryRunO
     if (p.endpoint === ENTITIES[s.entity as LoadStepConfig['entity']].createEndpoint) s.calls = { endpoint: p.endpoint, calls: p.calls };
     else s.updateCalls = { endpoint: p.endpoint, calls: p.calls };
   }
-  const exitCode = error ? (isZpetlError(error) && error.code.startsWith('PIPELINE_') ? EXIT_INVALID : EXIT_FATAL) : totals.rejected > 0 || overLimit(cfg, totals) ? EXIT_REJECTS : EXIT_OK;
+  const exitCode = error ? exitCodeForError(error) : totals.rejected > 0 || overLimit(cfg, totals) ? EXIT_REJECTS : EXIT_OK;
   const finished = now();
   const report: RunReport = {
     schemaVersion: REPORT_SCHEMA_VERSION,
