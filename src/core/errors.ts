@@ -87,6 +87,7 @@ export const ERROR_CODES = [
   // sandbox
   'SANDBOX_START_FAILED',
   'SANDBOX_FAULTS_INVALID',
+  'SANDBOX_ADMIN_INVALID',
   // anything else
   'INTERNAL',
 ] as const;

@@ -8,6 +8,7 @@ import type { FaultEngine } from './faults.js';
 import { json, type SandboxRequest, type SandboxResponse } from './http.js';
 import { authenticate, handleRevoke, handleToken, requireScope, revokeAll, restoreTokens } from './oauth.js';
 import type { RateLimiter } from './rate-limit.js';
+import { setPendingRestores } from './runtime-state.js';
 import type { Route } from './routes/common.js';
 import { errorResponse, fail, V3Error, v3ErrorBody } from './v3-error.js';
 
@@ -47,11 +48,20 @@ interface Resolved {
   portal?: string;
 }
 
+/** A decoded path segment; malformed percent-encoding (`%E0%A4%A`) is the client's error: 400. */
+function decodeSegment(segment: string, path: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new V3Error(400, 'URL_RULE_NOT_CONFIGURED', [{ message: `malformed percent-encoding in ${segment} of the path ${path}` }]);
+  }
+}
+
 function splitApiPath(path: string): Resolved | undefined {
   if (path === '/api/v3/portals') return { version: 'v3', sub: '/portals' };
   const m = /^\/api\/(v3|v3\.1)\/portal\/([^/]+)(\/.*)$/.exec(path);
   if (!m) return undefined;
-  return { version: m[1] as 'v3' | 'v3.1', portal: decodeURIComponent(m[2]!), sub: m[3]! };
+  return { version: m[1] as 'v3' | 'v3.1', portal: decodeSegment(m[2]!, path), sub: m[3]! };
 }
 
 export function createApp(deps: AppDeps): App {
@@ -87,10 +97,7 @@ export function createApp(deps: AppDeps): App {
         return { fault: f, res: { status: 0, headers: {}, socket: { kind: 'reset' } } as SandboxResponse };
       case 'revoke':
         revokeAll(ctx, f.refreshTokens === true);
-        if (f.refreshTokens && f.restoreAfterMs) {
-          const at = ctx.clock.now() + f.restoreAfterMs;
-          ctx.pendingRestores.push(at);
-        }
+        if (f.refreshTokens && f.restoreAfterMs) setPendingRestores(ctx, [...ctx.pendingRestores, ctx.clock.now() + f.restoreAfterMs]);
         return { fault: f, res: undefined };
       case 'lockout':
         limiter.lock(key, f.lockoutS ?? ctx.config.lockS, '*'); // every owner: a forced lock-out of the endpoint
@@ -123,13 +130,19 @@ export function createApp(deps: AppDeps): App {
     const now = ctx.clock.now();
     const due = ctx.pendingRestores.filter((t) => t <= now);
     if (due.length) {
-      ctx.pendingRestores = ctx.pendingRestores.filter((t) => t > now);
       restoreTokens(ctx);
+      setPendingRestores(ctx, ctx.pendingRestores.filter((t) => t > now));
     }
   };
 
   const api = (req: SandboxRequest): SandboxResponse => {
-    const where = splitApiPath(req.path);
+    let where;
+    try {
+      where = splitApiPath(req.path);
+    } catch (e) {
+      if (e instanceof V3Error) return errorResponse(e, req.path, req.method);
+      throw e;
+    }
     if (!where) return errorResponse(fail.noRoute(req.path), req.path, req.method);
     const candidates = compiled.filter((c) => (c.route.version ?? 'v3') === where.version && c.re.test(where.sub));
     const hit = candidates.find((c) => c.route.method === req.method);
@@ -160,7 +173,7 @@ export function createApp(deps: AppDeps): App {
         requireScope(ctx, caller, hit.route.scope);
         const m = hit.re.exec(where.sub)!;
         const params: Record<string, string> = {};
-        hit.names.forEach((n, i) => (params[n] = decodeURIComponent(m[i + 1]!)));
+        hit.names.forEach((n, i) => (params[n] = decodeSegment(m[i + 1]!, req.path)));
         const run = () => ctx.store.db.transaction(() => hit.route.handle({ ctx, req, params, caller }))();
         if (pre.fault?.kind === 'late-commit') {
           // Authenticated and counted now; the write lands after the client has given up (no answer).
@@ -171,6 +184,7 @@ export function createApp(deps: AppDeps): App {
               kind: 'late',
               ms: pre.fault.delayMs ?? 5000,
               commit: () => {
+                ctx.clock.now(); // renews the persisted clock mark before the write's transaction
                 try {
                   run();
                 } catch (e) {

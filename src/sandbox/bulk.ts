@@ -3,6 +3,7 @@
  * bench setup, e.g. 100 000 time logs in a few seconds). One transaction per call.
  */
 import { parseHhMm } from '../core/index.js';
+import { adminInvalid, insertItems, type AdminKind } from './admin-input.js';
 import { nowIso, type SandboxContext } from './context.js';
 import { insertMilestone } from './routes/milestones.js';
 import { insertProject } from './routes/projects.js';
@@ -12,24 +13,18 @@ import { rowOf } from './routes/timelogs.js';
 import { addProjectUser, insertUser } from './routes/users.js';
 import type { Json } from './routes/common.js';
 
-export const ADMIN_KINDS = ['projects', 'milestones', 'tasklists', 'tasks', 'users', 'project-users', 'timelogs'] as const;
-export type AdminKind = (typeof ADMIN_KINDS)[number];
-
-export class AdminInputError extends Error {
-  override readonly name = 'AdminInputError';
-}
-
 function projectIdOf(ctx: SandboxContext, item: Json, i: number, known?: Set<string>): string {
-  const id = (item.project as Json | undefined)?.id ?? item.project_id;
-  if (id === undefined) throw new AdminInputError(`item ${i}: needs project.id or project_id`);
-  if (known?.has(String(id))) return String(id);
-  if (!ctx.store.get('project', String(id))) throw new AdminInputError(`item ${i}: no project ${String(id)}`);
-  known?.add(String(id));
-  return String(id);
+  const nested = (item.project as Json | undefined)?.id;
+  const id = String(nested ?? item.project_id);
+  if (known?.has(id)) return id;
+  if (!ctx.store.get('project', id)) throw adminInvalid(`items[${i}].${nested !== undefined ? 'project.id' : 'project_id'}`, 'the id of a stored project', id);
+  known?.add(id);
+  return id;
 }
 
-export function bulkInsert(ctx: SandboxContext, kind: AdminKind, items: unknown): { inserted: number; ids: string[] } {
-  if (!Array.isArray(items)) throw new AdminInputError('body must be a JSON array');
+/** Validates every item (admin-input.ts), then inserts them in one transaction: a bad item stores nothing. */
+export function bulkInsert(ctx: SandboxContext, kind: AdminKind, input: unknown): { inserted: number; ids: string[] } {
+  const items = insertItems(kind, input);
   const ids: string[] = [];
   const userRefs = new Map<string, Json>();
   const projectRefs = new Map<string, Json>();
@@ -46,18 +41,15 @@ export function bulkInsert(ctx: SandboxContext, kind: AdminKind, items: unknown)
   };
   const knownProjects = new Set<string>();
   const now = nowIso(ctx);
-  const logIds = kind === 'timelogs' ? ctx.store.reserveIds(items.length) : [];
   const run = ctx.store.db.transaction(() => {
+    const logIds = kind === 'timelogs' ? ctx.store.reserveIds(items.length) : [];
     items.forEach((raw, i) => {
-      if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new AdminInputError(`item ${i}: not an object`);
       const item = { ...(raw as Json) };
       switch (kind) {
         case 'projects':
-          if (typeof item.name !== 'string') throw new AdminInputError(`item ${i}: name is required`);
           ids.push(String(insertProject(ctx, item).id));
           break;
         case 'users':
-          if (typeof item.email !== 'string') throw new AdminInputError(`item ${i}: email is required`);
           ids.push(String(insertUser(ctx, item).id));
           break;
         case 'milestones': {
@@ -82,7 +74,9 @@ export function bulkInsert(ctx: SandboxContext, kind: AdminKind, items: unknown)
         case 'project-users': {
           const pid = projectIdOf(ctx, item, i);
           const z = item.zpuid ?? (typeof item.email === 'string' ? ctx.store.findByEmail('user', item.email)?.id : undefined);
-          if (z === undefined || !ctx.store.get('user', String(z))) throw new AdminInputError(`item ${i}: unknown user`);
+          if (z === undefined || !ctx.store.get('user', String(z))) {
+            throw adminInvalid(`items[${i}].${item.zpuid !== undefined ? 'zpuid' : 'email'}`, 'a stored portal user', item.zpuid ?? item.email);
+          }
           addProjectUser(ctx, pid, String(z));
           ids.push(String(z));
           break;
@@ -94,9 +88,7 @@ export function bulkInsert(ctx: SandboxContext, kind: AdminKind, items: unknown)
             const p = ctx.store.get<Json>('project', pid)!.data;
             projectRefs.set(pid, (project = { id: p.id, name: p.name }));
           }
-          const minutes = parseHhMm(String(item.log_hour ?? ''));
-          if (minutes === undefined) throw new AdminInputError(`item ${i}: log_hour must be HH:MM`);
-          if (!/^\d{4}-\d{2}-\d{2}$/.test(String(item.date))) throw new AdminInputError(`item ${i}: date must be YYYY-MM-DD`);
+          const minutes = parseHhMm(String(item.log_hour))!; // checked by insertItems
           const owner = String((item.owner as Json | undefined)?.zpuid ?? item.owner_zpuid ?? ctx.store.getMeta('owner_zpuid'));
           delete item.owner_zpuid;
           delete item.project_id;

@@ -13,16 +13,35 @@ export interface SandboxClock extends Clock {
   readonly scale: number;
 }
 
-export function createSandboxClock(scale: number, startMs: number): SandboxClock {
+/** A persisted lower bound for a restarted clock (runtime-state.ts). */
+export interface ClockHighWater {
+  /** Virtual ms the persisted mark is set ahead of the clock. */
+  leaseMs: number;
+  /** Persists `ms` as the least start of a restarted clock; false when it cannot be written now. */
+  persist(ms: number): boolean;
+}
+
+/**
+ * `highWater`: every read keeps a persisted mark ahead of the time it returns (renewed when less than
+ * half the lease is left), so a clock restarted from that mark never goes back.
+ */
+export function createSandboxClock(scale: number, startMs: number, highWater?: ClockHighWater): SandboxClock {
   if (!(scale > 0)) throw new RangeError(`time scale must be > 0, got ${scale}`);
   const realStart = Date.now();
   let offsetMs = 0;
+  let markMs = startMs;
+  const now = () => {
+    const t = Math.floor(startMs + (Date.now() - realStart) * scale + offsetMs);
+    if (highWater && t + highWater.leaseMs / 2 > markMs && highWater.persist(t + highWater.leaseMs)) markMs = t + highWater.leaseMs;
+    return t;
+  };
   return {
     scale,
-    now: () => Math.floor(startMs + (Date.now() - realStart) * scale + offsetMs),
+    now,
     advance(ms) {
-      if (!(ms >= 0)) throw new RangeError(`advance needs ms >= 0, got ${ms}`);
+      if (!(ms >= 0 && Number.isFinite(ms))) throw new RangeError(`advance needs a finite ms >= 0, got ${ms}`);
       offsetMs += ms;
+      now(); // persists the new mark at once
     },
     sleep: (ms, signal) =>
       new Promise<void>((resolve, reject) => {

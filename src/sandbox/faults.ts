@@ -6,17 +6,25 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ZpetlError } from '../core/index.js';
+import { describeIssue, shown } from './admin-input.js';
 import { faultSpecSchema, type Fault, type FaultSpec } from './options.js';
 
-/** mulberry32: small, fast, good enough for fault dice. */
+/** One mulberry32 step: small, fast, good enough for fault dice. Returns the value and the next state. */
+function mulberry32(state: number): [value: number, next: number] {
+  const next = (state + 0x6d2b79f5) >>> 0;
+  let t = next;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return [((t ^ (t >>> 14)) >>> 0) / 4294967296, next];
+}
+
+/** A seeded PRNG in [0, 1). */
 export function createPrng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    const [v, next] = mulberry32(a);
+    a = next;
+    return v;
   };
 }
 
@@ -25,6 +33,13 @@ export interface FaultState extends Fault {
   seen: number;
   /** Times this fault fired. */
   fired: number;
+}
+
+/** The whole fault state: what a file-backed sandbox keeps across a restart (runtime-state.ts). */
+export interface FaultSnapshot {
+  faults: FaultState[];
+  /** The PRNG state behind `probability` faults. */
+  rng: number;
 }
 
 export interface FaultEngine {
@@ -36,11 +51,12 @@ export interface FaultEngine {
   list(): FaultState[];
   set(specs: FaultSpec[]): void;
   clear(): void;
+  snapshot(): FaultSnapshot;
 }
 
 const listSchema = z.array(faultSpecSchema);
 
-/** Validates fault specs (array or {faults: [...]}); throws SANDBOX_FAULTS_INVALID naming the problem. */
+/** Validates fault specs (array or {faults: [...]}); throws SANDBOX_FAULTS_INVALID naming the field, the expected and the given value. */
 export function parseFaults(input: unknown, source = 'faults'): Fault[] {
   // An array, or {faults: [...]} (the form that leaves room for comments in YAML files).
   const list =
@@ -49,12 +65,12 @@ export function parseFaults(input: unknown, source = 'faults'): Fault[] {
       : input;
   const r = listSchema.safeParse(list);
   if (!r.success) {
-    const issue = r.error.issues[0];
-    throw new ZpetlError(
-      'SANDBOX_FAULTS_INVALID',
-      `${source}: ${issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'invalid'}`,
-      { disposition: 'fatal' },
-    );
+    const d = describeIssue(r.error, list, 'faults');
+    throw new ZpetlError('SANDBOX_FAULTS_INVALID', `${source}: ${d.field}: expected ${d.expected}, got ${shown(d.given)}`, {
+      disposition: 'fatal',
+      field: d.field,
+      value: shown(d.given),
+    });
   }
   return r.data;
 }
@@ -79,36 +95,60 @@ export function loadFaultFile(path: string): Fault[] {
   return parseFaults(data, path);
 }
 
-export function createFaultEngine(seed: number, initial: Fault[] = []): FaultEngine {
-  let rng = createPrng(seed);
+/**
+ * The fault engine. `restored`: a snapshot of the same fault list from before a restart (its counts and
+ * PRNG state go on); `onChange` is told after every change of the state (a count, the list).
+ */
+export function createFaultEngine(
+  seed: number,
+  initial: Fault[] = [],
+  opts: { restored?: FaultSnapshot; onChange?: (s: FaultSnapshot) => void } = {},
+): FaultEngine {
+  let rng = seed >>> 0;
   let faults: FaultState[] = [];
   const install = (list: Fault[]) => {
-    rng = createPrng(seed);
+    rng = seed >>> 0;
     faults = list.map((f) => ({ ...f, seen: 0, fired: 0 }));
   };
-  install(initial);
+  if (opts.restored) {
+    rng = opts.restored.rng >>> 0;
+    faults = opts.restored.faults.map((f) => ({ ...f }));
+  } else install(initial);
+  const snapshot = (): FaultSnapshot => ({ faults: faults.map((f) => ({ ...f })), rng });
+  const changed = () => opts.onChange?.(snapshot());
 
   return {
     pick(method, endpoint, explicitOnly = false) {
       let chosen: FaultState | undefined;
+      let matched = false;
       for (const f of faults) {
         if (f.endpoint === '*' ? explicitOnly : f.endpoint !== endpoint) continue;
         if (f.methods && !f.methods.some((m) => m.toUpperCase() === method)) continue;
         f.seen++;
+        matched = true;
         if (chosen) continue;
         if (f.times !== undefined && f.fired >= f.times) continue;
         const nth = f.nth === undefined ? [] : Array.isArray(f.nth) ? f.nth : [f.nth];
         // Roll the die for every matching request so the sequence does not depend on scripted hits.
-        const roll = f.probability !== undefined ? rng() : 1;
+        let roll = 1;
+        if (f.probability !== undefined) [roll, rng] = mulberry32(rng);
         if (nth.includes(f.seen) || (f.probability !== undefined && roll < f.probability)) {
           f.fired++;
           chosen = f;
         }
       }
+      if (matched) changed();
       return chosen;
     },
     list: () => faults.map((f) => ({ ...f })),
-    set: (specs) => install(parseFaults(specs)),
-    clear: () => install([]),
+    set(specs) {
+      install(parseFaults(specs));
+      changed();
+    },
+    clear() {
+      install([]);
+      changed();
+    },
+    snapshot,
   };
 }

@@ -2,14 +2,17 @@
  * `createSandbox`: a faithful local emulator of the Zoho Projects V3 API and Zoho's accounts server,
  * in-process, on one node:http server. See README.md in this folder for what is (and is not) emulated.
  */
+import { randomBytes } from 'node:crypto';
 import { ZpetlError, type Clock } from '../core/index.js';
 import { adminHandler, createAdmin, type SandboxAdmin } from './admin.js';
-import { createApp } from './app.js';
+import { createApp, TOKEN_ENDPOINT } from './app.js';
 import { createSandboxClock, type SandboxContext } from './context.js';
 import { createFaultEngine, loadFaultFile, parseFaults } from './faults.js';
+import { isLoopbackHost, isWildcardHost, urlHost } from './host-check.js';
 import { makeRequest, type InjectInit, type SandboxResponse } from './http.js';
 import { resolveConfig, sandboxOptionsSchema, type SandboxOptions } from './options.js';
 import { createRateLimiter } from './rate-limit.js';
+import { clockHighWater, clockStartMs, loadPendingRestores, restoredFaults, saveClock, saveFaults } from './runtime-state.js';
 import { milestoneRoutes } from './routes/milestones.js';
 import { portalRoutes, projectRoutes } from './routes/projects.js';
 import { tasklistRoutes } from './routes/tasklists.js';
@@ -31,12 +34,15 @@ export {
   type FaultKind,
 } from './options.js';
 export type { SandboxAdmin, SandboxCounters, SandboxTime } from './admin.js';
-export type { AdminKind } from './bulk.js';
+export type { AdminKind } from './admin-input.js';
 export type { FaultState } from './faults.js';
 export type { SandboxResponse, InjectInit } from './http.js';
 export { ACCESS_DENIED_BODY, DEFAULT_SCOPES } from './oauth.js';
 
-/** A type alias (not an interface) so it spreads into / passes as a `Record<string, string>` env. */
+/**
+ * A type alias (not an interface) so it spreads into / passes as a `Record<string, string>` env. The
+ * ZOHO_* variables configure a client; ZPETL_SANDBOX_ADMIN_TOKEN is the admin API's bearer token.
+ */
 export type SandboxEnv = {
   ZOHO_API_URL: string;
   ZOHO_ACCOUNTS_URL: string;
@@ -44,16 +50,24 @@ export type SandboxEnv = {
   ZOHO_CLIENT_SECRET: string;
   ZOHO_REFRESH_TOKEN: string;
   ZOHO_PORTAL_ID: string;
+  ZPETL_SANDBOX_ADMIN_TOKEN: string;
 };
 
 export interface Sandbox {
-  /** http://HOST:PORT (no trailing slash). */
+  /** http://HOST:PORT (no trailing slash), where a client on this machine reaches it (127.0.0.1 for a wildcard bind). */
   baseUrl: string;
+  /** http://BOUND-ADDRESS:PORT, e.g. http://0.0.0.0:8080. */
+  listenUrl: string;
+  /** False when bound beyond loopback: the admin API and the credentials are reachable from the network. */
+  loopbackOnly: boolean;
+  /** Bearer token of the HTTP admin API (`Authorization: Bearer <adminToken>`); also env.ZPETL_SANDBOX_ADMIN_TOKEN. */
+  adminToken: string;
   /** What a client needs; API and accounts URLs are both the server root. */
   env: SandboxEnv;
   portalId: string;
   /** The sandbox's virtual clock (time scale + admin advances). */
   clock: Clock;
+  /** The in-process admin API (no token needed). */
   admin: SandboxAdmin;
   /** Runs one request through the full pipeline without a socket (socket faults show as `socket`). */
   inject(method: string, url: string, init?: InjectInit): SandboxResponse;
@@ -80,7 +94,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   }
   const opts = parsed.data;
   const config = resolveConfig(opts.config);
-  const faults = typeof opts.faults === 'string' ? loadFaultFile(opts.faults) : parseFaults(opts.faults ?? []);
+  const faults = opts.faults === undefined ? undefined : typeof opts.faults === 'string' ? loadFaultFile(opts.faults) : parseFaults(opts.faults);
 
   let store;
   try {
@@ -88,9 +102,8 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   } catch (cause) {
     throw new ZpetlError('SANDBOX_START_FAILED', `cannot open sandbox database ${opts.db}`, { disposition: 'fatal', cause });
   }
-  // Virtual time never goes backwards across restarts of a file database.
-  const start = Math.max(Date.now(), Number(store.getMeta('clock_ms') ?? 0));
-  const clock = createSandboxClock(opts.timeScale, start);
+  // Virtual time never goes backwards across restarts of a file database, even after SIGKILL.
+  const clock = createSandboxClock(opts.timeScale, clockStartMs(store), clockHighWater(store, opts.timeScale));
   const ctx: SandboxContext = {
     store,
     config,
@@ -98,7 +111,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     portalId: () => PORTAL_ID,
     tokenRequests: new Map(),
     counters: new Map(),
-    pendingRestores: [],
+    pendingRestores: loadPendingRestores(store),
   };
   const reseed = (name: SeedName, keep = false) => {
     const creds = keep ? credentials(ctx) : undefined;
@@ -110,9 +123,14 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   if (store.getMeta('seed') === undefined) reseed(opts.seed);
 
   const limiter = createRateLimiter(clock, config);
-  const engine = createFaultEngine(config.faultSeed, faults);
-  const admin = createAdmin({ ctx, limiter, faults: engine, reseed: (s) => reseed(s, true), credentials: () => credentials(ctx) });
-  const app = createApp({ ctx, routes: ROUTES, limiter, faults: engine, admin: adminHandler(admin) });
+  const engine = createFaultEngine(config.faultSeed, faults ?? [], {
+    restored: restoredFaults(store, faults),
+    onChange: (state) => saveFaults(store, state),
+  });
+  const endpoints = [...sandboxEndpoints(), TOKEN_ENDPOINT];
+  const admin = createAdmin({ ctx, limiter, faults: engine, reseed: (s) => reseed(s, true), credentials: () => credentials(ctx), endpoints });
+  const adminToken = opts.adminToken ?? randomBytes(32).toString('base64url');
+  const app = createApp({ ctx, routes: ROUTES, limiter, faults: engine, admin: adminHandler(admin, { token: adminToken }) });
 
   let http;
   try {
@@ -121,12 +139,14 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     store.close();
     throw new ZpetlError('SANDBOX_START_FAILED', `cannot listen on ${opts.host}:${opts.port}`, { disposition: 'fatal', cause });
   }
-  const urlHost = opts.host === '0.0.0.0' || opts.host === '::' ? '127.0.0.1' : opts.host.includes(':') ? `[${opts.host}]` : opts.host;
-  const baseUrl = `http://${urlHost}:${http.port}`;
+  const baseUrl = `http://${isWildcardHost(opts.host) ? '127.0.0.1' : urlHost(opts.host)}:${http.port}`;
   const creds = credentials(ctx);
   let closed = false;
   return {
     baseUrl,
+    listenUrl: `http://${urlHost(opts.host)}:${http.port}`,
+    loopbackOnly: isLoopbackHost(opts.host),
+    adminToken,
     env: {
       ZOHO_API_URL: baseUrl,
       ZOHO_ACCOUNTS_URL: baseUrl,
@@ -134,6 +154,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
       ZOHO_CLIENT_SECRET: creds.clientSecret,
       ZOHO_REFRESH_TOKEN: creds.refreshToken,
       ZOHO_PORTAL_ID: PORTAL_ID,
+      ZPETL_SANDBOX_ADMIN_TOKEN: adminToken,
     },
     portalId: PORTAL_ID,
     clock,
@@ -143,7 +164,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
       if (closed) return;
       closed = true;
       await http.close();
-      store.setMeta('clock_ms', String(clock.now()));
+      saveClock(store, clock.now());
       store.close();
     },
   };

@@ -5,6 +5,15 @@
  */
 import { z } from 'zod';
 
+/** The longest single advance of the virtual clock: 10 years (admin `time/advance`, fault `restoreAfterMs`). */
+export const MAX_ADVANCE_MS = 10 * 365 * 86_400_000;
+/** The virtual clock never passes the end of year 9999, so every date it gives stays `YYYY-MM-DD`. */
+export const MAX_CLOCK_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+/** The longest lock-out or grant-code lifetime an admin call or a fault may ask for, virtual seconds (10 years). */
+export const MAX_DURATION_S = MAX_ADVANCE_MS / 1000;
+/** The longest real wait of a `slow` or `late-commit` fault: 10 minutes (beyond it a test hangs, not a client). */
+export const MAX_FAULT_DELAY_MS = 600_000;
+
 /** A fault to inject; see README.md "Faults". */
 export const faultKindSchema = z.enum([
   'status', // answer `status` (500 default, or 503) with a V3 INTERNAL_SERVER_ERROR body; handler not run
@@ -36,13 +45,13 @@ export const faultSpecSchema = z
     /** `status` kind: HTTP status, default 500. */
     status: z.number().int().min(400).max(599).optional(),
     /** `slow` kind: real (wall-clock) ms to wait before answering; `late-commit`: before committing. Default 5000. */
-    delayMs: z.number().int().nonnegative().optional(),
+    delayMs: z.number().int().nonnegative().max(MAX_FAULT_DELAY_MS).optional(),
     /** `lockout` kind: virtual seconds of lock-out, default config.lockS. */
-    lockoutS: z.number().positive().optional(),
+    lockoutS: z.number().positive().max(MAX_DURATION_S).optional(),
     /** `revoke` kind: also revoke refresh tokens (clients then get invalid_code until restore). */
     refreshTokens: z.boolean().optional(),
     /** `revoke` kind with refreshTokens: restore the refresh tokens after this many virtual ms. */
-    restoreAfterMs: z.number().int().positive().optional(),
+    restoreAfterMs: z.number().int().positive().max(MAX_ADVANCE_MS).optional(),
   })
   .strict()
   .refine((f) => f.nth !== undefined || f.probability !== undefined, {
@@ -142,6 +151,14 @@ export const sandboxOptionsSchema = z
     faults: z.union([z.array(faultSpecSchema), z.string()]).optional(),
     /** Overrides of SandboxConfig defaults. */
     config: sandboxConfigSchema.partial().optional(),
+    /**
+     * Bearer token of the HTTP admin API (`/__sandbox/…`); default a random one per start. Scripts
+     * that need a known token pass one (16–200 visible ASCII characters).
+     */
+    adminToken: z
+      .string()
+      .regex(/^[\x21-\x7e]{16,200}$/, 'expected 16–200 visible ASCII characters without spaces')
+      .optional(),
   })
   .strict();
 export type SandboxOptions = z.input<typeof sandboxOptionsSchema>;

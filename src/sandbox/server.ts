@@ -5,6 +5,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { App } from './app.js';
 import type { SandboxRequest, SandboxResponse } from './http.js';
+import { allowedHosts, hostAllowed } from './host-check.js';
 import { v3ErrorBody } from './v3-error.js';
 
 export interface HttpServer {
@@ -46,10 +47,26 @@ function write(res: ServerResponse, out: SandboxResponse): void {
 
 export function startHttpServer(app: App, opts: { port: number; host: string; maxBodyBytes: number }): Promise<HttpServer> {
   const timers = new Set<NodeJS.Timeout>();
+  let allowed = new Set<string>(); // set once the port is known (before the first request)
   const server = createServer((req, res) => {
     void (async () => {
       const body = await readBody(req, opts.maxBodyBytes);
       const url = new URL(req.url ?? '/', 'http://sandbox.local');
+      if (!hostAllowed(req.headers.host, allowed)) {
+        const accepted = [...allowed].slice(0, 4).join(', ');
+        write(res, {
+          status: 403,
+          headers: {},
+          body: v3ErrorBody(
+            403,
+            'HOST_NOT_ALLOWED',
+            [{ field_name: 'Host', message: `Host ${JSON.stringify(req.headers.host ?? '')} is not this sandbox's address; use one of ${accepted}` }],
+            url.pathname,
+            req.method ?? 'GET',
+          ),
+        });
+        return;
+      }
       if (body === undefined) {
         write(res, {
           status: 400,
@@ -114,6 +131,7 @@ export function startHttpServer(app: App, opts: { port: number; host: string; ma
       server.off('error', reject);
       const addr = server.address();
       const port = typeof addr === 'object' && addr ? addr.port : opts.port;
+      allowed = allowedHosts(opts.host, port);
       resolve({
         server,
         port,

@@ -69,6 +69,12 @@ CREATE TABLE IF NOT EXISTS auth_codes (code TEXT PRIMARY KEY, client_id TEXT NOT
   scopes TEXT NOT NULL, expires_ms INTEGER NOT NULL, used INTEGER NOT NULL DEFAULT 0);
 `;
 
+/** Meta keys of the runtime state (runtime-state.ts): a reset keeps them, as it keeps the running clock and faults. */
+export const RUNTIME_META = { clockMs: 'clock_ms', faults: 'fault_state', restores: 'pending_restores' } as const;
+const KEPT_BY_WIPE = Object.values(RUNTIME_META)
+  .map((k) => `'${k}'`)
+  .join(', ');
+
 /** Real V3 ids are 19-digit strings from one portal-wide sequence (e.g. 1512955000019693140). */
 const ID_BASE = 1512955000000000000n;
 const ID_STEP = 17n;
@@ -103,7 +109,7 @@ export interface Store {
   listTimelogs(projectId?: string): TimelogRow[];
   /** Sum of logged minutes per billing status for a task. */
   taskLogMinutes(taskId: string): { billable: number; nonBillable: number };
-  /** Removes every entity and log (reset); OAuth clients and tokens stay unless `auth`. */
+  /** Removes every entity and log (reset); OAuth clients and tokens stay unless `auth`; the runtime meta keys stay. */
   wipe(auth?: boolean): void;
   close(): void;
 }
@@ -341,7 +347,7 @@ export function openStore(path: string): Store {
       return { billable: r?.billable ?? 0, nonBillable: r?.nonBillable ?? 0 };
     },
     wipe(auth = false) {
-      db.exec('DELETE FROM meta; DELETE FROM entities; DELETE FROM timelogs; DELETE FROM auth_codes;');
+      db.exec(`DELETE FROM meta WHERE key NOT IN (${KEPT_BY_WIPE}); DELETE FROM entities; DELETE FROM timelogs; DELETE FROM auth_codes;`);
       if (auth) db.exec('DELETE FROM clients; DELETE FROM refresh_tokens; DELETE FROM access_tokens;');
       counter = 1000n; // the same id sequence again: the seeded owner keeps its zpuid, so its tokens stay valid
       bump();

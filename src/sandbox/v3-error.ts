@@ -18,7 +18,11 @@ export type V3Title =
   | 'RATE_LIMIT_EXCEEDED'
   | 'INTERNAL_SERVER_ERROR'
   | 'RESOURCE_NOT_FOUND'
-  | 'RESOURCE_GONE';
+  | 'RESOURCE_GONE'
+  // the sandbox's own (admin API, Host check), in the same shape
+  | 'INVALID_ADMIN_TOKEN'
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'HOST_NOT_ALLOWED';
 
 const OPERATIONAL = new Set<V3Title>([
   'INTERNAL_SERVER_ERROR',
@@ -30,6 +34,9 @@ const OPERATIONAL = new Set<V3Title>([
   'INVALID_OAUTHSCOPE',
   'URL_RULE_NOT_CONFIGURED',
   'INVALID_METHOD',
+  'INVALID_ADMIN_TOKEN',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'HOST_NOT_ALLOWED',
 ]);
 
 export interface V3ErrorDetail {

@@ -80,7 +80,7 @@ describe('migrate-tasks-from-csv.yaml: one export, tasks and subtasks split by w
     expect(r.stdout).toMatch(/^tasks\s+20\s+12\s+0\s+7\s+1\s+0$/m);
     expect(r.stdout).toMatch(/^subtasks\s+20\s+6\s+0\s+13\s+1\s+0$/m);
 
-    const tasks = (await (await fetch(`${sandbox.baseUrl}/__sandbox/entities/tasks`)).json()) as { id: string; name: string; parental_info?: { parent_task_id?: string } }[];
+    const tasks = (await (await fetch(`${sandbox.baseUrl}/__sandbox/entities/tasks`, { headers: { authorization: `Bearer ${sandbox.adminToken}` } })).json()) as { id: string; name: string; parental_info?: { parent_task_id?: string } }[];
     const byName = new Map(tasks.map((t) => [t.name, t]));
     expect(tasks).toHaveLength(18);
     // 4002 is "Sub-step of 4001", whose task is "Review design item 1".
@@ -91,6 +91,6 @@ describe('migrate-tasks-from-csv.yaml: one export, tasks and subtasks split by w
     const again = await runZpetl(['run', TASKS, '--db', db], { env: { ...sandbox.env }, cwd: dir, timeoutMs: 60_000 });
     expect(again.stdout).toMatch(/^tasks\s+20\s+0\s+0\s+19\s+1\s+0$/m);
     expect(again.stdout).toMatch(/^subtasks\s+20\s+0\s+0\s+19\s+1\s+0$/m);
-    expect(((await (await fetch(`${sandbox.baseUrl}/__sandbox/entities/tasks`)).json()) as unknown[]).length).toBe(18);
+    expect(((await (await fetch(`${sandbox.baseUrl}/__sandbox/entities/tasks`, { headers: { authorization: `Bearer ${sandbox.adminToken}` } })).json()) as unknown[]).length).toBe(18);
   }, 90_000);
 });

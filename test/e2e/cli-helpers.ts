@@ -106,7 +106,7 @@ export const CONTROL_CHARS = /[\u0000-\u0009\u000b-\u001f\u007f]/;
 /** The people, projects and task lists of fixtures/examples/, as they would already be in the portal. */
 export async function seedExamples(s: Sandbox): Promise<void> {
   const post = async (kind: string, items: unknown[]): Promise<string[]> => {
-    const res = await fetch(`${s.baseUrl}/__sandbox/entities/${kind}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(items) });
+    const res = await fetch(`${s.baseUrl}/__sandbox/entities/${kind}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${s.adminToken}` }, body: JSON.stringify(items) });
     expect(res.status, await res.clone().text()).toBe(200);
     return ((await res.json()) as { ids: string[] }).ids;
   };

@@ -100,7 +100,7 @@ describe('progress rendering (e2e)', () => {
     await ensureBuilt();
     const sandbox = await createSandbox({ port: 0, seed: 'empty', timeScale: 60 });
     try {
-      await fetch(`${sandbox.baseUrl}/__sandbox/entities/projects`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify([{ name: 'Website relaunch' }, { name: 'Mobile app v2' }]) });
+      await fetch(`${sandbox.baseUrl}/__sandbox/entities/projects`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${sandbox.adminToken}` }, body: JSON.stringify([{ name: 'Website relaunch' }, { name: 'Mobile app v2' }]) });
       const dir = mkdtempSync(join(tmpdir(), 'zpetl-pty-'));
       cpSync(join(ROOT, 'pipelines'), join(dir, 'pipelines'), { recursive: true });
       cpSync(join(ROOT, 'fixtures/examples'), join(dir, 'fixtures/examples'), { recursive: true });

@@ -129,7 +129,7 @@ function advanceToBerlin(h: number, m = 0): void {
 
 /** Tasks in the emulated portal. */
 async function tasks(): Promise<unknown[]> {
-  return (await (await fetch(`${sandbox.baseUrl}/__sandbox/entities/tasks`)).json()) as unknown[];
+  return (await (await fetch(`${sandbox.baseUrl}/__sandbox/entities/tasks`, { headers: { authorization: `Bearer ${sandbox.adminToken}` } })).json()) as unknown[];
 }
 
 beforeAll(async () => {

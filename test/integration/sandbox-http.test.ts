@@ -12,6 +12,15 @@ afterEach(async () => {
 
 const json = (r: Response): Promise<any> => r.json();
 
+/** An admin API call over HTTP, with the sandbox's admin token (and a JSON body when given). */
+function adminFetch(sb: Sandbox, method: string, path: string, body?: unknown): Promise<Response> {
+  return fetch(`${sb.baseUrl}/__sandbox/${path}`, {
+    method,
+    headers: { authorization: `Bearer ${sb.adminToken}`, 'content-type': 'application/json' },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+}
+
 async function token(sb: Sandbox): Promise<any> {
   const res = await fetch(`${sb.env.ZOHO_ACCOUNTS_URL}/oauth/v2/token`, {
     method: 'POST',
@@ -53,7 +62,10 @@ describe('sandbox over HTTP', () => {
       'ZOHO_CLIENT_SECRET',
       'ZOHO_REFRESH_TOKEN',
       'ZOHO_PORTAL_ID',
+      'ZPETL_SANDBOX_ADMIN_TOKEN',
     ]);
+    expect(s.env.ZPETL_SANDBOX_ADMIN_TOKEN).toBe(s.adminToken);
+    expect(s.adminToken).toMatch(/^[\w-]{43}$/); // 32 random bytes, base64url
     expect(s.env.ZOHO_API_URL).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
   });
 
@@ -82,10 +94,10 @@ describe('sandbox over HTTP', () => {
       notes: 'rehearsal',
     });
     expect(log.status).toBe(201);
-    const entities = await json(await fetch(`${s.baseUrl}/__sandbox/entities/timelogs?project=${project.id}`));
+    const entities = await json(await adminFetch(s, 'GET', `entities/timelogs?project=${project.id}`));
     expect(entities).toHaveLength(1);
     expect(entities[0]).toMatchObject({ log_hour: '01:30', owner: { email: 'ann@example.com' } });
-    const counters = await json(await fetch(`${s.baseUrl}/__sandbox/counters`));
+    const counters = await json(await adminFetch(s, 'GET', 'counters'));
     expect(counters.endpoints['POST /projects/{project}/tasks']).toEqual({ calls: 2, ok: 2, rateLimited: 0, errors: 0 });
     expect(counters.endpoints['POST /projects/{project}/projectusers'].ok).toBe(1);
     expect(counters.entities).toMatchObject({ projects: 1, tasklists: 1, tasks: 2, users: 3, timelogs: 1 });
@@ -132,8 +144,8 @@ describe('sandbox over HTTP', () => {
     await s.close();
     s = await createSandbox({ seed: 'empty' });
     const api2 = client(s, (await token(s)).body.access_token);
-    const before = await json(await fetch(`${s.baseUrl}/__sandbox/time`));
-    const after = await json(await fetch(`${s.baseUrl}/__sandbox/time/advance`, { method: 'POST', body: JSON.stringify({ ms: 3_600_000 }) }));
+    const before = await json(await adminFetch(s, 'GET', 'time'));
+    const after = await json(await adminFetch(s, 'POST', 'time/advance', { ms: 3_600_000 }));
     expect(after.nowMs - before.nowMs).toBeGreaterThanOrEqual(3_600_000);
     expect((await api2('GET', '/projects')).status).toBe(401);
   });
@@ -167,9 +179,7 @@ describe('sandbox over HTTP', () => {
   it('admin API: faults GET/PUT/DELETE, lockout, tokens revoke-all/restore, bulk insert, reset', async () => {
     s = await createSandbox({ seed: 'demo' });
     const admin = (method: string, path: string, body?: unknown) =>
-      fetch(`${s!.baseUrl}/__sandbox/${path}`, { method, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) }).then(
-        async (r) => ({ status: r.status, body: await json(r) }),
-      );
+      adminFetch(s!, method, path, body).then(async (r) => ({ status: r.status, body: await json(r) }));
     let api = client(s, (await token(s)).body.access_token);
     const put = await admin('PUT', 'faults', [{ kind: 'status', status: 503, endpoint: 'GET /projects', nth: 1 }]);
     expect(put.body[0]).toMatchObject({ kind: 'status', seen: 0, fired: 0 });

@@ -1,6 +1,7 @@
 /**
- * `zpetl sandbox`: the local Zoho Projects V3 emulator. Prints the client environment as `KEY=value`
- * lines first (usable as an env file), then `sandbox listening on http://HOST:PORT`, and serves until
+ * `zpetl sandbox`: the local Zoho Projects V3 emulator. Prints the client environment and the admin
+ * token as `KEY=value` lines first (usable as an env file), then `sandbox listening on http://HOST:PORT`
+ * (the bound address; a warning on stderr when that reaches beyond loopback), and serves until
  * SIGINT/SIGTERM, then closes cleanly (exit 0).
  */
 import { z } from 'zod';
@@ -16,6 +17,7 @@ const Args = z.object({
   seed: z.enum(['demo', 'empty']),
   timeScale: z.number().positive('expected a number > 0, e.g. 60'),
   faults: z.string().min(1).optional(),
+  adminToken: z.string().min(1).optional(),
 });
 
 /** Resolves when the signal aborts. */
@@ -37,15 +39,30 @@ export const sandboxCommand: CliCommand = {
       .option('seed', { type: 'string', choices: ['demo', 'empty'], default: 'demo', describe: 'Data of a fresh database' })
       .option('time-scale', { type: 'number', default: 1, describe: 'Virtual time runs N× faster (60: a 2-minute rate window lasts 2 s)' })
       .option('faults', { type: 'string', describe: 'JSON or YAML file of faults to inject (see README, "The sandbox")' })
+      .option('admin-token', { type: 'string', describe: 'Bearer token of the admin API (default: a random one per start, printed as ZPETL_SANDBOX_ADMIN_TOKEN)' })
       .example('$0 sandbox --port 8080 > sandbox.env', 'Start on port 8080; the first lines are an env file')
       .example('$0 sandbox --db sandbox.db --seed empty --time-scale 60', 'Persistent, empty, 60× faster'),
   async run(argv, io) {
     const a = parseArgs(Args, argv);
-    const sandbox = await createSandbox({ port: a.port, host: a.host, db: a.db, seed: a.seed, timeScale: a.timeScale, faults: a.faults });
+    const sandbox = await createSandbox({
+      port: a.port,
+      host: a.host,
+      db: a.db,
+      seed: a.seed,
+      timeScale: a.timeScale,
+      faults: a.faults,
+      ...(a.adminToken !== undefined ? { adminToken: a.adminToken } : {}),
+    });
     try {
       println(io.stdout, formatEnvLines(sandbox));
-      println(io.stdout, `sandbox listening on ${sandbox.baseUrl}`);
-      println(io.stderr, `admin API: ${sandbox.baseUrl}/__sandbox/ · stop with Ctrl-C`);
+      println(io.stdout, `sandbox listening on ${sandbox.listenUrl}`);
+      if (!sandbox.loopbackOnly) {
+        println(
+          io.stderr,
+          `warning: bound to ${a.host}, beyond this machine: the admin API and the printed credentials are reachable from the network, protected only by the admin token (plain http)`,
+        );
+      }
+      println(io.stderr, `admin API: ${sandbox.baseUrl}/__sandbox/ (Authorization: Bearer $ZPETL_SANDBOX_ADMIN_TOKEN) · stop with Ctrl-C`);
       await aborted(io.signal);
     } finally {
       await sandbox.close();

@@ -36,7 +36,7 @@ export interface ChildConfig {
 }
 
 const config = JSON.parse(process.env.ZPETL_CHAOS_CHILD ?? '{}') as ChildConfig;
-const res = await fetch(`${config.sandbox.env.ZOHO_API_URL}/__sandbox/time`);
+const res = await fetch(`${config.sandbox.env.ZOHO_API_URL}/__sandbox/time`, { headers: { authorization: `Bearer ${config.sandbox.env.ZPETL_SANDBOX_ADMIN_TOKEN}` } });
 const { nowMs } = (await res.json()) as { nowMs: number };
 const clock = createScaledClock(config.timeScale, nowMs);
 const ac = new AbortController();

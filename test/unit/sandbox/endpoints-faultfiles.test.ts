@@ -19,7 +19,7 @@ describe('fault files', () => {
   });
 
   it('refuses a bad file with SANDBOX_FAULTS_INVALID naming the field', () => {
-    expect(() => parseFaults([{ kind: 'explode', nth: 1 }], 'f.json')).toThrow(/f\.json: 0\.kind/);
+    expect(() => parseFaults([{ kind: 'explode', nth: 1 }], 'f.json')).toThrow(/f\.json: faults\[0\]\.kind: expected one of .*got "explode"/);
     expect(() => loadFaultFile('fixtures/sandbox/missing.json')).toThrow(/cannot read fault file/);
   });
 
