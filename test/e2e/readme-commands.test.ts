@@ -207,12 +207,15 @@ describe('README.md commands', () => {
         });
       });
       const envFile = lines.filter((l) => /^[A-Z_]+=/.test(l));
-      expect(envFile.map((l) => l.split('=')[0])).toEqual(['ZOHO_API_URL', 'ZOHO_ACCOUNTS_URL', 'ZOHO_CLIENT_ID', 'ZOHO_CLIENT_SECRET', 'ZOHO_REFRESH_TOKEN', 'ZOHO_PORTAL_ID']);
+      expect(envFile.map((l) => l.split('=')[0])).toEqual(['ZOHO_API_URL', 'ZOHO_ACCOUNTS_URL', 'ZOHO_CLIENT_ID', 'ZOHO_CLIENT_SECRET', 'ZOHO_REFRESH_TOKEN', 'ZOHO_PORTAL_ID', 'ZPETL_SANDBOX_ADMIN_TOKEN']);
       // `set -a; . ./sandbox.env; set +a`, then a command that needs Zoho: the dry run's lookups go to it.
       writeFileSync(join(cwd, 'sandbox.env'), `${envFile.join('\n')}\n`);
       const sourced = spawnSync('bash', ['-c', 'set -a; . ./sandbox.env; set +a; env'], { cwd, encoding: 'utf8' }).stdout;
       const printedEnv = Object.fromEntries(sourced.split('\n').filter((l) => l.startsWith('ZOHO_')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
       expect(Object.keys(printedEnv)).toHaveLength(6);
+      // The admin API answers the sourced token (the README's curl line).
+      const adminToken = /^ZPETL_SANDBOX_ADMIN_TOKEN=(.+)$/m.exec(sourced)?.[1];
+      expect((await fetch(`${printedEnv.ZOHO_API_URL}/__sandbox/counters`, { headers: { authorization: `Bearer ${adminToken}` } })).status).toBe(200);
       const r = await zpetl(['run', 'pipelines/provision-users-from-hr.yaml', '--dry-run', '--out', join(cwd, `sandbox-dry-${text.length}`)], { env: printedEnv, clock: null });
       expect(r.stdout + r.stderr).not.toContain('offline rehearsal');
       expect([0, 3]).toContain(r.code);
