@@ -42,13 +42,36 @@ export interface CheckpointDb {
   close(): void;
 }
 
-function pidAlive(pid: number): boolean {
+/**
+ * The state letter of a process from `/proc/<pid>/stat`, undefined without /proc (macOS) or once the
+ * process is gone. The line is `pid (comm) state …` and comm may hold spaces and parentheses, so the
+ * state is the first field after the LAST ')'.
+ */
+export function procState(pid: number, procRoot = '/proc'): string | undefined {
+  let stat: string;
+  try {
+    stat = readFileSync(`${procRoot}/${pid}/stat`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const close = stat.lastIndexOf(')');
+  if (close < 0) return undefined;
+  return stat.slice(close + 1).trimStart()[0];
+}
+
+/**
+ * Whether the process holding a lock can still be using it. kill(pid, 0) also succeeds for a zombie (a
+ * killed process its parent has not reaped yet: state Z) and a dying one (X, x on older kernels), which
+ * hold no file and write nothing, so on Linux the state in /proc decides; elsewhere kill(pid, 0) does.
+ */
+export function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
+    if ((e as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
+  const state = procState(pid);
+  return state !== 'Z' && state !== 'X' && state !== 'x';
 }
 
 /** The owner table: not a migration (it must exist before migrations run, under the lock it gives). */
