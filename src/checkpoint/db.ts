@@ -15,10 +15,13 @@
  * process still holds the file open with the lock: then a second open (two library runs of the same
  * pipeline at once) is refused too, instead of taking the lock over and, on its close, freeing the
  * lock under the first.
+ *
+ * A path that cannot be a database file (a directory, a folder under a file, a folder we may not
+ * write) is CHECKPOINT_PATH.
  */
 import Database from 'better-sqlite3';
-import { mkdirSync, readFileSync, realpathSync, unlinkSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { accessSync, constants, mkdirSync, readFileSync, realpathSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { ZpetlError } from '../core/errors.js';
 import { MIGRATIONS } from './migrations.js';
 
@@ -72,6 +75,41 @@ export function pidAlive(pid: number): boolean {
   }
   const state = procState(pid);
   return state !== 'Z' && state !== 'X' && state !== 'x';
+}
+
+const pathError = (path: string, message: string, hint: string, cause?: unknown) =>
+  new ZpetlError('CHECKPOINT_PATH', `checkpoint database ${path} ${message}`, { field: 'db', value: path, hint, ...(cause === undefined ? {} : { cause }) });
+
+/** A directory is no database file: say so (SQLite itself reports a "disk I/O error"). */
+function checkNotDirectory(path: string): void {
+  let isDir = false;
+  try {
+    isDir = statSync(path).isDirectory();
+  } catch {
+    return;
+  }
+  if (isDir) throw pathError(path, 'is a directory, not a file', `Pass the path of a database file, e.g. --db ${join(path, 'pipeline.db')} (created when missing).`);
+}
+
+/** Creates the database's folder, or says why it cannot be. */
+function makeFolder(path: string): void {
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOTDIR' || code === 'EEXIST' ? `cannot be created: part of its folder ${dirname(path)} is a file` : `cannot be created: its folder ${dirname(path)} cannot be made (${code ?? (e as Error).message})`;
+    throw pathError(path, why, 'Pass --db a file path in a folder you can write.', e);
+  }
+}
+
+/** After SQLite failed to open a writable file: a folder we may not write is the likely reason. */
+function unwritableFolder(path: string, cause: unknown): ZpetlError | undefined {
+  try {
+    accessSync(dirname(path), constants.W_OK);
+    return undefined;
+  } catch {
+    return pathError(path, `cannot be created or written: its folder ${dirname(path)} is not writable`, 'Pass --db a file path in a folder you can write.', cause);
+  }
 }
 
 /** The owner table: not a migration (it must exist before migrations run, under the lock it gives). */
@@ -163,11 +201,16 @@ export function migrate(db: Db): void {
 export function openCheckpointDb(path: string, options: OpenOptions = {}): CheckpointDb {
   const memory = path === ':memory:';
   let release = () => {};
-  if (!memory) mkdirSync(dirname(path), { recursive: true });
+  if (!memory) {
+    checkNotDirectory(path);
+    if (!options.readonly) makeFolder(path);
+  }
   let db: Db;
   try {
     db = new Database(path, { readonly: options.readonly === true, fileMustExist: options.readonly === true });
   } catch (e) {
+    const folder = memory || options.readonly ? undefined : unwritableFolder(path, e);
+    if (folder) throw folder;
     throw new ZpetlError('CHECKPOINT_CORRUPT', `cannot open checkpoint database ${path}: ${(e as Error).message}`, { cause: e });
   }
   try {

@@ -20,7 +20,7 @@ import { createCheckpointStore, type CheckpointStore, type StepRow } from '../ch
 import { DEFAULT_CLOCK_SKEW_MS, DEFAULT_IN_DOUBT_SETTLE_MS, type ReconcileCounts, type ReconcileTiming } from '../load/reconcile.js';
 import { createStepLoader, type StepLoader } from '../load/step-loader.js';
 import type { BudgetStore, ClientEvent, EndpointStats, ZohoClient } from '../zoho/types.js';
-import { EXIT_FATAL, EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK, EXIT_OUTSIDE_WINDOW, EXIT_REJECTS } from './exit-codes.js';
+import { EXIT_FATAL, EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK, EXIT_OUTSIDE_WINDOW, EXIT_REJECTS, exitCodeForError } from './exit-codes.js';
 import { emptyCounts, type EventListener, type PipelineEvent, type StepCounts } from './events.js';
 import { createLatencyTracker, createRunGate, type RunGate } from './run-gate.js';
 import { createCallsFor, createEndpointOf, stepBatchSize, type PlannedStep, type RejectLimits, type RunPlan } from './run-plan.js';
@@ -175,7 +175,7 @@ async function execute(plan: RunPlan, o: RunEngineOptions): Promise<RunResult> {
   } catch (e) {
     const error = toZpetlError(e);
     emit({ type: 'log', level: 'error', message: error.format() });
-    return { ...base, exitCode: EXIT.fatal, status: 'failed', runId: null, counts: {}, message: error.format(), error };
+    return { ...base, exitCode: exitCodeForError(error), status: 'failed', runId: null, counts: {}, message: error.format(), error };
   }
 
   const store = createCheckpointStore(cdb.db, o.clock);
