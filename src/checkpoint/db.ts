@@ -16,14 +16,16 @@
  * pipeline at once) is refused too, instead of taking the lock over and, on its close, freeing the
  * lock under the first.
  *
- * A path that cannot be a database file (a directory, a folder under a file, a folder we may not
- * write) is CHECKPOINT_PATH.
+ * A checkpoint belongs to one pipeline (src/checkpoint/owner.ts): a writer given `owner` claims a file
+ * without one and is refused (CHECKPOINT_OTHER_PIPELINE) on another pipeline's. A path that cannot be a
+ * database file (a directory, a folder under a file, a folder we may not write) is CHECKPOINT_PATH.
  */
 import Database from 'better-sqlite3';
 import { accessSync, constants, mkdirSync, readFileSync, realpathSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { ZpetlError } from '../core/errors.js';
 import { MIGRATIONS } from './migrations.js';
+import { checkOwner, type CheckpointOwner } from './owner.js';
 
 export type Db = Database.Database;
 
@@ -37,11 +39,20 @@ export interface OpenOptions {
   onLockRead?: () => void;
   /** Tests: SQLite busy timeout in ms (default 5000). */
   busyTimeoutMs?: number;
+  /**
+   * The pipeline opening it (src/checkpoint/owner.ts): a writable open claims a file without an owner
+   * and refuses another pipeline's. Read-only openers check with checkOwner() themselves.
+   */
+  owner?: CheckpointOwner;
+  /** Epoch ms recorded when the owner is claimed (default Date.now()). */
+  nowMs?: number;
 }
 
 export interface CheckpointDb {
   db: Db;
   path: string;
+  /** Set when this open adopted a file made by an older zpetl (no owner yet): say so to the user. */
+  notice?: string;
   close(): void;
 }
 
@@ -179,8 +190,8 @@ function acquireLock(db: Db, lockPath: string, dbPath: string, o: OpenOptions): 
   };
 }
 
-/** Applies every migration above the file's user_version, each in its own transaction. */
-export function migrate(db: Db): void {
+/** Applies every migration above the file's user_version, each in its own transaction; returns the version it found. */
+export function migrate(db: Db): number {
   const current = db.pragma('user_version', { simple: true }) as number;
   const latest = MIGRATIONS.length;
   if (current > latest) {
@@ -195,6 +206,7 @@ export function migrate(db: Db): void {
       db.pragma(`user_version = ${v + 1}`);
     })();
   }
+  return current;
 }
 
 /** Opens (creating if needed) a checkpoint database. `:memory:` is allowed for tests. */
@@ -213,6 +225,7 @@ export function openCheckpointDb(path: string, options: OpenOptions = {}): Check
     if (folder) throw folder;
     throw new ZpetlError('CHECKPOINT_CORRUPT', `cannot open checkpoint database ${path}: ${(e as Error).message}`, { cause: e });
   }
+  let notice: string | undefined;
   try {
     if (!options.readonly) {
       db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
@@ -222,7 +235,8 @@ export function openCheckpointDb(path: string, options: OpenOptions = {}): Check
       db.pragma('foreign_keys = ON');
       // The lock comes before migrations: two processes never migrate the same file at once.
       if (!memory && options.lock !== false) release = acquireLock(db, `${path}.lock`, path, options);
-      migrate(db);
+      const found = migrate(db);
+      if (options.owner) notice = checkOwner(db, path, options.owner, { write: true, existed: found > 0, ...(options.nowMs === undefined ? {} : { nowMs: options.nowMs }) });
     }
   } catch (e) {
     release();
@@ -233,6 +247,7 @@ export function openCheckpointDb(path: string, options: OpenOptions = {}): Check
   return {
     db,
     path,
+    ...(notice === undefined ? {} : { notice }),
     close() {
       release();
       if (db.open) db.close();

@@ -41,6 +41,11 @@ export interface RunEngineOptions {
   clock: Clock;
   /** The client, or a factory given the budget store kept in the checkpoint database. */
   client: ZohoClient | ((budgetStore: BudgetStore) => ZohoClient);
+  /**
+   * The portal the run loads into, part of the checkpoint's owner (src/checkpoint/owner.ts); default:
+   * the ready client's portalId (a factory's is known only once the checkpoint is open).
+   */
+  portalId?: string;
   /** Close the client at the end (default: true when the engine created it). */
   closeClient?: boolean;
   /** Require an unfinished run to continue (`zpetl resume`); without it an unfinished run is continued anyway. */
@@ -171,12 +176,14 @@ async function execute(plan: RunPlan, o: RunEngineOptions): Promise<RunResult> {
 
   let cdb: CheckpointDb;
   try {
-    cdb = openCheckpointDb(o.dbPath);
+    const portalId = o.portalId ?? (typeof o.client === 'function' ? undefined : o.client.portalId);
+    cdb = openCheckpointDb(o.dbPath, { owner: { pipeline: plan.pipeline, portalId }, nowMs: o.clock.now() });
   } catch (e) {
     const error = toZpetlError(e);
     emit({ type: 'log', level: 'error', message: error.format() });
     return { ...base, exitCode: exitCodeForError(error), status: 'failed', runId: null, counts: {}, message: error.format(), error };
   }
+  if (cdb.notice) emit({ type: 'log', level: 'warn', message: cdb.notice });
 
   const store = createCheckpointStore(cdb.db, o.clock);
   const ownsClient = typeof o.client === 'function';

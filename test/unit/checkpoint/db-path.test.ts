@@ -7,8 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openCheckpointDb } from '../../../src/checkpoint/db.js';
-import { ZpetlError } from '../../../src/core/errors.js';
 import { exitCodeForError } from '../../../src/pipeline/exit-codes.js';
+import { openDryCheckpoint } from '../../../src/pipeline/dry-checkpoint.js';
+import { readPipelineStatus } from '../../../src/pipeline/status.js';
+import { errorOf } from './thrown.js';
 
 let dir: string;
 beforeEach(() => {
@@ -19,26 +21,17 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const errorOf = (f: () => unknown): ZpetlError => {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof ZpetlError) return e;
-    throw e;
-  }
-  throw new Error('did not throw');
-};
-
 describe('checkpoint path', () => {
   it('a directory: CHECKPOINT_PATH naming it and what to pass instead, exit 2, for writers and readers', () => {
     const d = join(dir, 'state');
     mkdirSync(d);
-    const e = errorOf(() => openCheckpointDb(d));
+    const e = errorOf(() => openCheckpointDb(d, { owner: { pipeline: 'conc' } }));
     expect(e.code).toBe('CHECKPOINT_PATH');
     expect(e.message).toBe(`checkpoint database ${d} is a directory, not a file`);
     expect(e.hint).toBe(`Pass the path of a database file, e.g. --db ${join(d, 'pipeline.db')} (created when missing).`);
     expect(exitCodeForError(e)).toBe(2);
-    expect(errorOf(() => openCheckpointDb(d, { readonly: true, lock: false })).code).toBe('CHECKPOINT_PATH');
+    expect(errorOf(() => openDryCheckpoint(d, { pipeline: 'conc' })).code).toBe('CHECKPOINT_PATH');
+    expect(errorOf(() => readPipelineStatus(d, 'conc')).code).toBe('CHECKPOINT_PATH');
   });
 
   it('a folder under a file: CHECKPOINT_PATH saying part of the folder is a file', () => {
