@@ -15,12 +15,17 @@
  * process still holds the file open with the lock: then a second open (two library runs of the same
  * pipeline at once) is refused too, instead of taking the lock over and, on its close, freeing the
  * lock under the first.
+ *
+ * A checkpoint belongs to one pipeline (src/checkpoint/owner.ts): a writer given `owner` claims a file
+ * without one and is refused (CHECKPOINT_OTHER_PIPELINE) on another pipeline's. A path that cannot be a
+ * database file (a directory, a folder under a file, a folder we may not write) is CHECKPOINT_PATH.
  */
 import Database from 'better-sqlite3';
-import { mkdirSync, readFileSync, realpathSync, unlinkSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { accessSync, constants, mkdirSync, readFileSync, realpathSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { ZpetlError } from '../core/errors.js';
 import { MIGRATIONS } from './migrations.js';
+import { checkOwner, type CheckpointOwner } from './owner.js';
 
 export type Db = Database.Database;
 
@@ -34,20 +39,87 @@ export interface OpenOptions {
   onLockRead?: () => void;
   /** Tests: SQLite busy timeout in ms (default 5000). */
   busyTimeoutMs?: number;
+  /**
+   * The pipeline opening it (src/checkpoint/owner.ts): a writable open claims a file without an owner
+   * and refuses another pipeline's. Read-only openers check with checkOwner() themselves.
+   */
+  owner?: CheckpointOwner;
+  /** Epoch ms recorded when the owner is claimed (default Date.now()). */
+  nowMs?: number;
 }
 
 export interface CheckpointDb {
   db: Db;
   path: string;
+  /** Set when this open adopted a file made by an older zpetl (no owner yet): say so to the user. */
+  notice?: string;
   close(): void;
 }
 
-function pidAlive(pid: number): boolean {
+/**
+ * The state letter of a process from `/proc/<pid>/stat`, undefined without /proc (macOS) or once the
+ * process is gone. The line is `pid (comm) state …` and comm may hold spaces and parentheses, so the
+ * state is the first field after the LAST ')'.
+ */
+export function procState(pid: number, procRoot = '/proc'): string | undefined {
+  let stat: string;
+  try {
+    stat = readFileSync(`${procRoot}/${pid}/stat`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const close = stat.lastIndexOf(')');
+  if (close < 0) return undefined;
+  return stat.slice(close + 1).trimStart()[0];
+}
+
+/**
+ * Whether the process holding a lock can still be using it. kill(pid, 0) also succeeds for a zombie (a
+ * killed process its parent has not reaped yet: state Z) and a dying one (X, x on older kernels), which
+ * hold no file and write nothing, so on Linux the state in /proc decides; elsewhere kill(pid, 0) does.
+ */
+export function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
+    if ((e as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  const state = procState(pid);
+  return state !== 'Z' && state !== 'X' && state !== 'x';
+}
+
+const pathError = (path: string, message: string, hint: string, cause?: unknown) =>
+  new ZpetlError('CHECKPOINT_PATH', `checkpoint database ${path} ${message}`, { field: 'db', value: path, hint, ...(cause === undefined ? {} : { cause }) });
+
+/** A directory is no database file: say so (SQLite itself reports a "disk I/O error"). */
+function checkNotDirectory(path: string): void {
+  let isDir = false;
+  try {
+    isDir = statSync(path).isDirectory();
+  } catch {
+    return;
+  }
+  if (isDir) throw pathError(path, 'is a directory, not a file', `Pass the path of a database file, e.g. --db ${join(path, 'pipeline.db')} (created when missing).`);
+}
+
+/** Creates the database's folder, or says why it cannot be. */
+function makeFolder(path: string): void {
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOTDIR' || code === 'EEXIST' ? `cannot be created: part of its folder ${dirname(path)} is a file` : `cannot be created: its folder ${dirname(path)} cannot be made (${code ?? (e as Error).message})`;
+    throw pathError(path, why, 'Pass --db a file path in a folder you can write.', e);
+  }
+}
+
+/** After SQLite failed to open a writable file: a folder we may not write is the likely reason. */
+function unwritableFolder(path: string, cause: unknown): ZpetlError | undefined {
+  try {
+    accessSync(dirname(path), constants.W_OK);
+    return undefined;
+  } catch {
+    return pathError(path, `cannot be created or written: its folder ${dirname(path)} is not writable`, 'Pass --db a file path in a folder you can write.', cause);
   }
 }
 
@@ -118,8 +190,8 @@ function acquireLock(db: Db, lockPath: string, dbPath: string, o: OpenOptions): 
   };
 }
 
-/** Applies every migration above the file's user_version, each in its own transaction. */
-export function migrate(db: Db): void {
+/** Applies every migration above the file's user_version, each in its own transaction; returns the version it found. */
+export function migrate(db: Db): number {
   const current = db.pragma('user_version', { simple: true }) as number;
   const latest = MIGRATIONS.length;
   if (current > latest) {
@@ -134,19 +206,26 @@ export function migrate(db: Db): void {
       db.pragma(`user_version = ${v + 1}`);
     })();
   }
+  return current;
 }
 
 /** Opens (creating if needed) a checkpoint database. `:memory:` is allowed for tests. */
 export function openCheckpointDb(path: string, options: OpenOptions = {}): CheckpointDb {
   const memory = path === ':memory:';
   let release = () => {};
-  if (!memory) mkdirSync(dirname(path), { recursive: true });
+  if (!memory) {
+    checkNotDirectory(path);
+    if (!options.readonly) makeFolder(path);
+  }
   let db: Db;
   try {
     db = new Database(path, { readonly: options.readonly === true, fileMustExist: options.readonly === true });
   } catch (e) {
+    const folder = memory || options.readonly ? undefined : unwritableFolder(path, e);
+    if (folder) throw folder;
     throw new ZpetlError('CHECKPOINT_CORRUPT', `cannot open checkpoint database ${path}: ${(e as Error).message}`, { cause: e });
   }
+  let notice: string | undefined;
   try {
     if (!options.readonly) {
       db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
@@ -156,7 +235,8 @@ export function openCheckpointDb(path: string, options: OpenOptions = {}): Check
       db.pragma('foreign_keys = ON');
       // The lock comes before migrations: two processes never migrate the same file at once.
       if (!memory && options.lock !== false) release = acquireLock(db, `${path}.lock`, path, options);
-      migrate(db);
+      const found = migrate(db);
+      if (options.owner) notice = checkOwner(db, path, options.owner, { write: true, existed: found > 0, ...(options.nowMs === undefined ? {} : { nowMs: options.nowMs }) });
     }
   } catch (e) {
     release();
@@ -167,6 +247,7 @@ export function openCheckpointDb(path: string, options: OpenOptions = {}): Check
   return {
     db,
     path,
+    ...(notice === undefined ? {} : { notice }),
     close() {
       release();
       if (db.open) db.close();

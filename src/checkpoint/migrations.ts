@@ -1,4 +1,5 @@
 import { BUDGET_SCHEMA } from './schema-budget.js';
+import { OWNER_SCHEMA } from './schema-owner.js';
 import { PAYROLL_SCHEMA } from './schema-payroll.js';
 import { RECORDS_SENT_MS, RUNS_SCHEMA } from './schema-runs.js';
 
@@ -11,4 +12,5 @@ export const MIGRATIONS: { name: string; sql: string }[] = [
   { name: 'rate budget', sql: BUDGET_SCHEMA },
   { name: 'payroll snapshots', sql: PAYROLL_SCHEMA },
   { name: 'records.sent_ms', sql: RECORDS_SENT_MS },
+  { name: 'checkpoint owner', sql: OWNER_SCHEMA },
 ];

@@ -17,6 +17,7 @@ import { createHash } from 'node:crypto';
 import { unlinkSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { openCheckpointDb, type CheckpointDb } from '../checkpoint/db.js';
+import { PAYROLL_CHECKPOINT_OWNER } from '../checkpoint/owner.js';
 import { createPayrollSnapshotStore, type PayrollSnapshotStore, type SnapshotLog } from '../checkpoint/payroll-snapshots.js';
 import { systemClock } from '../core/clock.js';
 import { ZpetlError } from '../core/errors.js';
@@ -101,7 +102,11 @@ export interface ExportTimesheetsOptions {
   out: string;
   /** Emit only the differences since the last snapshot of this period (default false). */
   adjustments?: boolean;
-  /** Checkpoint database path, or an open one (left open). */
+  /**
+   * Checkpoint database path, or an open one (left open). A path is opened as the shared payroll
+   * checkpoint (owner PAYROLL_CHECKPOINT_OWNER and the API source's portal, src/checkpoint/owner.ts): a
+   * pipeline's own checkpoint is passed open instead.
+   */
   db: string | CheckpointDb;
   onEvent?: (e: PipelineEvent) => void;
 }
@@ -235,7 +240,10 @@ export async function exportTimesheets(o: ExportTimesheetsOptions, readFile?: Ti
   const overtime: Overtime = o.overtime ?? {};
   const warnings: ExportWarning[] = [];
 
-  const cdb = typeof o.db === 'string' ? openCheckpointDb(o.db) : o.db;
+  // A full client says its portal; a bare users + timelogs reader may not.
+  const api: object | undefined = o.source.type === 'api' ? o.source.client : undefined;
+  const portalId = api && 'portalId' in api && typeof api.portalId === 'string' ? api.portalId : undefined;
+  const cdb = typeof o.db === 'string' ? openCheckpointDb(o.db, { owner: { pipeline: PAYROLL_CHECKPOINT_OWNER, portalId } }) : o.db;
   try {
     let store: PayrollSnapshotStore;
     try {

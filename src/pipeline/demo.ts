@@ -68,6 +68,8 @@ export async function runDemo(o: DemoOptions = {}): Promise<DemoResult> {
       layout: 'detail',
       payroll: pipeline.config.payroll,
       pipelineFile: DEMO_PIPELINE,
+      // The export shares the run's checkpoint, so it opens it as the demo pipeline (its owner).
+      pipelineName: pipeline.config.name,
       db: checkpoint,
       env,
       dotenv: false,

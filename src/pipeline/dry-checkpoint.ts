@@ -2,11 +2,13 @@
  * What a dry run reads from the pipeline's checkpoint database: the crosswalk (keys an earlier real run
  * created or matched). Opened READ-ONLY and without the process lock, so a dry run works beside a real
  * run that holds the database (WAL readers never block the writer); it never creates, migrates or
- * writes the file. No file → no crosswalk: every valid row would be created.
+ * writes the file. No file → no crosswalk: every valid row would be created. Another pipeline's file is
+ * refused (CHECKPOINT_OTHER_PIPELINE), as a real run would refuse it: its crosswalk would predict skips.
  */
 import { existsSync } from 'node:fs';
 import { openCheckpointDb, type CheckpointDb } from '../checkpoint/db.js';
 import { MIGRATIONS } from '../checkpoint/migrations.js';
+import { checkOwner, type CheckpointOwner } from '../checkpoint/owner.js';
 import { createCheckpointStore, type CheckpointStore } from '../checkpoint/store.js';
 import { ZpetlError } from '../core/errors.js';
 
@@ -29,9 +31,10 @@ export interface DryCheckpoint {
  * Opens an existing checkpoint read-only and unlocked (a real run may hold it: WAL readers never block
  * it), for a reader that must never create, migrate or write it: the dry run, `status`, `rejects`.
  * A file of another schema version or no checkpoint at all is a clear CHECKPOINT_SCHEMA /
- * CHECKPOINT_CORRUPT error naming `who` reads it.
+ * CHECKPOINT_CORRUPT error naming `who` reads it; another pipeline's file is CHECKPOINT_OTHER_PIPELINE
+ * (compared with `owner`, never written: src/checkpoint/owner.ts).
  */
-export function openCheckpointForReading(path: string, who: string): { cdb: CheckpointDb; store: CheckpointStore } {
+export function openCheckpointForReading(path: string, who: string, owner: CheckpointOwner): { cdb: CheckpointDb; store: CheckpointStore } {
   const cdb = openCheckpointDb(path, { readonly: true, lock: false });
   let store: CheckpointStore;
   try {
@@ -58,13 +61,19 @@ export function openCheckpointForReading(path: string, who: string): { cdb: Chec
       hint: 'Point --db at the pipeline\'s checkpoint (default .zpetl/<pipeline>.db), or move the file away to rehearse as if nothing was loaded.',
     });
   }
+  try {
+    checkOwner(cdb.db, path, owner, { write: false });
+  } catch (e) {
+    cdb.close();
+    throw e;
+  }
   return { cdb, store };
 }
 
-/** Opens `path` read-only when it exists; undefined when there is no checkpoint yet. */
-export function openDryCheckpoint(path: string): DryCheckpoint | undefined {
+/** Opens `path` read-only for `owner` when it exists; undefined when there is no checkpoint yet. */
+export function openDryCheckpoint(path: string, owner: CheckpointOwner): DryCheckpoint | undefined {
   if (!existsSync(path)) return undefined;
-  const { cdb, store } = openCheckpointForReading(path, 'a dry run');
+  const { cdb, store } = openCheckpointForReading(path, 'a dry run', owner);
   const unique = (rows: readonly { zohoId: string }[]): string | undefined => (rows.length > 0 && rows.every((r) => r.zohoId === rows[0]!.zohoId) ? rows[0]!.zohoId : undefined);
   return {
     path,

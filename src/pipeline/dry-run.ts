@@ -96,7 +96,7 @@ export async function dryRun(pipeline: string | LoadedPipeline, options: DryRunO
   let checkpoint: DryCheckpoint | undefined;
   let error: ZpetlError | undefined;
   try {
-    checkpoint = openDryCheckpoint(resolve(cwd, options.db ?? defaultCheckpointDb(cfg.name)));
+    checkpoint = openDryCheckpoint(resolve(cwd, options.db ?? defaultCheckpointDb(cfg.name)), { pipeline: cfg.name, portalId: loaded.portal });
   } catch (e) {
     // An unreadable checkpoint is fatal (reports written, exit 1): counting every row as a create would mislead.
     error = toZpetlError(e);

@@ -22,6 +22,8 @@ export function exitCodeForError(e: ZpetlError): number {
   const code = e.code;
   if (code.startsWith('USAGE_') || code.startsWith('CONFIG_') || code.startsWith('PIPELINE_')) return EXIT_INVALID;
   if (code === 'PAYROLL_INVALID_PERIOD' || code === 'SANDBOX_FAULTS_INVALID') return EXIT_INVALID;
+  // A --db that is another pipeline's checkpoint, or no file at all: usage, nothing was sent.
+  if (code === 'CHECKPOINT_OTHER_PIPELINE' || code === 'CHECKPOINT_PATH') return EXIT_INVALID;
   if (code === 'RUN_REJECT_LIMIT') return EXIT_REJECTS;
   if (code === 'RUN_OUTSIDE_WINDOW') return EXIT_OUTSIDE_WINDOW;
   if (code === 'RUN_INTERRUPTED') return EXIT_INTERRUPTED;

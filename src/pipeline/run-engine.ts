@@ -20,7 +20,7 @@ import { createCheckpointStore, type CheckpointStore, type StepRow } from '../ch
 import { DEFAULT_CLOCK_SKEW_MS, DEFAULT_IN_DOUBT_SETTLE_MS, type ReconcileCounts, type ReconcileTiming } from '../load/reconcile.js';
 import { createStepLoader, type StepLoader } from '../load/step-loader.js';
 import type { BudgetStore, ClientEvent, EndpointStats, ZohoClient } from '../zoho/types.js';
-import { EXIT_FATAL, EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK, EXIT_OUTSIDE_WINDOW, EXIT_REJECTS } from './exit-codes.js';
+import { EXIT_FATAL, EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK, EXIT_OUTSIDE_WINDOW, EXIT_REJECTS, exitCodeForError } from './exit-codes.js';
 import { emptyCounts, type EventListener, type PipelineEvent, type StepCounts } from './events.js';
 import { createLatencyTracker, createRunGate, type RunGate } from './run-gate.js';
 import { createCallsFor, createEndpointOf, stepBatchSize, type PlannedStep, type RejectLimits, type RunPlan } from './run-plan.js';
@@ -41,6 +41,11 @@ export interface RunEngineOptions {
   clock: Clock;
   /** The client, or a factory given the budget store kept in the checkpoint database. */
   client: ZohoClient | ((budgetStore: BudgetStore) => ZohoClient);
+  /**
+   * The portal the run loads into, part of the checkpoint's owner (src/checkpoint/owner.ts); default:
+   * the ready client's portalId (a factory's is known only once the checkpoint is open).
+   */
+  portalId?: string;
   /** Close the client at the end (default: true when the engine created it). */
   closeClient?: boolean;
   /** Require an unfinished run to continue (`zpetl resume`); without it an unfinished run is continued anyway. */
@@ -171,12 +176,14 @@ async function execute(plan: RunPlan, o: RunEngineOptions): Promise<RunResult> {
 
   let cdb: CheckpointDb;
   try {
-    cdb = openCheckpointDb(o.dbPath);
+    const portalId = o.portalId ?? (typeof o.client === 'function' ? undefined : o.client.portalId);
+    cdb = openCheckpointDb(o.dbPath, { owner: { pipeline: plan.pipeline, portalId }, nowMs: o.clock.now() });
   } catch (e) {
     const error = toZpetlError(e);
     emit({ type: 'log', level: 'error', message: error.format() });
-    return { ...base, exitCode: EXIT.fatal, status: 'failed', runId: null, counts: {}, message: error.format(), error };
+    return { ...base, exitCode: exitCodeForError(error), status: 'failed', runId: null, counts: {}, message: error.format(), error };
   }
+  if (cdb.notice) emit({ type: 'log', level: 'warn', message: cdb.notice });
 
   const store = createCheckpointStore(cdb.db, o.clock);
   const ownsClient = typeof o.client === 'function';

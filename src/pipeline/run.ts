@@ -88,6 +88,7 @@ export async function runPipeline(pipeline: string | LoadedPipeline, options: Ru
   let plan;
   let window;
   let client: ZohoClient | ((budgetStore: BudgetStore) => ZohoClient);
+  let portalId: string | undefined;
   try {
     loaded = typeof pipeline === 'string' ? loadPipeline(pipeline, { ...process.env, ...(options.env ?? {}) }) : pipeline;
     // Export steps (source zoho-timelogs) are checked before anything runs, and run after the load steps.
@@ -102,8 +103,9 @@ export async function runPipeline(pipeline: string | LoadedPipeline, options: Ru
       const config = loadConfig(options.env ?? process.env, { cwd });
       const headroom = loaded.config.options.headroom;
       const concurrency = loaded.config.options.concurrency;
-      const portalId = loaded.portal ?? config.portalId;
-      client = (budgetStore) => createZohoClient({ ...config, portalId }, { clock, budgetStore, headroom, concurrency });
+      const portal = loaded.portal ?? config.portalId;
+      portalId = portal;
+      client = (budgetStore) => createZohoClient({ ...config, portalId: portal }, { clock, budgetStore, headroom, concurrency });
     }
   } catch (e) {
     return fail(e);
@@ -116,6 +118,7 @@ export async function runPipeline(pipeline: string | LoadedPipeline, options: Ru
     dbPath,
     clock,
     client,
+    ...(portalId ? { portalId } : {}),
     ...(options.resume ? { resume: true } : {}),
     ...(options.allowChangedSource ? { allowChangedSource: true } : {}),
     ...(window ? { window } : {}),

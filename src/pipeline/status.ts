@@ -1,7 +1,8 @@
 /**
  * `zpetl status` and `zpetl rejects` as library calls: what the checkpoint database says about a
  * pipeline's latest run. Read-only: the database is opened without the process lock, so status works
- * while a run is going (WAL lets readers in).
+ * while a run is going (WAL lets readers in). Another pipeline's checkpoint is refused
+ * (CHECKPOINT_OTHER_PIPELINE, src/checkpoint/owner.ts) and never claimed: these readers write nothing.
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { mkdtemp, rename, rm } from 'node:fs/promises';
@@ -42,6 +43,8 @@ export interface StatusOptions {
   window?: OffPeakWindow;
   /** Epoch ms (default Date.now()). */
   nowMs?: number;
+  /** The pipeline's portal id, when known: a checkpoint of the pipeline on another portal is refused too. */
+  portalId?: string;
 }
 
 /** Reads the latest run of `pipeline` from the checkpoint database at `dbPath`. */
@@ -55,7 +58,7 @@ export function readPipelineStatus(dbPath: string, pipeline: string, o: StatusOp
     report.window = { spec: w.spec, tz: w.tz, openNow, nextOpenMs, closesMs: openNow ? w.closesAt(nowMs) : w.closesAt(nextOpenMs), describe: w.describe(nextOpenMs) };
   }
   if (!existsSync(dbPath)) return report;
-  const { cdb, store } = openCheckpointForReading(dbPath, 'status');
+  const { cdb, store } = openCheckpointForReading(dbPath, 'status', { pipeline, portalId: o.portalId });
   try {
     const run = store.latestRun(pipeline);
     report.run = run;
@@ -89,9 +92,9 @@ export interface RejectListing {
  * The rejects of the latest run of `pipeline` (or of `runId`), optionally of one step, in the order
  * they were recorded. Held in memory: rejects are bounded by the run's reject limit.
  */
-export function listRejects(dbPath: string, pipeline: string, o: { runId?: number; step?: string } = {}): RejectListing {
+export function listRejects(dbPath: string, pipeline: string, o: { runId?: number; step?: string; portalId?: string } = {}): RejectListing {
   if (!existsSync(dbPath)) return { run: undefined, rejects: [] };
-  const { cdb, store } = openCheckpointForReading(dbPath, 'rejects');
+  const { cdb, store } = openCheckpointForReading(dbPath, 'rejects', { pipeline, portalId: o.portalId });
   try {
     const run = o.runId !== undefined ? store.getRun(o.runId) : store.latestRun(pipeline);
     if (!run) return { run: undefined, rejects: [] };

@@ -7,6 +7,7 @@
  */
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { openCheckpointDb } from '../checkpoint/db.js';
+import { PAYROLL_CHECKPOINT_OWNER } from '../checkpoint/owner.js';
 import { createSqliteBudgetStore } from '../checkpoint/budget-store.js';
 import type { Clock } from '../core/clock.js';
 import { systemClock } from '../core/clock.js';
@@ -121,10 +122,15 @@ export async function runTimesheetExport(o: TimesheetExportOptions): Promise<Exp
     });
   }
   const employees = o.employeesCsv ? { csv: resolve(o.cwd, o.employeesCsv) } : p?.employees && 'csv' in p.employees ? { csv: fromBase(p.employees.csv) } : p?.employees;
-  const dbPath = resolve(o.cwd, o.db ?? defaultCheckpointDb(o.pipelineName ?? loaded?.config.name ?? 'payroll'));
+  // The pipeline's own checkpoint, or the one path-less exports share, which belongs to one portal too:
+  // snapshots of another portal's period would make wrong adjustments (src/checkpoint/owner.ts).
+  const owner = o.pipelineName ?? loaded?.config.name ?? PAYROLL_CHECKPOINT_OWNER;
+  const dbPath = resolve(o.cwd, o.db ?? defaultCheckpointDb(owner));
   // A file source needs no Zoho configuration: it is neither read nor checked.
   const config = o.sourceFile || o.client ? undefined : loadConfig(o.env, { cwd: o.cwd, dotenv: o.dotenv ?? true });
-  const cdb = openCheckpointDb(dbPath);
+  const portalId = o.client?.portalId ?? loaded?.portal ?? config?.portalId;
+  const cdb = openCheckpointDb(dbPath, { owner: { pipeline: owner, portalId }, nowMs: clock.now() });
+  if (cdb.notice) o.onEvent?.({ type: 'log', level: 'warn', message: cdb.notice });
   const client = o.client ?? (config ? createZohoClient({ ...config, ...(loaded?.portal ? { portalId: loaded.portal } : {}) }, { clock, budgetStore: createSqliteBudgetStore(cdb.db, () => clock.now()) }) : undefined);
   const onAbort = () => void client?.close();
   o.signal?.addEventListener('abort', onAbort, { once: true });

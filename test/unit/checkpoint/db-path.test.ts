@@ -1,0 +1,58 @@
+/**
+ * A `--db` that cannot be a database file says what it is (CHECKPOINT_PATH, exit 2) instead of
+ * SQLite's "disk I/O error" reported as CHECKPOINT_CORRUPT.
+ */
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openCheckpointDb } from '../../../src/checkpoint/db.js';
+import { exitCodeForError } from '../../../src/pipeline/exit-codes.js';
+import { openDryCheckpoint } from '../../../src/pipeline/dry-checkpoint.js';
+import { readPipelineStatus } from '../../../src/pipeline/status.js';
+import { errorOf } from './thrown.js';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'zpetl-dbpath-'));
+});
+afterEach(() => {
+  chmodSync(dir, 0o755);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('checkpoint path', () => {
+  it('a directory: CHECKPOINT_PATH naming it and what to pass instead, exit 2, for writers and readers', () => {
+    const d = join(dir, 'state');
+    mkdirSync(d);
+    const e = errorOf(() => openCheckpointDb(d, { owner: { pipeline: 'conc' } }));
+    expect(e.code).toBe('CHECKPOINT_PATH');
+    expect(e.message).toBe(`checkpoint database ${d} is a directory, not a file`);
+    expect(e.hint).toBe(`Pass the path of a database file, e.g. --db ${join(d, 'pipeline.db')} (created when missing).`);
+    expect(exitCodeForError(e)).toBe(2);
+    expect(errorOf(() => openDryCheckpoint(d, { pipeline: 'conc' })).code).toBe('CHECKPOINT_PATH');
+    expect(errorOf(() => readPipelineStatus(d, 'conc')).code).toBe('CHECKPOINT_PATH');
+  });
+
+  it('a folder under a file: CHECKPOINT_PATH saying part of the folder is a file', () => {
+    writeFileSync(join(dir, 'plain'), 'x');
+    const p = join(dir, 'plain', 'sub', 'p.db');
+    const e = errorOf(() => openCheckpointDb(p));
+    expect(e.code).toBe('CHECKPOINT_PATH');
+    expect(e.message).toBe(`checkpoint database ${p} cannot be created: part of its folder ${join(dir, 'plain', 'sub')} is a file`);
+  });
+
+  it.skipIf(process.getuid?.() === 0)('a folder we may not write: CHECKPOINT_PATH saying so', () => {
+    chmodSync(dir, 0o555);
+    const p = join(dir, 'p.db');
+    const e = errorOf(() => openCheckpointDb(p));
+    expect(e.code).toBe('CHECKPOINT_PATH');
+    expect(e.message).toMatch(/is not writable$/);
+  });
+
+  it('a read-only open never creates the folder', () => {
+    const p = join(dir, 'none', 'p.db');
+    expect(errorOf(() => openCheckpointDb(p, { readonly: true, lock: false })).code).toBe('CHECKPOINT_CORRUPT');
+    expect(existsSync(join(dir, 'none'))).toBe(false);
+  });
+});
