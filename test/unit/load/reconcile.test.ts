@@ -328,6 +328,28 @@ describe('late commits (Zoho commits after the client gave up)', () => {
     expect(api.count('task')).toBe(1);
   });
 
+  it('re-reading a key still in doubt (a restart every 20 s) does not start its settle time over: judged absent 60 s after it went in doubt', async () => {
+    const clock = createManualClock(Date.UTC(2026, 11, 1, 9));
+    const store = createCheckpointStore(cdb.db, clock);
+    const run = store.startRun('demo').id;
+    api.doubtWhen = (kind) => (kind === 'task' ? 'not-created' : undefined);
+    const sl = createStepLoader({ api, store, runId: run, step: { name: 'tasks', entity: 'task' }, timing: { clock, settleMs: 60_000 } });
+    await sl.load(tasks(1));
+    api.doubtWhen = undefined;
+    const doubtAt = clock.now();
+    for (let i = 1; i <= 2; i++) {
+      await clock.advance(20_000);
+      // Each restart reads the row again (recorded in doubt again, not sent) and looks at it: still waiting, for the same instant.
+      expect((await sl.load(tasks(1))).delta.inDoubt).toBe(1);
+      expect(await sl.reconcile()).toMatchObject({ waiting: 1, retryAtMs: doubtAt + 60_000, settledAtMs: doubtAt + 60_000 });
+    }
+    await clock.set(doubtAt + 60_000);
+    await sl.load(tasks(1));
+    expect(store.getRecord('tasks', 't0')?.state).toBe('confirmed');
+    expect(api.calls['task.create']).toBe(2);
+    expect(api.count('task')).toBe(1);
+  });
+
   it('a record a killed process left sent becomes in-doubt while young; once mature and still absent it is re-sent once', async () => {
     const clock = createManualClock(Date.UTC(2026, 11, 1, 9));
     let store = createCheckpointStore(cdb.db, clock);
