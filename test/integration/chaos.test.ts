@@ -14,8 +14,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunReport } from '../../src/report/model.js';
 import { createSandbox, type FaultSpec, type Sandbox } from '../../src/sandbox/index.js';
 import type { ChildConfig } from './helpers/chaos-child.js';
-import { checkpointSnapshot, nextKillWindow, prng, runToCompletion, startChild, waitForKill } from './helpers/chaos-harness.js';
-import { generateMigration, type MigrationSize } from './helpers/synthetic-plan.js';
+import { checkpointSnapshot, nextKillWindow, prng, runLives, runToCompletion, startChild, waitForKill } from './helpers/chaos-harness.js';
+import { generateMigration, migrationPlan, type MigrationSize } from './helpers/synthetic-plan.js';
 import { verifyMigration } from './helpers/verify-migration.js';
 
 const FULL = process.env.ZPETL_CHAOS === 'full';
@@ -223,5 +223,33 @@ describe(`chaos (${FULL ? 'full' : 'slice'})`, () => {
       for (const id of ['reset-after-users', 'reset-after-task', 'reset-before-task', 'late-commit-task', 'slow-log']) expect(fired[id], id).toBe(1);
     },
     FULL ? 900_000 : 60_000,
+  );
+
+  it(
+    'restarts less than the settle time apart, with records in doubt, still finish: the settle wait counts from the send, not from each restart',
+    async () => {
+      // 20-virtual-second lives (0.2 real s each) against the default 60 s settle time: a project create
+      // and a task create (in the last batch, which every restart reads again) are cut before Zoho had them.
+      // When each restart started the wait over, no life ever judged them and the lives ran out.
+      const { files, expected } = generateMigration(join(dir, 'src'), { users: 2, tasklists: 2, tasks: 12, subtaskEvery: 4, timelogs: 4 });
+      sandbox.admin.setFaults([
+        { id: 'project', kind: 'reset-before', endpoint: 'POST /projects', nth: 1 },
+        { id: 'task', kind: 'reset-before', endpoint: 'POST /projects/{project}/tasks', nth: 11 },
+      ]);
+      const dbPath = join(dir, 'lives.db');
+      const started = Date.now();
+      const { lives, last } = await runLives({ sandbox, timeScale: TIME_SCALE, plan: () => migrationPlan(files, { batchSize: 5 }), dbPath, lifeMs: 20_000, maxLives: 20, timeoutMs: CLIENT_TIMEOUT_MS });
+      const v = verifyMigration(sandbox, dbPath, expected);
+      console.log(`[chaos figures] restarts every 20 virtual s: lives ${lives.length} (exits ${lives.map((l) => l.exitCode).join(',')}; left in doubt ${lives.map((l) => l.leftInDoubt).join(',')}); duplicates: ${v.duplicates.length}; missing: ${v.missing.length}; extra: ${v.extra.length}; real ${Date.now() - started} ms`);
+      // Restarted with records in doubt, each life shorter than the settle time.
+      expect(lives.filter((l) => l.exitCode === 130 && l.leftInDoubt > 0).length).toBeGreaterThanOrEqual(4);
+      expect(last.exitCode).toBe(0);
+      expect(Object.fromEntries(sandbox.admin.faults().map((f) => [f.id, f.fired]))).toEqual({ project: 1, task: 1 });
+      expect(v).toMatchObject({ duplicates: [], missing: [], extra: [], crosswalkMismatches: [] });
+      // Each cut create was judged absent once and sent once more; nothing committed was sent again.
+      expect(sandbox.admin.counters().endpoints['POST /projects']!.calls).toBe(2);
+      expect(sandbox.admin.counters().endpoints['POST /projects/{project}/tasks']!.calls).toBe(expected.tasks + expected.subtasks + 1);
+    },
+    30_000,
   );
 });
