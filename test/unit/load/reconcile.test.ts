@@ -305,12 +305,18 @@ describe('records from before schema v4 (sent_ms NULL)', () => {
 });
 
 describe('late commits (Zoho commits after the client gave up)', () => {
-  it('a create not found within the settle time stays in-doubt and is not re-sent; judged absent only once it matures', async () => {
+  /** A tasks step with a 60 s settle time over a fake Zoho that leaves every task create in doubt (not created) until told otherwise. */
+  function doubtingTasks() {
     const clock = createManualClock(Date.UTC(2026, 11, 1, 9));
     const store = createCheckpointStore(cdb.db, clock);
     const run = store.startRun('demo').id;
     api.doubtWhen = (kind) => (kind === 'task' ? 'not-created' : undefined);
     const sl = createStepLoader({ api, store, runId: run, step: { name: 'tasks', entity: 'task' }, timing: { clock, settleMs: 60_000 } });
+    return { clock, store, sl };
+  }
+
+  it('a create not found within the settle time stays in-doubt and is not re-sent; judged absent only once it matures', async () => {
+    const { clock, store, sl } = doubtingTasks();
     await sl.load(tasks(1));
     api.doubtWhen = undefined;
     const sentAt = clock.now();
@@ -329,11 +335,7 @@ describe('late commits (Zoho commits after the client gave up)', () => {
   });
 
   it('re-reading a key still in doubt (a restart every 20 s) does not start its settle time over: judged absent 60 s after it went in doubt', async () => {
-    const clock = createManualClock(Date.UTC(2026, 11, 1, 9));
-    const store = createCheckpointStore(cdb.db, clock);
-    const run = store.startRun('demo').id;
-    api.doubtWhen = (kind) => (kind === 'task' ? 'not-created' : undefined);
-    const sl = createStepLoader({ api, store, runId: run, step: { name: 'tasks', entity: 'task' }, timing: { clock, settleMs: 60_000 } });
+    const { clock, store, sl } = doubtingTasks();
     await sl.load(tasks(1));
     api.doubtWhen = undefined;
     const doubtAt = clock.now();
@@ -366,11 +368,7 @@ describe('late commits (Zoho commits after the client gave up)', () => {
     expect(api.calls['task.create']).toBe(1);
   });
   it('records that went in doubt at different moments: retryAtMs is the earliest maturity, settledAtMs the latest', async () => {
-    const clock = createManualClock(Date.UTC(2026, 11, 1, 9));
-    const store = createCheckpointStore(cdb.db, clock);
-    const run = store.startRun('demo').id;
-    api.doubtWhen = (kind) => (kind === 'task' ? 'not-created' : undefined);
-    const sl = createStepLoader({ api, store, runId: run, step: { name: 'tasks', entity: 'task' }, timing: { clock, settleMs: 60_000 } });
+    const { clock, store, sl } = doubtingTasks();
     const items = tasks(2);
     const first = clock.now();
     await sl.load([items[0]!]);
