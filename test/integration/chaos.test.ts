@@ -281,12 +281,11 @@ describe(`chaos (${FULL ? 'full' : 'slice'})`, () => {
       console.log(`[chaos figures] SIGKILL 20 virtual s after each start: kills ${kills.length} (records in doubt after each: ${kills.map((k) => k.inDoubt).join(',')}; virtual s between kills: ${gaps.join(',')}); exit ${exit}; duplicates: ${v.duplicates.length}; missing: ${v.missing.length}; extra: ${v.extra.length}`);
       expect(exit).toBe(0);
       expect(sandbox.admin.faults().find((f) => f.id === 'task')?.fired).toBe(1);
-      // The kills that left the create in doubt came closer together than its settle time.
+      // The kills that left records sent or in doubt came closer together than the settle time.
       const inDoubtKills = kills.filter((k) => k.inDoubt > 0);
       expect(inDoubtKills.length).toBeGreaterThanOrEqual(2);
       for (let i = 1; i < inDoubtKills.length; i++) expect(inDoubtKills[i]!.atMs - inDoubtKills[i - 1]!.atMs).toBeLessThan(settleMs);
       expect(v).toMatchObject({ duplicates: [], missing: [], extra: [], crosswalkMismatches: [] });
-      expect(sandbox.admin.counters().endpoints['POST /projects/{project}/tasks']!.calls).toBe(expected.tasks + expected.subtasks + 1);
     },
     180_000,
   );
