@@ -96,6 +96,11 @@ export interface RecordRow {
   zohoId: string | null;
   batchId: number | null;
   attempts: number;
+  /**
+   * When the record last changed state (clock ms). For a record in doubt: when its send went into doubt
+   * (its in-doubt outcome, or its mark-sent instant when a killed process left it 'sent'); recording
+   * it in doubt again (a re-read) or marking it in doubt keeps it. Reconciliation's settle time counts from it.
+   */
   updatedMs: number;
   /**
    * When the record was last marked sent (clock ms), kept through a later in-doubt outcome; null for

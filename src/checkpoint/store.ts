@@ -363,11 +363,15 @@ export function createCheckpointStore(db: Db, clock: Clock = systemClock): Check
         source = @source, line = @line, idx = @idx, byte_offset = @byte`),
     // Results: skipped keys may have no record yet (crosswalk hit, never sent): upsert. A key this run
     // already finished is left alone (changes = 0): a resumed run re-reading it must not recount it.
+    // A key already in doubt recorded in doubt again (re-read, never re-sent) keeps its updated_ms: that
+    // is when its send went into doubt, the start of its settle time (load/reconcile.ts), and a restart
+    // must not start that wait over.
     upsertOutcome: db.prepare(`
       INSERT INTO records (step, key, state, op, outcome, run_id, zoho_id, batch_id, attempts, updated_ms, payload_hash, payload_json, source, line, idx, byte_offset)
       VALUES (@step, @key, @state, NULL, @outcome, @run, @zoho, @batch, 0, @now, NULL, NULL, @source, @line, @idx, @byte)
       ON CONFLICT (step, key) DO UPDATE SET state = @state, outcome = @outcome, run_id = @run,
-        zoho_id = coalesce(@zoho, zoho_id), batch_id = coalesce(@batch, batch_id), updated_ms = @now,
+        zoho_id = coalesce(@zoho, zoho_id), batch_id = coalesce(@batch, batch_id),
+        updated_ms = CASE WHEN @state = 'in-doubt' AND records.state = 'in-doubt' THEN records.updated_ms ELSE @now END,
         payload_json = CASE WHEN @state = 'in-doubt' THEN payload_json ELSE NULL END,
         columns_json = CASE WHEN @state = 'in-doubt' THEN columns_json ELSE NULL END,
         source = coalesce(@source, source), line = coalesce(@line, line), idx = coalesce(@idx, idx), byte_offset = coalesce(@byte, byte_offset)

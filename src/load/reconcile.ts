@@ -17,9 +17,14 @@
  * newest first (ids grow over time; compared as strings by length, never through Number).
  *
  * Late commits: Zoho may commit a create after the client gave up on it. A create record not found
- * whose last send (or in-doubt outcome) is younger than `settleMs` stays in-doubt (counted `waiting`,
- * never re-sent) until a later pass, at or after `retryAtMs` (the earliest) or `settledAtMs` (when every
- * waiting record can be judged), can tell.
+ * whose send went into doubt less than `settleMs` ago stays in-doubt (counted `waiting`, never re-sent)
+ * until a later pass, at or after `retryAtMs` (the earliest) or `settledAtMs` (when every waiting
+ * record can be judged), can tell. The settle time counts from the record's updated_ms as its send
+ * left it: the in-doubt outcome of that send (recorded once the client had given up on it, so never
+ * before the request left, however long it waited in its batch), or the mark-sent instant of a record
+ * a killed process left 'sent'. Re-reading the key after a restart and looks that leave it waiting do
+ * not move it (checkpoint/store.ts), so restarts closer together than `settleMs` still reach the
+ * verdict; only a new send, once the record was judged absent, starts a new settle time.
  *
  * PATCHes left 'sent' go back to planned: re-sending a PATCH is harmless.
  */
@@ -55,7 +60,7 @@ export interface ReconcileTiming {
   clock: Clock;
   /** Allowance for clock skew between us and Zoho, ms (default 5 minutes). */
   skewMs?: number;
-  /** A create not found is judged absent only this long after it was sent / left in doubt, ms (default 0). */
+  /** A create not found is judged absent only this long after its send went into doubt, ms (default 0). */
   settleMs?: number;
 }
 
@@ -134,7 +139,7 @@ export async function reconcileRecords(input: ReconcileInput): Promise<Reconcile
     const claimed = store.claimedIds(step.entity, ids, { step: step.name, key: rec.key });
     const id = ids.find((x) => !claimed.has(x) && !claimedInPass.has(x));
     if (id === undefined) {
-      // Last touched when marked sent, or when its in-doubt outcome was recorded (after the client gave up).
+      // When its send went into doubt (see the module comment), not when the key was last read.
       const matureAt = rec.updatedMs + settleMs;
       if (nowMs !== undefined && settleMs > 0 && nowMs < matureAt) {
         retryAtMs = retryAtMs === undefined ? matureAt : Math.min(retryAtMs, matureAt);

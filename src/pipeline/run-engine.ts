@@ -61,11 +61,11 @@ export interface RunEngineOptions {
   /** Passes of reconcile + re-send at the end of a step for records this run left in doubt (default 3). */
   settlePasses?: number;
   /**
-   * Late commits: Zoho may commit a create after the client gave up on it. A create sent (or left in
-   * doubt) less than this long ago, in clock ms, and not found in Zoho yet stays in-doubt instead of
-   * being re-sent; the end of the step waits for it and looks again. Keep it at or above the client's
-   * timeout (real ms, times the clock's scale) plus Zoho's own processing time. Default 60 000 (twice
-   * the client's default 30 s timeout).
+   * Late commits: Zoho may commit a create after the client gave up on it. A create whose send went
+   * into doubt less than this long ago, in clock ms (a restart does not start it over), and not found
+   * in Zoho yet stays in-doubt instead of being re-sent; the end of the step waits for it and looks
+   * again. Keep it at or above the client's timeout (real ms, times the clock's scale) plus Zoho's own
+   * processing time. Default 60 000 (twice the client's default 30 s timeout).
    */
   inDoubtSettleMs?: number;
   /**

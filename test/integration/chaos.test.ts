@@ -14,8 +14,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunReport } from '../../src/report/model.js';
 import { createSandbox, type FaultSpec, type Sandbox } from '../../src/sandbox/index.js';
 import type { ChildConfig } from './helpers/chaos-child.js';
-import { checkpointSnapshot, nextKillWindow, prng, runToCompletion, startChild, waitForKill } from './helpers/chaos-harness.js';
-import { generateMigration, type MigrationSize } from './helpers/synthetic-plan.js';
+import { checkpointSnapshot, nextKillWindow, prng, runLives, runToCompletion, startChild, waitForKill } from './helpers/chaos-harness.js';
+import { generateMigration, migrationPlan, type MigrationSize } from './helpers/synthetic-plan.js';
 import { verifyMigration } from './helpers/verify-migration.js';
 
 const FULL = process.env.ZPETL_CHAOS === 'full';
@@ -223,5 +223,70 @@ describe(`chaos (${FULL ? 'full' : 'slice'})`, () => {
       for (const id of ['reset-after-users', 'reset-after-task', 'reset-before-task', 'late-commit-task', 'slow-log']) expect(fired[id], id).toBe(1);
     },
     FULL ? 900_000 : 60_000,
+  );
+
+  it(
+    'restarts less than the settle time apart, with records in doubt, still finish: the settle wait counts from the send, not from each restart',
+    async () => {
+      // 20-virtual-second lives (0.2 real s each) against the default 60 s settle time: a project create
+      // and a task create (in the last batch, which every restart reads again) are cut before Zoho had them.
+      // When each restart started the wait over, no life ever judged them and the lives ran out.
+      const { files, expected } = generateMigration(join(dir, 'src'), { users: 2, tasklists: 2, tasks: 12, subtaskEvery: 4, timelogs: 4 });
+      sandbox.admin.setFaults([
+        { id: 'project', kind: 'reset-before', endpoint: 'POST /projects', nth: 1 },
+        { id: 'task', kind: 'reset-before', endpoint: 'POST /projects/{project}/tasks', nth: 11 },
+      ]);
+      const dbPath = join(dir, 'lives.db');
+      const started = Date.now();
+      const { lives, last } = await runLives({ sandbox, timeScale: TIME_SCALE, plan: () => migrationPlan(files, { batchSize: 5 }), dbPath, lifeMs: 20_000, maxLives: 20, timeoutMs: CLIENT_TIMEOUT_MS });
+      const v = verifyMigration(sandbox, dbPath, expected);
+      console.log(`[chaos figures] restarts every 20 virtual s: lives ${lives.length} (exits ${lives.map((l) => l.exitCode).join(',')}; left in doubt ${lives.map((l) => l.leftInDoubt).join(',')}); duplicates: ${v.duplicates.length}; missing: ${v.missing.length}; extra: ${v.extra.length}; real ${Date.now() - started} ms`);
+      // Restarted with records in doubt, each life shorter than the settle time.
+      expect(lives.filter((l) => l.exitCode === 130 && l.leftInDoubt > 0).length).toBeGreaterThanOrEqual(4);
+      expect(last.exitCode).toBe(0);
+      expect(Object.fromEntries(sandbox.admin.faults().map((f) => [f.id, f.fired]))).toEqual({ project: 1, task: 1 });
+      expect(v).toMatchObject({ duplicates: [], missing: [], extra: [], crosswalkMismatches: [] });
+      // Each cut create was judged absent once and sent once more; nothing committed was sent again.
+      expect(sandbox.admin.counters().endpoints['POST /projects']!.calls).toBe(2);
+      expect(sandbox.admin.counters().endpoints['POST /projects/{project}/tasks']!.calls).toBe(expected.tasks + expected.subtasks + 1);
+    },
+    30_000,
+  );
+
+  // Full profile only: a child process takes one or two real seconds to start (100-200 virtual s at this
+  // scale), so the kills can only come closer together than a settle time raised to 600 virtual s (6 real
+  // s), and the test lasts tens of seconds. The in-process test above covers the same in every run.
+  it.runIf(FULL)(
+    'SIGKILLed 20 virtual s after each start, sooner than a create in doubt settles, the migration still finishes exactly once',
+    async () => {
+      const settleMs = 600_000;
+      const { files, expected } = generateMigration(join(dir, 'src'), { users: 2, tasklists: 2, tasks: 12, subtaskEvery: 4, timelogs: 4 });
+      // The 11th task create is cut before Zoho has it: it is in the last batch, which every restart reads again.
+      sandbox.admin.setFaults([{ id: 'task', kind: 'reset-before', endpoint: 'POST /projects/{project}/tasks', nth: 11 }]);
+      const cfg: ChildConfig = { ...childConfig(files), viaPipelineFile: false, batchSize: 5, maxRetries: 0, inDoubtSettleMs: settleMs };
+      const kills: { atMs: number; inDoubt: number }[] = [];
+      let exit: number | null = null;
+      for (let i = 0; i < 15 && exit === null; i++) {
+        const child = startChild(cfg);
+        await child.started;
+        const alive = () => child.proc.exitCode === null && child.proc.signalCode === null;
+        await waitForKill(20_000 / TIME_SCALE, cfg.dbPath, Number.MAX_SAFE_INTEGER, alive);
+        if (alive()) child.proc.kill('SIGKILL');
+        const { code } = await child.exited;
+        if (code !== null) exit = code;
+        else kills.push({ atMs: sandbox.clock.now(), inDoubt: checkpointSnapshot(cfg.dbPath).sent });
+      }
+      const v = verifyMigration(sandbox, cfg.dbPath, expected);
+      const gaps = kills.slice(1).map((k, i) => Math.round((k.atMs - kills[i]!.atMs) / 1000));
+      console.log(`[chaos figures] SIGKILL 20 virtual s after each start: kills ${kills.length} (records in doubt after each: ${kills.map((k) => k.inDoubt).join(',')}; virtual s between kills: ${gaps.join(',')}); exit ${exit}; duplicates: ${v.duplicates.length}; missing: ${v.missing.length}; extra: ${v.extra.length}`);
+      expect(exit).toBe(0);
+      expect(sandbox.admin.faults().find((f) => f.id === 'task')?.fired).toBe(1);
+      // The kills that left records sent or in doubt came closer together than the settle time.
+      const inDoubtKills = kills.filter((k) => k.inDoubt > 0);
+      expect(inDoubtKills.length).toBeGreaterThanOrEqual(2);
+      for (let i = 1; i < inDoubtKills.length; i++) expect(inDoubtKills[i]!.atMs - inDoubtKills[i - 1]!.atMs).toBeLessThan(settleMs);
+      expect(v).toMatchObject({ duplicates: [], missing: [], extra: [], crosswalkMismatches: [] });
+    },
+    180_000,
   );
 });

@@ -6,7 +6,12 @@ import Database from 'better-sqlite3';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createScaledClock } from '../../../src/core/clock.js';
+import { executeRun, type RunEngineOptions, type RunResult } from '../../../src/pipeline/run-engine.js';
+import type { RunPlan } from '../../../src/pipeline/run-plan.js';
+import type { Sandbox } from '../../../src/sandbox/index.js';
 import type { ChildConfig } from './chaos-child.js';
+import { sandboxClientFactory } from './sandbox-client.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const CHILD = join(here, 'chaos-child.ts');
@@ -183,3 +188,46 @@ export async function waitForKill(ms: number, dbPath: string, crosswalkCap: numb
   }
 }
 
+
+export interface LivesInput {
+  sandbox: Sandbox;
+  /** The sandbox's time scale (each life's clock runs at it). */
+  timeScale: number;
+  plan: () => RunPlan;
+  dbPath: string;
+  /** Each life is stopped this long after it began, virtual ms on the sandbox's clock. */
+  lifeMs: number;
+  maxLives: number;
+  /** Client per-attempt timeout, real ms. */
+  timeoutMs: number;
+  engine?: Pick<RunEngineOptions, 'inDoubtSettleMs' | 'settleWaits'>;
+}
+
+export interface LifeRecord {
+  exitCode: number;
+  /** Records left 'sent' / 'in-doubt' in the checkpoint when the life ended. */
+  leftInDoubt: number;
+}
+
+/**
+ * In-process restarts: runs the plan again and again, each life on a clock at the sandbox's time scale
+ * from the sandbox's virtual now, stopped (its AbortSignal, as a supervisor's stop would) `lifeMs`
+ * virtual ms after it began, until a life exits 0 or `maxLives` have run. Returns every life.
+ */
+export async function runLives(k: LivesInput): Promise<{ lives: LifeRecord[]; last: RunResult }> {
+  const lives: LifeRecord[] = [];
+  for (let i = 0; ; i++) {
+    const clock = createScaledClock(k.timeScale, k.sandbox.clock.now());
+    const stop = new AbortController();
+    const timer = new AbortController();
+    clock.sleep(k.lifeMs, timer.signal).then(
+      () => stop.abort(),
+      () => {},
+    );
+    const client = sandboxClientFactory(k.sandbox, { clock, timeoutMs: k.timeoutMs, backoffBaseMs: 1000, maxRetries: 0 });
+    const last = await executeRun(k.plan(), { dbPath: k.dbPath, clock, client, signal: stop.signal, ...k.engine });
+    timer.abort();
+    lives.push({ exitCode: last.exitCode, leftInDoubt: checkpointSnapshot(k.dbPath).sent });
+    if (last.exitCode === 0 || i + 1 >= k.maxLives) return { lives, last };
+  }
+}

@@ -184,6 +184,33 @@ describe('records.sent_ms (the created-time floor of reconciliation)', () => {
     expect(again.getRecord('tasks', 'a')?.sentMs).toBe(clock.now());
   });
 
+  it('a key in doubt recorded in doubt again (re-read after a restart) keeps when it went into doubt; a re-send starts over', async () => {
+    const clock = createManualClock(Date.UTC(2026, 11, 1, 9));
+    const store = createCheckpointStore(open().cdb.db, clock);
+    const run = store.startRun('demo').id;
+    const step = { name: 'tasks', entity: 'task' };
+    const item = { key: 'a', values: { name: 'a' }, pos: pos(0), op: 'create' as const };
+    store.markSent(run, 'tasks', [item]);
+    const sentAt = clock.now();
+    await clock.advance(5_000);
+    store.recordResults(run, step, [{ key: 'a', status: 'in-doubt' }]);
+    const doubtAt = clock.now();
+    // Three restarts 20 s apart, each re-reading the key (still in doubt) and each looking at it and leaving it waiting.
+    for (let i = 0; i < 3; i++) {
+      await clock.advance(20_000);
+      expect(store.recordResults(run, step, [{ key: 'a', status: 'in-doubt', pos: pos(0) }]).inDoubt).toBe(1);
+      store.markInDoubt('tasks', ['a']);
+      expect(store.getRecord('tasks', 'a')).toMatchObject({ state: 'in-doubt', sentMs: sentAt, updatedMs: doubtAt });
+    }
+    // Judged absent and sent again: that send is a new one, with its own clock.
+    store.revertToPlanned('tasks', ['a']);
+    store.markSent(run, 'tasks', [item]);
+    const resentAt = clock.now();
+    await clock.advance(5_000);
+    store.recordResults(run, step, [{ key: 'a', status: 'in-doubt' }]);
+    expect(store.getRecord('tasks', 'a')).toMatchObject({ state: 'in-doubt', sentMs: resentAt, updatedMs: resentAt + 5_000 });
+  });
+
   it('a schema v3 file upgraded to v4 leaves existing records with sent_ms NULL (no floor), never "now"', () => {
     const dir = mkdtempSync(join(tmpdir(), 'zpetl-store-'));
     dirs.push(dir);

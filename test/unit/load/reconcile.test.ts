@@ -305,12 +305,18 @@ describe('records from before schema v4 (sent_ms NULL)', () => {
 });
 
 describe('late commits (Zoho commits after the client gave up)', () => {
-  it('a create not found within the settle time stays in-doubt and is not re-sent; judged absent only once it matures', async () => {
+  /** A tasks step with a 60 s settle time over a fake Zoho that leaves every task create in doubt (not created) until told otherwise. */
+  function doubtingTasks() {
     const clock = createManualClock(Date.UTC(2026, 11, 1, 9));
     const store = createCheckpointStore(cdb.db, clock);
     const run = store.startRun('demo').id;
     api.doubtWhen = (kind) => (kind === 'task' ? 'not-created' : undefined);
     const sl = createStepLoader({ api, store, runId: run, step: { name: 'tasks', entity: 'task' }, timing: { clock, settleMs: 60_000 } });
+    return { clock, store, sl };
+  }
+
+  it('a create not found within the settle time stays in-doubt and is not re-sent; judged absent only once it matures', async () => {
+    const { clock, store, sl } = doubtingTasks();
     await sl.load(tasks(1));
     api.doubtWhen = undefined;
     const sentAt = clock.now();
@@ -325,6 +331,24 @@ describe('late commits (Zoho commits after the client gave up)', () => {
     await createEntityLoader('task', api).create(tasks(1));
     await clock.advance(60_000);
     expect(await sl.reconcile()).toEqual({ found: 1, notFound: 0, unresolved: 0 });
+    expect(api.count('task')).toBe(1);
+  });
+
+  it('re-reading a key still in doubt (a restart every 20 s) does not start its settle time over: judged absent 60 s after it went in doubt', async () => {
+    const { clock, store, sl } = doubtingTasks();
+    await sl.load(tasks(1));
+    api.doubtWhen = undefined;
+    const doubtAt = clock.now();
+    for (let i = 1; i <= 2; i++) {
+      await clock.advance(20_000);
+      // Each restart reads the row again (recorded in doubt again, not sent) and looks at it: still waiting, for the same instant.
+      expect((await sl.load(tasks(1))).delta.inDoubt).toBe(1);
+      expect(await sl.reconcile()).toMatchObject({ waiting: 1, retryAtMs: doubtAt + 60_000, settledAtMs: doubtAt + 60_000 });
+    }
+    await clock.set(doubtAt + 60_000);
+    await sl.load(tasks(1));
+    expect(store.getRecord('tasks', 't0')?.state).toBe('confirmed');
+    expect(api.calls['task.create']).toBe(2);
     expect(api.count('task')).toBe(1);
   });
 
@@ -344,11 +368,7 @@ describe('late commits (Zoho commits after the client gave up)', () => {
     expect(api.calls['task.create']).toBe(1);
   });
   it('records that went in doubt at different moments: retryAtMs is the earliest maturity, settledAtMs the latest', async () => {
-    const clock = createManualClock(Date.UTC(2026, 11, 1, 9));
-    const store = createCheckpointStore(cdb.db, clock);
-    const run = store.startRun('demo').id;
-    api.doubtWhen = (kind) => (kind === 'task' ? 'not-created' : undefined);
-    const sl = createStepLoader({ api, store, runId: run, step: { name: 'tasks', entity: 'task' }, timing: { clock, settleMs: 60_000 } });
+    const { clock, store, sl } = doubtingTasks();
     const items = tasks(2);
     const first = clock.now();
     await sl.load([items[0]!]);
