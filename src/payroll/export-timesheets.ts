@@ -20,6 +20,7 @@ import { openCheckpointDb, type CheckpointDb } from '../checkpoint/db.js';
 import { PAYROLL_CHECKPOINT_OWNER } from '../checkpoint/owner.js';
 import { createPayrollSnapshotStore, type PayrollSnapshotStore, type SnapshotLog } from '../checkpoint/payroll-snapshots.js';
 import { systemClock } from '../core/clock.js';
+import { csvLine } from '../core/csv-cell.js';
 import { ZpetlError } from '../core/errors.js';
 import { isValidTimeZone, dayOfWeek } from '../core/local-date.js';
 import type { ExtractItem, RowError } from '../core/record.js';
@@ -45,7 +46,7 @@ import {
 } from './layouts.js';
 import { fromTimeLog, fromTimesheetRecord, type Normalised, type PayrollLog, type TimesheetFields } from './payroll-log.js';
 import { resolvePeriod, type Period } from './period.js';
-import { csvLine, writeCsvAtomic } from './write-csv.js';
+import { writeCsvAtomic } from './write-csv.js';
 
 export type TimesheetSource =
   /** Zoho V3 time logs through the client (portal-wide, or per project with scope.projects). */

@@ -4,15 +4,16 @@
  * from a documented set. Every duration cell derives from the same per-log paid minutes, so every
  * layout sums to the same totals.
  *
- * Formula injection: a text cell starting with = + - @ tab or CR gets a leading `'`. Durations are
- * formatted by us and never neutralised (an adjustment's "-1.50" stays a number).
+ * Formula injection: see `neutralise` (a `'` before a formula character at the start of a text cell
+ * and after every line break inside it). Durations are formatted by us and never neutralised (an
+ * adjustment's "-1.50" stays a number).
  */
 import { ZpetlError } from '../core/errors.js';
 import { formatHhMm, type LocalDate } from '../core/local-date.js';
 import type { CustomLayout, DurationField, DurationFormat } from './config-schema.js';
 import { DURATION_FIELDS } from './config-schema.js';
 import { compareIds, userKey, type PayrollRow } from './compute.js';
-import { csvCell } from './write-csv.js';
+import { csvCell } from '../core/csv-cell.js';
 
 export interface LayoutColumn {
   header: string;
@@ -225,11 +226,24 @@ export function compareEmployeeRecords(a: LayoutRecord, b: LayoutRecord): number
   return ae - be || compareIds(a.text.employee_id!, b.text.employee_id!) || (a.text.email! < b.text.email! ? -1 : a.text.email! > b.text.email! ? 1 : 0) || compareIds(a.text.user_id!, b.text.user_id!);
 }
 
-/** Neutralises a text cell against spreadsheet formula injection. */
+/**
+ * The characters a spreadsheet reads as the start of a formula: = + - @, their full-width forms
+ * (U+FF1D U+FF0B U+FF0D U+FF20, which spreadsheets treat alike), tab and CR.
+ */
+const FORMULA_CHARS = '=+-@\uFF1D\uFF0B\uFF0D\uFF20\t\r';
+const FORMULA_CODES = new Set([...FORMULA_CHARS].map((c) => c.charCodeAt(0)));
+const FORMULA_AFTER_BREAK = new RegExp(`([\\r\\n])(?=[${FORMULA_CHARS.replace(/[-\\\]^]/g, '\\$&')}])`, 'g');
+
+/**
+ * Neutralises a text cell against spreadsheet formula injection: a `'` goes before a formula
+ * character (FORMULA_CHARS) at the start of the cell and after every CR or LF inside it, so no line of
+ * a cell opens a formula, whichever line ends a reader knows. Anything else is left as it is (`a=b`,
+ * ` =x`, `'=x`).
+ */
 export function neutralise(cell: string): string {
-  const c = cell.charCodeAt(0);
-  // = + - @ tab CR
-  return c === 61 || c === 43 || c === 45 || c === 64 || c === 9 || c === 13 ? `'${cell}` : cell;
+  // indexOf, not a regex, on the hot path: most cells hold no line break
+  const s = cell.indexOf('\n') === -1 && cell.indexOf('\r') === -1 ? cell : cell.replace(FORMULA_AFTER_BREAK, "$1'");
+  return FORMULA_CODES.has(s.charCodeAt(0)) ? `'${s}` : s;
 }
 
 /** Minutes → decimal hours with `places` decimals, half away from zero, exact (integer arithmetic). */

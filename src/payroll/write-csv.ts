@@ -1,15 +1,12 @@
 /**
  * Writes a CSV atomically (temporary file + rename), hashing what it writes. No timestamps or run ids
- * go into the body: the same rows give the same bytes.
- *
- * Cells are escaped by `csvCell`, which writes exactly what csv-stringify 6 writes with
- * `{ record_delimiter: 'unix', quoted_match: /^\s|\s$/ }` (test/unit/payroll/write-csv.test.ts compares
- * the two on every kind of cell): building a line per row is a tenth of csv-stringify's per-cell cost
- * and allocates no per-cell arrays (bench/payroll.ts).
+ * go into the body: the same rows give the same bytes. Records are built by `csvLine`
+ * (src/core/csv-cell.ts, the cell escaper every CSV of the toolkit shares).
  */
 import { createHash } from 'node:crypto';
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { csvLine } from '../core/csv-cell.js';
 import { ZpetlError } from '../core/errors.js';
 
 export interface WrittenCsv {
@@ -17,25 +14,6 @@ export interface WrittenCsv {
   rows: number;
   bytes: number;
   sha256: string;
-}
-
-// csv-stringify quotes a non-empty cell holding the delimiter, the quote or the record delimiter, or
-// matching quoted_match (leading/trailing whitespace); quotes inside are doubled. `\r` alone is not
-// quoted: with a record_delimiter set, its quote_record_delimiter defaults to false.
-const NEEDS_QUOTES = /[",\n]|^\s|\s$/;
-const QUOTE = /"/g;
-
-/** One CSV cell, as csv-stringify writes it with the options above. */
-export function csvCell(value: string): string {
-  if (value === '' || !NEEDS_QUOTES.test(value)) return value;
-  return `"${value.includes('"') ? value.replace(QUOTE, '""') : value}"`;
-}
-
-/** One CSV record with its `\n`. */
-export function csvLine(cells: readonly string[]): string {
-  let s = cells.length > 0 ? csvCell(cells[0]!) : '';
-  for (let i = 1; i < cells.length; i++) s += `,${csvCell(cells[i]!)}`;
-  return `${s}\n`;
 }
 
 /** Bytes gathered before one write (and one hash update). */

@@ -14,10 +14,8 @@
  * constant whatever the number of rejects or ids. Nothing here holds a secret: figures, ids and the
  * source's own columns only (and both report writers redact registered secrets).
  */
-import { createWriteStream, mkdirSync, statSync } from 'node:fs';
-import { once } from 'node:events';
+import { mkdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { stringify } from 'csv-stringify';
 import { clip, type RowError } from '../core/record.js';
 import { openCheckpointDb } from '../checkpoint/db.js';
 import { createCheckpointStore, type CheckpointStore } from '../checkpoint/store.js';
@@ -25,6 +23,7 @@ import { REPORT_SCHEMA_REVISION, REPORT_SCHEMA_VERSION, type InputReport, type R
 import { createRejectsWriter } from '../report/rejects-writer.js';
 import { writeReportHtml } from '../report/write-report-html.js';
 import { writeReportJson } from '../report/write-report-json.js';
+import { writeCsvFile } from '../report/write-csv-file.js';
 import { emptyCounts, type StepCounts } from './events.js';
 import type { RunResult } from './run-engine.js';
 import type { RunPlan } from './run-plan.js';
@@ -146,17 +145,18 @@ function sizeOf(path: string): number {
   }
 }
 
-/** crosswalk.csv, streamed from the checkpoint's crosswalk table (header only without a run). */
-async function writeCrosswalkCsv(path: string, store: CheckpointStore | undefined): Promise<void> {
-  const out = createWriteStream(path);
-  const csv = stringify({ header: true, record_delimiter: '\n', columns: ['step', 'key', 'entity', 'zoho_id', 'name', 'scope_id', 'origin'] });
-  csv.pipe(out);
-  if (store) {
-    for (const r of store.crosswalkAll()) {
-      // ids stay strings end to end (19 digits never pass through Number)
-      if (!csv.write([r.step, r.key, r.entity, r.zohoId, r.name ?? '', r.scopeId, r.origin])) await once(csv, 'drain');
-    }
-  }
-  csv.end();
-  await once(out, 'finish');
+const CROSSWALK_COLUMNS = ['step', 'key', 'entity', 'zoho_id', 'name', 'scope_id', 'origin'] as const;
+
+/**
+ * crosswalk.csv, streamed from the checkpoint's crosswalk table (header only without a run). Values are
+ * written exactly as stored (no formula prefix: the file is read by machines and fed back), and every
+ * cell holding CR, LF, `,` or `"` is quoted (src/report/write-csv-file.ts), so any CSV reader gets back
+ * exactly these values.
+ */
+export async function writeCrosswalkCsv(path: string, store: Pick<CheckpointStore, 'crosswalkAll'> | undefined): Promise<void> {
+  await writeCsvFile(path, CROSSWALK_COLUMNS, (function* () {
+    if (!store) return;
+    // ids stay strings end to end (19 digits never pass through Number)
+    for (const r of store.crosswalkAll()) yield [r.step, r.key, r.entity, r.zohoId, r.name ?? '', r.scopeId, r.origin];
+  })());
 }

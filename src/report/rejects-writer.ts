@@ -7,6 +7,9 @@
  * - Values are written exactly as read, never prefixed against spreadsheet formula injection: a
  *   changed value would be loaded changed when the file is fed back. Open it in a spreadsheet with
  *   "text" columns, or view report.html (which escapes everything).
+ * - Every value still reads back exactly through any RFC 4180 reader, whatever line ends it knows: a
+ *   cell holding CR, LF, `,` or `"` (or with whitespace at either end) is quoted (src/core/csv-cell.ts,
+ *   shared with the payroll export and crosswalk.csv; test/unit/csv-property.test.ts).
  * - One `rejects-<step>.csv` per step that has rejects: exactly that step's columns, the file to feed
  *   back. `rejects.csv` combines all steps: its columns are the union of the steps' columns in order of
  *   first appearance (for a one-step pipeline, or steps sharing a header, exactly the source's), so it
@@ -14,14 +17,13 @@
  * - Streaming: rows go to a per-step NDJSON spool as they come (constant memory) and are written as
  *   CSV on `close()`, when every column is known (JSON sources reveal keys row by row).
  */
-import { closeSync, createReadStream, createWriteStream, openSync, writeSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, writeSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { once } from 'node:events';
-import { stringify } from 'csv-stringify';
 import type { RowError } from '../core/record.js';
+import { writeCsvFile } from './write-csv-file.js';
 
 export const REJECT_COLUMNS = ['_line', '_step', '_code', '_field', '_message'] as const;
 
@@ -74,18 +76,6 @@ export async function createRejectsWriter(dir: string): Promise<RejectsWriter> {
       steps.set(step, s);
     }
     return s;
-  };
-  const writeCsv = async (file: string, header: string[], rowsOf: () => AsyncIterable<string[]>): Promise<void> => {
-    const out = createWriteStream(file);
-    const csv = stringify({ record_delimiter: '\n' });
-    csv.pipe(out);
-    const put = async (r: string[]): Promise<void> => {
-      if (!csv.write(r)) await once(csv, 'drain');
-    };
-    await put(header);
-    for await (const r of rowsOf()) await put(r);
-    csv.end();
-    await once(out, 'finish');
   };
   async function* spooled(s: StepSpool): AsyncIterable<RejectRow> {
     const rl = createInterface({ input: createReadStream(s.file, 'utf8'), crlfDelay: Infinity });
@@ -144,14 +134,14 @@ export async function createRejectsWriter(dir: string): Promise<RejectsWriter> {
       for (const [step, s] of steps) {
         if (s.rows === 0) continue;
         perStep[step] = stepRejectsFile(step);
-        await writeCsv(join(dir, perStep[step]), [...s.names, ...REJECT_COLUMNS], async function* () {
+        await writeCsvFile(join(dir, perStep[step]), [...s.names, ...REJECT_COLUMNS], (async function* () {
           for await (const r of spooled(s)) yield [...s.keys.map((k) => cell(r.data[k])), ...tail(r)];
-        });
+        })());
       }
       const all = [...steps.values()];
-      await writeCsv(join(dir, 'rejects.csv'), [...names, ...REJECT_COLUMNS], async function* () {
+      await writeCsvFile(join(dir, 'rejects.csv'), [...names, ...REJECT_COLUMNS], (async function* () {
         for (const s of all) for await (const r of spooled(s)) yield [...keys.map((k) => cell(r.data[k])), ...tail(r)];
-      });
+      })());
       await rm(spoolDir, { recursive: true, force: true });
       return { combined: 'rejects.csv', perStep, rows };
     },

@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openCheckpointDb, type CheckpointDb } from '../../../src/checkpoint/db.js';
 import { exportTimesheets, type ExportResult, type ExportTimesheetsOptions } from '../../../src/payroll/export-timesheets.js';
@@ -248,6 +249,22 @@ describe('exportTimesheets', () => {
     const logs = [tlog({ date: '2026-11-02', log_hour: '01:00', project: { id: '1', name: '=HYPERLINK("http://x")' }, module_detail: { id: '2', name: '@SUM(1)' }, notes: '-cmd' })];
     await exportTimesheets(opts(logs, { layout: { rows: 'log', columns: [{ header: 'p', field: 'project_name' }, { header: 't', field: 'task_name' }, { header: 'n', field: 'notes' }, { header: 'h', field: 'paid', format: { decimal: 2 } }] } }));
     expect(read(join(dir, 'out.csv'))).toBe('p,t,n,h\n"\'=HYPERLINK(""http://x"")",\'@SUM(1),\'-cmd,1.00\n');
+  });
+
+  it('a CR inside a task name or notes stays inside its quoted cell, and a formula after it is neutralised', async () => {
+    // 11 logs, 3 with a bare CR. Unquoted, a reader that takes CR, LF or CRLF as a line end (as
+    // spreadsheets and our own csv extractor do) split them into extra rows starting "=2+2".
+    const logs = Array.from({ length: 11 }, (_, i) => tlog({ date: '2026-11-02', log_hour: '00:30', ...(i % 5 === 0 ? { module_detail: { id: '2', name: 'Mid\r=2+2' }, notes: 'mid\r=7+7' } : {}) }));
+    const notesLayout = { rows: 'log' as const, columns: [{ header: 'log_id', field: 'log_id' }, { header: 'task', field: 'task_name' }, { header: 'notes', field: 'notes' }] };
+    for (const layout of ['detail', notesLayout]) {
+      await exportTimesheets(opts(logs, { layout, out: join(dir, 'cr.csv') }));
+      const grid = parse(read(join(dir, 'cr.csv')), { relax_column_count: true, record_delimiter: ['\r\n', '\n', '\r'] }) as string[][];
+      expect(grid).toHaveLength(1 + 11);
+      for (const row of grid) expect(row).toHaveLength(grid[0]!.length);
+      const col = (name: string) => grid.slice(1).map((r) => r[grid[0]!.indexOf(name)]);
+      expect(col('task').filter((t) => t !== 'Build')).toEqual(["Mid\r'=2+2", "Mid\r'=2+2", "Mid\r'=2+2"]);
+      if (layout === notesLayout) expect(col('notes').filter((n) => n !== 'work')).toEqual(["mid\r'=7+7", "mid\r'=7+7", "mid\r'=7+7"]);
+    }
   });
 
   it('keeps every day of a period with a DST change (dates are never turned into instants)', async () => {

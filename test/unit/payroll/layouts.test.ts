@@ -3,9 +3,17 @@ import { CUSTOM_LAYOUT_SCHEMA, DURATION_FIELDS, PAYROLL_SCHEMA } from '../../../
 import { formatDecimalHours, formatDuration, neutralise } from '../../../src/payroll/layouts.js';
 
 describe('layouts', () => {
-  it('neutralises cells that start with = + - @ tab or CR', () => {
-    for (const c of ['=SUM(A1)', '+1', '-2', '@cmd', '\tx', '\rx']) expect(neutralise(c)).toBe(`'${c}`);
-    for (const c of ['plain', '', 'a=b', ' =x']) expect(neutralise(c)).toBe(c);
+  it('neutralises cells that start with = + - @ (ASCII or full-width), tab or CR', () => {
+    for (const c of ['=SUM(A1)', '+1', '-2', '@cmd', '\tx', '\rx', '＝1+1', '＋1', '－2', '＠cmd']) expect(neutralise(c)).toBe(`'${c}`);
+    for (const c of ['plain', '', 'a=b', ' =x', "'=x", 'x\ny', 'a\r\nb']) expect(neutralise(c)).toBe(c);
+  });
+
+  it('neutralises a formula character after every CR or LF inside a cell', () => {
+    expect(neutralise('Mid\r=2+2')).toBe("Mid\r'=2+2");
+    expect(neutralise('a\n@x\r\n-1\n＋2')).toBe("a\n'@x\r\n'-1\n'＋2");
+    expect(neutralise('a\r\r=1')).toBe("a\r'\r'=1"); // a CR is itself a formula character after a break
+    expect(neutralise('=a\n=b')).toBe("'=a\n'=b");
+    expect(neutralise('a\n b\n\'=c')).toBe("a\n b\n'=c");
   });
 
   it('formats decimal hours exactly, half away from zero', () => {
@@ -38,7 +46,7 @@ describe('formatLogRow / logRowLine', () => {
     const { computeRows } = await import('../../../src/payroll/compute.js');
     const { fromTimeLog } = await import('../../../src/payroll/payroll-log.js');
     const { formatLogRow, formatRecord, logRecord, logRowLine } = await import('../../../src/payroll/layouts.js');
-    const { csvLine } = await import('../../../src/payroll/write-csv.js');
+    const { csvLine } = await import('../../../src/core/csv-cell.js');
     const { LOG_TEXT_FIELDS } = await import('../../../src/payroll/config-schema.js');
     const { tlog } = await import('./helpers.js');
     const logs = [tlog({ date: '2026-11-02', log_hour: '09:10', notes: '=x' }), tlog({ date: '2026-11-02', log_hour: '00:20', billing_status: 'Non Billable', notes: 'a, "b"\n c ' })].map((t, i) => {

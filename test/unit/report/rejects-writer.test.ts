@@ -24,6 +24,19 @@ describe('createRejectsWriter', () => {
     expect(all[2]).toEqual(['', '', '', 'k', '{"nested":true}', '5', 'b', 'ROW_DUPLICATE_KEY', 'f', 'm']);
   });
 
+  it('quotes a bare CR, so a reader taking CR as a line end reads the value back unchanged (no prefix)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zpetl-rw-'));
+    const w = await createRejectsWriter(dir);
+    w.write({ step: 'a', error: err(2), data: { Id: '1', Name: 'Mid\r=2+2' } });
+    await w.close();
+    const text = readFileSync(join(dir, 'rejects-a.csv'), 'utf8');
+    expect(text).toBe('Id,Name,_line,_step,_code,_field,_message\n1,"Mid\r=2+2",2,a,ROW_REQUIRED,f,m\n');
+    expect(parse(text, { record_delimiter: ['\r\n', '\n', '\r'] })).toEqual([
+      ['Id', 'Name', '_line', '_step', '_code', '_field', '_message'],
+      ['1', 'Mid\r=2+2', '2', 'a', 'ROW_REQUIRED', 'f', 'm'],
+    ]);
+  });
+
   it('writes a header-only rejects.csv when nothing was rejected', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'zpetl-rw-'));
     const w = await createRejectsWriter(dir);
