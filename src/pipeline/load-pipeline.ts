@@ -8,6 +8,8 @@ import { dirname, join, resolve } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import type { z } from 'zod';
 import { ZpetlError } from '../core/errors.js';
+import { formatPath, type PathPart } from './config-path.js';
+import { findStepCycle } from './plan.js';
 import { PipelineSchema, type PipelineConfig } from './schema.js';
 
 /**
@@ -47,18 +49,6 @@ export interface ValidationResult {
   problems: PipelineProblem[];
   /** Set when ok. */
   pipeline?: LoadedPipeline;
-}
-
-type PathPart = string | number;
-
-export function formatPath(path: readonly PathPart[]): string {
-  let out = '';
-  for (const p of path) {
-    if (typeof p === 'number') out += `[${p}]`;
-    else if (/^[A-Za-z_$][\w$-]*$/.test(p)) out += out === '' ? p : `.${p}`;
-    else out += `[${JSON.stringify(p)}]`;
-  }
-  return out;
 }
 
 /** `${NAME}` (and `$${` to write a literal `${`) in every string scalar. Missing vars are problems. */
@@ -206,6 +196,14 @@ export function validatePipelineText(text: string, file: string, env: NodeJS.Pro
     }
   }
   if (problems.length > 0 || !parsed.success) return { ok: false, problems };
+  // The same check planSteps makes before a run (plan.ts), reported here with its line.
+  const cycle = findStepCycle(parsed.data.steps);
+  if (cycle) {
+    const p: PipelineProblem = { path: formatPath(cycle.path), message: cycle.message };
+    const line = lineOf(doc, lc, cycle.path);
+    if (line !== undefined) p.line = line;
+    return { ok: false, problems: [p] };
+  }
   const abs = resolve(file);
   const config = parsed.data;
   const portal = config.portal ?? env['ZOHO_PORTAL_ID'];
