@@ -10,7 +10,7 @@
  * estimate counts only creates and updates. Natural-key matches in Zoho (skip-existing, upsert) are
  * decided at load time: a dry run counts those rows as creates.
  */
-import { mkdir, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { resolve, join } from 'node:path';
 import { ENTITIES } from './entities.js';
 import { openDryCheckpoint, type DryCheckpoint } from './dry-checkpoint.js';
@@ -26,6 +26,7 @@ import { writeReportHtml } from '../report/write-report-html.js';
 import { emptyCounts, type PipelineEvent, type StepCounts } from './events.js';
 import { EXIT_OK, EXIT_REJECTS, exitCodeForError } from './exit-codes.js';
 import { defaultCheckpointDb, loadPipeline, type LoadedPipeline } from './load-pipeline.js';
+import { prepareOutFolder } from './out-folder.js';
 import { planSteps } from './plan.js';
 import { createStepPreparer } from './prepare.js';
 import { createScratchStore } from './scratch-store.js';
@@ -85,7 +86,7 @@ export async function dryRun(pipeline: string | LoadedPipeline, options: DryRunO
   const started = now();
   const cwd = options.cwd ?? process.cwd();
   const outDir = resolve(cwd, options.outDir ?? join('out', `${loaded.name}-${utcStamp(started)}`));
-  await mkdir(outDir, { recursive: true });
+  prepareOutFolder(outDir);
   const samplesPerStep = options.samplesPerStep ?? 20;
 
   const loadSteps = cfg.steps.filter(isLoadStep);
