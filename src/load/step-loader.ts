@@ -18,7 +18,7 @@ import type { EntityKind } from '../pipeline/events.js';
 import type { ZohoApi } from '../zoho/types.js';
 import { createEntityLoader } from './loaders/index.js';
 import { reconcileRecords, type ReconcileCounts, type ReconcileTiming } from './reconcile.js';
-import { classifyFailure, failureResult, stopCause } from './shared.js';
+import { claimedElsewhere, claimToken, classifyFailure, failureResult, stopCause } from './shared.js';
 import type { AttemptResult, EntityLoader, ItemResult, LoadItem, LoadMode, LoaderOptions } from './types.js';
 
 export interface StepConfig extends LoaderOptions {
@@ -134,11 +134,11 @@ export function createStepLoader(opts: StepLoaderOptions): StepLoader {
       // skip-existing / upsert: natural-key lookup, never claiming an id another key already owns.
       try {
         const ids = await loader.findExisting(item.values, { key: item.key });
-        const claimed = store.claimedIds(step.entity, ids, { step: step.name, key: item.key });
-        const id = ids.find((x) => !claimed.has(x) && !claimedInBatch.has(x));
+        const claimed = claimedElsewhere(store, loader, ids, { step: step.name, key: item.key, values: item.values });
+        const id = ids.find((x) => !claimed.has(x) && !claimedInBatch.has(claimToken(loader, item.values, x)));
         if (id === undefined) toCreate.push(item);
         else {
-          claimedInBatch.add(id);
+          claimedInBatch.add(claimToken(loader, item.values, id));
           if (mode === 'upsert') toUpdate.push({ item, zohoId: id });
           else immediate.push({ key: item.key, status: 'skipped', zohoId: id, meta: loader.describe(item.values), pos: item.pos });
         }

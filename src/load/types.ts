@@ -77,6 +77,12 @@ export interface EntityLoader {
   findCandidates?(values: Record<string, unknown>, options?: { fresh?: boolean; key?: string }): Promise<Candidate[]>;
   /** Drops cached listings so the next findExisting sees what Zoho holds now. */
   forget(): void;
+  /**
+   * True when a Zoho id names more than one record, one per scope: a user's id is the person's, the
+   * record is their membership of a project. Claims on an id are then counted within the record's
+   * scope (see claimedElsewhere in shared.ts).
+   */
+  readonly idsPerScope?: boolean;
 }
 
 export type { LoadMode as Mode };
