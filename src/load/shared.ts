@@ -254,3 +254,21 @@ export function claimedElsewhere(
 export function claimToken(loader: Pick<EntityLoader, 'describe' | 'idsPerScope'>, values: Record<string, unknown>, id: string): string {
   return loader.idsPerScope ? `${loader.describe(values).scopeId ?? ''}\u0000${id}` : id;
 }
+
+/**
+ * The natural-key decision of modes skip-existing and upsert, shared by the run (step-loader.ts) and
+ * the dry run's prediction: the first id findExisting gives that no other key owns (claimedElsewhere)
+ * and this pass has not taken yet (`taken`, claimToken's). Undefined: nothing in Zoho is this record.
+ */
+export async function matchExisting(
+  loader: Pick<EntityLoader, 'entity' | 'describe' | 'idsPerScope' | 'findExisting'>,
+  store: Pick<CheckpointStore, 'claimedIds' | 'crosswalkByName'>,
+  owner: { step: string; key: string; values: Record<string, unknown> },
+  taken: Set<string>,
+): Promise<string | undefined> {
+  const ids = await loader.findExisting(owner.values, { key: owner.key });
+  const claimed = claimedElsewhere(store, loader, ids, owner);
+  const id = ids.find((x) => !claimed.has(x) && !taken.has(claimToken(loader, owner.values, x)));
+  if (id !== undefined) taken.add(claimToken(loader, owner.values, id));
+  return id;
+}

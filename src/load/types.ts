@@ -83,6 +83,11 @@ export interface EntityLoader {
    * scope (see claimedElsewhere in shared.ts).
    */
   readonly idsPerScope?: boolean;
+  /**
+   * True when Zoho never holds two of this record (a person's membership of a project), so an existing
+   * one is matched and skipped in mode create too: sending it again would add nothing.
+   */
+  readonly matchesInEveryMode?: boolean;
 }
 
 export type { LoadMode as Mode };

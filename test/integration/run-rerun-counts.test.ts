@@ -7,10 +7,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { dryRun } from '../../src/pipeline/dry-run.js';
 import { loadPipeline, type LoadedPipeline } from '../../src/pipeline/load-pipeline.js';
 import { runPipeline } from '../../src/pipeline/run.js';
 import type { LoadMode } from '../../src/pipeline/schema.js';
 import { createSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { sandboxClient } from './helpers/sandbox-client.js';
 
 let sandbox: Sandbox;
 let dir: string;
@@ -40,8 +42,14 @@ async function runAgainWithoutCheckpoint(pipeline: LoadedPipeline) {
   // the checkpoint is lost
   for (const f of [db, `${db}-wal`, `${db}-shm`]) rmSync(f, { force: true });
   const before = sandbox.admin.counters().entities;
+  // the dry run of the rerun first: it predicts from the same decision, reading Zoho only
+  const dry = await dryRun(pipeline, { api: sandboxClient(sandbox, { clock: sandbox.clock }), db, cwd: dir, outDir: join(dir, 'dry') });
+  expect(sandbox.admin.counters().entities).toEqual(before);
   const again = await runPipeline(pipeline, { env: sandbox.env, cwd: dir, db, outDir: false, clock: sandbox.clock });
   const after = sandbox.admin.counters().entities;
+  for (const s of dry.report.steps) {
+    expect({ step: s.name, create: s.counts.wouldCreate, skip: s.counts.wouldSkip }).toEqual({ step: s.name, create: again.counts[s.name]!.created, skip: again.counts[s.name]!.skipped });
+  }
   return { first, again, before, after };
 }
 

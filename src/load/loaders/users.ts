@@ -105,32 +105,12 @@ export function createUserLoader(api: ZohoApi, options: UserLoaderOptions = {}):
     }
   }
 
-  /**
-   * The items whose email is not yet a member of `project`; the members are answered `skipped` with
-   * their id. Zoho's bulk add answers an email that is already a member with its id too, but adds
-   * nothing: counting that as created would say what Zoho did not do. One listing per project and
-   * run (the same one findExisting reads).
-   */
-  async function notMembersYet(project: string, items: readonly LoadItem[], out: Map<string, AttemptResult>): Promise<LoadItem[]> {
-    let members: User[];
-    try {
-      members = await projectUsers.get(project);
-    } catch {
-      // Listing failed: the add is sent as it is and its own answer (or error) decides.
-      return [...items];
-    }
-    const byEmail = new Map(members.flatMap((u) => (typeof u.email === 'string' ? [[normEmail(u.email), u.id] as const] : [])));
-    return items.filter((it) => {
-      const id = byEmail.get(emailOf(it.values));
-      if (id === undefined) return true;
-      out.set(it.key, { key: it.key, status: 'skipped', zohoId: id });
-      return false;
-    });
-  }
-
   return {
     entity: 'user',
     idsPerScope: true,
+    // Zoho's bulk add answers an email that is already a member with its id, but adds nothing:
+    // counting that as created would say what Zoho did not do. Members are found and skipped first.
+    matchesInEveryMode: true,
     buildRequest,
     describe: (values) => {
       const p = projectOf(values);
@@ -179,8 +159,7 @@ export function createUserLoader(api: ZohoApi, options: UserLoaderOptions = {}):
         list.push(it);
         byProject.set(p, list);
       }
-      for (const [project, all] of byProject) {
-        const list = state.fatal || signal?.aborted ? all : await notMembersYet(project, all, out);
+      for (const [project, list] of byProject) {
         for (let i = 0; i < list.length; i += batchSize) await addBisecting(project, list.slice(i, i + batchSize), out, state, signal);
       }
       return {
