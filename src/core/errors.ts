@@ -18,6 +18,8 @@ export const ERROR_CODES = [
   'CONFIG_INVALID',
   'CONFIG_INSECURE_URL',
   'USAGE_INVALID',
+  /** A path given (an --out folder or file, a --db…) that the OS refuses: under a file, read-only, no permission. */
+  'USAGE_BAD_PATH',
   // pipeline files
   'PIPELINE_INVALID',
   'PIPELINE_NOT_FOUND',
@@ -164,9 +166,62 @@ export function isZpetlError(e: unknown): e is ZpetlError {
   return e instanceof ZpetlError;
 }
 
-/** Wraps anything thrown into a ZpetlError (code INTERNAL unless it already is one). */
+/** What an errno of a path means, said for a user; only errnos a user fixes by naming another path. */
+const PATH_ERRNO: Record<string, string> = {
+  ENOTDIR: 'a part of the path is a file, not a folder',
+  EISDIR: 'it is a folder, not a file',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied (operation not permitted)',
+  EROFS: 'the file system is read-only',
+  ENOENT: 'no such file or folder',
+  ENAMETOOLONG: 'the name is too long',
+  ELOOP: 'too many symbolic links',
+};
+
+/** What a failed file system call was doing, by its `syscall`. */
+function pathAction(syscall: string | undefined): string {
+  if (syscall === 'mkdir' || syscall === 'mkdtemp') return 'cannot create folder';
+  if (syscall === 'open' || syscall === 'write' || syscall === 'copyfile') return 'cannot write';
+  if (syscall === 'rename') return 'cannot move into place';
+  if (syscall === 'unlink' || syscall === 'rmdir' || syscall === 'rm') return 'cannot remove';
+  if (syscall === 'read' || syscall === 'scandir' || syscall === 'stat' || syscall === 'lstat' || syscall === 'access') return 'cannot read';
+  return 'cannot use';
+}
+
+/**
+ * The one mapping of an OS error on a path (ENOTDIR, EACCES, EPERM, EROFS…, as Node's fs throws it)
+ * to a USAGE_BAD_PATH error naming the path and what is wrong: the user named a path that cannot be
+ * used, which is not a bug (exit 2). `shown` names the path the user gave when the call was on
+ * another one (a temporary file beside an --out). Undefined for anything else (ENOSPC, EIO stay as
+ * they are).
+ */
+export function pathError(e: unknown, shown?: string): ZpetlError | undefined {
+  if (!(e instanceof Error)) return undefined;
+  const { code, path, syscall } = e as NodeJS.ErrnoException;
+  if (typeof code !== 'string' || typeof path !== 'string') return undefined;
+  // mkdir over an existing file (mkdir -p through a file reports EEXIST on that file).
+  const why = code === 'EEXIST' && syscall === 'mkdir' ? 'it is a file, not a folder' : PATH_ERRNO[code];
+  if (why === undefined) return undefined;
+  const named = shown ?? path;
+  return new ZpetlError('USAGE_BAD_PATH', `${pathAction(syscall)} ${named}: ${why}${shown !== undefined && shown !== path ? ` (${path})` : ''}`, {
+    cause: e,
+    details: { path: named, errno: code, ...(syscall ? { syscall } : {}) },
+    hint:
+      code === 'EACCES' || code === 'EPERM' || code === 'EROFS'
+        ? 'Choose a folder you can write to, or fix its permissions.'
+        : code === 'ENOTDIR' || code === 'EEXIST'
+          ? 'Every part of the path before the last must be a folder: choose another path.'
+          : code === 'EISDIR'
+            ? 'Name a file, not a folder.'
+            : 'Check the path.',
+  });
+}
+
+/** Wraps anything thrown into a ZpetlError: an OS error on a path is USAGE_BAD_PATH (pathError), anything else INTERNAL. */
 export function toZpetlError(e: unknown): ZpetlError {
   if (e instanceof ZpetlError) return e;
+  const bad = pathError(e);
+  if (bad) return bad;
   const message = e instanceof Error ? e.message : String(e);
   return new ZpetlError('INTERNAL', message, { cause: e });
 }

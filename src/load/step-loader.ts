@@ -3,7 +3,8 @@
  *
  *   plan      keys this run already finished → repeated; keys left sent/in-doubt → reconciled first;
  *             per mode: create skips keys in the crosswalk, skip-existing also looks Zoho up by natural
- *             key, upsert PATCHes what exists (crosswalk or natural key) and creates the rest
+ *             key (users in every mode: matchesInEveryMode), upsert PATCHes what exists (crosswalk or
+ *             natural key) and creates the rest
  *   markSent  one transaction, before any request
  *   send      outside any transaction (loader.create / loader.update)
  *   record    one transaction: outcomes, crosswalk, rejects, high-water mark
@@ -18,7 +19,7 @@ import type { EntityKind } from '../pipeline/events.js';
 import type { ZohoApi } from '../zoho/types.js';
 import { createEntityLoader } from './loaders/index.js';
 import { reconcileRecords, type ReconcileCounts, type ReconcileTiming } from './reconcile.js';
-import { classifyFailure, failureResult, stopCause } from './shared.js';
+import { classifyFailure, failureResult, matchExisting, stopCause } from './shared.js';
 import type { AttemptResult, EntityLoader, ItemResult, LoadItem, LoadMode, LoaderOptions } from './types.js';
 
 export interface StepConfig extends LoaderOptions {
@@ -74,12 +75,17 @@ export interface StepLoader {
   retryPlanned(options?: { signal?: AbortSignal; batchSize?: number }): Promise<BatchOutcome[]>;
 }
 
+/** The entity loader of a step (the run's, and the dry run's for its natural-key predictions). */
+export function stepEntityLoader(step: StepConfig, api: ZohoApi): EntityLoader {
+  return createEntityLoader(step.entity, api, { ...step, ...(step.userScope ? { scope: step.userScope } : {}) });
+}
+
 const minPos = (a: HighWater | null | undefined, b: HighWater): HighWater => (a == null || b.index < a.index ? b : a);
 
 export function createStepLoader(opts: StepLoaderOptions): StepLoader {
   const { api, store, runId, step } = opts;
   const mode: LoadMode = step.mode ?? 'create';
-  const loader = opts.loader ?? createEntityLoader(step.entity, api, { ...step, ...(step.userScope ? { scope: step.userScope } : {}) });
+  const loader = opts.loader ?? stepEntityLoader(step, api);
   const stepRef = { name: step.name, entity: step.entity };
 
   async function reconcile(records?: RecordRow[]): Promise<ReconcileCounts> {
@@ -127,18 +133,15 @@ export function createStepLoader(opts: StepLoaderOptions): StepLoader {
         else immediate.push({ key: item.key, status: 'skipped', zohoId: xw.zohoId, pos: item.pos });
         continue;
       }
-      if (mode === 'create' || fatal) {
+      if ((mode === 'create' && !loader.matchesInEveryMode) || fatal) {
         toCreate.push(item);
         continue;
       }
       // skip-existing / upsert: natural-key lookup, never claiming an id another key already owns.
       try {
-        const ids = await loader.findExisting(item.values, { key: item.key });
-        const claimed = store.claimedIds(step.entity, ids, { step: step.name, key: item.key });
-        const id = ids.find((x) => !claimed.has(x) && !claimedInBatch.has(x));
+        const id = await matchExisting(loader, store, { step: step.name, key: item.key, values: item.values }, claimedInBatch);
         if (id === undefined) toCreate.push(item);
         else {
-          claimedInBatch.add(id);
           if (mode === 'upsert') toUpdate.push({ item, zohoId: id });
           else immediate.push({ key: item.key, status: 'skipped', zohoId: id, meta: loader.describe(item.values), pos: item.pos });
         }

@@ -77,6 +77,17 @@ export interface EntityLoader {
   findCandidates?(values: Record<string, unknown>, options?: { fresh?: boolean; key?: string }): Promise<Candidate[]>;
   /** Drops cached listings so the next findExisting sees what Zoho holds now. */
   forget(): void;
+  /**
+   * True when a Zoho id names more than one record, one per scope: a user's id is the person's, the
+   * record is their membership of a project. Claims on an id are then counted within the record's
+   * scope (see claimedElsewhere in shared.ts).
+   */
+  readonly idsPerScope?: boolean;
+  /**
+   * True when Zoho never holds two of this record (a person's membership of a project), so an existing
+   * one is matched and skipped in mode create too: sending it again would add nothing.
+   */
+  readonly matchesInEveryMode?: boolean;
 }
 
 export type { LoadMode as Mode };

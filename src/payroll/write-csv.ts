@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { csvLine } from '../core/csv-cell.js';
-import { ZpetlError } from '../core/errors.js';
+import { pathError, ZpetlError } from '../core/errors.js';
 
 export interface WrittenCsv {
   path: string;
@@ -24,7 +24,11 @@ const BLOCK_CHARS = 1 << 20;
  * temporary file beside `path`, fsyncs it and renames it over `path`. Memory: one block of ~1 MiB.
  */
 export function writeCsvAtomic(path: string, header: readonly string[], lines: Iterable<string>): WrittenCsv {
-  mkdirSync(dirname(path), { recursive: true });
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+  } catch (e) {
+    throw pathError(e) ?? e;
+  }
   const tmp = `${path}.tmp-${process.pid}`;
   const hash = createHash('sha256');
   let bytes = 0;
@@ -63,7 +67,8 @@ export function writeCsvAtomic(path: string, header: readonly string[], lines: I
     } catch {
       /* not created */
     }
-    throw new ZpetlError('PAYROLL_OUTPUT_FAILED', `cannot write ${path}: ${(e as Error).message}`, { cause: e, field: 'out', value: path });
+    // Under a file, read-only, no permission: the user's path (USAGE_BAD_PATH, exit 2); anything else (a full disk) fails the export.
+    throw pathError(e, path) ?? new ZpetlError('PAYROLL_OUTPUT_FAILED', `cannot write ${path}: ${(e as Error).message}`, { cause: e, field: 'out', value: path });
   }
   return { path, rows: count, bytes, sha256: hash.digest('hex') };
 }

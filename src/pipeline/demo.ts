@@ -6,13 +6,14 @@
  * The demo succeeds (exit 0) when the migration finished (with the deliberate rejects it contains) and
  * the export was written; anything else keeps the library's exit code.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ExportResult } from '../payroll/export-timesheets.js';
 import { createSandbox } from '../sandbox/index.js';
 import type { EventListener } from './events.js';
 import { loadPipeline } from './load-pipeline.js';
+import { prepareOutFolder } from './out-folder.js';
 import { runPipeline, type RunResult } from './run.js';
 import { runTimesheetExport } from './timesheet-export.js';
 
@@ -45,7 +46,7 @@ export async function runDemo(o: DemoOptions = {}): Promise<DemoResult> {
   const cwd = o.cwd ?? process.cwd();
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
   const outDir = resolve(cwd, o.outDir ?? join('out', `demo-${stamp}`));
-  mkdirSync(outDir, { recursive: true });
+  prepareOutFolder(outDir);
   const checkpoint = join(outDir, 'demo.db');
   const sandbox = await createSandbox({ port: 0, seed: 'empty', timeScale: o.timeScale ?? 60 });
   try {

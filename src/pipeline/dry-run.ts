@@ -8,9 +8,11 @@
  * skip-existing), or as `wouldUpdate` in mode upsert (a PATCH, on the entity's update endpoint; users
  * have none, so theirs are skipped). Per step valid = wouldCreate + wouldSkip + wouldUpdate, and the
  * estimate counts only creates and updates. Natural-key matches in Zoho (skip-existing, upsert) are
- * decided at load time: a dry run counts those rows as creates.
+ * the run's own decision (load/shared.ts matchExisting, read-only): with an api, a row Zoho already
+ * holds counts as wouldSkip (wouldUpdate in upsert), as the run will count it; without one, or under a
+ * parent this dry run would create, it counts as a create.
  */
-import { mkdir, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { resolve, join } from 'node:path';
 import { ENTITIES } from './entities.js';
 import { openDryCheckpoint, type DryCheckpoint } from './dry-checkpoint.js';
@@ -26,7 +28,11 @@ import { writeReportHtml } from '../report/write-report-html.js';
 import { emptyCounts, type PipelineEvent, type StepCounts } from './events.js';
 import { EXIT_OK, EXIT_REJECTS, exitCodeForError } from './exit-codes.js';
 import { defaultCheckpointDb, loadPipeline, type LoadedPipeline } from './load-pipeline.js';
+import { prepareOutFolder } from './out-folder.js';
 import { planSteps } from './plan.js';
+import { planStep } from './run-build-plan.js';
+import { matchExisting } from '../load/shared.js';
+import { stepEntityLoader } from '../load/step-loader.js';
 import { createStepPreparer } from './prepare.js';
 import { createScratchStore } from './scratch-store.js';
 import { createDryRunResolver, registerDryRecord } from './dry-resolver.js';
@@ -62,6 +68,9 @@ export interface DryRunResult {
   error?: ZpetlError;
 }
 
+/** The dry run's claims store for matchExisting: only the claims of its own pass count. */
+const NO_CLAIMS = { claimedIds: () => new Set<string>(), crosswalkByName: () => [] };
+
 /** `2026-11-28T13-44-05Z`: sortable, and legal in file names everywhere. */
 export const utcStamp = (ms: number): string => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-');
 
@@ -85,7 +94,7 @@ export async function dryRun(pipeline: string | LoadedPipeline, options: DryRunO
   const started = now();
   const cwd = options.cwd ?? process.cwd();
   const outDir = resolve(cwd, options.outDir ?? join('out', `${loaded.name}-${utcStamp(started)}`));
-  await mkdir(outDir, { recursive: true });
+  prepareOutFolder(outDir);
   const samplesPerStep = options.samplesPerStep ?? 20;
 
   const loadSteps = cfg.steps.filter(isLoadStep);
@@ -129,6 +138,19 @@ export async function dryRun(pipeline: string | LoadedPipeline, options: DryRunO
       const updates = step.mode === 'upsert' && ENTITIES[step.entity].updateEndpoint !== undefined;
       // Users are bulk-added per project: one call per project per batch (the map holds one entry per project).
       const usersPerProject = new Map<string, number>();
+      // skip-existing / upsert (and users in every mode): the run's natural-key match, asked of Zoho read-only (claims of this pass only: the dry checkpoint exposes no claims).
+      const stepLoader = options.api ? stepEntityLoader({ name: step.name, entity: step.entity, mode: step.mode, ...planStep(step, loaded.baseDir, cfg.options).loader }, options.api) : undefined;
+      const natural = stepLoader && (step.mode !== 'create' || stepLoader.matchesInEveryMode) ? { loader: stepLoader, taken: new Set<string>() } : undefined;
+      const matchInZoho = async (item: { key: string; values: Record<string, unknown> }): Promise<string | undefined> => {
+        // A parent this dry run would create (a `dry:` placeholder) holds nothing in Zoho yet.
+        if (!natural || Object.values(item.values).some((v) => typeof v === 'string' && v.startsWith('dry:'))) return undefined;
+        try {
+          return await matchExisting(natural.loader, NO_CLAIMS, { step: step.name, key: item.key, values: item.values }, natural.taken);
+        } catch (e) {
+          if (toZpetlError(e).disposition === 'reject-row') return undefined;
+          throw e;
+        }
+      };
       for await (const batch of prep.batches()) {
         if (!headerDone) {
           const h = prep.extractor.header();
@@ -152,7 +174,7 @@ export async function dryRun(pipeline: string | LoadedPipeline, options: DryRunO
           }
           if (item.kind === 'valid') {
             counts.valid++;
-            const zohoId = inCrosswalk?.get(item.key);
+            const zohoId = inCrosswalk?.get(item.key) ?? (await matchInZoho(item));
             if (zohoId === undefined) wouldCreate++;
             else if (updates) wouldUpdate++;
             else wouldSkip++;

@@ -5,9 +5,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Node as YamlNode } from 'yaml';
 import type { z } from 'zod';
 import { ZpetlError } from '../core/errors.js';
+import { formatPath, type PathPart } from './config-path.js';
+import { findStepCycle } from './plan.js';
 import { PipelineSchema, type PipelineConfig } from './schema.js';
 
 /**
@@ -47,18 +49,6 @@ export interface ValidationResult {
   problems: PipelineProblem[];
   /** Set when ok. */
   pipeline?: LoadedPipeline;
-}
-
-type PathPart = string | number;
-
-export function formatPath(path: readonly PathPart[]): string {
-  let out = '';
-  for (const p of path) {
-    if (typeof p === 'number') out += `[${p}]`;
-    else if (/^[A-Za-z_$][\w$-]*$/.test(p)) out += out === '' ? p : `.${p}`;
-    else out += `[${JSON.stringify(p)}]`;
-  }
-  return out;
 }
 
 /** `${NAME}` (and `$${` to write a literal `${`) in every string scalar. Missing vars are problems. */
@@ -176,6 +166,28 @@ function readText(file: string): string {
 }
 
 /**
+ * How far `*alias` references may expand a pipeline file (the yaml package's default, written here so
+ * the message can say it): nested aliases ("billion laughs") would otherwise grow a small file into
+ * gigabytes.
+ */
+const MAX_YAML_ALIAS_COUNT = 100;
+
+/** The problem for an alias the yaml package refused to expand, at the line of the first alias. */
+function aliasProblem(doc: ReturnType<typeof parseDocument>, lc: LineCounter, e: ReferenceError): PipelineProblem {
+  let first: number | undefined;
+  visit(doc, {
+    Alias(_key, node) {
+      first = node.range?.[0];
+      return visit.BREAK;
+    },
+  });
+  const message = /excessive alias count/i.test(e.message)
+    ? `YAML: the file holds too many aliases: expanding its *references would make more than ${MAX_YAML_ALIAS_COUNT} copies (an alias bomb?); write the values out instead`
+    : `YAML: ${e.message}`;
+  return { path: '', ...(first !== undefined ? { line: lc.linePos(first).line } : {}), message };
+}
+
+/**
  * Validates without throwing for content problems (a missing file still throws PIPELINE_NOT_FOUND).
  * Missing `${VAR}`s are problems with code PIPELINE_ENV_MISSING in their message.
  */
@@ -189,7 +201,14 @@ export function validatePipelineText(text: string, file: string, env: NodeJS.Pro
       problems: doc.errors.slice(0, 1).map((e) => ({ path: '', line: e.linePos?.[0]?.line ?? lc.linePos(e.pos[0]).line, message: `YAML: ${e.message.split('\n')[0]}` })),
     };
   }
-  const raw = doc.toJS() as unknown;
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: MAX_YAML_ALIAS_COUNT });
+  } catch (e) {
+    // The yaml package throws a ReferenceError while expanding aliases: too many (an alias bomb) or undefined.
+    if (!(e instanceof ReferenceError)) throw e;
+    return { ok: false, problems: [aliasProblem(doc, lc, e)] };
+  }
   const missing: { name: string; path: PathPart[] }[] = [];
   const input = interpolate(raw, env, [], missing);
   const problems: PipelineProblem[] = missing.map((m) => {
@@ -206,6 +225,14 @@ export function validatePipelineText(text: string, file: string, env: NodeJS.Pro
     }
   }
   if (problems.length > 0 || !parsed.success) return { ok: false, problems };
+  // The same check planSteps makes before a run (plan.ts), reported here with its line.
+  const cycle = findStepCycle(parsed.data.steps);
+  if (cycle) {
+    const p: PipelineProblem = { path: formatPath(cycle.path), message: cycle.message };
+    const line = lineOf(doc, lc, cycle.path);
+    if (line !== undefined) p.line = line;
+    return { ok: false, problems: [p] };
+  }
   const abs = resolve(file);
   const config = parsed.data;
   const portal = config.portal ?? env['ZOHO_PORTAL_ID'];

@@ -20,6 +20,7 @@ import { buildRunPlan } from './run-build-plan.js';
 import { writeRunReport } from './run-report.js';
 import { EXIT, executeRun, type RunResult } from './run-engine.js';
 import { defaultCheckpointDb, loadPipeline, type LoadedPipeline } from './load-pipeline.js';
+import { prepareOutFolder } from './out-folder.js';
 import { parseWindow } from './window.js';
 import { isLoadStep } from './schema.js';
 import { checkExportSteps, hasExportSteps, runExportPipeline, runExportsAfterLoad, type RunResultWithExports } from './timesheet-export.js';
@@ -97,6 +98,8 @@ export async function runPipeline(pipeline: string | LoadedPipeline, options: Ru
     plan = buildRunPlan(loaded.config, loaded.baseDir, loaded.file);
     const w = options.window ?? (loaded.config.options.window ? { spec: `${loaded.config.options.window.start}-${loaded.config.options.window.end}`, tz: loaded.config.options.window.tz } : undefined);
     window = w ? parseWindow(w.spec, w.tz, { code: options.window ? 'USAGE_INVALID' : 'PIPELINE_INVALID' }) : undefined;
+    // A report folder named by the caller is checked now: one under a file or read-only is exit 2, nothing sent.
+    if (options.reportDir || options.outDir) prepareOutFolder(resolve(cwd, options.reportDir || options.outDir || ''));
     if (options.client) client = options.client;
     else {
       // Validated before anything runs: a bad environment exits 2 without touching the checkpoint.

@@ -107,6 +107,10 @@ export function createUserLoader(api: ZohoApi, options: UserLoaderOptions = {}):
 
   return {
     entity: 'user',
+    idsPerScope: true,
+    // Zoho's bulk add answers an email that is already a member with its id, but adds nothing:
+    // counting that as created would say what Zoho did not do. Members are found and skipped first.
+    matchesInEveryMode: true,
     buildRequest,
     describe: (values) => {
       const p = projectOf(values);
