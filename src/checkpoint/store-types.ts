@@ -98,8 +98,10 @@ export interface RecordRow {
   attempts: number;
   /**
    * When the record last changed state (clock ms). For a record in doubt: when its send went into doubt
-   * (its in-doubt outcome, or its mark-sent instant when a killed process left it 'sent'); recording
-   * it in doubt again (a re-read) or marking it in doubt keeps it. Reconciliation's settle time counts from it.
+   * (its in-doubt outcome; for one a killed process left 'sent', the instant a later reconciliation first
+   * saw it and marked it in doubt, since the request may have left as late as that process died);
+   * recording it in doubt again (a re-read) or marking it in doubt again keeps it. Reconciliation's
+   * settle time counts from it (load/reconcile.ts).
    */
   updatedMs: number;
   /**

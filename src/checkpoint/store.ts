@@ -141,10 +141,13 @@ export interface CheckpointStore {
   /** Puts records back to 'planned' (not sent after all, or reconciled as absent): safe to re-send. */
   revertToPlanned(step: string, keys: readonly string[]): void;
   /**
-   * Records left 'sent' whose outcome is still unknown become 'in-doubt' (never re-sent blindly);
-   * updated_ms and sent_ms are kept, so the time they were sent still tells when they can be judged.
+   * Records left 'sent' whose outcome is still unknown (a killed process's) become 'in-doubt', never
+   * re-sent blindly. Their updated_ms becomes `atMs` (default now): the instant a later process first saw
+   * them, the start of their settle time, since the request may have left as late as the dead process's
+   * last moment, which the checkpoint does not know (load/reconcile.ts). sent_ms is kept (the
+   * created-time floor). Records already in doubt, or in any other state, are left as they are.
    */
-  markInDoubt(step: string, keys: readonly string[]): void;
+  markInDoubt(step: string, keys: readonly string[], atMs?: number): void;
   /** Records of a step in the given states, in source order, streamed. */
   pending(step: string, states?: readonly RecordState[]): IterableIterator<RecordRow>;
   /** How many records of a step are in the given states; with `runId`, only those the run last touched. */
@@ -377,7 +380,7 @@ export function createCheckpointStore(db: Db, clock: Clock = systemClock): Check
         source = coalesce(@source, source), line = coalesce(@line, line), idx = coalesce(@idx, idx), byte_offset = coalesce(@byte, byte_offset)
       WHERE NOT (records.run_id IS @run AND records.state IN ('confirmed', 'rejected'))`),
     revert: db.prepare("UPDATE records SET state = 'planned', outcome = NULL, updated_ms = ? WHERE step = ? AND key = ?"),
-    inDoubt: db.prepare("UPDATE records SET state = 'in-doubt', outcome = 'in-doubt' WHERE step = ? AND key = ? AND state = 'sent'"),
+    inDoubt: db.prepare("UPDATE records SET state = 'in-doubt', outcome = 'in-doubt', updated_ms = ? WHERE step = ? AND key = ? AND state = 'sent'"),
     crosswalkGet: db.prepare<[string, string], CrosswalkDbRow>('SELECT * FROM crosswalk WHERE step = ? AND key = ?'),
     crosswalkByName: db.prepare<[string, string], CrosswalkDbRow>('SELECT * FROM crosswalk WHERE entity = ? AND name = ? ORDER BY created_ms, key'),
     crosswalkByNameScope: db.prepare<[string, string, string], CrosswalkDbRow>(
@@ -538,8 +541,8 @@ export function createCheckpointStore(db: Db, clock: Clock = systemClock): Check
     s.setHw.run(hw?.byteOffset ?? null, hw?.index ?? null, hw?.line ?? null, runId, name);
   }
 
-  const inDoubtTx = db.transaction((step: string, keys: readonly string[]) => {
-    for (const k of keys) s.inDoubt.run(step, k);
+  const inDoubtTx = db.transaction((step: string, keys: readonly string[], atMs: number) => {
+    for (const k of keys) s.inDoubt.run(atMs, step, k);
   });
 
   const revertTx = db.transaction((step: string, keys: readonly string[]) => {
@@ -635,8 +638,8 @@ export function createCheckpointStore(db: Db, clock: Clock = systemClock): Check
     revertToPlanned(step, keys) {
       revertTx(step, keys);
     },
-    markInDoubt(step, keys) {
-      inDoubtTx(step, keys);
+    markInDoubt(step, keys, atMs) {
+      inDoubtTx(step, keys, atMs === undefined ? now() : Math.round(atMs));
     },
     pending(step, states = ['sent', 'in-doubt']) {
       return mapIter(pendingStmt(states).iter.iterate(step, ...states), toRecord);

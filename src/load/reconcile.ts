@@ -19,12 +19,24 @@
  * Late commits: Zoho may commit a create after the client gave up on it. A create record not found
  * whose send went into doubt less than `settleMs` ago stays in-doubt (counted `waiting`, never re-sent)
  * until a later pass, at or after `retryAtMs` (the earliest) or `settledAtMs` (when every waiting
- * record can be judged), can tell. The settle time counts from the record's updated_ms as its send
- * left it: the in-doubt outcome of that send (recorded once the client had given up on it, so never
- * before the request left, however long it waited in its batch), or the mark-sent instant of a record
- * a killed process left 'sent'. Re-reading the key after a restart and looks that leave it waiting do
- * not move it (checkpoint/store.ts), so restarts closer together than `settleMs` still reach the
- * verdict; only a new send, once the record was judged absent, starts a new settle time.
+ * record can be judged), can tell. The settle time counts from the instant the send is known to have
+ * been in doubt, never before its request could have left:
+ *   in-doubt  its updated_ms: the in-doubt outcome of that send (recorded once the client had given up
+ *             on it, so after the request left, however long it waited in its batch), or the pass that
+ *             first found it left 'sent' (below);
+ *   sent      left by a dead process (a process looks at a key only when none of its own batches
+ *             has it in flight; a duplicate key is rejected before any batch). Its sent_ms is when the
+ *             whole batch was marked; its request may have left any time after, waiting for the rate
+ *             budget, up to the moment that process died, which the checkpoint does not know. So it is
+ *             never judged absent in the pass that finds it: it becomes in-doubt with updated_ms = now
+ *             and matures `settleMs` later. Nothing in the checkpoint bounds that moment sooner:
+ *             recordResults settles a batch's records and closes its batch row in one transaction, so
+ *             a record still 'sent' always belongs to a batch its process never finished.
+ * Re-reading the key after a restart and looks that leave it waiting do not move updated_ms
+ * (checkpoint/store.ts), so restarts closer together than `settleMs` still reach the verdict (each
+ * record waits at most one settle time from when it was first seen in doubt); only a new send, once the
+ * record was judged absent, starts a new settle time. sent_ms stays the batch's mark instant: it is the
+ * created-time floor above (the earliest the request could have left).
  *
  * PATCHes left 'sent' go back to planned: re-sending a PATCH is harmless.
  */
@@ -60,7 +72,7 @@ export interface ReconcileTiming {
   clock: Clock;
   /** Allowance for clock skew between us and Zoho, ms (default 5 minutes). */
   skewMs?: number;
-  /** A create not found is judged absent only this long after its send went into doubt, ms (default 0). */
+  /** A create not found is judged absent only this long after its send went into doubt (a record left 'sent': after this pass), ms (default 0). */
   settleMs?: number;
 }
 
@@ -139,8 +151,9 @@ export async function reconcileRecords(input: ReconcileInput): Promise<Reconcile
     const claimed = store.claimedIds(step.entity, ids, { step: step.name, key: rec.key });
     const id = ids.find((x) => !claimed.has(x) && !claimedInPass.has(x));
     if (id === undefined) {
-      // When its send went into doubt (see the module comment), not when the key was last read.
-      const matureAt = rec.updatedMs + settleMs;
+      // In doubt: from when its send went into doubt, not when the key was last read. Left 'sent' by a
+      // dead process: from now, the first time a later process sees it (see the module comment).
+      const matureAt = (rec.state === 'sent' && nowMs !== undefined ? nowMs : rec.updatedMs) + settleMs;
       if (nowMs !== undefined && settleMs > 0 && nowMs < matureAt) {
         retryAtMs = retryAtMs === undefined ? matureAt : Math.min(retryAtMs, matureAt);
         settledAtMs = settledAtMs === undefined ? matureAt : Math.max(settledAtMs, matureAt);
@@ -155,8 +168,9 @@ export async function reconcileRecords(input: ReconcileInput): Promise<Reconcile
   }
   if (absent.length > 0) store.revertToPlanned(step.name, absent);
   if (found.length > 0) store.recordResults(runId, step, found);
-  // A record killed while 'sent' and not found yet becomes in-doubt: it is not re-sent until it is judged.
-  if (stillInDoubt.length > 0) store.markInDoubt(step.name, stillInDoubt);
+  // A record killed while 'sent' and not found yet becomes in-doubt, its settle time starting now: it is
+  // not re-sent until it is judged. Records already in doubt keep theirs (the store leaves them as they are).
+  if (stillInDoubt.length > 0) store.markInDoubt(step.name, stillInDoubt, nowMs);
   counts.found = found.length;
   counts.notFound = absent.length;
   if (stillInDoubt.length > 0) {

@@ -3,7 +3,7 @@
  * in the parent (test) process, with a file checkpoint database, and may be SIGKILLed at any instant.
  * Run as `node --import tsx chaos-child.ts` with ZPETL_CHAOS_CHILD set to a JSON ChildConfig.
  *
- * Prints `STARTED` once the run has begun (run-start), progress lines `PROGRESS <step> <done>`, and at
+ * Prints `READY` then waits for `GO` on stdin when asked to (waitForGo), `STARTED` once the run has begun (run-start), progress lines `PROGRESS <step> <done>`, and at
  * the end `RESULT <json>`; exits with the run's exit code. SIGINT/SIGTERM stop it gracefully (130).
  */
 import { createScaledClock } from '../../../src/core/clock.js';
@@ -33,6 +33,11 @@ export interface ChildConfig {
   reportDir?: string;
   /** The engine's in-doubt settle time, virtual ms (≥ a late commit's delay × timeScale). */
   inDoubtSettleMs?: number;
+  /**
+   * Start up (modules, clock, client), print `READY`, and begin the run only once `GO` arrives on stdin:
+   * a restart can then follow a kill within milliseconds, not the second or two a process takes to start.
+   */
+  waitForGo?: boolean;
 }
 
 const config = JSON.parse(process.env.ZPETL_CHAOS_CHILD ?? '{}') as ChildConfig;
@@ -63,6 +68,17 @@ const onEvent = (e: PipelineEvent) => {
   }
 };
 const settle = config.inDoubtSettleMs !== undefined ? { inDoubtSettleMs: config.inDoubtSettleMs } : {};
+if (config.waitForGo) {
+  process.stdout.write('READY\n');
+  await new Promise<void>((resolve) => {
+    let input = '';
+    process.stdin.on('data', (d: Buffer) => {
+      input += d.toString();
+      if (input.includes('GO\n')) resolve();
+    });
+  });
+  process.stdin.pause();
+}
 let result: RunResult;
 if (config.viaPipelineFile) {
   const { config: pipeline, baseDir } = loadPipeline(config.files.pipeline!);

@@ -20,6 +20,9 @@ export interface ChildRun {
   proc: ChildProcess;
   /** Resolves when the run inside has started (or the process ended first: false). */
   started: Promise<boolean>;
+  /** With `waitForGo`: resolves when the child is ready to begin (or ended first: false); go() begins the run. */
+  ready: Promise<boolean>;
+  go(): void;
   /** Resolves with the exit code (null when killed by a signal) and the signal. */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   stdout(): string;
@@ -40,26 +43,32 @@ export interface ChildResult {
 export function startChild(config: ChildConfig): ChildRun {
   const proc = spawn(process.execPath, ['--import', 'tsx', CHILD], {
     env: { ...process.env, ZPETL_CHAOS_CHILD: JSON.stringify(config) },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [config.waitForGo ? 'pipe' : 'ignore', 'pipe', 'pipe'],
   });
   let out = '';
   let err = '';
   let resolveStarted: (v: boolean) => void = () => {};
   const started = new Promise<boolean>((r) => (resolveStarted = r));
+  let resolveReady: (v: boolean) => void = () => {};
+  const ready = new Promise<boolean>((r) => (resolveReady = r));
   proc.stdout!.on('data', (d: Buffer) => {
     out += d.toString();
+    if (out.includes('READY\n')) resolveReady(true);
     if (out.includes('STARTED\n')) resolveStarted(true);
   });
   proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     proc.on('exit', (code, signal) => {
       resolveStarted(false);
+      resolveReady(false);
       resolve({ code, signal });
     });
   });
   return {
     proc,
     started,
+    ready,
+    go: () => proc.stdin?.write('GO\n'),
     exited,
     stdout: () => out,
     stderr: () => err,

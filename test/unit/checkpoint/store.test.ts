@@ -171,7 +171,12 @@ describe('records.sent_ms (the created-time floor of reconciliation)', () => {
     await clock.advance(30_000);
     store.markInDoubt('tasks', ['b']);
     expect(store.getRecord('tasks', 'a')).toMatchObject({ state: 'in-doubt', sentMs: sentAt, updatedMs: sentAt + 30_000 });
-    expect(store.getRecord('tasks', 'b')).toMatchObject({ state: 'in-doubt', sentMs: sentAt, updatedMs: sentAt });
+    // 'b' left sent: in doubt from when it was marked so (its request may have left as late as the kill), its floor kept.
+    expect(store.getRecord('tasks', 'b')).toMatchObject({ state: 'in-doubt', sentMs: sentAt, updatedMs: sentAt + 60_000 });
+    // Marked in doubt again later (another look, another restart): it keeps that instant.
+    await clock.advance(20_000);
+    store.markInDoubt('tasks', ['b'], clock.now());
+    expect(store.getRecord('tasks', 'b')).toMatchObject({ state: 'in-doubt', updatedMs: sentAt + 60_000 });
     cdb.close();
     const reopened = openCheckpointDb(join(dir, 'p.db'));
     dbs.push(reopened);

@@ -384,3 +384,71 @@ describe('late commits (Zoho commits after the client gave up)', () => {
     expect(api.calls['task.create']).toBe(4);
   });
 });
+
+describe('a record a killed process left sent (its request may have left long after the batch was marked)', () => {
+  /**
+   * The batch was marked sent 5 minutes ago (far more than the settle time); its last item waited for the
+   * rate budget and left just before the process was killed, a moment the checkpoint does not know.
+   */
+  async function leftSentLongAgo() {
+    const clock = createManualClock(Date.UTC(2026, 11, 1, 9));
+    let store = createCheckpointStore(cdb.db, clock);
+    const run = store.startRun('demo').id;
+    const items = tasks(1);
+    store.markSent(run, 'tasks', items.map((i) => ({ key: i.key, values: i.values, pos: i.pos, op: 'create' as const })));
+    const sentAt = clock.now();
+    await clock.advance(5 * 60_000);
+    // …the request left here, Zoho has not committed it yet, and the process was SIGKILLed.
+    store = restart();
+    store = createCheckpointStore(cdb.db, clock);
+    store.resumeRun(run);
+    const sl = createStepLoader({ api, store, runId: run, step: { name: 'tasks', entity: 'task' }, timing: { clock, settleMs: 60_000 } });
+    return { clock, store, sl, items, sentAt };
+  }
+
+  it('is not judged absent by the first look: in doubt from that look; a late commit a few seconds later is found, never re-sent', async () => {
+    const { clock, store, sl, items, sentAt } = await leftSentLongAgo();
+    const firstLook = clock.now();
+    expect(await sl.reconcile()).toEqual({ found: 0, notFound: 0, unresolved: 0, waiting: 1, retryAtMs: firstLook + 60_000, settledAtMs: firstLook + 60_000 });
+    // In doubt from the first look; sent_ms (the created-time floor) is still the batch's mark instant.
+    expect(store.getRecord('tasks', 't0')).toMatchObject({ state: 'in-doubt', updatedMs: firstLook, sentMs: sentAt });
+    // The resumed run re-reads the row: still waiting, nothing sent.
+    await sl.load(items);
+    await sl.retryPlanned();
+    expect(api.calls['task.create'] ?? 0).toBe(0);
+    // Zoho commits the request a few seconds after the restart: the next look binds the key to it.
+    await clock.advance(5_000);
+    await createEntityLoader('task', api).create(items);
+    const lateId = api.tasks_[0]!.id;
+    await clock.advance(1_000);
+    expect(await sl.reconcile()).toEqual({ found: 1, notFound: 0, unresolved: 0 });
+    await sl.load(items);
+    await sl.retryPlanned();
+    expect(store.crosswalkGet('tasks', 't0')?.zohoId).toBe(lateId);
+    expect(api.count('task')).toBe(1);
+    expect(api.calls['task.create']).toBe(1);
+  });
+
+  it('with no late commit it is judged absent one settle time after that first look, and re-sent once; a restart before then does not start the wait over', async () => {
+    const { clock, sl } = await leftSentLongAgo();
+    const firstLook = clock.now();
+    expect((await sl.reconcile()).waiting).toBe(1);
+    // Another restart 30 s later: the wait still ends 60 s after the first look, not after this one.
+    await clock.advance(30_000);
+    let again = restart();
+    again = createCheckpointStore(cdb.db, clock);
+    const run = again.latestRun('demo')!.id;
+    again.resumeRun(run);
+    const sl2 = createStepLoader({ api, store: again, runId: run, step: { name: 'tasks', entity: 'task' }, timing: { clock, settleMs: 60_000 } });
+    expect(await sl2.reconcile()).toMatchObject({ waiting: 1, retryAtMs: firstLook + 60_000, settledAtMs: firstLook + 60_000 });
+    await clock.set(firstLook + 59_999);
+    expect((await sl2.reconcile()).waiting).toBe(1);
+    await clock.set(firstLook + 60_000);
+    expect(await sl2.reconcile()).toEqual({ found: 0, notFound: 1, unresolved: 0 });
+    await sl2.retryPlanned();
+    await sl2.retryPlanned();
+    expect(api.calls['task.create']).toBe(1);
+    expect(api.count('task')).toBe(1);
+    expect(again.getRecord('tasks', 't0')?.state).toBe('confirmed');
+  });
+});
