@@ -37,11 +37,13 @@ const read = (path: string): string[][] => parse(readFileSync(path, 'utf8'), { r
 
 // What a spreadsheet takes as a formula's first character (the test's own list, not the code's).
 const FORMULA_LEADS = new Set(['=', '+', '-', '@', '\uFF1D', '\uFF0B', '\uFF0D', '\uFF20', '\t', '\r']);
-const SPECIAL = [...FORMULA_LEADS, '\n', '\r\n', ',', '"', "'", ' ', '\u00a0', ';', '<', '&', 'a', 'Z', '0', 'é', '日'];
+// Line ends some reader or viewer knows: a formula lead after any of them must be neutralised too.
+const LINE_ENDS = new Set(['\r', '\n', '\u000B', '\u000C', '\u0085', '\u2028', '\u2029']);
+const SPECIAL = [...FORMULA_LEADS, ...LINE_ENDS, '\r\n', ',', '"', "'", ' ', '\u00a0', ';', '<', '&', 'a', 'Z', '0', 'é', '日'];
 const unit = fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...SPECIAL) }, { weight: 1, arbitrary: fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }) });
 const cell = fc.string({ unit, maxLength: 10 });
 
-const isLineStart = (s: string, i: number) => i === 0 || s[i - 1] === '\r' || s[i - 1] === '\n';
+const isLineStart = (s: string, i: number) => i === 0 || LINE_ENDS.has(s[i - 1]!);
 /** The payroll rule, written independently of layouts.ts: `'` before a formula lead at each line start. */
 function neutralised(v: string): string {
   let out = '';

@@ -14,6 +14,8 @@ describe('layouts', () => {
     expect(neutralise('a\r\r=1')).toBe("a\r'\r'=1"); // a CR is itself a formula character after a break
     expect(neutralise('=a\n=b')).toBe("'=a\n'=b");
     expect(neutralise('a\n b\n\'=c')).toBe("a\n b\n'=c");
+    // the Unicode line terminators some viewers break on: VT, FF, NEL, LS, PS
+    for (const br of ['\u000B', '\u000C', '\u0085', '\u2028', '\u2029']) expect(neutralise(`x${br}=1+1`)).toBe(`x${br}'=1+1`);
   });
 
   it('formats decimal hours exactly, half away from zero', () => {
