@@ -7,7 +7,9 @@
  *
  * Natural keys can collide (two time logs with the same project, date, owner, hours and notes are two
  * distinct source rows): a candidate id already in the crosswalk under another key, or claimed earlier
- * in this pass, is never taken. Records are processed in source order.
+ * in this pass, is never taken; for a loader whose ids name one record per scope (a person in several
+ * projects), only claims within the same scope count (claimedElsewhere, claimToken in shared.ts).
+ * Records are processed in source order.
  *
  * Someone else's entity is never ours: a candidate Zoho says was created before we marked the record
  * sent (less `skewMs`, the allowance for our clock and Zoho's disagreeing) existed before our request
@@ -45,6 +47,7 @@ import type { RecordRow, StoredResult } from '../checkpoint/store-types.js';
 import { toZpetlError, ZpetlError } from '../core/errors.js';
 import type { Clock } from '../core/clock.js';
 import { compareIds } from '../core/ids.js';
+import { claimedElsewhere, claimToken } from './shared.js';
 import type { Candidate, EntityLoader } from './types.js';
 
 /** Default allowance for the difference between our clock and Zoho's (5 minutes). */
@@ -148,8 +151,9 @@ export async function reconcileRecords(input: ReconcileInput): Promise<Reconcile
     // Without a clock there is no floor: the caller asked for the plain natural-key match.
     const floorMs = timing && rec.sentMs !== null ? rec.sentMs - skewMs : undefined;
     const ids = orderCandidates(candidates, floorMs);
-    const claimed = store.claimedIds(step.entity, ids, { step: step.name, key: rec.key });
-    const id = ids.find((x) => !claimed.has(x) && !claimedInPass.has(x));
+    const values = rec.values;
+    const claimed = claimedElsewhere(store, loader, ids, { step: step.name, key: rec.key, values });
+    const id = ids.find((x) => !claimed.has(x) && !claimedInPass.has(claimToken(loader, values, x)));
     if (id === undefined) {
       // In doubt: from when its send went into doubt, not when the key was last read. Left 'sent' by a
       // dead process: from now, the first time a later process sees it (see the module comment).
@@ -163,7 +167,7 @@ export async function reconcileRecords(input: ReconcileInput): Promise<Reconcile
       absent.push(rec.key);
       continue;
     }
-    claimedInPass.add(id);
+    claimedInPass.add(claimToken(loader, values, id));
     found.push({ key: rec.key, status: 'created', zohoId: id, meta: loader.describe(rec.values), ...(rec.pos ? { pos: rec.pos } : {}) });
   }
   if (absent.length > 0) store.revertToPlanned(step.name, absent);

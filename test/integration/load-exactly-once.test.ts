@@ -146,6 +146,28 @@ describe('bulk user add against the sandbox', () => {
     const adds = sandbox.admin.counters().endpoints['POST /projects/{project}/projectusers']!;
     expect(adds.ok).toBeLessThanOrEqual(4);
   });
+
+  it("a person already in one project, her membership of another lost after Zoho committed: found under her one id, not re-sent", async () => {
+    const run = store.startRun('people').id;
+    await createStepLoader({ api: client, store, runId: run, step: { name: 'projects', entity: 'project' } }).load(
+      ['Website', 'Mobile'].map((n, i) => ({ key: n, values: { name: n }, pos: pos(i) })),
+    );
+    const [web, mob] = ['Website', 'Mobile'].map((k) => store.crosswalkGet('projects', k)!.zohoId);
+    const users = createStepLoader({ api: client, store, runId: run, step: { name: 'users', entity: 'user' } });
+    const member = (p: string, i: number): LoadItem => ({ key: `ana-${p}`, values: { email: 'ana@acme.example', project: p }, pos: pos(i) });
+    expect((await users.load([member(web!, 0)])).delta.created).toBe(1);
+    const ana = store.crosswalkGet('users', `ana-${web}`)!.zohoId;
+    // Mobile's bulk add commits, then its answer is lost.
+    sandbox.admin.setFaults([{ kind: 'reset-after', endpoint: 'POST /projects/{project}/projectusers', nth: 1 }]);
+    expect((await users.load([member(mob!, 1)])).delta.inDoubt).toBe(1);
+    sandbox.admin.clearFaults();
+    const calls = sandbox.admin.counters().endpoints['POST /projects/{project}/projectusers']?.calls;
+    expect(await users.reconcile()).toEqual({ found: 1, notFound: 0, unresolved: 0 });
+    await users.retryPlanned();
+    expect(store.crosswalkGet('users', `ana-${mob}`)?.zohoId).toBe(ana);
+    expect(sandbox.admin.counters().endpoints['POST /projects/{project}/projectusers']?.calls).toBe(calls);
+    expect(store.counts(run, 'users')).toMatchObject({ created: 2, inDoubt: 0 });
+  });
 });
 
 describe('the external-id marker against the sandbox', () => {

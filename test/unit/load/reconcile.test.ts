@@ -135,6 +135,48 @@ describe('reconciliation after a crash', () => {
     await sl.load(items);
     expect(api.count('user')).toBe(2);
   });
+
+  // A project user's id names the person, the same in every project (users.ts: idsPerScope).
+  const ana = (project: string): LoadItem => ({ key: `ana-${project}`, values: { email: 'ana@x.io', project }, pos: pos(project === 'P1' ? 0 : 1) });
+
+  it("a person confirmed in one project, her in-doubt membership of another found there: bound to her id, not re-sent", async () => {
+    let store = createCheckpointStore(cdb.db);
+    const run = store.startRun('demo').id;
+    const sl = createStepLoader({ api, store, runId: run, step: { name: 'users', entity: 'user' } });
+    await sl.load([ana('P1')]);
+    const x = store.crosswalkGet('users', 'ana-P1')!.zohoId;
+    // Her Mobile membership is sent and Zoho commits it (same person, same id), but the process dies.
+    store.markSent(run, 'users', [ana('P2')].map((i) => ({ key: i.key, values: i.values, pos: i.pos, op: 'create' as const })));
+    api.projectUsers_.set('P2', [{ id: x, email: 'ana@x.io' }]);
+    store = restart();
+    store.resumeRun(run);
+    // With a settle time, a miss would wait and then be judged absent and re-sent.
+    const timing = { clock: createManualClock(), settleMs: 60_000 };
+    const sl2 = createStepLoader({ api, store, runId: run, step: { name: 'users', entity: 'user' }, timing });
+    expect(await sl2.reconcile()).toEqual({ found: 1, notFound: 0, unresolved: 0 });
+    expect(store.getRecord('users', 'ana-P2')?.state).toBe('confirmed');
+    expect(store.crosswalkGet('users', 'ana-P2')?.zohoId).toBe(x);
+    const adds = api.calls['user.add'];
+    const out = await sl2.load([ana('P1'), ana('P2')]);
+    expect(out.repeated.map((r) => r.key)).toEqual(['ana-P1', 'ana-P2']);
+    expect(api.calls['user.add']).toBe(adds);
+    expect(store.counts(run, 'users')).toMatchObject({ created: 2, inDoubt: 0 });
+  });
+
+  it('two in-doubt memberships of one person in two projects, in one pass: both found', async () => {
+    let store = createCheckpointStore(cdb.db);
+    const run = store.startRun('demo').id;
+    store.markSent(run, 'users', [ana('P1'), ana('P2')].map((i) => ({ key: i.key, values: i.values, pos: i.pos, op: 'create' as const })));
+    const x = '1000000000000000042';
+    api.projectUsers_.set('P1', [{ id: x, email: 'ana@x.io' }]);
+    api.projectUsers_.set('P2', [{ id: x, email: 'ana@x.io' }]);
+    store = restart();
+    store.resumeRun(run);
+    const sl = createStepLoader({ api, store, runId: run, step: { name: 'users', entity: 'user' } });
+    expect(await sl.reconcile()).toEqual({ found: 2, notFound: 0, unresolved: 0 });
+    expect([store.crosswalkGet('users', 'ana-P1')?.zohoId, store.crosswalkGet('users', 'ana-P2')?.zohoId]).toEqual([x, x]);
+    expect(store.counts(run, 'users')).toMatchObject({ created: 2, inDoubt: 0 });
+  });
 });
 
 describe('time log collisions', () => {
