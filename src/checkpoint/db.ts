@@ -22,7 +22,7 @@
  */
 import Database from 'better-sqlite3';
 import { accessSync, constants, mkdirSync, readFileSync, realpathSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 import { ZpetlError } from '../core/errors.js';
 import { MIGRATIONS } from './migrations.js';
 import { checkOwner, type CheckpointOwner } from './owner.js';
@@ -41,10 +41,13 @@ export interface OpenOptions {
   busyTimeoutMs?: number;
   /**
    * The pipeline opening it (src/checkpoint/owner.ts): a writable open claims a file without an owner
-   * and refuses another pipeline's. Read-only openers check with checkOwner() themselves.
+   * and refuses another pipeline's. Every writable open in src/ passes one (test/unit/checkpoint/
+   * owner-required.test.ts checks); read-only openers check with checkOwner() themselves.
    */
   owner?: CheckpointOwner;
-  /** Epoch ms recorded when the owner is claimed (default Date.now()). */
+  /** Take over a checkpoint of another pipeline name or file (`--adopt-checkpoint`); never another portal's. */
+  adopt?: boolean;
+  /** Epoch ms recorded when the owner is claimed (default Date.now()): the caller's clock. */
   nowMs?: number;
 }
 
@@ -91,8 +94,15 @@ export function pidAlive(pid: number): boolean {
 const pathError = (path: string, message: string, hint: string, cause?: unknown) =>
   new ZpetlError('CHECKPOINT_PATH', `checkpoint database ${path} ${message}`, { field: 'db', value: path, hint, ...(cause === undefined ? {} : { cause }) });
 
-/** A directory is no database file: say so (SQLite itself reports a "disk I/O error"). */
+/**
+ * A directory is no database file: say so (SQLite itself reports a "disk I/O error"). Nor is a path
+ * ending in a separator (`newdir/`), which would otherwise create a FILE named `newdir`.
+ */
 function checkNotDirectory(path: string): void {
+  if (/[\\/]$/.test(path)) {
+    const folder = path.replace(/[\\/]+$/, '');
+    throw pathError(path, 'names a folder (it ends in a separator), not a file', `Pass a file path such as --db ${join(folder || sep, 'pipeline.db')}.`);
+  }
   let isDir = false;
   try {
     isDir = statSync(path).isDirectory();
@@ -236,7 +246,7 @@ export function openCheckpointDb(path: string, options: OpenOptions = {}): Check
       // The lock comes before migrations: two processes never migrate the same file at once.
       if (!memory && options.lock !== false) release = acquireLock(db, `${path}.lock`, path, options);
       const found = migrate(db);
-      if (options.owner) notice = checkOwner(db, path, options.owner, { write: true, existed: found > 0, ...(options.nowMs === undefined ? {} : { nowMs: options.nowMs }) });
+      if (options.owner) notice = checkOwner(db, path, options.owner, { write: true, existed: found > 0, adopt: options.adopt === true, ...(options.nowMs === undefined ? {} : { nowMs: options.nowMs }) });
     }
   } catch (e) {
     release();

@@ -1,5 +1,5 @@
 import { BUDGET_SCHEMA } from './schema-budget.js';
-import { OWNER_SCHEMA } from './schema-owner.js';
+import { OWNER_FILE_SCHEMA, OWNER_SCHEMA } from './schema-owner.js';
 import { PAYROLL_SCHEMA } from './schema-payroll.js';
 import { RECORDS_SENT_MS, RUNS_SCHEMA } from './schema-runs.js';
 
@@ -13,4 +13,5 @@ export const MIGRATIONS: { name: string; sql: string }[] = [
   { name: 'payroll snapshots', sql: PAYROLL_SCHEMA },
   { name: 'records.sent_ms', sql: RECORDS_SENT_MS },
   { name: 'checkpoint owner', sql: OWNER_SCHEMA },
+  { name: 'checkpoint owner file', sql: OWNER_FILE_SCHEMA },
 ];

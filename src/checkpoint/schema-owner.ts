@@ -16,3 +16,11 @@ CREATE TABLE checkpoint_owner (
   adopted INTEGER NOT NULL DEFAULT 0
 );
 `;
+
+/**
+ * Migration 6: the pipeline FILE that owns the checkpoint (its real path), NULL for a pipeline given to
+ * the library without one and in files claimed before this column existed (the next writer from a file
+ * fills it in). Two copies of a pipeline file keep the same `name:`, so the name alone cannot tell them
+ * apart (src/checkpoint/owner.ts).
+ */
+export const OWNER_FILE_SCHEMA = `ALTER TABLE checkpoint_owner ADD COLUMN pipeline_file TEXT;`;

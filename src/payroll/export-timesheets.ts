@@ -244,7 +244,7 @@ export async function exportTimesheets(o: ExportTimesheetsOptions, readFile?: Ti
   // A full client says its portal; a bare users + timelogs reader may not.
   const api: object | undefined = o.source.type === 'api' ? o.source.client : undefined;
   const portalId = api && 'portalId' in api && typeof api.portalId === 'string' ? api.portalId : undefined;
-  const cdb = typeof o.db === 'string' ? openCheckpointDb(o.db, { owner: { pipeline: PAYROLL_CHECKPOINT_OWNER, portalId } }) : o.db;
+  const cdb = typeof o.db === 'string' ? openCheckpointDb(o.db, { owner: { pipeline: PAYROLL_CHECKPOINT_OWNER, portalId }, nowMs: o.nowMs ?? systemClock.now() }) : o.db;
   try {
     let store: PayrollSnapshotStore;
     try {

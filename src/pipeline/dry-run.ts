@@ -27,7 +27,8 @@ import { writeReportJson } from '../report/write-report-json.js';
 import { writeReportHtml } from '../report/write-report-html.js';
 import { emptyCounts, type PipelineEvent, type StepCounts } from './events.js';
 import { EXIT_OK, EXIT_REJECTS, exitCodeForError } from './exit-codes.js';
-import { defaultCheckpointDb, loadPipeline, type LoadedPipeline } from './load-pipeline.js';
+import { checkpointPath, loadPipeline, type LoadedPipeline } from './load-pipeline.js';
+import { checkpointOwnerOf } from './checkpoint-owner.js';
 import { prepareOutFolder } from './out-folder.js';
 import { planSteps } from './plan.js';
 import { planStep } from './run-build-plan.js';
@@ -105,7 +106,8 @@ export async function dryRun(pipeline: string | LoadedPipeline, options: DryRunO
   let checkpoint: DryCheckpoint | undefined;
   let error: ZpetlError | undefined;
   try {
-    checkpoint = openDryCheckpoint(resolve(cwd, options.db ?? defaultCheckpointDb(cfg.name)), { pipeline: cfg.name, portalId: loaded.portal });
+    // The real run's path and owner (checkpoint-owner.ts): the portal from the file, the environment or `.env`.
+    checkpoint = openDryCheckpoint(checkpointPath(cwd, options.db, cfg.name), checkpointOwnerOf(loaded, { env: options.env, cwd }));
   } catch (e) {
     // An unreadable checkpoint is fatal (reports written, exit 1): counting every row as a create would mislead.
     error = toZpetlError(e);

@@ -4,7 +4,7 @@
  * the file's directory (`baseDir`); extractors take `baseDir` and do the resolving.
  */
 import { readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Node as YamlNode } from 'yaml';
 import type { z } from 'zod';
 import { ZpetlError } from '../core/errors.js';
@@ -18,6 +18,18 @@ import { PipelineSchema, type PipelineConfig } from './schema.js';
  */
 export function defaultCheckpointDb(pipelineName: string): string {
   return join('.zpetl', `${pipelineName}.db`);
+}
+
+/**
+ * The checkpoint database a command or library call opens: `db` (a relative one against `cwd`, the
+ * caller's working folder, never the process's), else the default above under `cwd`. A trailing
+ * separator is kept, so `--db newdir/` reaches the checkpoint as a folder it refuses (CHECKPOINT_PATH)
+ * instead of a file named `newdir`. `:memory:` (tests) is passed as it is.
+ */
+export function checkpointPath(cwd: string, db: string | undefined, pipelineName: string): string {
+  if (db === ':memory:') return db;
+  const path = resolve(cwd, db ?? defaultCheckpointDb(pipelineName));
+  return db !== undefined && /[\\/]$/.test(db) ? `${path}${sep}` : path;
 }
 
 export interface LoadedPipeline {

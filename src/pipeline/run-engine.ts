@@ -15,6 +15,7 @@
 import type { Clock } from '../core/clock.js';
 import { ZpetlError, toZpetlError } from '../core/errors.js';
 import { openCheckpointDb, type CheckpointDb } from '../checkpoint/db.js';
+import type { CheckpointOwner } from '../checkpoint/owner.js';
 import { createSqliteBudgetStore } from '../checkpoint/budget-store.js';
 import { createCheckpointStore, type CheckpointStore, type StepRow } from '../checkpoint/store.js';
 import { DEFAULT_CLOCK_SKEW_MS, DEFAULT_IN_DOUBT_SETTLE_MS, type ReconcileCounts, type ReconcileTiming } from '../load/reconcile.js';
@@ -46,6 +47,10 @@ export interface RunEngineOptions {
    * the ready client's portalId (a factory's is known only once the checkpoint is open).
    */
   portalId?: string;
+  /** Who opens the checkpoint (src/pipeline/checkpoint-owner.ts); default: the plan's pipeline on `portalId`. */
+  owner?: CheckpointOwner;
+  /** Take over a checkpoint of another pipeline name or file (RunPipelineOptions.adoptCheckpoint). */
+  adoptCheckpoint?: boolean;
   /** Close the client at the end (default: true when the engine created it). */
   closeClient?: boolean;
   /** Require an unfinished run to continue (`zpetl resume`); without it an unfinished run is continued anyway. */
@@ -176,8 +181,8 @@ async function execute(plan: RunPlan, o: RunEngineOptions): Promise<RunResult> {
 
   let cdb: CheckpointDb;
   try {
-    const portalId = o.portalId ?? (typeof o.client === 'function' ? undefined : o.client.portalId);
-    cdb = openCheckpointDb(o.dbPath, { owner: { pipeline: plan.pipeline, portalId }, nowMs: o.clock.now() });
+    const portalId = o.owner?.portalId ?? o.portalId ?? (typeof o.client === 'function' ? undefined : o.client.portalId);
+    cdb = openCheckpointDb(o.dbPath, { owner: { ...o.owner, pipeline: plan.pipeline, portalId }, adopt: o.adoptCheckpoint === true, nowMs: o.clock.now() });
   } catch (e) {
     const error = toZpetlError(e);
     emit({ type: 'log', level: 'error', message: error.format() });

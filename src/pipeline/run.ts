@@ -19,7 +19,9 @@ import type { EventListener, PipelineEvent } from './events.js';
 import { buildRunPlan } from './run-build-plan.js';
 import { writeRunReport } from './run-report.js';
 import { EXIT, executeRun, type RunResult } from './run-engine.js';
-import { defaultCheckpointDb, loadPipeline, type LoadedPipeline } from './load-pipeline.js';
+import { checkpointPath, loadPipeline, type LoadedPipeline } from './load-pipeline.js';
+import { checkpointOwnerOf } from './checkpoint-owner.js';
+import type { CheckpointOwner } from '../checkpoint/owner.js';
 import { prepareOutFolder } from './out-folder.js';
 import { parseWindow } from './window.js';
 import { isLoadStep } from './schema.js';
@@ -30,8 +32,14 @@ export type { RunResultWithExports, ExportStepOutcome } from './timesheet-export
 export type { LoadedPipeline } from './load-pipeline.js';
 
 export interface RunPipelineOptions {
-  /** Checkpoint database (default `.zpetl/<pipeline name>.db` under `cwd`). */
+  /** Checkpoint database (default `.zpetl/<pipeline name>.db` under `cwd`; a relative one is under `cwd` too). */
   db?: string;
+  /**
+   * Take over a checkpoint that belongs to another pipeline name or file (`--adopt-checkpoint`: this
+   * pipeline renamed or its file moved): its owner and runs become this pipeline's, with a warning
+   * event. Never one of another portal (src/checkpoint/owner.ts).
+   */
+  adoptCheckpoint?: boolean;
   /** Require an unfinished run to continue (`zpetl resume`). A plain run continues one anyway. */
   resume?: boolean;
   /** Resume even though a source file changed since the run began (read again from the start). */
@@ -89,12 +97,14 @@ export async function runPipeline(pipeline: string | LoadedPipeline, options: Ru
   let plan;
   let window;
   let client: ZohoClient | ((budgetStore: BudgetStore) => ZohoClient);
-  let portalId: string | undefined;
+  let owner: CheckpointOwner;
   try {
     loaded = typeof pipeline === 'string' ? loadPipeline(pipeline, { ...process.env, ...(options.env ?? {}) }) : pipeline;
     // Export steps (source zoho-timelogs) are checked before anything runs, and run after the load steps.
     checkExportSteps(loaded, clock.now());
     if (!loaded.config.steps.some(isLoadStep)) return await runExportPipeline(loaded, { ...options, env: options.env ?? process.env, cwd });
+    // Who opens the checkpoint: the same function the dry run, status and rejects ask (checkpoint-owner.ts).
+    owner = checkpointOwnerOf(loaded, { env: options.env ?? process.env, cwd, client: options.client });
     plan = buildRunPlan(loaded.config, loaded.baseDir, loaded.file);
     const w = options.window ?? (loaded.config.options.window ? { spec: `${loaded.config.options.window.start}-${loaded.config.options.window.end}`, tz: loaded.config.options.window.tz } : undefined);
     window = w ? parseWindow(w.spec, w.tz, { code: options.window ? 'USAGE_INVALID' : 'PIPELINE_INVALID' }) : undefined;
@@ -106,14 +116,13 @@ export async function runPipeline(pipeline: string | LoadedPipeline, options: Ru
       const config = loadConfig(options.env ?? process.env, { cwd });
       const headroom = loaded.config.options.headroom;
       const concurrency = loaded.config.options.concurrency;
-      const portal = loaded.portal ?? config.portalId;
-      portalId = portal;
+      const portal = owner.portalId ?? config.portalId;
       client = (budgetStore) => createZohoClient({ ...config, portalId: portal }, { clock, budgetStore, headroom, concurrency });
     }
   } catch (e) {
     return fail(e);
   }
-  const dbPath = options.db ?? join(cwd, defaultCheckpointDb(loaded.config.name));
+  const dbPath = checkpointPath(cwd, options.db, loaded.config.name);
   const exportsAfter = hasExportSteps(loaded);
   let loadEnd: PipelineEvent | undefined;
   const onEvent = exportsAfter && options.onEvent ? (e: PipelineEvent) => (e.type === 'run-end' ? (loadEnd = e) : options.onEvent!(e)) : options.onEvent;
@@ -121,7 +130,8 @@ export async function runPipeline(pipeline: string | LoadedPipeline, options: Ru
     dbPath,
     clock,
     client,
-    ...(portalId ? { portalId } : {}),
+    owner,
+    ...(options.adoptCheckpoint ? { adoptCheckpoint: true } : {}),
     ...(options.resume ? { resume: true } : {}),
     ...(options.allowChangedSource ? { allowChangedSource: true } : {}),
     ...(window ? { window } : {}),
@@ -134,5 +144,5 @@ export async function runPipeline(pipeline: string | LoadedPipeline, options: Ru
       : { writeReport: (r: RunResult) => writeRunReport(r, plan, options.reportDir ? { dir: resolve(cwd, options.reportDir) } : { outDir: options.outDir || join(cwd, 'out') }) }),
   });
   if (!exportsAfter) return result;
-  return runExportsAfterLoad(loaded, result, loadEnd, { env: options.env ?? process.env, cwd, clock, ...(options.client ? { client: options.client } : {}), ...(options.signal ? { signal: options.signal } : {}), ...(options.onEvent ? { onEvent: options.onEvent } : {}) });
+  return runExportsAfterLoad(loaded, result, loadEnd, { env: options.env ?? process.env, cwd, clock, ...(options.adoptCheckpoint ? { adoptCheckpoint: true } : {}), ...(options.client ? { client: options.client } : {}), ...(options.signal ? { signal: options.signal } : {}), ...(options.onEvent ? { onEvent: options.onEvent } : {}) });
 }

@@ -9,6 +9,7 @@ import { mkdtemp, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ZpetlError, type ErrorCode } from '../core/errors.js';
 import { openCheckpointForReading } from './dry-checkpoint.js';
+import type { CheckpointOwner } from '../checkpoint/owner.js';
 import type { HighWater, RejectRow, RunRow, StepStatus, StoredCounts } from '../checkpoint/store-types.js';
 import { createRejectsWriter } from '../report/rejects-writer.js';
 import type { OffPeakWindow } from './window.js';
@@ -45,6 +46,8 @@ export interface StatusOptions {
   nowMs?: number;
   /** The pipeline's portal id, when known: a checkpoint of the pipeline on another portal is refused too. */
   portalId?: string;
+  /** Who reads, as the real run would open it (checkpoint-owner.ts checkpointOwnerOf): wins over `portalId`. */
+  owner?: CheckpointOwner;
 }
 
 /** Reads the latest run of `pipeline` from the checkpoint database at `dbPath`. */
@@ -58,7 +61,7 @@ export function readPipelineStatus(dbPath: string, pipeline: string, o: StatusOp
     report.window = { spec: w.spec, tz: w.tz, openNow, nextOpenMs, closesMs: openNow ? w.closesAt(nowMs) : w.closesAt(nextOpenMs), describe: w.describe(nextOpenMs) };
   }
   if (!existsSync(dbPath)) return report;
-  const { cdb, store } = openCheckpointForReading(dbPath, 'status', { pipeline, portalId: o.portalId });
+  const { cdb, store } = openCheckpointForReading(dbPath, 'status', o.owner ?? { pipeline, portalId: o.portalId });
   try {
     const run = store.latestRun(pipeline);
     report.run = run;
@@ -92,9 +95,9 @@ export interface RejectListing {
  * The rejects of the latest run of `pipeline` (or of `runId`), optionally of one step, in the order
  * they were recorded. Held in memory: rejects are bounded by the run's reject limit.
  */
-export function listRejects(dbPath: string, pipeline: string, o: { runId?: number; step?: string; portalId?: string } = {}): RejectListing {
+export function listRejects(dbPath: string, pipeline: string, o: { runId?: number; step?: string; portalId?: string; owner?: CheckpointOwner } = {}): RejectListing {
   if (!existsSync(dbPath)) return { run: undefined, rejects: [] };
-  const { cdb, store } = openCheckpointForReading(dbPath, 'rejects', { pipeline, portalId: o.portalId });
+  const { cdb, store } = openCheckpointForReading(dbPath, 'rejects', o.owner ?? { pipeline, portalId: o.portalId });
   try {
     const run = o.runId !== undefined ? store.getRun(o.runId) : store.latestRun(pipeline);
     if (!run) return { run: undefined, rejects: [] };

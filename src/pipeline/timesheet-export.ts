@@ -22,7 +22,8 @@ import { createZohoClient } from '../zoho/client.js';
 import type { ZohoClient } from '../zoho/types.js';
 import { type EventListener, type PipelineEvent, type StepCounts } from './events.js';
 import { EXIT_FATAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_REJECTS, exitCodeForError } from './exit-codes.js';
-import { defaultCheckpointDb, loadPipeline, type LoadedPipeline } from './load-pipeline.js';
+import { checkpointPath, loadPipeline, type LoadedPipeline } from './load-pipeline.js';
+import { checkpointOwnerOf } from './checkpoint-owner.js';
 import type { RunResult } from './run-engine.js';
 import { isLoadStep, type ExportStepConfig } from './schema.js';
 import { exportTimesheets } from './timesheet-file.js';
@@ -70,6 +71,8 @@ export interface TimesheetExportOptions {
   clock?: Clock;
   /** A ready client (tests, the demo); otherwise one is made from `env`, with its budget in the checkpoint. */
   client?: ZohoClient;
+  /** Take over a checkpoint of another pipeline name or file (RunPipelineOptions.adoptCheckpoint). */
+  adoptCheckpoint?: boolean;
 }
 
 const exportSteps = (loaded: LoadedPipeline) => loaded.config.steps.filter((s): s is ExportStepConfig => !isLoadStep(s));
@@ -124,12 +127,12 @@ export async function runTimesheetExport(o: TimesheetExportOptions): Promise<Exp
   const employees = o.employeesCsv ? { csv: resolve(o.cwd, o.employeesCsv) } : p?.employees && 'csv' in p.employees ? { csv: fromBase(p.employees.csv) } : p?.employees;
   // The pipeline's own checkpoint, or the one path-less exports share, which belongs to one portal too:
   // snapshots of another portal's period would make wrong adjustments (src/checkpoint/owner.ts).
-  const owner = o.pipelineName ?? loaded?.config.name ?? PAYROLL_CHECKPOINT_OWNER;
-  const dbPath = resolve(o.cwd, o.db ?? defaultCheckpointDb(owner));
-  // A file source needs no Zoho configuration: it is neither read nor checked.
+  const name = o.pipelineName ?? loaded?.config.name ?? PAYROLL_CHECKPOINT_OWNER;
+  const dbPath = checkpointPath(o.cwd, o.db, name);
+  // A file source needs no Zoho configuration: it is neither read nor checked, nor asked for a portal.
   const config = o.sourceFile || o.client ? undefined : loadConfig(o.env, { cwd: o.cwd, dotenv: o.dotenv ?? true });
-  const portalId = o.client?.portalId ?? loaded?.portal ?? config?.portalId;
-  const cdb = openCheckpointDb(dbPath, { owner: { pipeline: owner, portalId }, nowMs: clock.now() });
+  const owner = checkpointOwnerOf(loaded, { name, cwd: o.cwd, client: o.client, ...(o.sourceFile ? { env: {}, dotenv: false } : { env: o.env, dotenv: o.dotenv }) });
+  const cdb = openCheckpointDb(dbPath, { owner, adopt: o.adoptCheckpoint === true, nowMs: clock.now() });
   if (cdb.notice) o.onEvent?.({ type: 'log', level: 'warn', message: cdb.notice });
   const client = o.client ?? (config ? createZohoClient({ ...config, ...(loaded?.portal ? { portalId: loaded.portal } : {}) }, { clock, budgetStore: createSqliteBudgetStore(cdb.db, () => clock.now()) }) : undefined);
   const onAbort = () => void client?.close();
@@ -185,6 +188,7 @@ export interface ExportPipelineOptions {
   client?: ZohoClient;
   signal?: AbortSignal;
   onEvent?: EventListener;
+  adoptCheckpoint?: boolean;
 }
 
 /** What one export step of a pipeline run wrote. */
@@ -251,6 +255,7 @@ async function runExportSteps(loaded: LoadedPipeline, o: ExportPipelineOptions):
         ...(o.clock ? { clock: o.clock } : {}),
         ...(o.client ? { client: o.client } : {}),
         ...(o.signal ? { signal: o.signal } : {}),
+        ...(o.adoptCheckpoint ? { adoptCheckpoint: true } : {}),
         onEvent: (e) => {
           // exportTimesheets ends every export it returns with step-end: the step's counts
           if (e.type === 'step-end') counts[step.name] = e.counts;
@@ -299,7 +304,7 @@ export async function runExportPipeline(loaded: LoadedPipeline, o: ExportPipelin
     message: x.error ? `${loaded.config.name}: ${x.error.format()}` : exportsLine(x),
     ...(x.error ? { error: x.error } : {}),
     figures: { endpoints: {}, retries: 0, reconciled: { found: 0, notFound: 0, unresolved: 0 }, windowsUsed: [], crosswalk: {}, startedMs, finishedMs: clock.now() },
-    dbPath: resolve(o.cwd, o.db ?? defaultCheckpointDb(loaded.config.name)),
+    dbPath: checkpointPath(o.cwd, o.db, loaded.config.name),
     exports: x.exports,
   };
 }

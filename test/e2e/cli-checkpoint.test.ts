@@ -1,9 +1,11 @@
 /**
- * The checkpoint's owner and path through the CLI, as the audit reproduced it: `zpetl run p1.yaml`
- * (pipeline conc), then `zpetl run pB.yaml --db .zpetl/conc.db` (pipeline concB, other rows with the
- * same keys) printed "read 10, created 0, skipped 10" and exited 0. Now it is refused, exit 2.
+ * The checkpoint's owner and path through the CLI. After `zpetl run p1.yaml` (pipeline conc), another
+ * pipeline on its file (`zpetl run pB.yaml --db .zpetl/conc.db`, other rows with the same keys) or a
+ * copy of p1.yaml with the same name on the default `.zpetl/conc.db` would take conc's keys for its own
+ * and skip every row ("read 10, created 0, skipped 10", exit 0): each is refused, exit 2, and
+ * `--adopt-checkpoint` takes the file over for the same pipeline renamed or moved.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -57,6 +59,31 @@ describe('zpetl and a checkpoint of another pipeline (e2e)', () => {
       expect(r.stdout + r.stderr).not.toMatch(/skipped 10/);
     }
     expect(names().filter((n) => n.startsWith('Beta'))).toEqual([]);
+  });
+
+  it('a copy of p1.yaml with the same name is refused on the default checkpoint; --adopt-checkpoint takes it over, with a warning; never in a dry run', async () => {
+    const env = { ...sandbox.env };
+    writePipeline('pcopy.yaml', 'conc', 'Alpha');
+    const copy = await runZpetl(['run', 'pcopy.yaml'], { env, cwd: dir, timeoutMs: 60_000 });
+    expect(copy.code, copy.stdout + copy.stderr).toBe(2);
+    expect(copy.stderr).toContain('CHECKPOINT_OTHER_PIPELINE');
+    expect(copy.stderr).toContain('belongs to pipeline "conc" of another file, p1.yaml, not to pipeline "conc" (file pcopy.yaml');
+    expect(copy.stderr).toContain('--adopt-checkpoint');
+    const dry = await runZpetl(['run', 'pcopy.yaml', '--dry-run', '--adopt-checkpoint'], { env, cwd: dir, timeoutMs: 60_000 });
+    expect(dry.code).toBe(2);
+    expect(dry.stderr).toContain('--adopt-checkpoint: a dry run never writes the checkpoint');
+    const adopted = await runZpetl(['run', 'pcopy.yaml', '--adopt-checkpoint'], { env, cwd: dir, timeoutMs: 60_000 });
+    expect(adopted.code, adopted.stdout + adopted.stderr).toBe(0);
+    expect(adopted.stdout + adopted.stderr).toMatch(/adopted \(--adopt-checkpoint\): it belonged to pipeline "conc" \(file .*p1\.yaml/);
+    expect(names()).toHaveLength(10);
+  });
+
+  it('--db ending in a separator exits 2 with CHECKPOINT_PATH and makes no file of that name', async () => {
+    const r = await runZpetl(['run', 'p1.yaml', '--db', 'newdir/'], { env: { ...sandbox.env }, cwd: dir, timeoutMs: 60_000 });
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain('CHECKPOINT_PATH: checkpoint database');
+    expect(r.stderr).toContain('names a folder (it ends in a separator), not a file');
+    expect(existsSync(join(dir, 'newdir'))).toBe(false);
   });
 
   it('--db naming a directory exits 2 with CHECKPOINT_PATH saying so', async () => {

@@ -2,7 +2,8 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { ZpetlError } from '../../core/errors.js';
-import { defaultCheckpointDb, loadPipeline } from '../../pipeline/load-pipeline.js';
+import { checkpointPath, defaultCheckpointDb, loadPipeline } from '../../pipeline/load-pipeline.js';
+import { checkpointOwnerOf } from '../../pipeline/checkpoint-owner.js';
 import { listRejects, writeRejectsCsv } from '../../pipeline/status.js';
 import { parseArgs } from '../args.js';
 import type { CliCommand } from '../command.js';
@@ -38,8 +39,9 @@ export const rejectsCommand: CliCommand = {
         hint: `Name one of the steps of ${a.pipeline}.`,
       });
     }
-    const dbPath = resolve(io.cwd, a.db ?? defaultCheckpointDb(p.config.name));
-    const { run, rejects } = listRejects(dbPath, p.config.name, { runId: a.run, step: a.step });
+    const dbPath = checkpointPath(io.cwd, a.db, p.config.name);
+    const owner = checkpointOwnerOf(p, { env: io.env, cwd: io.cwd });
+    const { run, rejects } = listRejects(dbPath, p.config.name, { owner, runId: a.run, step: a.step });
     if (!run) {
       println(io.stderr, `${p.config.name}: ${a.run !== undefined ? `no run #${a.run}` : 'no run found'} in ${a.db ?? defaultCheckpointDb(p.config.name)}`);
       return 0;

@@ -29,10 +29,12 @@ const Args = z
     tz: timeZoneArg.optional(),
     wait: z.boolean(),
     allowChangedSource: z.boolean(),
+    adoptCheckpoint: z.boolean().default(false),
     json: z.boolean(),
     quiet: z.boolean(),
   })
-  .refine((a) => a.window === undefined || a.tz !== undefined, { path: ['tz'], message: '--window needs --tz, the zone the window is in (e.g. Europe/Berlin)' });
+  .refine((a) => a.window === undefined || a.tz !== undefined, { path: ['tz'], message: '--window needs --tz, the zone the window is in (e.g. Europe/Berlin)' })
+  .refine((a) => !(a.adoptCheckpoint && a.dryRun), { path: ['adoptCheckpoint'], message: 'a dry run never writes the checkpoint, so it cannot take one over: leave out --dry-run (or --adopt-checkpoint)' });
 
 export function runFlags(y: Argv): Argv {
   return outputFlags(
@@ -43,7 +45,8 @@ export function runFlags(y: Argv): Argv {
       .option('window', { type: 'string', describe: 'Off-peak window HH:MM-HH:MM, overriding the pipeline file' })
       .option('tz', { type: 'string', describe: 'IANA zone of --window, e.g. Europe/Berlin' })
       .option('wait', { type: 'boolean', default: false, describe: 'Outside the window, sleep until it opens (else exit 4)' })
-      .option('allow-changed-source', { type: 'boolean', default: false, describe: 'Resume even though an input file changed since the run began' }),
+      .option('allow-changed-source', { type: 'boolean', default: false, describe: 'Resume even though an input file changed since the run began' })
+      .option('adopt-checkpoint', { type: 'boolean', default: false, describe: 'Take over a checkpoint of another pipeline name or file (this one renamed or moved); never another portal\'s' }),
   );
 }
 
@@ -63,9 +66,11 @@ export async function executeRunCommand(argv: Record<string, unknown>, io: CliIo
     const result = await runPipeline(resolve(io.cwd, a.pipeline), {
       cwd: io.cwd,
       env: io.env,
-      ...(a.db ? { db: resolve(io.cwd, a.db) } : {}),
+      // As given: the library resolves it against cwd and keeps a trailing separator (load-pipeline.ts checkpointPath).
+      ...(a.db ? { db: a.db } : {}),
       ...(a.out ? { outDir: resolve(io.cwd, a.out) } : {}),
       resume,
+      ...(a.adoptCheckpoint ? { adoptCheckpoint: true } : {}),
       allowChangedSource: a.allowChangedSource,
       ...(a.window ? { window: { spec: a.window, tz: a.tz! } } : {}),
       wait: a.wait,
@@ -137,7 +142,7 @@ async function executeDryRun(a: z.output<typeof Args>, io: CliIo, mode: string, 
       ...(a.out ? { outDir: resolve(io.cwd, a.out) } : {}),
       // The crosswalk of this checkpoint decides what would be skipped (read-only; default as a real run).
       cwd: io.cwd,
-      ...(a.db ? { db: resolve(io.cwd, a.db) } : {}),
+      ...(a.db ? { db: a.db } : {}),
       env: io.env,
       ...(client ? { api: client } : {}),
       signal: io.signal,

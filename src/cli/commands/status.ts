@@ -1,7 +1,8 @@
 /** `zpetl status PIPELINE`: per-step counts from the checkpoint database, what is in doubt, the next window. */
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { defaultCheckpointDb, loadPipeline } from '../../pipeline/load-pipeline.js';
+import { checkpointPath, defaultCheckpointDb, loadPipeline } from '../../pipeline/load-pipeline.js';
+import { checkpointOwnerOf } from '../../pipeline/checkpoint-owner.js';
 import { readPipelineStatus } from '../../pipeline/status.js';
 import { parseWindow } from '../../pipeline/window.js';
 import { redactDeep } from '../../core/redact.js';
@@ -26,8 +27,9 @@ export const statusCommand: CliCommand = {
     const p = loadPipeline(resolve(io.cwd, a.pipeline), io.env);
     const w = p.config.options.window;
     const window = w ? parseWindow(`${w.start}-${w.end}`, w.tz, { code: 'PIPELINE_INVALID' }) : undefined;
-    const dbPath = resolve(io.cwd, a.db ?? defaultCheckpointDb(p.config.name));
-    const s = readPipelineStatus(dbPath, p.config.name, { window, nowMs: io.clock?.now() ?? io.now() });
+    const dbPath = checkpointPath(io.cwd, a.db, p.config.name);
+    const owner = checkpointOwnerOf(p, { env: io.env, cwd: io.cwd });
+    const s = readPipelineStatus(dbPath, p.config.name, { owner, window, nowMs: io.clock?.now() ?? io.now() });
     if (a.json) {
       println(io.stdout, JSON.stringify(redactDeep(s)));
       return 0;

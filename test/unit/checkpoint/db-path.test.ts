@@ -2,12 +2,13 @@
  * A `--db` that cannot be a database file says what it is (CHECKPOINT_PATH, exit 2) instead of
  * SQLite's "disk I/O error" reported as CHECKPOINT_CORRUPT.
  */
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openCheckpointDb } from '../../../src/checkpoint/db.js';
 import { exitCodeForError } from '../../../src/pipeline/exit-codes.js';
+import { checkpointPath } from '../../../src/pipeline/load-pipeline.js';
 import { openDryCheckpoint } from '../../../src/pipeline/dry-checkpoint.js';
 import { readPipelineStatus } from '../../../src/pipeline/status.js';
 import { errorOf } from './thrown.js';
@@ -48,6 +49,34 @@ describe('checkpoint path', () => {
     const e = errorOf(() => openCheckpointDb(p));
     expect(e.code).toBe('CHECKPOINT_PATH');
     expect(e.message).toMatch(/is not writable$/);
+  });
+
+  it('a path ending in a separator names a folder: CHECKPOINT_PATH, and no file of that name is made', () => {
+    const p = join(dir, 'newdir') + '/';
+    const e = errorOf(() => openCheckpointDb(p, { owner: { pipeline: 'conc' } }));
+    expect(e.code).toBe('CHECKPOINT_PATH');
+    expect(e.message).toBe(`checkpoint database ${p} names a folder (it ends in a separator), not a file`);
+    expect(e.hint).toBe(`Pass a file path such as --db ${join(dir, 'newdir', 'pipeline.db')}.`);
+    expect(existsSync(join(dir, 'newdir'))).toBe(false);
+    // the shared path helper keeps the separator a relative --db was given with
+    expect(checkpointPath(dir, 'newdir/', 'conc')).toBe(p);
+    expect(checkpointPath(dir, undefined, 'conc')).toBe(join(dir, '.zpetl', 'conc.db'));
+    expect(checkpointPath(dir, 'rel.db', 'conc')).toBe(join(dir, 'rel.db'));
+  });
+
+  it('every writable open in src/ names its owner (or is read-only)', () => {
+    const calls: string[] = [];
+    const walk = (d: string) => {
+      for (const e of readdirSync(d, { withFileTypes: true })) {
+        const f = join(d, e.name);
+        if (e.isDirectory()) walk(f);
+        else if (f.endsWith('.ts')) for (const m of readFileSync(f, 'utf8').matchAll(/openCheckpointDb\(([^;]*)/g)) calls.push(`${f}: ${m[1]}`);
+      }
+    };
+    walk('src');
+    const unowned = calls.filter((c) => !c.includes('src/checkpoint/') && !/owner[:,]|readonly: true/.test(c));
+    expect(calls.length).toBeGreaterThan(3);
+    expect(unowned).toEqual([]);
   });
 
   it('a read-only open never creates the folder', () => {

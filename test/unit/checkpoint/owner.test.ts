@@ -50,8 +50,8 @@ const ownerRow = () => {
   }
 };
 
-const openFor = (pipeline: string, portalId?: string) => {
-  const c = openCheckpointDb(path, { owner: { pipeline, portalId }, nowMs: 5 });
+const openFor = (pipeline: string, portalId?: string, file?: string, adopt = false) => {
+  const c = openCheckpointDb(path, { owner: { pipeline, portalId, file }, nowMs: 5, adopt });
   open.push(c);
   return c;
 };
@@ -152,5 +152,55 @@ describe('read-only openers (dry run, status, rejects) compare and never write t
     expect(checkOwner(db, path, { pipeline: 'x' }, { write: false })).toBeUndefined();
     expect(db.prepare('SELECT count(*) FROM checkpoint_owner').pluck().get()).toBe(0);
     db.close();
+  });
+});
+
+describe('the owner file and adopting', () => {
+  const fileRow = () => {
+    const db = new Database(path, { readonly: true });
+    try {
+      return db.prepare('SELECT pipeline, portal_id, pipeline_file, adopted FROM checkpoint_owner').get();
+    } finally {
+      db.close();
+    }
+  };
+
+  it('an owner claimed without a file (a migration-5 file, or a library object) is filled in by the first writer from a file, not refused', () => {
+    openFor('conc', '6001').close();
+    expect(fileRow()).toEqual({ pipeline: 'conc', portal_id: '6001', pipeline_file: null, adopted: 0 });
+    expect(openFor('conc', '6001', '/p/p1.yaml').notice).toBeUndefined();
+    open.splice(0).forEach((c) => c.close());
+    expect(fileRow()).toEqual({ pipeline: 'conc', portal_id: '6001', pipeline_file: '/p/p1.yaml', adopted: 0 });
+    // an opener that knows no file is not compared; another file is refused, naming both
+    openFor('conc', '6001').close();
+    const e = errorOf(() => openFor('conc', '6001', '/p/pcopy.yaml'));
+    expect(e.message).toBe(
+      `checkpoint database ${path} belongs to pipeline "conc" of another file, /p/p1.yaml, not to pipeline "conc" (file /p/pcopy.yaml, portal 6001): its records would count as this pipeline's and be skipped`,
+    );
+    expect(e.hint).toMatch(/run it with --adopt-checkpoint \(zpetl run or resume\)/);
+    expect(e.details).toMatchObject({ ownerFile: '/p/p1.yaml', file: '/p/pcopy.yaml' });
+  });
+
+  it('adopt rewrites the owner and the old name\'s runs, with a notice from what to what; never across portals', () => {
+    const c = openFor('conc', '6001', '/p/p1.yaml');
+    createCheckpointStore(c.db).startRun('conc');
+    c.close();
+    const a = openFor('conc-renamed', undefined, '/q/renamed.yaml', true);
+    expect(a.notice).toBe(
+      `checkpoint ${path} adopted (--adopt-checkpoint): it belonged to pipeline "conc" (file /p/p1.yaml, portal 6001) and now belongs to pipeline "conc-renamed" (file /q/renamed.yaml, portal 6001); its keys count as this pipeline's`,
+    );
+    expect(createCheckpointStore(a.db).latestRun('conc-renamed')?.pipeline).toBe('conc-renamed');
+    a.close();
+    expect(fileRow()).toEqual({ pipeline: 'conc-renamed', portal_id: '6001', pipeline_file: '/q/renamed.yaml', adopted: 1 });
+    const e = errorOf(() => openFor('conc-renamed', '6002', '/q/renamed.yaml', true));
+    expect(e.code).toBe('CHECKPOINT_OTHER_PIPELINE');
+    expect(e.hint).toMatch(/--adopt-checkpoint cannot take it over either: its crosswalk holds ids of portal 6001/);
+    expect(fileRow()).toMatchObject({ pipeline: 'conc-renamed', portal_id: '6001' });
+  });
+
+  it("adopt takes an older file holding only another pipeline's runs; a reader is refused and told the run could", () => {
+    olderFile('conc');
+    expect(errorOf(() => openDryCheckpoint(path, { pipeline: 'conc-renamed' })).hint).toMatch(/`zpetl run --adopt-checkpoint` takes the checkpoint over \(this reader never writes it\)/);
+    expect(openFor('conc-renamed', undefined, undefined, true).notice).toMatch(/adopted \(--adopt-checkpoint\): made by an older zpetl, it named no owner and held runs of pipeline "conc" only/);
   });
 });

@@ -53,6 +53,18 @@ function sampleLogs(): TimeLog[] {
 }
 
 describe('exportTimesheets', () => {
+  it('a checkpoint it opens by path is claimed at the injected time, not the machine clock', async () => {
+    const path = join(dir, 'own.db');
+    const nowMs = Date.UTC(2026, 10, 20, 12);
+    await exportTimesheets(opts(sampleLogs(), { db: path, nowMs }));
+    const c = openCheckpointDb(path, { readonly: true, lock: false });
+    try {
+      expect(c.db.prepare('SELECT pipeline, claimed_ms FROM checkpoint_owner').get()).toEqual({ pipeline: 'payroll', claimed_ms: nowMs });
+    } finally {
+      c.close();
+    }
+  });
+
   it('totals in every layout equal the sum of the source minutes of the paid logs', async () => {
     const logs = sampleLogs();
     const source = logs.filter((l) => l.approval?.status === 'Approved').reduce((a, l) => a + Number(l.log_hour.slice(0, 2)) * 60 + Number(l.log_hour.slice(3)), 0);
