@@ -5,8 +5,8 @@
  * the call changes nothing.
  */
 import { z } from 'zod';
-import { parseHhMm, ZpetlError } from '../core/index.js';
-import { MAX_ADVANCE_MS, MAX_DURATION_S } from './options.js';
+import { isLocalDate, parseHhMm, ZpetlError } from '../core/index.js';
+import { MAX_ADMIN_JSON_DEPTH, MAX_ADVANCE_MS, MAX_DURATION_S } from './options.js';
 
 export const ADMIN_KINDS = ['projects', 'milestones', 'tasklists', 'tasks', 'users', 'project-users', 'timelogs'] as const;
 export type AdminKind = (typeof ADMIN_KINDS)[number];
@@ -48,7 +48,14 @@ export interface IssueText {
 
 /** The first zod issue as field, expected and given (`root` prefixes the field, e.g. `faults`). */
 export function describeIssue(error: z.ZodError, input: unknown, root = ''): IssueText {
-  const issue = error.issues[0];
+  let issue = error.issues[0];
+  // A union (e.g. fault `nth`: a number or a list): report the problem of the form the value has.
+  while (issue?.code === 'invalid_union') {
+    const outer: z.core.$ZodIssue = issue;
+    const branch = issue.errors.find((b) => b[0] !== undefined && !(b[0].code === 'invalid_type' && b[0].path.length === 0))?.[0];
+    if (!branch) return { field: fieldPath(outer.path, root), expected: 'a valid value', given: valueAt(input, outer.path) };
+    issue = { ...branch, path: [...outer.path, ...branch.path] } as z.core.$ZodIssue;
+  }
   if (!issue) return { field: root || '(root)', expected: 'a valid value', given: input };
   if (issue.code === 'unrecognized_keys') {
     const path = [...issue.path, issue.keys[0] ?? ''];
@@ -68,6 +75,20 @@ export function describeIssue(error: z.ZodError, input: unknown, root = ''): Iss
       return { field, expected: `one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`, given };
     default:
       return { field, expected: issue.message, given };
+  }
+}
+
+/**
+ * Refuses a value nested deeper than MAX_ADMIN_JSON_DEPTH (arrays and objects), checked without
+ * recursion: a deeper one would overflow the stack where it is serialised for the store.
+ */
+export function checkDepth(input: unknown, root: string): void {
+  const stack: [unknown, number][] = [[input, 0]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth >= MAX_ADMIN_JSON_DEPTH) throw adminInvalid(root, `at most ${MAX_ADMIN_JSON_DEPTH} levels of nested arrays and objects`, '(deeper)');
+    for (const c of Object.values(v)) stack.push([c, depth + 1]);
   }
 }
 
@@ -123,15 +144,25 @@ export const authCodeInput = z
 const id = z.string({ error: 'expected an id (a digit string)' }).regex(/^\d{1,19}$/, 'expected an id (a digit string)');
 /** `project: {id}` or `project_id`: which one is present is checked where the project is looked up. */
 const inProject = { project: z.object({ id }).loose().optional(), project_id: id.optional() };
+/** A real calendar date `YYYY-MM-DD`. */
+const localDate = z.string({ error: 'expected a date YYYY-MM-DD' }).refine(isLocalDate, 'expected a real date YYYY-MM-DD');
+/** `start_date` / `end_date` as the V3 create calls take them: a real date, alone or opening an ISO-8601 datetime. */
+const startsWithDate = z
+  .string({ error: 'expected a date YYYY-MM-DD' })
+  .refine((v) => isLocalDate(v.slice(0, 10)) && (v.length === 10 || v[10] === 'T'), 'expected a real date YYYY-MM-DD (or an ISO-8601 datetime)');
+/** Keys every stored kind may carry: its own id (else a new one), its dates. */
+const common = { id: id.optional(), start_date: startsWithDate.optional(), end_date: startsWithDate.optional() };
 const needsProject = (i: { project?: unknown; project_id?: unknown }) => i.project !== undefined || i.project_id !== undefined;
 const projectMissing = { message: 'expected project.id or project_id', path: ['project_id'] };
 
 const ITEM_SCHEMAS: Record<AdminKind, z.ZodType> = {
-  projects: z.object({ name: z.string({ error: 'expected a project name' }).min(1, 'expected a project name') }).loose(),
-  users: z.object({ email: z.string({ error: 'expected an e-mail address' }).regex(/^[^@\s]+@[^@\s]+$/, 'expected an e-mail address') }).loose(),
-  milestones: z.object(inProject).loose().refine(needsProject, projectMissing),
-  tasklists: z.object(inProject).loose().refine(needsProject, projectMissing),
-  tasks: z.object(inProject).loose().refine(needsProject, projectMissing),
+  projects: z.object({ ...common, name: z.string({ error: 'expected a project name' }).min(1, 'expected a project name') }).loose(),
+  users: z
+    .object({ id: id.optional(), email: z.string({ error: 'expected an e-mail address' }).regex(/^[^@\s]+@[^@\s]+$/, 'expected an e-mail address') })
+    .loose(),
+  milestones: z.object({ ...common, ...inProject }).loose().refine(needsProject, projectMissing),
+  tasklists: z.object({ ...common, ...inProject }).loose().refine(needsProject, projectMissing),
+  tasks: z.object({ ...common, ...inProject }).loose().refine(needsProject, projectMissing),
   'project-users': z
     .object({ ...inProject, zpuid: id.optional(), email: z.string().optional() })
     .loose()
@@ -140,7 +171,8 @@ const ITEM_SCHEMAS: Record<AdminKind, z.ZodType> = {
   timelogs: z
     .object({
       ...inProject,
-      date: z.string({ error: 'expected YYYY-MM-DD' }).regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD'),
+      id: id.optional(),
+      date: localDate,
       log_hour: z.string({ error: 'expected HH:MM' }).refine((v) => parseHhMm(v) !== undefined, 'expected HH:MM'),
     })
     .loose()
@@ -156,5 +188,14 @@ export function adminKind(kind: unknown): AdminKind {
 /** POST entities/{kind}, `insert(kind, items)`: an array of objects of that kind's shape. */
 export function insertItems(kind: AdminKind, items: unknown): Record<string, unknown>[] {
   if (!Array.isArray(items)) throw adminInvalid('items', 'a JSON array of objects', items);
-  return parseAdminInput(z.array(ITEM_SCHEMAS[kind]), items, 'items') as Record<string, unknown>[];
+  checkDepth(items, 'items');
+  const parsed = parseAdminInput(z.array(ITEM_SCHEMAS[kind]), items, 'items') as Record<string, unknown>[];
+  const seen = new Map<string, number>();
+  parsed.forEach((item, i) => {
+    if (typeof item.id !== 'string') return;
+    const first = seen.get(item.id);
+    if (first !== undefined) throw adminInvalid(`items[${i}].id`, `an id not given twice (items[${first}].id is the same)`, item.id);
+    seen.set(item.id, i);
+  });
+  return parsed;
 }

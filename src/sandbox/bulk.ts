@@ -10,6 +10,7 @@ import { insertProject } from './routes/projects.js';
 import { insertTask } from './routes/tasks.js';
 import { insertTasklist } from './routes/tasklists.js';
 import { rowOf } from './routes/timelogs.js';
+import type { EntityKind } from './store.js';
 import { addProjectUser, insertUser } from './routes/users.js';
 import type { Json } from './routes/common.js';
 
@@ -22,9 +23,23 @@ function projectIdOf(ctx: SandboxContext, item: Json, i: number, known?: Set<str
   return id;
 }
 
+/** The store kind of each admin kind that takes a given `id` (project-users are keyed by zpuid). */
+const STORE_KIND: Partial<Record<AdminKind, EntityKind>> = { projects: 'project', milestones: 'milestone', tasklists: 'tasklist', tasks: 'task', users: 'user' };
+
+/** A given `id` must be new: refused (400) when one of that kind is stored already. */
+function checkNewIds(ctx: SandboxContext, kind: AdminKind, items: Json[]): void {
+  items.forEach((item, i) => {
+    if (typeof item.id !== 'string') return;
+    const storeKind = STORE_KIND[kind];
+    const taken = kind === 'timelogs' ? ctx.store.getTimelog(item.id) : storeKind ? ctx.store.get(storeKind, item.id) : undefined;
+    if (taken) throw adminInvalid(`items[${i}].id`, `the id of no stored ${kind.replace(/s$/, '')}`, item.id);
+  });
+}
+
 /** Validates every item (admin-input.ts), then inserts them in one transaction: a bad item stores nothing. */
 export function bulkInsert(ctx: SandboxContext, kind: AdminKind, input: unknown): { inserted: number; ids: string[] } {
   const items = insertItems(kind, input);
+  checkNewIds(ctx, kind, items as Json[]);
   const ids: string[] = [];
   const userRefs = new Map<string, Json>();
   const projectRefs = new Map<string, Json>();

@@ -3,7 +3,7 @@
  * (rate windows, token-request windows, counters) that is deliberately not persisted.
  */
 import type { Clock } from '../core/index.js';
-import type { SandboxConfig } from './options.js';
+import { MAX_CLOCK_MS, type SandboxConfig } from './options.js';
 import type { Store } from './store.js';
 
 /** The sandbox's virtual clock: scaled real time plus manual advances. */
@@ -23,7 +23,8 @@ export interface ClockHighWater {
 
 /**
  * `highWater`: every read keeps a persisted mark ahead of the time it returns (renewed when less than
- * half the lease is left), so a clock restarted from that mark never goes back.
+ * half the lease is left), so a clock restarted from that mark never goes back. The clock stops at
+ * MAX_CLOCK_MS (end of year 9999), whatever the scale and however long it runs.
  */
 export function createSandboxClock(scale: number, startMs: number, highWater?: ClockHighWater): SandboxClock {
   if (!(scale > 0)) throw new RangeError(`time scale must be > 0, got ${scale}`);
@@ -31,8 +32,11 @@ export function createSandboxClock(scale: number, startMs: number, highWater?: C
   let offsetMs = 0;
   let markMs = startMs;
   const now = () => {
-    const t = Math.floor(startMs + (Date.now() - realStart) * scale + offsetMs);
-    if (highWater && t + highWater.leaseMs / 2 > markMs && highWater.persist(t + highWater.leaseMs)) markMs = t + highWater.leaseMs;
+    const t = Math.min(MAX_CLOCK_MS, Math.floor(startMs + (Date.now() - realStart) * scale + offsetMs));
+    if (highWater && markMs < MAX_CLOCK_MS && t + highWater.leaseMs / 2 > markMs) {
+      const next = Math.min(MAX_CLOCK_MS, t + highWater.leaseMs);
+      if (highWater.persist(next)) markMs = next;
+    }
     return t;
   };
   return {

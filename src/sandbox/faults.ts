@@ -42,6 +42,13 @@ export interface FaultSnapshot {
   rng: number;
 }
 
+/** What a matching request changes: the counts of every fault (in list order) and the PRNG state. */
+export interface FaultCounts {
+  seen: number[];
+  fired: number[];
+  rng: number;
+}
+
 export interface FaultEngine {
   /**
    * The fault to apply to this request, if any (counts the request against every matching fault).
@@ -97,12 +104,13 @@ export function loadFaultFile(path: string): Fault[] {
 
 /**
  * The fault engine. `restored`: a snapshot of the same fault list from before a restart (its counts and
- * PRNG state go on); `onChange` is told after every change of the state (a count, the list).
+ * PRNG state go on). `onList` is told the whole state when the list changes; `onCounts` only the counts
+ * after a request matched a fault (small, whatever the size of the list).
  */
 export function createFaultEngine(
   seed: number,
   initial: Fault[] = [],
-  opts: { restored?: FaultSnapshot; onChange?: (s: FaultSnapshot) => void } = {},
+  opts: { restored?: FaultSnapshot; onList?: (s: FaultSnapshot) => void; onCounts?: (c: FaultCounts) => void } = {},
 ): FaultEngine {
   let rng = seed >>> 0;
   let faults: FaultState[] = [];
@@ -115,7 +123,9 @@ export function createFaultEngine(
     faults = opts.restored.faults.map((f) => ({ ...f }));
   } else install(initial);
   const snapshot = (): FaultSnapshot => ({ faults: faults.map((f) => ({ ...f })), rng });
-  const changed = () => opts.onChange?.(snapshot());
+  const listChanged = () => opts.onList?.(snapshot());
+  const countsChanged = () => opts.onCounts?.({ seen: faults.map((f) => f.seen), fired: faults.map((f) => f.fired), rng });
+  if (!opts.restored) listChanged(); // a new list is persisted at once, before any request counts against it
 
   return {
     pick(method, endpoint, explicitOnly = false) {
@@ -137,17 +147,17 @@ export function createFaultEngine(
           chosen = f;
         }
       }
-      if (matched) changed();
+      if (matched) countsChanged();
       return chosen;
     },
     list: () => faults.map((f) => ({ ...f })),
     set(specs) {
       install(parseFaults(specs));
-      changed();
+      listChanged();
     },
     clear() {
       install([]);
-      changed();
+      listChanged();
     },
     snapshot,
   };

@@ -12,7 +12,7 @@ import { isLoopbackHost, isWildcardHost, urlHost } from './host-check.js';
 import { makeRequest, type InjectInit, type SandboxResponse } from './http.js';
 import { resolveConfig, sandboxOptionsSchema, type SandboxOptions } from './options.js';
 import { createRateLimiter } from './rate-limit.js';
-import { clockHighWater, clockStartMs, loadPendingRestores, restoredFaults, saveClock, saveFaults } from './runtime-state.js';
+import { clockHighWater, clockStart, loadPendingRestores, restoredFaults, saveClock, saveFaultCounts, saveFaults } from './runtime-state.js';
 import { milestoneRoutes } from './routes/milestones.js';
 import { portalRoutes, projectRoutes } from './routes/projects.js';
 import { tasklistRoutes } from './routes/tasklists.js';
@@ -27,6 +27,8 @@ export {
   sandboxOptionsSchema,
   sandboxConfigSchema,
   faultSpecSchema,
+  timeScaleSchema,
+  adminTokenSchema,
   DEFAULT_IGNORED_KEYS,
   type SandboxOptions,
   type SandboxConfig,
@@ -69,6 +71,11 @@ export interface Sandbox {
   clock: Clock;
   /** The in-process admin API (no token needed). */
   admin: SandboxAdmin;
+  /**
+   * What the start restored or repaired from a file database, one sentence each (the CLI prints them
+   * on stderr): faults restored, an untrusted stored clock reset to now.
+   */
+  notices: string[];
   /** Runs one request through the full pipeline without a socket (socket faults show as `socket`). */
   inject(method: string, url: string, init?: InjectInit): SandboxResponse;
   close(): Promise<void>;
@@ -102,8 +109,11 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   } catch (cause) {
     throw new ZpetlError('SANDBOX_START_FAILED', `cannot open sandbox database ${opts.db}`, { disposition: 'fatal', cause });
   }
+  const notices: string[] = [];
   // Virtual time never goes backwards across restarts of a file database, even after SIGKILL.
-  const clock = createSandboxClock(opts.timeScale, clockStartMs(store), clockHighWater(store, opts.timeScale));
+  const start = clockStart(store, opts.db);
+  if (start.notice !== undefined) notices.push(start.notice);
+  const clock = createSandboxClock(opts.timeScale, start.ms, clockHighWater(store, opts.timeScale));
   const ctx: SandboxContext = {
     store,
     config,
@@ -123,9 +133,19 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   if (store.getMeta('seed') === undefined) reseed(opts.seed);
 
   const limiter = createRateLimiter(clock, config);
+  const restored = restoredFaults(store, faults);
+  if (restored && restored.faults.length > 0) {
+    const n = restored.faults.length;
+    notices.push(
+      faults === undefined
+        ? `${n} fault(s) restored from ${opts.db} (replace them with --faults or PUT /__sandbox/faults, remove them with DELETE /__sandbox/faults)`
+        : `the counts of ${n} fault(s) restored from ${opts.db} (the same fault list as before)`,
+    );
+  }
   const engine = createFaultEngine(config.faultSeed, faults ?? [], {
-    restored: restoredFaults(store, faults),
-    onChange: (state) => saveFaults(store, state),
+    restored,
+    onList: (state) => saveFaults(store, state),
+    onCounts: (counts) => saveFaultCounts(store, counts),
   });
   const endpoints = [...sandboxEndpoints(), TOKEN_ENDPOINT];
   const admin = createAdmin({ ctx, limiter, faults: engine, reseed: (s) => reseed(s, true), credentials: () => credentials(ctx), endpoints });
@@ -159,6 +179,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     portalId: PORTAL_ID,
     clock,
     admin,
+    notices,
     inject: (method, url, init) => app.handle(makeRequest(method, url, init)),
     async close() {
       if (closed) return;

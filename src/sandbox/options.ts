@@ -13,6 +13,35 @@ export const MAX_CLOCK_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 export const MAX_DURATION_S = MAX_ADVANCE_MS / 1000;
 /** The longest real wait of a `slow` or `late-commit` fault: 10 minutes (beyond it a test hangs, not a client). */
 export const MAX_FAULT_DELAY_MS = 600_000;
+/** The fastest virtual clock: 10⁶× real time (a virtual year in ~32 real seconds). */
+export const MAX_TIME_SCALE = 1_000_000;
+/** The longest `nth` list of one fault (a longer one only slows every matching request). */
+export const MAX_FAULT_NTH = 10_000;
+/** The deepest nesting of arrays and objects in an admin JSON input (V3 objects nest a few levels). */
+export const MAX_ADMIN_JSON_DEPTH = 64;
+
+/**
+ * A whole number in [min, max] whose messages name these bounds: `.max()` comes before `.int()`, so
+ * a huge value is reported against `max`, not against zod's safe-integer limit.
+ */
+export function boundedInt(min: number, max: number) {
+  return z
+    .number()
+    .min(min, `expected at least ${min}`)
+    .max(max, `expected at most ${max}`)
+    .int('expected a whole number');
+}
+
+/** `timeScale` (option) and `--time-scale` (CLI): > 0 and at most MAX_TIME_SCALE. */
+const TIME_SCALE_EXPECTED = `expected a number > 0 and at most ${MAX_TIME_SCALE}, e.g. 60`;
+export const timeScaleSchema = z
+  .number({ error: TIME_SCALE_EXPECTED })
+  .refine((n) => n > 0 && n <= MAX_TIME_SCALE, TIME_SCALE_EXPECTED);
+
+/** `adminToken` (option) and `--admin-token` / ZPETL_SANDBOX_ADMIN_TOKEN (CLI). */
+export const adminTokenSchema = z
+  .string()
+  .regex(/^[\x21-\x7e]{16,200}$/, 'expected 16–200 visible ASCII characters without spaces');
 
 /** A fault to inject; see README.md "Faults". */
 export const faultKindSchema = z.enum([
@@ -37,21 +66,23 @@ export const faultSpecSchema = z
     /** Restrict to these HTTP methods (e.g. ['POST']); default any. */
     methods: z.array(z.string()).optional(),
     /** Scripted: fire on these 1-based occurrences of a matching request. */
-    nth: z.union([z.number().int().positive(), z.array(z.number().int().positive())]).optional(),
+    nth: z
+      .union([boundedInt(1, Number.MAX_SAFE_INTEGER), z.array(boundedInt(1, Number.MAX_SAFE_INTEGER)).max(MAX_FAULT_NTH, `expected at most ${MAX_FAULT_NTH} occurrences`)])
+      .optional(),
     /** Random: fire with this probability on each matching request (seeded PRNG, see config.faultSeed). */
     probability: z.number().min(0).max(1).optional(),
     /** Fire at most this many times in total; default unlimited. */
-    times: z.number().int().positive().optional(),
+    times: boundedInt(1, Number.MAX_SAFE_INTEGER).optional(),
     /** `status` kind: HTTP status, default 500. */
-    status: z.number().int().min(400).max(599).optional(),
+    status: boundedInt(400, 599).optional(),
     /** `slow` kind: real (wall-clock) ms to wait before answering; `late-commit`: before committing. Default 5000. */
-    delayMs: z.number().int().nonnegative().max(MAX_FAULT_DELAY_MS).optional(),
+    delayMs: boundedInt(0, MAX_FAULT_DELAY_MS).optional(),
     /** `lockout` kind: virtual seconds of lock-out, default config.lockS. */
     lockoutS: z.number().positive().max(MAX_DURATION_S).optional(),
     /** `revoke` kind: also revoke refresh tokens (clients then get invalid_code until restore). */
     refreshTokens: z.boolean().optional(),
     /** `revoke` kind with refreshTokens: restore the refresh tokens after this many virtual ms. */
-    restoreAfterMs: z.number().int().positive().max(MAX_ADVANCE_MS).optional(),
+    restoreAfterMs: boundedInt(1, MAX_ADVANCE_MS).optional(),
   })
   .strict()
   .refine((f) => f.nth !== undefined || f.probability !== undefined, {
@@ -146,7 +177,7 @@ export const sandboxOptionsSchema = z
     /** Data for a fresh database: 'demo' (default) or 'empty'. Ignored when the file already holds data. */
     seed: z.enum(['demo', 'empty']).default('demo'),
     /** Virtual time runs this many times faster than real time (windows, locks, token lifetimes). Default 1. */
-    timeScale: z.number().positive().default(1),
+    timeScale: timeScaleSchema.default(1),
     /** Faults: an array, or the path of a JSON or YAML file holding an array (or {faults:[…]}). */
     faults: z.union([z.array(faultSpecSchema), z.string()]).optional(),
     /** Overrides of SandboxConfig defaults. */
@@ -155,10 +186,7 @@ export const sandboxOptionsSchema = z
      * Bearer token of the HTTP admin API (`/__sandbox/…`); default a random one per start. Scripts
      * that need a known token pass one (16–200 visible ASCII characters).
      */
-    adminToken: z
-      .string()
-      .regex(/^[\x21-\x7e]{16,200}$/, 'expected 16–200 visible ASCII characters without spaces')
-      .optional(),
+    adminToken: adminTokenSchema.optional(),
   })
   .strict();
 export type SandboxOptions = z.input<typeof sandboxOptionsSchema>;

@@ -3,13 +3,14 @@
  * sandbox, even after SIGKILL, goes on where it stopped:
  * - a high-water mark of the virtual clock, written ahead of the clock (a lease): a restarted clock
  *   starts at or after every time the sandbox ever handed out (token expiries, created_time, `time()`);
- * - the fault list with its seen/fired counts and PRNG state;
+ * - the fault list (written when it changes) and its seen/fired counts and PRNG state (written after
+ *   every matching request, a few bytes per fault);
  * - the virtual times of pending token restores (fault `revoke` with `restoreAfterMs`).
  * Rate windows, token-request windows and counters stay in memory (README.md "State").
  */
 import type { ClockHighWater, SandboxContext } from './context.js';
-import type { FaultSnapshot, FaultState } from './faults.js';
-import type { Fault } from './options.js';
+import type { FaultCounts, FaultSnapshot, FaultState } from './faults.js';
+import { MAX_CLOCK_MS, type Fault } from './options.js';
 import { RUNTIME_META, type Store } from './store.js';
 
 /**
@@ -19,9 +20,23 @@ import { RUNTIME_META, type Store } from './store.js';
  */
 export const CLOCK_LEASE_REAL_MS = 10_000;
 
-/** Where a new clock starts: now, or the persisted mark when that is later (virtual time never goes back). */
-export function clockStartMs(store: Store): number {
-  return Math.max(Date.now(), Number(store.getMeta(RUNTIME_META.clockMs) ?? 0));
+/**
+ * Where a new clock starts: now, or the persisted mark when that is later (virtual time never goes
+ * back). A mark that is no time from 1970 to the end of year 9999 (MAX_CLOCK_MS; a file written by a
+ * sandbox without that bound, or edited) is not trusted: the clock starts at now, the mark is
+ * rewritten, and `notice` says so (the CLI prints it on stderr).
+ */
+export function clockStart(store: Store, db: string): { ms: number; notice?: string } {
+  const now = Date.now();
+  const raw = store.getMeta(RUNTIME_META.clockMs);
+  if (raw === undefined) return { ms: now };
+  const stored = Number(raw);
+  if (raw.trim() !== '' && Number.isFinite(stored) && stored >= 0 && stored <= MAX_CLOCK_MS) return { ms: Math.max(now, stored) };
+  saveClock(store, now);
+  return {
+    ms: now,
+    notice: `${db}: the stored virtual clock ${raw.length > 40 ? `${raw.slice(0, 37)}...` : raw} is not a time up to the end of year 9999; the clock starts at now (${new Date(now).toISOString()})`,
+  };
 }
 
 /**
@@ -54,12 +69,31 @@ export function restoredFaults(store: Store, given: Fault[] | undefined): FaultS
   const raw = store.getMeta(RUNTIME_META.faults);
   if (raw === undefined) return undefined;
   const saved = JSON.parse(raw) as FaultSnapshot;
+  const counts = JSON.parse(store.getMeta(RUNTIME_META.faultCounts) ?? 'null') as FaultCounts | null;
+  // The counts belong to this list (saveFaults writes both at once); a file without them keeps the list's own.
+  if (counts && counts.seen.length === saved.faults.length) {
+    saved.faults.forEach((f, i) => {
+      f.seen = counts.seen[i] ?? f.seen;
+      f.fired = counts.fired[i] ?? f.fired;
+    });
+    saved.rng = counts.rng;
+  }
   if (given === undefined) return saved;
   return JSON.stringify(saved.faults.map(specOf)) === JSON.stringify(given) ? saved : undefined;
 }
 
+/** A new fault list: the list and its (zero) counts, in one transaction. */
 export function saveFaults(store: Store, s: FaultSnapshot): void {
-  if (store.db.open) store.setMeta(RUNTIME_META.faults, JSON.stringify(s));
+  if (!store.db.open) return;
+  store.db.transaction(() => {
+    store.setMeta(RUNTIME_META.faults, JSON.stringify(s));
+    saveFaultCounts(store, { seen: s.faults.map((f) => f.seen), fired: s.faults.map((f) => f.fired), rng: s.rng });
+  })();
+}
+
+/** The counts after a matching request: what a restart (even after SIGKILL) goes on from. */
+export function saveFaultCounts(store: Store, c: FaultCounts): void {
+  if (store.db.open) store.setMeta(RUNTIME_META.faultCounts, JSON.stringify(c));
 }
 
 export function loadPendingRestores(store: Store): number[] {

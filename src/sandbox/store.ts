@@ -70,7 +70,7 @@ CREATE TABLE IF NOT EXISTS auth_codes (code TEXT PRIMARY KEY, client_id TEXT NOT
 `;
 
 /** Meta keys of the runtime state (runtime-state.ts): a reset keeps them, as it keeps the running clock and faults. */
-export const RUNTIME_META = { clockMs: 'clock_ms', faults: 'fault_state', restores: 'pending_restores' } as const;
+export const RUNTIME_META = { clockMs: 'clock_ms', faults: 'fault_state', faultCounts: 'fault_counts', restores: 'pending_restores' } as const;
 const KEPT_BY_WIPE = Object.values(RUNTIME_META)
   .map((k) => `'${k}'`)
   .join(', ');

@@ -189,6 +189,8 @@ describe('zpetl sandbox (e2e): admin token, a bind beyond loopback, kill -9 of a
 
       await killed(sb.child, 'SIGKILL');
       sb = await startSandbox(args);
+      for (let i = 0; i < 100 && !sb.stderr().includes('restored from'); i++) await new Promise((r) => setTimeout(r, 50)); // stderr may trail stdout
+      expect(sb.stderr()).toContain(`2 fault(s) restored from ${join(dir, 'sandbox.db')}`);
       const now = (await call('GET', '/__sandbox/time', { admin: true })).body.nowMs;
       expect(now).toBeGreaterThanOrEqual(seenMax);
       expect(now - seenMax).toBeLessThan(3_600_000); // the persisted lease is minutes of virtual time, not more

@@ -2,10 +2,13 @@
  * `zpetl sandbox`: the local Zoho Projects V3 emulator. Prints the client environment and the admin
  * token as `KEY=value` lines first (usable as an env file), then `sandbox listening on http://HOST:PORT`
  * (the bound address; a warning on stderr when that reaches beyond loopback), and serves until
- * SIGINT/SIGTERM, then closes cleanly (exit 0).
+ * SIGINT/SIGTERM, then closes cleanly (exit 0). What the start restored from a file database (faults,
+ * a repaired clock) is said on stderr. The admin token comes from --admin-token, else from the
+ * environment variable ZPETL_SANDBOX_ADMIN_TOKEN (not visible in `ps`), else a random one.
  */
 import { z } from 'zod';
-import { createSandbox, formatEnvLines } from '../../sandbox/index.js';
+import { adminTokenSchema, createSandbox, formatEnvLines, timeScaleSchema } from '../../sandbox/index.js';
+import { ZpetlError } from '../../core/errors.js';
 import { parseArgs } from '../args.js';
 import type { CliCommand } from '../command.js';
 import { println } from '../io.js';
@@ -15,10 +18,22 @@ const Args = z.object({
   host: z.string().min(1),
   db: z.string().min(1),
   seed: z.enum(['demo', 'empty']),
-  timeScale: z.number().positive('expected a number > 0, e.g. 60'),
+  timeScale: timeScaleSchema,
   faults: z.string().min(1).optional(),
-  adminToken: z.string().min(1).optional(),
+  adminToken: z.string().optional(), // checked by adminToken(): its message must not show the value
 });
+
+/** The environment variable a token may come from instead of argv (which `ps` shows). */
+const ADMIN_TOKEN_ENV = 'ZPETL_SANDBOX_ADMIN_TOKEN';
+
+/** The admin token from --admin-token, else from the environment; USAGE_INVALID (exit 2) without showing the value. */
+function adminToken(flag: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
+  const [source, value] = flag !== undefined ? ['--admin-token', flag] : [ADMIN_TOKEN_ENV, env[ADMIN_TOKEN_ENV] || undefined];
+  if (value === undefined) return undefined;
+  const r = adminTokenSchema.safeParse(value);
+  if (r.success) return r.data;
+  throw new ZpetlError('USAGE_INVALID', `${source}: ${r.error.issues[0]?.message ?? 'invalid'} (given: ${value.length} characters, not shown)`);
+}
 
 /** Resolves when the signal aborts. */
 function aborted(signal: AbortSignal): Promise<void> {
@@ -39,11 +54,15 @@ export const sandboxCommand: CliCommand = {
       .option('seed', { type: 'string', choices: ['demo', 'empty'], default: 'demo', describe: 'Data of a fresh database' })
       .option('time-scale', { type: 'number', default: 1, describe: 'Virtual time runs N× faster (60: a 2-minute rate window lasts 2 s)' })
       .option('faults', { type: 'string', describe: 'JSON or YAML file of faults to inject (see README, "The sandbox")' })
-      .option('admin-token', { type: 'string', describe: 'Bearer token of the admin API (default: a random one per start, printed as ZPETL_SANDBOX_ADMIN_TOKEN)' })
+      .option('admin-token', {
+        type: 'string',
+        describe: `Bearer token of the admin API, 16–200 visible characters (default: $${ADMIN_TOKEN_ENV}, else a random one per start; printed as ${ADMIN_TOKEN_ENV})`,
+      })
       .example('$0 sandbox --port 8080 > sandbox.env', 'Start on port 8080; the first lines are an env file')
       .example('$0 sandbox --db sandbox.db --seed empty --time-scale 60', 'Persistent, empty, 60× faster'),
   async run(argv, io) {
     const a = parseArgs(Args, argv);
+    const token = adminToken(a.adminToken, io.env);
     const sandbox = await createSandbox({
       port: a.port,
       host: a.host,
@@ -51,11 +70,12 @@ export const sandboxCommand: CliCommand = {
       seed: a.seed,
       timeScale: a.timeScale,
       faults: a.faults,
-      ...(a.adminToken !== undefined ? { adminToken: a.adminToken } : {}),
+      ...(token !== undefined ? { adminToken: token } : {}),
     });
     try {
       println(io.stdout, formatEnvLines(sandbox));
       println(io.stdout, `sandbox listening on ${sandbox.listenUrl}`);
+      for (const notice of sandbox.notices) println(io.stderr, notice);
       if (!sandbox.loopbackOnly) {
         println(
           io.stderr,

@@ -65,6 +65,17 @@ describe('admin inputs over HTTP: 400 and nothing applied', () => {
     ['insert: a log with a bad hour', 'POST', 'entities/timelogs', [{ project_id: '1', date: '2026-01-01', log_hour: '1.5' }], 'items[0].log_hour', /HH:MM, got "1.5"/],
     ['insert: a body that is not an array', 'POST', 'entities/users', { email: 'a@b.c' }, 'items', /JSON array/],
     ['insert of an unknown kind', 'POST', 'entities/widgets', [], 'kind', /got "widgets"/],
+    // The message names the schema's own bound, not zod's safe-integer limit.
+    ['a fault with a 1e20 ms delay', 'PUT', 'faults', [{ kind: 'slow', nth: 1, delayMs: 1e20 }], 'faults[0].delayMs', /at most 600000, got 100000000000000000000/],
+    ['a fault restoring after 1e20 ms', 'PUT', 'faults', [{ kind: 'revoke', nth: 1, refreshTokens: true, restoreAfterMs: 1e20 }], 'faults[0].restoreAfterMs', /at most 315360000000, got/],
+    ['a fault with an nth list of 10 001 entries', 'PUT', 'faults', [{ kind: 'status', nth: Array.from({ length: 10_001 }, (_, i) => i + 1) }], 'faults[0].nth', /at most 10000 occurrences, got \[1,2,3/],
+    ['a fault with an nth of 0 in its list', 'PUT', 'faults', [{ kind: 'status', nth: [1, 0] }], 'faults[0].nth[1]', /at least 1, got 0/],
+    ['insert: two logs with the same id', 'POST', 'entities/timelogs', [{ id: '1512955000099000001', project_id: '1', date: '2026-01-01', log_hour: '01:00' }, { id: '1512955000099000001', project_id: '1', date: '2026-01-01', log_hour: '01:00' }], 'items[1].id', /not given twice \(items\[0\]\.id is the same\), got "1512955000099000001"/],
+    ['insert: a log with an id that is not a digit string', 'POST', 'entities/timelogs', [{ id: 'dup', project_id: '1', date: '2026-01-01', log_hour: '01:00' }], 'items[0].id', /an id \(a digit string\), got "dup"/],
+    ['insert: a log dated 2026-99-99', 'POST', 'entities/timelogs', [{ project_id: '1', date: '2026-99-99', log_hour: '01:00' }], 'items[0].date', /real date YYYY-MM-DD, got "2026-99-99"/],
+    ['insert: a log dated 2026-02-30', 'POST', 'entities/timelogs', [{ project_id: '1', date: '2026-02-30', log_hour: '01:00' }], 'items[0].date', /got "2026-02-30"/],
+    ['insert: a project ending 2026-13-01', 'POST', 'entities/projects', [{ name: 'p', end_date: '2026-13-01' }], 'items[0].end_date', /real date YYYY-MM-DD \(or an ISO-8601 datetime\), got "2026-13-01"/],
+    ['insert: two projects with the same id', 'POST', 'entities/projects', [{ id: '1512955000099000002', name: 'a' }, { id: '1512955000099000002', name: 'b' }], 'items[1].id', /not given twice/],
   ];
   for (const [name, method, path, body, field, given] of cases) {
     it(name, async () => {
@@ -85,6 +96,31 @@ describe('admin inputs over HTTP: 400 and nothing applied', () => {
       { project_id: '1512955000000000001', date: '2026-01-01', log_hour: '01:00' },
     ]);
     expect400(res, 'items[1].project_id', /stored project, got "1512955000000000001"/);
+    expectUnchanged(h, before);
+  });
+
+  it('insert: an item nested 200 000 levels deep → 400 (not a stack overflow), nothing stored', async () => {
+    h = await harness({ seed: 'demo' });
+    const before = state(h);
+    const deep = `${'['.repeat(200_000)}${']'.repeat(200_000)}`;
+    const res = admin(h, 'POST', 'entities/projects', `[{"name":"x","extra":${deep}}]`, { 'content-type': 'application/json' });
+    expect400(res, 'items', /at most 64 levels of nested arrays and objects, got "\(deeper\)"/);
+    expectUnchanged(h, before);
+    // 64 levels are fine
+    const ok = admin(h, 'POST', 'entities/projects', `[{"name":"x","extra":${'['.repeat(62)}${']'.repeat(62)}}]`, { 'content-type': 'application/json' });
+    expect(ok.status).toBe(200);
+  });
+
+  it('insert: an id already stored → 400, the batch stores nothing; a new id is kept', async () => {
+    h = await harness({ seed: 'demo' });
+    const project = (h.s.admin.entities('projects')[0] as { id: string }).id;
+    const log = { id: '1512955000099000009', project_id: project, date: '2026-01-01', log_hour: '01:00' };
+    expect(admin(h, 'POST', 'entities/timelogs', [log]).body).toEqual({ inserted: 1, ids: ['1512955000099000009'] });
+    const before = state(h);
+    const res = admin(h, 'POST', 'entities/timelogs', [{ ...log, id: '1512955000099000010' }, log]);
+    expect400(res, 'items[1].id', /the id of no stored timelog, got "1512955000099000009"/);
+    expectUnchanged(h, before);
+    expect400(admin(h, 'POST', 'entities/projects', [{ id: project, name: 'again' }]), 'items[0].id', /no stored project, got/);
     expectUnchanged(h, before);
   });
 
