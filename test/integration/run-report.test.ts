@@ -149,9 +149,13 @@ describe('real-run reports', () => {
     expect(tl).toEqual([expect.objectContaining({ Project: 'Nowhere', List: 'QA', Extra: 'z', _line: '4', _step: 'tasklists', _field: 'project' })]);
 
     // Fed back: fix the value in the per-step file and point the step at it: the row loads, the rest is skipped.
+    // The pipeline here is a copy (another file, same name): its checkpoint is refused until the copy adopts it.
     mkdirSync(join(dir, 'fix'));
     writeFileSync(join(dir, 'fix', 'tasklists.csv'), readFileSync(join(res.reportDir!, 'rejects-tasklists.csv'), 'utf8').replace('Nowhere', 'Gamma'));
-    const again = await runPipeline(pipeline('fix/tasklists.csv'), { env: { ...sandbox.env }, cwd: dir, clock, outDir: join(dir, 'out2') });
+    const copy = pipeline('fix/tasklists.csv');
+    const refused = await runPipeline(copy, { env: { ...sandbox.env }, cwd: dir, clock, outDir: false });
+    expect(refused.error?.code).toBe('CHECKPOINT_OTHER_PIPELINE');
+    const again = await runPipeline(copy, { env: { ...sandbox.env }, cwd: dir, clock, outDir: join(dir, 'out2'), adoptCheckpoint: true });
     expect(again.counts.tasklists).toMatchObject({ read: 1, created: 1, rejected: 0 });
     expect(again.counts.projects).toMatchObject({ read: 4, created: 0, skipped: 2, rejected: 2 });
     expect(again.reportDir!.startsWith(join(dir, 'out2'))).toBe(true);
