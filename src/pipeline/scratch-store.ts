@@ -104,6 +104,15 @@ function createBloom(log2Bits: number) {
   };
 }
 
+/**
+ * A string as SQLite gets it, losslessly: one with a surrogate code unit (a lone one is legal in a
+ * JSON source) goes as a UTF-16LE BLOB. better-sqlite3 writes strings as UTF-8, and on Node 24 a lone
+ * surrogate becomes U+FFFD there (Node 20 and 22 keep it as WTF-8), which would make "a\ud800" and
+ * "a\ufffd" one key. A BLOB never equals a TEXT value, so the two encodings cannot collide.
+ */
+const SURROGATE = /[\ud800-\udfff]/;
+const lossless = (s: string): string | Buffer => (SURROGATE.test(s) ? Buffer.from(s, 'utf16le') : s);
+
 export function createScratchStore(dir?: string): ScratchStore {
   const tmp = dir ?? mkdtempSync(join(tmpdir(), 'zpetl-scratch-'));
   const db = new Database(join(tmp, 'scratch.db'));
@@ -117,11 +126,11 @@ export function createScratchStore(dir?: string): ScratchStore {
   const insKey = db.prepare('INSERT OR IGNORE INTO keys (step, key) VALUES (?, ?)');
   const insKeys = db.prepare(`INSERT OR IGNORE INTO keys (step, key) VALUES ${Array(ROWS_PER_INSERT).fill('(?, ?)').join(', ')}`);
   const putDays = db.prepare(`INSERT OR REPLACE INTO day_minutes (k, minutes) VALUES ${Array(ROWS_PER_INSERT).fill('(?, ?)').join(', ')}`);
-  const hasKey = db.prepare<[string, string], number>('SELECT 1 FROM keys WHERE step = ? AND key = ?').pluck();
+  const hasKey = db.prepare<[string, string | Buffer], number>('SELECT 1 FROM keys WHERE step = ? AND key = ?').pluck();
   const getDay = db.prepare<[number], number>('SELECT minutes FROM day_minutes WHERE k = ?').pluck();
   const putDay = db.prepare('INSERT OR REPLACE INTO day_minutes (k, minutes) VALUES (?, ?)');
   const insName = db.prepare('INSERT OR IGNORE INTO names (kind, scope, name, id) VALUES (?, ?, ?, ?)');
-  const selName = db.prepare<[string, string, string], string>('SELECT id FROM names WHERE kind = ? AND scope = ? AND name = ?').pluck();
+  const selName = db.prepare<[string, string | Buffer, string | Buffer], string>('SELECT id FROM names WHERE kind = ? AND scope = ? AND name = ?').pluck();
 
   const bloom = createBloom(BLOOM_BITS_LOG2);
   // The buffers below are fixed typed arrays and two fixed string arrays, not Map/Set: a Map's table
@@ -194,11 +203,11 @@ export function createScratchStore(dir?: string): ScratchStore {
       for (; i + ROWS_PER_INSERT <= order.length; i += ROWS_PER_INSERT) {
         for (let j = 0; j < ROWS_PER_INSERT; j++) {
           params[2 * j] = pkStep[order[i + j]!];
-          params[2 * j + 1] = pkKey[order[i + j]!];
+          params[2 * j + 1] = lossless(pkKey[order[i + j]!]!);
         }
         insKeys.run(params);
       }
-      for (; i < order.length; i++) insKey.run(pkStep[order[i]!], pkKey[order[i]!]);
+      for (; i < order.length; i++) insKey.run(pkStep[order[i]!], lossless(pkKey[order[i]!]!));
       const slots = daySlots.subarray(0, dayCount).sort((a, b) => dayKeys[a]! - dayKeys[b]!);
       i = 0;
       for (; i + ROWS_PER_INSERT <= slots.length; i += ROWS_PER_INSERT) {
@@ -227,7 +236,7 @@ export function createScratchStore(dir?: string): ScratchStore {
     claimKey(step, key) {
       const h = hashKey(step, key);
       if (bloom.maybe(h)) {
-        if (pendingHas(step, key, h) || hasKey.get(step, key) !== undefined) return false;
+        if (pendingHas(step, key, h) || hasKey.get(step, lossless(key)) !== undefined) return false;
       } else bloom.add(h);
       pendingAdd(step, key, h);
       if (pendingCount >= FLUSH_ENTRIES) flush();
@@ -255,8 +264,8 @@ export function createScratchStore(dir?: string): ScratchStore {
       if (dayCount >= FLUSH_ENTRIES) flush();
       return { before, added };
     },
-    putName: (kind, scope, name, id) => void insName.run(kind, scope, name, id),
-    getName: (kind, scope, name) => selName.get(kind, scope, name),
+    putName: (kind, scope, name, id) => void insName.run(kind, lossless(scope), lossless(name), id),
+    getName: (kind, scope, name) => selName.get(kind, lossless(scope), lossless(name)),
     begin() {
       if (!open) db.exec('BEGIN');
       open = true;
