@@ -25,6 +25,8 @@ import { createInterface } from 'node:readline';
 import type { RowError } from '../core/record.js';
 import { writeCsvFile } from './write-csv-file.js';
 
+const UNICODE_LINE_SEPARATORS = /[\u2028\u2029]/g;
+
 export const REJECT_COLUMNS = ['_line', '_step', '_code', '_field', '_message'] as const;
 
 export interface RejectRow {
@@ -77,6 +79,9 @@ export async function createRejectsWriter(dir: string): Promise<RejectsWriter> {
     }
     return s;
   };
+  // One spool line per row. JSON.stringify leaves U+2028/U+2029 raw, and readline splits lines on them
+  // on Node 24 (not 20 or 22): escaped, a value holding one reads back whole on every Node version.
+  const spoolLine = (row: RejectRow): string => `${JSON.stringify(row).replace(UNICODE_LINE_SEPARATORS, (c) => `\\u${c.charCodeAt(0).toString(16)}`)}\n`;
   async function* spooled(s: StepSpool): AsyncIterable<RejectRow> {
     const rl = createInterface({ input: createReadStream(s.file, 'utf8'), crlfDelay: Infinity });
     for await (const line of rl) if (line) yield JSON.parse(line) as RejectRow;
@@ -102,7 +107,7 @@ export async function createRejectsWriter(dir: string): Promise<RejectsWriter> {
           s.keys.push(k);
         }
       }
-      s.buf += `${JSON.stringify(row)}\n`;
+      s.buf += spoolLine(row);
       if (s.buf.length > 65_536) {
         writeSync(s.fd, s.buf);
         s.buf = '';

@@ -37,6 +37,17 @@ describe('createRejectsWriter', () => {
     ]);
   });
 
+  it('reads back U+2028 and U+2029 in values and column names (Node 24 readline splits the spool on them)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zpetl-rw-'));
+    const w = await createRejectsWriter(dir);
+    w.write({ step: 'a', error: { ...err(2), message: 'm\u2029n' }, data: { 'I\u2028d': 'x\u2028=1', Name: 'y\u2029z' } });
+    await w.close();
+    expect(parse(readFileSync(join(dir, 'rejects-a.csv'), 'utf8'))).toEqual([
+      ['I\u2028d', 'Name', '_line', '_step', '_code', '_field', '_message'],
+      ['x\u2028=1', 'y\u2029z', '2', 'a', 'ROW_REQUIRED', 'f', 'm\u2029n'],
+    ]);
+  });
+
   it('writes a header-only rejects.csv when nothing was rejected', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'zpetl-rw-'));
     const w = await createRejectsWriter(dir);
