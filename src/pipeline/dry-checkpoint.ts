@@ -24,6 +24,8 @@ export interface DryCheckpoint {
    * task lists, the step name for tasks. Undefined when unknown or ambiguous (two ids for one name).
    */
   lookup(kind: string, scope: string, value: string): string | undefined;
+  /** The crosswalk's claims, for the run's natural-key match (load/shared.ts matchExisting): an id another key owns is not this row's. */
+  readonly claims: Pick<CheckpointStore, 'claimedIds' | 'crosswalkByName'>;
   close(): void;
 }
 
@@ -97,6 +99,7 @@ export function openDryCheckpoint(path: string, owner: CheckpointOwner): DryChec
           return scope === '' || scope.startsWith('dry:') ? undefined : unique(store.crosswalkByName(kind, value, scope));
       }
     },
+    claims: store,
     close: () => cdb.close(),
   };
 }

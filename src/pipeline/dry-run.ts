@@ -69,7 +69,7 @@ export interface DryRunResult {
   error?: ZpetlError;
 }
 
-/** The dry run's claims store for matchExisting: only the claims of its own pass count. */
+/** The claims store for matchExisting without a checkpoint: only the claims of the dry run's own pass count. */
 const NO_CLAIMS = { claimedIds: () => new Set<string>(), crosswalkByName: () => [] };
 
 /** `2026-11-28T13-44-05Z`: sortable, and legal in file names everywhere. */
@@ -140,14 +140,14 @@ export async function dryRun(pipeline: string | LoadedPipeline, options: DryRunO
       const updates = step.mode === 'upsert' && ENTITIES[step.entity].updateEndpoint !== undefined;
       // Users are bulk-added per project: one call per project per batch (the map holds one entry per project).
       const usersPerProject = new Map<string, number>();
-      // skip-existing / upsert (and users in every mode): the run's natural-key match, asked of Zoho read-only (claims of this pass only: the dry checkpoint exposes no claims).
+      // skip-existing / upsert (and users in every mode): the run's natural-key match, asked of Zoho read-only, with the checkpoint's claims as the run has them (an id another key owns is not this row's).
       const stepLoader = options.api ? stepEntityLoader({ name: step.name, entity: step.entity, mode: step.mode, ...planStep(step, loaded.baseDir, cfg.options).loader }, options.api) : undefined;
       const natural = stepLoader && (step.mode !== 'create' || stepLoader.matchesInEveryMode) ? { loader: stepLoader, taken: new Set<string>() } : undefined;
       const matchInZoho = async (item: { key: string; values: Record<string, unknown> }): Promise<string | undefined> => {
         // A parent this dry run would create (a `dry:` placeholder) holds nothing in Zoho yet.
         if (!natural || Object.values(item.values).some((v) => typeof v === 'string' && v.startsWith('dry:'))) return undefined;
         try {
-          return await matchExisting(natural.loader, NO_CLAIMS, { step: step.name, key: item.key, values: item.values }, natural.taken);
+          return await matchExisting(natural.loader, checkpoint?.claims ?? NO_CLAIMS, { step: step.name, key: item.key, values: item.values }, natural.taken);
         } catch (e) {
           if (toZpetlError(e).disposition === 'reject-row') return undefined;
           throw e;

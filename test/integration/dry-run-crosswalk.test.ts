@@ -17,6 +17,7 @@ import { runPipeline } from '../../src/pipeline/run.js';
 import { listRejects, readPipelineStatus } from '../../src/pipeline/status.js';
 import { renderReportHtml } from '../../src/report/write-report-html.js';
 import { createSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { sandboxClient } from './helpers/sandbox-client.js';
 
 const NOW = Date.parse('2026-11-28T12:00:00Z');
 
@@ -161,6 +162,24 @@ describe('dry run after a real run', () => {
     expect(report.totals).toMatchObject({ wouldCreate: 3, wouldSkip: 4, wouldUpdate: 2 });
     expect(report.estimate!.totalCalls).toBe(5);
     expect(renderReportHtml(report)).toContain('wouldUpdate');
+  });
+
+  it('mode skip-existing: an id the crosswalk gives another key is not this row\'s match, in the dry run as in the run', async () => {
+    // Two tasks named alike (twins, as time logs often are) loaded; a third twin arrives. Zoho holds two
+    // "Design" tasks, both owned by T1 and T2: T3 matches neither, so the run creates it.
+    writeFileSync(join(dir, 'p.yaml'), pipelineYaml('skip-existing'));
+    writeFileSync(join(dir, 'tasks.csv'), 'Task ID,Project,Title\nT1,Alpha,Design\nT2,Alpha,Design\n');
+    writeFileSync(join(dir, 'logs.csv'), 'Log ID,Project,Task ID,Date,Hours\nL1,Alpha,T1,2026-11-02,01:00\n');
+    const clock = createScaledClock(100, sandbox.clock.now());
+    const first = await runPipeline(join(dir, 'p.yaml'), { env: { ...sandbox.env }, cwd: dir, clock, outDir: false });
+    expect(first.counts['tasks']).toMatchObject({ created: 2 });
+    writeFileSync(join(dir, 'tasks.csv'), 'Task ID,Project,Title\nT1,Alpha,Design\nT2,Alpha,Design\nT3,Alpha,Design\n');
+    const { report } = await dryRun(join(dir, 'p.yaml'), { api: sandboxClient(sandbox, { clock }), env: { ...sandbox.env }, cwd: dir, outDir: join(dir, 'out'), now: () => NOW });
+    const predicted = report.steps.find((x) => x.name === 'tasks')!.counts;
+    expect(predicted).toMatchObject({ wouldCreate: 1, wouldSkip: 2 });
+    const run = await runPipeline(join(dir, 'p.yaml'), { env: { ...sandbox.env }, cwd: dir, clock, outDir: false });
+    expect(run.counts['tasks']).toMatchObject({ created: predicted.wouldCreate, skipped: predicted.wouldSkip });
+    expect(sandbox.admin.entities('tasks').filter((t) => (t as { name: string }).name === 'Design')).toHaveLength(3);
   });
 
   it('works while a real run holds the checkpoint (its lock and an open WAL connection), and never writes it', async () => {
