@@ -145,9 +145,7 @@ export interface CheckpointStore {
    * re-sent blindly. Their updated_ms becomes `atMs` (default now): the instant a later process first saw
    * them, the start of their settle time, since the request may have left as late as the dead process's
    * last moment, which the checkpoint does not know (load/reconcile.ts). sent_ms is kept (the
-   * created-time floor). Records already in doubt keep their updated_ms, unless it lies after `atMs`
-   * (the host clock stepped back since): then it becomes `atMs`, so the wait stays one settle time and
-   * stays so across restarts. Records in any other state are left as they are.
+   * created-time floor). Records already in doubt, or in any other state, are left as they are.
    */
   markInDoubt(step: string, keys: readonly string[], atMs?: number): void;
   /** Records of a step in the given states, in source order, streamed. */
@@ -382,9 +380,7 @@ export function createCheckpointStore(db: Db, clock: Clock = systemClock): Check
         source = coalesce(@source, source), line = coalesce(@line, line), idx = coalesce(@idx, idx), byte_offset = coalesce(@byte, byte_offset)
       WHERE NOT (records.run_id IS @run AND records.state IN ('confirmed', 'rejected'))`),
     revert: db.prepare("UPDATE records SET state = 'planned', outcome = NULL, updated_ms = ? WHERE step = ? AND key = ?"),
-    inDoubt: db.prepare(
-      "UPDATE records SET state = 'in-doubt', outcome = 'in-doubt', updated_ms = @at WHERE step = @step AND key = @key AND (state = 'sent' OR (state = 'in-doubt' AND updated_ms > @at))",
-    ),
+    inDoubt: db.prepare("UPDATE records SET state = 'in-doubt', outcome = 'in-doubt', updated_ms = ? WHERE step = ? AND key = ? AND state = 'sent'"),
     crosswalkGet: db.prepare<[string, string], CrosswalkDbRow>('SELECT * FROM crosswalk WHERE step = ? AND key = ?'),
     crosswalkByName: db.prepare<[string, string], CrosswalkDbRow>('SELECT * FROM crosswalk WHERE entity = ? AND name = ? ORDER BY created_ms, key'),
     crosswalkByNameScope: db.prepare<[string, string, string], CrosswalkDbRow>(
@@ -546,7 +542,7 @@ export function createCheckpointStore(db: Db, clock: Clock = systemClock): Check
   }
 
   const inDoubtTx = db.transaction((step: string, keys: readonly string[], atMs: number) => {
-    for (const k of keys) s.inDoubt.run({ at: atMs, step, key: k });
+    for (const k of keys) s.inDoubt.run(atMs, step, k);
   });
 
   const revertTx = db.transaction((step: string, keys: readonly string[]) => {

@@ -156,9 +156,8 @@ export async function reconcileRecords(input: ReconcileInput): Promise<Reconcile
     const id = ids.find((x) => !claimed.has(x) && !claimedInPass.has(claimToken(loader, values, x)));
     if (id === undefined) {
       // In doubt: from when its send went into doubt, not when the key was last read. Left 'sent' by a
-      // dead process: from now, the first time a later process sees it (see the module comment). A
-      // stamp after now (the host clock stepped back) counts as now: never more than one settle time.
-      const matureAt = (nowMs !== undefined && (rec.state === 'sent' || rec.updatedMs > nowMs) ? nowMs : rec.updatedMs) + settleMs;
+      // dead process: from now, the first time a later process sees it (see the module comment).
+      const matureAt = (rec.state === 'sent' && nowMs !== undefined ? nowMs : rec.updatedMs) + settleMs;
       if (nowMs !== undefined && settleMs > 0 && nowMs < matureAt) {
         retryAtMs = retryAtMs === undefined ? matureAt : Math.min(retryAtMs, matureAt);
         settledAtMs = settledAtMs === undefined ? matureAt : Math.max(settledAtMs, matureAt);
