@@ -91,7 +91,7 @@ export function pidAlive(pid: number): boolean {
   return state !== 'Z' && state !== 'X' && state !== 'x';
 }
 
-const pathError = (path: string, message: string, hint: string, cause?: unknown) =>
+const checkpointPathError = (path: string, message: string, hint: string, cause?: unknown) =>
   new ZpetlError('CHECKPOINT_PATH', `checkpoint database ${path} ${message}`, { field: 'db', value: path, hint, ...(cause === undefined ? {} : { cause }) });
 
 /**
@@ -101,7 +101,7 @@ const pathError = (path: string, message: string, hint: string, cause?: unknown)
 function checkNotDirectory(path: string): void {
   if (/[\\/]$/.test(path)) {
     const folder = path.replace(/[\\/]+$/, '');
-    throw pathError(path, 'names a folder (it ends in a separator), not a file', `Pass a file path such as --db ${join(folder || sep, 'pipeline.db')}.`);
+    throw checkpointPathError(path, 'names a folder (it ends in a separator), not a file', `Pass a file path such as --db ${join(folder || sep, 'pipeline.db')}.`);
   }
   let isDir = false;
   try {
@@ -109,7 +109,7 @@ function checkNotDirectory(path: string): void {
   } catch {
     return;
   }
-  if (isDir) throw pathError(path, 'is a directory, not a file', `Pass the path of a database file, e.g. --db ${join(path, 'pipeline.db')} (created when missing).`);
+  if (isDir) throw checkpointPathError(path, 'is a directory, not a file', `Pass the path of a database file, e.g. --db ${join(path, 'pipeline.db')} (created when missing).`);
 }
 
 /** Creates the database's folder, or says why it cannot be. */
@@ -119,7 +119,7 @@ function makeFolder(path: string): void {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === 'ENOTDIR' || code === 'EEXIST' ? `cannot be created: part of its folder ${dirname(path)} is a file` : `cannot be created: its folder ${dirname(path)} cannot be made (${code ?? (e as Error).message})`;
-    throw pathError(path, why, 'Pass --db a file path in a folder you can write.', e);
+    throw checkpointPathError(path, why, 'Pass --db a file path in a folder you can write.', e);
   }
 }
 
@@ -129,7 +129,7 @@ function unwritableFolder(path: string, cause: unknown): ZpetlError | undefined 
     accessSync(dirname(path), constants.W_OK);
     return undefined;
   } catch {
-    return pathError(path, `cannot be created or written: its folder ${dirname(path)} is not writable`, 'Pass --db a file path in a folder you can write.', cause);
+    return checkpointPathError(path, `cannot be created or written: its folder ${dirname(path)} is not writable`, 'Pass --db a file path in a folder you can write.', cause);
   }
 }
 
