@@ -12,8 +12,6 @@
 import { join, resolve } from 'node:path';
 import { systemClock, type Clock } from '../core/clock.js';
 import { toZpetlError } from '../core/errors.js';
-import { loadConfig } from '../config/load-config.js';
-import { createZohoClient } from '../zoho/client.js';
 import type { BudgetStore, ZohoClient } from '../zoho/types.js';
 import type { EventListener, PipelineEvent } from './events.js';
 import { buildRunPlan } from './run-build-plan.js';
@@ -21,6 +19,7 @@ import { writeRunReport } from './run-report.js';
 import { EXIT, executeRun, type RunResult } from './run-engine.js';
 import { checkpointPath, loadPipeline, type LoadedPipeline } from './load-pipeline.js';
 import { checkpointOwnerOf } from './checkpoint-owner.js';
+import { pipelineClientFactory } from './pipeline-client.js';
 import type { CheckpointOwner } from '../checkpoint/owner.js';
 import { prepareOutFolder } from './out-folder.js';
 import { parseWindow } from './window.js';
@@ -110,15 +109,9 @@ export async function runPipeline(pipeline: string | LoadedPipeline, options: Ru
     window = w ? parseWindow(w.spec, w.tz, { code: options.window ? 'USAGE_INVALID' : 'PIPELINE_INVALID' }) : undefined;
     // A report folder named by the caller is checked now: one under a file or read-only is exit 2, nothing sent.
     if (options.reportDir || options.outDir) prepareOutFolder(resolve(cwd, options.reportDir || options.outDir || ''));
-    if (options.client) client = options.client;
-    else {
-      // Validated before anything runs: a bad environment exits 2 without touching the checkpoint.
-      const config = loadConfig(options.env ?? process.env, { cwd });
-      const headroom = loaded.config.options.headroom;
-      const concurrency = loaded.config.options.concurrency;
-      const portal = owner.portalId ?? config.portalId;
-      client = (budgetStore) => createZohoClient({ ...config, portalId: portal }, { clock, budgetStore, headroom, concurrency });
-    }
+    // Validated before anything runs: a bad environment exits 2 without touching the checkpoint.
+    // Built as the dry run builds it (pipeline-client.ts), so a rehearsal reads what the run will write to.
+    client = options.client ?? pipelineClientFactory(loaded, { env: options.env ?? process.env, cwd, owner, clock });
   } catch (e) {
     return fail(e);
   }
