@@ -5,12 +5,9 @@
 import { dirname, resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { z } from 'zod';
-import { loadConfig } from '../../config/index.js';
 import { dryRun } from '../../pipeline/dry-run.js';
 import type { PipelineEvent } from '../../pipeline/events.js';
 import { runPipeline } from '../../pipeline/run.js';
-import { createZohoClient } from '../../zoho/client.js';
-import type { ZohoClient } from '../../zoho/types.js';
 import { parseArgs, timeZoneArg, windowArg } from '../args.js';
 import { outputFlags, type CliCommand } from '../command.js';
 import { reportError } from '../errors.js';
@@ -127,44 +124,34 @@ function failedBeforeStart(renderer: { onEvent(e: PipelineEvent): void }): { onE
 }
 
 /**
- * --dry-run: read, map, validate and look up everything, write nothing to Zoho. Lookups read Zoho
- * when credentials are configured; without them the rehearsal is offline (names must come from
- * earlier steps) and says so.
+ * --dry-run: read, map, validate and look up everything, write nothing to Zoho. The library builds the
+ * Zoho client for the lookups as a real run does (environment and `.env`); without credentials the
+ * rehearsal is offline (names must come from earlier steps), and its notice is printed here.
  */
 async function executeDryRun(a: z.output<typeof Args>, io: CliIo, mode: string, renderer: { onEvent(e: PipelineEvent): void; close(): void }): Promise<number> {
-  let client: ZohoClient | undefined;
-  if (['ZOHO_CLIENT_ID', 'ZOHO_REFRESH_TOKEN'].some((k) => io.env[k])) client = createZohoClient(loadConfig(io.env, { cwd: io.cwd }), io.clock ? { clock: io.clock } : {});
-  // The offline note only once the rehearsal starts (run-start: the pipeline file loaded and
-  // validated), so an invalid or missing pipeline file ends with its error alone.
-  const offlineNote = !client && mode !== 'json';
-  try {
-    const r = await dryRun(resolve(io.cwd, a.pipeline), {
-      ...(a.out ? { outDir: resolve(io.cwd, a.out) } : {}),
-      // The crosswalk of this checkpoint decides what would be skipped (read-only; default as a real run).
-      cwd: io.cwd,
-      ...(a.db ? { db: a.db } : {}),
-      env: io.env,
-      ...(client ? { api: client } : {}),
-      signal: io.signal,
-      onEvent: (e) => {
-        if (offlineNote && e.type === 'run-start') println(io.stderr, 'note: no Zoho credentials in the environment: an offline rehearsal (names must be created by earlier steps to resolve)');
-        renderer.onEvent(e);
-      },
-    });
-    renderer.close();
-    if (mode !== 'json') {
-      const est = r.error ? undefined : r.report.estimate;
-      if (est) {
-        const windows = est.windowsNeeded !== undefined ? `, ${est.windowsNeeded} off-peak window(s) of ${est.window}` : '';
-        println(io.stdout, `estimate: ${est.totalCalls} API call(s), ${formatDuration(est.durationMs)} at Zoho's limits${windows}`);
-      }
-      // The run stopped: say why last, in full (code, message, hint), where a terminal's eye lands.
-      if (r.error) reportError(io.stderr, r.error, io.env, { cwd: io.cwd });
+  const r = await dryRun(resolve(io.cwd, a.pipeline), {
+    ...(a.out ? { outDir: resolve(io.cwd, a.out) } : {}),
+    // The crosswalk of this checkpoint decides what would be skipped (read-only; default as a real run).
+    cwd: io.cwd,
+    ...(a.db ? { db: a.db } : {}),
+    env: io.env,
+    ...(io.clock ? { clock: io.clock } : {}),
+    signal: io.signal,
+    // Said once the rehearsal starts (the pipeline file loaded and validated), so an invalid or missing file ends with its error alone.
+    ...(mode !== 'json' ? { onNotice: (n: string) => println(io.stderr, `note: ${n}`) } : {}),
+    onEvent: (e) => renderer.onEvent(e),
+  });
+  renderer.close();
+  if (mode !== 'json') {
+    const est = r.error ? undefined : r.report.estimate;
+    if (est) {
+      const windows = est.windowsNeeded !== undefined ? `, ${est.windowsNeeded} off-peak window(s) of ${est.window}` : '';
+      println(io.stdout, `estimate: ${est.totalCalls} API call(s), ${formatDuration(est.durationMs)} at Zoho's limits${windows}`);
     }
-    return r.exitCode;
-  } finally {
-    await client?.close();
+    // The run stopped: say why last, in full (code, message, hint), where a terminal's eye lands.
+    if (r.error) reportError(io.stderr, r.error, io.env, { cwd: io.cwd });
   }
+  return r.exitCode;
 }
 
 export const runCommand: CliCommand = {
