@@ -1,18 +1,21 @@
 /**
  * `zpetl status` and `zpetl rejects` as library calls: what the checkpoint database says about a
- * pipeline's latest run. Read-only: the database is opened without the process lock, so status works
+ * pipeline's latest run. `pipelineStatus` and `pipelineRejects` are the commands (a pipeline file in,
+ * what the CLI renders out); `readPipelineStatus`, `listRejects` and `writeRejectsCsv` are their parts. Read-only: the database is opened without the process lock, so status works
  * while a run is going (WAL lets readers in). Another pipeline's checkpoint is refused
  * (CHECKPOINT_OTHER_PIPELINE, src/checkpoint/owner.ts) and never claimed: these readers write nothing.
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { mkdtemp, rename, rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { ZpetlError, type ErrorCode } from '../core/errors.js';
 import { openCheckpointForReading } from './dry-checkpoint.js';
+import { checkpointOwnerOf } from './checkpoint-owner.js';
+import { checkpointPath, defaultCheckpointDb, loadPipeline } from './load-pipeline.js';
 import type { CheckpointOwner } from '../checkpoint/owner.js';
 import type { HighWater, RejectRow, RunRow, StepStatus, StoredCounts } from '../checkpoint/store-types.js';
 import { createRejectsWriter } from '../report/rejects-writer.js';
-import type { OffPeakWindow } from './window.js';
+import { parseWindow, type OffPeakWindow } from './window.js';
 
 export interface StepStatusReport {
   name: string;
@@ -146,4 +149,67 @@ export async function writeRejectsCsv(rejects: readonly RejectRow[], path: strin
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
+}
+
+/** Where a command finds the pipeline and its checkpoint, as `zpetl status` / `zpetl rejects` take them. */
+export interface PipelineCheckpointOptions {
+  /** Working folder: the pipeline file, a relative `db` and `.env` are found from it (default process.cwd()). */
+  cwd?: string;
+  /** Environment for the pipeline file's `${VAR}`s and the portal (default process.env). */
+  env?: NodeJS.ProcessEnv;
+  /** Checkpoint database (default `.zpetl/<pipeline name>.db` under `cwd`). */
+  db?: string;
+}
+
+export interface PipelineStatus {
+  /** What the checkpoint says (what `zpetl status --json` prints). */
+  status: PipelineStatusReport;
+  /** The checkpoint as named (`db`), else the default path relative to `cwd`: for messages. */
+  checkpoint: string;
+}
+
+/**
+ * `zpetl status FILE`: loads the pipeline, reads its latest run from its checkpoint (as the real run
+ * would open it: checkpoint-owner.ts) and, when the file sets `options.window`, when it next opens.
+ */
+export function pipelineStatus(file: string, o: PipelineCheckpointOptions & { nowMs?: number } = {}): PipelineStatus {
+  const cwd = o.cwd ?? process.cwd();
+  const p = loadPipeline(resolve(cwd, file), o.env);
+  const w = p.config.options.window;
+  const window = w ? parseWindow(`${w.start}-${w.end}`, w.tz, { code: 'PIPELINE_INVALID' }) : undefined;
+  const dbPath = checkpointPath(cwd, o.db, p.config.name);
+  const owner = checkpointOwnerOf(p, { env: o.env, cwd });
+  const status = readPipelineStatus(dbPath, p.config.name, { owner, window, ...(o.nowMs !== undefined ? { nowMs: o.nowMs } : {}) });
+  return { status, checkpoint: o.db ?? defaultCheckpointDb(p.config.name) };
+}
+
+export interface PipelineRejects extends RejectListing {
+  /** The pipeline's name. */
+  pipeline: string;
+  /** The checkpoint as named (`db`), else the default path relative to `cwd`: for messages. */
+  checkpoint: string;
+  /** With `csv` and a run found: the rows written there. */
+  csvRows?: number;
+}
+
+/**
+ * `zpetl rejects FILE`: the rejects of the pipeline's latest run (or `runId`), optionally of one
+ * `step` (USAGE_INVALID when the pipeline has no such step); with `csv` (a path under `cwd`) they
+ * are also written there by writeRejectsCsv, which takes one step's only.
+ */
+export async function pipelineRejects(file: string, o: PipelineCheckpointOptions & { runId?: number; step?: string; csv?: string } = {}): Promise<PipelineRejects> {
+  const cwd = o.cwd ?? process.cwd();
+  const p = loadPipeline(resolve(cwd, file), o.env);
+  const steps = p.config.steps.map((s) => s.name);
+  if (o.step !== undefined && !steps.includes(o.step)) {
+    throw new ZpetlError('USAGE_INVALID', `--step: ${p.config.name} has no step named "${o.step}"; its steps: ${steps.join(', ')}`, {
+      hint: `Name one of the steps of ${file}.`,
+    });
+  }
+  const dbPath = checkpointPath(cwd, o.db, p.config.name);
+  const owner = checkpointOwnerOf(p, { env: o.env, cwd });
+  const listing = listRejects(dbPath, p.config.name, { owner, runId: o.runId, step: o.step });
+  const out: PipelineRejects = { pipeline: p.config.name, checkpoint: o.db ?? defaultCheckpointDb(p.config.name), ...listing };
+  if (listing.run && o.csv !== undefined) out.csvRows = await writeRejectsCsv(listing.rejects, resolve(cwd, o.csv));
+  return out;
 }

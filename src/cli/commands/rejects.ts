@@ -1,10 +1,6 @@
 /** `zpetl rejects PIPELINE`: the latest run's rejects, printed or written as a CSV to fix and load again. */
-import { resolve } from 'node:path';
 import { z } from 'zod';
-import { ZpetlError } from '../../core/errors.js';
-import { checkpointPath, defaultCheckpointDb, loadPipeline } from '../../pipeline/load-pipeline.js';
-import { checkpointOwnerOf } from '../../pipeline/checkpoint-owner.js';
-import { listRejects, writeRejectsCsv } from '../../pipeline/status.js';
+import { pipelineRejects } from '../../pipeline/status.js';
 import { parseArgs } from '../args.js';
 import type { CliCommand } from '../command.js';
 import { println } from '../io.js';
@@ -32,23 +28,14 @@ export const rejectsCommand: CliCommand = {
       .example('$0 rejects p.yaml --step tasks --csv fix-tasks.csv', 'Fix the file, point the step at it, run again'),
   async run(argv, io) {
     const a = parseArgs(Args, argv);
-    const p = loadPipeline(resolve(io.cwd, a.pipeline), io.env);
-    const steps = p.config.steps.map((s) => s.name);
-    if (a.step !== undefined && !steps.includes(a.step)) {
-      throw new ZpetlError('USAGE_INVALID', `--step: ${p.config.name} has no step named "${a.step}"; its steps: ${steps.join(', ')}`, {
-        hint: `Name one of the steps of ${a.pipeline}.`,
-      });
-    }
-    const dbPath = checkpointPath(io.cwd, a.db, p.config.name);
-    const owner = checkpointOwnerOf(p, { env: io.env, cwd: io.cwd });
-    const { run, rejects } = listRejects(dbPath, p.config.name, { owner, runId: a.run, step: a.step });
+    const r = await pipelineRejects(a.pipeline, { cwd: io.cwd, env: io.env, ...(a.db ? { db: a.db } : {}), ...(a.run !== undefined ? { runId: a.run } : {}), ...(a.step !== undefined ? { step: a.step } : {}), ...(a.csv ? { csv: a.csv } : {}) });
+    const { run, rejects } = r;
     if (!run) {
-      println(io.stderr, `${p.config.name}: ${a.run !== undefined ? `no run #${a.run}` : 'no run found'} in ${a.db ?? defaultCheckpointDb(p.config.name)}`);
+      println(io.stderr, `${r.pipeline}: ${a.run !== undefined ? `no run #${a.run}` : 'no run found'} in ${r.checkpoint}`);
       return 0;
     }
     if (a.csv) {
-      const n = await writeRejectsCsv(rejects, resolve(io.cwd, a.csv));
-      println(io.stdout, `wrote ${a.csv}: ${n} reject(s) of run #${run.id}${a.step ? `, step ${a.step}` : ''}`);
+      println(io.stdout, `wrote ${a.csv}: ${r.csvRows ?? 0} reject(s) of run #${run.id}${a.step ? `, step ${a.step}` : ''}`);
       return 0;
     }
     println(io.stdout, `run #${run.id} (${run.status}): ${rejects.length} reject(s)`);

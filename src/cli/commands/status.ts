@@ -1,10 +1,6 @@
 /** `zpetl status PIPELINE`: per-step counts from the checkpoint database, what is in doubt, the next window. */
-import { resolve } from 'node:path';
 import { z } from 'zod';
-import { checkpointPath, defaultCheckpointDb, loadPipeline } from '../../pipeline/load-pipeline.js';
-import { checkpointOwnerOf } from '../../pipeline/checkpoint-owner.js';
-import { readPipelineStatus } from '../../pipeline/status.js';
-import { parseWindow } from '../../pipeline/window.js';
+import { pipelineStatus } from '../../pipeline/status.js';
 import { redactDeep } from '../../core/redact.js';
 import { parseArgs } from '../args.js';
 import type { CliCommand } from '../command.js';
@@ -24,20 +20,15 @@ export const statusCommand: CliCommand = {
       .example('$0 status pipelines/demo-migration.yaml', 'Where the last run stands'),
   async run(argv, io) {
     const a = parseArgs(Args, argv);
-    const p = loadPipeline(resolve(io.cwd, a.pipeline), io.env);
-    const w = p.config.options.window;
-    const window = w ? parseWindow(`${w.start}-${w.end}`, w.tz, { code: 'PIPELINE_INVALID' }) : undefined;
-    const dbPath = checkpointPath(io.cwd, a.db, p.config.name);
-    const owner = checkpointOwnerOf(p, { env: io.env, cwd: io.cwd });
-    const s = readPipelineStatus(dbPath, p.config.name, { owner, window, nowMs: io.clock?.now() ?? io.now() });
+    const { status: s, checkpoint } = pipelineStatus(a.pipeline, { cwd: io.cwd, env: io.env, ...(a.db ? { db: a.db } : {}), nowMs: io.clock?.now() ?? io.now() });
     if (a.json) {
       println(io.stdout, JSON.stringify(redactDeep(s)));
       return 0;
     }
     if (!s.run) {
-      println(io.stdout, `${p.config.name}: no run yet (checkpoint ${a.db ?? defaultCheckpointDb(p.config.name)})`);
+      println(io.stdout, `${s.pipeline}: no run yet (checkpoint ${checkpoint})`);
     } else {
-      println(io.stdout, `${p.config.name}: run #${s.run.id} ${s.run.status}, started ${new Date(s.run.startedMs).toISOString()}${s.run.finishedMs ? `, finished ${new Date(s.run.finishedMs).toISOString()}` : ''}`);
+      println(io.stdout, `${s.pipeline}: run #${s.run.id} ${s.run.status}, started ${new Date(s.run.startedMs).toISOString()}${s.run.finishedMs ? `, finished ${new Date(s.run.finishedMs).toISOString()}` : ''}`);
       const header = ['step', 'entity', 'status', 'read', 'created', 'updated', 'skipped', 'rejected', 'sent', 'inDoubt'];
       const rows = s.steps.map((t) => [t.name, t.entity, t.status, ...[t.counts.read, t.counts.created, t.counts.updated, t.counts.skipped, t.counts.rejected, t.sent, t.inDoubt].map(formatCount)]);
       const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
