@@ -72,8 +72,11 @@ export interface RecordStore {
 
 /** The other stores' writes that recordResults makes inside its transaction. */
 export interface RecordStoreWrites {
+  /** A confirmed key's entry (crosswalk-store.ts). */
   crosswalk: CrosswalkWriter;
+  /** A key Zoho refused, stage 'load' (reject-store.ts). */
   rejects: RejectWriter;
+  /** The step's high-water mark, when the caller gives one (run-store.ts). */
   setHighWater: RunStore['setHighWater'];
 }
 
