@@ -7,32 +7,13 @@
 import { parseWindow } from './window.js';
 import { createCalls, ENTITIES } from './entities.js';
 import type { Plan } from './plan.js';
-import type { EntityKind } from './events.js';
+import type { EntityKind } from '../core/entity-kind.js';
+import type { Estimate, StepCallEstimate } from '../core/estimate.js';
 import type { PipelineOptions } from './schema.js';
 
 /** Zoho's documented per-endpoint limit (reference §3). */
 export const ZOHO_CALLS_PER_WINDOW = 200;
 export const ZOHO_WINDOW_MS = 120_000;
-
-export interface StepCallEstimate {
-  step: string;
-  entity: EntityKind;
-  endpoint: string;
-  calls: number;
-}
-
-export interface Estimate {
-  callsByEndpoint: Record<string, number>;
-  totalCalls: number;
-  /** Calls per endpoint per 120 s after headroom. */
-  callsPerWindow: number;
-  durationMs: number;
-  /** Off-peak openings needed starting at `now`; undefined without a window. */
-  windowsNeeded?: number;
-  window?: string;
-  /** When the work would end (ISO), counting only window time when a window is set. */
-  finishAt?: string;
-}
 
 /** Budget-bound duration of `calls` on one endpoint. */
 export function budgetDurationMs(calls: number, callsPerWindow: number): number {

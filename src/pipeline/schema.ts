@@ -15,7 +15,8 @@ import { z } from 'zod';
 import { SourceSchema } from '../extract/source-schema.js';
 import { FieldSpecSchema } from '../transform/field-spec.js';
 import { WhereSchema } from '../transform/row-filter.js';
-import { ENTITY_FIELDS, ENTITY_KINDS, isCustomField } from '../transform/entity-fields.js';
+import { ENTITY_KINDS } from '../core/entity-kind.js';
+import { ENTITY_FIELDS, isCustomField } from '../transform/entity-fields.js';
 import { PAYROLL_SCHEMA, ZOHO_TIMELOGS_SOURCE_SCHEMA } from '../payroll/config-schema.js';
 
 /** Step names: used in report files, the checkpoint DB and `dependsOn`. */

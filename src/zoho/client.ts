@@ -17,7 +17,8 @@ import { timelogsEndpoints } from './endpoints/timelogs.js';
 import { usersEndpoints } from './endpoints/users.js';
 import { RateBudget } from './rate-budget.js';
 import { createTransport } from './transport.js';
-import type { BudgetStore, ClientEvent, EndpointTemplate, ZohoClient } from './types.js';
+import type { BudgetStore } from '../core/budget-store.js';
+import type { ClientEvent, EndpointTemplate, ZohoClient } from './types.js';
 
 /** The parts of the configuration the client reads (ZohoConfig satisfies it). */
 export type ZohoClientConfig = Pick<ZohoConfig, 'clientId' | 'clientSecret' | 'refreshToken' | 'portalId' | 'apiUrl' | 'accountsUrl'>;

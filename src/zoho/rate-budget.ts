@@ -11,7 +11,7 @@
  * State is persisted through a BudgetStore so that a restarted process cannot burst.
  */
 import type { Clock } from '../core/clock.js';
-import type { BudgetState, BudgetStore } from './types.js';
+import type { BudgetState, BudgetStore } from '../core/budget-store.js';
 
 export interface RateBudgetOptions {
   clock: Clock;
