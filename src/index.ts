@@ -13,7 +13,10 @@ export type { RowError } from './core/record.js';
 export type { Clock } from './core/clock.js';
 
 // events: the one vocabulary of progress, for the CLI, library callers and reports
-export type { EntityKind, StepCounts, StepState, PipelineEvent, EventListener } from './pipeline/events.js';
+export type { EntityKind } from './core/entity-kind.js';
+export type { StepCounts } from './core/step-counts.js';
+export type { StepState } from './core/pipeline-event.js';
+export type { PipelineEvent, EventListener } from './pipeline/events.js';
 
 // configuration and the Zoho client
 export { loadConfig } from './config/index.js';

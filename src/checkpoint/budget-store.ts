@@ -1,9 +1,9 @@
 /**
- * The rate budget's persistence (src/zoho/types.ts BudgetStore) on the checkpoint database, table
+ * The rate budget's persistence (src/core/budget-store.ts BudgetStore) on the checkpoint database, table
  * `rate_budget` (schema-budget.ts). Holds only call times, lock ends and learned limits per
  * `portal|owner|METHOD /template` key: never a token or a secret.
  */
-import type { BudgetState, BudgetStore } from '../zoho/types.js';
+import type { BudgetState, BudgetStore } from '../core/budget-store.js';
 import type { Db } from './db.js';
 
 interface Row {

@@ -15,7 +15,7 @@
 import type { ZpetlError } from '../core/errors.js';
 import type { CheckpointStore, ResultsDelta } from '../checkpoint/store.js';
 import type { HighWater, RecordRow, SentItem, StoredResult } from '../checkpoint/store-types.js';
-import type { EntityKind } from '../pipeline/events.js';
+import type { EntityKind } from '../core/entity-kind.js';
 import type { ZohoApi } from '../zoho/types.js';
 import { createEntityLoader } from './loaders/index.js';
 import { reconcileRecords, type ReconcileCounts, type ReconcileTiming } from './reconcile.js';

@@ -5,7 +5,7 @@
 import type { SourcePosition } from '../core/record.js';
 import type { ZpetlError } from '../core/errors.js';
 import type { CrosswalkMeta, ItemResult, LoadMode } from '../checkpoint/store-types.js';
-import type { EntityKind } from '../pipeline/events.js';
+import type { EntityKind } from '../core/entity-kind.js';
 
 export type { ItemResult, LoadMode, HighWater, CrosswalkMeta } from '../checkpoint/store-types.js';
 

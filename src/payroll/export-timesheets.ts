@@ -24,9 +24,9 @@ import { csvLine } from '../core/csv-cell.js';
 import { ZpetlError } from '../core/errors.js';
 import { isValidTimeZone, dayOfWeek } from '../core/local-date.js';
 import type { ExtractItem, RowError } from '../core/record.js';
-import type { PipelineEvent, StepCounts } from '../pipeline/events.js';
-import { emptyCounts } from '../pipeline/events.js';
-import type { ZohoApi, ZohoClient } from '../zoho/types.js';
+import type { PipelineEventOf } from '../core/pipeline-event.js';
+import { emptyCounts, type StepCounts } from '../core/step-counts.js';
+import type { ClientEvent, ZohoApi, ZohoClient } from '../zoho/types.js';
 import type { HoursFormat } from '../core/parse/duration.js';
 import { diffSnapshot, employeeAdjustments, type AdjustmentEntry, type CurrentLog } from './adjustments.js';
 import { computeRows, type EmployeeResolver, type UnmappedUser } from './compute.js';
@@ -109,7 +109,7 @@ export interface ExportTimesheetsOptions {
    * pipeline's own checkpoint is passed open instead.
    */
   db: string | CheckpointDb;
-  onEvent?: (e: PipelineEvent) => void;
+  onEvent?: (e: PipelineEventOf<ClientEvent>) => void;
 }
 
 export interface ExportWarning {

@@ -9,7 +9,7 @@ import { NEEDS_IO, type LookupResolver } from '../transform/lookup-types.js';
 import type { LookupSpec } from '../transform/field-spec.js';
 import type { ScratchStore } from './scratch-store.js';
 import type { DryCheckpoint } from './dry-checkpoint.js';
-import type { PreparedValid } from './prepare.js';
+import type { PreparedValid } from '../core/prepared-item.js';
 import type { LoadStepConfig } from './schema.js';
 
 const KIND: Record<LookupSpec['kind'], string> = {

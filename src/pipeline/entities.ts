@@ -5,13 +5,10 @@
  */
 import { ENDPOINTS, type EndpointTemplate } from '../zoho/types.js';
 import { ENTITY_FIELDS, type TargetField } from '../transform/entity-fields.js';
-import type { EntityKind } from './events.js';
+import type { EntityKind } from '../core/entity-kind.js';
 
 export { ENTITY_FIELDS };
 export type { TargetField };
-
-/** Load order: an entity may reference only entities before it. */
-export const ENTITY_ORDER: readonly EntityKind[] = ['user', 'project', 'milestone', 'tasklist', 'task', 'subtask', 'timelog'];
 
 export interface EntityInfo {
   /** The endpoint a create costs. */

@@ -1,45 +1,17 @@
 /**
- * API-call and duration estimate at Zoho's budget: 200 calls per 120 s per endpoint, less the
- * pipeline's headroom; endpoints of one plan stage are spent in parallel, stages one after the other.
+ * API-call and duration estimate at Zoho's budget (src/zoho/rate-limit.ts: the limit per endpoint and
+ * window, less the pipeline's headroom); endpoints of one plan stage are spent in parallel, stages one
+ * after the other.
  * Duration is budget time only (when the budget is the bottleneck, which it is for any real migration);
  * network latency below the budget is ignored.
  */
+import { budgetDurationMs, callsPerWindowAfter } from '../zoho/rate-limit.js';
 import { parseWindow } from './window.js';
 import { createCalls, ENTITIES } from './entities.js';
 import type { Plan } from './plan.js';
-import type { EntityKind } from './events.js';
+import type { EntityKind } from '../core/entity-kind.js';
+import type { Estimate, StepCallEstimate } from '../core/estimate.js';
 import type { PipelineOptions } from './schema.js';
-
-/** Zoho's documented per-endpoint limit (reference §3). */
-export const ZOHO_CALLS_PER_WINDOW = 200;
-export const ZOHO_WINDOW_MS = 120_000;
-
-export interface StepCallEstimate {
-  step: string;
-  entity: EntityKind;
-  endpoint: string;
-  calls: number;
-}
-
-export interface Estimate {
-  callsByEndpoint: Record<string, number>;
-  totalCalls: number;
-  /** Calls per endpoint per 120 s after headroom. */
-  callsPerWindow: number;
-  durationMs: number;
-  /** Off-peak openings needed starting at `now`; undefined without a window. */
-  windowsNeeded?: number;
-  window?: string;
-  /** When the work would end (ISO), counting only window time when a window is set. */
-  finishAt?: string;
-}
-
-/** Budget-bound duration of `calls` on one endpoint. */
-export function budgetDurationMs(calls: number, callsPerWindow: number): number {
-  if (calls <= 0) return 0;
-  // The first window's calls go at once; each further full window costs 120 s.
-  return Math.ceil(calls / callsPerWindow - 1) * ZOHO_WINDOW_MS;
-}
 
 /** A step's work for the estimate: records a real run would create, and (upsert) update. */
 export interface StepWork {
@@ -58,7 +30,7 @@ export interface StepWork {
  * (also when 0) and a second one on the update endpoint when the step has updates.
  */
 export function estimateRun(plan: Plan, steps: readonly StepWork[], options: PipelineOptions, nowMs: number): { estimate: Estimate; perStep: StepCallEstimate[] } {
-  const callsPerWindow = Math.max(1, Math.floor(ZOHO_CALLS_PER_WINDOW * (1 - options.headroom)));
+  const callsPerWindow = callsPerWindowAfter(options.headroom);
   const perStep: StepCallEstimate[] = [];
   for (const s of steps) {
     perStep.push({ step: s.name, entity: s.entity, endpoint: ENTITIES[s.entity].createEndpoint, calls: s.calls ?? createCalls(s.entity, s.creates, options.batchSize) });

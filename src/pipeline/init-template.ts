@@ -10,7 +10,8 @@ import { createReadStream } from 'node:fs';
 import { parse } from 'csv-parse';
 import { stringify as yamlString } from 'yaml';
 import { ZpetlError } from '../core/errors.js';
-import { ENTITY_FIELDS, type TargetEntity, type TargetField } from '../transform/entity-fields.js';
+import type { EntityKind } from '../core/entity-kind.js';
+import { ENTITY_FIELDS, type TargetField } from '../transform/entity-fields.js';
 
 /** A CSV's first rows, for guessing. */
 export interface SourceSample {
@@ -22,7 +23,7 @@ export interface SourceSample {
 export interface StarterPipelineOptions {
   /** Pipeline name (the checkpoint file is `.zpetl/<name>.db`). */
   name: string;
-  entity: TargetEntity;
+  entity: EntityKind;
   /** The source path as the pipeline file should refer to it (relative to the pipeline file). */
   sourcePath: string;
   sample: SourceSample;
@@ -63,7 +64,7 @@ const SYNONYMS: Record<string, string[]> = {
 };
 
 /** Per-entity overrides: a task list's name is usually in a "List" column, a project's in "Project Name". */
-const ENTITY_SYNONYMS: Partial<Record<TargetEntity, Record<string, string[]>>> = {
+const ENTITY_SYNONYMS: Partial<Record<EntityKind, Record<string, string[]>>> = {
   project: { name: ['projectname', 'project', 'name', 'title'] },
   milestone: { name: ['milestone', 'milestonename', 'phase', 'name', 'title'] },
   tasklist: { name: ['tasklist', 'tasklistname', 'list', 'listname', 'section', 'name'] },
@@ -72,7 +73,7 @@ const ENTITY_SYNONYMS: Partial<Record<TargetEntity, Record<string, string[]>>> =
 
 /** Column names that usually identify a record across exports: generic ones, then per entity. */
 const KEY_SYNONYMS = ['id', 'key', 'externalid', 'recordid', 'uid', 'uuid'];
-const ENTITY_KEY_SYNONYMS: Record<TargetEntity, string[]> = {
+const ENTITY_KEY_SYNONYMS: Record<EntityKind, string[]> = {
   user: ['employeeid', 'userid', 'personid', 'staffid'],
   project: ['projectid', 'projectcode', 'projectkey', 'code'],
   milestone: ['milestoneid', 'phaseid'],
@@ -170,7 +171,7 @@ interface Mapping {
   column: string | undefined;
 }
 
-function pickColumns(entity: TargetEntity, header: readonly string[]): { mappings: Mapping[]; key: string | undefined } {
+function pickColumns(entity: EntityKind, header: readonly string[]): { mappings: Mapping[]; key: string | undefined } {
   const used = new Set<string>();
   const byNorm = new Map(header.map((h) => [norm(h), h]));
   const fields = ENTITY_FIELDS[entity];

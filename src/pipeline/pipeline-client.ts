@@ -11,7 +11,8 @@ import type { CheckpointOwner } from '../checkpoint/owner.js';
 import { loadConfig, readDotEnv } from '../config/load-config.js';
 import type { Clock } from '../core/clock.js';
 import { createZohoClient } from '../zoho/client.js';
-import type { BudgetStore, ZohoClient } from '../zoho/types.js';
+import type { BudgetStore } from '../core/budget-store.js';
+import type { ZohoClient } from '../zoho/types.js';
 import type { LoadedPipeline } from './load-pipeline.js';
 
 /** The variables whose presence (environment or `.env`) means the user configured Zoho at all. */

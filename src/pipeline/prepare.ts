@@ -13,6 +13,7 @@
  * the rest; keys loaded before are skipped by the crosswalk instead.
  */
 import { ZpetlError } from '../core/errors.js';
+import type { PreparedItem, PreparedReject } from '../core/prepared-item.js';
 import type { ExtractItem, RowError, SourcePosition, SourceRecord } from '../core/record.js';
 import { createExtractor } from '../extract/create-extractor.js';
 import type { Extractor, StartAt } from '../extract/types.js';
@@ -24,34 +25,6 @@ import { compileRowFilter } from '../transform/row-filter.js';
 import { LOG_MAX_MINUTES } from '../transform/entity-fields.js';
 import type { LoadStepConfig } from './schema.js';
 import type { ScratchStore } from './scratch-store.js';
-
-export interface PreparedValid {
-  kind: 'valid';
-  /** The step's source key: the key column's value, or a JSON array of the values for several columns. */
-  key: string;
-  /** Target field values after converters and lookups. */
-  values: Record<string, unknown>;
-  pos: SourcePosition;
-  /** Original columns in source order. */
-  data: Record<string, unknown>;
-}
-
-export interface PreparedReject {
-  kind: 'reject';
-  error: RowError;
-  pos: SourcePosition;
-  data: Record<string, unknown>;
-}
-
-/** A row the step's `where:` filter leaves out: counted as skipped, never sent, never a reject. */
-export interface PreparedSkip {
-  kind: 'skip';
-  reason: 'filtered';
-  pos: SourcePosition;
-  data: Record<string, unknown>;
-}
-
-export type PreparedItem = PreparedValid | PreparedReject | PreparedSkip;
 
 export interface PrepareContext {
   baseDir: string;

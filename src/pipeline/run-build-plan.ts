@@ -19,7 +19,7 @@ import { planSteps } from './plan.js';
 import { prepareStep } from './prepare.js';
 import { createScratchStore } from './scratch-store.js';
 import type { PlannedStep, PrepareContext, RunPlan } from './run-plan.js';
-import type { StepItem } from './run-step.js';
+import type { PreparedItem } from '../core/prepared-item.js';
 import { isLoadStep, type LoadStepConfig, type PipelineConfig } from './schema.js';
 
 /** One load step as a PlannedStep. */
@@ -42,7 +42,7 @@ export function planStep(step: LoadStepConfig, baseDir: string, options: Pipelin
       for await (const batch of createExtractor(step.source, { baseDir }).readBatches(signal)) n += batch.length;
       return n;
     },
-    async *prepare(ctx: PrepareContext): AsyncIterable<StepItem> {
+    async *prepare(ctx: PrepareContext): AsyncIterable<PreparedItem> {
       // Duplicate keys and the 24 h/day rule are tracked on disk for this read (constant memory).
       const scratch = createScratchStore();
       try {

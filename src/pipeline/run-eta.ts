@@ -4,12 +4,13 @@
  * - Total: the records in a step's source, counted by a pre-pass over the extractor alone (no
  *   mapping, no lookups, no request), streamed in chunks: constant memory. It runs before the first
  *   request, beside the source hash the run takes anyway.
- * - ETA: the rest of the step's create calls at the endpoint's rate budget (estimate.ts's arithmetic:
- *   the calls that fit the current window go at once, each further full window costs its length),
+ * - ETA: the rest of the step's create calls at the endpoint's rate budget (the estimate's arithmetic,
+ *   src/zoho/rate-limit.ts budgetDurationMs: the calls that fit the current window go at once, each
+ *   further full window costs its length),
  *   or at the measured latency when that is slower, pushed across closed hours when an off-peak
  *   window is set.
  */
-import { budgetDurationMs, ZOHO_WINDOW_MS } from './estimate.js';
+import { budgetDurationMs } from '../zoho/rate-limit.js';
 import type { OffPeakWindow } from './window.js';
 
 export interface EtaInput {
@@ -30,8 +31,8 @@ export interface EtaInput {
 export function etaMs(i: EtaInput): number {
   if (i.remainingCalls <= 0) return 0;
   const limit = Math.max(1, i.budget.limit);
-  // estimate.ts counts in Zoho's 120 s windows; scaled to the budget's own window length.
-  const atBudget = (budgetDurationMs(i.remainingCalls, limit) / ZOHO_WINDOW_MS) * i.budget.windowMs + Math.max(0, i.waitMs);
+  // In the budget's own window length (a learned RateLimit-Window, or a sandbox's scaled one).
+  const atBudget = budgetDurationMs(i.remainingCalls, limit, i.budget.windowMs) + Math.max(0, i.waitMs);
   const work = Math.round(Math.max(atBudget, i.latencyBoundMs));
   if (!i.window) return work;
   return Math.max(0, i.window.estimate(i.nowMs, work).finishMs - i.nowMs);

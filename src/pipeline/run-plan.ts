@@ -8,8 +8,8 @@ import type { CheckpointStore, LoadMode } from '../checkpoint/store.js';
 import type { StartAt } from '../extract/types.js';
 import type { LoaderOptions } from '../load/types.js';
 import { ENDPOINTS, type EndpointTemplate, type ZohoClient } from '../zoho/types.js';
-import type { EntityKind } from './events.js';
-import type { StepItem } from './run-step.js';
+import type { EntityKind } from '../core/entity-kind.js';
+import type { PreparedItem } from '../core/prepared-item.js';
 
 /** What a step's reader gets. */
 export interface PrepareContext {
@@ -39,7 +39,7 @@ export interface PlannedStep {
   /** Options for the entity loader (user batch size, external-id field, in-batch concurrency). */
   loader: LoaderOptions & { userScope?: 'project' | 'portal' };
   /** Prepared items (valid or rejected) from `ctx.startAt` on, in source order. */
-  prepare(ctx: PrepareContext): AsyncIterable<StepItem>;
+  prepare(ctx: PrepareContext): AsyncIterable<PreparedItem>;
 }
 
 export interface RejectLimits {

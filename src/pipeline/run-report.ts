@@ -24,7 +24,7 @@ import { createRejectsWriter } from '../report/rejects-writer.js';
 import { writeReportHtml } from '../report/write-report-html.js';
 import { writeReportJson } from '../report/write-report-json.js';
 import { writeCsvFile } from '../report/write-csv-file.js';
-import { emptyCounts, type StepCounts } from './events.js';
+import { emptyCounts, type StepCounts } from '../core/step-counts.js';
 import type { RunResult } from './run-engine.js';
 import type { RunPlan } from './run-plan.js';
 

@@ -14,38 +14,13 @@
  * one after the other, so when batch N is recorded, everything before the item read after it is done.
  */
 import { ZpetlError } from '../core/errors.js';
-import type { RowError, SourcePosition } from '../core/record.js';
+import type { EntityKind } from '../core/entity-kind.js';
+import type { PreparedItem, PreparedReject, PreparedSkip, PreparedValid } from '../core/prepared-item.js';
+import type { SourcePosition } from '../core/record.js';
+import { emptyCounts, type StepCounts } from '../core/step-counts.js';
 import type { HighWater, ItemResult } from '../checkpoint/store-types.js';
 import type { EndpointTemplate } from '../zoho/types.js';
-import { emptyCounts, type EntityKind, type PipelineEvent, type StepCounts } from './events.js';
-
-/** A row that passed mapping and validation, ready to load. */
-export interface ValidItem {
-  kind: 'valid';
-  key: string;
-  values: Record<string, unknown>;
-  pos: SourcePosition;
-  /** Original source columns in order (rejects.csv). */
-  data: Record<string, unknown>;
-}
-
-/** A row refused before any request (parse, mapping, validation). */
-export interface RejectItem {
-  kind: 'reject';
-  error: RowError;
-  pos: SourcePosition;
-  data: Record<string, unknown>;
-}
-
-/** A row the step's `where:` filter left out: counted as skipped, never sent. */
-export interface SkipItem {
-  kind: 'skip';
-  reason: 'filtered';
-  pos: SourcePosition;
-  data: Record<string, unknown>;
-}
-
-export type StepItem = ValidItem | RejectItem | SkipItem;
+import type { PipelineEvent } from './events.js';
 
 /** What a batch will cost: requests on one endpoint. */
 export interface BatchCost {
@@ -85,20 +60,20 @@ export interface StepPort {
   /** What this run already did in this step (non-zero on resume). */
   initialCounts(): StepCounts;
   /** Items from the high-water mark on. */
-  items(): AsyncIterable<StepItem>;
+  items(): AsyncIterable<PreparedItem>;
   /** Records a prepare-stage reject (its own transaction); false when this run had already recorded it. */
-  reject(item: RejectItem): boolean;
+  reject(item: PreparedReject): boolean;
   /** Records a filtered row (its own transaction); false when this run had already recorded it. Absent: counted only. */
-  skip?(item: SkipItem): boolean;
+  skip?(item: PreparedSkip): boolean;
   /**
    * Loads one batch: settle (crosswalk, mode), mark sent (one transaction), send (no transaction
    * open), record results and `hw` (one transaction; undefined for the last batch: the step is then
    * marked done, and a mark is only needed to resume an unfinished step). Throws the
    * fatal error that stopped the batch only after recording what completed.
    */
-  load(items: ValidItem[], hw: HighWater | undefined): Promise<BatchResult>;
+  load(items: PreparedValid[], hw: HighWater | undefined): Promise<BatchResult>;
   /** Requests a batch will make at most (for the window drain and the ETA). */
-  cost(items: ValidItem[]): BatchCost;
+  cost(items: PreparedValid[]): BatchCost;
   /** Called before each batch: may wait (window, --wait) and says whether to go on. */
   gate(cost: BatchCost): Promise<Gate>;
   /** A reject-limit error when the counts are over the pipeline's limits, else undefined. */
@@ -138,14 +113,14 @@ export async function runStep(port: StepPort): Promise<StepOutcome> {
     if (filtered > 0) counts.filtered = filtered;
   };
   sync();
-  let pending: ValidItem[] = [];
+  let pending: PreparedValid[] = [];
   const progress = () => {
     const etaMs = port.etaMs?.(counts);
     port.emit({ type: 'step-progress', step: port.name, counts: { ...counts }, ...(port.total !== undefined ? { total: port.total } : {}), ...(etaMs !== undefined ? { etaMs } : {}) });
   };
 
   /** Loads `batch`; `hw` is the first item after it (undefined at the end). Returns a stop reason. */
-  const flush = async (batch: ValidItem[], hw: HighWater | undefined): Promise<StepStop | undefined> => {
+  const flush = async (batch: PreparedValid[], hw: HighWater | undefined): Promise<StepStop | undefined> => {
     // Nothing of this batch is sent when the gate says no, and the mark has not passed it: a later
     // run reads it again.
     const gate = await port.gate(port.cost(batch));

@@ -12,7 +12,8 @@
 import { join, resolve } from 'node:path';
 import { systemClock, type Clock } from '../core/clock.js';
 import { toZpetlError } from '../core/errors.js';
-import type { BudgetStore, ZohoClient } from '../zoho/types.js';
+import type { BudgetStore } from '../core/budget-store.js';
+import type { ZohoClient } from '../zoho/types.js';
 import type { EventListener, PipelineEvent } from './events.js';
 import { buildRunPlan } from './run-build-plan.js';
 import { writeRunReport } from './run-report.js';

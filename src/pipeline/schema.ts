@@ -15,8 +15,10 @@ import { z } from 'zod';
 import { SourceSchema } from '../extract/source-schema.js';
 import { FieldSpecSchema } from '../transform/field-spec.js';
 import { WhereSchema } from '../transform/row-filter.js';
-import { ENTITY_FIELDS, ENTITY_KINDS, isCustomField } from '../transform/entity-fields.js';
+import { ENTITY_KINDS } from '../core/entity-kind.js';
+import { ENTITY_FIELDS, isCustomField } from '../transform/entity-fields.js';
 import { PAYROLL_SCHEMA, ZOHO_TIMELOGS_SOURCE_SCHEMA } from '../payroll/config-schema.js';
+import { DEFAULT_HEADROOM } from '../zoho/rate-limit.js';
 
 /** Step names: used in report files, the checkpoint DB and `dependsOn`. */
 const STEP_NAME = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'expected a step name of letters, digits, _ . - (e.g. tasks, time-logs)');
@@ -50,8 +52,8 @@ export const OptionsSchema = z.strictObject({
   /** Off-peak window: no batch starts outside it and none starts that cannot finish before it closes. */
   window: WindowSchema.optional(),
   rejectLimit: RejectLimitSchema.optional(),
-  /** Fraction of each endpoint's 200 calls / 2 min left for people using the portal, [0, 0.9] (default 0.025). */
-  headroom: z.number().min(0).max(0.9).default(0.025),
+  /** Fraction of each endpoint's limit (src/zoho/rate-limit.ts) left for people using the portal, [0, 0.9] (default DEFAULT_HEADROOM). */
+  headroom: z.number().min(0).max(0.9).default(DEFAULT_HEADROOM),
 });
 
 export const ENTITY_KIND_SCHEMA = z.enum(ENTITY_KINDS);

@@ -3,7 +3,8 @@
  * report.html. A dry run fills `estimate` and the `would*` counts; a real run fills `api`, `retries`,
  * `inDoubtReconciled`, `windowsUsed` and `createdIds`.
  */
-import type { StepCounts } from '../pipeline/events.js';
+import type { Estimate } from '../core/estimate.js';
+import type { StepCounts } from '../core/step-counts.js';
 
 /**
  * The count columns of a step table, report.html's and the CLI summary's alike: a dry run's would-counts
@@ -93,17 +94,8 @@ export interface RunReport {
   samples: RejectSample[];
   /** Output files, relative to the report folder. */
   files: { reportJson: string; reportHtml: string; rejectsCsv: string; rejectsPerStep: Record<string, string>; crosswalkCsv?: string };
-  /** Dry run: what a real run would cost at the budget. */
-  estimate?: {
-    callsByEndpoint: Record<string, number>;
-    totalCalls: number;
-    callsPerWindow: number;
-    durationMs: number;
-    windowsNeeded?: number;
-    window?: string;
-    finishAt?: string;
-    stages: string[][];
-  };
+  /** Dry run: what a real run would cost at the budget, and the plan's stages (step names run together). */
+  estimate?: Estimate & { stages: string[][] };
   /** Real run: per endpoint, what the client spent. */
   api?: Record<string, EndpointReport>;
   retries?: number;

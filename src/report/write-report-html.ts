@@ -6,6 +6,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { redactDeep } from '../core/redact.js';
+import { ZOHO_RATE_LIMIT } from '../zoho/rate-limit.js';
 import { countColumns, type RunReport } from './model.js';
 
 export function escapeHtml(v: unknown): string {
@@ -58,7 +59,7 @@ export function renderReportHtml(r: RunReport): string {
   h.push(`<tr><th>Rejected</th><td class="n">${fmt(r.totals.rejected)}</td></tr>`);
   if (r.estimate) {
     h.push(`<tr><th>API calls (estimated)</th><td class="n">${fmt(r.estimate.totalCalls)}</td></tr>`);
-    h.push(`<tr><th>Duration at the budget</th><td>${escapeHtml(formatDuration(r.estimate.durationMs))} (${r.estimate.callsPerWindow} calls / 2 min per endpoint)</td></tr>`);
+    h.push(`<tr><th>Duration at the budget</th><td>${escapeHtml(formatDuration(r.estimate.durationMs))} (${r.estimate.callsPerWindow} calls / ${formatDuration(ZOHO_RATE_LIMIT.windowMs)} per endpoint)</td></tr>`);
     if (r.estimate.windowsNeeded !== undefined) h.push(`<tr><th>Off-peak windows needed</th><td class="n">${r.estimate.windowsNeeded} (${escapeHtml(r.estimate.window)})</td></tr>`);
   }
   if (!dry) {

@@ -9,11 +9,8 @@
  * in rejects.csv; one rejected by Zoho mid-run costs a call and a half-done migration).
  * Custom fields (`cf_<api_name>`) are allowed on projects and tasks and are not checked here.
  */
+import type { EntityKind } from '../core/entity-kind.js';
 import type { LookupKind } from './field-spec.js';
-
-export const ENTITY_KINDS = ['user', 'project', 'milestone', 'tasklist', 'task', 'subtask', 'timelog'] as const;
-/** Same union as EntityKind in src/pipeline/events.ts (transform may not import pipeline). */
-export type TargetEntity = (typeof ENTITY_KINDS)[number];
 
 /**
  * - string/text/html: strings (html may hold markup; Zoho stores descriptions and notes as HTML)
@@ -80,7 +77,7 @@ const taskFields: Record<string, TargetField> = {
   billingType: { type: 'enum', values: ['none', 'billable', 'non_billable'], description: 'billing type' },
 };
 
-export const ENTITY_FIELDS: Readonly<Record<TargetEntity, Readonly<Record<string, TargetField>>>> = {
+export const ENTITY_FIELDS: Readonly<Record<EntityKind, Readonly<Record<string, TargetField>>>> = {
   user: {
     email: { type: 'email', required: true, maxChars: 254, limitSource: 'assumed', description: 'the user e-mail (the natural key)' },
     firstName: { type: 'string', maxChars: 100, limitSource: 'assumed', description: 'first name' },
@@ -132,6 +129,6 @@ export const ENTITY_FIELDS: Readonly<Record<TargetEntity, Readonly<Record<string
 };
 
 /** True for custom-field names that projects and tasks accept (`cf_<api_name>`). */
-export function isCustomField(entity: TargetEntity, field: string): boolean {
+export function isCustomField(entity: EntityKind, field: string): boolean {
   return (entity === 'project' || entity === 'task' || entity === 'subtask') && /^cf_[a-z0-9_]+$/i.test(field);
 }

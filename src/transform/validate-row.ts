@@ -7,7 +7,8 @@
 import type { SourcePosition } from '../core/errors.js';
 import { isLocalDate } from '../core/local-date.js';
 import { clip, type RowError } from '../core/record.js';
-import { ENTITY_FIELDS, LOG_MAX_MINUTES, type TargetEntity, type TargetField } from './entity-fields.js';
+import type { EntityKind } from '../core/entity-kind.js';
+import { ENTITY_FIELDS, LOG_MAX_MINUTES, type TargetField } from './entity-fields.js';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const TIME = /^(?:[01]\d|2[0-3]):[0-5]\d$/;
@@ -63,7 +64,7 @@ function checkField(name: string, def: TargetField, v: unknown, pos: SourcePosit
 }
 
 /** Every problem of one row's target values for `entity`; [] when valid. Unknown and `cf_*` fields are not checked. */
-export function validateRow(entity: TargetEntity, values: Readonly<Record<string, unknown>>, pos: SourcePosition): RowError[] {
+export function validateRow(entity: EntityKind, values: Readonly<Record<string, unknown>>, pos: SourcePosition): RowError[] {
   const defs = ENTITY_FIELDS[entity];
   const errors: RowError[] = [];
   for (const name in defs) {

@@ -17,7 +17,8 @@ import { timelogsEndpoints } from './endpoints/timelogs.js';
 import { usersEndpoints } from './endpoints/users.js';
 import { RateBudget } from './rate-budget.js';
 import { createTransport } from './transport.js';
-import type { BudgetStore, ClientEvent, EndpointTemplate, ZohoClient } from './types.js';
+import type { BudgetStore } from '../core/budget-store.js';
+import type { ClientEvent, EndpointTemplate, ZohoClient } from './types.js';
 
 /** The parts of the configuration the client reads (ZohoConfig satisfies it). */
 export type ZohoClientConfig = Pick<ZohoConfig, 'clientId' | 'clientSecret' | 'refreshToken' | 'portalId' | 'apiUrl' | 'accountsUrl'>;
@@ -31,7 +32,7 @@ export interface ZohoClientOptions {
   concurrency?: number;
   /** Per-attempt timeout, real ms (default 30 000). */
   timeoutMs?: number;
-  /** Fraction of each endpoint's limit left unused (default 0.025: 195 of 200 calls per window). */
+  /** Fraction of each endpoint's limit left unused (default DEFAULT_HEADROOM in rate-limit.ts). */
   headroom?: number;
   /** Retries of 5xx / network failures per call (default 5). Rate-limit waits are counted apart (3). */
   maxRetries?: number;
@@ -43,10 +44,10 @@ export interface ZohoClientOptions {
    * with the same credentials finds its budget again.
    */
   ownerKey?: string;
-  /** Documented limit per window (default 200) and window (default 120 000 ms): overridable for other tiers. */
+  /** Documented limit per window and window length, ms (default ZOHO_RATE_LIMIT in rate-limit.ts): overridable for other tiers. */
   limit?: number;
   windowMs?: number;
-  /** Lock after a throttle answer without Retry-After, ms (default 600 000). */
+  /** Lock after a throttle answer without Retry-After, ms (default ZOHO_RATE_LIMIT.lockMs). */
   lockMs?: number;
   /** Extra ms a call stays in our window past the server's (default 500). */
   marginMs?: number;

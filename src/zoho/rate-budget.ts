@@ -1,6 +1,7 @@
 /**
  * The rate budget: a sliding window per (portal, token owner, METHOD + path template), the unit of
- * Zoho's limit (200 calls per 120 s per endpoint, then a 10-minute lock: reference §3).
+ * Zoho's limit (ZOHO_RATE_LIMIT in rate-limit.ts: calls per window per endpoint, then a lock-out;
+ * docs/zoho-api-notes.md#rate-limits).
  *
  * Why a window of *our* timestamps is safe against the server's window: the server counts a call at
  * its arrival, which lies between our send and our receipt of the answer. A call is counted here
@@ -11,18 +12,19 @@
  * State is persisted through a BudgetStore so that a restarted process cannot burst.
  */
 import type { Clock } from '../core/clock.js';
-import type { BudgetState, BudgetStore } from './types.js';
+import type { BudgetState, BudgetStore } from '../core/budget-store.js';
+import { callsPerWindowAfter, DEFAULT_HEADROOM, extraWindows, ZOHO_RATE_LIMIT } from './rate-limit.js';
 
 export interface RateBudgetOptions {
   clock: Clock;
   store?: BudgetStore;
-  /** Zoho's documented calls per window per endpoint (default 200). */
+  /** Zoho's documented calls per window per endpoint (default ZOHO_RATE_LIMIT.callsPerWindow). */
   limit?: number;
-  /** Window length in ms (default 120 000). */
+  /** Window length in ms (default ZOHO_RATE_LIMIT.windowMs). */
   windowMs?: number;
-  /** Fraction of the limit kept unused (default 0.025: 195 of 200). */
+  /** Fraction of the limit kept unused, in [0, 1) (default DEFAULT_HEADROOM). */
   headroom?: number;
-  /** Lock length when a throttle answer carries no Retry-After, in ms (default 600 000). */
+  /** Lock length when a throttle answer carries no Retry-After, in ms (default ZOHO_RATE_LIMIT.lockMs). */
   lockMs?: number;
   /** Extra time a call stays in our window after the server's would drop it, in ms (default 500). */
   marginMs?: number;
@@ -97,10 +99,10 @@ export class RateBudget {
   constructor(o: RateBudgetOptions) {
     this.#clock = o.clock;
     this.#store = o.store;
-    this.#limit = o.limit ?? 200;
-    this.#windowMs = o.windowMs ?? 120_000;
-    this.#headroom = o.headroom ?? 0.025;
-    this.#lockMs = o.lockMs ?? 600_000;
+    this.#limit = o.limit ?? ZOHO_RATE_LIMIT.callsPerWindow;
+    this.#windowMs = o.windowMs ?? ZOHO_RATE_LIMIT.windowMs;
+    this.#headroom = o.headroom ?? DEFAULT_HEADROOM;
+    this.#lockMs = o.lockMs ?? ZOHO_RATE_LIMIT.lockMs;
     this.#marginMs = o.marginMs ?? 500;
     if (!(this.#headroom >= 0 && this.#headroom < 1)) throw new RangeError(`headroom must be in [0, 1), got ${this.#headroom}`);
   }
@@ -134,7 +136,7 @@ export class RateBudget {
   budgetFor(key: string): { limit: number; windowMs: number } {
     const s = this.#state(key);
     const server = s.learnedLimit ?? this.#limit;
-    return { limit: Math.max(1, Math.floor(server * (1 - this.#headroom))), windowMs: this.#window(s) };
+    return { limit: callsPerWindowAfter(this.#headroom, server), windowMs: this.#window(s) };
   }
 
   #prune(s: KeyState, now: number): void {
@@ -163,7 +165,7 @@ export class RateBudget {
     const { limit, windowMs } = this.budgetFor(key);
     const life = windowMs + this.#marginMs;
     const lockWait = Math.max(0, s.lockedUntilMs - now);
-    const fullWindows = Math.max(0, Math.ceil(calls / limit) - 1);
+    const fullWindows = extraWindows(calls, limit);
     const n = calls - fullWindows * limit;
     // Expiry times of what is counted now; in-flight calls expire no sooner than a full life from now.
     const expiries = [...s.calls, ...s.phantoms].map((t) => t + life);

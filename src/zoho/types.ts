@@ -241,23 +241,6 @@ export interface EndpointStats {
   errors: number;
 }
 
-/**
- * Persistence for the rate budget (zoho defines it; checkpoint implements it on SQLite). `key` is
- * `portal|owner|METHOD /template`; `callsMs` are the send times still inside the window; `lockedUntilMs`
- * is set after a lock-out.
- */
-export interface BudgetState {
-  callsMs: number[];
-  lockedUntilMs: number;
-  /** Last limit learned from headers (RateLimit), if any. */
-  learnedLimit?: number;
-}
-
-export interface BudgetStore {
-  load(key: string): BudgetState | undefined;
-  save(key: string, state: BudgetState): void;
-}
-
 /** The typed API surface. Lists are async iterables over every page. */
 export interface ZohoApi {
   readonly portalId: string;

@@ -4,7 +4,7 @@ import { basename, dirname, extname, relative, resolve } from 'node:path';
 import { z } from 'zod';
 import { isZpetlError, ZpetlError } from '../../core/errors.js';
 import { readSourceSample, renderStarterPipeline } from '../../pipeline/init-template.js';
-import { ENTITY_KINDS } from '../../transform/entity-fields.js';
+import { ENTITY_KINDS } from '../../core/entity-kind.js';
 import { parseArgs } from '../args.js';
 import type { CliCommand } from '../command.js';
 import { println } from '../io.js';

@@ -3,7 +3,9 @@
  * Pure functions of their inputs, so plain lines, bars and summaries say the same thing.
  */
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import type { PipelineEvent, StepCounts, StepState } from '../../pipeline/events.js';
+import type { StepState } from '../../core/pipeline-event.js';
+import type { StepCounts } from '../../core/step-counts.js';
+import type { PipelineEvent } from '../../pipeline/events.js';
 import { countColumns } from '../../report/model.js';
 
 /**

@@ -3,7 +3,10 @@
  * The rate is measured over a sliding window of recent samples; the ETA prefers the run loop's own
  * figure (`etaMs`, computed from the rate budget) and falls back to remaining / rate.
  */
-import { emptyCounts, type EntityKind, type PipelineEvent, type StepCounts, type StepState } from '../../pipeline/events.js';
+import type { EntityKind } from '../../core/entity-kind.js';
+import type { StepState } from '../../core/pipeline-event.js';
+import { emptyCounts, type StepCounts } from '../../core/step-counts.js';
+import type { PipelineEvent } from '../../pipeline/events.js';
 import { doneOf } from './format.js';
 
 export interface StepView {

@@ -1,5 +1,5 @@
 /** The loader for a step's entity. */
-import type { EntityKind } from '../../pipeline/events.js';
+import type { EntityKind } from '../../core/entity-kind.js';
 import type { ZohoApi } from '../../zoho/types.js';
 import type { EntityLoader, LoaderOptions } from '../types.js';
 import { createMilestoneLoader } from './milestones.js';

@@ -2,7 +2,8 @@
 import type { Clock } from '../../../src/core/clock.js';
 import type { Sandbox } from '../../../src/sandbox/index.js';
 import { createZohoClient, type ZohoClientOptions } from '../../../src/zoho/client.js';
-import type { BudgetStore, ZohoClient } from '../../../src/zoho/types.js';
+import type { BudgetStore } from '../../../src/core/budget-store.js';
+import type { ZohoClient } from '../../../src/zoho/types.js';
 
 export interface SandboxLike {
   env: Sandbox['env'];

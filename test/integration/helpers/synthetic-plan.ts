@@ -11,9 +11,9 @@ import { createReadStream, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LoadMode } from '../../../src/checkpoint/store-types.js';
 import type { StartAt } from '../../../src/extract/types.js';
-import type { EntityKind } from '../../../src/pipeline/events.js';
+import type { EntityKind } from '../../../src/core/entity-kind.js';
 import type { PlannedStep, PrepareContext, RunPlan } from '../../../src/pipeline/run-plan.js';
-import type { StepItem } from '../../../src/pipeline/run-step.js';
+import type { PreparedItem } from '../../../src/core/prepared-item.js';
 
 export interface MigrationSize {
   users: number;
@@ -193,7 +193,7 @@ function step(name: string, entity: EntityKind, path: string, batchSize: number,
     batchSize,
     source: { path, display: `${name}.ndjson` },
     loader: { concurrency: 4, ...loader },
-    async *prepare(ctx): AsyncIterable<StepItem> {
+    async *prepare(ctx): AsyncIterable<PreparedItem> {
       for await (const { row, pos } of readNdjson(path, `${name}.ndjson`, ctx.startAt)) {
         const m = map(row, ctx);
         if ('values' in m) yield { kind: 'valid', key: row.key!, values: m.values, pos, data: row };

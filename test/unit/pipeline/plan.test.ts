@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { planSteps } from '../../../src/pipeline/plan.js';
-import { budgetDurationMs, estimateRun } from '../../../src/pipeline/estimate.js';
+import { estimateRun } from '../../../src/pipeline/estimate.js';
+import { budgetDurationMs } from '../../../src/zoho/rate-limit.js';
 import { OptionsSchema, PipelineSchema } from '../../../src/pipeline/schema.js';
 
 const step = (name: string, entity: string, extra: Record<string, unknown> = {}) => ({

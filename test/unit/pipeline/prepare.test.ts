@@ -1,6 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { createStepPreparer, keyOf, type PreparedItem } from '../../../src/pipeline/prepare.js';
+import type { PreparedItem } from '../../../src/core/prepared-item.js';
+import { createStepPreparer, keyOf } from '../../../src/pipeline/prepare.js';
 import { createScratchStore } from '../../../src/pipeline/scratch-store.js';
 import { LoadStepSchema } from '../../../src/pipeline/schema.js';
 import type { LookupResolver } from '../../../src/transform/lookup-types.js';

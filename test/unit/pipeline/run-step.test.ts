@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { ZpetlError } from '../../../src/core/errors.js';
 import type { HighWater, ItemResult } from '../../../src/checkpoint/store-types.js';
-import { emptyCounts, type PipelineEvent, type StepCounts } from '../../../src/pipeline/events.js';
-import { runStep, type BatchResult, type Gate, type StepItem, type StepPort, type ValidItem } from '../../../src/pipeline/run-step.js';
+import type { PreparedItem, PreparedValid } from '../../../src/core/prepared-item.js';
+import { emptyCounts, type StepCounts } from '../../../src/core/step-counts.js';
+import type { PipelineEvent } from '../../../src/pipeline/events.js';
+import { runStep, type BatchResult, type Gate, type StepPort } from '../../../src/pipeline/run-step.js';
 
 const pos = (index: number) => ({ source: 'in.csv', line: index + 2, index, byteOffset: 100 + index * 10 });
-const valid = (index: number): StepItem => ({ kind: 'valid', key: `k${index}`, values: { name: `n${index}` }, pos: pos(index), data: { n: index } });
-const bad = (index: number): StepItem => ({
+const valid = (index: number): PreparedItem => ({ kind: 'valid', key: `k${index}`, values: { name: `n${index}` }, pos: pos(index), data: { n: index } });
+const bad = (index: number): PreparedItem => ({
   kind: 'reject',
   error: { code: 'ROW_REQUIRED', message: 'name is required', field: 'name', pos: pos(index) },
   pos: pos(index),
@@ -28,7 +30,7 @@ const tally = (results: ItemResult[]): BatchResult['delta'] => {
   return d;
 };
 
-function fakePort(items: StepItem[], over: Partial<StepPort> = {}): StepPort & { log: FakeLog } {
+function fakePort(items: PreparedItem[], over: Partial<StepPort> = {}): StepPort & { log: FakeLog } {
   const log: FakeLog = { calls: [], hws: [], events: [] };
   return {
     log,
@@ -43,7 +45,7 @@ function fakePort(items: StepItem[], over: Partial<StepPort> = {}): StepPort & {
       log.calls.push(`reject:${i.pos.index}`);
       return true;
     },
-    load: async (b: ValidItem[], hw) => {
+    load: async (b: PreparedValid[], hw) => {
       log.calls.push(`load:${b.map((i) => i.key).join(',')}`);
       log.hws.push(hw);
       const results: ItemResult[] = b.map((i) => ({ key: i.key, status: 'created', zohoId: `1${String(i.pos.index).padStart(18, '0')}` }));

@@ -5,9 +5,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openCheckpointDb } from '../../../src/checkpoint/db.js';
 import { createCheckpointStore } from '../../../src/checkpoint/store.js';
 import { isZpetlError } from '../../../src/core/errors.js';
-import { emptyCounts } from '../../../src/pipeline/events.js';
-import { createStepPreparer, type PreparedItem } from '../../../src/pipeline/prepare.js';
-import { runStep, type StepItem, type StepPort } from '../../../src/pipeline/run-step.js';
+import type { PreparedItem } from '../../../src/core/prepared-item.js';
+import { emptyCounts } from '../../../src/core/step-counts.js';
+import { createStepPreparer } from '../../../src/pipeline/prepare.js';
+import { runStep, type StepPort } from '../../../src/pipeline/run-step.js';
 import { createScratchStore } from '../../../src/pipeline/scratch-store.js';
 import { LoadStepSchema } from '../../../src/pipeline/schema.js';
 import { compileRowFilter, WhereSchema } from '../../../src/transform/row-filter.js';
@@ -101,7 +102,7 @@ describe('prepare with where:', () => {
 describe('runStep with filtered rows', () => {
   it('counts them as skipped (and filtered), records them through the port, never sends them', async () => {
     const pos = (i: number) => ({ source: 'in.csv', line: i + 2, index: i });
-    const items: StepItem[] = [
+    const items: PreparedItem[] = [
       { kind: 'valid', key: 'a', values: {}, pos: pos(0), data: {} },
       { kind: 'skip', reason: 'filtered', pos: pos(1), data: {} },
       { kind: 'skip', reason: 'filtered', pos: pos(2), data: {} },

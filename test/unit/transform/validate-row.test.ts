@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ENTITY_FIELDS, ENTITY_KINDS, TASK_NAME_MAX_CHARS } from '../../../src/transform/entity-fields.js';
+import { ENTITY_KINDS } from '../../../src/core/entity-kind.js';
+import { ENTITY_FIELDS, TASK_NAME_MAX_CHARS } from '../../../src/transform/entity-fields.js';
 import { validateRow } from '../../../src/transform/validate-row.js';
 
 const pos = { source: 's.csv', line: 4, index: 2 };

@@ -1,0 +1,38 @@
+/**
+ * What the front half of a run (read → map → validate → key → lookups, src/pipeline/prepare.ts)
+ * makes of each source row, and what the step loop (src/pipeline/run-step.ts) consumes: a valid row
+ * ready to load, a reject, or a row the step's `where:` filter left out. Exactly one item per row,
+ * so per step read = valid + skipped + rejected.
+ */
+import type { RowError, SourcePosition } from './record.js';
+
+/** A row that passed mapping and validation, ready to load. */
+export interface PreparedValid {
+  kind: 'valid';
+  /** The step's source key: the key column's value, or a JSON array of the values for several columns. */
+  key: string;
+  /** Target field values after converters and lookups. */
+  values: Record<string, unknown>;
+  pos: SourcePosition;
+  /** Original columns in source order (rejects.csv). */
+  data: Record<string, unknown>;
+}
+
+/** A row refused before any request (parse, mapping, validation, stateful rules). */
+export interface PreparedReject {
+  kind: 'reject';
+  error: RowError;
+  pos: SourcePosition;
+  data: Record<string, unknown>;
+}
+
+/** A row the step's `where:` filter leaves out: counted as skipped, never sent, never a reject. */
+export interface PreparedSkip {
+  kind: 'skip';
+  reason: 'filtered';
+  pos: SourcePosition;
+  data: Record<string, unknown>;
+}
+
+/** One prepared source row. */
+export type PreparedItem = PreparedValid | PreparedReject | PreparedSkip;
