@@ -116,7 +116,10 @@ export function skipBlankLines(read: ReadBytes, start: number, unitBytes: 1 | 2)
       const c = unitAt(buf, i, unitBytes);
       if (c === 10) lines++;
       else if (c === 13) {
-        if (unitAt(buf, i + unitBytes, unitBytes) !== 10) lines++;
+        // A CRLF is one line break, also when the window ends between its CR and its LF.
+        const next = unitAt(buf, i + unitBytes, unitBytes);
+        const crlf = next === undefined ? lfAt(read, at + i + unitBytes, unitBytes) : next === 10;
+        if (!crlf) lines++;
       } else return { byteOffset: at + i, lines };
     }
     at += i;

@@ -59,6 +59,16 @@ describe('skipBlankLines', () => {
     // U+0A0D is stored 0D 0A: neither a CR nor an LF.
     expect(skipBlankLines(reader(u16('\n\u0a0d')), 0, 2)).toEqual({ byteOffset: 2, lines: 1 });
   });
+
+  it('a CRLF split by the scan window is one line (64 KiB windows)', () => {
+    // The window starts at the LF: the CRLF pairs after it straddle every window edge.
+    const blank = Buffer.from(`\n${'\r\n'.repeat(40_000)}x`);
+    expect(skipBlankLines(reader(blank), 0, 1)).toEqual({ byteOffset: blank.length - 1, lines: 40_001 });
+    const wide = u16(`\n${'\r\n'.repeat(20_000)}x`);
+    expect(skipBlankLines(reader(wide), 0, 2)).toEqual({ byteOffset: wide.length - 2, lines: 20_001 });
+    const text = Buffer.from(`id\n1\n\n${'\r\n'.repeat(40_000)}2\n`);
+    expect(lines(track(text)).at(-1)).toEqual([40_004, text.length - 2]);
+  });
 });
 
 describe('nextLineStart', () => {
