@@ -1,12 +1,18 @@
 /**
  * Where each CSV record starts: its physical line and byte offset. This is where a reject's line
- * number comes from (`SourcePosition.line` and `byteOffset` of every CSV record and reject), and where
- * a resume seeks to.
+ * number comes from, and where a resume seeks to:
+ * - a row csv-parse emitted gets `record(...)`'s line and byte offset as its `pos` (csv-extractor.ts),
+ *   whether csv-rows.ts then makes it a record or a reject;
+ * - a row csv-parse failed on (a quote left open, a record over the size guard) gets
+ *   `recordStart(...)`; reading restarts at `nextLineStart` of it, on its line + 1, with a new parser
+ *   (`seek`);
+ * - a resume seeks to a `pos` reported earlier (`StartAt`: byte offset, line and index).
+ * `zpetl init` counts lines with the same tracker (src/pipeline/init-template.ts).
  *
  * The tracker is pure: it does no I/O and knows nothing of csv-parse's objects. It is fed csv-parse's
  * running counters (`info.bytes`, `info.lines`, `info.empty_lines`) and each record's fields, and it
- * reads file bytes only through the `read` function it is given (the rare paths: blank lines skipped
- * by the parser, and the next line after an unreadable record).
+ * reads file bytes only through the `read` function it is given, for the blank lines csv-parse skipped
+ * (rare). `skipBlankLines` and `nextLineStart` are pure scans over the same `read`.
  *
  * Why not csv-parse's own `info.lines`: it counts every CR and every LF byte it meets, so a CRLF inside
  * a quoted field counts twice. The rules here:
@@ -61,7 +67,7 @@ export interface CsvPositionTracker {
   recordStart(progress: CsvParseProgress): LinePosition;
   /** Accounts for a record csv-parse emitted, and returns where it lies. */
   record(progress: CsvParseProgress, fields: readonly string[]): RecordSpan;
-  /** File offset after the last record accounted for (or the start, before any). */
+  /** File offset where the next record may start: after the last record accounted for (or `start`). */
   readonly consumedBytes: number;
   /** Restarts at `at` (a fresh parser instance starts there, so `progress` counts from `at` again). */
   seek(at: LinePosition, parserOffset?: number): void;
@@ -159,39 +165,47 @@ export function createCsvPositionTracker(o: { read: ReadBytes; unitBytes: 1 | 2;
   // Offset of csv-parse's byte 0 in the file, for this parser instance.
   let base = o.parserOffset ?? o.start.byteOffset;
   // Where the next record may start (before blank lines), and csv-parse's counters at that point.
-  let cursor: LinePosition = { ...o.start };
+  // Plain numbers, not an object: this runs once per record on the hot path.
+  let nextLine = o.start.line;
+  let nextByte = o.start.byteOffset;
   let lastCsvLines = 0;
   let lastEmpty = 0;
 
-  const recordStart = (progress: CsvParseProgress): LinePosition => {
+  /** Moves past the blank lines csv-parse skipped since the last record. */
+  const passBlankLines = (progress: CsvParseProgress) => {
     const empties = progress.empty_lines - lastEmpty;
-    if (empties !== 0) {
-      const skipped = skipBlankLines(read, cursor.byteOffset, unitBytes);
-      cursor = { line: cursor.line + skipped.lines, byteOffset: skipped.byteOffset };
-      lastEmpty = progress.empty_lines;
-      // csv-parse counted one line per blank line it skipped.
-      lastCsvLines += empties;
-    }
-    return { ...cursor };
+    if (empties === 0) return;
+    const skipped = skipBlankLines(read, nextByte, unitBytes);
+    nextLine += skipped.lines;
+    nextByte = skipped.byteOffset;
+    lastEmpty = progress.empty_lines;
+    // csv-parse counted one line per blank line it skipped.
+    lastCsvLines += empties;
   };
 
   return {
-    recordStart,
+    recordStart(progress) {
+      passBlankLines(progress);
+      return { line: nextLine, byteOffset: nextByte };
+    },
     record(progress, fields) {
-      const { line, byteOffset } = recordStart(progress);
+      passBlankLines(progress);
+      const line = nextLine;
+      const byteOffset = nextByte;
       // The line counter moves by one for the previous record's line break; more means breaks in fields.
       const breaks = progress.lines - lastCsvLines !== 1 ? countBreaks(fields) : 0;
       lastCsvLines = progress.lines;
-      const endByte = base + progress.bytes;
-      cursor = { line: line + breaks + 1, byteOffset: endByte };
-      return { line, byteOffset, endByte, breaks };
+      nextLine = line + breaks + 1;
+      nextByte = base + progress.bytes;
+      return { line, byteOffset, endByte: nextByte, breaks };
     },
     get consumedBytes() {
-      return cursor.byteOffset;
+      return nextByte;
     },
     seek(at, parserOffset = at.byteOffset) {
       base = parserOffset;
-      cursor = { ...at };
+      nextLine = at.line;
+      nextByte = at.byteOffset;
       lastCsvLines = 0;
       lastEmpty = 0;
     },
