@@ -1,6 +1,6 @@
 /** Header helpers for tabular sources: delimiter detection, BOM sniffing and unique record keys. */
 import type { Delimiter, SourceEncoding } from './source-schema.js';
-import type { SourceHeader } from './types.js';
+import type { ExtractWarning, SourceHeader } from './types.js';
 
 /** Byte-order marks we honour. A BOM overrides the declared encoding. */
 export function sniffBom(head: Buffer): { encoding: SourceEncoding; bomBytes: number } | { unsupported: string } | undefined {
@@ -51,4 +51,21 @@ export function headerKeys(names: readonly string[]): { header: SourceHeader; re
     keys.push(key);
   });
   return { header: { names: [...names], keys }, renamed };
+}
+
+/**
+ * The warnings for header cells `headerKeys` renamed: SOURCE_DUPLICATE_HEADER for a repeated name,
+ * SOURCE_PARSE for an empty cell. `line` and `byteOffset` are where the header starts.
+ */
+export function renamedHeaderWarnings(source: string, renamed: readonly { column: number; name: string; key: string }[], line: number, byteOffset: number): ExtractWarning[] {
+  return renamed.map((r) => {
+    const dup = r.name.trim() !== '';
+    return {
+      code: dup ? 'SOURCE_DUPLICATE_HEADER' : 'SOURCE_PARSE',
+      message: dup
+        ? `${source} line ${line}: header "${r.name.trim()}" appears more than once; column ${r.column} is read as "${r.key}"`
+        : `${source} line ${line}: column ${r.column} has no header; it is read as "${r.key}"`,
+      pos: { source, line, index: 0, byteOffset },
+    };
+  });
 }

@@ -77,7 +77,7 @@ export function createNdjsonExtractor(source: NdjsonSource, options: ExtractorOp
       batch.push({ kind: 'record', record: { data: value as Record<string, unknown>, pos } });
     };
 
-    // One chunk of read-ahead (see csv-extractor.ts).
+    // One chunk of read-ahead (see csv-chunks.ts).
     let ahead: Promise<Buffer> | undefined;
     while (position < size) {
       if (signal?.aborted) throw signal.reason;

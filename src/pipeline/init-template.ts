@@ -6,11 +6,13 @@
  * of is written as a comment that says what to check. It never guesses silently: unmapped columns and
  * required fields it could not fill are listed at the end of the file.
  */
-import { createReadStream } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import { parse } from 'csv-parse';
 import { stringify as yamlString } from 'yaml';
 import { ZpetlError } from '../core/errors.js';
 import type { EntityKind } from '../core/entity-kind.js';
+import { sniffBom } from '../extract/csv-header.js';
+import { createCsvPositionTracker, type CsvParseProgress, type ReadBytes } from '../extract/csv-position.js';
 import { ENTITY_FIELDS, type TargetField } from '../transform/entity-fields.js';
 
 /** A CSV's first rows, for guessing. */
@@ -152,13 +154,36 @@ export async function readSourceSample(path: string, maxRows = 50, shownAs: stri
   if (headerLine.trim() === '') throw new ZpetlError('SOURCE_EMPTY', `${shownAs} has no header line`, { pos: { source: shownAs, line: 1, index: 0 } });
   const delimiter = detectDelimiter(headerLine);
   const records: string[][] = [];
+  // Lines as the extractor counts them (the tracker of src/extract/csv-position.ts): an error names the
+  // line where its record starts, past blank lines and records that span lines. The tracker follows
+  // the parser (on_record), not the consumer: a parse error drops the records still buffered.
+  let fd: number | undefined;
+  const read: ReadBytes = (start, maxBytes) => {
+    fd ??= openSync(path, 'r');
+    const buf = Buffer.alloc(maxBytes);
+    return buf.subarray(0, readSync(fd, buf, 0, maxBytes, start));
+  };
+  const bom = sniffBom(read(0, 3));
+  const bomBytes = bom !== undefined && 'bomBytes' in bom ? bom.bomBytes : 0;
+  // csv-parse strips the BOM itself (`bom: true`) and counts it in its byte offsets: parserOffset 0.
+  const tracker = createCsvPositionTracker({ read, unitBytes: bomBytes === 2 ? 2 : 1, start: { line: 1, byteOffset: bomBytes }, parserOffset: 0 });
+  let last: CsvParseProgress = { bytes: 0, lines: 0, empty_lines: 0 };
+  const onRecord = (record: string[], info: CsvParseProgress) => {
+    tracker.record(info, record);
+    last = info;
+    return record;
+  };
   const parser = createReadStream(path).pipe(
-    parse({ bom: true, delimiter, relax_column_count: true, skip_empty_lines: true, to: maxRows + 1 }),
+    parse({ bom: true, delimiter, relax_column_count: true, skip_empty_lines: true, to: maxRows + 1, on_record: onRecord }),
   );
   try {
     for await (const rec of parser) records.push(rec as string[]);
   } catch (e) {
-    throw new ZpetlError('SOURCE_PARSE', `cannot parse ${shownAs}: ${(e as Error).message}`, { cause: e, pos: { source: shownAs, line: records.length + 1, index: records.length } });
+    // A csv-parse error carries the parser's counters; any other error is placed after the last record.
+    const at = tracker.recordStart(typeof (e as Partial<CsvParseProgress>).empty_lines === 'number' ? (e as CsvParseProgress) : last);
+    throw new ZpetlError('SOURCE_PARSE', `cannot parse ${shownAs}: ${(e as Error).message}`, { cause: e, pos: { source: shownAs, line: at.line, index: records.length, byteOffset: at.byteOffset } });
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
   const [header, ...rows] = records;
   if (!header) throw new ZpetlError('SOURCE_EMPTY', `${shownAs} has no header line`, { pos: { source: shownAs, line: 1, index: 0 } });

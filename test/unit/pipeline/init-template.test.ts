@@ -102,3 +102,13 @@ describe('init template against the pipeline schema', () => {
     }
   });
 });
+
+describe('readSourceSample positions', () => {
+  it('a parse error names the line its record starts on, as the extractor counts lines (blank lines, records spanning lines, a BOM)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zpetl-init-'));
+    const text = 'id,note\n\n\n1,"two\r\nlines"\n2,"x"y\n';
+    writeFileSync(join(dir, 'bad.csv'), `\uFEFF${text}`);
+    const err = await readSourceSample(join(dir, 'bad.csv'), 5, 'bad.csv').catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'SOURCE_PARSE', pos: { source: 'bad.csv', line: 6, byteOffset: 3 + text.indexOf('2,"x"y') } });
+  });
+});
