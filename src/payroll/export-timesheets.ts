@@ -37,13 +37,12 @@ import {
   compareEmployeeRecords,
   encodeRow,
   employeeRecords,
-  logRowLine,
-  formatRecord,
   resolveLayout,
   zeroDurations,
   type Durations,
   type LayoutRecord,
 } from './layouts.js';
+import { formatRecord, logRowLine } from './format-record.js';
 import { fromTimeLog, fromTimesheetRecord, type Normalised, type PayrollLog, type TimesheetFields } from './payroll-log.js';
 import { resolvePeriod, type Period } from './period.js';
 import { writeCsvAtomic } from './write-csv.js';

@@ -16,5 +16,7 @@ export {
   type Overtime,
   type EmployeesSource,
 } from './config-schema.js';
-export { DETAIL_LAYOUT, SUMMARY_LAYOUT, neutralise, formatDecimalHours } from './layouts.js';
+export { DETAIL_LAYOUT, SUMMARY_LAYOUT } from './layouts.js';
+export { neutralise } from './neutralise.js';
+export { formatDecimalHours } from './format-duration.js';
 export { ADJUSTMENT_REASONS, type AdjustmentReason } from './adjustments.js';
