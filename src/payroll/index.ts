@@ -1,4 +1,4 @@
-export { exportTimesheets } from './export-timesheets.js';
+export { runPayrollExport } from './export-timesheets.js';
 export type { ExportTimesheetsOptions, ExportResult, ExportTotals, ExportWarning, TimesheetSource } from './export-timesheets.js';
 export { resolvePeriod, todayIn, type Period } from './period.js';
 export {
