@@ -28,7 +28,7 @@ import { stringify } from 'csv-stringify/sync';
 import { openCheckpointDb } from '../src/checkpoint/db.js';
 import { csvLine } from '../src/core/csv-cell.js';
 import { addDays, diffDays } from '../src/core/local-date.js';
-import { exportTimesheets } from '../src/payroll/export-timesheets.js';
+import { runPayrollExport } from '../src/payroll/export-timesheets.js';
 import { loadConfig } from '../src/config/load-config.js';
 import type { Clock } from '../src/core/clock.js';
 import { createSandbox, type Sandbox } from '../src/sandbox/index.js';
@@ -96,7 +96,7 @@ async function localRun(logs: TimeLog[], dir: string): Promise<void> {
     const db = openCheckpointDb(join(dir, `local-${run}.db`));
     const t0 = performance.now();
     const cpu0 = process.cpuUsage();
-    const r = await exportTimesheets({
+    const r = await runPayrollExport({
       period: `${START}..${END}`,
       tz: 'Europe/Berlin',
       source: { type: 'api', client: memoryClient(logs) },
@@ -116,7 +116,7 @@ async function localRun(logs: TimeLog[], dir: string): Promise<void> {
   const median = byWall[Math.floor((byWall.length - 1) / 2)]!;
   const bestCpu = [...runs].sort((a, b) => a.cpuMs - b.cpuMs)[0]!;
   console.log(`local (normalise + filter + aggregate + overtime + CSV + snapshot, no HTTP): ${logs.length} logs, ${best.rows} rows, ${RUNS} runs`);
-  console.log('  how: exportTimesheets over an in-memory client yielding the same TimeLog objects (no HTTP, no JSON parsing), a new checkpoint file per run; wall = performance.now() around the call, CPU = process.cpuUsage() (user + system, this process)');
+  console.log('  how: runPayrollExport over an in-memory client yielding the same TimeLog objects (no HTTP, no JSON parsing), a new checkpoint file per run; wall = performance.now() around the call, CPU = process.cpuUsage() (user + system, this process)');
   for (const r of runs) {
     console.log(
       `  wall ${r.wallMs.toFixed(0)} ms = ${rate(r.wallMs)} logs/s; CPU ${r.cpuMs.toFixed(0)} ms = ${rate(r.cpuMs)} logs/s; phases ms: ${Object.entries(r.phases)
@@ -219,7 +219,7 @@ async function sandboxRun(logs: TimeLog[], dir: string): Promise<void> {
     const virtual0 = sandbox.clock.now();
     t = performance.now();
     const cpu0 = process.cpuUsage();
-    const r = await exportTimesheets({
+    const r = await runPayrollExport({
       period: `${START}..${END}`,
       tz: 'Europe/Berlin',
       source: { type: 'api', client },

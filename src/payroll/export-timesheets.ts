@@ -1,5 +1,5 @@
 /**
- * exportTimesheets: approved Zoho time logs of a pay period → a payroll CSV, a period snapshot in the
+ * runPayrollExport: approved Zoho time logs of a pay period → a payroll CSV, a period snapshot in the
  * checkpoint database, and (with `adjustments`) only the differences since the last snapshot.
  *
  * Memory: one pay period's logs are held (they must be sorted and aggregated per employee-week);
@@ -12,63 +12,37 @@
  *       lists each problem. Fix and re-run with `adjustments: true` to pay the rest exactly once.
  *  - thrown ZpetlError: invalid period/usage (exit 2), no snapshot for adjustments, API or
  *    checkpoint failure (exit 1). No file is written and no snapshot recorded.
+ *
+ * The phases, each in its own file: read and filter (collect-logs.ts over read-source.ts), arithmetic
+ * (compute.ts, warnings in export-warnings.ts), the diff against the last snapshot (adjustments.ts),
+ * the CSV (write-export.ts), the snapshot (record-snapshot.ts). The library's `exportTimesheets`
+ * (src/pipeline/timesheet-file.ts) is this function with the timesheet file reader.
  */
 import { createHash } from 'node:crypto';
-import { unlinkSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { openCheckpointDb, type CheckpointDb } from '../checkpoint/db.js';
 import { PAYROLL_CHECKPOINT_OWNER } from '../checkpoint/owner.js';
-import { createPayrollSnapshotStore, type PayrollSnapshotStore, type SnapshotLog } from '../checkpoint/payroll-snapshots.js';
 import { systemClock } from '../core/clock.js';
-import { csvLine } from '../core/csv-cell.js';
 import { ZpetlError } from '../core/errors.js';
-import { isValidTimeZone, dayOfWeek } from '../core/local-date.js';
-import type { ExtractItem, RowError } from '../core/record.js';
+import { isValidTimeZone } from '../core/local-date.js';
 import type { PipelineEventOf } from '../core/pipeline-event.js';
 import { emptyCounts, type StepCounts } from '../core/step-counts.js';
-import type { ClientEvent, ZohoApi, ZohoClient } from '../zoho/types.js';
-import type { HoursFormat } from '../core/parse/duration.js';
-import { diffSnapshot, employeeAdjustments, type AdjustmentEntry, type CurrentLog } from './adjustments.js';
+import type { ClientEvent } from '../zoho/types.js';
+import { diffSnapshot, type AdjustmentEntry, type CurrentLog } from './adjustments.js';
+import { collectLogs, type ExportCounts, type RejectedLog } from './collect-logs.js';
 import { computeRows, type EmployeeResolver, type UnmappedUser } from './compute.js';
 import type { CustomLayout, EmployeesSource, Overtime, PayPeriodRule, Rounding } from './config-schema.js';
 import { loadEmployeeCsv, loadEmployeeCustomField, resolverFor } from './employees.js';
-import {
-  addDurations,
-  compareEmployeeRecords,
-  encodeRow,
-  employeeRecords,
-  logRowLine,
-  formatRecord,
-  resolveLayout,
-  zeroDurations,
-  type Durations,
-  type LayoutRecord,
-} from './layouts.js';
-import { fromTimeLog, fromTimesheetRecord, type Normalised, type PayrollLog, type TimesheetFields } from './payroll-log.js';
+import { computeWarnings, periodChangedWarning, type ExportWarning } from './export-warnings.js';
+import { addDurations, compareEmployeeRecords, employeeRecords, resolveLayout, zeroDurations, type Durations, type LayoutRecord } from './layouts.js';
 import { resolvePeriod, type Period } from './period.js';
-import { writeCsvAtomic } from './write-csv.js';
+import type { TimesheetFileReader, TimesheetSource } from './read-source.js';
+import { openSnapshotStore, recordSnapshot } from './record-snapshot.js';
+import { writeExport } from './write-export.js';
 
-export type TimesheetSource =
-  /** Zoho V3 time logs through the client (portal-wide, or per project with scope.projects). */
-  | { type: 'api'; client: Pick<ZohoApi, 'timelogs' | 'users'> & Partial<Pick<ZohoClient, 'on'>> }
-  /**
-   * A Zoho timesheet export file, read by the same extractor as the dry-run pipelines (src/extract,
-   * type zoho-timesheet): header aliases, the stated date format, hours as `hh:mm`, Zoho's `h.mm`
-   * (hours.minutes) or `decimal` (only when you say so). `baseDir` resolves a relative path (default cwd).
-   */
-  | TimesheetFileSource
-  /** Records already extracted (canonical timesheet fields), e.g. by a pipeline step. */
-  | { type: 'items'; name: string; items: AsyncIterable<ExtractItem> };
-
-export type TimesheetFileSource = { type: 'file'; path: string; dateFormat: string; hoursFormat: HoursFormat; baseDir?: string };
-
-/**
- * Reads a timesheet export file as extracted items (canonical timesheet fields), lazily: nothing is
- * checked or opened before iteration starts. Payroll does not import src/extract (layers): the
- * pipeline layer passes the zoho-timesheet extractor (src/pipeline/timesheet-file.ts), and the
- * library's `exportTimesheets` is that wired version.
- */
-export type TimesheetFileReader = (source: TimesheetFileSource) => AsyncIterable<ExtractItem>;
+export type { ExportCounts, RejectedLog } from './collect-logs.js';
+export type { ExportWarning } from './export-warnings.js';
+export type { TimesheetFileReader, TimesheetFileSource, TimesheetSource } from './read-source.js';
 
 export interface ExportTimesheetsOptions {
   /** `START..END`, `yesterday`, `last-week`, `this-week`, `this-month`, `last-month`, or a name in `periods`. */
@@ -112,12 +86,6 @@ export interface ExportTimesheetsOptions {
   onEvent?: (e: PipelineEventOf<ClientEvent>) => void;
 }
 
-export interface ExportWarning {
-  code: string;
-  message: string;
-  details?: Record<string, unknown>;
-}
-
 export interface ExportTotals {
   /** Logs paid in this export (full) or in the period now (adjustments). */
   logs: number;
@@ -146,13 +114,8 @@ export interface ExportResult {
   totals: ExportTotals;
   /** Durations written to the file (equal to `totals` in a full export; the signed net in adjustments). */
   written: Durations;
-  counts: {
-    read: number;
-    included: number;
-    excluded: { approval: Record<string, number>; billing: number; users: number; projects: number; outsidePeriod: number; duplicates: number };
-    rejected: number;
-  };
-  rejected: (RowError & { logId: string })[];
+  counts: ExportCounts;
+  rejected: RejectedLog[];
   unmappedUsers: UnmappedUser[];
   warnings: ExportWarning[];
   /** The snapshot this run recorded, or the previous one when nothing changed (not re-recorded). */
@@ -178,36 +141,6 @@ function fingerprint(o: ExportTimesheetsOptions, approval: string[]): string {
   return createHash('sha256').update(key).digest('hex').slice(0, 12);
 }
 
-/**
- * Reads the source and hands each entry to `take`, normalised. A callback, not an async generator: a
- * generator layer costs a promise and a microtask per log (100,000 of them per export; bench/payroll.ts).
- */
-async function readSource(o: ExportTimesheetsOptions, period: Period, readFile: TimesheetFileReader | undefined, take: (n: Normalised) => void): Promise<void> {
-  let index = 0;
-  if (o.source.type === 'api') {
-    const q = { startDate: period.start, endDate: period.end };
-    const api = o.source.client;
-    if (o.scope?.projects?.length) {
-      for (const p of o.scope.projects) for await (const t of api.timelogs.listProject(p, q)) take(fromTimeLog(t, index++));
-    } else {
-      for await (const t of api.timelogs.listPortal(q)) take(fromTimeLog(t, index++));
-    }
-    return;
-  }
-  const seen = new Map<string, number>();
-  let items: AsyncIterable<ExtractItem>;
-  if (o.source.type === 'file') {
-    if (readFile === undefined) throw new ZpetlError('USAGE_INVALID', 'a timesheet file source needs a file reader: call the library exportTimesheets (src/index.ts)', { field: 'source' });
-    items = readFile(o.source);
-  } else {
-    items = o.source.items;
-  }
-  for await (const item of items) {
-    if (item.kind === 'reject') take({ ok: false, error: item.reject.error, partial: {} });
-    else take(fromTimesheetRecord(item.record.data as TimesheetFields, item.record.pos, seen));
-  }
-}
-
 /** Totals from the employee records (each log belongs to exactly one). */
 function totalsOf(employees: readonly LayoutRecord[], logs: number): ExportTotals {
   const d = zeroDurations();
@@ -226,8 +159,11 @@ function totalsOf(employees: readonly LayoutRecord[], logs: number): ExportTotal
   };
 }
 
-/** `readFile` reads `source: { type: 'file' }` (the library's `exportTimesheets` passes the timesheet extractor). */
-export async function exportTimesheets(o: ExportTimesheetsOptions, readFile?: TimesheetFileReader): Promise<ExportResult> {
+/**
+ * The payroll export (see the file's comment for phases and exit codes). `readFile` reads
+ * `source: { type: 'file' }` (the library's `exportTimesheets` passes the timesheet extractor).
+ */
+export async function runPayrollExport(o: ExportTimesheetsOptions, readFile?: TimesheetFileReader): Promise<ExportResult> {
   const emit = o.onEvent ?? (() => {});
   if (!isValidTimeZone(o.tz)) {
     throw new ZpetlError('CONFIG_INVALID', `unknown time zone "${o.tz}"`, { field: 'tz', value: o.tz, hint: 'Use the portal time zone as an IANA name, e.g. Europe/Berlin.' });
@@ -246,12 +182,7 @@ export async function exportTimesheets(o: ExportTimesheetsOptions, readFile?: Ti
   const portalId = api && 'portalId' in api && typeof api.portalId === 'string' ? api.portalId : undefined;
   const cdb = typeof o.db === 'string' ? openCheckpointDb(o.db, { owner: { pipeline: PAYROLL_CHECKPOINT_OWNER, portalId }, nowMs: o.nowMs ?? systemClock.now() }) : o.db;
   try {
-    let store: PayrollSnapshotStore;
-    try {
-      store = createPayrollSnapshotStore(cdb.db);
-    } catch (e) {
-      throw new ZpetlError('CHECKPOINT_CORRUPT', `checkpoint database ${cdb.path} has no usable payroll snapshot tables: ${(e as Error).message}`, { cause: e });
-    }
+    const store = openSnapshotStore(cdb);
     const previous = store.latest(periodKey);
     if (o.adjustments && !previous) {
       throw new ZpetlError('PAYROLL_NO_SNAPSHOT', `no earlier export of ${period.start}..${period.end} with these filters to adjust against`, {
@@ -259,92 +190,24 @@ export async function exportTimesheets(o: ExportTimesheetsOptions, readFile?: Ti
         details: { periodKey },
       });
     }
-
-    // employees (one listing of portal users when taken from a custom field)
-    let resolve: EmployeeResolver = () => undefined;
-    if (o.employees && 'csv' in o.employees) resolve = resolverFor(loadEmployeeCsv(o.employees.csv));
-    else if (o.employees && 'customField' in o.employees) {
-      if (o.source.type !== 'api') throw new ZpetlError('CONFIG_INVALID', 'employees.customField needs the API source', { field: 'employees' });
-      resolve = resolverFor(await loadEmployeeCustomField(o.source.client, o.employees.customField));
-    }
+    const resolve = await employeeResolver(o);
 
     // read + filter
     const unsubscribe = o.source.type === 'api' && o.source.client.on ? o.source.client.on((event) => emit({ type: 'client', event })) : () => {};
     emit({ type: 'step-start', step: STEP, entity: 'timelog' });
-    const counts: ExportResult['counts'] = {
-      read: 0,
-      included: 0,
-      excluded: { approval: {}, billing: 0, users: 0, projects: 0, outsidePeriod: 0, duplicates: 0 },
-      rejected: 0,
-    };
     const stepCounts: StepCounts = emptyCounts();
-    const users = o.filters?.users ? new Set(o.filters.users.map((u) => u.toLowerCase())) : undefined;
-    const projects = o.filters?.projects ? new Set(o.filters.projects.map((p) => p.toLowerCase())) : undefined;
-    const billable = o.filters?.billable ?? 'all';
-    const approvalSet = new Set(approval.map((a) => a.toLowerCase()));
-    // A handful of distinct statuses: lower-case each once, not once per log.
-    const approvalOf = new Map<string, boolean>();
-    const accepted: PayrollLog[] = [];
-    const seenIds = new Map<string, string>();
-    const excludedLogs: { logId: string; contentHash: string; reason: string }[] = [];
-    const rejected: ExportResult['rejected'] = [];
-    let fileWithoutApproval = 0;
     const tRead = performance.now();
+    let collected;
     try {
-      await readSource(o, period, readFile, (n) => {
-        counts.read++;
-        if (counts.read % 5000 === 0) emit({ type: 'step-progress', step: STEP, counts: { ...stepCounts, read: counts.read } });
-        if (!n.ok) {
-          if (n.partial.date && (n.partial.date < period.start || n.partial.date > period.end)) {
-            counts.excluded.outsidePeriod++;
-            return;
-          }
-          rejected.push({ ...n.error, logId: n.partial.id ?? '' });
-          emit({ type: 'reject', step: STEP, error: n.error });
-          if (n.partial.id) excludedLogs.push({ logId: n.partial.id, contentHash: '', reason: `rejected:${n.error.code}` });
-          return;
-        }
-        const l = n.log;
-        const dup = seenIds.get(l.id);
-        if (dup !== undefined) {
-          counts.excluded.duplicates++;
-          if (dup !== l.contentHash) warnings.push({ code: 'PAYROLL_DUPLICATE_LOG', message: `log ${l.id} was listed twice with different content; the first listing is used`, details: { logId: l.id } });
-          return;
-        }
-        seenIds.set(l.id, l.contentHash);
-        if (l.date < period.start || l.date > period.end) {
-          counts.excluded.outsidePeriod++;
-          return;
-        }
-        let reason: string | undefined;
-        let approved = approvalOf.get(l.approval);
-        if (approved === undefined) approvalOf.set(l.approval, (approved = approvalSet.has(l.approval.toLowerCase())));
-        if (!approved) {
-          counts.excluded.approval[l.approval] = (counts.excluded.approval[l.approval] ?? 0) + 1;
-          reason = `approval:${l.approval}`;
-          if (o.source.type !== 'api' && l.approval === 'Unapproved') fileWithoutApproval++;
-        } else if ((billable === 'billable' && !l.billable) || (billable === 'non-billable' && l.billable)) {
-          counts.excluded.billing++;
-          reason = 'filter:billing';
-        } else if (users && !users.has(l.email.toLowerCase()) && !users.has(l.userId)) {
-          counts.excluded.users++;
-          reason = 'filter:users';
-        } else if (projects && !projects.has(l.projectId) && !projects.has(l.projectName.toLowerCase())) {
-          counts.excluded.projects++;
-          reason = 'filter:projects';
-        }
-        if (reason) excludedLogs.push({ logId: l.id, contentHash: l.contentHash, reason });
-        else accepted.push(l);
+      collected = await collectLogs(o.source, o.scope?.projects, { ...o.filters, approval }, period, readFile, {
+        progress: (read) => emit({ type: 'step-progress', step: STEP, counts: { ...stepCounts, read } }),
+        reject: (error) => emit({ type: 'reject', step: STEP, error }),
+        warn: (w) => warnings.push(w),
       });
     } finally {
       unsubscribe();
     }
-    if (fileWithoutApproval > 0) {
-      warnings.push({
-        code: 'PAYROLL_FILE_APPROVAL',
-        message: `${fileWithoutApproval} log(s) of ${o.source.type === 'file' ? o.source.path : 'the source'} are not approved (or have no approval status) and were not exported`,
-      });
-    }
+    const { counts, accepted, excluded, rejected } = collected;
 
     // arithmetic
     const tCompute = performance.now();
@@ -352,34 +215,18 @@ export async function exportTimesheets(o: ExportTimesheetsOptions, readFile?: Ti
     for (const r of computed.rejected) {
       rejected.push({ ...r.error, logId: r.log.id });
       emit({ type: 'reject', step: STEP, error: r.error });
-      excludedLogs.push({ logId: r.log.id, contentHash: r.log.contentHash, reason: `rejected:${r.error.code}` });
+      excluded.push({ logId: r.log.id, contentHash: r.log.contentHash, reason: `rejected:${r.error.code}` });
     }
     counts.rejected = rejected.length;
     counts.included = computed.rows.length;
-    for (const u of computed.unmapped) {
-      warnings.push({
-        code: 'ROW_NO_EMPLOYEE_ID',
-        message: `no employee id for ${u.email || u.name || u.userId} (${u.logs} log(s), ${u.minutes} min): ${o.unmappedUsers === 'reject' ? 'held back' : 'written with an empty employee_id'}`,
-        details: { ...u },
-      });
-    }
-    const overDay = new Map<string, number>();
-    for (const r of computed.rejected) if (r.error.code === 'ROW_DAY_OVER_24H') overDay.set(`${r.log.email || r.log.userId} ${r.log.date}`, (overDay.get(`${r.log.email || r.log.userId} ${r.log.date}`) ?? 0) + 1);
-    for (const [k, n] of overDay) warnings.push({ code: 'ROW_DAY_OVER_24H', message: `${k}: more than 24 h logged; ${n} log(s) held back`, details: { userDay: k, logs: n } });
-    if (overtime.weeklyOverMinutes !== undefined && dayOfWeek(period.start) !== weekStart) {
-      warnings.push({
-        code: 'PAYROLL_PARTIAL_WEEK',
-        message: `weekly overtime counts only this period's days; ${period.start} is not a week start, so its first week is partial`,
-      });
-    }
-
+    warnings.push(...computeWarnings(computed, { unmappedUsers: o.unmappedUsers, overtime, period, weekStart }));
     const empRecords = employeeRecords(computed.rows, period).sort(compareEmployeeRecords);
     const totals = totalsOf(empRecords, computed.rows.length);
 
     // snapshot diff
     const current: CurrentLog[] = [];
     for (const r of computed.rows) current.push({ logId: r.log.id, contentHash: r.log.contentHash, row: r });
-    for (const x of excludedLogs) current.push({ logId: x.logId, contentHash: x.contentHash, excludedReason: x.reason });
+    for (const x of excluded) current.push({ logId: x.logId, contentHash: x.contentHash, excludedReason: x.reason });
     const prevLogs = previous ? store.logs(previous.id) : undefined;
     const entries: AdjustmentEntry[] = prevLogs ? diffSnapshot(prevLogs, current, period) : [];
     const byReason: Record<string, number> = {};
@@ -387,80 +234,27 @@ export async function exportTimesheets(o: ExportTimesheetsOptions, readFile?: Ti
 
     // write
     const tWrite = performance.now();
-    const written = zeroDurations();
-    let header = layout.columns.map((c) => c.header);
-    let lines: Iterable<string>;
-    if (o.adjustments) {
-      header = ['adjustment', ...header];
-      if (layout.rows === 'log') {
-        lines = entries.map((e) => csvLine([e.reason, ...formatRecord(layout, e.record)]));
-        for (const e of entries) addDurations(written, e.record.durations);
-      } else {
-        const emp = employeeAdjustments(entries).sort((a, b) => compareEmployeeRecords(a.record, b.record));
-        lines = emp.map((e) => csvLine([e.reason, ...formatRecord(layout, e.record)]));
-        for (const e of emp) addDurations(written, e.record.durations);
-      }
-    } else {
-      if (layout.rows === 'log') {
-        lines = (function* () {
-          for (const r of computed.rows) yield logRowLine(layout, r, period);
-        })();
-      } else {
-        lines = empRecords.map((r) => csvLine(formatRecord(layout, r)));
-      }
-      for (const r of empRecords) addDurations(written, r.durations);
-    }
-    const file = writeCsvAtomic(o.out, header, lines);
+    const { file, written } = writeExport(o.out, { layout, period, rows: computed.rows, employees: empRecords, adjustments: o.adjustments === true, entries });
+    if (!o.adjustments && previous && entries.length > 0) warnings.push(periodChangedWarning(period, previous.id, byReason));
 
-    if (!o.adjustments && previous && entries.length > 0) {
-      warnings.push({
-        code: 'PAYROLL_PERIOD_CHANGED',
-        message: `${period.start}..${period.end} was exported before (snapshot ${previous.id}) and has changed since (${Object.entries(byReason)
-          .map(([k, v]) => `${k}: ${v}`)
-          .join(', ')}); importing this full file again would pay the unchanged logs twice — use adjustments to get only the differences`,
-        details: { previousSnapshotId: previous.id, byReason },
-      });
-    }
-
-    const tSnapshot = performance.now();
     // record a snapshot unless nothing changed since the last one
+    const tSnapshot = performance.now();
     let snapshotId = previous?.id ?? 0;
     const unchanged = previous !== undefined && entries.length === 0 && (o.adjustments || previous.outputSha256 === file.sha256);
     if (!unchanged) {
-      const snapLogs = (function* (): Generator<SnapshotLog> {
-        for (const c of current) {
-          yield { logId: c.logId, contentHash: c.contentHash, included: c.row !== undefined, excludedReason: c.excludedReason ?? null, record: c.row ? encodeRow(c.row, period) : null };
-        }
-      })();
-      // A file without its snapshot would be paid again by the next --adjustments run: if the snapshot
-      // cannot be recorded, the file goes too and the run fails.
-      try {
-        snapshotId = store.record(
-          {
-            periodKey,
-            periodStart: period.start,
-            periodEnd: period.end,
-            kind: o.adjustments ? 'adjustments' : 'full',
-            layout: layout.name,
-            createdMs: o.nowMs ?? systemClock.now(),
-            includedLogs: computed.rows.length,
-            paidMinutes: totals.paidMinutes,
-            outputSha256: file.sha256,
-            outPath: o.out,
-          },
-          snapLogs,
-        );
-      } catch (e) {
-        try {
-          unlinkSync(o.out);
-        } catch {
-          /* already gone */
-        }
-        throw new ZpetlError('PAYROLL_OUTPUT_FAILED', `the snapshot of ${period.start}..${period.end} could not be recorded in ${cdb.path}, so ${o.out} was removed: ${(e as Error).message}`, {
-          cause: e,
-          hint: 'Nothing of this run counts as exported. Fix the checkpoint database (disk space, permissions) and run again.',
-        });
-      }
+      const header = {
+        periodKey,
+        periodStart: period.start,
+        periodEnd: period.end,
+        kind: o.adjustments ? ('adjustments' as const) : ('full' as const),
+        layout: layout.name,
+        createdMs: o.nowMs ?? systemClock.now(),
+        includedLogs: computed.rows.length,
+        paidMinutes: totals.paidMinutes,
+        outputSha256: file.sha256,
+        outPath: o.out,
+      };
+      snapshotId = recordSnapshot(store, cdb.path, header, current, period);
     }
     const tEnd = performance.now();
     Object.assign(stepCounts, { read: counts.read, valid: counts.included, created: file.rows, skipped: counts.read - counts.included - counts.rejected, rejected: counts.rejected });
@@ -487,4 +281,14 @@ export async function exportTimesheets(o: ExportTimesheetsOptions, readFile?: Ti
   } finally {
     if (typeof o.db === 'string') cdb.close();
   }
+}
+
+/** Employee ids from a mapping CSV, or one listing of portal users when taken from a custom field. */
+async function employeeResolver(o: ExportTimesheetsOptions): Promise<EmployeeResolver> {
+  if (o.employees && 'csv' in o.employees) return resolverFor(loadEmployeeCsv(o.employees.csv));
+  if (o.employees && 'customField' in o.employees) {
+    if (o.source.type !== 'api') throw new ZpetlError('CONFIG_INVALID', 'employees.customField needs the API source', { field: 'employees' });
+    return resolverFor(await loadEmployeeCustomField(o.source.client, o.employees.customField));
+  }
+  return () => undefined;
 }

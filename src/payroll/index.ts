@@ -1,4 +1,4 @@
-export { exportTimesheets } from './export-timesheets.js';
+export { runPayrollExport } from './export-timesheets.js';
 export type { ExportTimesheetsOptions, ExportResult, ExportTotals, ExportWarning, TimesheetSource } from './export-timesheets.js';
 export { resolvePeriod, todayIn, type Period } from './period.js';
 export {
@@ -16,5 +16,7 @@ export {
   type Overtime,
   type EmployeesSource,
 } from './config-schema.js';
-export { DETAIL_LAYOUT, SUMMARY_LAYOUT, neutralise, formatDecimalHours } from './layouts.js';
+export { DETAIL_LAYOUT, SUMMARY_LAYOUT } from './layouts.js';
+export { neutralise } from './neutralise.js';
+export { formatDecimalHours } from './format-duration.js';
 export { ADJUSTMENT_REASONS, type AdjustmentReason } from './adjustments.js';

@@ -4,16 +4,15 @@
  * from a documented set. Every duration cell derives from the same per-log paid minutes, so every
  * layout sums to the same totals.
  *
- * Formula injection: see `neutralise` (a `'` before a formula character at the start of a text cell
- * and after every line break inside it). Durations are formatted by us and never neutralised (an
- * adjustment's "-1.50" stays a number).
+ * This file holds the layouts and the records a row becomes before formatting (durations, log and
+ * employee records, their snapshot encoding). Cells are rendered by format-record.ts; formula
+ * injection is handled by neutralise.ts, duration formats by format-duration.ts.
  */
 import { ZpetlError } from '../core/errors.js';
-import { formatHhMm, type LocalDate } from '../core/local-date.js';
+import type { LocalDate } from '../core/local-date.js';
 import type { CustomLayout, DurationField, DurationFormat } from './config-schema.js';
 import { DURATION_FIELDS } from './config-schema.js';
 import { compareIds, userKey, type PayrollRow } from './compute.js';
-import { csvCell } from '../core/csv-cell.js';
 
 export interface LayoutColumn {
   header: string;
@@ -226,158 +225,8 @@ export function compareEmployeeRecords(a: LayoutRecord, b: LayoutRecord): number
   return ae - be || compareIds(a.text.employee_id!, b.text.employee_id!) || (a.text.email! < b.text.email! ? -1 : a.text.email! > b.text.email! ? 1 : 0) || compareIds(a.text.user_id!, b.text.user_id!);
 }
 
-/**
- * The characters a spreadsheet reads as the start of a formula: = + - @, their full-width forms
- * (U+FF1D U+FF0B U+FF0D U+FF20, which spreadsheets treat alike), tab and CR.
- */
-const FORMULA_CHARS = '=+-@\uFF1D\uFF0B\uFF0D\uFF20\t\r';
-const FORMULA_CODES = new Set([...FORMULA_CHARS].map((c) => c.charCodeAt(0)));
-/**
- * What a reader may take as the end of a line inside a cell: CR and LF, and the other Unicode line
- * terminators (VT, FF, NEL U+0085, LS U+2028, PS U+2029) that some viewers and converters break on.
- */
-const LINE_BREAKS = '\r\n\u000B\u000C\u0085\u2028\u2029';
-const HAS_LINE_BREAK = new RegExp(`[${LINE_BREAKS}]`);
-const FORMULA_AFTER_BREAK = new RegExp(`([${LINE_BREAKS}])(?=[${FORMULA_CHARS.replace(/[-\\\]^]/g, '\\$&')}])`, 'g');
-
-/**
- * Neutralises a text cell against spreadsheet formula injection: a `'` goes before a formula
- * character (FORMULA_CHARS) at the start of the cell and after every line break inside it
- * (LINE_BREAKS), so no line of a cell opens a formula, whichever line ends a reader knows. Anything
- * else is left as it is (`a=b`, ` =x`, `'=x`).
- */
-export function neutralise(cell: string): string {
-  // one test, then the replace only for the few cells that hold a line break
-  const s = HAS_LINE_BREAK.test(cell) ? cell.replace(FORMULA_AFTER_BREAK, "$1'") : cell;
-  return FORMULA_CODES.has(s.charCodeAt(0)) ? `'${s}` : s;
-}
-
-/** Minutes → decimal hours with `places` decimals, half away from zero, exact (integer arithmetic). */
-export function formatDecimalHours(minutes: number, places: number): string {
-  const sign = minutes < 0 ? '-' : '';
-  const abs = Math.abs(minutes);
-  const scale = 10 ** places;
-  const scaled = Math.floor((abs * scale * 2 + 60) / 120); // round(abs*scale/60), ties up
-  const int = Math.floor(scaled / scale);
-  const frac = places > 0 ? `.${String(scaled % scale).padStart(places, '0')}` : '';
-  return `${scaled === 0 ? '' : sign}${int}${frac}`;
-}
-
-export function formatDuration(minutes: number, format: DurationFormat | undefined): string {
-  if (format === undefined || format === 'minutes') return String(minutes);
-  if (format === 'hh:mm') return formatHhMm(minutes);
-  return formatDecimalHours(minutes, format.decimal);
-}
-
-type Period = { start: LocalDate; end: LocalDate };
-type RowText = (r: PayrollRow, period: Period) => string;
-const LOG_TEXT: Record<string, RowText> = {
-  employee_id: (r) => r.employeeId,
-  employee_name: (r) => r.employeeName,
-  email: (r) => r.log.email,
-  user_id: (r) => r.log.userId,
-  date: (r) => r.log.date,
-  week_start: (r) => r.weekStart,
-  project_id: (r) => r.log.projectId,
-  project_name: (r) => r.log.projectName,
-  task_id: (r) => r.log.taskId,
-  task_name: (r) => r.log.taskName,
-  log_type: (r) => r.log.logType,
-  log_id: (r) => r.log.id,
-  billing: (r) => (r.log.billable ? 'Billable' : 'Non Billable'),
-  approval: (r) => r.log.approval,
-  notes: (r) => r.log.notes,
-  period_start: (_r, p) => p.start,
-  period_end: (_r, p) => p.end,
-};
-const LOG_DURATION: Record<DurationField, (r: PayrollRow) => number> = {
-  source: (r) => r.log.minutes,
-  paid: (r) => r.paid,
-  regular: (r) => r.regular,
-  overtime: (r) => r.dailyOvertime + r.weeklyOvertime,
-  daily_overtime: (r) => r.dailyOvertime,
-  weekly_overtime: (r) => r.weeklyOvertime,
-  billable: (r) => (r.log.billable ? r.paid : 0),
-  non_billable: (r) => (r.log.billable ? 0 : r.paid),
-};
-
-/** One column's cell of a source `T` (a computed row or a layout record), and whether it can need CSV quoting. */
-interface Column<T> {
-  cell: (t: T, period: Period) => string;
-  /** Durations are formatted by us (digits, `-`, `.`, `:`): never quoted, never neutralised. */
-  text: boolean;
-}
-
-/**
- * The one column builder for every source: a duration field formatted as the column says, a text field
- * neutralised against formula injection, an unknown field empty.
- */
-function buildColumns<T>(layout: Layout, text: (field: string) => ((t: T, period: Period) => string) | undefined, duration: (field: DurationField) => (t: T) => number): Column<T>[] {
-  return layout.columns.map((c): Column<T> => {
-    if ((DURATION_FIELDS as readonly string[]).includes(c.field)) {
-      const d = duration(c.field as DurationField);
-      const format = c.format;
-      if (format === undefined || format === 'minutes') return { cell: (t) => String(d(t)), text: false };
-      return { cell: (t) => formatDuration(d(t), format), text: false };
-    }
-    const get = text(c.field);
-    return { cell: get ? (t, p) => neutralise(get(t, p)) : () => '', text: true };
-  });
-}
-
-interface Compiled<T> {
-  columns: Column<T>[];
-  /** The whole CSV record (`csvLine` of the cells), built without a cells array. */
-  line: (t: T, period: Period) => string;
-}
-
-function compiled<T>(cache: WeakMap<Layout, Compiled<T>>, layout: Layout, build: (layout: Layout) => Column<T>[]): Compiled<T> {
-  let c = cache.get(layout);
-  if (!c) {
-    const columns = build(layout);
-    const n = columns.length;
-    // One reused cells array joined once per row: `s += cell` built ~30 short-lived cons strings per
-    // row (GC time at 100,000 rows); join writes the line as one flat string.
-    const cells = new Array<string>(n);
-    const line = (t: T, period: Period): string => {
-      if (n === 0) return '\n';
-      for (let i = 0; i < n; i++) {
-        const col = columns[i]!;
-        const v = col.cell(t, period);
-        cells[i] = col.text ? csvCell(v) : v;
-      }
-      cells[n - 1] += '\n';
-      return cells.join(',');
-    };
-    cache.set(layout, (c = { columns, line }));
-  }
-  return c;
-}
-
-const recordCache = new WeakMap<Layout, Compiled<LayoutRecord>>();
-const rowCache = new WeakMap<Layout, Compiled<PayrollRow>>();
-const recordColumns = (layout: Layout) =>
-  buildColumns<LayoutRecord>(
-    layout,
-    (field) => (r) => r.text[field] ?? '',
-    (field) => (r) => r.durations[field],
-  );
-const rowColumns = (layout: Layout) =>
-  buildColumns<PayrollRow>(
-    layout,
-    (field) => LOG_TEXT[field],
-    (field) => LOG_DURATION[field],
-  );
-const NO_PERIOD: Period = { start: '', end: '' };
-
-function cellsOf<T>(c: Compiled<T>, t: T, period: Period): string[] {
-  const out = new Array<string>(c.columns.length);
-  for (let i = 0; i < out.length; i++) out[i] = c.columns[i]!.cell(t, period);
-  return out;
-}
-
 /** encodeRecord(logRecord(row, period)) without building the record. */
-export function encodeRow(row: PayrollRow, period: Period): (string | number)[] {
+export function encodeRow(row: PayrollRow, period: { start: LocalDate; end: LocalDate }): (string | number)[] {
   // One array literal in LOG_TEXT_KEYS then DURATION_FIELDS order (test/unit/payroll/layouts.test.ts
   // checks it against encodeRecord): 25 table lookups and calls per log cost a tenth of the snapshot.
   const l = row.log;
@@ -387,22 +236,4 @@ export function encodeRow(row: PayrollRow, period: Period): (string | number)[] 
     l.taskId, l.taskName, l.logType, l.id, l.billable ? 'Billable' : 'Non Billable', l.approval, l.notes, period.start, period.end,
     l.minutes, row.paid, row.regular, overtime, row.dailyOvertime, row.weeklyOvertime, l.billable ? row.paid : 0, l.billable ? 0 : row.paid,
   ];
-}
-
-/**
- * Cells of one log row in a `rows: log` layout, straight from the computed row (same values as
- * `formatRecord(layout, logRecord(row))`, without building the record: 100k records cost GC time).
- */
-export function formatLogRow(layout: Layout, row: PayrollRow, period: Period): string[] {
-  return cellsOf(compiled(rowCache, layout, rowColumns), row, period);
-}
-
-/** `csvLine(formatLogRow(layout, row, period))`, without the cells array (the hot path of a detail export). */
-export function logRowLine(layout: Layout, row: PayrollRow, period: Period): string {
-  return compiled(rowCache, layout, rowColumns).line(row, period);
-}
-
-/** Cells of one record in `layout`'s column order. */
-export function formatRecord(layout: Layout, rec: LayoutRecord): string[] {
-  return cellsOf(compiled(recordCache, layout, recordColumns), rec, NO_PERIOD);
 }

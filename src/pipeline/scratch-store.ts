@@ -16,7 +16,8 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ZpetlError } from '../core/errors.js';
+import { createClaimBuffer } from './claim-buffer.js';
+import { createDayBuffer } from './day-buffer.js';
 
 export interface ScratchStore {
   /** True when `key` was new for `step` (and records it). */
@@ -113,6 +114,7 @@ function createBloom(log2Bits: number) {
 const SURROGATE = /[\ud800-\udfff]/;
 const lossless = (s: string): string | Buffer => (SURROGATE.test(s) ? Buffer.from(s, 'utf16le') : s);
 
+/** Opens a scratch store in `dir` (a new temporary folder when omitted, removed at close). */
 export function createScratchStore(dir?: string): ScratchStore {
   const tmp = dir ?? mkdtempSync(join(tmpdir(), 'zpetl-scratch-'));
   const db = new Database(join(tmp, 'scratch.db'));
@@ -133,135 +135,55 @@ export function createScratchStore(dir?: string): ScratchStore {
   const selName = db.prepare<[string, string | Buffer, string | Buffer], string>('SELECT id FROM names WHERE kind = ? AND scope = ? AND name = ?').pluck();
 
   const bloom = createBloom(BLOOM_BITS_LOG2);
-  // The buffers below are fixed typed arrays and two fixed string arrays, not Map/Set: a Map's table
-  // is reallocated as it grows and replaced by clear(), and in some runs those tables, their number
-  // keys and the buffered key strings were promoted by the thousand (~130 MB of old-generation
-  // garbage per 1M rows, peak RSS 160 instead of 130 MB: issue #4). Slots are found by open addressing.
-  const mask = TABLE_SLOTS - 1;
-  /** Claimed since the last flush: step, key and hash per entry; `keySlots` indexes them by hash. */
-  const pkStep: (string | undefined)[] = new Array<string | undefined>(FLUSH_ENTRIES).fill(undefined);
-  const pkKey: (string | undefined)[] = new Array<string | undefined>(FLUSH_ENTRIES).fill(undefined);
-  const pkHash = new Int32Array(FLUSH_ENTRIES);
-  const keySlots = new Int32Array(TABLE_SLOTS).fill(-1);
-  let pendingCount = 0;
-  const pendingHas = (step: string, key: string, h: number): boolean => {
-    for (let i = h & mask; ; i = (i + 1) & mask) {
-      const e = keySlots[i]!;
-      if (e === -1) return false;
-      if (pkHash[e] === (h | 0) && pkKey[e] === key && pkStep[e] === step) return true;
-    }
-  };
-  const pendingAdd = (step: string, key: string, h: number): void => {
-    let i = h & mask;
-    while (keySlots[i] !== -1) i = (i + 1) & mask;
-    keySlots[i] = pendingCount;
-    pkStep[pendingCount] = step;
-    pkKey[pendingCount] = key;
-    pkHash[pendingCount] = h | 0;
-    pendingCount++;
-  };
-  /** Day totals read or changed since the last flush (all written back by flush): key, minutes, in use. */
-  const dayKeys = new Float64Array(TABLE_SLOTS);
-  const dayMinutes = new Int32Array(TABLE_SLOTS);
-  const dayUsed = new Uint8Array(TABLE_SLOTS);
-  /** The slots in use, in insertion order. */
-  const daySlots = new Int32Array(FLUSH_ENTRIES);
-  let dayCount = 0;
-  /** The slot of day key `k`: in use when dayUsed[slot] is 1, else where it would go. */
-  const daySlot = (k: number, h: number): number => {
-    let i = h & mask;
-    while (dayUsed[i] === 1 && dayKeys[i] !== k) i = (i + 1) & mask;
-    return i;
-  };
-  // Date-major day key (yyyymmdd × 10^7 + user number): inputs sorted by date, the usual order of a
-  // timesheet, then write in ascending key order. User numbers live in memory: one per distinct user.
-  const users = new Map<string, number>();
-  const dayKey = (user: string, date: string): number => {
-    let u = users.get(user);
-    if (u === undefined) {
-      if (users.size >= MAX_USERS) throw new ZpetlError('INTERNAL', `more than ${MAX_USERS} distinct users in one run`);
-      users.set(user, (u = users.size));
-    }
-    const d = (date.charCodeAt(0) - 48) * 10_000_000 + (date.charCodeAt(1) - 48) * 1_000_000 + (date.charCodeAt(2) - 48) * 100_000 + (date.charCodeAt(3) - 48) * 10_000
-      + (date.charCodeAt(5) - 48) * 1000 + (date.charCodeAt(6) - 48) * 100 + (date.charCodeAt(8) - 48) * 10 + (date.charCodeAt(9) - 48);
-    return d * MAX_USERS + u;
-  };
+  // The buffers are fixed typed arrays and fixed string arrays, not Map/Set: a Map's table is
+  // reallocated as it grows and replaced by clear(), and in some runs those tables, their number keys
+  // and the buffered key strings were promoted by the thousand (~130 MB of old-generation garbage per
+  // 1M rows, peak RSS 160 instead of 130 MB: issue #4).
+  const claims = createClaimBuffer(FLUSH_ENTRIES, TABLE_SLOTS);
+  const days = createDayBuffer(FLUSH_ENTRIES, TABLE_SLOTS, MAX_USERS);
 
   let open = false;
   let units = 0;
   const flush = () => {
-    if (pendingCount === 0 && dayCount === 0) return;
+    if (claims.count === 0 && days.count === 0) return;
     const own = !open;
     if (own) db.exec('BEGIN');
     try {
-      const params: unknown[] = new Array(2 * ROWS_PER_INSERT);
-      // Claims in (step, key) order, day totals in key order: neighbours in the B-tree go in together.
-      const order = new Int32Array(pendingCount);
-      for (let e = 0; e < pendingCount; e++) order[e] = e;
-      order.sort((a, b) => (pkStep[a]! < pkStep[b]! ? -1 : pkStep[a]! > pkStep[b]! ? 1 : pkKey[a]! < pkKey[b]! ? -1 : pkKey[a]! > pkKey[b]! ? 1 : 0));
-      let i = 0;
-      for (; i + ROWS_PER_INSERT <= order.length; i += ROWS_PER_INSERT) {
-        for (let j = 0; j < ROWS_PER_INSERT; j++) {
-          params[2 * j] = pkStep[order[i + j]!];
-          params[2 * j + 1] = lossless(pkKey[order[i + j]!]!);
-        }
-        insKeys.run(params);
-      }
-      for (; i < order.length; i++) insKey.run(pkStep[order[i]!], lossless(pkKey[order[i]!]!));
-      const slots = daySlots.subarray(0, dayCount).sort((a, b) => dayKeys[a]! - dayKeys[b]!);
-      i = 0;
-      for (; i + ROWS_PER_INSERT <= slots.length; i += ROWS_PER_INSERT) {
-        for (let j = 0; j < ROWS_PER_INSERT; j++) {
-          params[2 * j] = dayKeys[slots[i + j]!];
-          params[2 * j + 1] = dayMinutes[slots[i + j]!];
-        }
-        putDays.run(params);
-      }
-      for (; i < slots.length; i++) putDay.run(dayKeys[slots[i]!], dayMinutes[slots[i]!]);
+      claims.write(insKeys, insKey, ROWS_PER_INSERT, lossless);
+      days.write(putDays, putDay, ROWS_PER_INSERT);
     } finally {
       if (own) db.exec('COMMIT');
     }
-    // Drop the buffered strings now (not when overwritten): held longer, they would be promoted.
-    for (let e = 0; e < pendingCount; e++) {
-      pkStep[e] = undefined;
-      pkKey[e] = undefined;
-    }
-    keySlots.fill(-1);
-    pendingCount = 0;
-    for (let d = 0; d < dayCount; d++) dayUsed[daySlots[d]!] = 0;
-    dayCount = 0;
+    claims.clear();
+    days.clear();
   };
 
   return {
     claimKey(step, key) {
       const h = hashKey(step, key);
       if (bloom.maybe(h)) {
-        if (pendingHas(step, key, h) || hasKey.get(step, lossless(key)) !== undefined) return false;
+        if (claims.has(step, key, h) || hasKey.get(step, lossless(key)) !== undefined) return false;
       } else bloom.add(h);
-      pendingAdd(step, key, h);
-      if (pendingCount >= FLUSH_ENTRIES) flush();
+      if (claims.add(step, key, h) >= FLUSH_ENTRIES) flush();
       return true;
     },
     addDayMinutes(user, date, minutes, max) {
-      const k = dayKey(user, date);
+      const k = days.dayKey(user, date);
       const h = hashInt(k);
-      const slot = daySlot(k, h);
+      const slot = days.slot(k, h);
       let before: number;
-      if (dayUsed[slot] === 1) before = dayMinutes[slot]!;
+      if (days.used[slot] === 1) before = days.minutes[slot]!;
       else {
         if (bloom.maybe(h)) before = getDay.get(k) ?? 0;
         else {
           before = 0;
           bloom.add(h);
         }
-        dayUsed[slot] = 1;
-        dayKeys[slot] = k;
-        dayMinutes[slot] = before;
-        daySlots[dayCount++] = slot;
+        days.track(slot, k, before);
       }
       const added = minutes <= max && before + minutes <= max;
-      if (added) dayMinutes[slot] = before + minutes;
-      if (dayCount >= FLUSH_ENTRIES) flush();
+      if (added) days.minutes[slot] = before + minutes;
+      if (days.count >= FLUSH_ENTRIES) flush();
       return { before, added };
     },
     putName: (kind, scope, name, id) => void insName.run(kind, lossless(scope), lossless(name), id),

@@ -1,13 +1,13 @@
 /**
  * The payroll export's file source, wired here because payroll does not import src/extract (layers):
  * a `{ type: 'file' }` timesheet source is read by the same zoho-timesheet extractor as the dry-run
- * pipelines. `exportTimesheets` here is the library's (src/index.ts): the payroll one with this reader.
+ * pipelines. `exportTimesheets` here is the library's (src/index.ts): payroll's `runPayrollExport` with this reader.
  */
 import { ZpetlError } from '../core/errors.js';
 import type { ExtractItem } from '../core/record.js';
 import { createExtractor } from '../extract/create-extractor.js';
 import { ZohoTimesheetSourceSchema } from '../extract/source-schema.js';
-import { exportTimesheets as exportPayroll, type ExportResult, type ExportTimesheetsOptions, type TimesheetFileSource } from '../payroll/export-timesheets.js';
+import { runPayrollExport, type ExportResult, type ExportTimesheetsOptions, type TimesheetFileSource } from '../payroll/export-timesheets.js';
 
 /**
  * The file's items, checked and opened only when iteration starts (as the payroll export expects):
@@ -28,5 +28,5 @@ export function readTimesheetFile(source: TimesheetFileSource): AsyncIterable<Ex
 
 /** Approved time logs of a pay period → a payroll CSV (see src/payroll/export-timesheets.ts); file sources are read by src/extract. */
 export function exportTimesheets(o: ExportTimesheetsOptions): Promise<ExportResult> {
-  return exportPayroll(o, readTimesheetFile);
+  return runPayrollExport(o, readTimesheetFile);
 }

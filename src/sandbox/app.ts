@@ -1,34 +1,24 @@
 /**
  * The request pipeline, socket-free: route → faults → auth → rate limit → scope → handler → headers.
  * Order follows what a client can observe on the real service: unknown URLs fail before auth,
- * the rate limit applies per token owner, scope checks after the limit took the call.
+ * the rate limit applies per token owner, scope checks after the limit took the call. Routing is
+ * route-table.ts, the injected faults pre-fault.ts.
  */
 import type { SandboxContext, EndpointCounter } from './context.js';
 import type { FaultEngine } from './faults.js';
 import { json, type SandboxRequest, type SandboxResponse } from './http.js';
-import { authenticate, handleRevoke, handleToken, requireScope, revokeAll, restoreTokens } from './oauth.js';
+import { authenticate, handleRevoke, handleToken, requireScope, restoreTokens } from './oauth.js';
+import { postFault, preFault } from './pre-fault.js';
 import type { RateLimiter } from './rate-limit.js';
+import { createRouteTable, type RouteMatch } from './route-table.js';
 import { setPendingRestores } from './runtime-state.js';
 import type { Route } from './routes/common.js';
-import { errorResponse, fail, V3Error, v3ErrorBody } from './v3-error.js';
+import { errorResponse, fail, V3Error } from './v3-error.js';
 
-interface Compiled {
-  route: Route;
-  re: RegExp;
-  names: string[];
-}
-
-function compile(route: Route): Compiled {
-  const names: string[] = [];
-  const src = route.template.replace(/\{(\w+)\}/g, (_, n: string) => {
-    names.push(n);
-    return '([^/]+)';
-  });
-  return { route, re: new RegExp(`^${src}$`), names };
-}
-
+/** The endpoint key of the token grant (counted and faulted like any endpoint). */
 export const TOKEN_ENDPOINT = 'POST /oauth/v2/token';
 
+/** What the app is built from (src/sandbox/index.ts wires them). */
 export interface AppDeps {
   ctx: SandboxContext;
   routes: Route[];
@@ -38,35 +28,15 @@ export interface AppDeps {
   admin: (req: SandboxRequest) => SandboxResponse | undefined;
 }
 
+/** The socket-free sandbox: one request in, one response out (server.ts puts it on a socket). */
 export interface App {
   handle(req: SandboxRequest): SandboxResponse;
 }
 
-interface Resolved {
-  version: 'v3' | 'v3.1';
-  sub: string;
-  portal?: string;
-}
-
-/** A decoded path segment; malformed percent-encoding (`%E0%A4%A`) is the client's error: 400. */
-function decodeSegment(segment: string, path: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    throw new V3Error(400, 'URL_RULE_NOT_CONFIGURED', [{ message: `malformed percent-encoding in ${segment} of the path ${path}` }]);
-  }
-}
-
-function splitApiPath(path: string): Resolved | undefined {
-  if (path === '/api/v3/portals') return { version: 'v3', sub: '/portals' };
-  const m = /^\/api\/(v3|v3\.1)\/portal\/([^/]+)(\/.*)$/.exec(path);
-  if (!m) return undefined;
-  return { version: m[1] as 'v3' | 'v3.1', portal: decodeSegment(m[2]!, path), sub: m[3]! };
-}
-
+/** Builds the request pipeline over the given routes, limiter, faults and admin API. */
 export function createApp(deps: AppDeps): App {
-  const { ctx, limiter, faults } = deps;
-  const compiled = deps.routes.map(compile);
+  const { ctx, limiter } = deps;
+  const table = createRouteTable(deps.routes);
 
   const counter = (key: string): EndpointCounter => {
     let c = ctx.counters.get(key);
@@ -82,50 +52,6 @@ export function createApp(deps: AppDeps): App {
     else c.errors++;
   };
 
-  /** Applies a pre-handler fault; returns a response when the fault replaces the answer. */
-  const preFault = (req: SandboxRequest, key: string) => {
-    const f = faults.pick(req.method, key, key.includes('/oauth/'));
-    if (!f) return { fault: undefined, res: undefined };
-    const errBody = (status: number) =>
-      v3ErrorBody(status, 'INTERNAL_SERVER_ERROR', [{ message: 'Internal server error (sandbox fault)' }], req.path, req.method);
-    switch (f.kind) {
-      case 'status':
-        return { fault: f, res: json(f.status ?? 500, errBody(f.status ?? 500)) };
-      case 'error-200':
-        return { fault: f, res: json(200, errBody(500)) };
-      case 'reset-before':
-        return { fault: f, res: { status: 0, headers: {}, socket: { kind: 'reset' } } as SandboxResponse };
-      case 'revoke':
-        revokeAll(ctx, f.refreshTokens === true);
-        if (f.refreshTokens && f.restoreAfterMs) setPendingRestores(ctx, [...ctx.pendingRestores, ctx.clock.now() + f.restoreAfterMs]);
-        return { fault: f, res: undefined };
-      case 'lockout':
-        limiter.lock(key, f.lockoutS ?? ctx.config.lockS, '*'); // every owner: a forced lock-out of the endpoint
-        return { fault: f, res: undefined };
-      default:
-        return { fault: f, res: undefined }; // reset-after, slow: applied after the handler; late-commit: instead of it
-    }
-  };
-
-  const throttledResponse = (retryAfterS: number, headers: Record<string, string>, req: SandboxRequest) => {
-    if (ctx.config.throttleStyle === '400-rolling') {
-      // The observed form carries no Retry-After (§3 [WQ]: clients waited ~9 minutes blind).
-      return errorResponse(
-        new V3Error(400, 'URL_ROLLING_THROTTLES_LIMIT_EXCEEDED', [{ message: 'URL rolling throttles limit exceeded' }], headers),
-        req.path,
-        req.method,
-      );
-    }
-    return errorResponse(
-      new V3Error(429, 'RATE_LIMIT_EXCEEDED', [{ message: `rate limit exceeded; retry after ${retryAfterS} seconds` }], {
-        ...headers,
-        'Retry-After': String(retryAfterS),
-      }),
-      req.path,
-      req.method,
-    );
-  };
-
   const runRestores = () => {
     const now = ctx.clock.now();
     const due = ctx.pendingRestores.filter((t) => t <= now);
@@ -136,21 +62,17 @@ export function createApp(deps: AppDeps): App {
   };
 
   const api = (req: SandboxRequest): SandboxResponse => {
-    let where;
+    let match: RouteMatch | undefined;
     try {
-      where = splitApiPath(req.path);
+      match = table.match(req);
     } catch (e) {
       if (e instanceof V3Error) return errorResponse(e, req.path, req.method);
       throw e;
     }
-    if (!where) return errorResponse(fail.noRoute(req.path), req.path, req.method);
-    const candidates = compiled.filter((c) => (c.route.version ?? 'v3') === where.version && c.re.test(where.sub));
-    const hit = candidates.find((c) => c.route.method === req.method);
-    const template = (hit ?? candidates[0])?.route.template;
-    if (!template) return errorResponse(fail.noRoute(req.path), req.path, req.method);
-    const key = `${req.method} ${template}`;
+    if (!match) return errorResponse(fail.noRoute(req.path), req.path, req.method);
+    const { key, route } = match;
 
-    const pre = preFault(req, key);
+    const pre = preFault(deps, req, key);
     if (pre.res) {
       tally(key, pre.res);
       return pre.res;
@@ -159,40 +81,22 @@ export function createApp(deps: AppDeps): App {
     let res: SandboxResponse;
     let limited = false;
     try {
-      if (where.portal !== undefined && where.portal !== ctx.portalId()) {
-        throw fail.invalid('portal_id', `no portal with id ${where.portal} for this user`);
+      if (match.portal !== undefined && match.portal !== ctx.portalId()) {
+        throw fail.invalid('portal_id', `no portal with id ${match.portal} for this user`);
       }
       const caller = authenticate(ctx, req);
       const decision = limiter.take(caller.ownerZpuid, key);
       rateHeaders = decision.headers;
       if (!decision.allowed) {
         limited = true;
-        res = throttledResponse(decision.retryAfterS ?? 1, decision.headers, req);
+        res = throttledResponse(ctx, decision.retryAfterS ?? 1, decision.headers, req);
       } else {
-        if (!hit) throw fail.method(req.method);
-        requireScope(ctx, caller, hit.route.scope);
-        const m = hit.re.exec(where.sub)!;
-        const params: Record<string, string> = {};
-        hit.names.forEach((n, i) => (params[n] = decodeSegment(m[i + 1]!, req.path)));
-        const run = () => ctx.store.db.transaction(() => hit.route.handle({ ctx, req, params, caller }))();
+        if (!route) throw fail.method(req.method);
+        requireScope(ctx, caller, route.scope);
+        const params = match.params();
+        const run = () => ctx.store.db.transaction(() => route.handle({ ctx, req, params, caller }))();
         if (pre.fault?.kind === 'late-commit') {
-          // Authenticated and counted now; the write lands after the client has given up (no answer).
-          const lateRes: SandboxResponse = {
-            status: 0,
-            headers: {},
-            socket: {
-              kind: 'late',
-              ms: pre.fault.delayMs ?? 5000,
-              commit: () => {
-                ctx.clock.now(); // renews the persisted clock mark before the write's transaction
-                try {
-                  run();
-                } catch (e) {
-                  if (!(e instanceof V3Error)) throw e;
-                }
-              },
-            },
-          };
+          const lateRes = lateCommit(ctx, run, pre.fault.delayMs ?? 5000);
           tally(key, lateRes);
           return lateRes;
         }
@@ -203,22 +107,20 @@ export function createApp(deps: AppDeps): App {
       res = errorResponse(e, req.path, req.method);
     }
     res.headers = { ...rateHeaders, ...res.headers };
-    if (pre.fault?.kind === 'reset-after') res.socket = { kind: 'reset' };
-    if (pre.fault?.kind === 'slow') res.socket = { kind: 'delay', ms: pre.fault.delayMs ?? 5000 };
+    postFault(pre.fault, res);
     tally(key, res, limited);
     return res;
   };
 
   const oauth = (req: SandboxRequest): SandboxResponse => {
     const key = req.path === '/oauth/v2/token' ? TOKEN_ENDPOINT : 'POST /oauth/v2/token/revoke';
-    const pre = preFault(req, key);
+    const pre = preFault(deps, req, key);
     if (pre.res) {
       tally(key, pre.res);
       return pre.res;
     }
     const res = req.path === '/oauth/v2/token' ? handleToken(ctx, req) : handleRevoke(ctx, req);
-    if (pre.fault?.kind === 'reset-after') res.socket = { kind: 'reset' };
-    if (pre.fault?.kind === 'slow') res.socket = { kind: 'delay', ms: pre.fault.delayMs ?? 5000 };
+    postFault(pre.fault, res);
     tally(key, res);
     return res;
   };
@@ -233,6 +135,46 @@ export function createApp(deps: AppDeps): App {
       }
       if (req.path.startsWith('/oauth/')) return json(404, { error: 'invalid_request' });
       return api(req);
+    },
+  };
+}
+
+/** The answer of a call the rate limit refused, in the configured style. */
+function throttledResponse(ctx: SandboxContext, retryAfterS: number, headers: Record<string, string>, req: SandboxRequest): SandboxResponse {
+  if (ctx.config.throttleStyle === '400-rolling') {
+    // The observed form carries no Retry-After (§3 [WQ]: clients waited ~9 minutes blind).
+    return errorResponse(
+      new V3Error(400, 'URL_ROLLING_THROTTLES_LIMIT_EXCEEDED', [{ message: 'URL rolling throttles limit exceeded' }], headers),
+      req.path,
+      req.method,
+    );
+  }
+  return errorResponse(
+    new V3Error(429, 'RATE_LIMIT_EXCEEDED', [{ message: `rate limit exceeded; retry after ${retryAfterS} seconds` }], {
+      ...headers,
+      'Retry-After': String(retryAfterS),
+    }),
+    req.path,
+    req.method,
+  );
+}
+
+/** A `late-commit` fault: authenticated and counted now; the write lands after the client has given up (no answer). */
+function lateCommit(ctx: SandboxContext, run: () => unknown, ms: number): SandboxResponse {
+  return {
+    status: 0,
+    headers: {},
+    socket: {
+      kind: 'late',
+      ms,
+      commit: () => {
+        ctx.clock.now(); // renews the persisted clock mark before the write's transaction
+        try {
+          run();
+        } catch (e) {
+          if (!(e instanceof V3Error)) throw e;
+        }
+      },
     },
   };
 }

@@ -4,6 +4,9 @@
  * 100k-log listings page quickly.
  */
 import Database from 'better-sqlite3';
+import { createTimelogTable, type TimelogTable } from './timelog-table.js';
+
+export type { TimelogFilter, TimelogRow } from './timelog-table.js';
 
 export type EntityKind = 'project' | 'milestone' | 'tasklist' | 'task' | 'user' | 'project_user' | 'task_status';
 
@@ -19,28 +22,6 @@ export interface EntityIndex {
   projectId?: string | null;
   parentId?: string | null;
   email?: string | null;
-}
-
-export interface TimelogRow {
-  id: string;
-  projectId: string;
-  date: string;
-  ownerZpuid: string;
-  type: string;
-  moduleId: string | null;
-  minutes: number;
-  data: Record<string, unknown>;
-}
-
-export interface TimelogFilter {
-  projectId?: string;
-  startDate: string;
-  endDate: string;
-  type?: string;
-  moduleId?: string;
-  owners?: string[];
-  limit: number;
-  offset: number;
 }
 
 const SCHEMA = `
@@ -79,7 +60,11 @@ const KEPT_BY_WIPE = Object.values(RUNTIME_META)
 const ID_BASE = 1512955000000000000n;
 const ID_STEP = 17n;
 
-export interface Store {
+/**
+ * The sandbox's state: entities (projects, milestones, task lists, tasks, users…) and meta here, time
+ * logs through timelog-table.ts, tokens and clients as raw statements (`stmt`) of oauth.ts.
+ */
+export interface Store extends TimelogTable {
   readonly db: Database.Database;
   getMeta(key: string): string | undefined;
   setMeta(key: string, value: string): void;
@@ -100,15 +85,6 @@ export interface Store {
     opts?: { projectId?: string; parentId?: string; limit?: number; offset?: number; includeTrashed?: boolean },
   ): EntityRow<T>[];
   countByKind(): Record<string, number>;
-  insertTimelog(row: TimelogRow): void;
-  getTimelog(id: string): TimelogRow | undefined;
-  updateTimelog(row: TimelogRow): void;
-  removeTimelog(id: string): void;
-  removeTimelogsOfModule(moduleId: string): void;
-  queryTimelogs(f: TimelogFilter): TimelogRow[];
-  listTimelogs(projectId?: string): TimelogRow[];
-  /** Sum of logged minutes per billing status for a task. */
-  taskLogMinutes(taskId: string): { billable: number; nonBillable: number };
   /** Removes every entity and log (reset); OAuth clients and tokens stay unless `auth`; the runtime meta keys stay. */
   wipe(auth?: boolean): void;
   close(): void;
@@ -121,16 +97,6 @@ interface RawEntity {
   trashed: number;
   data: string;
 }
-interface RawLog {
-  id: string;
-  project_id: string;
-  date: string;
-  owner_zpuid: string;
-  type: string;
-  module_id: string | null;
-  minutes: number;
-  data: string;
-}
 
 const toEntity = <T>(r: RawEntity): EntityRow<T> => ({
   id: r.id,
@@ -139,22 +105,14 @@ const toEntity = <T>(r: RawEntity): EntityRow<T> => ({
   trashed: r.trashed === 1,
   data: JSON.parse(r.data) as T,
 });
-const toLog = (r: RawLog): TimelogRow => ({
-  id: r.id,
-  projectId: r.project_id,
-  date: r.date,
-  ownerZpuid: r.owner_zpuid,
-  type: r.type,
-  moduleId: r.module_id,
-  minutes: r.minutes,
-  data: JSON.parse(r.data) as Record<string, unknown>,
-});
 
+/** Opens (creating) the sandbox database at `path` (`:memory:` for none) and applies the schema. */
 export function openStore(path: string): Store {
   const db = new Database(path);
   if (path !== ':memory:') db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.exec(SCHEMA);
+  const timelogs = createTimelogTable(db);
 
   const s = {
     getMeta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
@@ -170,42 +128,14 @@ export function openStore(path: string): Store {
     counts: db.prepare<[], { kind: string; n: number }>(
       'SELECT kind, count(*) AS n FROM entities WHERE trashed = 0 GROUP BY kind',
     ),
-    logCount: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM timelogs'),
-    insLog: db.prepare(
-      `INSERT INTO timelogs(id, project_id, date, owner_zpuid, type, module_id, minutes, data)
-       VALUES (@id, @projectId, @date, @ownerZpuid, @type, @moduleId, @minutes, @data)`,
-    ),
-    getLog: db.prepare<[string], RawLog>('SELECT * FROM timelogs WHERE id = ?'),
-    updLog: db.prepare(
-      `UPDATE timelogs SET date = @date, owner_zpuid = @ownerZpuid, type = @type, module_id = @moduleId,
-       minutes = @minutes, data = @data WHERE id = @id`,
-    ),
-    delLog: db.prepare('DELETE FROM timelogs WHERE id = ?'),
-    delLogsOfModule: db.prepare('DELETE FROM timelogs WHERE module_id = ?'),
-    taskMinutes: db.prepare<[string], { billable: number | null; nonBillable: number | null }>(
-      `SELECT sum(CASE WHEN json_extract(data, '$.billing_status') = 'Billable' THEN minutes ELSE 0 END) AS billable,
-              sum(CASE WHEN json_extract(data, '$.billing_status') = 'Billable' THEN 0 ELSE minutes END) AS nonBillable
-       FROM timelogs WHERE module_id = ?`,
-    ),
   };
 
   let counter = BigInt(s.getMeta.get('id_counter')?.value ?? '1000');
   const listCache = new Map<string, Database.Statement>();
   const stmts = new Map<string, Database.Statement>();
-  /**
-   * Time-log pages are asked for by number (OFFSET), which costs O(offset) per page. While no log
-   * changes (same version), the next page continues from the last row of the previous one (keyset),
-   * which gives exactly the rows OFFSET would and keeps 100k-log listings fast.
-   */
-  let logVersion = 0;
-  const cursors = new Map<string, { version: number; date: string; seq: number }>();
-  const bump = () => {
-    logVersion++;
-    if (cursors.size > 0) cursors.clear();
-  };
-
   const store: Store = {
     db,
+    ...timelogs.table,
     stmt<P extends unknown[] = unknown[], R = unknown>(sql: string) {
       let st = stmts.get(sql);
       if (!st) stmts.set(sql, (st = db.prepare(sql)));
@@ -268,89 +198,14 @@ export function openStore(path: string): Store {
     countByKind() {
       const out: Record<string, number> = {};
       for (const r of s.counts.all()) out[r.kind] = r.n;
-      out.timelog = s.logCount.get()?.n ?? 0;
+      out.timelog = timelogs.count();
       return out;
-    },
-    insertTimelog(row) {
-      s.insLog.run({ ...row, data: JSON.stringify(row.data) });
-      bump();
-    },
-    getTimelog(id) {
-      const r = s.getLog.get(id);
-      return r ? toLog(r) : undefined;
-    },
-    updateTimelog(row) {
-      s.updLog.run({ ...row, data: JSON.stringify(row.data) });
-      bump();
-    },
-    removeTimelog(id) {
-      s.delLog.run(id);
-      bump();
-    },
-    removeTimelogsOfModule(moduleId) {
-      s.delLogsOfModule.run(moduleId);
-      bump();
-    },
-    queryTimelogs(f) {
-      const where = ['date >= @startDate', 'date <= @endDate'];
-      if (f.projectId !== undefined) where.push('project_id = @projectId');
-      if (f.type !== undefined) where.push('type = @type');
-      if (f.moduleId !== undefined) where.push('module_id = @moduleId');
-      const params: Record<string, unknown> = {
-        startDate: f.startDate,
-        endDate: f.endDate,
-        limit: f.limit,
-        offset: f.offset,
-      };
-      for (const k of ['projectId', 'type', 'moduleId'] as const) if (f[k] !== undefined) params[k] = f[k];
-      if (f.owners && f.owners.length > 0) {
-        where.push(`owner_zpuid IN (${f.owners.map((_, i) => `@o${i}`).join(', ')})`);
-        f.owners.forEach((o, i) => (params[`o${i}`] = o));
-      }
-      const base = where.join(' AND ');
-      const sig = `${base}|${JSON.stringify({ ...params, limit: undefined, offset: undefined })}`;
-      const cursor = cursors.get(`${sig}|${f.offset}`);
-      let sql: string;
-      if (cursor && cursor.version === logVersion && f.offset > 0) {
-        // The cursor's date is the index's lower bound (SQLite would otherwise start at start_date).
-        const keyed = base.replace('date >= @startDate', 'date >= @cDate');
-        sql = `SELECT * FROM timelogs WHERE ${keyed} AND (date > @cDate OR seq > @cSeq) ORDER BY date, seq LIMIT @limit`;
-        delete params.startDate;
-        params.cDate = cursor.date;
-        params.cSeq = cursor.seq;
-        delete params.offset;
-      } else {
-        sql = `SELECT * FROM timelogs WHERE ${base} ORDER BY date, seq LIMIT @limit OFFSET @offset`;
-      }
-      let st = listCache.get(sql);
-      if (!st) listCache.set(sql, (st = db.prepare(sql)));
-      const rows = st.all(params) as (RawLog & { seq: number })[];
-      // Remember where the page after the next one starts (callers fetch limit = per_page + 1).
-      const pageLen = Math.max(0, f.limit - 1);
-      const last = rows[pageLen - 1];
-      if (last && rows.length > pageLen) {
-        if (cursors.size > 10_000) cursors.clear();
-        cursors.set(`${sig}|${f.offset + pageLen}`, { version: logVersion, date: last.date, seq: last.seq });
-      }
-      return rows.map(toLog);
-    },
-    listTimelogs(projectId) {
-      const sql =
-        projectId === undefined
-          ? 'SELECT * FROM timelogs ORDER BY seq'
-          : 'SELECT * FROM timelogs WHERE project_id = ? ORDER BY seq';
-      const st = db.prepare(sql);
-      return ((projectId === undefined ? st.all() : st.all(projectId)) as RawLog[]).map(toLog);
-    },
-    taskLogMinutes(taskId) {
-      const r = s.taskMinutes.get(taskId);
-      return { billable: r?.billable ?? 0, nonBillable: r?.nonBillable ?? 0 };
     },
     wipe(auth = false) {
       db.exec(`DELETE FROM meta WHERE key NOT IN (${KEPT_BY_WIPE}); DELETE FROM entities; DELETE FROM timelogs; DELETE FROM auth_codes;`);
       if (auth) db.exec('DELETE FROM clients; DELETE FROM refresh_tokens; DELETE FROM access_tokens;');
       counter = 1000n; // the same id sequence again: the seeded owner keeps its zpuid, so its tokens stay valid
-      bump();
+      timelogs.changed();
     },
     close: () => db.close(),
   };

@@ -9,9 +9,10 @@ import { ZpetlError } from '../core/errors.js';
 import { redact } from '../core/redact.js';
 import type { AuthManager } from './auth.js';
 import { backoffMs, parseRetryAfterMs } from './backoff.js';
-import { classifyNetworkError, classifyResponse, readErrorBody, type Classification } from './error-table.js';
-import { parseRateHeaders, type RateBudget } from './rate-budget.js';
+import { classifyResponse, readErrorBody, type Classification } from './error-table.js';
+import type { RateBudget } from './rate-budget.js';
 import { parseJsonSafe } from './safe-json.js';
+import { sendAttempt, type AttemptDeps } from './send-attempt.js';
 import type { ClientEvent, EndpointStats, EndpointTemplate } from './types.js';
 
 export interface TransportOptions {
@@ -65,12 +66,39 @@ const CREATE_SAFE_STATUSES = new Set([408, 429, 503]);
 
 const BODY_SNIPPET = 500;
 
+/** What the endpoints (endpoints/*.ts) and the paginator call. */
 export interface Transport {
   call(spec: CallSpec): Promise<CallResult | undefined>;
   keyFor(endpoint: EndpointTemplate): string;
   stats(): Record<string, EndpointStats>;
 }
 
+/** The full URL of a call: API base, the path's prefix (`spec.base`), the path, the defined query values. */
+function callUrl(o: Pick<TransportOptions, 'apiUrl' | 'portalId'>, spec: CallSpec): string {
+  const base = spec.base ?? 'portal';
+  const prefix = base === 'api' ? '/api/v3' : base === 'portal-v3.1' ? `/api/v3.1/portal/${o.portalId}` : `/api/v3/portal/${o.portalId}`;
+  const qs = new URLSearchParams();
+  for (const [k, v] of Object.entries(spec.query ?? {})) if (v !== undefined) qs.set(k, String(v));
+  const q = qs.toString();
+  return `${o.apiUrl}${prefix}${spec.path}${q ? `?${q}` : ''}`;
+}
+
+/** The error of an answered call: Zoho's title and message, the field, and a redacted, truncated body. */
+function responseError(spec: CallSpec, method: string, c: Pick<Classification, 'code' | 'disposition'>, status: number, body: string, info: ReturnType<typeof readErrorBody>, extra: string): ZpetlError {
+  const title = info?.title;
+  const snippet = redact(body.length > BODY_SNIPPET ? `${body.slice(0, BODY_SNIPPET)}…` : body);
+  const what = [title, info?.message].filter(Boolean).join(': ');
+  return new ZpetlError(c.code, redact(`${method} ${spec.path} → HTTP ${status}${what ? ` ${what}` : ''}${extra}`), {
+    disposition: c.disposition,
+    field: info?.fieldName,
+    details: { status, title, fieldName: info?.fieldName, method, path: spec.path, endpoint: spec.endpoint, body: snippet },
+  });
+}
+
+/**
+ * The transport of one client: every call of every endpoint goes through `call`, which retries,
+ * refreshes, waits out rate limits and applies the in-doubt rule (see the file's comment).
+ */
 export function createTransport(o: TransportOptions): Transport {
   const limit = pLimit(o.concurrency ?? 4);
   const timeoutMs = o.timeoutMs ?? 30_000;
@@ -84,27 +112,12 @@ export function createTransport(o: TransportOptions): Transport {
     return s;
   };
   const keyFor = (endpoint: EndpointTemplate) => `${o.portalId}|${o.ownerKey}|${endpoint}`;
+  const attemptDeps: AttemptDeps = { ...o, limit, timeoutMs, countCall: (endpoint) => void stat(endpoint).calls++ };
 
-  function url(spec: CallSpec): string {
-    const base = spec.base ?? 'portal';
-    const prefix = base === 'api' ? '/api/v3' : base === 'portal-v3.1' ? `/api/v3.1/portal/${o.portalId}` : `/api/v3/portal/${o.portalId}`;
-    const qs = new URLSearchParams();
-    for (const [k, v] of Object.entries(spec.query ?? {})) if (v !== undefined) qs.set(k, String(v));
-    const q = qs.toString();
-    return `${o.apiUrl}${prefix}${spec.path}${q ? `?${q}` : ''}`;
-  }
-
-  function fail(spec: CallSpec, method: string, c: Pick<Classification, 'code' | 'disposition'>, status: number, body: string, info: ReturnType<typeof readErrorBody>, extra = ''): ZpetlError {
+  const fail = (spec: CallSpec, method: string, c: Pick<Classification, 'code' | 'disposition'>, status: number, body: string, info: ReturnType<typeof readErrorBody>, extra = ''): ZpetlError => {
     stat(spec.endpoint).errors++;
-    const title = info?.title;
-    const snippet = redact(body.length > BODY_SNIPPET ? `${body.slice(0, BODY_SNIPPET)}…` : body);
-    const what = [title, info?.message].filter(Boolean).join(': ');
-    return new ZpetlError(c.code, redact(`${method} ${spec.path} → HTTP ${status}${what ? ` ${what}` : ''}${extra}`), {
-      disposition: c.disposition,
-      field: info?.fieldName,
-      details: { status, title, fieldName: info?.fieldName, method, path: spec.path, endpoint: spec.endpoint, body: snippet },
-    });
-  }
+    return responseError(spec, method, c, status, body, info, extra);
+  };
 
   async function call(spec: CallSpec): Promise<CallResult | undefined> {
     try {
@@ -122,51 +135,13 @@ export function createTransport(o: TransportOptions): Transport {
     const method = spec.endpoint.slice(0, spec.endpoint.indexOf(' '));
     const isCreate = method === 'POST' && !IDEMPOTENT_POSTS.has(spec.endpoint);
     const key = keyFor(spec.endpoint);
-    const target = url(spec);
+    const target = callUrl(o, spec);
     const payload = spec.body === undefined ? undefined : JSON.stringify(spec.body);
     let retries = 0;
     let rateRetries = 0;
     let refreshed = false;
     for (let attempt = 1; ; attempt++) {
-      const reservation = await o.budget.acquire(key, o.signal, (waitMs) => o.emit({ type: 'budget-wait', endpoint: spec.endpoint, waitMs }));
-      const outcome = await limit(async () => {
-        let token: string;
-        try {
-          token = await o.auth.token();
-        } catch (e) {
-          reservation.complete();
-          throw e;
-        }
-        const started = o.clock.now();
-        const timeout = AbortSignal.timeout(timeoutMs);
-        try {
-          const res = await o.fetch(target, {
-            method,
-            headers: {
-              authorization: `Zoho-oauthtoken ${token}`,
-              accept: 'application/json',
-              ...(payload === undefined ? {} : { 'content-type': 'application/json' }),
-            },
-            body: payload,
-            signal: AbortSignal.any([o.signal, timeout]),
-          });
-          const text = res.status === 204 ? '' : await res.text();
-          o.budget.updateFromResponse(key, parseRateHeaders((n) => res.headers.get(n)), reservation);
-          reservation.complete();
-          stat(spec.endpoint).calls++;
-          o.emit({ type: 'request', endpoint: spec.endpoint, method, status: res.status, durationMs: o.clock.now() - started, attempt });
-          return { kind: 'response' as const, res, text, token };
-        } catch (e) {
-          reservation.complete();
-          stat(spec.endpoint).calls++;
-          if (o.signal.aborted) {
-            // Closed mid-request: a create may already be on the server, so it is in doubt.
-            if (!isCreate) throw e;
-            return { kind: 'network' as const, failure: { code: 'ZOHO_NETWORK' as const, sent: true, reason: 'client closed' }, error: e };
-          }
-          return { kind: 'network' as const, failure: classifyNetworkError(e, timeout.aborted), error: e };
-        }
-      });
+      const outcome = await sendAttempt(attemptDeps, { endpoint: spec.endpoint, key, url: target, method, payload, isCreate, attempt });
 
       let retryReason: string;
       let retryAfterMs: number | undefined;

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openCheckpointDb, type CheckpointDb } from '../../src/checkpoint/db.js';
 import { loadConfig } from '../../src/config/load-config.js';
-import { exportTimesheets } from '../../src/payroll/export-timesheets.js';
+import { runPayrollExport } from '../../src/payroll/export-timesheets.js';
 import { createSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { createZohoClient } from '../../src/zoho/client.js';
 import type { ZohoClient } from '../../src/zoho/types.js';
@@ -63,7 +63,7 @@ describe('payroll export against the sandbox', () => {
     items.push(...[1, 2].map((d) => log('bob@example.com', `2026-09-0${d}`, '02:00', { type: 'general' })));
     sandbox.admin.insert('timelogs', items);
     const before = calls('GET /timelogs');
-    const r = await exportTimesheets({
+    const r = await runPayrollExport({
       period: '2026-01-01..2026-09-30',
       tz: 'UTC',
       source: { type: 'api', client },
@@ -94,7 +94,7 @@ describe('payroll export against the sandbox', () => {
       employees: { customField: 'cf_employee_id' },
       db,
     };
-    const first = await exportTimesheets({ ...base, out: join(dir, 'full.csv') });
+    const first = await runPayrollExport({ ...base, out: join(dir, 'full.csv') });
     expect(first.exitCode).toBe(3); // ghost has no employee id
     expect(first.unmappedUsers.map((u) => u.email)).toEqual(['ghost@example.com']);
     expect(first.counts.excluded.approval).toEqual({ Unapproved: 1 });
@@ -102,12 +102,12 @@ describe('payroll export against the sandbox', () => {
     expect(full.split('\n').filter(Boolean)).toHaveLength(4); // header + ann×2 (one of 0 min) + ghost
 
     // unchanged re-run: byte-identical
-    await exportTimesheets({ ...base, out: join(dir, 'again.csv') });
+    await runPayrollExport({ ...base, out: join(dir, 'again.csv') });
     expect(readFileSync(join(dir, 'again.csv'), 'utf8')).toBe(full);
 
     await client.timelogs.update(projectId, ids[0]!, { hours: '07:30', module: { type: 'task' } });
     await client.timelogs.update(projectId, ids[2]!, { status: 'Approved', module: { type: 'task' } });
-    const adj = await exportTimesheets({ ...base, adjustments: true, out: join(dir, 'adj.csv') });
+    const adj = await runPayrollExport({ ...base, adjustments: true, out: join(dir, 'adj.csv') });
     expect(adj.adjustments!.byReason).toEqual({ 'changed-reversal': 1, changed: 1, 'newly-approved': 1 });
     const rows = readFileSync(join(dir, 'adj.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
     expect(rows.map((r) => [r[0], r[1], r[13]])).toEqual([

@@ -135,3 +135,63 @@ describe('layering (ARCHITECTURE.md)', () => {
     expect(problem({ from: 'pipeline/x.ts', to: 'sandbox/y.ts' })).toBeUndefined();
   });
 });
+
+/** The house size rule: a file over MAX_FILE_LINES or a function over MAX_FUNCTION_LINES wants splitting along its seams. */
+const MAX_FILE_LINES = 400;
+const MAX_FUNCTION_LINES = 150;
+
+/** Lines of a text as an editor numbers them (a final newline opens no line). */
+const lineCount = (text: string) => text.split('\n').length - (text.endsWith('\n') ? 1 : 0);
+
+/**
+ * Every function with a body in `text` (declarations, methods, accessors, constructors, arrow
+ * functions, function expressions) with its name and length in lines, first line to last inclusive.
+ * A nested function counts inside its parent and on its own.
+ */
+function functionLengths(fileName: string, text: string): { name: string; line: number; lines: number }[] {
+  const sf = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true);
+  const out: { name: string; line: number; lines: number }[] = [];
+  const nameOf = (n: ts.SignatureDeclaration): string => {
+    if (n.name) return n.name.getText(sf);
+    const p = n.parent;
+    if (ts.isVariableDeclaration(p) || ts.isPropertyAssignment(p) || ts.isPropertyDeclaration(p)) return p.name.getText(sf);
+    return '<anonymous>';
+  };
+  const visit = (n: ts.Node) => {
+    if (ts.isFunctionLike(n) && 'body' in n && n.body) {
+      const first = sf.getLineAndCharacterOfPosition(n.getStart(sf)).line;
+      const last = sf.getLineAndCharacterOfPosition(n.getEnd()).line;
+      out.push({ name: nameOf(n), line: first + 1, lines: last - first + 1 });
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  return out;
+}
+
+describe(`size (files ≤ ${MAX_FILE_LINES} lines, functions ≤ ${MAX_FUNCTION_LINES} lines)`, () => {
+  it('measures a known function, nested and arrow functions, and a file, as an editor numbers lines', () => {
+    const body = Array.from({ length: 8 }, (_, i) => `  const v${i} = ${i};`).join('\n');
+    const text = `// header\nexport function outer(): number {\n${body}\n  const inner = () => {\n    return 1;\n  };\n  return inner();\n}\nclass C {\n  m() {\n    return 2;\n  }\n}\nconst f = function () {};\n`;
+    expect(lineCount(text)).toBe(21);
+    expect(functionLengths('t.ts', text)).toEqual([
+      { name: 'outer', line: 2, lines: 14 }, // the signature line through the closing brace
+      { name: 'inner', line: 11, lines: 3 },
+      { name: 'm', line: 17, lines: 3 },
+      { name: 'f', line: 21, lines: 1 },
+    ]);
+    // A signature without a body (overload, interface method) is no function to measure.
+    expect(functionLengths('t.ts', 'declare function g(): void;\ninterface I { m(): void }\n')).toEqual([]);
+  });
+
+  it(`no file in src/ is over ${MAX_FILE_LINES} lines and no function over ${MAX_FUNCTION_LINES}`, () => {
+    const over: string[] = [];
+    for (const f of files) {
+      const text = readFileSync(f, 'utf8');
+      const lines = lineCount(text);
+      if (lines > MAX_FILE_LINES) over.push(`${rel(f)}: ${lines} lines`);
+      for (const fn of functionLengths(f, text)) if (fn.lines > MAX_FUNCTION_LINES) over.push(`${rel(f)}:${fn.line} ${fn.name}: ${fn.lines} lines`);
+    }
+    expect(over).toEqual([]);
+  });
+});

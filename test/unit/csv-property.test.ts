@@ -20,7 +20,7 @@ import { openCheckpointDb } from '../../src/checkpoint/db.js';
 import type { CrosswalkRow, RejectRow as StoredReject } from '../../src/checkpoint/store-types.js';
 import { csvLine } from '../../src/core/csv-cell.js';
 import { DURATION_FIELDS, EMPLOYEE_TEXT_FIELDS, LOG_TEXT_FIELDS, type CustomLayout } from '../../src/payroll/config-schema.js';
-import { exportTimesheets, type ExportTimesheetsOptions } from '../../src/payroll/export-timesheets.js';
+import { runPayrollExport, type ExportTimesheetsOptions } from '../../src/payroll/export-timesheets.js';
 import { DETAIL_LAYOUT, SUMMARY_LAYOUT, type Layout } from '../../src/payroll/layouts.js';
 import { fromTimeLog } from '../../src/payroll/payroll-log.js';
 import { writeCrosswalkCsv } from '../../src/pipeline/run-report.js';
@@ -111,19 +111,19 @@ describe('payroll export', () => {
             }
           };
 
-          await exportTimesheets(opts({ layout: 'detail' }));
+          await runPayrollExport(opts({ layout: 'detail' }));
           const detail = check(DETAIL_LAYOUT);
           expect(detail).toHaveLength(1 + logs.length);
           expectLogCells(detail, { employee_name: 'userName', email: 'email', project: 'projectName', task: 'taskName' });
 
-          await exportTimesheets(opts({ layout: logLayout }));
+          await runPayrollExport(opts({ layout: logLayout }));
           const custom = check({ name: 'custom', ...logLayout });
           expect(custom).toHaveLength(1 + logs.length);
           expectLogCells(custom, { employee_name: 'userName', email: 'email', project_name: 'projectName', task_name: 'taskName', notes: 'notes' });
 
           const people = new Set([...byId.values()].map((l) => `${neutralised(l.userName)}\u0000${neutralised(l.email)}`));
           for (const layout of [SUMMARY_LAYOUT, { name: 'custom', ...employeeLayout }]) {
-            await exportTimesheets(opts({ layout: layout.name === 'summary' ? 'summary' : employeeLayout }));
+            await runPayrollExport(opts({ layout: layout.name === 'summary' ? 'summary' : employeeLayout }));
             const grid = check(layout);
             const h = grid[0]!;
             for (const row of grid.slice(1)) expect(people.has(`${row[h.indexOf('employee_name')]}\u0000${row[h.indexOf('email')]}`)).toBe(true);
@@ -131,7 +131,7 @@ describe('payroll export', () => {
 
           // adjustments: a reason column first, reversals with negative durations (numbers, not neutralised)
           logs[0]!.log_hour = '01:15';
-          await exportTimesheets(opts({ layout: logLayout, adjustments: true }));
+          await runPayrollExport(opts({ layout: logLayout, adjustments: true }));
           const adj = check({ name: 'custom', ...logLayout }, ['adjustment']);
           expect(adj.length).toBeGreaterThan(1);
           expectLogCells(adj, { employee_name: 'userName', email: 'email', project_name: 'projectName', task_name: 'taskName', notes: 'notes' });

@@ -1,0 +1,78 @@
+/**
+ * The scratch store's buffer of key claims since its last flush (scratch-store.ts): fixed arrays
+ * indexed by open addressing, not a Map/Set, so no table is reallocated and the buffered strings are
+ * dropped at each flush instead of being promoted to the old generation (issue #4).
+ */
+import type Database from 'better-sqlite3';
+
+/** A fixed-size buffer of (step, key) claims with their 32-bit hash. */
+export interface ClaimBuffer {
+  /** Entries buffered. */
+  readonly count: number;
+  /** Whether (step, key) with hash `h` is buffered. */
+  has(step: string, key: string, h: number): boolean;
+  /** Buffers a claim that is not buffered yet; returns the new count (the caller flushes at capacity). */
+  add(step: string, key: string, h: number): number;
+  /**
+   * Writes the claims in (step, key) order (B-tree neighbours together): `many` takes `rowsPerInsert`
+   * rows at once, `one` the rest. `bind` converts a key for SQLite.
+   */
+  write(many: Database.Statement, one: Database.Statement, rowsPerInsert: number, bind: (s: string) => string | Buffer): void;
+  /** Empties the buffer and drops its strings. */
+  clear(): void;
+}
+
+/** A buffer of `entries` claims over `slots` hash slots (a power of two, a few times `entries`). */
+export function createClaimBuffer(entries: number, slots: number): ClaimBuffer {
+  const mask = slots - 1;
+  const pkStep: (string | undefined)[] = new Array<string | undefined>(entries).fill(undefined);
+  const pkKey: (string | undefined)[] = new Array<string | undefined>(entries).fill(undefined);
+  const pkHash = new Int32Array(entries);
+  const keySlots = new Int32Array(slots).fill(-1);
+  let count = 0;
+  return {
+    get count() {
+      return count;
+    },
+    has(step, key, h) {
+      for (let i = h & mask; ; i = (i + 1) & mask) {
+        const e = keySlots[i]!;
+        if (e === -1) return false;
+        if (pkHash[e] === (h | 0) && pkKey[e] === key && pkStep[e] === step) return true;
+      }
+    },
+    add(step, key, h) {
+      let i = h & mask;
+      while (keySlots[i] !== -1) i = (i + 1) & mask;
+      keySlots[i] = count;
+      pkStep[count] = step;
+      pkKey[count] = key;
+      pkHash[count] = h | 0;
+      return ++count;
+    },
+    write(many, one, rowsPerInsert, bind) {
+      const params: unknown[] = new Array(2 * rowsPerInsert);
+      const order = new Int32Array(count);
+      for (let e = 0; e < count; e++) order[e] = e;
+      order.sort((a, b) => (pkStep[a]! < pkStep[b]! ? -1 : pkStep[a]! > pkStep[b]! ? 1 : pkKey[a]! < pkKey[b]! ? -1 : pkKey[a]! > pkKey[b]! ? 1 : 0));
+      let i = 0;
+      for (; i + rowsPerInsert <= order.length; i += rowsPerInsert) {
+        for (let j = 0; j < rowsPerInsert; j++) {
+          params[2 * j] = pkStep[order[i + j]!];
+          params[2 * j + 1] = bind(pkKey[order[i + j]!]!);
+        }
+        many.run(params);
+      }
+      for (; i < order.length; i++) one.run(pkStep[order[i]!], bind(pkKey[order[i]!]!));
+    },
+    clear() {
+      // Drop the buffered strings now (not when overwritten): held longer, they would be promoted.
+      for (let e = 0; e < count; e++) {
+        pkStep[e] = undefined;
+        pkKey[e] = undefined;
+      }
+      keySlots.fill(-1);
+      count = 0;
+    },
+  };
+}
