@@ -27,7 +27,8 @@ import { ZpetlError } from '../core/errors.js';
 import { MIGRATIONS } from './migrations.js';
 import { checkOwner, type CheckpointOwner } from './owner.js';
 
-export type Db = Database.Database;
+export type { Db } from './db-handle.js';
+import type { Db } from './db-handle.js';
 
 export interface OpenOptions {
   /** Take the single-process lock (default true). Read-only tools (`zpetl status`) pass false. */

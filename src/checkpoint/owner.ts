@@ -25,7 +25,7 @@
  * portal's ids, which name nothing (or something else) on this one.
  */
 import { ZpetlError } from '../core/errors.js';
-import type { Db } from './db.js';
+import type { Db } from './db-handle.js';
 
 export interface CheckpointOwner {
   /** The pipeline's `name:` (or PAYROLL_CHECKPOINT_OWNER for a payroll export given no pipeline). */

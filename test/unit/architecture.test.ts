@@ -195,3 +195,51 @@ describe(`size (files ≤ ${MAX_FILE_LINES} lines, functions ≤ ${MAX_FUNCTION_
     expect(over).toEqual([]);
   });
 });
+
+/** The circles of an import graph (strongly connected components of two or more files, or a file importing itself), each sorted. */
+function importCircles(graph: Edge[]): string[][] {
+  const next = new Map<string, string[]>();
+  for (const e of graph) next.set(e.from, [...(next.get(e.from) ?? []), e.to]);
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const circles: string[][] = [];
+  let counter = 0;
+  const visit = (v: string): void => {
+    index.set(v, counter);
+    low.set(v, counter++);
+    stack.push(v);
+    onStack.add(v);
+    for (const w of next.get(v) ?? []) {
+      if (!index.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+    }
+    if (low.get(v) !== index.get(v)) return;
+    const part: string[] = [];
+    let w: string;
+    do {
+      w = stack.pop()!;
+      onStack.delete(w);
+      part.push(w);
+    } while (w !== v);
+    if (part.length > 1 || (next.get(v) ?? []).includes(v)) circles.push(part.sort());
+  };
+  for (const v of new Set(graph.flatMap((e) => [e.from, e.to]))) if (!index.has(v)) visit(v);
+  return circles;
+}
+
+describe('no import circle', () => {
+  it('no file of src/ reaches itself through its imports (type-only imports included)', () => {
+    expect(importCircles(edges)).toEqual([]);
+  });
+
+  it('the finder itself: a circle through three files is found, a diamond is not', () => {
+    const e = (from: string, to: string): Edge => ({ from, to });
+    expect(importCircles([e('a', 'b'), e('b', 'c'), e('c', 'a'), e('c', 'd')])).toEqual([['a', 'b', 'c']]);
+    expect(importCircles([e('a', 'b'), e('a', 'c'), e('b', 'd'), e('c', 'd')])).toEqual([]);
+    expect(importCircles([e('a', 'a')])).toEqual([['a']]);
+  });
+});
