@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { ensureBuilt, runZpetl } from './cli-helpers.js';
+import { ensureBuilt, runZpetl } from '../helpers/cli-helpers.js';
 
 let sandbox: Sandbox;
 let dir: string;

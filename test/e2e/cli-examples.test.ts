@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { CONTROL_CHARS, ROOT, ensureBuilt, runZpetl, seedExamples } from './cli-helpers.js';
+import { CONTROL_CHARS, ROOT, ensureBuilt, runZpetl, seedExamples } from '../helpers/cli-helpers.js';
 
 const PIPELINES = readdirSync(join(ROOT, 'pipelines')).filter((f) => f.endsWith('.yaml')).sort();
 const TASKS = join(ROOT, 'pipelines/migrate-tasks-from-csv.yaml');

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays } from '../../src/core/local-date.js';
 import { todayIn } from '../../src/payroll/period.js';
 import { createSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { ensureBuilt, ROOT, runZpetl } from './cli-helpers.js';
+import { ensureBuilt, ROOT, runZpetl } from '../helpers/cli-helpers.js';
 
 let sandbox: Sandbox;
 let dir: string;

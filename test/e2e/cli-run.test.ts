@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { CONTROL_CHARS, ROOT, ensureBuilt, runZpetl } from './cli-helpers.js';
+import { CONTROL_CHARS, ROOT, ensureBuilt, runZpetl } from '../helpers/cli-helpers.js';
 
 const DEMO = join(ROOT, 'pipelines/demo-migration.yaml');
 let sandbox: Sandbox;

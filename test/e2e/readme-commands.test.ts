@@ -27,9 +27,9 @@ import { runCli } from '../../src/cli/cli.js';
 import { interruptedError } from '../../src/cli/errors.js';
 import type { Clock } from '../../src/core/clock.js';
 import { createSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { CONTROL_CHARS, ROOT, ensureBuilt, seedExamples, spawnZpetl, testEnv, type RunResult } from './cli-helpers.js';
+import { CONTROL_CHARS, ROOT, ensureBuilt, seedExamples, spawnZpetl, testEnv, type RunResult } from '../helpers/cli-helpers.js';
 
-import { commentCommands, npmCommands, readmeCommands, shape, type ReadmeCommand } from './readme-commands.js';
+import { commentCommands, npmCommands, readmeCommands, shape, type ReadmeCommand } from '../helpers/readme-commands.js';
 
 const key = (args: string[]) => args.join(' ');
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');

@@ -13,10 +13,10 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunReport } from '../../src/report/model.js';
 import { createSandbox, type FaultSpec, type Sandbox } from '../../src/sandbox/index.js';
-import type { ChildConfig } from './helpers/chaos-child.js';
-import { checkpointSnapshot, nextKillWindow, prng, runLives, runToCompletion, startChild, waitForKill } from './helpers/chaos-harness.js';
-import { generateMigration, migrationPlan, type MigrationSize } from './helpers/synthetic-plan.js';
-import { verifyMigration } from './helpers/verify-migration.js';
+import type { ChildConfig } from '../helpers/chaos-child.js';
+import { checkpointSnapshot, nextKillWindow, prng, runLives, runToCompletion, startChild, waitForKill } from '../helpers/chaos-harness.js';
+import { generateMigration, migrationPlan, type MigrationSize } from '../helpers/synthetic-plan.js';
+import { verifyMigration } from '../helpers/verify-migration.js';
 
 const FULL = process.env.ZPETL_CHAOS === 'full';
 const SIZE: MigrationSize = FULL

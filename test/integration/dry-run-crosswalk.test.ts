@@ -17,7 +17,7 @@ import { runPipeline } from '../../src/pipeline/run.js';
 import { listRejects, readPipelineStatus } from '../../src/pipeline/status.js';
 import { renderReportHtml } from '../../src/report/write-report-html.js';
 import { createSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { sandboxClient } from './helpers/sandbox-client.js';
+import { sandboxClient } from '../helpers/sandbox-client.js';
 
 const NOW = Date.parse('2026-11-28T12:00:00Z');
 

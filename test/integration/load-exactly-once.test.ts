@@ -13,7 +13,7 @@ import { createStepLoader } from '../../src/load/step-loader.js';
 import type { LoadItem } from '../../src/load/types.js';
 import { createSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import type { ZohoClient } from '../../src/zoho/types.js';
-import { sandboxClient } from './helpers/sandbox-client.js';
+import { sandboxClient } from '../helpers/sandbox-client.js';
 
 let sandbox: Sandbox;
 let client: ZohoClient;

@@ -13,7 +13,7 @@ import { exportTimesheets } from '../../src/payroll/export-timesheets.js';
 import { createSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { createZohoClient } from '../../src/zoho/client.js';
 import type { ZohoClient } from '../../src/zoho/types.js';
-import { jumpClock } from './client-helpers.js';
+import { jumpClock } from '../helpers/client-helpers.js';
 
 let sandbox: Sandbox;
 let client: ZohoClient;

@@ -14,9 +14,9 @@ import type { PipelineEvent } from '../../src/pipeline/events.js';
 import { executeRun } from '../../src/pipeline/run-engine.js';
 import { createSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { ENDPOINTS } from '../../src/zoho/types.js';
-import { sandboxClientFactory } from './helpers/sandbox-client.js';
-import { generateMigration, migrationPlan } from './helpers/synthetic-plan.js';
-import { verifyMigration } from './helpers/verify-migration.js';
+import { sandboxClientFactory } from '../helpers/sandbox-client.js';
+import { generateMigration, migrationPlan } from '../helpers/synthetic-plan.js';
+import { verifyMigration } from '../helpers/verify-migration.js';
 
 let sandbox: Sandbox;
 let dir: string;

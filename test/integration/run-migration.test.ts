@@ -7,9 +7,9 @@ import { createScaledClock, systemClock, type Clock } from '../../src/core/clock
 import { executeRun } from '../../src/pipeline/run-engine.js';
 import type { PipelineEvent } from '../../src/pipeline/events.js';
 import { createSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { sandboxClientFactory } from './helpers/sandbox-client.js';
-import { generateMigration, migrationPlan } from './helpers/synthetic-plan.js';
-import { verifyMigration } from './helpers/verify-migration.js';
+import { sandboxClientFactory } from '../helpers/sandbox-client.js';
+import { generateMigration, migrationPlan } from '../helpers/synthetic-plan.js';
+import { verifyMigration } from '../helpers/verify-migration.js';
 
 let sandbox: Sandbox;
 let dir: string;

@@ -17,9 +17,9 @@ import { parseWindow } from '../../src/pipeline/window.js';
 import type { RunReport } from '../../src/report/model.js';
 import { REJECT_COLUMNS } from '../../src/report/rejects-writer.js';
 import { createSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { sandboxClientFactory } from './helpers/sandbox-client.js';
-import { generateMigration, migrationPlan } from './helpers/synthetic-plan.js';
-import { verifyMigration } from './helpers/verify-migration.js';
+import { sandboxClientFactory } from '../helpers/sandbox-client.js';
+import { generateMigration, migrationPlan } from '../helpers/synthetic-plan.js';
+import { verifyMigration } from '../helpers/verify-migration.js';
 
 let sandbox: Sandbox;
 let dir: string;

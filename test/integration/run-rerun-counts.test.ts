@@ -12,7 +12,7 @@ import { loadPipeline, type LoadedPipeline } from '../../src/pipeline/load-pipel
 import { runPipeline } from '../../src/pipeline/run.js';
 import type { LoadMode } from '../../src/pipeline/schema.js';
 import { createSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { sandboxClient } from './helpers/sandbox-client.js';
+import { sandboxClient } from '../helpers/sandbox-client.js';
 
 let sandbox: Sandbox;
 let dir: string;

@@ -5,9 +5,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createScaledClock } from '../../src/core/clock.js';
 import { executeRun } from '../../src/pipeline/run-engine.js';
 import { createSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { sandboxClientFactory } from './helpers/sandbox-client.js';
-import { generateMigration, migrationPlan } from './helpers/synthetic-plan.js';
-import { verifyMigration } from './helpers/verify-migration.js';
+import { sandboxClientFactory } from '../helpers/sandbox-client.js';
+import { generateMigration, migrationPlan } from '../helpers/synthetic-plan.js';
+import { verifyMigration } from '../helpers/verify-migration.js';
 
 let scaled: Sandbox;
 let dir: string;

@@ -13,11 +13,11 @@ import { buildRunPlan } from '../../src/pipeline/run-build-plan.js';
 import { executeRun } from '../../src/pipeline/run-engine.js';
 import type { PrepareContext, RunPlan } from '../../src/pipeline/run-plan.js';
 import { createSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import type { ChildConfig } from './helpers/chaos-child.js';
-import { runToCompletion, sleep, startChild } from './helpers/chaos-harness.js';
-import { sandboxClientFactory } from './helpers/sandbox-client.js';
-import { generateMigration, migrationPlan } from './helpers/synthetic-plan.js';
-import { verifyMigration } from './helpers/verify-migration.js';
+import type { ChildConfig } from '../helpers/chaos-child.js';
+import { runToCompletion, sleep, startChild } from '../helpers/chaos-harness.js';
+import { sandboxClientFactory } from '../helpers/sandbox-client.js';
+import { generateMigration, migrationPlan } from '../helpers/synthetic-plan.js';
+import { verifyMigration } from '../helpers/verify-migration.js';
 
 let sandbox: Sandbox;
 let dir: string;

@@ -15,9 +15,9 @@ import { executeRun } from '../../src/pipeline/run-engine.js';
 import { runPipeline } from '../../src/pipeline/run.js';
 import { parseWindow } from '../../src/pipeline/window.js';
 import { createSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { sandboxClientFactory } from './helpers/sandbox-client.js';
-import { generateMigration, migrationPlan } from './helpers/synthetic-plan.js';
-import { verifyMigration } from './helpers/verify-migration.js';
+import { sandboxClientFactory } from '../helpers/sandbox-client.js';
+import { generateMigration, migrationPlan } from '../helpers/synthetic-plan.js';
+import { verifyMigration } from '../helpers/verify-migration.js';
 
 const at = (date: string, h: number, m = 0, s = 0) => zonedToEpoch(date, h * 60 + m, 'Europe/Berlin') + s * 1000;
 const window = parseWindow('22:00-06:00', 'Europe/Berlin');

@@ -15,10 +15,10 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { DEFAULT_IN_DOUBT_SETTLE_MS } from '../../src/load/reconcile.js';
 import { createSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import type { ChildConfig } from './helpers/chaos-child.js';
-import { sleep, startChild } from './helpers/chaos-harness.js';
-import { generateMigration } from './helpers/synthetic-plan.js';
-import { verifyMigration } from './helpers/verify-migration.js';
+import type { ChildConfig } from '../helpers/chaos-child.js';
+import { sleep, startChild } from '../helpers/chaos-harness.js';
+import { generateMigration } from '../helpers/synthetic-plan.js';
+import { verifyMigration } from '../helpers/verify-migration.js';
 
 /** Virtual time runs 20× faster: the 2-minute rate window is 6 real s, the 60 s settle time 3 real s. */
 const TIME_SCALE = 20;

@@ -50,7 +50,7 @@ describe('formatLogRow / logRowLine', () => {
     const { formatLogRow, formatRecord, logRecord, logRowLine } = await import('../../../src/payroll/layouts.js');
     const { csvLine } = await import('../../../src/core/csv-cell.js');
     const { LOG_TEXT_FIELDS } = await import('../../../src/payroll/config-schema.js');
-    const { tlog } = await import('./helpers.js');
+    const { tlog } = await import('../../helpers/payroll-fakes.js');
     const logs = [tlog({ date: '2026-11-02', log_hour: '09:10', notes: '=x' }), tlog({ date: '2026-11-02', log_hour: '00:20', billing_status: 'Non Billable', notes: 'a, "b"\n c ' })].map((t, i) => {
       const n = fromTimeLog(t, i);
       if (!n.ok) throw new Error('bad');
@@ -83,7 +83,7 @@ describe('encodeRow', () => {
     const { computeRows } = await import('../../../src/payroll/compute.js');
     const { fromTimeLog } = await import('../../../src/payroll/payroll-log.js');
     const { encodeRow, encodeRecord, decodeRecord, logRecord } = await import('../../../src/payroll/layouts.js');
-    const { tlog } = await import('./helpers.js');
+    const { tlog } = await import('../../helpers/payroll-fakes.js');
     for (const billing_status of ['Billable', 'Non Billable'] as const) {
       const n = fromTimeLog(tlog({ date: '2026-11-02', log_hour: '09:10', billing_status }), 0);
       if (!n.ok) throw new Error('bad');
@@ -101,7 +101,7 @@ describe('employeeRecords', () => {
     const { computeRows } = await import('../../../src/payroll/compute.js');
     const { fromTimeLog } = await import('../../../src/payroll/payroll-log.js');
     const { employeeRecords } = await import('../../../src/payroll/layouts.js');
-    const { tlog } = await import('./helpers.js');
+    const { tlog } = await import('../../helpers/payroll-fakes.js');
     const emails = ['a@x.example', 'b@x.example', 'c@x.example'];
     const logs = Array.from({ length: 30 }, (_, i) => {
       const n = fromTimeLog(tlog({ date: `2026-11-0${1 + (i % 9)}`, log_hour: `0${i % 9}:${10 + i}`, email: emails[i % 3]!, billing_status: i % 2 ? 'Billable' : 'Non Billable' }), i);

@@ -1,8 +1,8 @@
 /** A Zoho client pointed at a sandbox, as the run engine's client factory. */
-import type { Clock } from '../../../src/core/clock.js';
-import type { Sandbox } from '../../../src/sandbox/index.js';
-import { createZohoClient, type ZohoClientOptions } from '../../../src/zoho/client.js';
-import type { BudgetStore, ZohoClient } from '../../../src/zoho/types.js';
+import type { Clock } from '../../src/core/clock.js';
+import type { Sandbox } from '../../src/sandbox/index.js';
+import { createZohoClient, type ZohoClientOptions } from '../../src/zoho/client.js';
+import type { BudgetStore, ZohoClient } from '../../src/zoho/types.js';
 
 export interface SandboxLike {
   env: Sandbox['env'];
