@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { ensureBuilt, runZpetl } from './cli-helpers.js';
+import { ensureBuilt, runZpetl } from '../helpers/cli-helpers.js';
 
 
 beforeAll(async () => {

@@ -5,13 +5,14 @@
  * and skip every row ("read 10, created 0, skipped 10", exit 0): each is refused, exit 2, and
  * `--adopt-checkpoint` takes the file over for the same pipeline renamed or moved.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { ensureBuilt, runZpetl } from './cli-helpers.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { test } from '../helpers/fixtures.js';
+import type { Sandbox } from '../../src/sandbox/index.js';
+import { ensureBuilt, runZpetl } from '../helpers/cli-helpers.js';
 
+test.override({ fileSandboxOptions: { seed: 'empty', timeScale: 100 } });
 let sandbox: Sandbox;
 let dir: string;
 
@@ -24,16 +25,12 @@ function writePipeline(file: string, name: string, prefix: string): void {
   );
 }
 
-beforeAll(async () => {
-  await ensureBuilt();
-  sandbox = await createSandbox({ port: 0, seed: 'empty', timeScale: 100 });
-  dir = mkdtempSync(join(tmpdir(), 'zpetl-e2e-owner-'));
+beforeAll(() => ensureBuilt(), 120_000);
+test.beforeAll(({ fileSandbox, fileTmp }) => {
+  sandbox = fileSandbox;
+  dir = fileTmp;
   writePipeline('p1.yaml', 'conc', 'Alpha');
   writePipeline('pB.yaml', 'concB', 'Beta');
-}, 120_000);
-afterAll(async () => {
-  await sandbox?.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 const names = () => (sandbox.admin.entities('projects') as { name: string }[]).map((p) => p.name);

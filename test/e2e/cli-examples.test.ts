@@ -4,15 +4,16 @@
  * to; and migrate-tasks-from-csv.yaml, whose two steps read one export split by `where:`, loads for
  * real with the filtered rows counted as skipped (read = loaded + skipped + rejected in both modes).
  */
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { CONTROL_CHARS, ROOT, ensureBuilt, runZpetl, seedExamples } from './cli-helpers.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { test } from '../helpers/fixtures.js';
+import type { Sandbox } from '../../src/sandbox/index.js';
+import { CONTROL_CHARS, ROOT, ensureBuilt, runZpetl, seedExamples } from '../helpers/cli-helpers.js';
 
 const PIPELINES = readdirSync(join(ROOT, 'pipelines')).filter((f) => f.endsWith('.yaml')).sort();
 const TASKS = join(ROOT, 'pipelines/migrate-tasks-from-csv.yaml');
+test.override({ fileSandboxOptions: { seed: 'empty', timeScale: 100 } });
 let sandbox: Sandbox;
 let dir: string;
 
@@ -26,14 +27,11 @@ interface Counts {
   filtered?: number;
 }
 
-beforeAll(async () => {
-  await ensureBuilt();
-  sandbox = await createSandbox({ port: 0, seed: 'empty', timeScale: 100 });
+beforeAll(() => ensureBuilt(), 120_000);
+test.beforeAll(async ({ fileSandbox, fileTmp }) => {
+  sandbox = fileSandbox;
   await seedExamples(sandbox);
-  dir = mkdtempSync(join(tmpdir(), 'zpetl-e2e-examples-'));
-}, 120_000);
-afterAll(async () => {
-  await sandbox?.close();
+  dir = fileTmp;
 });
 
 describe('every pipeline in pipelines/ (e2e)', () => {

@@ -2,21 +2,20 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { test } from '../helpers/fixtures.js';
 import { addDays } from '../../src/core/local-date.js';
 import { todayIn } from '../../src/payroll/period.js';
 import { createSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { ensureBuilt, ROOT, runZpetl } from './cli-helpers.js';
+import { ensureBuilt, ROOT, runZpetl } from '../helpers/cli-helpers.js';
 
+test.override({ fileSandboxOptions: { seed: 'demo' } });
 let sandbox: Sandbox;
 let dir: string;
 
-beforeAll(async () => {
-  await ensureBuilt();
-  sandbox = await createSandbox({ port: 0, seed: 'demo' });
-  dir = mkdtempSync(join(tmpdir(), 'zpetl-e2e-export-'));
-});
-afterAll(async () => {
-  await sandbox?.close();
+beforeAll(() => ensureBuilt());
+test.beforeAll(({ fileSandbox, fileTmp }) => {
+  sandbox = fileSandbox;
+  dir = fileTmp;
 });
 
 describe('zpetl export timesheets (e2e, against a sandbox)', () => {

@@ -2,14 +2,15 @@
  * validate → run → status → rejects → fix the rejects CSV and load it again, through the CLI against a
  * sandbox (time ×100), like a user would.
  */
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { CONTROL_CHARS, ROOT, ensureBuilt, runZpetl } from './cli-helpers.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { test } from '../helpers/fixtures.js';
+import type { Sandbox } from '../../src/sandbox/index.js';
+import { CONTROL_CHARS, ROOT, ensureBuilt, runZpetl } from '../helpers/cli-helpers.js';
 
 const DEMO = join(ROOT, 'pipelines/demo-migration.yaml');
+test.override({ fileSandboxOptions: { seed: 'empty', timeScale: 100 } });
 let sandbox: Sandbox;
 let dir: string;
 let db: string;
@@ -19,17 +20,14 @@ let db: string;
  */
 let PIPELINE: string;
 
-beforeAll(async () => {
-  await ensureBuilt();
-  sandbox = await createSandbox({ port: 0, seed: 'empty', timeScale: 100 });
-  dir = mkdtempSync(join(tmpdir(), 'zpetl-e2e-run-'));
+beforeAll(() => ensureBuilt(), 120_000);
+test.beforeAll(({ fileSandbox, fileTmp }) => {
+  sandbox = fileSandbox;
+  dir = fileTmp;
   db = join(dir, 'demo.db');
   const demo = readFileSync(DEMO, 'utf8');
   PIPELINE = join(dir, 'demo-migration.yaml');
   writeFileSync(PIPELINE, demo.slice(0, demo.indexOf('  - name: timelogs')).replaceAll('../fixtures/', `${join(ROOT, 'fixtures')}/`));
-}, 120_000);
-afterAll(async () => {
-  await sandbox?.close();
 });
 
 describe('zpetl validate / run / status / rejects (e2e)', () => {

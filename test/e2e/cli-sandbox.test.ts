@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { cliEntry, ensureBuilt, ROOT, spawnZpetl } from './cli-helpers.js';
+import { cliEntry, ensureBuilt, ROOT, spawnZpetl } from '../helpers/cli-helpers.js';
 
 const ENV_KEYS = ['ZOHO_API_URL', 'ZOHO_ACCOUNTS_URL', 'ZOHO_CLIENT_ID', 'ZOHO_CLIENT_SECRET', 'ZOHO_REFRESH_TOKEN', 'ZOHO_PORTAL_ID', 'ZPETL_SANDBOX_ADMIN_TOKEN'];
 

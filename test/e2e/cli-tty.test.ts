@@ -10,10 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createSandbox } from '../../src/sandbox/index.js';
-import { CONTROL_CHARS, ROOT, cliEntry, ensureBuilt, testEnv } from './cli-helpers.js';
+import { CONTROL_CHARS, ROOT, cliEntry, ensureBuilt, testEnv } from '../helpers/cli-helpers.js';
 
 const has = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
-const REPLAY = `${process.execPath} --import tsx test/e2e/fixtures/replay-events.ts`;
+const REPLAY = `${process.execPath} --import tsx test/helpers/replay-events.ts`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Runs `zpetl ARGS 2>&1 | cat` in a shell: stdout and stderr both through a pipe, as cron or a log shipper sees them. */

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONTROL_CHARS, ROOT, ensureBuilt, testEnv } from './cli-helpers.js';
+import { CONTROL_CHARS, ROOT, ensureBuilt, testEnv } from '../helpers/cli-helpers.js';
 
 type Row = Record<string, string>;
 const csv = (file: string): Row[] => parse(readFileSync(file, 'utf8'), { columns: true, skip_empty_lines: true, bom: true }) as Row[];

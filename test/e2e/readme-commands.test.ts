@@ -18,18 +18,18 @@
  * pipes are covered by cli-basics, cli-run, cli-tty and npm-start.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { test } from '../helpers/fixtures.js';
 import { runCli } from '../../src/cli/cli.js';
 import { interruptedError } from '../../src/cli/errors.js';
 import type { Clock } from '../../src/core/clock.js';
-import { createSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { CONTROL_CHARS, ROOT, ensureBuilt, seedExamples, spawnZpetl, testEnv, type RunResult } from './cli-helpers.js';
+import type { Sandbox } from '../../src/sandbox/index.js';
+import { CONTROL_CHARS, ROOT, ensureBuilt, seedExamples, spawnZpetl, testEnv, type RunResult } from '../helpers/cli-helpers.js';
 
-import { commentCommands, npmCommands, readmeCommands, shape, type ReadmeCommand } from './readme-commands.js';
+import { commentCommands, npmCommands, readmeCommands, shape, type ReadmeCommand } from '../helpers/readme-commands.js';
 
 const key = (args: string[]) => args.join(' ');
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
@@ -62,6 +62,7 @@ const NPM: Record<string, string> = {
   'npm run typecheck': '.ci/run',
 };
 
+test.override({ fileSandboxOptions: { seed: 'empty', timeScale: 100 } });
 let sandbox: Sandbox;
 /** A folder laid out like the README's working directory (think /opt/zpetl). */
 let cwd: string;
@@ -132,12 +133,12 @@ async function tasks(): Promise<unknown[]> {
   return (await (await fetch(`${sandbox.baseUrl}/__sandbox/entities/tasks`, { headers: { authorization: `Bearer ${sandbox.adminToken}` } })).json()) as unknown[];
 }
 
-beforeAll(async () => {
-  await ensureBuilt();
-  sandbox = await createSandbox({ port: 0, seed: 'empty', timeScale: 100 });
+beforeAll(() => ensureBuilt(), 150_000);
+test.beforeAll(async ({ fileSandbox, fileTmp }) => {
+  sandbox = fileSandbox;
   await seedExamples(sandbox);
   env = { ...sandbox.env };
-  cwd = mkdtempSync(join(tmpdir(), 'zpetl-readme-'));
+  cwd = fileTmp;
   cpSync(join(ROOT, 'pipelines'), join(cwd, 'pipelines'), { recursive: true });
   for (const f of ['examples', 'demo', 'payroll']) cpSync(join(ROOT, 'fixtures', f), join(cwd, 'fixtures', f), { recursive: true });
   // Job 1's "your export" and Job 3's e-mail → employee id map.
@@ -146,9 +147,6 @@ beforeAll(async () => {
   mkdirSync(join(cwd, 'payroll'));
   mkdirSync(join(cwd, 'srv/payroll'), { recursive: true });
 }, 150_000);
-afterAll(async () => {
-  await sandbox?.close();
-});
 
 describe('README.md commands', () => {
   it('the extractors find the README commands (code blocks, inline code, the table), the pipelines\' and npm\'s', () => {

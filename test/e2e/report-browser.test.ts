@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dryRun } from '../../src/pipeline/dry-run.js';
-import { HAS_CHROMIUM, NO_CHROMIUM_REASON, openInChromium } from './browser.js';
-import { ROOT } from './cli-helpers.js';
+import { HAS_CHROMIUM, NO_CHROMIUM_REASON, openInChromium } from '../helpers/browser.js';
+import { ROOT } from '../helpers/cli-helpers.js';
 
 if (!HAS_CHROMIUM) console.warn(NO_CHROMIUM_REASON);
 

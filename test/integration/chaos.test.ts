@@ -7,16 +7,16 @@
  * `npm run test:chaos` (ZPETL_CHAOS=full): ≥ 2,000 records and ≥ 30 kills. Otherwise (npm test) a
  * ~200-record slice with 5 kills. Figures are printed for the closing note.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import { it } from '../helpers/fixtures.js';
 import type { RunReport } from '../../src/report/model.js';
-import { createSandbox, type FaultSpec, type Sandbox } from '../../src/sandbox/index.js';
-import type { ChildConfig } from './helpers/chaos-child.js';
-import { checkpointSnapshot, nextKillWindow, prng, runLives, runToCompletion, startChild, waitForKill } from './helpers/chaos-harness.js';
-import { generateMigration, migrationPlan, type MigrationSize } from './helpers/synthetic-plan.js';
-import { verifyMigration } from './helpers/verify-migration.js';
+import type { FaultSpec, Sandbox } from '../../src/sandbox/index.js';
+import type { ChildConfig } from '../helpers/chaos-child.js';
+import { checkpointSnapshot, nextKillWindow, prng, runLives, runToCompletion, startChild, waitForKill } from '../helpers/chaos-harness.js';
+import { generateMigration, migrationPlan, type MigrationSize } from '../helpers/synthetic-plan.js';
+import { verifyMigration } from '../helpers/verify-migration.js';
 
 const FULL = process.env.ZPETL_CHAOS === 'full';
 const SIZE: MigrationSize = FULL
@@ -40,17 +40,14 @@ const SEED = Number(process.env.ZPETL_CHAOS_SEED ?? 20261128);
 const TIME_SCALE = 100;
 const CLIENT_TIMEOUT_MS = 1500;
 
+// The seed drives the kill instants and the sandbox's random faults alike.
+it.override('sandboxOptions', ({ tmp }) => ({ seed: 'empty', db: join(tmp, 'sandbox.db'), timeScale: TIME_SCALE, config: { faultSeed: SEED } }));
 let sandbox: Sandbox;
 let dir: string;
 
-beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'zpetl-chaos-'));
-  // The seed drives the kill instants and the sandbox's random faults alike.
-  sandbox = await createSandbox({ port: 0, seed: 'empty', db: join(dir, 'sandbox.db'), timeScale: TIME_SCALE, config: { faultSeed: SEED } });
-});
-afterEach(async () => {
-  await sandbox.close();
-  rmSync(dir, { recursive: true, force: true });
+it.beforeEach(({ sandbox: s, tmp }) => {
+  dir = tmp;
+  sandbox = s;
 });
 
 function childConfig(files: Record<string, string>): ChildConfig {

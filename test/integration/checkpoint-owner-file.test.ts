@@ -6,10 +6,10 @@
  * The dry run, status and rejects work out the owner (portal from `.env` too) and path as the run does.
  */
 import Database from 'better-sqlite3';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import { it } from '../helpers/fixtures.js';
 import { createScaledClock } from '../../src/core/clock.js';
 import { checkpointOwnerOf } from '../../src/pipeline/checkpoint-owner.js';
 import type { PipelineEvent } from '../../src/pipeline/events.js';
@@ -17,17 +17,14 @@ import { dryRun } from '../../src/pipeline/dry-run.js';
 import { loadPipeline } from '../../src/pipeline/load-pipeline.js';
 import { runPipeline } from '../../src/pipeline/run.js';
 import { listRejects, readPipelineStatus } from '../../src/pipeline/status.js';
-import { createSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import type { Sandbox } from '../../src/sandbox/index.js';
 
+it.override({ sandboxOptions: { seed: 'empty', timeScale: 100 } });
 let sandbox: Sandbox;
 let dir: string;
-beforeEach(async () => {
-  sandbox = await createSandbox({ port: 0, seed: 'empty', timeScale: 100 });
-  dir = realpathSync(mkdtempSync(join(tmpdir(), 'zpetl-owner-file-')));
-});
-afterEach(async () => {
-  await sandbox.close();
-  rmSync(dir, { recursive: true, force: true });
+it.beforeEach(({ sandbox: s, tmp }) => {
+  sandbox = s;
+  dir = tmp;
 });
 
 /** `file` (in `dir`): pipeline `name` creating 10 projects keyed P1..P10 from `csv`, named `<prefix> n`. */

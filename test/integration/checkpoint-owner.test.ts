@@ -5,26 +5,23 @@
  * Zoho. It is refused now, and nothing of the owner's checkpoint changes.
  */
 import Database from 'better-sqlite3';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import { it } from '../helpers/fixtures.js';
 import { createScaledClock } from '../../src/core/clock.js';
 import { dryRun } from '../../src/pipeline/dry-run.js';
 import { runPipeline } from '../../src/pipeline/run.js';
 import { runTimesheetExport } from '../../src/pipeline/timesheet-export.js';
 import { listRejects, readPipelineStatus } from '../../src/pipeline/status.js';
-import { createSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import type { Sandbox } from '../../src/sandbox/index.js';
 
+it.override({ sandboxOptions: { seed: 'empty', timeScale: 100 } });
 let sandbox: Sandbox;
 let dir: string;
-beforeEach(async () => {
-  sandbox = await createSandbox({ port: 0, seed: 'empty', timeScale: 100 });
-  dir = mkdtempSync(join(tmpdir(), 'zpetl-owner-'));
-});
-afterEach(async () => {
-  await sandbox.close();
-  rmSync(dir, { recursive: true, force: true });
+it.beforeEach(({ sandbox: s, tmp }) => {
+  sandbox = s;
+  dir = tmp;
 });
 
 /** A pipeline `name` creating 10 projects keyed P1..P10, named `<prefix> n`. */

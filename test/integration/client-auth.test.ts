@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { clearSecrets } from '../../src/core/redact.js';
 import type { ClientEvent } from '../../src/zoho/types.js';
-import { rejection, startRig, type Rig } from './client-helpers.js';
+import { rejection, startRig, type Rig } from '../helpers/client-helpers.js';
 
 let rig: Rig | undefined;
 afterEach(async () => {

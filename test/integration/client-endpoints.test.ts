@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { clearSecrets } from '../../src/core/redact.js';
-import { collect, rejection, startRig, type Rig } from './client-helpers.js';
+import { collect, rejection, startRig, type Rig } from '../helpers/client-helpers.js';
 
 let rig: Rig | undefined;
 afterEach(async () => {

@@ -6,7 +6,7 @@ import { openCheckpointDb } from '../../src/checkpoint/db.js';
 import { createSqliteBudgetStore } from '../../src/checkpoint/budget-store.js';
 import { clearSecrets } from '../../src/core/redact.js';
 import type { ClientEvent } from '../../src/zoho/types.js';
-import { rejection, secondAccessToken, startRig, type Rig } from './client-helpers.js';
+import { rejection, secondAccessToken, startRig, type Rig } from '../helpers/client-helpers.js';
 
 let rig: Rig | undefined;
 afterEach(async () => {

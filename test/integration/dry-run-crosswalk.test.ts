@@ -4,10 +4,10 @@
  * estimate to what would really be sent. The database is never written.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import { it } from '../helpers/fixtures.js';
 import { createScaledClock } from '../../src/core/clock.js';
 import { openCheckpointDb } from '../../src/checkpoint/db.js';
 import { MIGRATIONS } from '../../src/checkpoint/migrations.js';
@@ -16,8 +16,8 @@ import { EXIT_FATAL, EXIT_OK } from '../../src/pipeline/exit-codes.js';
 import { runPipeline } from '../../src/pipeline/run.js';
 import { listRejects, readPipelineStatus } from '../../src/pipeline/status.js';
 import { renderReportHtml } from '../../src/report/write-report-html.js';
-import { createSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { sandboxClient } from './helpers/sandbox-client.js';
+import type { Sandbox } from '../../src/sandbox/index.js';
+import { sandboxClient } from '../helpers/sandbox-client.js';
 
 const NOW = Date.parse('2026-11-28T12:00:00Z');
 
@@ -51,19 +51,16 @@ steps:
       billing: { default: Billable }
 `;
 
+it.override({ sandboxOptions: { seed: 'empty', timeScale: 100 } });
 let sandbox: Sandbox;
 let dir: string;
-beforeEach(async () => {
-  sandbox = await createSandbox({ port: 0, seed: 'empty', timeScale: 100 });
-  dir = mkdtempSync(join(tmpdir(), 'zpetl-dry-xw-'));
+it.beforeEach(({ sandbox: s, tmp }) => {
+  sandbox = s;
+  dir = tmp;
   writeFileSync(join(dir, 'p.yaml'), pipelineYaml());
   writeFileSync(join(dir, 'projects.csv'), 'Code,Name\nP1,Alpha\nP2,Beta\n');
   writeFileSync(join(dir, 'tasks.csv'), 'Task ID,Project,Title\nT1,Alpha,First\nT2,Beta,Second\n');
   writeFileSync(join(dir, 'logs.csv'), 'Log ID,Project,Task ID,Date,Hours\nL1,Alpha,T1,2026-11-02,01:00\nL2,Beta,T2,2026-11-02,02:00\n');
-});
-afterEach(async () => {
-  await sandbox.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 /** The first part of the migration, loaded for real. */

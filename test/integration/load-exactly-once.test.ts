@@ -4,32 +4,34 @@
  * between the request and the checkpoint, and a check through the admin API that every entity exists
  * exactly once.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import { it } from '../helpers/fixtures.js';
 import { openCheckpointDb, type CheckpointDb } from '../../src/checkpoint/db.js';
 import { createCheckpointStore, type CheckpointStore } from '../../src/checkpoint/store.js';
 import { createCrosswalkResolver } from '../../src/load/crosswalk-resolver.js';
 import { createEntityLoader } from '../../src/load/loaders/index.js';
 import { createStepLoader } from '../../src/load/step-loader.js';
 import type { LoadItem } from '../../src/load/types.js';
-import { createSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import type { Sandbox } from '../../src/sandbox/index.js';
 import type { ZohoClient } from '../../src/zoho/types.js';
-import { sandboxClient } from './helpers/sandbox-client.js';
+import { sandboxClient } from '../helpers/sandbox-client.js';
 
+it.override({ sandboxOptions: { seed: 'empty' } });
 let sandbox: Sandbox;
 let client: ZohoClient;
 let cdb: CheckpointDb;
 let store: CheckpointStore;
 
-beforeEach(async () => {
-  sandbox = await createSandbox({ seed: 'empty' });
+it.beforeEach(({ sandbox: s }) => {
+  sandbox = s;
   client = sandboxClient(sandbox, { timeoutMs: 2000, backoffBaseMs: 5, backoffCapMs: 20 });
   cdb = openCheckpointDb(':memory:');
   store = createCheckpointStore(cdb.db);
 });
-afterEach(async () => {
+// Then the fixture closes the sandbox.
+it.afterEach(async () => {
   cdb.close();
   await client.close();
-  await sandbox.close();
 });
 
 const pos = (i: number) => ({ source: 'in.csv', line: i + 2, index: i });

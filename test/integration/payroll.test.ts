@@ -3,18 +3,19 @@
  * period longer than 6 months (sandbox counters), an edit through the API after an export
  * (adjustment), and employee ids from a user custom field.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import { it } from '../helpers/fixtures.js';
 import { openCheckpointDb, type CheckpointDb } from '../../src/checkpoint/db.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { runPayrollExport } from '../../src/payroll/export-timesheets.js';
-import { createSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import type { Sandbox } from '../../src/sandbox/index.js';
 import { createZohoClient } from '../../src/zoho/client.js';
 import type { ZohoClient } from '../../src/zoho/types.js';
-import { jumpClock } from './client-helpers.js';
+import { jumpClock } from '../helpers/client-helpers.js';
 
+it.override({ sandboxOptions: { seed: 'empty' } });
 let sandbox: Sandbox;
 let client: ZohoClient;
 let dir: string;
@@ -22,10 +23,10 @@ let db: CheckpointDb;
 let projectId: string;
 const zpuid: Record<string, string> = {};
 
-beforeEach(async () => {
-  sandbox = await createSandbox({ seed: 'empty', port: 0 });
+it.beforeEach(({ sandbox: s, tmp }) => {
+  sandbox = s;
   client = createZohoClient(loadConfig(sandbox.env, { dotenv: false }), { clock: jumpClock(sandbox), perPage: 200 });
-  dir = mkdtempSync(join(tmpdir(), 'zpetl-payroll-it-'));
+  dir = tmp;
   db = openCheckpointDb(join(dir, 'cp.db'));
   const users = sandbox.admin.insert('users', [
     { email: 'ann@example.com', cf_employee_id: 'E001' },
@@ -37,11 +38,10 @@ beforeEach(async () => {
   sandbox.admin.insert('project-users', Object.values(zpuid).map((z) => ({ project_id: projectId, zpuid: z })));
   writeFileSync(join(dir, 'employees.csv'), 'email,employee_id\nann@example.com,E001\nbob@example.com,E002\n');
 });
-afterEach(async () => {
+// Then the fixtures close the sandbox and remove the folder.
+it.afterEach(async () => {
   db.close();
   await client.close();
-  await sandbox.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 const log = (email: string, date: string, hh: string, extra: Record<string, unknown> = {}) => ({

@@ -3,10 +3,9 @@
  * smaller than the bulk add's userBatchSize, and the end-of-step settle only counts this run's
  * 'planned' records (an older run's leftovers neither trigger settle passes nor inflate the gate's cost).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import { it } from '../helpers/fixtures.js';
 import { systemClock } from '../../src/core/clock.js';
 import { openCheckpointDb } from '../../src/checkpoint/db.js';
 import { createCheckpointStore } from '../../src/checkpoint/store.js';
@@ -14,19 +13,16 @@ import type { PipelineEvent } from '../../src/pipeline/events.js';
 import { executeRun } from '../../src/pipeline/run-engine.js';
 import { createSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { ENDPOINTS } from '../../src/zoho/types.js';
-import { sandboxClientFactory } from './helpers/sandbox-client.js';
-import { generateMigration, migrationPlan } from './helpers/synthetic-plan.js';
-import { verifyMigration } from './helpers/verify-migration.js';
+import { sandboxClientFactory } from '../helpers/sandbox-client.js';
+import { generateMigration, migrationPlan } from '../helpers/synthetic-plan.js';
+import { verifyMigration } from '../helpers/verify-migration.js';
 
+it.override({ sandboxOptions: { seed: 'empty' } });
 let sandbox: Sandbox;
 let dir: string;
-beforeEach(async () => {
-  sandbox = await createSandbox({ port: 0, seed: 'empty' });
-  dir = mkdtempSync(join(tmpdir(), 'zpetl-hygiene-'));
-});
-afterEach(async () => {
-  await sandbox.close();
-  rmSync(dir, { recursive: true, force: true });
+it.beforeEach(({ sandbox: s, tmp }) => {
+  sandbox = s;
+  dir = tmp;
 });
 
 describe('run engine hygiene', () => {

@@ -1,26 +1,22 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import { it } from '../helpers/fixtures.js';
 import Database from 'better-sqlite3';
 import { createScaledClock, systemClock, type Clock } from '../../src/core/clock.js';
 import { executeRun } from '../../src/pipeline/run-engine.js';
 import type { PipelineEvent } from '../../src/pipeline/events.js';
 import { createSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { sandboxClientFactory } from './helpers/sandbox-client.js';
-import { generateMigration, migrationPlan } from './helpers/synthetic-plan.js';
-import { verifyMigration } from './helpers/verify-migration.js';
+import { sandboxClientFactory } from '../helpers/sandbox-client.js';
+import { generateMigration, migrationPlan } from '../helpers/synthetic-plan.js';
+import { verifyMigration } from '../helpers/verify-migration.js';
 
+it.override({ sandboxOptions: { seed: 'empty' } });
 let sandbox: Sandbox;
 let dir: string;
 
-beforeEach(async () => {
-  sandbox = await createSandbox({ port: 0, seed: 'empty' });
-  dir = mkdtempSync(join(tmpdir(), 'zpetl-run-'));
-});
-afterEach(async () => {
-  await sandbox.close();
-  rmSync(dir, { recursive: true, force: true });
+it.beforeEach(({ sandbox: s, tmp }) => {
+  sandbox = s;
+  dir = tmp;
 });
 
 const clientFor = (s: Sandbox) => sandboxClientFactory(s);

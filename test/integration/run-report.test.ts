@@ -3,11 +3,11 @@
  * writes report.json, report.html, rejects.csv (+ rejects-<step>.csv) and crosswalk.csv with figures
  * that reconcile, and rejects.csv, fixed, loads as the step's source.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import { it } from '../helpers/fixtures.js';
 import { createScaledClock } from '../../src/core/clock.js';
 import type { PipelineEvent } from '../../src/pipeline/events.js';
 import { runPipeline } from '../../src/pipeline/run.js';
@@ -16,20 +16,17 @@ import { writeRunReport } from '../../src/pipeline/run-report.js';
 import { parseWindow } from '../../src/pipeline/window.js';
 import type { RunReport } from '../../src/report/model.js';
 import { REJECT_COLUMNS } from '../../src/report/rejects-writer.js';
-import { createSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { sandboxClientFactory } from './helpers/sandbox-client.js';
-import { generateMigration, migrationPlan } from './helpers/synthetic-plan.js';
-import { verifyMigration } from './helpers/verify-migration.js';
+import type { Sandbox } from '../../src/sandbox/index.js';
+import { sandboxClientFactory } from '../helpers/sandbox-client.js';
+import { generateMigration, migrationPlan } from '../helpers/synthetic-plan.js';
+import { verifyMigration } from '../helpers/verify-migration.js';
 
+it.override({ sandboxOptions: { seed: 'empty', timeScale: 100 } });
 let sandbox: Sandbox;
 let dir: string;
-beforeEach(async () => {
-  sandbox = await createSandbox({ port: 0, seed: 'empty', timeScale: 100 });
-  dir = mkdtempSync(join(tmpdir(), 'zpetl-run-report-'));
-});
-afterEach(async () => {
-  await sandbox.close();
-  rmSync(dir, { recursive: true, force: true });
+it.beforeEach(({ sandbox: s, tmp }) => {
+  sandbox = s;
+  dir = tmp;
 });
 
 const PROJECTS = [

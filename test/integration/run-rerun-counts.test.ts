@@ -3,26 +3,23 @@
  * what Zoho did. The sandbox's own counters (entities per kind) are the referee: what a step reports
  * created is exactly what the portal gained.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import { it } from '../helpers/fixtures.js';
 import { dryRun } from '../../src/pipeline/dry-run.js';
 import { loadPipeline, type LoadedPipeline } from '../../src/pipeline/load-pipeline.js';
 import { runPipeline } from '../../src/pipeline/run.js';
 import type { LoadMode } from '../../src/pipeline/schema.js';
-import { createSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { sandboxClient } from './helpers/sandbox-client.js';
+import type { Sandbox } from '../../src/sandbox/index.js';
+import { sandboxClient } from '../helpers/sandbox-client.js';
 
+it.override({ sandboxOptions: { seed: 'empty', timeScale: 60 } });
 let sandbox: Sandbox;
 let dir: string;
-beforeEach(async () => {
-  sandbox = await createSandbox({ port: 0, seed: 'empty', timeScale: 60 });
-  dir = mkdtempSync(join(tmpdir(), 'zpetl-rerun-'));
-});
-afterEach(async () => {
-  await sandbox.close();
-  rmSync(dir, { recursive: true, force: true });
+it.beforeEach(({ sandbox: s, tmp }) => {
+  sandbox = s;
+  dir = tmp;
 });
 
 /** The demo pipeline with each load step in `mode` (or the step's own `modes[step]`). */

@@ -1,25 +1,21 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import { it } from '../helpers/fixtures.js';
 import { createScaledClock } from '../../src/core/clock.js';
 import { executeRun } from '../../src/pipeline/run-engine.js';
-import { createSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { sandboxClientFactory } from './helpers/sandbox-client.js';
-import { generateMigration, migrationPlan } from './helpers/synthetic-plan.js';
-import { verifyMigration } from './helpers/verify-migration.js';
+import type { Sandbox } from '../../src/sandbox/index.js';
+import { sandboxClientFactory } from '../helpers/sandbox-client.js';
+import { generateMigration, migrationPlan } from '../helpers/synthetic-plan.js';
+import { verifyMigration } from '../helpers/verify-migration.js';
 
+// Virtual time at 100×: a settle time of 150 virtual seconds is 1.5 real seconds.
+it.override({ sandboxOptions: { seed: 'empty', timeScale: 100 } });
 let scaled: Sandbox;
 let dir: string;
 
-beforeEach(async () => {
-  // Virtual time at 100×: a settle time of 150 virtual seconds is 1.5 real seconds.
-  scaled = await createSandbox({ port: 0, seed: 'empty', timeScale: 100 });
-  dir = mkdtempSync(join(tmpdir(), 'zpetl-settle-'));
-});
-afterEach(async () => {
-  await scaled.close();
-  rmSync(dir, { recursive: true, force: true });
+it.beforeEach(({ sandbox: s, tmp }) => {
+  scaled = s;
+  dir = tmp;
 });
 
 describe('the settle loop at the end of a step', () => {

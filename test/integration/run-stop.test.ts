@@ -2,32 +2,29 @@
  * Stopping and refusing: SIGINT → 130 → resume completes; a second process on the same checkpoint
  * refuses; a changed source is refused on resume unless allowed.
  */
-import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import { it } from '../helpers/fixtures.js';
 import { createScaledClock, systemClock } from '../../src/core/clock.js';
 import type { PipelineEvent } from '../../src/pipeline/events.js';
 import { loadPipeline } from '../../src/pipeline/load-pipeline.js';
 import { buildRunPlan } from '../../src/pipeline/run-build-plan.js';
 import { executeRun } from '../../src/pipeline/run-engine.js';
 import type { PrepareContext, RunPlan } from '../../src/pipeline/run-plan.js';
-import { createSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import type { ChildConfig } from './helpers/chaos-child.js';
-import { runToCompletion, sleep, startChild } from './helpers/chaos-harness.js';
-import { sandboxClientFactory } from './helpers/sandbox-client.js';
-import { generateMigration, migrationPlan } from './helpers/synthetic-plan.js';
-import { verifyMigration } from './helpers/verify-migration.js';
+import type { Sandbox } from '../../src/sandbox/index.js';
+import type { ChildConfig } from '../helpers/chaos-child.js';
+import { runToCompletion, sleep, startChild } from '../helpers/chaos-harness.js';
+import { sandboxClientFactory } from '../helpers/sandbox-client.js';
+import { generateMigration, migrationPlan } from '../helpers/synthetic-plan.js';
+import { verifyMigration } from '../helpers/verify-migration.js';
 
+it.override({ sandboxOptions: { seed: 'empty', timeScale: 100 } });
 let sandbox: Sandbox;
 let dir: string;
-beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'zpetl-stop-'));
-  sandbox = await createSandbox({ port: 0, seed: 'empty', timeScale: 100 });
-});
-afterEach(async () => {
-  await sandbox.close();
-  rmSync(dir, { recursive: true, force: true });
+it.beforeEach(({ sandbox: s, tmp }) => {
+  dir = tmp;
+  sandbox = s;
 });
 
 const SIZE = { users: 4, tasklists: 2, tasks: 60, subtaskEvery: 4, timelogs: 20 };

@@ -4,34 +4,31 @@
  * runs; near the close → no batch starts that cannot finish, the run stops (4) and continues the next
  * night exactly where it stopped.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import { it } from '../helpers/fixtures.js';
 import { createManualClock } from '../../src/core/clock.js';
 import { zonedToEpoch } from '../../src/core/local-date.js';
 import type { PipelineEvent } from '../../src/pipeline/events.js';
 import { executeRun } from '../../src/pipeline/run-engine.js';
 import { runPipeline } from '../../src/pipeline/run.js';
 import { parseWindow } from '../../src/pipeline/window.js';
-import { createSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { sandboxClientFactory } from './helpers/sandbox-client.js';
-import { generateMigration, migrationPlan } from './helpers/synthetic-plan.js';
-import { verifyMigration } from './helpers/verify-migration.js';
+import type { Sandbox } from '../../src/sandbox/index.js';
+import { sandboxClientFactory } from '../helpers/sandbox-client.js';
+import { generateMigration, migrationPlan } from '../helpers/synthetic-plan.js';
+import { verifyMigration } from '../helpers/verify-migration.js';
 
 const at = (date: string, h: number, m = 0, s = 0) => zonedToEpoch(date, h * 60 + m, 'Europe/Berlin') + s * 1000;
 const window = parseWindow('22:00-06:00', 'Europe/Berlin');
 const SIZE = { users: 3, tasklists: 2, tasks: 10, subtaskEvery: 5, timelogs: 4 };
 
+it.override({ sandboxOptions: { seed: 'empty' } });
 let sandbox: Sandbox;
 let dir: string;
-beforeEach(async () => {
-  sandbox = await createSandbox({ port: 0, seed: 'empty' });
-  dir = mkdtempSync(join(tmpdir(), 'zpetl-window-'));
-});
-afterEach(async () => {
-  await sandbox.close();
-  rmSync(dir, { recursive: true, force: true });
+it.beforeEach(({ sandbox: s, tmp }) => {
+  sandbox = s;
+  dir = tmp;
 });
 
 const posts = () => Object.entries(sandbox.admin.counters().endpoints).filter(([k]) => k.startsWith('POST /projects')).reduce((n, [, c]) => n + c.calls, 0);

@@ -9,32 +9,28 @@
  * late commit and binds to it. Exactly one of each entity in Zoho.
  */
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { expect } from 'vitest';
+import { it } from '../helpers/fixtures.js';
 import { DEFAULT_IN_DOUBT_SETTLE_MS } from '../../src/load/reconcile.js';
-import { createSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import type { ChildConfig } from './helpers/chaos-child.js';
-import { sleep, startChild } from './helpers/chaos-harness.js';
-import { generateMigration } from './helpers/synthetic-plan.js';
-import { verifyMigration } from './helpers/verify-migration.js';
+import type { Sandbox } from '../../src/sandbox/index.js';
+import type { ChildConfig } from '../helpers/chaos-child.js';
+import { sleep, startChild } from '../helpers/chaos-harness.js';
+import { generateMigration } from '../helpers/synthetic-plan.js';
+import { verifyMigration } from '../helpers/verify-migration.js';
 
 /** Virtual time runs 20× faster: the 2-minute rate window is 6 real s, the 60 s settle time 3 real s. */
 const TIME_SCALE = 20;
 /** The late commit lands this long (real ms) after its request arrived: 30 virtual s, within the settle time. */
 const LATE_MS = 1500;
 
+it.override('sandboxOptions', ({ tmp }) => ({ seed: 'empty', db: join(tmp, 'sandbox.db'), timeScale: TIME_SCALE, config: { rateLimit: 10 } }));
 let sandbox: Sandbox;
 let dir: string;
 
-beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'zpetl-sent-settle-'));
-  sandbox = await createSandbox({ port: 0, seed: 'empty', db: join(dir, 'sandbox.db'), timeScale: TIME_SCALE, config: { rateLimit: 10 } });
-});
-afterEach(async () => {
-  await sandbox.close();
-  rmSync(dir, { recursive: true, force: true });
+it.beforeEach(({ sandbox: s, tmp }) => {
+  dir = tmp;
+  sandbox = s;
 });
 
 it(

@@ -27,7 +27,7 @@ import { writeCrosswalkCsv } from '../../src/pipeline/run-report.js';
 import { writeRejectsCsv } from '../../src/pipeline/status.js';
 import { createRejectsWriter, REJECT_COLUMNS } from '../../src/report/rejects-writer.js';
 import type { TimeLog } from '../../src/zoho/types.js';
-import { fakeClient, tlog } from './payroll/helpers.js';
+import { fakeClient, tlog } from '../helpers/payroll-fakes.js';
 
 const SEED = 20_261_102;
 const run = (runs: number) => ({ seed: SEED, numRuns: runs });

@@ -6,12 +6,13 @@
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { test } from '../../helpers/fixtures.js';
 import { runCli } from '../../../src/cli/cli.js';
 import type { CliIo } from '../../../src/cli/io.js';
 import { pathError, toZpetlError } from '../../../src/core/errors.js';
 import { loadPipeline, validatePipelineText } from '../../../src/pipeline/load-pipeline.js';
-import { createSandbox, type Sandbox } from '../../../src/sandbox/index.js';
+import type { Sandbox } from '../../../src/sandbox/index.js';
 
 async function cli(args: string[], cwd: string, env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
@@ -87,19 +88,17 @@ function readOnlyPlace(dir: string): string | undefined {
   return ro;
 }
 
+test.override({ fileSandboxOptions: { seed: 'demo' } });
 describe('--out under a file or in a read-only place', () => {
   let sandbox: Sandbox;
   let dir: string;
   let ro: string | undefined;
-  beforeAll(async () => {
-    sandbox = await createSandbox({ port: 0, seed: 'demo' });
-    dir = mkdtempSync(join(tmpdir(), 'zpetl-bad-out-'));
+  test.beforeAll(({ fileSandbox, fileTmp }) => {
+    sandbox = fileSandbox;
+    dir = fileTmp;
     writeFileSync(join(dir, 'afile'), 'not a folder');
     for (const f of ['basic.yaml', 'projects.csv', 'tasks.csv', 'subtasks.csv', 'timelogs.csv']) copyFileSync(join('fixtures/pipeline', f), join(dir, f));
     ro = readOnlyPlace(dir);
-  });
-  afterAll(async () => {
-    await sandbox?.close();
   });
 
   const commands: { name: string; args: (out: string) => string[]; file?: boolean }[] = [

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { collectLogs } from '../../../src/payroll/collect-logs.js';
 import type { ExportWarning } from '../../../src/payroll/export-warnings.js';
-import { fakeClient, tlog } from './helpers.js';
+import { fakeClient, tlog } from '../../helpers/payroll-fakes.js';
 
 describe('collectLogs', () => {
   it('sorts each log into accepted or excluded by the first filter that applies, and counts each', async () => {

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { compareRows, computeRows, type EmployeeResolver } from '../../../src/payroll/compute.js';
 import { fromTimeLog, type PayrollLog } from '../../../src/payroll/payroll-log.js';
 import { roundDay, roundMinutes } from '../../../src/payroll/rounding.js';
-import { prng } from '../../integration/helpers/chaos-harness.js';
-import { tlog } from './helpers.js';
+import { prng } from '../../helpers/chaos-harness.js';
+import { tlog } from '../../helpers/payroll-fakes.js';
 
 const logs = (...ls: ReturnType<typeof tlog>[]): PayrollLog[] =>
   ls.map((t, i) => {

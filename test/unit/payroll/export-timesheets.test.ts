@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openCheckpointDb, type CheckpointDb } from '../../../src/checkpoint/db.js';
 import { runPayrollExport, type ExportResult, type ExportTimesheetsOptions } from '../../../src/payroll/export-timesheets.js';
 import type { TimeLog } from '../../../src/zoho/types.js';
-import { fakeClient, parseCsv, tlog } from './helpers.js';
+import { fakeClient, parseCsv, tlog } from '../../helpers/payroll-fakes.js';
 
 let dir: string;
 let db: CheckpointDb;

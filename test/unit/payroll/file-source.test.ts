@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runPayrollExport as exportWithoutFileReader } from '../../../src/payroll/export-timesheets.js';
 // The library's exportTimesheets: payroll's, with src/extract's timesheet extractor for file sources.
 import { exportTimesheets } from '../../../src/index.js';
-import { parseCsv } from './helpers.js';
+import { parseCsv } from '../../helpers/payroll-fakes.js';
 
 let dir: string;
 beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'zpetl-payroll-file-'))));

@@ -9,7 +9,7 @@ describe('formatLogRow / logRowLine', () => {
     const { logRecord } = await import('../../../src/payroll/layouts.js');
     const { csvLine } = await import('../../../src/core/csv-cell.js');
     const { LOG_TEXT_FIELDS } = await import('../../../src/payroll/config-schema.js');
-    const { tlog } = await import('./helpers.js');
+    const { tlog } = await import('../../helpers/payroll-fakes.js');
     const logs = [tlog({ date: '2026-11-02', log_hour: '09:10', notes: '=x' }), tlog({ date: '2026-11-02', log_hour: '00:20', billing_status: 'Non Billable', notes: 'a, "b"\n c ' })].map((t, i) => {
       const n = fromTimeLog(t, i);
       if (!n.ok) throw new Error('bad');

@@ -21,7 +21,7 @@ describe('encodeRow', () => {
     const { computeRows } = await import('../../../src/payroll/compute.js');
     const { fromTimeLog } = await import('../../../src/payroll/payroll-log.js');
     const { encodeRow, encodeRecord, decodeRecord, logRecord } = await import('../../../src/payroll/layouts.js');
-    const { tlog } = await import('./helpers.js');
+    const { tlog } = await import('../../helpers/payroll-fakes.js');
     for (const billing_status of ['Billable', 'Non Billable'] as const) {
       const n = fromTimeLog(tlog({ date: '2026-11-02', log_hour: '09:10', billing_status }), 0);
       if (!n.ok) throw new Error('bad');
@@ -39,7 +39,7 @@ describe('employeeRecords', () => {
     const { computeRows } = await import('../../../src/payroll/compute.js');
     const { fromTimeLog } = await import('../../../src/payroll/payroll-log.js');
     const { employeeRecords } = await import('../../../src/payroll/layouts.js');
-    const { tlog } = await import('./helpers.js');
+    const { tlog } = await import('../../helpers/payroll-fakes.js');
     const emails = ['a@x.example', 'b@x.example', 'c@x.example'];
     const logs = Array.from({ length: 30 }, (_, i) => {
       const n = fromTimeLog(tlog({ date: `2026-11-0${1 + (i % 9)}`, log_hour: `0${i % 9}:${10 + i}`, email: emails[i % 3]!, billing_status: i % 2 ? 'Billable' : 'Non Billable' }), i);

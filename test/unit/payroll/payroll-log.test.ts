@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { hashLog, stripHtml } from '../../../src/payroll/payroll-log.js';
-import { prng } from '../../integration/helpers/chaos-harness.js';
+import { prng } from '../../helpers/chaos-harness.js';
 
 /** The content hash as first defined (one key string per log): snapshots recorded with it must still compare equal. */
 function referenceHash(l: Parameters<typeof hashLog>[0]): string {

@@ -4,7 +4,7 @@
  * Seeded, so a failure replays; the seed and operation number are in the failure message.
  */
 import { describe, expect, it } from 'vitest';
-import { prng } from '../../integration/helpers/chaos-harness.js';
+import { prng } from '../../helpers/chaos-harness.js';
 import { createScratchStore, FLUSH_ENTRIES, hashKey, type ScratchStore } from '../../../src/pipeline/scratch-store.js';
 
 

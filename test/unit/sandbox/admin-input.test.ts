@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ZpetlError } from '../../../src/core/index.js';
 import type { SandboxResponse } from '../../../src/sandbox/index.js';
-import { harness, type Harness } from './helpers.js';
+import { harness, type Harness } from '../../helpers/sandbox-harness.js';
 
 let h: Harness | undefined;
 afterEach(async () => {

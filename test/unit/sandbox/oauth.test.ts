@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ACCESS_DENIED_BODY } from '../../../src/sandbox/index.js';
-import { harness, tokenRequest, type Harness } from './helpers.js';
+import { harness, tokenRequest, type Harness } from '../../helpers/sandbox-harness.js';
 
 let h: Harness;
 afterEach(async () => h?.s.close());

@@ -4,7 +4,7 @@
  * as it is (no module invented) and must answer the PATCH, never a 500.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { harness, scaffold, type Harness } from './helpers.js';
+import { harness, scaffold, type Harness } from '../../helpers/sandbox-harness.js';
 
 let h: Harness;
 afterEach(async () => h?.s.close());

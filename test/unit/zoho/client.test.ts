@@ -3,7 +3,7 @@ import { clearSecrets } from '../../../src/core/redact.js';
 import { isZpetlError, type ZpetlError } from '../../../src/core/errors.js';
 import { createZohoClient, type ZohoClientOptions } from '../../../src/zoho/client.js';
 import type { ClientEvent } from '../../../src/zoho/types.js';
-import { createJumpClock, startStub, type Stub, type StubReply, type StubRequest } from './stub-server.js';
+import { createJumpClock, startStub, type Stub, type StubReply, type StubRequest } from '../../helpers/stub-server.js';
 
 const SECRET = 'client-secret-0123456789';
 const REFRESH = 'refresh-token-0123456789';

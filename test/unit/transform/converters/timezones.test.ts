@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
-const PROBE = resolve(import.meta.dirname, 'tz-probe.ts');
+const PROBE = resolve(import.meta.dirname, '../../../helpers/tz-probe.ts');
 const ZONES = ['UTC', 'America/Los_Angeles', 'Asia/Kolkata', 'Pacific/Chatham'];
 
 describe('dates do not depend on the host time zone', () => {

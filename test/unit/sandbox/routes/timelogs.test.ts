@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseLogHours } from '../../../src/sandbox/routes/timelogs.js';
-import { harness, scaffold, type Harness } from './helpers.js';
+import { parseLogHours } from '../../../../src/sandbox/routes/timelogs.js';
+import { harness, scaffold, type Harness } from '../../../helpers/sandbox-harness.js';
 
 let h: Harness;
 afterEach(async () => h?.s.close());

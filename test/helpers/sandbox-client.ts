@@ -1,9 +1,9 @@
 /** A Zoho client pointed at a sandbox, as the run engine's client factory. */
-import type { Clock } from '../../../src/core/clock.js';
-import type { Sandbox } from '../../../src/sandbox/index.js';
-import { createZohoClient, type ZohoClientOptions } from '../../../src/zoho/client.js';
-import type { BudgetStore } from '../../../src/core/budget-store.js';
-import type { ZohoClient } from '../../../src/zoho/types.js';
+import type { Clock } from '../../src/core/clock.js';
+import type { Sandbox } from '../../src/sandbox/index.js';
+import { createZohoClient, type ZohoClientOptions } from '../../src/zoho/client.js';
+import type { BudgetStore } from '../../src/core/budget-store.js';
+import type { ZohoClient } from '../../src/zoho/types.js';
 
 export interface SandboxLike {
   env: Sandbox['env'];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { flattenTimeLogs, splitDateRange } from '../../../src/zoho/endpoints/timelogs.js';
+import { flattenTimeLogs, splitDateRange } from '../../../../src/zoho/endpoints/timelogs.js';
 
 describe('time-log windows', () => {
   it('splits a range into ≤6-month windows, contiguous and inclusive', () => {

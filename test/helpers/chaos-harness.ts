@@ -6,10 +6,10 @@ import Database from 'better-sqlite3';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createScaledClock } from '../../../src/core/clock.js';
-import { executeRun, type RunEngineOptions, type RunResult } from '../../../src/pipeline/run-engine.js';
-import type { RunPlan } from '../../../src/pipeline/run-plan.js';
-import type { Sandbox } from '../../../src/sandbox/index.js';
+import { createScaledClock } from '../../src/core/clock.js';
+import { executeRun, type RunEngineOptions, type RunResult } from '../../src/pipeline/run-engine.js';
+import type { RunPlan } from '../../src/pipeline/run-plan.js';
+import type { Sandbox } from '../../src/sandbox/index.js';
 import type { ChildConfig } from './chaos-child.js';
 import { sandboxClientFactory } from './sandbox-client.js';
 

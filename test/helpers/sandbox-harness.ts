@@ -1,4 +1,4 @@
-import { createSandbox, type Sandbox, type SandboxOptions, type SandboxResponse } from '../../../src/sandbox/index.js';
+import { createSandbox, type Sandbox, type SandboxOptions, type SandboxResponse } from '../../src/sandbox/index.js';
 
 export interface Harness {
   s: Sandbox;

@@ -1,7 +1,7 @@
 /** A tiny local HTTP stub for client unit tests: one handler per test, real sockets on port 0. */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Clock } from '../../../src/core/clock.js';
+import type { Clock } from '../../src/core/clock.js';
 
 export interface StubReply {
   status?: number;

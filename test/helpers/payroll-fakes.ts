@@ -1,4 +1,4 @@
-import type { TimeLog, TimeLogQuery, User, ZohoApi } from '../../../src/zoho/types.js';
+import type { TimeLog, TimeLogQuery, User, ZohoApi } from '../../src/zoho/types.js';
 
 let seq = 0;
 /** A V3 time log as the API returns it; ids are 19-digit strings. */

@@ -6,13 +6,13 @@
  * Prints `READY` then waits for `GO` on stdin when asked to (waitForGo), `STARTED` once the run has begun (run-start), progress lines `PROGRESS <step> <done>`, and at
  * the end `RESULT <json>`; exits with the run's exit code. SIGINT/SIGTERM stop it gracefully (130).
  */
-import { createScaledClock } from '../../../src/core/clock.js';
-import type { PipelineEvent } from '../../../src/pipeline/events.js';
-import { loadPipeline } from '../../../src/pipeline/load-pipeline.js';
-import { buildRunPlan } from '../../../src/pipeline/run-build-plan.js';
-import { executeRun, type RunEngineOptions, type RunResult } from '../../../src/pipeline/run-engine.js';
-import type { RunPlan } from '../../../src/pipeline/run-plan.js';
-import { writeRunReport } from '../../../src/pipeline/run-report.js';
+import { createScaledClock } from '../../src/core/clock.js';
+import type { PipelineEvent } from '../../src/pipeline/events.js';
+import { loadPipeline } from '../../src/pipeline/load-pipeline.js';
+import { buildRunPlan } from '../../src/pipeline/run-build-plan.js';
+import { executeRun, type RunEngineOptions, type RunResult } from '../../src/pipeline/run-engine.js';
+import type { RunPlan } from '../../src/pipeline/run-plan.js';
+import { writeRunReport } from '../../src/pipeline/run-report.js';
 import { sandboxClientFactory, type SandboxLike } from './sandbox-client.js';
 import { migrationPlan } from './synthetic-plan.js';
 

@@ -4,7 +4,7 @@
  * checkpoint database pointing at exactly those ids.
  */
 import Database from 'better-sqlite3';
-import type { Sandbox } from '../../../src/sandbox/index.js';
+import type { Sandbox } from '../../src/sandbox/index.js';
 import type { Expected } from './synthetic-plan.js';
 
 export interface Verification {

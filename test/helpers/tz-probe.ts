@@ -1,7 +1,7 @@
 // Run in a child process with a given TZ: prints converter outputs for fixed inputs as JSON.
-import { compileConverter } from '../../../../src/transform/converters/compile.js';
-import { createExtractor } from '../../../../src/extract/create-extractor.js';
-import { SourceSchema } from '../../../../src/extract/source-schema.js';
+import { compileConverter } from '../../src/transform/converters/compile.js';
+import { createExtractor } from '../../src/extract/create-extractor.js';
+import { SourceSchema } from '../../src/extract/source-schema.js';
 import { resolve } from 'node:path';
 
 const pos = { source: 'probe', line: 1, index: 0 };
@@ -14,7 +14,7 @@ const out: Record<string, unknown> = {
   datetimes: dtInputs.map((i) => datetime(i, pos, 'dt')),
 };
 const ex = createExtractor(SourceSchema.parse({ type: 'zoho-timesheet', path: 'timesheet-hmm.csv', dateFormat: 'DD/MM/YYYY', hoursFormat: 'h.mm' }), {
-  baseDir: resolve(import.meta.dirname, '../../../../fixtures/extract'),
+  baseDir: resolve(import.meta.dirname, '../../fixtures/extract'),
 });
 const timesheet: unknown[] = [];
 for await (const item of ex.read()) timesheet.push(item.kind === 'record' ? item.record.data.date : item.reject.error.code);

@@ -9,11 +9,11 @@
  */
 import { createReadStream, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { LoadMode } from '../../../src/checkpoint/store-types.js';
-import type { StartAt } from '../../../src/extract/types.js';
-import type { EntityKind } from '../../../src/core/entity-kind.js';
-import type { PlannedStep, PrepareContext, RunPlan } from '../../../src/pipeline/run-plan.js';
-import type { PreparedItem } from '../../../src/core/prepared-item.js';
+import type { LoadMode } from '../../src/checkpoint/store-types.js';
+import type { StartAt } from '../../src/extract/types.js';
+import type { EntityKind } from '../../src/core/entity-kind.js';
+import type { PlannedStep, PrepareContext, RunPlan } from '../../src/pipeline/run-plan.js';
+import type { PreparedItem } from '../../src/core/prepared-item.js';
 
 export interface MigrationSize {
   users: number;

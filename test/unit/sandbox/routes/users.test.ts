@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { harness, type Harness } from './helpers.js';
+import { harness, type Harness } from '../../../helpers/sandbox-harness.js';
 
 let h: Harness;
 afterEach(async () => h?.s.close());

@@ -7,9 +7,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../../src/cli/cli.js';
-import type { CliIo } from '../../../src/cli/io.js';
-import { createSandbox } from '../../../src/sandbox/index.js';
+import { runCli } from '../../../../src/cli/cli.js';
+import type { CliIo } from '../../../../src/cli/io.js';
+import { createSandbox } from '../../../../src/sandbox/index.js';
 
 /** Runs `zpetl …`; once stdout shows the listening line, `whileServing` runs and the command is stopped (SIGINT). */
 async function cli(args: string[], env: Record<string, string> = {}, whileServing?: (stdout: string) => Promise<void>) {
