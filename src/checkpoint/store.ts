@@ -18,6 +18,7 @@ import { redactDeep } from '../core/redact.js';
 import type { RowError, SourcePosition } from '../core/record.js';
 import { ZpetlError } from '../core/errors.js';
 import type Database from 'better-sqlite3';
+import { DEFAULT_LOAD_MODE } from '../core/load-mode.js';
 import type { Db } from './db.js';
 import type {
   CrosswalkMeta,
@@ -599,7 +600,7 @@ export function createCheckpointStore(db: Db, clock: Clock = systemClock): Check
         if (existing.status !== 'done') s.setStepStatus.run('running', null, runId, input.name);
         return toStep(s.getStep.get(runId, input.name)!);
       }
-      s.insertStep.run(runId, input.name, input.entity, 'running', input.mode ?? 'create', input.sourcePath ?? null, input.sourceSha256 ?? null, now());
+      s.insertStep.run(runId, input.name, input.entity, 'running', input.mode ?? DEFAULT_LOAD_MODE, input.sourcePath ?? null, input.sourceSha256 ?? null, now());
       return toStep(s.getStep.get(runId, input.name)!);
     },
     getStep(runId, name) {
