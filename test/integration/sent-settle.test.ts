@@ -13,7 +13,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { DEFAULT_IN_DOUBT_SETTLE_MS } from '../../src/load/reconcile.js';
+import { DEFAULT_IN_DOUBT_SETTLE_MS } from '../../src/load/exactly-once/reconcile.js';
 import { createSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import type { ChildConfig } from './helpers/chaos-child.js';
 import { sleep, startChild } from './helpers/chaos-harness.js';

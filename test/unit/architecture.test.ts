@@ -40,7 +40,7 @@ const IO_MODULES = /^(node:)?(fs|fs\/promises|net|http|https|http2|child_process
 const EXCEPTIONS: Record<string, string> = {
   'checkpoint/budget-store.ts -> zoho/types.ts': 'implements the BudgetStore interface that zoho/types.ts declares for the rate budget (type-only)',
   'load/loaders/index.ts -> pipeline/events.ts': 'EntityKind of the event vocabulary (type-only)',
-  'load/step-loader.ts -> pipeline/events.ts': 'EntityKind of the event vocabulary (type-only)',
+  'load/exactly-once/step-loader.ts -> pipeline/events.ts': 'EntityKind of the event vocabulary (type-only)',
   'load/types.ts -> pipeline/events.ts': 'EntityKind of the event vocabulary (type-only)',
   'payroll/export-timesheets.ts -> pipeline/events.ts': 'the export emits PipelineEvents and StepCounts (emptyCounts) like every step',
   'report/model.ts -> pipeline/events.ts': 'StepCounts of the event vocabulary (type-only)',
