@@ -1,4 +1,4 @@
-/** The created-time rule's input: when Zoho says it created an entity (README.md#created-time). */
+/** The created-time rule's input: when Zoho says it created an entity (README.md#the-created-time-rule). */
 import type { Candidate } from '../types.js';
 
 /**

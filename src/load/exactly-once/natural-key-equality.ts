@@ -1,4 +1,4 @@
-/** How loaders compare a source record's natural key with what Zoho answers (README.md#natural-keys). */
+/** How loaders compare a source record's natural key with what Zoho answers (README.md#natural-keys-per-entity). */
 
 /** Normalises an email for matching (Zoho compares case-insensitively). */
 export const normEmail = (s: string): string => s.trim().toLowerCase();
