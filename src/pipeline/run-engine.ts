@@ -8,6 +8,10 @@
  *     (gate → StepLoader.load) → reconcile what this run left in doubt and re-send what proved absent
  *   → finish the run with a status and an exit code.
  *
+ * Each phase is a function: the start in run-begin.ts, the client's events in run-client-events.ts,
+ * one step in run-one-step.ts (its settle loop is the load layer's, src/load/exactly-once/settle-step.ts),
+ * the ending in run-ending.ts. The protocol itself: src/load/exactly-once/README.md.
+ *
  * Stopping (AbortSignal, from SIGINT/SIGTERM in the CLI): no new batch starts, requests in flight
  * finish and are recorded, the run is left resumable and the result says how to resume (exit 130).
  * A fatal error stops every step the same way and leaves the run resumable too (exit 1).
