@@ -6,9 +6,7 @@ import { ZpetlError } from '../core/errors.js';
 import { redactDeep } from '../core/redact.js';
 import type { StoreContext } from './store-context.js';
 import type { HighWater, LoadMode, RunRow, RunStatus, StepRow, StepStatus } from './store-types.js';
-
-/** A step's load mode when its pipeline names none. */
-const DEFAULT_MODE: LoadMode = 'create';
+import { DEFAULT_LOAD_MODE } from '../core/load-mode.js';
 
 /** Keys whose values are never stored in run options, whatever their nesting. */
 const SECRET_KEY = /secret|token|password|passwd|authorization|api[_-]?key|credential|cookie/i;
@@ -187,7 +185,7 @@ export function createRunStore(ctx: StoreContext): RunStore {
         if (existing.status !== 'done') s.setStepStatus.run('running', null, runId, input.name);
         return toStep(s.getStep.get(runId, input.name)!);
       }
-      s.insertStep.run(runId, input.name, input.entity, 'running', input.mode ?? DEFAULT_MODE, input.sourcePath ?? null, input.sourceSha256 ?? null, now());
+      s.insertStep.run(runId, input.name, input.entity, 'running', input.mode ?? DEFAULT_LOAD_MODE, input.sourcePath ?? null, input.sourceSha256 ?? null, now());
       return toStep(s.getStep.get(runId, input.name)!);
     },
     getStep(runId, name) {

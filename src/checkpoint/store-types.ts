@@ -2,6 +2,7 @@
  * Types shared by the checkpoint store and the loaders above it. They live here (the lower layer) so
  * the store can take loader results without importing from src/load; src/load re-exports them.
  */
+import type { LoadMode } from '../core/load-mode.js';
 import type { RowError, SourcePosition } from '../core/record.js';
 
 /** A loader's answer for one item, matched by key, never by position. */
@@ -15,7 +16,7 @@ export type RecordState = 'planned' | 'sent' | 'confirmed' | 'rejected' | 'in-do
 
 export type RunStatus = 'running' | 'ok' | 'rejects' | 'interrupted' | 'failed' | 'outside-window';
 export type StepStatus = 'pending' | 'running' | 'done' | 'failed' | 'interrupted';
-export type LoadMode = 'create' | 'skip-existing' | 'upsert';
+export type { LoadMode };
 
 /** Position of the first record of a step not yet finished; resume re-reads from here. */
 export interface HighWater {

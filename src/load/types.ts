@@ -80,7 +80,7 @@ export interface EntityLoader {
   /**
    * True when a Zoho id names more than one record, one per scope: a user's id is the person's, the
    * record is their membership of a project. Claims on an id are then counted within the record's
-   * scope (see claimedElsewhere in shared.ts).
+   * scope (see claimedElsewhere in exactly-once/match-existing.ts).
    */
   readonly idsPerScope?: boolean;
   /**

@@ -7,10 +7,11 @@
  * never written: a valid row whose key is in the crosswalk counts as `wouldSkip` (modes create and
  * skip-existing), or as `wouldUpdate` in mode upsert (a PATCH, on the entity's update endpoint; users
  * have none, so theirs are skipped). Per step valid = wouldCreate + wouldSkip + wouldUpdate, and the
- * estimate counts only creates and updates. Natural-key matches in Zoho (skip-existing, upsert) are
- * the run's own decision (load/shared.ts matchExisting, read-only): with an api, a row Zoho already
- * holds counts as wouldSkip (wouldUpdate in upsert), as the run will count it; without one, or under a
- * parent this dry run would create, it counts as a create.
+ * estimate counts only creates and updates. What a mode does with a key and the natural-key match in
+ * Zoho (skip-existing, upsert) are the run's own decisions (src/load/exactly-once: keyAction, and
+ * matchExisting read-only): with an api, a row Zoho already holds counts as wouldSkip (wouldUpdate in
+ * upsert), as the run will count it; without one, or under a parent this dry run would create, it
+ * counts as a create.
  *
  * The api is the real run's client (pipeline-client.ts): built from the environment and `.env` in `cwd`
  * when either names Zoho credentials, so the rehearsal reads the portal the run will write to; an
@@ -41,8 +42,9 @@ import { pipelineClientFactory, zohoCredentialsGiven } from './pipeline-client.j
 import { prepareOutFolder } from './out-folder.js';
 import { planSteps, type Plan } from './plan.js';
 import { planStep } from './run-build-plan.js';
-import { matchExisting } from '../load/shared.js';
-import { stepEntityLoader } from '../load/step-loader.js';
+import { keyAction } from '../load/exactly-once/key-action.js';
+import { matchExisting } from '../load/exactly-once/match-existing.js';
+import { stepEntityLoader } from '../load/exactly-once/step-loader.js';
 import { createStepPreparer } from './prepare.js';
 import type { PreparedReject } from '../core/prepared-item.js';
 import { createScratchStore, type ScratchStore } from './scratch-store.js';
@@ -240,12 +242,13 @@ async function rehearseStep(step: LoadStepConfig, ctx: DryRunContext): Promise<v
   let wouldSkip = 0;
   let wouldUpdate = 0;
   // Upsert PATCHes what the crosswalk knows, where the entity has an update endpoint; else it is skipped.
-  const updates = step.mode === 'upsert' && ENTITIES[step.entity].updateEndpoint !== undefined;
+  const updates = ENTITIES[step.entity].updateEndpoint !== undefined;
   // Users are bulk-added per project: one call per project per batch (the map holds one entry per project).
   const usersPerProject = new Map<string, number>();
   // skip-existing / upsert (and users in every mode): the run's natural-key match, asked of Zoho read-only, with the checkpoint's claims as the run has them (an id another key owns is not this row's).
   const stepLoader = api ? stepEntityLoader({ name: step.name, entity: step.entity, mode: step.mode, ...planStep(step, loaded.baseDir, cfg.options).loader }, api) : undefined;
-  const natural = stepLoader && (step.mode !== 'create' || stepLoader.matchesInEveryMode) ? { loader: stepLoader, taken: new Set<string>() } : undefined;
+  const everyMode = stepLoader?.matchesInEveryMode === true;
+  const natural = stepLoader && keyAction(step.mode, { inCrosswalk: false, matchesInEveryMode: everyMode }) === 'look-up' ? { loader: stepLoader, taken: new Set<string>() } : undefined;
   const matchInZoho = async (item: { key: string; values: Record<string, unknown> }): Promise<string | undefined> => {
     // A parent this dry run would create (a `dry:` placeholder) holds nothing in Zoho yet.
     if (!natural || Object.values(item.values).some((v) => typeof v === 'string' && v.startsWith('dry:'))) return undefined;
@@ -279,9 +282,11 @@ async function rehearseStep(step: LoadStepConfig, ctx: DryRunContext): Promise<v
       }
       if (item.kind === 'valid') {
         counts.valid++;
-        const zohoId = inCrosswalk?.get(item.key) ?? (await matchInZoho(item));
-        if (zohoId === undefined) wouldCreate++;
-        else if (updates) wouldUpdate++;
+        const xwId = inCrosswalk?.get(item.key);
+        const zohoId = xwId ?? (await matchInZoho(item));
+        const action = keyAction(step.mode, { inCrosswalk: xwId !== undefined, naturalMatch: zohoId !== undefined, matchesInEveryMode: everyMode });
+        if (action === 'create') wouldCreate++;
+        else if (action === 'update' && updates) wouldUpdate++;
         else wouldSkip++;
         registerDryRecord(scratch, step, item, zohoId);
         if (step.entity === 'user' && zohoId === undefined) {

@@ -8,6 +8,10 @@
  *     (gate → StepLoader.load) → reconcile what this run left in doubt and re-send what proved absent
  *   → finish the run with a status and an exit code.
  *
+ * Each phase is a function: the start in run-begin.ts, the client's events in run-client-events.ts,
+ * one step in run-one-step.ts (its settle loop is the load layer's, src/load/exactly-once/settle-step.ts),
+ * the ending in run-ending.ts. The protocol itself: src/load/exactly-once/README.md.
+ *
  * Stopping (AbortSignal, from SIGINT/SIGTERM in the CLI): no new batch starts, requests in flight
  * finish and are recorded, the run is left resumable and the result says how to resume (exit 130).
  * A fatal error stops every step the same way and leaves the run resumable too (exit 1).
@@ -17,26 +21,28 @@ import { ZpetlError, toZpetlError } from '../core/errors.js';
 import { openCheckpointDb, type CheckpointDb } from '../checkpoint/db.js';
 import type { CheckpointOwner } from '../checkpoint/owner.js';
 import { createSqliteBudgetStore } from '../checkpoint/budget-store.js';
-import { createCheckpointStore, type CheckpointStore, type StepRow } from '../checkpoint/store.js';
-import { DEFAULT_CLOCK_SKEW_MS, DEFAULT_IN_DOUBT_SETTLE_MS, type ReconcileCounts, type ReconcileTiming } from '../load/reconcile.js';
-import { createStepLoader, type StepLoader } from '../load/step-loader.js';
+import { createCheckpointStore, type CheckpointStore } from '../checkpoint/store.js';
+import { DEFAULT_CLOCK_SKEW_MS, DEFAULT_IN_DOUBT_SETTLE_MS } from '../load/exactly-once/reconcile.js';
+import { DEFAULT_SETTLE_PASSES, DEFAULT_SETTLE_WAITS } from '../load/exactly-once/settle-step.js';
 import type { BudgetStore } from '../core/budget-store.js';
-import type { ClientEvent, EndpointStats, ZohoClient } from '../zoho/types.js';
-import { EXIT_FATAL, EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK, EXIT_OUTSIDE_WINDOW, EXIT_REJECTS, exitCodeForError } from './exit-codes.js';
-import { emptyCounts, type StepCounts } from '../core/step-counts.js';
+import type { ZohoClient } from '../zoho/types.js';
+import { exitCodeForError } from './exit-codes.js';
+import type { StepCounts } from '../core/step-counts.js';
 import type { EventListener, PipelineEvent } from './events.js';
-import { createLatencyTracker, createRunGate, type RunGate } from './run-gate.js';
-import { createCallsFor, createEndpointOf, stepBatchSize, type PlannedStep, type RejectLimits, type RunPlan } from './run-plan.js';
-import { resumePoint, sha256OfFile, type ResumePoint } from './run-source.js';
-import { etaMs } from './run-eta.js';
-import type { RunReportFiles } from './run-report.js';
-import { runStep, type StepOutcome } from './run-step.js';
+import { checkSources, closedWindow, findUnfinishedRun, startSteps, type StepRun } from './run-begin.js';
+import { forwardClientEvents } from './run-client-events.js';
+import { createLimitCheck, storedStepCounts, type LimitCheck } from './run-counts.js';
+import { cutRunResult, endedRunResult, finishFigures, type EndingContext } from './run-ending.js';
+import { createLatencyTracker, createRunGate, type LatencyTracker, type RunGate } from './run-gate.js';
+import { runOneStep } from './run-one-step.js';
+import { createEndpointOf, type PlannedStep, type RunPlan } from './run-plan.js';
+import { EXIT, type RunFigures, type RunReportFiles, type RunResult } from './run-result.js';
+import { Stop, createStopControl, type StopControl } from './run-stop.js';
 import type { OffPeakWindow } from './window.js';
 
-export type RunStatusOut = 'ok' | 'rejects' | 'interrupted' | 'failed' | 'outside-window';
-
-/** The exit codes of exit-codes.ts, by outcome. */
-export const EXIT = { ok: EXIT_OK, fatal: EXIT_FATAL, invalid: EXIT_INVALID, rejects: EXIT_REJECTS, outsideWindow: EXIT_OUTSIDE_WINDOW, interrupted: EXIT_INTERRUPTED } as const;
+/** The result types (run-result.ts), exported here too: the engine's callers read them with executeRun. */
+export { EXIT };
+export type { RunFigures, RunResult, RunStatusOut } from './run-result.js';
 
 export interface RunEngineOptions {
   /** Checkpoint database path (`:memory:` for tests). */
@@ -90,54 +96,6 @@ export interface RunEngineOptions {
   stopGraceMs?: number;
   /** Writes the report folder once the run has ended (checkpoint closed); returns its files. */
   writeReport?: (result: RunResult) => Promise<RunReportFiles | undefined>;
-}
-
-/** Figures for the report beyond the per-step counts. */
-export interface RunFigures {
-  /** Client counters per endpoint template: calls, 429s (rateLimited), retries, errors. */
-  endpoints: Record<string, EndpointStats>;
-  retries: number;
-  /** Records found sent / in doubt and resolved against Zoho (found = existed, notFound = re-sent). */
-  reconciled: { found: number; notFound: number; unresolved: number };
-  /** Openings of the off-peak window in which batches ran (instants, ms). */
-  windowsUsed: number[];
-  /** Crosswalk entries per step at the end: where the created ids are. */
-  crosswalk: Record<string, number>;
-  startedMs: number;
-  finishedMs: number;
-}
-
-export interface RunResult {
-  exitCode: number;
-  status: RunStatusOut;
-  pipeline: string;
-  runId: number | null;
-  /** Per step, this run's figures from the checkpoint (read = created + updated + skipped + rejected + inDoubt). */
-  counts: Record<string, StepCounts>;
-  /** One line for humans: what happened and what to do next. */
-  message: string;
-  error?: ZpetlError;
-  /** Outside the window: when it opens next. */
-  nextOpeningMs?: number;
-  figures: RunFigures;
-  /** The checkpoint database used. */
-  dbPath: string;
-  /** The report folder, when one was written. */
-  reportDir?: string;
-  /** Its files (absolute paths): report.json, report.html, rejects.csv, crosswalk.csv. */
-  reportFiles?: Omit<RunReportFiles, 'dir'>;
-}
-
-interface StepRun {
-  step: PlannedStep;
-  point: ResumePoint;
-  row: StepRow;
-}
-
-class Stop extends Error {
-  constructor(readonly reason: 'interrupted' | 'outside-window' | 'reject-limit', readonly error?: ZpetlError) {
-    super(reason);
-  }
 }
 
 /** Executes `plan`. Never throws for run outcomes: every ending is a RunResult (errors in `error`). */
@@ -196,107 +154,44 @@ async function execute(plan: RunPlan, o: RunEngineOptions): Promise<RunResult> {
   const ownsClient = typeof o.client === 'function';
   let client: ZohoClient | undefined;
   let runId: number | null = null;
-  const internal = new AbortController();
-  let graceTimer: AbortController | undefined;
-  const onAbort = () => {
-    // Whatever reason the caller aborted with, work cut by the stop throws RUN_INTERRUPTED (a stop, not a failure).
-    const reason: unknown = o.signal?.reason;
-    internal.abort(reason instanceof ZpetlError && reason.code === 'RUN_INTERRUPTED' ? reason : new ZpetlError('RUN_INTERRUPTED', 'interrupted', { cause: reason }));
-    graceTimer = new AbortController();
-    o.clock.sleep(o.stopGraceMs ?? 15_000, graceTimer.signal).then(
-      () => void client?.close().catch(() => {}),
-      () => {},
-    );
-  };
-  // A signal aborted before the run began fires no 'abort' event: stop at once instead of loading everything.
-  if (o.signal?.aborted) onAbort();
-  else o.signal?.addEventListener('abort', onAbort, { once: true });
+  const stopper = createStopControl(o, () => void client?.close().catch(() => {}));
   let unsubscribe = () => {};
-
+  const ending: EndingContext = { base, resumeCmd, store, clock: o.clock, emit, ...(o.window ? { window: o.window } : {}) };
   const countsOf = (id: number | null): Record<string, StepCounts> => {
     const out: Record<string, StepCounts> = {};
     if (id === null) return out;
-    for (const s of allSteps) out[s.name] = fromStored(store, id, s.name);
+    for (const s of allSteps) out[s.name] = storedStepCounts(store, id, s.name);
     return out;
+  };
+  const end = (r: RunResult): RunResult => {
+    r.figures.finishedMs = o.clock.now();
+    return r;
   };
 
   try {
     // 1. The run: continue an unfinished one, or start a new one.
-    const unfinished = store.unfinishedRun(plan.pipeline);
-    if (o.resume && !unfinished) {
-      const last = store.latestRun(plan.pipeline);
-      throw new ZpetlError('RUN_NOTHING_TO_RESUME', last ? `the last run of ${plan.pipeline} (run ${last.id}) already finished (${last.status})` : `no run of ${plan.pipeline} in ${o.dbPath}`, {
-        hint: 'Start a run with `zpetl run`; keys already loaded are skipped through the crosswalk.',
-      });
-    }
-
+    const unfinished = findUnfinishedRun(store, plan.pipeline, o);
     // 2. Sources: hash each one and compare with the run being continued, before any request.
-    const runs: StepRun[] = [];
-    const hashes = new Map<string, string>();
-    for (const step of allSteps) {
-      const sha = await sha256OfFile(step.source.path, step.source.display);
-      hashes.set(step.name, sha);
-      const prev = unfinished ? store.getStep(unfinished.id, step.name) : undefined;
-      runs.push({ step, point: resumePoint(step.name, step.source.display, sha, prev, o.allowChangedSource === true), row: prev! });
+    const sources = await checkSources(store, allSteps, unfinished, o.allowChangedSource === true);
+    // 3. The window, before anything is sent.
+    const closed = closedWindow(o.window, o.wait, o.clock);
+    if (closed) {
+      emit({ type: 'log', level: 'info', message: closed.message });
+      if (unfinished) store.finishRun(unfinished.id, 'outside-window');
+      return { ...base, exitCode: EXIT.outsideWindow, status: 'outside-window', runId: unfinished?.id ?? null, counts: countsOf(unfinished?.id ?? null), message: closed.message, nextOpeningMs: closed.next };
     }
-
-    // 3. The window, before anything is sent (reconciliation reads count against the budget too).
-    if (o.window) {
-      const now = o.clock.now();
-      if (!o.window.isOpen(now)) {
-        const next = o.window.nextOpening(now);
-        if (!o.wait) {
-          const message = `outside the off-peak window ${o.window.spec} ${o.window.tz}; it opens next at ${o.window.describe(next)}. Run again then, or add --wait.`;
-          emit({ type: 'log', level: 'info', message });
-          if (unfinished) store.finishRun(unfinished.id, 'outside-window');
-          return { ...base, exitCode: EXIT.outsideWindow, status: 'outside-window', runId: unfinished?.id ?? null, counts: countsOf(unfinished?.id ?? null), message, nextOpeningMs: next };
-        }
-      }
-    }
-
+    // 4. The run and its steps in the checkpoint.
     const run = unfinished ? store.resumeRun(unfinished.id) : store.startRun(plan.pipeline, plan.options ?? {});
     runId = run.id;
     if (unfinished) emit({ type: 'log', level: 'info', message: `continuing run ${run.id} of ${plan.pipeline}` });
-    for (const r of runs) {
-      r.row = store.startStep(run.id, { name: r.step.name, entity: r.step.entity, mode: r.step.mode, sourcePath: r.step.source.display, sourceSha256: hashes.get(r.step.name)! });
-      if (r.point.changed) {
-        store.setHighWater(run.id, r.step.name, null);
-        emit({ type: 'log', level: 'warn', message: `source ${r.step.source.display} of step ${r.step.name} changed: reading it from the start (keys already loaded are skipped)` });
-      }
-    }
+    startSteps(store, run.id, sources, emit);
 
+    // 5. The client, its events, the totals, the gate.
     client = typeof o.client === 'function' ? o.client(createSqliteBudgetStore(cdb.db, () => o.clock.now())) : o.client;
     const latency = createLatencyTracker();
-    const stepsByEndpoint = new Map<string, string[]>();
-    for (const s of allSteps) {
-      const ep = createEndpointOf(s.entity);
-      stepsByEndpoint.set(ep, [...(stepsByEndpoint.get(ep) ?? []), s.name]);
-    }
     const active = new Set<string>();
-    unsubscribe = client.on((ce: ClientEvent) => {
-      if (ce.type === 'request') latency.observe(ce.durationMs);
-      if (ce.type === 'retry') figures.retries++;
-      if (ce.type === 'rate-limited') {
-        for (const name of stepsByEndpoint.get(ce.endpoint) ?? []) {
-          if (active.has(name)) emit({ type: 'step-state', step: name, state: { kind: 'rate-limited', endpoint: ce.endpoint, untilMs: ce.untilMs } });
-        }
-      }
-      if (ce.type !== 'request') emit({ type: 'client', event: ce });
-    });
-
-    // Totals for the progress bars and the ETA: records per source, by a streamed pre-pass (steps
-    // already done need none). A count that fails only costs the bar its total.
-    const totals = new Map<string, number>();
-    await Promise.all(
-      allSteps.map(async (s) => {
-        if (s.total !== undefined) totals.set(s.name, s.total);
-        else if (s.count && store.getStep(run.id, s.name)?.status !== 'done') {
-          const n = await s.count(internal.signal).catch(() => undefined);
-          if (n !== undefined) totals.set(s.name, n);
-        }
-      }),
-    );
-
+    unsubscribe = forwardClientEvents(client, allSteps, active, latency, figures, emit);
+    const totals = await countTotals(allSteps, store, run.id, stopper.signal);
     emit({
       type: 'run-start',
       pipeline: plan.pipeline,
@@ -304,358 +199,154 @@ async function execute(plan: RunPlan, o: RunEngineOptions): Promise<RunResult> {
       dryRun: false,
       steps: allSteps.map((s) => ({ name: s.name, entity: s.entity, ...(totals.has(s.name) ? { total: totals.get(s.name)! } : {}) })),
     });
-
-    // Before the first batch nothing is active yet: the wait concerns every step still to run.
-    const waitingSteps = () => (active.size > 0 ? [...active] : allSteps.filter((s) => store.getStep(run.id, s.name)?.status !== 'done').map((s) => s.name));
-    const gate: RunGate = createRunGate({
-      ...(o.window ? { window: o.window } : {}),
-      wait: o.wait === true,
-      clock: o.clock,
-      signal: internal.signal,
-      client,
-      latency,
-      concurrency: 4,
-      onWaiting: (untilMs) => {
-        for (const name of waitingSteps()) emit({ type: 'step-state', step: name, state: { kind: 'waiting-window', untilMs } });
-        if (o.window) emit({ type: 'log', level: 'info', message: `waiting for the off-peak window: opens at ${o.window.describe(untilMs)}` });
-      },
-      onResumed: () => {
-        for (const name of waitingSteps()) emit({ type: 'step-state', step: name, state: { kind: 'running' } });
-      },
-    });
-
+    const gate = createEngineGate(o, { client, latency, signal: stopper.signal, emit }, () =>
+      active.size > 0 ? [...active] : allSteps.filter((s) => store.getStep(run.id, s.name)?.status !== 'done').map((s) => s.name),
+    );
     // Outside the window with --wait: sleep before the first request.
     if (o.window && o.wait && !o.window.isOpen(o.clock.now())) {
       const g = await gate.check({ endpoint: createEndpointOf(allSteps[0]?.entity ?? 'task'), calls: 0 });
       if (!g.go) throw new Stop(g.reason);
     }
-
     const limits = createLimitCheck(plan.rejectLimits, () => {
       let read = 0;
       let rejected = 0;
       for (const s of allSteps) {
-        const c = fromStored(store, run.id, s.name);
+        const c = storedStepCounts(store, run.id, s.name);
         read += c.read;
         rejected += c.rejected;
       }
       return { read, rejected };
     });
 
-    let stop: Stop | undefined;
-    let fatal: ZpetlError | undefined;
-    for (const group of plan.groups) {
-      const todo = group.filter((s) => store.getStep(run.id, s.name)?.status !== 'done');
-      const results = await Promise.allSettled(
-        todo.map((step) =>
-          runOneStep({
-            step,
-            run: runs.find((r) => r.step.name === step.name)!,
-            store,
-            client: client!,
-            runId: run.id,
-            gate,
-            emit,
-            active,
-            signal: internal.signal,
-            limits,
-            figures,
-            settlePasses: o.settlePasses ?? 3,
-            settleWaits: o.settleWaits ?? 10,
-            timing: { clock: o.clock, settleMs: o.inDoubtSettleMs ?? DEFAULT_IN_DOUBT_SETTLE_MS, skewMs: o.clockSkewMs ?? DEFAULT_CLOCK_SKEW_MS },
-            total: totals.get(step.name),
-            ...(o.window ? { window: o.window } : {}),
-            clock: o.clock,
-          }),
-        ),
-      );
-      for (const r of results) {
-        if (r.status === 'fulfilled') continue;
-        const e = r.reason;
-        if (e instanceof Stop) stop ??= e;
-        else if (o.signal?.aborted && (toZpetlError(e).code === 'RUN_INTERRUPTED' || e === o.signal.reason || (e instanceof Error && e.name === 'AbortError'))) {
-          // The client was closed after the stop grace: requests waiting for budget were cut, not failed.
-          stop ??= new Stop('interrupted');
-        } else {
-          fatal ??= toZpetlError(e);
-          internal.abort(fatal);
-        }
-      }
-      // The other steps of the group stopped too (shared signal); no later group starts.
-      if (stop || fatal) break;
-      if (!internal.signal.aborted && group.length > 0) {
-        const over = limits.check();
-        if (over) {
-          stop = new Stop('reject-limit', over);
-          break;
-        }
-      }
-    }
-    if (!stop && !fatal && o.signal?.aborted) stop = new Stop('interrupted');
+    // 6. The groups of steps, in order, each group's steps concurrently.
+    const { stop, fatal } = await runGroups(plan, o, { store, client, runId: run.id, gate, emit, active, limits, figures, stopper, runs: sources.runs, totals });
 
+    // 7. The ending.
     const counts = countsOf(run.id);
     finishFigures(figures, client, store, allSteps, gate, o.clock);
-    if (fatal) {
-      // Left resumable: the next `run` or `resume` continues from the checkpoint.
-      store.finishRun(run.id, 'interrupted');
-      const message = `${fatal.format()}. The checkpoint is saved; fix the cause and run \`${resumeCmd}\` to continue.`;
-      emit({ type: 'log', level: 'error', message: fatal.format() });
-      return end({ ...base, exitCode: EXIT.fatal, status: 'failed', runId: run.id, counts, message, error: fatal });
-    }
-    if (stop?.reason === 'interrupted') {
-      store.finishRun(run.id, 'interrupted');
-      const message = `interrupted: requests in flight finished and were checkpointed. Run \`${resumeCmd}\` to continue.`;
-      return end({ ...base, exitCode: EXIT.interrupted, status: 'interrupted', runId: run.id, counts, message });
-    }
-    if (stop?.reason === 'outside-window') {
-      store.finishRun(run.id, 'outside-window');
-      // Stopped while draining (still open) or after the close: the next opening either way.
-      const w = o.window!;
-      const now = o.clock.now();
-      const next = w.isOpen(now) ? w.nextSpan(now).openMs : w.nextOpening(now);
-      const message = `the off-peak window ${w.spec} ${w.tz} is closing: no batch could finish before ${w.describe(w.closesAt(now) ?? now)}. The run is checkpointed and continues when run again; next opening: ${w.describe(next)}.`;
-      return end({ ...base, exitCode: EXIT.outsideWindow, status: 'outside-window', runId: run.id, counts, message, nextOpeningMs: next });
-    }
-    const rejected = Object.values(counts).reduce((n, c) => n + c.rejected, 0);
-    const inDoubt = Object.values(counts).reduce((n, c) => n + c.inDoubt, 0);
-    if (stop?.reason === 'reject-limit') {
-      store.finishRun(run.id, 'rejects');
-      const message = `${stop.error?.format() ?? 'reject limit reached'}. See the rejects; fix the source and run again (keys already loaded are skipped).`;
-      return end({ ...base, exitCode: EXIT.rejects, status: 'rejects', runId: run.id, counts, message, ...(stop.error ? { error: stop.error } : {}) });
-    }
-    if (inDoubt > 0) {
-      // Could not be settled against Zoho in this run: never counted as loaded, resolved by the next run.
-      store.finishRun(run.id, 'interrupted');
-      const message = `${inDoubt} record(s) are still in doubt (Zoho did not answer and could not be checked). Run \`${resumeCmd}\` to reconcile them.`;
-      return end({ ...base, exitCode: EXIT.fatal, status: 'failed', runId: run.id, counts, message });
-    }
-    store.finishRun(run.id, rejected > 0 ? 'rejects' : 'ok');
-    const loaded = Object.values(counts).reduce((n, c) => n + c.created + c.updated, 0);
-    const skipped = Object.values(counts).reduce((n, c) => n + c.skipped, 0);
-    const message = `done: ${loaded} loaded, ${skipped} skipped, ${rejected} rejected`;
-    return end({ ...base, exitCode: rejected > 0 ? EXIT.rejects : EXIT.ok, status: rejected > 0 ? 'rejects' : 'ok', runId: run.id, counts, message });
+    return end(endedRunResult(ending, run.id, counts, stop, fatal));
   } catch (e) {
-    const stop = e instanceof Stop ? e : undefined;
-    const error = stop ? stop.error : toZpetlError(e);
-    if (runId !== null) store.finishRun(runId, stop?.reason === 'outside-window' ? 'outside-window' : 'interrupted');
-    if (client) finishFigures(figures, client, store, allSteps, undefined, o.clock);
-    const counts = countsOf(runId);
-    if (stop?.reason === 'interrupted') {
-      return end({ ...base, exitCode: EXIT.interrupted, status: 'interrupted', runId, counts, message: `interrupted before any request. Run \`${resumeCmd}\` to continue.` });
-    }
-    const code = error && (error.code.startsWith('PIPELINE_') || error.code.startsWith('CONFIG_') || error.code.startsWith('USAGE_')) ? EXIT.invalid : EXIT.fatal;
-    emit({ type: 'log', level: 'error', message: error?.format() ?? String(e) });
-    return end({ ...base, exitCode: code, status: 'failed', runId, counts, message: error?.format() ?? String(e), ...(error ? { error } : {}) });
+    const c = client;
+    return end(cutRunResult(ending, e, runId, c ? () => finishFigures(figures, c, store, allSteps, undefined, o.clock) : undefined, countsOf));
   } finally {
-    graceTimer?.abort();
+    stopper.dispose();
     unsubscribe();
-    o.signal?.removeEventListener('abort', onAbort);
     if (client && (o.closeClient ?? ownsClient)) await client.close().catch(() => {});
     cdb.close();
   }
-
-  function end(r: RunResult): RunResult {
-    r.figures.finishedMs = o.clock.now();
-    return r;
-  }
 }
 
-interface StepDeps {
-  step: PlannedStep;
-  run: StepRun;
+/**
+ * Totals for the progress bars and the ETA: records per source, by a streamed pre-pass (steps already
+ * done need none). A count that fails only costs the bar its total.
+ */
+async function countTotals(steps: PlannedStep[], store: CheckpointStore, runId: number, signal: AbortSignal): Promise<Map<string, number>> {
+  const totals = new Map<string, number>();
+  await Promise.all(
+    steps.map(async (s) => {
+      if (s.total !== undefined) totals.set(s.name, s.total);
+      else if (s.count && store.getStep(runId, s.name)?.status !== 'done') {
+        const n = await s.count(signal).catch(() => undefined);
+        if (n !== undefined) totals.set(s.name, n);
+      }
+    }),
+  );
+  return totals;
+}
+
+/** The run's gate (run-gate.ts): window and budget, its waits told to `waitingSteps()` (before the first batch: every step still to run). */
+function createEngineGate(
+  o: Pick<RunEngineOptions, 'window' | 'wait' | 'clock'>,
+  w: { client: ZohoClient; latency: LatencyTracker; signal: AbortSignal; emit: (e: PipelineEvent) => void },
+  waitingSteps: () => string[],
+): RunGate {
+  return createRunGate({
+    ...(o.window ? { window: o.window } : {}),
+    wait: o.wait === true,
+    clock: o.clock,
+    signal: w.signal,
+    client: w.client,
+    latency: w.latency,
+    concurrency: 4,
+    onWaiting: (untilMs) => {
+      for (const name of waitingSteps()) w.emit({ type: 'step-state', step: name, state: { kind: 'waiting-window', untilMs } });
+      if (o.window) w.emit({ type: 'log', level: 'info', message: `waiting for the off-peak window: opens at ${o.window.describe(untilMs)}` });
+    },
+    onResumed: () => {
+      for (const name of waitingSteps()) w.emit({ type: 'step-state', step: name, state: { kind: 'running' } });
+    },
+  });
+}
+
+interface GroupsDeps {
   store: CheckpointStore;
   client: ZohoClient;
   runId: number;
   gate: RunGate;
   emit: (e: PipelineEvent) => void;
   active: Set<string>;
-  signal: AbortSignal;
   limits: LimitCheck;
   figures: RunFigures;
-  settlePasses: number;
-  settleWaits: number;
-  timing: ReconcileTiming;
-  /** Records in the step's source, when counted (progress total and ETA). */
-  total: number | undefined;
-  window?: OffPeakWindow;
-  clock: Clock;
+  stopper: StopControl;
+  runs: StepRun[];
+  totals: Map<string, number>;
 }
 
-async function runOneStep(d: StepDeps): Promise<void> {
-  const { step, store, runId, emit } = d;
-  const endpoint = createEndpointOf(step.entity);
-  d.active.add(step.name);
-  const total = d.total;
-  emit({ type: 'step-start', step: step.name, entity: step.entity, ...(total !== undefined ? { total } : {}) });
-  const loader: StepLoader = createStepLoader({
-    api: d.client,
-    store,
-    runId,
-    step: { name: step.name, entity: step.entity, mode: step.mode, ...step.loader },
-    timing: d.timing,
-  });
-  const addReconciled = (c: { found: number; notFound: number; unresolved: number }) => {
-    d.figures.reconciled.found += c.found;
-    d.figures.reconciled.notFound += c.notFound;
-    d.figures.reconciled.unresolved += c.unresolved;
-  };
-  const reconcile = async (): Promise<ReconcileCounts | undefined> => {
-    if (store.countPending(step.name, ['sent', 'in-doubt']) === 0) return undefined;
-    emit({ type: 'step-state', step: step.name, state: { kind: 'reconciling' } });
-    const c = await loader.reconcile();
-    addReconciled(c);
-    emit({ type: 'step-state', step: step.name, state: { kind: 'running' } });
-    return c;
-  };
-  try {
-    // Records an earlier process left without a known outcome are settled before anything is sent.
-    await reconcile();
-    const outcome: StepOutcome = await runStep({
-      name: step.name,
-      entity: step.entity,
-      batchSize: stepBatchSize(step),
-      initialCounts: () => fromStored(store, runId, step.name),
-      items: () => step.prepare({ ...(d.run.point.startAt ? { startAt: d.run.point.startAt } : {}), store, client: d.client, runId, signal: d.signal }),
-      reject: (item) => store.recordReject(runId, step.name, { error: item.error, data: item.data, stage: 'prepare' }),
-      skip: (item) => store.recordFiltered(runId, step.name, item.pos),
-      load: async (items, hw) => {
-        const out = await loader.load(items, { ...(hw !== undefined ? { highWater: hw } : {}), signal: d.signal });
-        addReconciled(out.reconciled);
-        return { delta: out.delta, results: out.results, unsent: out.unsent };
-      },
-      cost: (items) => ({ endpoint, calls: createCallsFor(step, items.length) }),
-      gate: (cost) => d.gate.check(cost),
-      overLimit: () => d.limits.check(),
-      ...(total !== undefined ? { total } : {}),
-      etaMs: (c) => etaFor(step, total, c, d),
-      emit,
-    });
-    if (outcome.stopped) {
-      store.setStepStatus(runId, step.name, 'interrupted');
-      throw new Stop(outcome.stopped, outcome.error);
+/**
+ * Runs the plan's groups in order, the steps of a group concurrently (steps already done are skipped).
+ * A stop or a fatal error in one step stops the others (shared signal) and no later group starts; the
+ * reject limit is checked between groups.
+ */
+async function runGroups(plan: RunPlan, o: RunEngineOptions, g: GroupsDeps): Promise<{ stop?: Stop; fatal?: ZpetlError }> {
+  let stop: Stop | undefined;
+  let fatal: ZpetlError | undefined;
+  for (const group of plan.groups) {
+    const todo = group.filter((s) => g.store.getStep(g.runId, s.name)?.status !== 'done');
+    const results = await Promise.allSettled(
+      todo.map((step) =>
+        runOneStep({
+          step,
+          run: g.runs.find((r) => r.step.name === step.name)!,
+          store: g.store,
+          client: g.client,
+          runId: g.runId,
+          gate: g.gate,
+          emit: g.emit,
+          active: g.active,
+          signal: g.stopper.signal,
+          limits: g.limits,
+          figures: g.figures,
+          settlePasses: o.settlePasses ?? DEFAULT_SETTLE_PASSES,
+          settleWaits: o.settleWaits ?? DEFAULT_SETTLE_WAITS,
+          timing: { clock: o.clock, settleMs: o.inDoubtSettleMs ?? DEFAULT_IN_DOUBT_SETTLE_MS, skewMs: o.clockSkewMs ?? DEFAULT_CLOCK_SKEW_MS },
+          total: g.totals.get(step.name),
+          ...(o.window ? { window: o.window } : {}),
+          clock: o.clock,
+        }),
+      ),
+    );
+    for (const r of results) {
+      if (r.status === 'fulfilled') continue;
+      const e = r.reason;
+      if (e instanceof Stop) stop ??= e;
+      else if (o.signal?.aborted && (toZpetlError(e).code === 'RUN_INTERRUPTED' || e === o.signal.reason || (e instanceof Error && e.name === 'AbortError'))) {
+        // The client was closed after the stop grace: requests waiting for budget were cut, not failed.
+        stop ??= new Stop('interrupted');
+      } else {
+        fatal ??= toZpetlError(e);
+        g.stopper.abort(fatal);
+      }
     }
-    // Settle what this run left in doubt, and re-send what proved absent, so later steps find their parents.
-    // A record sent too recently to be judged (a late commit may still land) waits, in-doubt, and is
-    // looked up again once it matures; waiting does not use up a re-send pass. One wait lasts until every
-    // record waiting then can be judged (at most one settle time), and only then is what proved absent
-    // re-sent: a pass is one generation of re-sends. Why (issue #5): records that went in doubt batches
-    // apart mature one by one; waiting for the earliest only and re-sending it used a pass per record, and
-    // the passes ran out with records this run could still judge (left in doubt, exit 1).
-    let waits = 0;
-    // Stopped while settling: the step is left interrupted (resumable), never 'running' in a finished run.
-    const interrupted = () => {
-      store.setStepStatus(runId, step.name, 'interrupted');
-      return new Stop('interrupted');
-    };
-    for (let pass = 0; pass < d.settlePasses; ) {
-      const doubtful = store.countPending(step.name, ['sent', 'in-doubt']);
-      const planned = store.countPending(step.name, ['planned'], runId);
-      if (doubtful === 0 && planned === 0) break;
-      if (d.signal.aborted) throw interrupted();
-      const rc = await reconcile();
-      const toSend = store.countPending(step.name, ['planned'], runId);
-      if (rc?.waiting && rc.settledAtMs !== undefined && waits < d.settleWaits) {
-        // Proven-absent records stay planned (never sent twice; a stop here leaves them for the resume).
-        waits++;
-        // Never longer than one settle time: a clock stepped back after the send must not stall the run.
-        const waitMs = Math.min(Math.max(0, rc.settledAtMs - d.clock.now()), d.timing.settleMs ?? 0);
-        try {
-          await d.clock.sleep(waitMs, d.signal);
-        } catch {
-          throw interrupted();
-        }
-      } else if (toSend > 0) {
-        pass++;
-        const g = await d.gate.check({ endpoint, calls: createCallsFor(step, toSend) });
-        if (!g.go) throw new Stop(g.reason);
-        for (const b of await loader.retryPlanned({ signal: d.signal, batchSize: stepBatchSize(step) })) addReconciled(b.reconciled);
-        const c = fromStored(store, runId, step.name);
-        const eta = etaFor(step, total, c, d);
-        emit({ type: 'step-progress', step: step.name, counts: c, ...(total !== undefined ? { total } : {}), ...(eta !== undefined ? { etaMs: eta } : {}) });
-      } else pass++;
+    // The other steps of the group stopped too (shared signal); no later group starts.
+    if (stop || fatal) break;
+    if (!g.stopper.signal.aborted && group.length > 0) {
+      const over = g.limits.check();
+      if (over) {
+        stop = new Stop('reject-limit', over);
+        break;
+      }
     }
-    if (d.signal.aborted) {
-      store.setStepStatus(runId, step.name, 'interrupted');
-      throw new Stop('interrupted');
-    }
-    const left = store.countPending(step.name, ['sent', 'in-doubt']);
-    store.setStepStatus(runId, step.name, left > 0 ? 'interrupted' : 'done');
-    const final = fromStored(store, runId, step.name);
-    emit({ type: 'step-end', step: step.name, counts: final });
-    if (outcome.error) throw new Stop('reject-limit', outcome.error);
-  } catch (e) {
-    if (!(e instanceof Stop)) {
-      store.setStepStatus(runId, step.name, 'interrupted');
-      const err = toZpetlError(e);
-      emit({ type: 'step-state', step: step.name, state: { kind: 'failed', message: err.format() } });
-    }
-    throw e;
-  } finally {
-    d.active.delete(step.name);
   }
-}
-
-/** This run's counts for a step, from the checkpoint (exact across resumes). */
-function fromStored(store: CheckpointStore, runId: number, step: string): StepCounts {
-  const c = store.counts(runId, step);
-  return {
-    ...emptyCounts(),
-    read: c.read,
-    valid: c.read - c.rejectedPrepare - c.filtered,
-    created: c.created,
-    updated: c.updated,
-    skipped: c.skipped,
-    rejected: c.rejected,
-    inDoubt: c.inDoubt,
-    ...(c.filtered > 0 ? { filtered: c.filtered } : {}),
-  };
-}
-
-interface LimitCheck {
-  check(): ZpetlError | undefined;
-}
-
-function createLimitCheck(limits: RejectLimits, totals: () => { read: number; rejected: number }): LimitCheck {
-  const minRows = limits.minRows ?? 100;
-  return {
-    check() {
-      if (limits.count === undefined && limits.ratio === undefined) return undefined;
-      const { read, rejected } = totals();
-      if (limits.count !== undefined && rejected > limits.count) {
-        return new ZpetlError('RUN_REJECT_LIMIT', `${rejected} rows rejected, over the limit of ${limits.count}`, {
-          details: { rejected, read, limit: limits.count },
-          hint: 'Fix the rows listed in rejects.csv (or raise rejectLimit) and run again; rows already loaded are skipped.',
-        });
-      }
-      if (limits.ratio !== undefined && read >= minRows && rejected / read > limits.ratio) {
-        return new ZpetlError('RUN_REJECT_LIMIT', `${rejected} of ${read} rows rejected (${((rejected / read) * 100).toFixed(1)}%), over the limit of ${(limits.ratio * 100).toFixed(1)}%`, {
-          details: { rejected, read, ratio: limits.ratio },
-          hint: 'Fix the rows listed in rejects.csv (or raise the reject ratio) and run again; rows already loaded are skipped.',
-        });
-      }
-      return undefined;
-    },
-  };
-}
-
-/** ETA of the rest of a step from the rate budget (run-eta.ts); undefined without a total. */
-function etaFor(step: PlannedStep, total: number | undefined, c: StepCounts, d: Pick<StepDeps, 'client' | 'gate' | 'window' | 'clock'>): number | undefined {
-  if (total === undefined) return undefined;
-  const remaining = Math.max(0, total - c.read);
-  const endpoint = createEndpointOf(step.entity);
-  const calls = createCallsFor(step, remaining);
-  return etaMs({
-    remainingCalls: calls,
-    budget: d.client.budgetFor(endpoint),
-    waitMs: d.client.estimateWaitMs(endpoint, 1),
-    latencyBoundMs: d.gate.estimateMs({ endpoint, calls }),
-    ...(d.window ? { window: d.window } : {}),
-    nowMs: d.clock.now(),
-  });
-}
-
-function finishFigures(f: RunFigures, client: ZohoClient, store: CheckpointStore, steps: PlannedStep[], gate: RunGate | undefined, clock: Clock): void {
-  f.endpoints = client.stats();
-  if (gate) f.windowsUsed = gate.windowsUsed();
-  for (const s of steps) f.crosswalk[s.name] = store.crosswalkCount(s.name);
-  f.finishedMs = clock.now();
+  if (!stop && !fatal && o.signal?.aborted) stop = new Stop('interrupted');
+  return { ...(stop ? { stop } : {}), ...(fatal ? { fatal } : {}) };
 }

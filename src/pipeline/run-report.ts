@@ -25,17 +25,11 @@ import { writeReportHtml } from '../report/write-report-html.js';
 import { writeReportJson } from '../report/write-report-json.js';
 import { writeCsvFile } from '../report/write-csv-file.js';
 import { emptyCounts, type StepCounts } from '../core/step-counts.js';
-import type { RunResult } from './run-engine.js';
+import type { RunReportFiles, RunResult } from './run-result.js';
 import type { RunPlan } from './run-plan.js';
 
-/** The files of a real run's report folder (absolute paths). */
-export interface RunReportFiles {
-  dir: string;
-  reportJson: string;
-  reportHtml: string;
-  rejectsCsv: string;
-  crosswalkCsv: string;
-}
+/** The files of a real run's report folder (run-result.ts). */
+export type { RunReportFiles };
 
 export interface RunReportOptions {
   /** The exact folder to write into (created). Otherwise `<outDir>/<pipeline>-<UTC timestamp>`. */

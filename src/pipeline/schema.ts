@@ -12,6 +12,7 @@
  * `node --import tsx src/pipeline/write-json-schema.ts`; a test fails when the file is stale).
  */
 import { z } from 'zod';
+import { DEFAULT_LOAD_MODE, LOAD_MODES, type LoadMode } from '../core/load-mode.js';
 import { SourceSchema } from '../extract/source-schema.js';
 import { FieldSpecSchema } from '../transform/field-spec.js';
 import { WhereSchema } from '../transform/row-filter.js';
@@ -57,7 +58,8 @@ export const OptionsSchema = z.strictObject({
 });
 
 export const ENTITY_KIND_SCHEMA = z.enum(ENTITY_KINDS);
-export const LOAD_MODES = ['create', 'skip-existing', 'upsert'] as const;
+/** The modes (src/core/load-mode.ts), re-exported for the schema's users. */
+export { LOAD_MODES };
 
 const LoadStepBase = z.strictObject({
   name: STEP_NAME,
@@ -75,7 +77,7 @@ const LoadStepBase = z.strictObject({
   /** Target field → how to fill it (see src/transform/entity-fields.ts for the fields per entity). */
   fields: z.record(z.string().min(1), FieldSpecSchema),
   /** create (default): skip keys already loaded · skip-existing: also look Zoho up by natural key · upsert: PATCH what exists. */
-  mode: z.enum(LOAD_MODES).default('create'),
+  mode: z.enum(LOAD_MODES).default(DEFAULT_LOAD_MODE),
   /** Steps that must finish first (in addition to the entity order). */
   dependsOn: z.array(STEP_NAME).optional(),
   /** Api name of a custom field (`cf_…`) to hold the source key, for projects and tasks. */
@@ -166,7 +168,7 @@ export type RejectLimit = z.output<typeof RejectLimitSchema>;
 export type StepConfig = z.output<typeof StepSchema>;
 export type LoadStepConfig = z.output<typeof LoadStepSchema>;
 export type ExportStepConfig = z.output<typeof ExportStepSchema>;
-export type LoadMode = (typeof LOAD_MODES)[number];
+export type { LoadMode };
 
 /** True for steps that load rows into Zoho (as opposed to export steps). */
 export function isLoadStep(step: StepConfig): step is LoadStepConfig {

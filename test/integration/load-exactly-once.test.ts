@@ -10,7 +10,7 @@ import { openCheckpointDb, type CheckpointDb } from '../../src/checkpoint/db.js'
 import { createCheckpointStore, type CheckpointStore } from '../../src/checkpoint/store.js';
 import { createCrosswalkResolver } from '../../src/load/crosswalk-resolver.js';
 import { createEntityLoader } from '../../src/load/loaders/index.js';
-import { createStepLoader } from '../../src/load/step-loader.js';
+import { createStepLoader } from '../../src/load/exactly-once/step-loader.js';
 import type { LoadItem } from '../../src/load/types.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
 import type { ZohoClient } from '../../src/zoho/types.js';

@@ -12,7 +12,7 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { it } from '../helpers/fixtures.js';
-import { DEFAULT_IN_DOUBT_SETTLE_MS } from '../../src/load/reconcile.js';
+import { DEFAULT_IN_DOUBT_SETTLE_MS } from '../../src/load/exactly-once/reconcile.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
 import type { ChildConfig } from '../helpers/chaos-child.js';
 import { sleep, startChild } from '../helpers/chaos-harness.js';

@@ -1,7 +1,11 @@
 /** Milestones ("phases"): one POST each within a project; natural key = name within the project. */
 import type { Milestone, MilestoneCreate, ZohoApi } from '../../zoho/types.js';
-import { ScopeCache } from '../scope-cache.js';
-import { candidateOf, collect, compact, pickString, required, sendEach, sameName } from '../shared.js';
+import { ScopeCache } from '../exactly-once/scope-cache.js';
+import { collect } from '../collect.js';
+import { compact, pickString, required } from '../target-values.js';
+import { candidateOf } from '../exactly-once/created-time.js';
+import { sameName } from '../exactly-once/natural-key-equality.js';
+import { sendEach } from '../exactly-once/send-each.js';
 import type { Candidate, EntityLoader, LoaderOptions } from '../types.js';
 
 export function createMilestoneLoader(api: ZohoApi, options: LoaderOptions = {}): EntityLoader {

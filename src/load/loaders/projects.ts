@@ -1,7 +1,11 @@
 /** Projects: one POST per project; natural key = name (portal-wide) or the external-id marker. */
 import type { Project, ProjectCreate, ZohoApi } from '../../zoho/types.js';
-import { ScopeCache } from '../scope-cache.js';
-import { candidateOf, collect, compact, customFields, pickString, required, sendEach, sameName } from '../shared.js';
+import { ScopeCache } from '../exactly-once/scope-cache.js';
+import { collect } from '../collect.js';
+import { compact, customFields, pickString, required } from '../target-values.js';
+import { candidateOf } from '../exactly-once/created-time.js';
+import { sameName } from '../exactly-once/natural-key-equality.js';
+import { sendEach } from '../exactly-once/send-each.js';
 import type { Candidate, EntityLoader, LoaderOptions } from '../types.js';
 
 export function createProjectLoader(api: ZohoApi, options: LoaderOptions = {}): EntityLoader {

@@ -5,8 +5,12 @@
  * the external-id marker custom field when the step configures one.
  */
 import type { Task, TaskCreate, ZohoApi } from '../../zoho/types.js';
-import { ScopeCache } from '../scope-cache.js';
-import { candidateOf, collect, compact, customFields, pick, pickList, pickString, required, sendEach, sameName } from '../shared.js';
+import { ScopeCache } from '../exactly-once/scope-cache.js';
+import { collect } from '../collect.js';
+import { compact, customFields, pick, pickList, pickString, required } from '../target-values.js';
+import { candidateOf } from '../exactly-once/created-time.js';
+import { sameName } from '../exactly-once/natural-key-equality.js';
+import { sendEach } from '../exactly-once/send-each.js';
 import type { Candidate, EntityLoader, LoaderOptions } from '../types.js';
 
 const PRIORITIES = new Set(['none', 'low', 'medium', 'high']);

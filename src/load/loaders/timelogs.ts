@@ -9,8 +9,12 @@
  */
 import { formatHhMm, parseHhMm } from '../../core/local-date.js';
 import type { TimeLog, TimeLogCreate, ZohoApi } from '../../zoho/types.js';
-import { ScopeCache } from '../scope-cache.js';
-import { candidateOf, collect, compact, hoursToMinutes, normNotes, pickString, required, sendEach } from '../shared.js';
+import { ScopeCache } from '../exactly-once/scope-cache.js';
+import { collect } from '../collect.js';
+import { compact, pickString, required } from '../target-values.js';
+import { candidateOf } from '../exactly-once/created-time.js';
+import { hoursToMinutes, normNotes } from '../exactly-once/natural-key-equality.js';
+import { sendEach } from '../exactly-once/send-each.js';
 import type { Candidate, EntityLoader, LoaderOptions } from '../types.js';
 
 function billStatus(v: string | undefined): 'Billable' | 'Non Billable' {

@@ -10,8 +10,11 @@
  */
 import { ZpetlError } from '../../core/errors.js';
 import type { ProjectUserAdd, User, ZohoApi } from '../../zoho/types.js';
-import { ScopeCache } from '../scope-cache.js';
-import { classifyFailure, collect, compact, failureResult, normEmail, pickString, required, stopCause } from '../shared.js';
+import { ScopeCache } from '../exactly-once/scope-cache.js';
+import { collect } from '../collect.js';
+import { compact, pickString, required } from '../target-values.js';
+import { classifyFailure, failureResult, stopCause } from '../exactly-once/classify-failure.js';
+import { normEmail } from '../exactly-once/natural-key-equality.js';
 import type { AttemptBatch, AttemptResult, EntityLoader, LoadItem, LoaderOptions } from '../types.js';
 
 export interface UserLoaderOptions extends LoaderOptions {

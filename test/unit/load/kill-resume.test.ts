@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openCheckpointDb, type CheckpointDb } from '../../../src/checkpoint/db.js';
 import { createCheckpointStore } from '../../../src/checkpoint/store.js';
-import { createStepLoader } from '../../../src/load/step-loader.js';
+import { createStepLoader } from '../../../src/load/exactly-once/step-loader.js';
 import type { LoadItem } from '../../../src/load/types.js';
 import type { EntityKind } from '../../../src/pipeline/events.js';
 import { createFakeApi } from './fake-api.js';

@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openCheckpointDb, type CheckpointDb } from '../../../src/checkpoint/db.js';
-import { createCheckpointStore, type CheckpointStore } from '../../../src/checkpoint/store.js';
-import type { SourcePosition } from '../../../src/core/record.js';
-import { createStepLoader, type StepConfig } from '../../../src/load/step-loader.js';
-import type { LoadItem } from '../../../src/load/types.js';
-import { createFakeApi, type FakeApi } from './fake-api.js';
+import { openCheckpointDb, type CheckpointDb } from '../../../../src/checkpoint/db.js';
+import { createCheckpointStore, type CheckpointStore } from '../../../../src/checkpoint/store.js';
+import type { SourcePosition } from '../../../../src/core/record.js';
+import { createStepLoader, type StepConfig } from '../../../../src/load/exactly-once/step-loader.js';
+import type { LoadItem } from '../../../../src/load/types.js';
+import { createFakeApi, type FakeApi } from '../fake-api.js';
 
 const pos = (i: number): SourcePosition => ({ source: 'in.csv', line: i + 2, index: i });
 let cdb: CheckpointDb;

@@ -8,7 +8,7 @@
  * Natural keys can collide (two time logs with the same project, date, owner, hours and notes are two
  * distinct source rows): a candidate id already in the crosswalk under another key, or claimed earlier
  * in this pass, is never taken; for a loader whose ids name one record per scope (a person in several
- * projects), only claims within the same scope count (claimedElsewhere, claimToken in shared.ts).
+ * projects), only claims within the same scope count (claimedElsewhere, claimToken in match-existing.ts).
  * Records are processed in source order.
  *
  * Someone else's entity is never ours: a candidate Zoho says was created before we marked the record
@@ -35,20 +35,20 @@
  *             recordResults settles a batch's records and closes its batch row in one transaction, so
  *             a record still 'sent' always belongs to a batch its process never finished.
  * Re-reading the key after a restart and looks that leave it waiting do not move updated_ms
- * (checkpoint/store.ts), so restarts closer together than `settleMs` still reach the verdict (each
+ * (src/checkpoint/store.ts), so restarts closer together than `settleMs` still reach the verdict (each
  * record waits at most one settle time from when it was first seen in doubt); only a new send, once the
  * record was judged absent, starts a new settle time. sent_ms stays the batch's mark instant: it is the
  * created-time floor above (the earliest the request could have left).
  *
  * PATCHes left 'sent' go back to planned: re-sending a PATCH is harmless.
  */
-import type { CheckpointStore } from '../checkpoint/store.js';
-import type { RecordRow, StoredResult } from '../checkpoint/store-types.js';
-import { toZpetlError, ZpetlError } from '../core/errors.js';
-import type { Clock } from '../core/clock.js';
-import { compareIds } from '../core/ids.js';
-import { claimedElsewhere, claimToken } from './shared.js';
-import type { Candidate, EntityLoader } from './types.js';
+import type { CheckpointStore } from '../../checkpoint/store.js';
+import type { RecordRow, StoredResult } from '../../checkpoint/store-types.js';
+import { toZpetlError, ZpetlError } from '../../core/errors.js';
+import type { Clock } from '../../core/clock.js';
+import { compareIds } from '../../core/ids.js';
+import type { Candidate, EntityLoader } from '../types.js';
+import { claimedElsewhere, claimToken } from './match-existing.js';
 
 /** Default allowance for the difference between our clock and Zoho's (5 minutes). */
 export const DEFAULT_CLOCK_SKEW_MS = 5 * 60_000;

@@ -2,9 +2,9 @@
  * The exactly-once protocol for one step, batch by batch:
  *
  *   plan      keys this run already finished → repeated; keys left sent/in-doubt → reconciled first;
- *             per mode: create skips keys in the crosswalk, skip-existing also looks Zoho up by natural
- *             key (users in every mode: matchesInEveryMode), upsert PATCHes what exists (crosswalk or
- *             natural key) and creates the rest
+ *             then what the mode does with each key (key-action.ts): create skips keys in the
+ *             crosswalk, skip-existing also looks Zoho up by natural key (users in every mode:
+ *             matchesInEveryMode), upsert PATCHes what exists (crosswalk or natural key) and creates the rest
  *   markSent  one transaction, before any request
  *   send      outside any transaction (loader.create / loader.update)
  *   record    one transaction: outcomes, crosswalk, rejects, high-water mark
@@ -12,20 +12,23 @@
  * A fatal error (auth, retries exhausted) is thrown after the batch's results are recorded; items that
  * never left go back to 'planned'.
  */
-import type { ZpetlError } from '../core/errors.js';
-import type { CheckpointStore, ResultsDelta } from '../checkpoint/store.js';
-import type { HighWater, RecordRow, SentItem, StoredResult } from '../checkpoint/store-types.js';
-import type { EntityKind } from '../core/entity-kind.js';
-import type { ZohoApi } from '../zoho/types.js';
-import { createEntityLoader } from './loaders/index.js';
+import type { ZpetlError } from '../../core/errors.js';
+import { DEFAULT_LOAD_MODE } from '../../core/load-mode.js';
+import type { CheckpointStore, ResultsDelta } from '../../checkpoint/store.js';
+import type { HighWater, RecordRow, SentItem, StoredResult } from '../../checkpoint/store-types.js';
+import type { EntityKind } from '../../core/entity-kind.js';
+import type { ZohoApi } from '../../zoho/types.js';
+import { createEntityLoader } from '../loaders/index.js';
+import type { AttemptResult, EntityLoader, ItemResult, LoadItem, LoadMode, LoaderOptions } from '../types.js';
+import { classifyFailure, failureResult, stopCause } from './classify-failure.js';
+import { keyAction } from './key-action.js';
+import { matchExisting } from './match-existing.js';
 import { reconcileRecords, type ReconcileCounts, type ReconcileTiming } from './reconcile.js';
-import { classifyFailure, failureResult, matchExisting, stopCause } from './shared.js';
-import type { AttemptResult, EntityLoader, ItemResult, LoadItem, LoadMode, LoaderOptions } from './types.js';
 
 export interface StepConfig extends LoaderOptions {
   name: string;
   entity: EntityKind;
-  /** Default 'create'. */
+  /** Default DEFAULT_LOAD_MODE ('create', src/core/load-mode.ts). */
   mode?: LoadMode;
   /** Users only: 'project' (default) or 'portal'. */
   userScope?: 'project' | 'portal';
@@ -84,7 +87,7 @@ const minPos = (a: HighWater | null | undefined, b: HighWater): HighWater => (a 
 
 export function createStepLoader(opts: StepLoaderOptions): StepLoader {
   const { api, store, runId, step } = opts;
-  const mode: LoadMode = step.mode ?? 'create';
+  const mode: LoadMode = step.mode ?? DEFAULT_LOAD_MODE;
   const loader = opts.loader ?? stepEntityLoader(step, api);
   const stepRef = { name: step.name, entity: step.entity };
 
@@ -128,23 +131,24 @@ export function createStepLoader(opts: StepLoaderOptions): StepLoader {
         continue;
       }
       const xw = crosswalk.get(item.key);
+      const facts = { inCrosswalk: xw !== undefined, matchesInEveryMode: loader.matchesInEveryMode === true };
+      const action = keyAction(mode, facts);
       if (xw) {
-        if (mode === 'upsert') toUpdate.push({ item, zohoId: xw.zohoId });
+        if (action === 'update') toUpdate.push({ item, zohoId: xw.zohoId });
         else immediate.push({ key: item.key, status: 'skipped', zohoId: xw.zohoId, pos: item.pos });
         continue;
       }
-      if ((mode === 'create' && !loader.matchesInEveryMode) || fatal) {
+      if (action === 'create' || fatal) {
         toCreate.push(item);
         continue;
       }
-      // skip-existing / upsert: natural-key lookup, never claiming an id another key already owns.
+      // 'look-up': the natural-key match, never claiming an id another key already owns.
       try {
         const id = await matchExisting(loader, store, { step: step.name, key: item.key, values: item.values }, claimedInBatch);
-        if (id === undefined) toCreate.push(item);
-        else {
-          if (mode === 'upsert') toUpdate.push({ item, zohoId: id });
-          else immediate.push({ key: item.key, status: 'skipped', zohoId: id, meta: loader.describe(item.values), pos: item.pos });
-        }
+        const found = keyAction(mode, { ...facts, naturalMatch: id !== undefined });
+        if (id === undefined || found === 'create') toCreate.push(item);
+        else if (found === 'update') toUpdate.push({ item, zohoId: id });
+        else immediate.push({ key: item.key, status: 'skipped', zohoId: id, meta: loader.describe(item.values), pos: item.pos });
       } catch (e) {
         const f = classifyFailure(e, item, step.entity, false);
         if (f.kind === 'rejected') immediate.push({ key: item.key, status: 'rejected', error: f.error, pos: item.pos, ...(item.data ? { data: item.data } : {}) });
