@@ -75,7 +75,7 @@ export interface RunRow {
 export interface StepRow {
   runId: number;
   name: string;
-  /** Target entity (src/pipeline/events.ts EntityKind); a plain string here, the store sits below the pipeline. */
+  /** Target entity: an EntityKind (core/entity-kind.ts) as the row stores it (text, read back unchecked). */
   entity: string;
   status: StepStatus;
   mode: LoadMode;
@@ -121,7 +121,7 @@ export interface RecordRow {
 export interface CrosswalkRow {
   step: string;
   key: string;
-  /** Target entity (src/pipeline/events.ts EntityKind); a plain string here, the store sits below the pipeline. */
+  /** Target entity: an EntityKind (core/entity-kind.ts) as the row stores it (text, read back unchecked). */
   entity: string;
   zohoId: string;
   name: string | null;
