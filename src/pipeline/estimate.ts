@@ -10,7 +10,7 @@ import type { Plan } from './plan.js';
 import type { EntityKind } from './events.js';
 import type { PipelineOptions } from './schema.js';
 
-/** Zoho's documented per-endpoint limit (reference §3). */
+/** Zoho's documented per-endpoint limit (docs/zoho-api-notes.md#rate-limits). */
 export const ZOHO_CALLS_PER_WINDOW = 200;
 export const ZOHO_WINDOW_MS = 120_000;
 

@@ -535,7 +535,7 @@ async function runOneStep(d: StepDeps): Promise<void> {
     // A record sent too recently to be judged (a late commit may still land) waits, in-doubt, and is
     // looked up again once it matures; waiting does not use up a re-send pass. One wait lasts until every
     // record waiting then can be judged (at most one settle time), and only then is what proved absent
-    // re-sent: a pass is one generation of re-sends. Why (issue #5): records that went in doubt batches
+    // re-sent: a pass is one generation of re-sends. Why: records that went in doubt batches
     // apart mature one by one; waiting for the earliest only and re-sending it used a pass per record, and
     // the passes ran out with records this run could still judge (left in doubt, exit 1).
     let waits = 0;

@@ -1,6 +1,6 @@
 /**
  * The rate budget: a sliding window per (portal, token owner, METHOD + path template), the unit of
- * Zoho's limit (200 calls per 120 s per endpoint, then a 10-minute lock: reference §3).
+ * Zoho's limit (200 calls per 120 s per endpoint, then a 10-minute lock: docs/zoho-api-notes.md#rate-limits).
  *
  * Why a window of *our* timestamps is safe against the server's window: the server counts a call at
  * its arrival, which lies between our send and our receipt of the answer. A call is counted here
@@ -61,7 +61,7 @@ function num(v: string | null | undefined): number | undefined {
 
 /**
  * Reads `RateLimit`, `RateLimit-Remaining`, `RateLimit-Window` (+ `RateLimit-Window-Unit`) as Zoho
- * documents them (reference §3), plus the IETF draft form `RateLimit: limit=…, remaining=…, reset=…`.
+ * documents them (docs/zoho-api-notes.md#rate-limits), plus the IETF draft form `RateLimit: limit=…, remaining=…, reset=…`.
  */
 export function parseRateHeaders(get: (name: string) => string | null): RateHeaders {
   const out: RateHeaders = {};
