@@ -1,6 +1,6 @@
 /**
  * The record protocol: per-record states (planned → sent → confirmed | rejected | in-doubt) and the
- * two transactions the loaders wrap every request in (src/load/step-loader.ts):
+ * two transactions the loaders wrap every request in (src/load/exactly-once/step-loader.ts):
  *
  *   markSent(items)                 one transaction, BEFORE the request: state 'sent', payload kept
  *   …request outside any transaction…
@@ -8,7 +8,7 @@
  *                                   rejected + rejects row, in-doubt; plus the step's high-water mark
  *
  * A crash between the two leaves the records 'sent' with their payload: the next run reconciles them
- * against Zoho (src/load/reconcile.ts) before anything is re-sent. Part of the checkpoint store
+ * against Zoho (src/load/exactly-once/reconcile.ts) before anything is re-sent. Part of the checkpoint store
  * (store.ts); the crosswalk, rejects and high-water writes of recordResults are the other stores'.
  */
 import type Database from 'better-sqlite3';
@@ -54,7 +54,7 @@ export interface RecordStore {
    * Records left 'sent' whose outcome is still unknown (a killed process's) become 'in-doubt', never
    * re-sent blindly. Their updated_ms becomes `atMs` (default now): the instant a later process first saw
    * them, the start of their settle time, since the request may have left as late as the dead process's
-   * last moment, which the checkpoint does not know (load/reconcile.ts). sent_ms is kept (the
+   * last moment, which the checkpoint does not know (load/exactly-once/reconcile.ts). sent_ms is kept (the
    * created-time floor). Records already in doubt, or in any other state, are left as they are.
    */
   markInDoubt(step: string, keys: readonly string[], atMs?: number): void;
@@ -136,7 +136,7 @@ function prepareRecordStatements(db: Database.Database) {
     // Results: skipped keys may have no record yet (crosswalk hit, never sent): upsert. A key this run
     // already finished is left alone (changes = 0): a resumed run re-reading it must not recount it.
     // A key already in doubt recorded in doubt again (re-read, never re-sent) keeps its updated_ms: that
-    // is when its send went into doubt, the start of its settle time (load/reconcile.ts), and a restart
+    // is when its send went into doubt, the start of its settle time (load/exactly-once/reconcile.ts), and a restart
     // must not start that wait over.
     upsertOutcome: db.prepare(`
       INSERT INTO records (step, key, state, op, outcome, run_id, zoho_id, batch_id, attempts, updated_ms, payload_hash, payload_json, source, line, idx, byte_offset)

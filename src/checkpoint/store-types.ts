@@ -102,7 +102,7 @@ export interface RecordRow {
    * (its in-doubt outcome; for one a killed process left 'sent', the instant a later reconciliation first
    * saw it and marked it in doubt, since the request may have left as late as that process died);
    * recording it in doubt again (a re-read) or marking it in doubt again keeps it. Reconciliation's
-   * settle time counts from it (load/reconcile.ts).
+   * settle time counts from it (load/exactly-once/reconcile.ts).
    */
   updatedMs: number;
   /**

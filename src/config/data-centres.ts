@@ -1,6 +1,6 @@
 /**
  * Zoho data centres: the accounts (OAuth) host and the Projects API host of each.
- * Source: ../shared/reference/zoho-projects-api.md §1.3. Hosts marked UNCONFIRMED there are marked
+ * Source: docs/zoho-api-notes.md#data-centres. Hosts marked UNCONFIRMED there are marked
  * here too; users of those centres can set ZOHO_API_URL / ZOHO_ACCOUNTS_URL to override them.
  */
 export const DATA_CENTRES = {
@@ -9,11 +9,11 @@ export const DATA_CENTRES = {
   in: { accountsUrl: 'https://accounts.zoho.in', apiUrl: 'https://projectsapi.zoho.in' },
   au: { accountsUrl: 'https://accounts.zoho.com.au', apiUrl: 'https://projectsapi.zoho.com.au' },
   jp: { accountsUrl: 'https://accounts.zoho.jp', apiUrl: 'https://projectsapi.zoho.jp' },
-  // UNCONFIRMED Projects host: only the accounts host is documented for Canada (reference §1.3).
+  // UNCONFIRMED Projects host: only the accounts host is documented for Canada (docs/zoho-api-notes.md#data-centres).
   ca: { accountsUrl: 'https://accounts.zohocloud.ca', apiUrl: 'https://projectsapi.zohocloud.ca' },
-  // UNCONFIRMED Projects host: one field note lists projects.zoho.sa (reference §1.3).
+  // UNCONFIRMED Projects host: one field note lists projects.zoho.sa (docs/zoho-api-notes.md#data-centres).
   sa: { accountsUrl: 'https://accounts.zoho.sa', apiUrl: 'https://projectsapi.zoho.sa' },
-  // UNCONFIRMED Projects host: Zoho only says "use the appropriate domain (.cn)" (reference §1.3).
+  // UNCONFIRMED Projects host: Zoho only says "use the appropriate domain (.cn)" (docs/zoho-api-notes.md#data-centres).
   cn: { accountsUrl: 'https://accounts.zoho.com.cn', apiUrl: 'https://projectsapi.zoho.com.cn' },
 } as const satisfies Record<string, { accountsUrl: string; apiUrl: string }>;
 

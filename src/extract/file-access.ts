@@ -97,7 +97,7 @@ const HASH_CHUNK_BYTES = 256 * 1024;
 /**
  * Hex sha256 of a file, read through ONE reused buffer (constant memory). A read stream allocates a
  * fresh buffer per chunk, and those are freed only by a full GC: hashing a 100 MB input that way held
- * ~30 MB of dead buffers at its peak (issue #4). Throws SOURCE_NOT_FOUND / SOURCE_UNREADABLE.
+ * ~30 MB of dead buffers at its peak. Throws SOURCE_NOT_FOUND / SOURCE_UNREADABLE.
  */
 export async function sha256File(path: string, source: string = path): Promise<string> {
   const hash = createHash('sha256');

@@ -1,6 +1,6 @@
 /**
  * Zoho Projects timesheet exports (CSV saved from the web UI). No public sample of the export exists
- * (../shared/reference/zoho-projects-api.md §8), so columns are matched through aliases, compared
+ * (docs/zoho-api-notes.md#time-logs-and-timesheets), so columns are matched through aliases, compared
  * case- and space-insensitively, and the date and hours formats are stated in the pipeline.
  *
  * Each record keeps every original column under its header key (so rejects.csv reproduces the file)

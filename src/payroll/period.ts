@@ -1,7 +1,7 @@
 /**
  * Pay-period expressions → an inclusive range of local dates in the portal's time zone. "Today" is
  * the wall-clock date in `tz` at `nowMs`; everything after that is LocalDate arithmetic, so a DST
- * change never moves a boundary (see etl-anchors §2.6: host-zone Date parsing shifts days).
+ * change never moves a boundary (see docs/zoho-api-notes.md#dates-and-times: host-zone Date parsing shifts days).
  */
 import { ZpetlError } from '../core/errors.js';
 import {

@@ -1,7 +1,7 @@
 /**
  * The scratch store's buffer of key claims since its last flush (scratch-store.ts): fixed arrays
  * indexed by open addressing, not a Map/Set, so no table is reallocated and the buffered strings are
- * dropped at each flush instead of being promoted to the old generation (issue #4).
+ * dropped at each flush instead of being promoted to the old generation, as bench:local measured.
  */
 import type Database from 'better-sqlite3';
 

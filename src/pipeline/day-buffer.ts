@@ -1,6 +1,6 @@
 /**
  * The scratch store's buffer of minutes per (user, day) read or changed since its last flush
- * (scratch-store.ts): fixed typed arrays indexed by open addressing (no Map: issue #4), and the
+ * (scratch-store.ts): fixed typed arrays indexed by open addressing (no Map: its tables grew into old-generation garbage, see scratch-store.ts), and the
  * numeric day key that packs the date and an in-memory user number.
  */
 import type Database from 'better-sqlite3';

@@ -24,7 +24,7 @@ export interface DryCheckpoint {
    * task lists, the step name for tasks. Undefined when unknown or ambiguous (two ids for one name).
    */
   lookup(kind: string, scope: string, value: string): string | undefined;
-  /** The crosswalk's claims, for the run's natural-key match (load/shared.ts matchExisting): an id another key owns is not this row's. */
+  /** The crosswalk's claims, for the run's natural-key match (load/exactly-once/match-existing.ts matchExisting): an id another key owns is not this row's. */
   readonly claims: Pick<CheckpointStore, 'claimedIds' | 'crosswalkByName'>;
   close(): void;
 }

@@ -1,7 +1,7 @@
 /**
  * What decides whether the next batch may start: a stop request, and the off-peak window.
  *
- * Near the end of an opening no batch starts unless it can finish before the close (issue 5 §6): its
+ * Near the end of an opening no batch starts unless it can finish before the close (a run promises to end inside its window): its
  * duration is estimated from the client's budget (`estimateWaitMs`: how long until the endpoint can
  * take that many calls) plus the measured request latency at the step's concurrency. Outside the
  * window, with `wait` the gate sleeps until the next opening (abortable); without it the run stops

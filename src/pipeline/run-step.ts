@@ -1,7 +1,7 @@
 /**
  * The loop of one step: read prepared items from the high-water mark on, group the valid ones into
  * batches, ask the gate (stop request, window drain) before each, and hand each batch to the step
- * loader (src/load/step-loader.ts), which marks it sent (one transaction), sends it (no transaction
+ * loader (src/load/exactly-once/step-loader.ts), which marks it sent (one transaction), sends it (no transaction
  * open) and records every result with the new high-water mark (one transaction). Rejects found while
  * preparing are recorded as they are read.
  *
@@ -34,7 +34,7 @@ export type StepStop = 'interrupted' | 'outside-window' | 'reject-limit';
 /** Whether the next batch may start. */
 export type Gate = { go: true } | { go: false; reason: 'interrupted' | 'outside-window' };
 
-/** What loading one batch did (see src/load/step-loader.ts). */
+/** What loading one batch did (see src/load/exactly-once/step-loader.ts). */
 export interface BatchResult {
   /** New outcomes, for the live counters (repeats of rows this run finished are not counted). */
   delta: CountsDelta;

@@ -4,7 +4,7 @@
  * flat whether the input has 1 000 or 4 000 000 rows.
  *
  * The two per-row rules (a key claimed once per step, minutes per user and day) do not touch SQLite
- * per row: that was most of a dry run's time (issue #4). Instead:
+ * per row: that was most of a dry run's time when measured. Instead:
  * - a fixed-size Bloom filter (8 MiB) answers "certainly never seen" for most new keys and days, so
  *   they need no read at all (a "maybe" is checked exactly, in the buffer then in SQLite);
  * - claims and day totals are buffered in fixed typed-array tables (at most FLUSH_ENTRIES of each,
@@ -46,7 +46,7 @@ export interface ScratchStore {
  * purpose: a buffered key lives until its flush, and one that outlives two young-generation
  * collections is promoted to the old generation, where it becomes garbage only a full GC frees. With
  * 65 536 entries that was ~60 MB of promoted garbage per million rows and most of the heap's growth
- * (peak RSS 160-180 MB at 1M rows; ~130 MB with 512, at a few % more CPU: issue #4). Statement calls
+ * (peak RSS 160-180 MB at 1M rows; ~130 MB with 512, at a few % more CPU). Statement calls
  * stay few either way (ROWS_PER_INSERT rows each).
  */
 export const FLUSH_ENTRIES = 512;
@@ -138,7 +138,7 @@ export function createScratchStore(dir?: string): ScratchStore {
   // The buffers are fixed typed arrays and fixed string arrays, not Map/Set: a Map's table is
   // reallocated as it grows and replaced by clear(), and in some runs those tables, their number keys
   // and the buffered key strings were promoted by the thousand (~130 MB of old-generation garbage per
-  // 1M rows, peak RSS 160 instead of 130 MB: issue #4).
+  // 1M rows, peak RSS 160 instead of 130 MB, measured by bench:local).
   const claims = createClaimBuffer(FLUSH_ENTRIES, TABLE_SLOTS);
   const days = createDayBuffer(FLUSH_ENTRIES, TABLE_SLOTS, MAX_USERS);
 

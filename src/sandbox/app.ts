@@ -142,7 +142,7 @@ export function createApp(deps: AppDeps): App {
 /** The answer of a call the rate limit refused, in the configured style. */
 function throttledResponse(ctx: SandboxContext, retryAfterS: number, headers: Record<string, string>, req: SandboxRequest): SandboxResponse {
   if (ctx.config.throttleStyle === '400-rolling') {
-    // The observed form carries no Retry-After (§3 [WQ]: clients waited ~9 minutes blind).
+    // The observed form carries no Retry-After (docs/zoho-api-notes.md#rate-limits, [WQ]: clients waited ~9 minutes blind).
     return errorResponse(
       new V3Error(400, 'URL_ROLLING_THROTTLES_LIMIT_EXCEEDED', [{ message: 'URL rolling throttles limit exceeded' }], headers),
       req.path,

@@ -57,7 +57,7 @@ export function noContent(): SandboxResponse {
 }
 
 /**
- * Parses an application/x-www-form-urlencoded body (the V2-style variant some clients send, §6.6).
+ * Parses an application/x-www-form-urlencoded body (the V2-style variant some clients send, docs/zoho-api-notes.md#users).
  * Returns undefined when the body is not form-encoded.
  */
 export function formBody(req: SandboxRequest): URLSearchParams | undefined {

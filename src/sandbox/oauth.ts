@@ -1,21 +1,21 @@
 /**
- * The accounts side (§2): POST /oauth/v2/token (refresh_token, authorization_code, client_credentials),
+ * The accounts side (docs/zoho-api-notes.md#oauth-and-tokens): POST /oauth/v2/token (refresh_token, authorization_code, client_credentials),
  * POST /oauth/v2/token/revoke, and validation of `Authorization` headers on the API side.
- * Zoho's accounts server answers most errors with HTTP 200 and an `error` key (§2.5).
+ * Zoho's accounts server answers most errors with HTTP 200 and an `error` key (docs/zoho-api-notes.md#token-errors).
  */
 import { randomBytes } from 'node:crypto';
 import type { Caller, SandboxContext } from './context.js';
 import { formBody, json, type SandboxRequest, type SandboxResponse } from './http.js';
 import { V3Error } from './v3-error.js';
 
-/** The body Zoho sends when a refresh token asks too often (§2.5, verbatim). */
+/** The body Zoho sends when a refresh token asks too often, in Zoho's exact words (docs/zoho-api-notes.md#token-errors). */
 export const ACCESS_DENIED_BODY = {
   error_description: 'You have made too many requests continuously. Please try again after some time.',
   error: 'Access Denied',
   status: 'failure',
 } as const;
 
-/** Scopes the toolkit needs (§2.3); the seeded credentials carry them. */
+/** Scopes the toolkit needs (docs/zoho-api-notes.md#scopes); the seeded credentials carry them. */
 export const DEFAULT_SCOPES = [
   'ZohoProjects.portals.READ',
   'ZohoProjects.projects.ALL',
@@ -82,7 +82,7 @@ function mintAccess(ctx: SandboxContext, clientId: string, owner: string, scopes
     'INSERT INTO access_tokens(token, refresh_token, client_id, owner_zpuid, scopes, expires_ms, created_ms) VALUES (?,?,?,?,?,?,?)',
   ).run(token, refresh, clientId, owner, scopes, now + ctx.config.tokenLifetimeS * 1000, now);
   if (refresh) {
-    // The oldest active token is invalidated past the cap (§2.4).
+    // The oldest active token is invalidated past the cap (docs/zoho-api-notes.md#token-limits).
     const active = db
       .stmt<[string, number], { token: string }>(
         'SELECT token FROM access_tokens WHERE refresh_token = ? AND revoked = 0 AND expires_ms > ? ORDER BY created_ms, rowid',
@@ -170,7 +170,7 @@ export function handleRevoke(ctx: SandboxContext, req: SandboxRequest): SandboxR
   return json(200, r.changes > 0 || token ? { status: 'success' } : { error: 'invalid_token' });
 }
 
-/** Reads the caller from `Authorization: Zoho-oauthtoken …` or `Bearer …` (§2.2); never from the query. */
+/** Reads the caller from `Authorization: Zoho-oauthtoken …` or `Bearer …` (docs/zoho-api-notes.md#authorization-header); never from the query. */
 export function authenticate(ctx: SandboxContext, req: SandboxRequest): Caller {
   const header = req.headers.authorization ?? '';
   const m = /^(?:zoho-oauthtoken|bearer)\s+(\S+)\s*$/i.exec(header);
@@ -185,7 +185,7 @@ export function authenticate(ctx: SandboxContext, req: SandboxRequest): Caller {
   return { ownerZpuid: row.owner_zpuid, scopes: row.scopes.split(/[,\s]+/).filter(Boolean), token: row.token };
 }
 
-/** `needed` like `projects.CREATE`; granted by `ZohoProjects.projects.CREATE` or `.ALL` (case-insensitive, §2.3). */
+/** `needed` like `projects.CREATE`; granted by `ZohoProjects.projects.CREATE` or `.ALL` (case-insensitive, docs/zoho-api-notes.md#scopes). */
 export function requireScope(ctx: SandboxContext, caller: Caller, needed: string): void {
   const [module, op] = needed.toLowerCase().split('.') as [string, string];
   const ok = caller.scopes.some((s) => {

@@ -1,7 +1,7 @@
 /**
  * Options and behaviour switches of the sandbox. Every number Zoho documents (or that field reports
- * disagree on) is a config value here, with the reference section that sets its default.
- * Reference: ../shared/reference/zoho-projects-api.md.
+ * disagree on) is a config value here, with the section of docs/zoho-api-notes.md that sets its default.
+ * Each fact there names its source, its confidence and the switch below that covers it.
  */
 import { z } from 'zod';
 
@@ -91,7 +91,7 @@ export const faultSpecSchema = z
 export type FaultSpec = z.input<typeof faultSpecSchema>;
 export type Fault = z.output<typeof faultSpecSchema>;
 
-/** Which request keys are silently ignored per resource (§4.1 [ONION] probes); others → EXTRA_KEY_FOUND_IN_JSON. */
+/** Which request keys are silently ignored per resource (docs/zoho-api-notes.md#request-and-response-shapes, [ONION] probes); others → EXTRA_KEY_FOUND_IN_JSON. */
 export const DEFAULT_IGNORED_KEYS: Record<string, string[]> = {
   projects: ['project_id'],
   milestones: ['project_id'],
@@ -102,43 +102,43 @@ export const DEFAULT_IGNORED_KEYS: Record<string, string[]> = {
 
 export const sandboxConfigSchema = z
   .object({
-    /** Access-token lifetime, virtual seconds (§2.1). */
+    /** Access-token lifetime, virtual seconds (docs/zoho-api-notes.md#token-endpoint). */
     tokenLifetimeS: z.number().positive().default(3600),
-    /** Token requests allowed per refresh token (or per client for client_credentials) in the window (§2.4). */
+    /** Token requests allowed per refresh token (or per client for client_credentials) in the window (docs/zoho-api-notes.md#token-limits). */
     tokenRequestLimit: z.number().int().positive().default(10),
-    /** That window, virtual seconds (§2.4). */
+    /** That window, virtual seconds (docs/zoho-api-notes.md#token-limits). */
     tokenRequestWindowS: z.number().positive().default(600),
-    /** HTTP status of the `Access Denied` throttle body; UNCONFIRMED (§2.5). */
+    /** HTTP status of the `Access Denied` throttle body; UNCONFIRMED (docs/zoho-api-notes.md#token-errors). */
     tokenThrottleStatus: z.number().int().default(400),
-    /** Active access tokens per refresh token before the oldest is invalidated; sources say 10/15/30 (§2.4). */
+    /** Active access tokens per refresh token before the oldest is invalidated; sources say 10/15/30 (docs/zoho-api-notes.md#token-limits). */
     maxActiveAccessTokens: z.number().int().positive().default(30),
-    /** Refresh tokens per (client, user); minting one more invalidates the oldest (§2.4 [Z-OAUTH CRM]). */
+    /** Refresh tokens per (client, user); minting one more invalidates the oldest (docs/zoho-api-notes.md#token-limits, [Z-OAUTH CRM]). */
     maxRefreshTokensPerUser: z.number().int().positive().default(20),
-    /** Status for a missing/invalid/expired access token: 401 (common) or 400 (V3 docs) (§4.1). */
+    /** Status for a missing/invalid/expired access token: 401 (common) or 400 (V3 docs) (docs/zoho-api-notes.md#errors). */
     invalidTokenStatus: z.union([z.literal(401), z.literal(400)]).default(401),
-    /** Calls per window per (token owner, METHOD + path template) (§3). */
+    /** Calls per window per (token owner, METHOD + path template) (docs/zoho-api-notes.md#rate-limits). */
     rateLimit: z.number().int().positive().default(200),
-    /** Sliding window, virtual seconds (§3). */
+    /** Sliding window, virtual seconds (docs/zoho-api-notes.md#rate-limits). */
     rateWindowS: z.number().positive().default(120),
-    /** Lock-out after the limit is passed, virtual seconds (§3). */
+    /** Lock-out after the limit is passed, virtual seconds (docs/zoho-api-notes.md#rate-limits). */
     lockS: z.number().positive().default(600),
-    /** '429' (documented) or '400-rolling' (observed URL_ROLLING_THROTTLES_LIMIT_EXCEEDED) (§3). */
+    /** '429' (documented) or '400-rolling' (observed URL_ROLLING_THROTTLES_LIMIT_EXCEEDED) (docs/zoho-api-notes.md#rate-limits). */
     throttleStyle: z.enum(['429', '400-rolling']).default('429'),
-    /** Largest accepted per_page; above → INVALID_PARAMETER_VALUE (§5.2, UNCONFIRMED). */
+    /** Largest accepted per_page; above → INVALID_PARAMETER_VALUE (docs/zoho-api-notes.md#pagination, UNCONFIRMED). */
     maxPerPage: z.number().int().positive().default(200),
-    /** Largest per_page on /api/v3.1 portal users; [WQ] reads the docs as 50 (§5.2, UNCONFIRMED). */
+    /** Largest per_page on /api/v3.1 portal users; [WQ] reads the docs as 50 (docs/zoho-api-notes.md#pagination, UNCONFIRMED). */
     maxUsersPerPage: z.number().int().positive().default(200),
     /** per_page when none is given. */
     defaultPerPage: z.number().int().positive().default(100),
-    /** An empty page: 200 with an empty list (documented) or 204 (seen on /logs, UNCONFIRMED) (§5.2). */
+    /** An empty page: 200 with an empty list (documented) or 204 (seen on /logs, UNCONFIRMED) (docs/zoho-api-notes.md#pagination). */
     emptyListStatus: z.union([z.literal(200), z.literal(204)]).default(200),
-    /** Unknown request keys: 'reject' → EXTRA_KEY_FOUND_IN_JSON, 'ignore' → silently dropped (§4.1). */
+    /** Unknown request keys: 'reject' → EXTRA_KEY_FOUND_IN_JSON, 'ignore' → silently dropped (docs/zoho-api-notes.md#request-and-response-shapes). */
     unknownKeys: z.enum(['reject', 'ignore']).default('reject'),
-    /** Keys silently ignored per resource even when unknownKeys = 'reject' (§4.1). */
+    /** Keys silently ignored per resource even when unknownKeys = 'reject' (docs/zoho-api-notes.md#request-and-response-shapes). */
     ignoredKeys: z.record(z.string(), z.array(z.string())).default(DEFAULT_IGNORED_KEYS),
-    /** Longest time-log list window in calendar months (end_date ≤ start_date + N months) (§6.7). */
+    /** Longest time-log list window in calendar months (end_date ≤ start_date + N months) (docs/zoho-api-notes.md#time-logs). */
     timelogMaxRangeMonths: z.number().int().positive().default(6),
-    /** The time-log list requires `module` (§6.7 [WQ]). */
+    /** The time-log list requires `module` (docs/zoho-api-notes.md#time-logs, [WQ]). */
     requireTimelogModule: z.boolean().default(true),
     /** A log's owner must be a member of the project (UNCONFIRMED). */
     requireProjectMembershipForLogs: z.boolean().default(true),
@@ -148,7 +148,7 @@ export const sandboxConfigSchema = z
     timelogWriteResponse: z.enum(['grouped', 'flat']).default('grouped'),
     /**
      * Form of `created_time` on new projects, milestones, task lists, tasks and time logs. 'iso-utc'
-     * (`2026-06-24T16:45:31.884Z`) is what every real V3 dump shows (§1.1, §6.2, §6.5, §6.7). The others
+     * (`2026-06-24T16:45:31.884Z`) is what every real V3 dump shows (docs/zoho-api-notes.md#dates-and-times). The others
      * were not observed; they exist to test a client's tolerance: 'iso-offset' (the same instant with
      * `portalUtcOffsetMin`, e.g. `+05:30`), 'local' (the portal's wall-clock time WITHOUT an offset),
      * 'epoch-ms' (ms as a digit string, like V2's `*_long`).
@@ -156,7 +156,7 @@ export const sandboxConfigSchema = z
     createdTimeForm: z.enum(['iso-utc', 'iso-offset', 'local', 'epoch-ms']).default('iso-utc'),
     /** The portal's offset from UTC in minutes, for createdTimeForm 'iso-offset' / 'local' (−720 … +840). */
     portalUtcOffsetMin: z.number().int().min(-720).max(840).default(0),
-    /** Wrapper of the task-list create answer: 'root' (flat), 'tasklist' ({tasklist}) or 'tasklists' ([…]) (§6.3, UNCONFIRMED). */
+    /** Wrapper of the task-list create answer: 'root' (flat), 'tasklist' ({tasklist}) or 'tasklists' ([…]) (docs/zoho-api-notes.md#task-lists, UNCONFIRMED). */
     tasklistCreateShape: z.enum(['root', 'tasklist', 'tasklists']).default('root'),
     /** Seed of the PRNG behind random faults: same seed + same request order = same faults. */
     faultSeed: z.number().int().default(1),

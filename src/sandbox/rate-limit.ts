@@ -1,5 +1,5 @@
 /**
- * Zoho's per-endpoint limit (§3): a sliding window of `rateLimit` calls per (token owner, METHOD +
+ * Zoho's per-endpoint limit (docs/zoho-api-notes.md#rate-limits): a sliding window of `rateLimit` calls per (token owner, METHOD +
  * path template); the call past it locks that endpoint for `lockS` for that owner, other endpoints
  * keep answering. All times are virtual (the sandbox clock), so a time scale shrinks them.
  */

@@ -1,5 +1,5 @@
 /**
- * The V3 error body (§4.1): `status_code` is a STRING; `title` is the machine code.
+ * The V3 error body (docs/zoho-api-notes.md#errors): `status_code` is a STRING; `title` is the machine code.
  * Handlers throw V3Error; the dispatcher turns it into a response.
  */
 import type { SandboxResponse } from './http.js';

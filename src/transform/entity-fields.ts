@@ -4,7 +4,7 @@
  * values against it; loaders turn these camelCase values into Zoho bodies.
  *
  * Length limits: task name 10 000 and description 80 000 characters are Zoho's documented V3 limits
- * (../shared/reference/zoho-projects-api.md §9). The other limits are ours, marked `limitSource:
+ * (docs/zoho-api-notes.md#field-and-size-limits). The other limits are ours, marked `limitSource:
  * 'assumed'`: no Zoho page states them, so we pick conservative values (a name rejected here is a row
  * in rejects.csv; one rejected by Zoho mid-run costs a call and a half-done migration).
  * Custom fields (`cf_<api_name>`) are allowed on projects and tasks and are not checked here.
@@ -44,7 +44,7 @@ export interface TargetField {
 export const ASSUMED_NAME_MAX_CHARS = 255;
 /** Time-log notes: assumed limit. */
 export const ASSUMED_NOTES_MAX_CHARS = 30_000;
-/** Zoho V3 task name limit (§9 of the API reference, [ONION] citing the V3 docs). */
+/** Zoho V3 task name limit (docs/zoho-api-notes.md#field-and-size-limits, [ONION] citing the V3 docs). */
 export const TASK_NAME_MAX_CHARS = 10_000;
 /** Zoho V3 task description limit (same source). */
 export const TASK_DESCRIPTION_MAX_CHARS = 80_000;

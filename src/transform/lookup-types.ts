@@ -32,7 +32,7 @@ export interface LookupResolver {
   /**
    * Optional synchronous fast path: the same answer as `resolve` when it needs no I/O (a cache hit,
    * a local table), else NEEDS_IO. Millions of rows looking up the same few names then cost no await
-   * each (issue #4: per-row awaits were a large share of a dry run).
+   * each (per-row awaits were a large share of a dry run's time).
    */
   resolveSync?(spec: LookupSpec, value: string, scope?: string): string | undefined | typeof NEEDS_IO;
 }

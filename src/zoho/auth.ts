@@ -1,5 +1,5 @@
 /**
- * OAuth access tokens for the Zoho client (reference §2). Tokens live in memory only.
+ * OAuth access tokens for the Zoho client (docs/zoho-api-notes.md#oauth-and-tokens). Tokens live in memory only.
  * - refresh at least `refreshBeforeMs` (default 5 min) before expiry;
  * - one refresh in flight, shared by every concurrent request;
  * - `invalid_code` (HTTP 200 with an error field!) is fatal, naming the likely causes;

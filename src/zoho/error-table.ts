@@ -1,6 +1,7 @@
 /**
  * The one table that maps an HTTP status and Zoho's error `title` to what the client does. Nothing
- * outside src/zoho reads status codes (reference §4.1; issue 3 item 3). A 2xx whose body carries an
+ * outside src/zoho reads status codes, so what a status means is decided in one place
+ * (docs/zoho-api-notes.md#errors). A 2xx whose body carries an
  * `error` object is classified by its body, as if it had the status named in `error.status_code`.
  */
 import type { Disposition, ErrorCode } from '../core/errors.js';
@@ -23,9 +24,9 @@ const by = (action: ErrorAction, code: ErrorCode): Classification => ({
 
 /** Zoho `title` values; the title wins over the status when both match. */
 export const TITLE_TABLE: Record<string, Classification> = {
-  // Rate limit observed as HTTP 400 on the real service (reference §3, [WQ]).
+  // Rate limit observed as HTTP 400 on the real service (docs/zoho-api-notes.md#rate-limits, [WQ]).
   URL_ROLLING_THROTTLES_LIMIT_EXCEEDED: by('rate-limited', 'ZOHO_RATE_LIMITED'),
-  // Documented as 400 "invalid or expired"; treat like a 401 (reference §4.1 client rule).
+  // Documented as 400 "invalid or expired"; treat like a 401 (docs/zoho-api-notes.md#errors).
   INVALID_OAUTHTOKEN: by('refresh-then-retry', 'ZOHO_TOKEN_INVALID'),
   INVALID_TICKET: by('refresh-then-retry', 'ZOHO_TOKEN_INVALID'),
   INVALID_OAUTHSCOPE: by('fatal', 'ZOHO_SCOPE_MISSING'),

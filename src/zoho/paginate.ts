@@ -1,5 +1,5 @@
 /**
- * Pagination as async iterators (reference §5.2): `page` (1-based) + `per_page`, continuing while
+ * Pagination as async iterators (docs/zoho-api-notes.md#pagination): `page` (1-based) + `per_page`, continuing while
  * `page_info.has_next_page`; lists without page_info (the bare-array projects list) stop on a short
  * page; a 204 or an empty page ends any list.
  */

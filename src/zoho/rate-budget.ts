@@ -63,7 +63,7 @@ function num(v: string | null | undefined): number | undefined {
 
 /**
  * Reads `RateLimit`, `RateLimit-Remaining`, `RateLimit-Window` (+ `RateLimit-Window-Unit`) as Zoho
- * documents them (reference §3), plus the IETF draft form `RateLimit: limit=…, remaining=…, reset=…`.
+ * documents them (docs/zoho-api-notes.md#rate-limits), plus the IETF draft form `RateLimit: limit=…, remaining=…, reset=…`.
  */
 export function parseRateHeaders(get: (name: string) => string | null): RateHeaders {
   const out: RateHeaders = {};

@@ -1,6 +1,6 @@
 /**
  * JSON parsing that never loses an id: integers of 16 digits or more outside strings are turned
- * into strings before `JSON.parse` (a 19-digit Zoho id exceeds 2^53; reference §6.4 V2 note).
+ * into strings before `JSON.parse` (a 19-digit Zoho id exceeds 2^53; docs/zoho-api-notes.md#ids).
  */
 export function quoteBigIntegers(text: string): string {
   let out = '';

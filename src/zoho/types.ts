@@ -1,7 +1,7 @@
 /**
  * The contract between the Zoho client and everything above it (loaders, lookups, payroll).
- * Wire types follow the V3 shapes in ../shared/reference/zoho-projects-api.md §6; every id is a
- * string (19 digits on the real service) and must never pass through Number.
+ * Wire types follow the V3 shapes in docs/zoho-api-notes.md#entities-the-loaders-create; every id is a
+ * string (19 digits on the real service, docs/zoho-api-notes.md#ids) and must never pass through Number.
  *
  * Errors: every method throws ZpetlError only. Callers switch on `disposition`:
  *  - 'reject-row': Zoho refused this record (details: { title, fieldName, status }); the row is rejected.

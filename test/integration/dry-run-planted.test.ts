@@ -1,6 +1,6 @@
 /**
  * The dry run over a generated time-log file with planted duplicate keys and over-24 h days at known
- * lines (issue #4): every one found, on the right line with the right code, and no false duplicate.
+ * lines: every one found, on the right line with the right code, and no false duplicate.
  * Enough rows and distinct (user, day) pairs that the scratch store flushes its buffers many times.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';

@@ -1,5 +1,5 @@
 /**
- * Loader hygiene in the run engine (issue #5 review): the user step's checkpoint batch is never
+ * Loader hygiene in the run engine (two slips a review found): the user step's checkpoint batch is never
  * smaller than the bulk add's userBatchSize, and the end-of-step settle only counts this run's
  * 'planned' records (an older run's leftovers neither trigger settle passes nor inflate the gate's cost).
  */

@@ -1,5 +1,5 @@
 /**
- * The real run's report folder (issue #5, Deliver 8): a run with a few bad rows against the sandbox
+ * The real run's report folder: a run with a few bad rows against the sandbox
  * writes report.json, report.html, rejects.csv (+ rejects-<step>.csv) and crosswalk.csv with figures
  * that reconcile, and rejects.csv, fixed, loads as the step's source.
  */

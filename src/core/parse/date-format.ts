@@ -1,7 +1,7 @@
 /**
  * Date and date-time formats (`DD/MM/YYYY`, `YYYY-MM-DD HH:mm`, `MMM D, YYYY h:mm A` …) compiled to a
  * regular expression once, then matched per value. Parsing yields calendar parts, never a JS `Date`
- * read in the host's zone (../shared/reference/etl-anchors.md §2.6): a date stays `YYYY-MM-DD`, and a
+ * read in the host's zone (docs/zoho-api-notes.md#dates-and-times): a date stays `YYYY-MM-DD`, and a
  * date-time becomes an instant only through an explicit zone or offset.
  *
  * Tokens: YYYY (4 digits), MMMM (January), MMM (Jan, Jan.), MM/M (1–2 digits), DD/D (1–2 digits),

@@ -1,7 +1,7 @@
 /**
  * Durations to whole minutes. The format is always stated by the pipeline: `1.30` is 90 minutes in
  * Zoho's hours.minutes notation and 78 minutes as decimal hours, and no value tells which
- * (../shared/reference/zoho-projects-api.md §6.7, §8).
+ * (docs/zoho-api-notes.md#time-logs-and-timesheets).
  */
 
 /** `hh:mm` 1:30, 01:30, 100:00, 1:30:00 · `h.mm` 1.30 = 1 h 30 min (.60+ invalid) · `decimal` 1.5 or 1,5 · `units` 1h 30m, 90 min, 1.5 hours. */

@@ -35,7 +35,7 @@
  *             recordResults settles a batch's records and closes its batch row in one transaction, so
  *             a record still 'sent' always belongs to a batch its process never finished.
  * Re-reading the key after a restart and looks that leave it waiting do not move updated_ms
- * (src/checkpoint/store.ts), so restarts closer together than `settleMs` still reach the verdict (each
+ * (src/checkpoint/record-store.ts), so restarts closer together than `settleMs` still reach the verdict (each
  * record waits at most one settle time from when it was first seen in doubt); only a new send, once the
  * record was judged absent, starts a new settle time. sent_ms stays the batch's mark instant: it is the
  * created-time floor above (the earliest the request could have left).

@@ -16,7 +16,7 @@ export function createTasklistLoader(api: ZohoApi, options: LoaderOptions = {}):
     const flag = pickString(values, 'flag');
     return compact({
       name: required(values, 'name'),
-      // Nested link: `milestone_id` is silently ignored by V3 (reference §6.3).
+      // Nested link: `milestone_id` is silently ignored by V3 (docs/zoho-api-notes.md#task-lists).
       milestone: milestone === undefined ? undefined : { id: milestone },
       flag: flag === 'internal' || flag === 'external' ? flag : undefined,
     } as Record<string, unknown>);

@@ -1,5 +1,5 @@
 /**
- * Tasks and subtasks: one POST each (V3 has no bulk task create, reference §6.4). Links are nested
+ * Tasks and subtasks: one POST each (V3 has no bulk task create, docs/zoho-api-notes.md#request-and-response-shapes). Links are nested
  * objects (`tasklist: {id}`, `parental_info: {parent_task_id}`); `*_id` keys are silently ignored by
  * V3 and would create unlinked records. Natural key: name within the task list and parent task, or
  * the external-id marker custom field when the step configures one.

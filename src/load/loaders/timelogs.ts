@@ -1,6 +1,6 @@
 /**
  * Time logs: one POST each to `/projects/{J}/log`. Request names differ from response names
- * (reference §6.7): we send `bill_status`, `hours` ("HH:MM"), `module`, `owner_zpuid`, `notes` and read
+ * (docs/zoho-api-notes.md#time-logs): we send `bill_status`, `hours` ("HH:MM"), `module`, `owner_zpuid`, `notes` and read
  * back `billing_status`, `log_hour`, `module_detail`, `owner.zpuid`.
  *
  * Natural key: project, date, owner, hours, notes (+ the task and billing status when given). Two
@@ -30,7 +30,7 @@ function hoursOf(values: Record<string, unknown>): string {
   return required(values, 'hours');
 }
 
-/** "HH:MM" 24-hour → "hh:mm AM|PM", the form V3's docs show for start_time/end_time (reference §6.7). */
+/** "HH:MM" 24-hour → "hh:mm AM|PM", the form V3's docs show for start_time/end_time (docs/zoho-api-notes.md#time-logs). */
 function twelveHour(hhmm: string | undefined): string | undefined {
   if (hhmm === undefined) return undefined;
   if (/[ap]m$/i.test(hhmm.trim())) return hhmm.trim().toUpperCase();

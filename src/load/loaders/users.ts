@@ -1,5 +1,5 @@
 /**
- * Users. Project users go through the real bulk add (`userdetails` array, reference §6.6) in batches
+ * Users. Project users go through the real bulk add (`userdetails` array, docs/zoho-api-notes.md#users) in batches
  * of `userBatchSize`, answered per email from Zoho's `emailvszpuid` map. A batch-level refusal (4xx)
  * is bisected: halves are retried until each offending row stands alone and is rejected with Zoho's
  * message, while the good rows land.

@@ -1,6 +1,7 @@
 /**
- * Shared pieces of the resource routes: the route shape, body parsing with Zoho's key rules (§4.1),
- * page/per_page (§5.2), and lookups that raise V3 errors.
+ * Shared pieces of the resource routes: the route shape, body parsing with Zoho's key rules
+ * (docs/zoho-api-notes.md#request-and-response-shapes), page/per_page
+ * (docs/zoho-api-notes.md#pagination), and lookups that raise V3 errors.
  */
 import type { Caller, SandboxContext } from '../context.js';
 import type { SandboxRequest, SandboxResponse } from '../http.js';
@@ -20,14 +21,14 @@ export interface Route {
   method: string;
   /** Path template after the portal prefix, e.g. `/projects/{project}/tasks`. */
   template: string;
-  /** Scope needed, `module.OP` (§2.3). */
+  /** Scope needed, `module.OP` (docs/zoho-api-notes.md#scopes). */
   scope: string;
-  /** API generation prefix the route lives under (`v3` default; portal users only under `v3.1`, §1.1). */
+  /** API generation prefix the route lives under (`v3` default; portal users only under `v3.1`, docs/zoho-api-notes.md#hosts-and-paths). */
   version?: 'v3' | 'v3.1';
   handle(call: RouteCall): SandboxResponse;
 }
 
-/** Parses the JSON body as an object; arrays, scalars and bad JSON → JSON_PARSE_ERROR (§4.1). */
+/** Parses the JSON body as an object; arrays, scalars and bad JSON → JSON_PARSE_ERROR (docs/zoho-api-notes.md#errors). */
 export function jsonBody(req: SandboxRequest): Json {
   if (req.body.trim() === '') return {};
   let v: unknown;
@@ -70,7 +71,7 @@ export function str(body: Json, key: string, maxLen = 10_000): string | undefine
   return v;
 }
 
-/** A nested link object `{id: "…"}` (§4.1: links are objects; anything else is a parse error). */
+/** A nested link object `{id: "…"}` (docs/zoho-api-notes.md#request-and-response-shapes: links are objects; anything else is a parse error). */
 export function linkId(body: Json, key: string): string | undefined {
   const v = body[key];
   if (v === undefined || v === null) return undefined;
@@ -82,7 +83,7 @@ export function linkId(body: Json, key: string): string | undefined {
 
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
 
-/** `YYYY-MM-DD` or ISO datetime (V3 dates in, §1.1) → `YYYY-MM-DD`. */
+/** `YYYY-MM-DD` or ISO datetime (V3 dates in, docs/zoho-api-notes.md#dates-and-times) → `YYYY-MM-DD`. */
 export function dateField(body: Json, key: string): string | undefined {
   const v = body[key];
   if (v === undefined || v === null || v === '') return undefined;
@@ -111,7 +112,7 @@ export interface Paging {
   offset: number;
 }
 
-/** page (1-based) and per_page (1…maxPerPage) (§5.2). */
+/** page (1-based) and per_page (1…maxPerPage) (docs/zoho-api-notes.md#pagination). */
 export function paging(ctx: SandboxContext, req: SandboxRequest, maxPerPage = ctx.config.maxPerPage): Paging {
   const num = (name: string, dflt: number, max: number) => {
     const raw = req.query.get(name);
@@ -147,7 +148,7 @@ export function mustGet<T = Json>(ctx: SandboxContext, kind: EntityKind, id: str
   return row;
 }
 
-/** The project, or 404; a trashed project answers 410 Gone (§6.2 [ONION]). */
+/** The project, or 404; a trashed project answers 410 Gone (docs/zoho-api-notes.md#projects, [ONION]). */
 export function liveProject(ctx: SandboxContext, id: string): EntityRow<Json> {
   const row = mustGet<Json>(ctx, 'project', id, 'project');
   if (row.trashed) throw new V3Error(410, 'RESOURCE_GONE', [{ field_name: 'project', message: `project ${id} is in the trash` }]);

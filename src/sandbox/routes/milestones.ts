@@ -1,5 +1,5 @@
 /**
- * Milestones (§6.5): list `{milestones:[…], page_info}`, create (name, start_date, end_date required),
+ * Milestones (docs/zoho-api-notes.md#milestones): list `{milestones:[…], page_info}`, create (name, start_date, end_date required),
  * PATCH. Create answers the flat object (UNCONFIRMED; same as tasks).
  */
 import { createdTimeNow, nowIso, type SandboxContext } from '../context.js';

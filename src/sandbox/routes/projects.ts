@@ -1,5 +1,5 @@
 /**
- * Portals and projects (§6.1, §6.2): `/portals` and `/projects` answer bare arrays (no page_info);
+ * Portals and projects (docs/zoho-api-notes.md#hosts-and-paths and #projects): `/portals` and `/projects` answer bare arrays (no page_info);
  * delete is POST …/trash → 204, after which the project answers 410; DELETE /projects/{id} → 404.
  */
 import { createdTimeNow, nowIso, type SandboxContext } from '../context.js';
@@ -24,7 +24,7 @@ const PROJECT_KEYS = [
   'tags',
 ] as const;
 
-/** Task statuses every new project gets (ids per project, §6.4: no list endpoint). */
+/** Task statuses every new project gets (ids per project, docs/zoho-api-notes.md#statuses: no list endpoint). */
 const TASK_STATUSES = [
   { name: 'Open', color: 'green', color_hexcode: '#2cc8ba', is_closed_type: false },
   { name: 'In Progress', color: 'blue', color_hexcode: '#08aeea', is_closed_type: false },
@@ -142,7 +142,7 @@ export const projectRoutes: Route[] = [
       const p = paging(ctx, req);
       const rows = ctx.store.list<Json>('project', { limit: p.perPage, offset: p.offset }).map((r) => presentProject(ctx, r.data));
       if (rows.length === 0 && ctx.config.emptyListStatus === 204) return noContent();
-      return json(200, rows); // bare array, no page_info (§5.2)
+      return json(200, rows); // bare array, no page_info (docs/zoho-api-notes.md#pagination)
     },
   },
   createRoute({
@@ -181,7 +181,7 @@ export const projectRoutes: Route[] = [
     method: 'DELETE',
     template: '/projects/{project}',
     scope: 'projects.DELETE',
-    // Projects are deleted through /trash; DELETE on the resource answers 404 (§6.2 [ONION] probe).
+    // Projects are deleted through /trash; DELETE on the resource answers 404 (docs/zoho-api-notes.md#projects, [ONION] probe).
     handle: ({ req }) => {
       throw new V3Error(404, 'URL_RULE_NOT_CONFIGURED', [{ message: `no URL rule for DELETE ${req.path}` }]);
     },

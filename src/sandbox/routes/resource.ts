@@ -1,6 +1,7 @@
 /**
  * The route blocks every resource repeats, written once: the paginated list (`{[key]: […], page_info}`,
- * §5.2) and the create (Zoho's body key rules, then the required keys, §4.1). Under
+ * docs/zoho-api-notes.md#pagination) and the create (Zoho's body key rules, then the required keys,
+ * docs/zoho-api-notes.md#request-and-response-shapes). Under
  * `/projects/{project}/…` both first require a live project (404, or 410 for a trashed one), as the
  * real API answers before it looks at the query or the body.
  */
@@ -12,7 +13,7 @@ import { checkKeys, jsonBody, listResponse, liveProject, paging, requireKeys, ty
 interface RouteBase {
   /** Path template after the portal prefix; `{project}` in it makes the route project-scoped. */
   template: string;
-  /** Scope needed, `module.OP` (§2.3). */
+  /** Scope needed, `module.OP` (docs/zoho-api-notes.md#scopes). */
   scope: string;
   version?: 'v3' | 'v3.1';
 }

@@ -1,6 +1,6 @@
 /**
- * Task lists (§6.3): link to a milestone only as `milestone: {id}`; `milestone_id` is silently
- * ignored (§4.1 [ONION]). Tasks created without a task list go to the project's general list.
+ * Task lists (docs/zoho-api-notes.md#task-lists): link to a milestone only as `milestone: {id}`; `milestone_id` is silently
+ * ignored (docs/zoho-api-notes.md#request-and-response-shapes, [ONION]). Tasks created without a task list go to the project's general list.
  */
 import { createdTimeNow, nowIso, type SandboxContext } from '../context.js';
 import { json } from '../http.js';
@@ -67,7 +67,7 @@ export const tasklistRoutes: Route[] = [
       const draft: Json = {};
       apply(ctx, body, draft, params.project!);
       const tl = insertTasklist(ctx, params.project!, draft);
-      // Which wrapper the real create answers with is UNCONFIRMED (§6.3: tasklists[0] / tasklist / root).
+      // Which wrapper the real create answers with is UNCONFIRMED (docs/zoho-api-notes.md#task-lists: tasklists[0] / tasklist / root).
       const shape = ctx.config.tasklistCreateShape;
       return json(201, shape === 'root' ? tl : shape === 'tasklist' ? { tasklist: tl } : { tasklists: [tl] });
     },

@@ -1,9 +1,9 @@
 /**
- * Tasks (§6.4): create answers the flat task; links are nested objects (`tasklist: {id}`);
+ * Tasks (docs/zoho-api-notes.md#tasks): create answers the flat task; links are nested objects (`tasklist: {id}`);
  * `parental_info.parent_task_id` makes a subtask (depth + parental_info); `owners_and_work` must be an
  * object (an array → JSON_PARSE_ERROR) and takes owners as a replacement list or `{add}/{remove}`
  * entries; updates are PATCH only (PUT/POST on the task → INVALID_METHOD); `?search=` and
- * `?parent_task=` on the list are ignored and the list includes subtasks (§4.1 [ONION]).
+ * `?parent_task=` on the list are ignored and the list includes subtasks (docs/zoho-api-notes.md#request-and-response-shapes, [ONION]).
  */
 import { formatHhMm } from '../../core/index.js';
 import { createdTimeNow, nowIso, type SandboxContext } from '../context.js';
@@ -188,7 +188,7 @@ function apply(ctx: SandboxContext, body: Json, t: Json, projectId: string): voi
       throw fail.invalid('completion_percentage', 'completion_percentage must be an integer from 0 to 100');
     }
     t.completion_percentage = n;
-    // [WQ] closes tasks by sending completion_percentage "100" (§6.4); treat 100 as closed.
+    // [WQ] closes tasks by sending completion_percentage "100" (docs/zoho-api-notes.md#tasks); treat 100 as closed.
     const closed = statusesOf(ctx, projectId).find((st) => st.is_closed_type === true);
     if (n === 100 && closed && t.is_completed !== true) {
       t.status = closed;
@@ -259,7 +259,7 @@ export const taskRoutes: Route[] = [
         (task.association_info as Json).has_parents = true;
         ctx.store.update('task', String(task.id), task);
       }
-      return json(201, present(ctx, task)); // flat object at the root (§6.4)
+      return json(201, present(ctx, task)); // flat object at the root (docs/zoho-api-notes.md#tasks)
     },
   }),
   {

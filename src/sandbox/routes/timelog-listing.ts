@@ -1,5 +1,5 @@
 /**
- * Time-log listings (§6.7): `{time_logs:[{date, log_hours, log_details:[…]}], page_info}`, in date
+ * Time-log listings (docs/zoho-api-notes.md#time-logs-and-timesheets): `{time_logs:[{date, log_hours, log_details:[…]}], page_info}`, in date
  * then insertion order, paged like every list (common.ts `paging`).
  */
 import { addDays, addMonths, daysInMonth, formatHhMm, startOfWeek } from '../../core/index.js';

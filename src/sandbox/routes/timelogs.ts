@@ -1,5 +1,5 @@
 /**
- * Time logs (§6.7). Request names (`bill_status`, `hours`, `status`, `owner_zpuid`) differ from
+ * Time logs (docs/zoho-api-notes.md#time-logs). Request names (`bill_status`, `hours`, `status`, `owner_zpuid`) differ from
  * response names (`billing_status`, `log_hour`, `approval.status`). Lists are
  * `{time_logs:[{date, log_hours, log_details:[…]}], page_info}` with a required `view_type`, windows
  * of at most `timelogMaxRangeMonths`, `module` JSON `{type,id?}` and `users_list` JSON filters
@@ -48,7 +48,7 @@ export type LogType = 'task' | 'issue' | 'general';
 /**
  * Hours as `HH:MM`, `H.MM` (hours.minutes, the historical Zoho reading: "4.20" = 4 h 20 min) or whole
  * hours → minutes. A dotted value whose minutes exceed 59 (decimal hours like "1.75") is refused, as is
- * a one-digit fraction ("1.5": 1 h 5 min or 1 h 30 min?) (§6.7, UNCONFIRMED).
+ * a one-digit fraction ("1.5": 1 h 5 min or 1 h 30 min?) (docs/zoho-api-notes.md#time-logs, UNCONFIRMED).
  */
 export function parseLogHours(s: string): number | undefined {
   const m = /^(\d{1,3})(?:[:.](\d{2}))?$/.exec(s.trim());
@@ -221,7 +221,7 @@ function draftFromBody(ctx: SandboxContext, body: Json, projectId: string, calle
 }
 
 /**
- * The stored entry → a draft for PATCH. Zoho always sends `module_detail` (§6.7 entry dump), but the
+ * The stored entry → a draft for PATCH. Zoho always sends `module_detail` (every real entry has one: docs/zoho-api-notes.md#time-logs), but the
  * admin API may insert a log without one: then no module is known (a task/issue log keeps none until a
  * PATCH names one) and a general log's name falls back to `module_detail.name`, never a 500.
  */

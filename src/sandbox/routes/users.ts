@@ -1,5 +1,5 @@
 /**
- * Users (§6.6): portal users only under /api/v3.1/ (list; get by zpuid or email); project users list;
+ * Users (docs/zoho-api-notes.md#users): portal users only under /api/v3.1/ (list; get by zpuid or email); project users list;
  * bulk add `POST /projects/{J}/projectusers?userdetails=[{"email_id":…}]&notify=false` → `emailvszpuid`
  * (the [MAT] form-body variant `POST /projects/{J}/users` is accepted too). An e-mail the portal does
  * not know is added to the portal first.

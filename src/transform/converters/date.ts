@@ -1,6 +1,6 @@
 /**
  * Date and date-time converters. A date stays a calendar date (`YYYY-MM-DD`) and is never a JS Date
- * read in the host's zone (../../../../shared/reference/etl-anchors.md §2.6): the same file gives the
+ * read in the host's zone (docs/zoho-api-notes.md#dates-and-times): the same file gives the
  * same dates under any TZ. A date-time without an offset is read in the converter's explicit zone.
  */
 import { zonedToEpoch } from '../../core/local-date.js';

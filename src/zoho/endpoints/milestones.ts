@@ -1,4 +1,4 @@
-/** Milestones (reference §6.5): `{"milestones":[…], "page_info"}`. */
+/** Milestones (docs/zoho-api-notes.md#milestones): `{"milestones":[…], "page_info"}`. */
 import { paginate } from '../paginate.js';
 import type { Transport } from '../transport.js';
 import { ENDPOINTS, type Milestone, type MilestoneCreate, type ZohoId } from '../types.js';

@@ -1,4 +1,4 @@
-/** Portals (reference §6.1): `GET /api/v3/portals` answers a top-level array. */
+/** Portals (docs/zoho-api-notes.md#hosts-and-paths): `GET /api/v3/portals` answers a top-level array. */
 import type { Transport } from '../transport.js';
 import { ENDPOINTS, type Portal } from '../types.js';
 import { normaliseId } from './shared.js';

@@ -1,5 +1,5 @@
 /**
- * Projects (reference §6.2). The list is a top-level array without page_info (stop on a short page);
+ * Projects (docs/zoho-api-notes.md#projects). The list is a top-level array without page_info (stop on a short page);
  * delete is `POST /projects/{J}/trash` → 204.
  */
 import { paginate } from '../paginate.js';

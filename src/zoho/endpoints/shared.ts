@@ -7,7 +7,7 @@ export const seg = (id: string): string => encodeURIComponent(String(id));
 
 /**
  * Unwraps a single-entity answer that V3 returns in one of several shapes: the entity at the root,
- * under `key`, or as `plural[0]` (reference §6.3: the task-list create answer varies).
+ * under `key`, or as `plural[0]` (docs/zoho-api-notes.md#request-and-response-shapes: the task-list create answer varies).
  */
 export function unwrapOne<T>(res: CallResult | undefined, what: string, key: string, plural: string): T {
   const body = res?.body;

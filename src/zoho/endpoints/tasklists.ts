@@ -1,4 +1,4 @@
-/** Task lists (reference §6.3): create answers vary (root, `tasklist`, `tasklists[0]`). */
+/** Task lists (docs/zoho-api-notes.md#task-lists): create answers vary (root, `tasklist`, `tasklists[0]`). */
 import { paginate } from '../paginate.js';
 import type { Transport } from '../transport.js';
 import { ENDPOINTS, type Tasklist, type TasklistCreate, type ZohoId } from '../types.js';

@@ -1,4 +1,4 @@
-/** Tasks (reference §6.4): list includes subtasks; create answers the flat task object. */
+/** Tasks (docs/zoho-api-notes.md#tasks): list includes subtasks; create answers the flat task object. */
 import { paginate } from '../paginate.js';
 import type { Transport } from '../transport.js';
 import { ENDPOINTS, type Task, type TaskCreate, type ZohoId } from '../types.js';

@@ -1,5 +1,5 @@
 /**
- * Time logs (reference §6.7). Lists take `view_type=customdate` with a window of at most 6 months,
+ * Time logs (docs/zoho-api-notes.md#time-logs). Lists take `view_type=customdate` with a window of at most 6 months,
  * and one `module` type per listing; the answer groups entries by day:
  * `{"time_logs":[{"date","log_hours","log_details":[…]}], "page_info"}`; we flatten `log_details`.
  * Request and answer field names differ (`bill_status`/`billing_status`, `hours`/`log_hour`).
@@ -11,7 +11,7 @@ import type { CallResult, Transport } from '../transport.js';
 import { ENDPOINTS, type EndpointTemplate, type TimeLog, type TimeLogCreate, type TimeLogQuery, type ZohoId } from '../types.js';
 import { normaliseId, seg } from './shared.js';
 
-/** Longest list window Zoho accepts, in months (reference §6.7, [WQ]). */
+/** Longest list window Zoho accepts, in months (docs/zoho-api-notes.md#time-logs, [WQ]). */
 export const TIMELOG_WINDOW_MONTHS = 6;
 
 /** Splits [start, end] (inclusive, YYYY-MM-DD) into consecutive windows of at most `months` months. */

@@ -1,5 +1,5 @@
 /**
- * Users (reference §6.6). Portal users live under `/api/v3.1/portal/{P}/users`; project users under
+ * Users (docs/zoho-api-notes.md#users). Portal users live under `/api/v3.1/portal/{P}/users`; project users under
  * V3. Adding to a project sends `userdetails` as a JSON-encoded query parameter and answers
  * `{"emailvszpuid":{…}}`.
  */

@@ -1,5 +1,5 @@
 /**
- * Randomized differential test of the scratch store against a naive Map model (issue #4): the
+ * Randomized differential test of the scratch store against a naive Map model: the
  * typed-array buffers, the Bloom filter and the flushes to SQLite must never change an answer.
  * Seeded, so a failure replays; the seed and operation number are in the failure message.
  */

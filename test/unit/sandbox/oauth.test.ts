@@ -6,7 +6,7 @@ let h: Harness;
 afterEach(async () => h?.s.close());
 
 describe('sandbox OAuth (accounts side)', () => {
-  it('refresh_token grant answers the §2.1 shape with a 3600 s token', async () => {
+  it('refresh_token grant answers the documented Zoho token shape with a 3600 s token', async () => {
     h = await harness();
     const r = tokenRequest(h.s);
     expect(r.status).toBe(200);

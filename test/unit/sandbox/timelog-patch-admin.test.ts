@@ -1,6 +1,6 @@
 /**
  * PATCH of time logs the admin API inserted (bulk.ts) without `module_detail`: the real API always
- * sends one (shared/reference/zoho-projects-api.md §6.7 entry dump), so the sandbox keeps such a log
+ * sends one (docs/zoho-api-notes.md#time-logs), so the sandbox keeps such a log
  * as it is (no module invented) and must answer the PATCH, never a 500.
  */
 import { afterEach, describe, expect, it } from 'vitest';

@@ -70,7 +70,7 @@ describe('sandbox tasks', () => {
     expect(replaced.owners_and_work.owners.map((o: any) => o.zpuid)).toEqual([other]);
     const added = h.b(h.call('PATCH', `/projects/${project}/tasks/${t.id}`, { owners_and_work: { owners: [{ add: [{ zpuid: owner }] }] } }));
     expect(added.owners_and_work.owners.map((o: any) => o.zpuid)).toEqual([other, owner]);
-    // top-level owners on PATCH does nothing (§4.1)
+    // top-level owners on PATCH does nothing (docs/zoho-api-notes.md#request-and-response-shapes)
     const same = h.b(h.call('PATCH', `/projects/${project}/tasks/${t.id}`, { owners: [{ zpuid: other }] }));
     expect(same.owners_and_work.owners).toHaveLength(2);
     expect(h.b(h.call('POST', `/projects/${project}/tasks`, { name: 'A', assignees: [owner] })).error.title).toBe('INVALID_PARAMETER_VALUE');
