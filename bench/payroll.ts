@@ -28,7 +28,7 @@ import { stringify } from 'csv-stringify/sync';
 import { openCheckpointDb } from '../src/checkpoint/db.js';
 import { csvLine } from '../src/core/csv-cell.js';
 import { addDays, diffDays } from '../src/core/local-date.js';
-import { runPayrollExport } from '../src/payroll/export-timesheets.js';
+import { runPayrollExport } from '../src/payroll/run-payroll-export.js';
 import { loadConfig } from '../src/config/load-config.js';
 import type { Clock } from '../src/core/clock.js';
 import { createSandbox, type Sandbox } from '../src/sandbox/index.js';

@@ -25,30 +25,30 @@ export { createZohoClient } from './zoho/index.js';
 export type { ZohoClient, ZohoApi, ZohoClientOptions, ZohoClientConfig, ClientEvent, EndpointStats, ZohoId } from './zoho/index.js';
 
 // pipelines: load and validate (zpetl validate), rehearse (run --dry-run), run and resume, the demo
-export { loadPipeline, validatePipelineFile, formatProblems } from './pipeline/load-pipeline.js';
-export type { LoadedPipeline, PipelineProblem, ValidationResult } from './pipeline/load-pipeline.js';
-export { PipelineSchema } from './pipeline/schema.js';
-export type { PipelineConfig, PipelineInput, StepConfig, LoadStepConfig, ExportStepConfig } from './pipeline/schema.js';
-export { dryRun } from './pipeline/dry-run.js';
-export type { DryRunOptions, DryRunResult } from './pipeline/dry-run.js';
-export { runPipeline } from './pipeline/run.js';
-export type { RunPipelineOptions, RunResult, RunFigures, RunStatusOut, RunResultWithExports, ExportStepOutcome } from './pipeline/run.js';
+export { loadPipeline, validatePipelineFile, formatProblems } from './pipeline/file/load-pipeline.js';
+export type { LoadedPipeline, PipelineProblem, ValidationResult } from './pipeline/file/load-pipeline.js';
+export { PipelineSchema } from './pipeline/file/schema.js';
+export type { PipelineConfig, PipelineInput, StepConfig, LoadStepConfig, ExportStepConfig } from './pipeline/file/schema.js';
+export { dryRun } from './pipeline/dry-run/dry-run.js';
+export type { DryRunOptions, DryRunResult } from './pipeline/dry-run/dry-run.js';
+export { runPipeline } from './pipeline/run/run.js';
+export type { RunPipelineOptions, RunResult, RunFigures, RunStatusOut, RunResultWithExports, ExportStepOutcome } from './pipeline/run/run.js';
 export type { RunReport } from './report/model.js';
-export { runDemo } from './pipeline/demo.js';
-export type { DemoOptions, DemoResult } from './pipeline/demo.js';
+export { runDemo } from './pipeline/demo/demo.js';
+export type { DemoOptions, DemoResult } from './pipeline/demo/demo.js';
 
 // zpetl status and zpetl rejects; starter pipelines (zpetl init); the off-peak window
-export { pipelineStatus, pipelineRejects } from './pipeline/status.js';
-export type { PipelineStatus, PipelineRejects, PipelineCheckpointOptions, PipelineStatusReport, StepStatusReport, RejectListing } from './pipeline/status.js';
-export { readSourceSample, renderStarterPipeline } from './pipeline/init-template.js';
-export type { SourceSample, StarterPipelineOptions } from './pipeline/init-template.js';
+export { pipelineStatus, pipelineRejects } from './pipeline/status/status.js';
+export type { PipelineStatus, PipelineRejects, PipelineCheckpointOptions, PipelineStatusReport, StepStatusReport, RejectListing } from './pipeline/status/status.js';
+export { readSourceSample, renderStarterPipeline } from './pipeline/file/init-template.js';
+export type { SourceSample, StarterPipelineOptions } from './pipeline/file/init-template.js';
 export { parseWindow } from './pipeline/window.js';
 export type { OffPeakWindow, WindowSpan } from './pipeline/window.js';
 
 // the payroll export: zpetl export timesheets (pipeline file and flags), or the export itself
-export { runTimesheetExport } from './pipeline/timesheet-export.js';
-export type { TimesheetExportOptions } from './pipeline/timesheet-export.js';
-export { exportTimesheets } from './pipeline/timesheet-file.js';
+export { runTimesheetExport } from './pipeline/export/timesheet-export.js';
+export type { TimesheetExportOptions } from './pipeline/export/timesheet-export.js';
+export { exportTimesheets } from './pipeline/export/timesheet-file.js';
 export type { ExportTimesheetsOptions, ExportResult, ExportTotals, ExportWarning, TimesheetSource, PayrollConfig } from './payroll/index.js';
 
 // the sandbox: the emulated Zoho Projects V3 API

@@ -1,6 +1,6 @@
 /**
  * Runs, steps, per-record states, the crosswalk, batches and rejects (owned by src/load, driven by
- * src/pipeline/run.ts through src/checkpoint/store.ts).
+ * src/pipeline/run/run.ts through src/checkpoint/store.ts).
  *
  * Records and the crosswalk are keyed by step name + source key, not by run: a key confirmed in any
  * earlier run is known to exist in Zoho, and a key left `sent`/`in-doubt` by a killed run is reconciled

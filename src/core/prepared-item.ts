@@ -1,6 +1,6 @@
 /**
- * What the front half of a run (read → map → validate → key → lookups, src/pipeline/prepare.ts)
- * makes of each source row, and what the step loop (src/pipeline/run-step.ts) consumes: a valid row
+ * What the front half of a run (read → map → validate → key → lookups, src/pipeline/prepare/prepare.ts)
+ * makes of each source row, and what the step loop (src/pipeline/run/run-step.ts) consumes: a valid row
  * ready to load, a reject, or a row the step's `where:` filter left out. Exactly one item per row,
  * so per step read = valid + skipped + rejected.
  */

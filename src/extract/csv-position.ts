@@ -7,7 +7,7 @@
  *   `recordStart(...)`; reading restarts at `nextLineStart` of it, on its line + 1, with a new parser
  *   (`seek`);
  * - a resume seeks to a `pos` reported earlier (`StartAt`: byte offset, line and index).
- * `zpetl init` counts lines with the same tracker (src/pipeline/init-template.ts).
+ * `zpetl init` counts lines with the same tracker (src/pipeline/file/init-template.ts).
  *
  * The tracker is pure: it does no I/O and knows nothing of csv-parse's objects. It is fed csv-parse's
  * running counters (`info.bytes`, `info.lines`, `info.empty_lines`) and each record's fields, and it

@@ -1,5 +1,5 @@
-export { runPayrollExport } from './export-timesheets.js';
-export type { ExportTimesheetsOptions, ExportResult, ExportTotals, ExportWarning, TimesheetSource } from './export-timesheets.js';
+export { runPayrollExport } from './run-payroll-export.js';
+export type { ExportTimesheetsOptions, ExportResult, ExportTotals, ExportWarning, TimesheetSource } from './run-payroll-export.js';
 export { resolvePeriod, todayIn, type Period } from './period.js';
 export {
   PAYROLL_SCHEMA,

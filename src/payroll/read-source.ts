@@ -27,7 +27,7 @@ export type TimesheetFileSource = { type: 'file'; path: string; dateFormat: stri
 /**
  * Reads a timesheet export file as extracted items (canonical timesheet fields), lazily: nothing is
  * checked or opened before iteration starts. Payroll does not import src/extract (layers): the
- * pipeline layer passes the zoho-timesheet extractor (src/pipeline/timesheet-file.ts), and the
+ * pipeline layer passes the zoho-timesheet extractor (src/pipeline/export/timesheet-file.ts), and the
  * library's `exportTimesheets` is that wired version.
  */
 export type TimesheetFileReader = (source: TimesheetFileSource) => AsyncIterable<ExtractItem>;

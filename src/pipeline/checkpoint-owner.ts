@@ -5,13 +5,13 @@
  *
  * The portal is the ready client's when one is given (it is the portal the requests go to), else the
  * file's `portal:`, else ZOHO_PORTAL_ID from the environment, else from `.env` in `cwd`: the order
- * the real run builds its client in (src/pipeline/run.ts, src/config/load-config.ts).
+ * the real run builds its client in (src/pipeline/run/run.ts, src/config/load-config.ts).
  */
 import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { CheckpointOwner } from '../checkpoint/owner.js';
 import { readDotEnv } from '../config/load-config.js';
-import type { LoadedPipeline } from './load-pipeline.js';
+import type { LoadedPipeline } from './file/load-pipeline.js';
 
 export interface OwnerContext {
   /** The environment the command runs with (default process.env). */

@@ -8,10 +8,10 @@
 import { budgetDurationMs, callsPerWindowAfter } from '../zoho/rate-limit.js';
 import { parseWindow } from './window.js';
 import { createCalls, ENTITIES } from './entities.js';
-import type { Plan } from './plan.js';
+import type { Plan } from './file/plan.js';
 import type { EntityKind } from '../core/entity-kind.js';
 import type { Estimate, StepCallEstimate } from '../core/estimate.js';
-import type { PipelineOptions } from './schema.js';
+import type { PipelineOptions } from './file/schema.js';
 
 /** A step's work for the estimate: records a real run would create, and (upsert) update. */
 export interface StepWork {

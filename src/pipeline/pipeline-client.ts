@@ -13,7 +13,7 @@ import type { Clock } from '../core/clock.js';
 import { createZohoClient } from '../zoho/client.js';
 import type { BudgetStore } from '../core/budget-store.js';
 import type { ZohoClient } from '../zoho/types.js';
-import type { LoadedPipeline } from './load-pipeline.js';
+import type { LoadedPipeline } from './file/load-pipeline.js';
 
 /** The variables whose presence (environment or `.env`) means the user configured Zoho at all. */
 const CREDENTIAL_VARIABLES = ['ZOHO_CLIENT_ID', 'ZOHO_REFRESH_TOKEN'] as const;

@@ -1,11 +1,12 @@
 /**
  * What a real run answers: its status, exit code, counts and figures, and the report folder written
- * for it. Its own module so the engine (run-engine.ts) and the report (run-report.ts) share it without
- * importing each other.
+ * for it. In the pipeline root because three rooms answer it: the run (run/run-engine.ts, and
+ * run/run-report.ts writes it without importing the engine), export-only pipelines
+ * (export/timesheet-export.ts) and the demo.
  */
 import type { ZpetlError } from '../core/errors.js';
 import type { EndpointStats } from '../zoho/types.js';
-import type { StepCounts } from './events.js';
+import type { StepCounts } from '../core/step-counts.js';
 import { EXIT_FATAL, EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK, EXIT_OUTSIDE_WINDOW, EXIT_REJECTS } from './exit-codes.js';
 
 export type RunStatusOut = 'ok' | 'rejects' | 'interrupted' | 'failed' | 'outside-window';

@@ -2,7 +2,7 @@
  * Zoho Projects' rate limit, written once, and the arithmetic every figure derived from it uses: the
  * client's budget (rate-budget.ts), the dry run's estimate and the real run's ETA
  * (src/pipeline/estimate.ts, run-eta.ts) and the pipeline file's default headroom
- * (src/pipeline/schema.ts). See docs/zoho-api-notes.md#rate-limits.
+ * (src/pipeline/file/schema.ts). See docs/zoho-api-notes.md#rate-limits.
  *
  * The unit of the limit is one endpoint: METHOD + path template, per portal and token owner.
  */

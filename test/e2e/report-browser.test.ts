@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { dryRun } from '../../src/pipeline/dry-run.js';
+import { dryRun } from '../../src/pipeline/dry-run/dry-run.js';
 import { HAS_CHROMIUM, NO_CHROMIUM_REASON, openInChromium } from '../helpers/browser.js';
 import { ROOT } from '../helpers/cli-helpers.js';
 

@@ -8,11 +8,11 @@
  */
 import { createScaledClock } from '../../src/core/clock.js';
 import type { PipelineEvent } from '../../src/pipeline/events.js';
-import { loadPipeline } from '../../src/pipeline/load-pipeline.js';
-import { buildRunPlan } from '../../src/pipeline/run-build-plan.js';
-import { executeRun, type RunEngineOptions, type RunResult } from '../../src/pipeline/run-engine.js';
-import type { RunPlan } from '../../src/pipeline/run-plan.js';
-import { writeRunReport } from '../../src/pipeline/run-report.js';
+import { loadPipeline } from '../../src/pipeline/file/load-pipeline.js';
+import { buildRunPlan } from '../../src/pipeline/run/run-build-plan.js';
+import { executeRun, type RunEngineOptions, type RunResult } from '../../src/pipeline/run/run-engine.js';
+import type { RunPlan } from '../../src/pipeline/run/run-plan.js';
+import { writeRunReport } from '../../src/pipeline/run/run-report.js';
 import { sandboxClientFactory, type SandboxLike } from './sandbox-client.js';
 import { migrationPlan } from './synthetic-plan.js';
 

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { LoadMode } from '../../src/checkpoint/store-types.js';
 import type { StartAt } from '../../src/extract/types.js';
 import type { EntityKind } from '../../src/core/entity-kind.js';
-import type { PlannedStep, PrepareContext, RunPlan } from '../../src/pipeline/run-plan.js';
+import type { PlannedStep, PrepareContext, RunPlan } from '../../src/pipeline/run/run-plan.js';
 import type { PreparedItem } from '../../src/core/prepared-item.js';
 
 export interface MigrationSize {

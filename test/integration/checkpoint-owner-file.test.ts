@@ -13,10 +13,10 @@ import { it } from '../helpers/fixtures.js';
 import { createScaledClock } from '../../src/core/clock.js';
 import { checkpointOwnerOf } from '../../src/pipeline/checkpoint-owner.js';
 import type { PipelineEvent } from '../../src/pipeline/events.js';
-import { dryRun } from '../../src/pipeline/dry-run.js';
-import { loadPipeline } from '../../src/pipeline/load-pipeline.js';
-import { runPipeline } from '../../src/pipeline/run.js';
-import { listRejects, readPipelineStatus } from '../../src/pipeline/status.js';
+import { dryRun } from '../../src/pipeline/dry-run/dry-run.js';
+import { loadPipeline } from '../../src/pipeline/file/load-pipeline.js';
+import { runPipeline } from '../../src/pipeline/run/run.js';
+import { listRejects, readPipelineStatus } from '../../src/pipeline/status/status.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
 
 it.override({ sandboxOptions: { seed: 'empty', timeScale: 100 } });

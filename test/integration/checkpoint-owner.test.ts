@@ -10,10 +10,10 @@ import { join } from 'node:path';
 import { describe, expect } from 'vitest';
 import { it } from '../helpers/fixtures.js';
 import { createScaledClock } from '../../src/core/clock.js';
-import { dryRun } from '../../src/pipeline/dry-run.js';
-import { runPipeline } from '../../src/pipeline/run.js';
-import { runTimesheetExport } from '../../src/pipeline/timesheet-export.js';
-import { listRejects, readPipelineStatus } from '../../src/pipeline/status.js';
+import { dryRun } from '../../src/pipeline/dry-run/dry-run.js';
+import { runPipeline } from '../../src/pipeline/run/run.js';
+import { runTimesheetExport } from '../../src/pipeline/export/timesheet-export.js';
+import { listRejects, readPipelineStatus } from '../../src/pipeline/status/status.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
 
 it.override({ sandboxOptions: { seed: 'empty', timeScale: 100 } });

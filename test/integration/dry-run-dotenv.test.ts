@@ -11,8 +11,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CliIo } from '../../src/cli/io.js';
 import { runCli } from '../../src/cli/cli.js';
 import { isZpetlError } from '../../src/core/errors.js';
-import { dryRun, OFFLINE_NOTICE } from '../../src/pipeline/dry-run.js';
-import { runPipeline } from '../../src/pipeline/run.js';
+import { dryRun, OFFLINE_NOTICE } from '../../src/pipeline/dry-run/dry-run.js';
+import { runPipeline } from '../../src/pipeline/run/run.js';
 import { createSandbox, formatEnvLines, type Sandbox } from '../../src/sandbox/index.js';
 
 const PIPELINE = `version: 1

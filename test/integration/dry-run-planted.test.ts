@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { prng } from '../helpers/chaos-harness.js';
-import { dryRun } from '../../src/pipeline/dry-run.js';
+import { dryRun } from '../../src/pipeline/dry-run/dry-run.js';
 import { EXIT_REJECTS } from '../../src/pipeline/exit-codes.js';
 
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { dryRun } from '../../src/pipeline/dry-run.js';
+import { dryRun } from '../../src/pipeline/dry-run/dry-run.js';
 import { EXIT_FATAL, EXIT_OK, EXIT_REJECTS } from '../../src/pipeline/exit-codes.js';
 import type { PipelineEvent } from '../../src/pipeline/events.js';
 

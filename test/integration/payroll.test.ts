@@ -9,7 +9,7 @@ import { describe, expect } from 'vitest';
 import { it } from '../helpers/fixtures.js';
 import { openCheckpointDb, type CheckpointDb } from '../../src/checkpoint/db.js';
 import { loadConfig } from '../../src/config/load-config.js';
-import { runPayrollExport } from '../../src/payroll/export-timesheets.js';
+import { runPayrollExport } from '../../src/payroll/run-payroll-export.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
 import { createZohoClient } from '../../src/zoho/client.js';
 import type { ZohoClient } from '../../src/zoho/types.js';

@@ -10,7 +10,7 @@ import { systemClock } from '../../src/core/clock.js';
 import { openCheckpointDb } from '../../src/checkpoint/db.js';
 import { createCheckpointStore } from '../../src/checkpoint/store.js';
 import type { PipelineEvent } from '../../src/pipeline/events.js';
-import { executeRun } from '../../src/pipeline/run-engine.js';
+import { executeRun } from '../../src/pipeline/run/run-engine.js';
 import { createSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { ENDPOINTS } from '../../src/zoho/types.js';
 import { sandboxClientFactory } from '../helpers/sandbox-client.js';

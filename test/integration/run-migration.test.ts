@@ -3,7 +3,7 @@ import { describe, expect } from 'vitest';
 import { it } from '../helpers/fixtures.js';
 import Database from 'better-sqlite3';
 import { createScaledClock, systemClock, type Clock } from '../../src/core/clock.js';
-import { executeRun } from '../../src/pipeline/run-engine.js';
+import { executeRun } from '../../src/pipeline/run/run-engine.js';
 import type { PipelineEvent } from '../../src/pipeline/events.js';
 import { createSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { sandboxClientFactory } from '../helpers/sandbox-client.js';

@@ -9,7 +9,7 @@ import { describe, expect } from 'vitest';
 import { it } from '../helpers/fixtures.js';
 import { createScaledClock } from '../../src/core/clock.js';
 import type { PipelineEvent } from '../../src/pipeline/events.js';
-import { runPipeline } from '../../src/pipeline/run.js';
+import { runPipeline } from '../../src/pipeline/run/run.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
 
 it.override({ sandboxOptions: { seed: 'empty', timeScale: 100 } });

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { describe, expect } from 'vitest';
 import { it } from '../helpers/fixtures.js';
 import { createScaledClock } from '../../src/core/clock.js';
-import { executeRun } from '../../src/pipeline/run-engine.js';
+import { executeRun } from '../../src/pipeline/run/run-engine.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
 import { sandboxClientFactory } from '../helpers/sandbox-client.js';
 import { generateMigration, migrationPlan } from '../helpers/synthetic-plan.js';

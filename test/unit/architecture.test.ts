@@ -243,3 +243,44 @@ describe('no import circle', () => {
     expect(importCircles([e('a', 'a')])).toEqual([['a']]);
   });
 });
+
+/**
+ * src/pipeline/ in rooms (ARCHITECTURE.md): the root holds what several rooms share; a room (a
+ * subfolder) imports the root, `file/` and `prepare/`, and the layers below, but not another room,
+ * apart from the edges listed here with their reason. `file/` and `prepare/` import no other room.
+ */
+const SHARED_ROOMS = new Set(['file', 'prepare']);
+const ROOM_EXCEPTIONS: Record<string, string> = {
+  'run -> export': 'runPipeline runs a pipeline\'s export steps after its load steps (export composes into a run)',
+  'demo -> run': 'the demo is a run of the demo pipeline…',
+  'demo -> export': '…followed by its payroll export',
+  'dry-run -> run': 'the dry run plans each step as the run does (run-build-plan.ts planStep), so its loader options are the run\'s',
+};
+const roomOf = (path: string): string | undefined => {
+  const parts = path.split('/');
+  return parts[0] === 'pipeline' && parts.length > 2 ? parts[1] : undefined;
+};
+
+describe('pipeline rooms', () => {
+  const roomEdges = new Set(
+    edges
+      .map((e) => ({ a: roomOf(e.from), b: roomOf(e.to) }))
+      .filter((x): x is { a: string; b: string } => x.a !== undefined && x.b !== undefined && x.a !== x.b)
+      .map((x) => `${x.a} -> ${x.b}`),
+  );
+
+  it('has rooms', () => {
+    const rooms = new Set(files.map((f) => roomOf(rel(f))).filter((r) => r !== undefined));
+    for (const r of ['file', 'prepare', 'dry-run', 'run', 'export', 'status', 'demo']) expect(rooms.has(r), r).toBe(true);
+  });
+
+  it('a room imports another only when it is file/ or prepare/, or a listed exception', () => {
+    const bad = [...roomEdges].filter((e) => !SHARED_ROOMS.has(e.split(' -> ')[1]!) && ROOM_EXCEPTIONS[e] === undefined);
+    expect(bad).toEqual([]);
+  });
+
+  it('file/ and prepare/ import no other room, and every listed exception is still needed', () => {
+    expect([...roomEdges].filter((e) => SHARED_ROOMS.has(e.split(' -> ')[0]!) && !(e === 'prepare -> file'))).toEqual([]);
+    expect(Object.keys(ROOM_EXCEPTIONS).filter((k) => !roomEdges.has(k))).toEqual([]);
+  });
+});

@@ -1,10 +1,10 @@
 /**
  * `zpetl demo` (what `npm start` runs): the demo migration and payroll export on an in-process sandbox
- * (src/pipeline/demo.ts), rendered like any run, then where the report, rejects and payroll files are.
+ * (src/pipeline/demo/demo.ts), rendered like any run, then where the report, rejects and payroll files are.
  */
 import { dirname, relative } from 'node:path';
 import { z } from 'zod';
-import { DEMO_PIPELINE, runDemo } from '../../pipeline/demo.js';
+import { DEMO_PIPELINE, runDemo } from '../../pipeline/demo/demo.js';
 import { parseArgs } from '../args.js';
 import { outputFlags, type CliCommand } from '../command.js';
 import { println } from '../io.js';

@@ -1,14 +1,14 @@
 /**
  * `zpetl export timesheets`: approved time logs of a period → a payroll CSV (src/payroll through
- * src/pipeline/timesheet-export.ts). `--pipeline FILE` takes the payroll section and export step of a
+ * src/pipeline/export/timesheet-export.ts). `--pipeline FILE` takes the payroll section and export step of a
  * pipeline file (flags override); `--source-file` reads a Zoho timesheet export file instead of the API.
  * `--json` prints a one-object summary; progress only on a TTY.
  */
 import { z } from 'zod';
 import { HOURS_FORMATS } from '../../core/parse/duration.js';
 import { redactDeep } from '../../core/redact.js';
-import type { ExportResult } from '../../payroll/export-timesheets.js';
-import { runTimesheetExport } from '../../pipeline/timesheet-export.js';
+import type { ExportResult } from '../../payroll/run-payroll-export.js';
+import { runTimesheetExport } from '../../pipeline/export/timesheet-export.js';
 import { parseArgs, timeZoneArg } from '../args.js';
 import { outputFlags, type CliCommand } from '../command.js';
 import { println } from '../io.js';

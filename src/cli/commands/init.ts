@@ -1,9 +1,9 @@
-/** `zpetl init`: writes a commented starter pipeline from a CSV's header (src/pipeline/init-template.ts). */
+/** `zpetl init`: writes a commented starter pipeline from a CSV's header (src/pipeline/file/init-template.ts). */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, relative, resolve } from 'node:path';
 import { z } from 'zod';
 import { isZpetlError, ZpetlError } from '../../core/errors.js';
-import { readSourceSample, renderStarterPipeline } from '../../pipeline/init-template.js';
+import { readSourceSample, renderStarterPipeline } from '../../pipeline/file/init-template.js';
 import { ENTITY_KINDS } from '../../core/entity-kind.js';
 import { parseArgs } from '../args.js';
 import type { CliCommand } from '../command.js';

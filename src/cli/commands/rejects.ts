@@ -1,6 +1,6 @@
 /** `zpetl rejects PIPELINE`: the latest run's rejects, printed or written as a CSV to fix and load again. */
 import { z } from 'zod';
-import { pipelineRejects } from '../../pipeline/status.js';
+import { pipelineRejects } from '../../pipeline/status/status.js';
 import { parseArgs } from '../args.js';
 import type { CliCommand } from '../command.js';
 import { println } from '../io.js';

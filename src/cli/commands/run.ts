@@ -5,9 +5,9 @@
 import { dirname, resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { z } from 'zod';
-import { dryRun } from '../../pipeline/dry-run.js';
+import { dryRun } from '../../pipeline/dry-run/dry-run.js';
 import type { PipelineEvent } from '../../pipeline/events.js';
-import { runPipeline } from '../../pipeline/run.js';
+import { runPipeline } from '../../pipeline/run/run.js';
 import { parseArgs, timeZoneArg, windowArg } from '../args.js';
 import { outputFlags, type CliCommand } from '../command.js';
 import { reportError } from '../errors.js';

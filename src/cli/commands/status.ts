@@ -1,6 +1,6 @@
 /** `zpetl status PIPELINE`: per-step counts from the checkpoint database, what is in doubt, the next window. */
 import { z } from 'zod';
-import { pipelineStatus } from '../../pipeline/status.js';
+import { pipelineStatus } from '../../pipeline/status/status.js';
 import { redactDeep } from '../../core/redact.js';
 import { parseArgs } from '../args.js';
 import type { CliCommand } from '../command.js';

@@ -1,7 +1,7 @@
 /** `zpetl validate PIPELINE`: every problem of a pipeline file with its path and line; exit 2 when invalid. */
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { formatProblems, validatePipelineFile } from '../../pipeline/load-pipeline.js';
+import { formatProblems, validatePipelineFile } from '../../pipeline/file/load-pipeline.js';
 import { parseArgs } from '../args.js';
 import type { CliCommand } from '../command.js';
 import { EXIT_INVALID } from '../exit-codes.js';

@@ -1,5 +1,5 @@
 /** The human summary of a payroll export: period, file, totals in hours, what was left out and why. */
-import type { ExportResult } from '../../payroll/export-timesheets.js';
+import type { ExportResult } from '../../payroll/run-payroll-export.js';
 
 const hours = (minutes: number) => `${Math.trunc(minutes / 60)}:${String(Math.abs(minutes % 60)).padStart(2, '0')}`;
 

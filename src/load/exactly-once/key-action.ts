@@ -1,6 +1,6 @@
 /**
  * What mode M does with key K: the one decision the real run (step-loader.ts) and the dry run
- * (src/pipeline/dry-run.ts) both take, so the dry run's prediction cannot drift from the run.
+ * (src/pipeline/dry-run/dry-run.ts) both take, so the dry run's prediction cannot drift from the run.
  * Pure: the caller looks the crosswalk and Zoho up; this only says what follows from what it found.
  * See README.md#the-mode-decision.
  */

@@ -1,6 +1,6 @@
 /**
  * The end of a step: settle what this run left in doubt and re-send what proved absent, so later steps
- * find their parents (README.md#settle-time-and-why-60-s). The run engine (src/pipeline/run-one-step.ts) wires it:
+ * find their parents (README.md#settle-time-and-why-60-s). The run engine (src/pipeline/run/run-one-step.ts) wires it:
  * its clock and stop signal, its rate gate before each re-send, its events.
  *
  * A record sent too recently to be judged (a late commit may still land) waits, in-doubt, and is looked

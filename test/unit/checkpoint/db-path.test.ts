@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openCheckpointDb } from '../../../src/checkpoint/db.js';
 import { exitCodeForError } from '../../../src/pipeline/exit-codes.js';
-import { checkpointPath } from '../../../src/pipeline/load-pipeline.js';
+import { checkpointPath } from '../../../src/pipeline/file/load-pipeline.js';
 import { openDryCheckpoint } from '../../../src/pipeline/dry-checkpoint.js';
-import { readPipelineStatus } from '../../../src/pipeline/status.js';
+import { readPipelineStatus } from '../../../src/pipeline/status/status.js';
 import { errorOf } from './thrown.js';
 
 let dir: string;

@@ -13,7 +13,7 @@ import { MIGRATIONS } from '../../../src/checkpoint/migrations.js';
 import { checkOwner } from '../../../src/checkpoint/owner.js';
 import { createCheckpointStore } from '../../../src/checkpoint/store.js';
 import { openDryCheckpoint } from '../../../src/pipeline/dry-checkpoint.js';
-import { listRejects, readPipelineStatus } from '../../../src/pipeline/status.js';
+import { listRejects, readPipelineStatus } from '../../../src/pipeline/status/status.js';
 import { errorOf } from './thrown.js';
 
 let dir: string;

@@ -11,7 +11,7 @@ import { test } from '../../helpers/fixtures.js';
 import { runCli } from '../../../src/cli/cli.js';
 import type { CliIo } from '../../../src/cli/io.js';
 import { pathError, toZpetlError } from '../../../src/core/errors.js';
-import { loadPipeline, validatePipelineText } from '../../../src/pipeline/load-pipeline.js';
+import { loadPipeline, validatePipelineText } from '../../../src/pipeline/file/load-pipeline.js';
 import type { Sandbox } from '../../../src/sandbox/index.js';
 
 async function cli(args: string[], cwd: string, env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {

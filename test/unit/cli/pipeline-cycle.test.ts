@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../../src/cli/cli.js';
 import type { CliIo } from '../../../src/cli/io.js';
-import { dryRun } from '../../../src/pipeline/dry-run.js';
-import { validatePipelineText } from '../../../src/pipeline/load-pipeline.js';
-import { runPipeline } from '../../../src/pipeline/run.js';
-import { PipelineSchema } from '../../../src/pipeline/schema.js';
+import { dryRun } from '../../../src/pipeline/dry-run/dry-run.js';
+import { validatePipelineText } from '../../../src/pipeline/file/load-pipeline.js';
+import { runPipeline } from '../../../src/pipeline/run/run.js';
+import { PipelineSchema } from '../../../src/pipeline/file/schema.js';
 
 async function cli(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ENTITY_KINDS } from '../../../src/core/entity-kind.js';
 import { ENTITIES } from '../../../src/pipeline/entities.js';
-import { ENTITY_KIND_SCHEMA } from '../../../src/pipeline/schema.js';
+import { ENTITY_KIND_SCHEMA } from '../../../src/pipeline/file/schema.js';
 import { ENTITY_FIELDS } from '../../../src/transform/entity-fields.js';
 
 describe('ENTITY_KINDS', () => {

@@ -6,11 +6,11 @@ import { describe, expectTypeOf, it } from 'vitest';
 import type { Estimate } from '../../../src/core/estimate.js';
 import type { PipelineEventOf, StepState } from '../../../src/core/pipeline-event.js';
 import type { PreparedItem } from '../../../src/core/prepared-item.js';
-import type { ExportTimesheetsOptions } from '../../../src/payroll/export-timesheets.js';
+import type { ExportTimesheetsOptions } from '../../../src/payroll/run-payroll-export.js';
 import type { estimateRun } from '../../../src/pipeline/estimate.js';
 import type { EventListener, PipelineEvent } from '../../../src/pipeline/events.js';
-import type { StepPreparer } from '../../../src/pipeline/prepare.js';
-import type { StepPort } from '../../../src/pipeline/run-step.js';
+import type { StepPreparer } from '../../../src/pipeline/prepare/prepare.js';
+import type { StepPort } from '../../../src/pipeline/run/run-step.js';
 import type { RunReport } from '../../../src/report/model.js';
 import type { ClientEvent } from '../../../src/zoho/types.js';
 

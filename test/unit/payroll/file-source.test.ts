@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runPayrollExport as exportWithoutFileReader } from '../../../src/payroll/export-timesheets.js';
+import { runPayrollExport as exportWithoutFileReader } from '../../../src/payroll/run-payroll-export.js';
 // The library's exportTimesheets: payroll's, with src/extract's timesheet extractor for file sources.
 import { exportTimesheets } from '../../../src/index.js';
 import { parseCsv } from '../../helpers/payroll-fakes.js';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { PAYROLL_SCHEMA, ZOHO_TIMELOGS_SOURCE_SCHEMA } from '../../../src/payroll/config-schema.js';
-import { PipelineSchema } from '../../../src/pipeline/schema.js';
+import { PipelineSchema } from '../../../src/pipeline/file/schema.js';
 
 describe('pipelines/nightly-payroll-export.yaml', () => {
   it('is a valid payroll section and zoho-timelogs step', () => {

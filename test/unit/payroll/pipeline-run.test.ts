@@ -1,5 +1,5 @@
 /**
- * Export steps inside `zpetl run` (src/pipeline/timesheet-export.ts): checked before anything runs,
+ * Export steps inside `zpetl run` (src/pipeline/export/timesheet-export.ts): checked before anything runs,
  * run after a finished load only, and one run-end event with the worse exit code.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { emptyCounts, type PipelineEvent } from '../../../src/pipeline/events.js';
-import { loadPipeline, type LoadedPipeline } from '../../../src/pipeline/load-pipeline.js';
-import type { RunResult } from '../../../src/pipeline/run-engine.js';
-import { checkExportSteps, runExportsAfterLoad } from '../../../src/pipeline/timesheet-export.js';
+import { loadPipeline, type LoadedPipeline } from '../../../src/pipeline/file/load-pipeline.js';
+import type { RunResult } from '../../../src/pipeline/run/run-engine.js';
+import { checkExportSteps, runExportsAfterLoad } from '../../../src/pipeline/export/timesheet-export.js';
 import type { TimeLog, ZohoClient } from '../../../src/zoho/types.js';
 
 let dir: string;
@@ -126,7 +126,7 @@ describe('export steps in a pipeline run', () => {
 
 describe('runTimesheetExport stopped by a signal', () => {
   it('fails with RUN_INTERRUPTED (exit 130), writes no file and records no snapshot', async () => {
-    const { runTimesheetExport } = await import('../../../src/pipeline/timesheet-export.js');
+    const { runTimesheetExport } = await import('../../../src/pipeline/export/timesheet-export.js');
     const { openCheckpointDb } = await import('../../../src/checkpoint/db.js');
     let closed: () => void = () => {};
     const stopped = new Promise<never>((_, reject) => (closed = () => reject(new Error('Zoho client closed'))));

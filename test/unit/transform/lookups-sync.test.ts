@@ -3,8 +3,8 @@ import type { LookupSpec } from '../../../src/transform/field-spec.js';
 import { createChainedResolver, resolveLookups, tryResolveLookupsSync } from '../../../src/transform/lookups.js';
 import { NEEDS_IO, type LookupResolver, type PendingLookup } from '../../../src/transform/lookup-types.js';
 import type { MappedRecord } from '../../../src/transform/map-record.js';
-import { createDryRunResolver } from '../../../src/pipeline/dry-resolver.js';
-import { createScratchStore } from '../../../src/pipeline/scratch-store.js';
+import { createDryRunResolver } from '../../../src/pipeline/dry-run/dry-resolver.js';
+import { createScratchStore } from '../../../src/pipeline/prepare/scratch-store.js';
 
 const pos = { source: 'logs.csv', line: 7, index: 5, byteOffset: 90 };
 const project: LookupSpec = { kind: 'project-by-name' };

@@ -7,10 +7,10 @@ import { createCheckpointStore } from '../../../src/checkpoint/store.js';
 import { isZpetlError } from '../../../src/core/errors.js';
 import type { PreparedItem } from '../../../src/core/prepared-item.js';
 import { emptyCounts } from '../../../src/core/step-counts.js';
-import { createStepPreparer } from '../../../src/pipeline/prepare.js';
-import { runStep, type StepPort } from '../../../src/pipeline/run-step.js';
-import { createScratchStore } from '../../../src/pipeline/scratch-store.js';
-import { LoadStepSchema } from '../../../src/pipeline/schema.js';
+import { createStepPreparer } from '../../../src/pipeline/prepare/prepare.js';
+import { runStep, type StepPort } from '../../../src/pipeline/run/run-step.js';
+import { createScratchStore } from '../../../src/pipeline/prepare/scratch-store.js';
+import { LoadStepSchema } from '../../../src/pipeline/file/schema.js';
 import { compileRowFilter, WhereSchema } from '../../../src/transform/row-filter.js';
 import type { LookupResolver } from '../../../src/transform/lookup-types.js';
 

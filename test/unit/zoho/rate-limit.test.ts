@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { createManualClock } from '../../../src/core/clock.js';
-import { planSteps } from '../../../src/pipeline/plan.js';
+import { planSteps } from '../../../src/pipeline/file/plan.js';
 import { estimateRun } from '../../../src/pipeline/estimate.js';
-import { etaMs } from '../../../src/pipeline/run-eta.js';
-import { OptionsSchema, PipelineSchema } from '../../../src/pipeline/schema.js';
+import { etaMs } from '../../../src/pipeline/run/run-eta.js';
+import { OptionsSchema, PipelineSchema } from '../../../src/pipeline/file/schema.js';
 import { RateBudget } from '../../../src/zoho/rate-budget.js';
 import { budgetDurationMs, callsPerWindowAfter, DEFAULT_HEADROOM, extraWindows, ZOHO_RATE_LIMIT } from '../../../src/zoho/rate-limit.js';
 

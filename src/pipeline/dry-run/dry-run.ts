@@ -1,0 +1,370 @@
+/**
+ * The dry run: every step of the pipeline read, mapped, validated and looked up exactly as a real run
+ * would, with no write to Zoho (reads are allowed when an api is given). Writes report.json,
+ * report.html and rejects.csv (+ rejects-<step>.csv) into `out/<pipeline>-<UTC timestamp>/`.
+ *
+ * When the pipeline's checkpoint database exists (a real run loaded some or all of it), it is read,
+ * never written: a valid row whose key is in the crosswalk counts as `wouldSkip` (modes create and
+ * skip-existing), or as `wouldUpdate` in mode upsert (a PATCH, on the entity's update endpoint; users
+ * have none, so theirs are skipped). Per step valid = wouldCreate + wouldSkip + wouldUpdate, and the
+ * estimate counts only creates and updates. What a mode does with a key and the natural-key match in
+ * Zoho (skip-existing, upsert) are the run's own decisions (src/load/exactly-once: keyAction, and
+ * matchExisting read-only): with an api, a row Zoho already holds counts as wouldSkip (wouldUpdate in
+ * upsert), as the run will count it; without one, or under a parent this dry run would create, it
+ * counts as a create.
+ *
+ * The api is the real run's client (pipeline-client.ts): built from the environment and `.env` in `cwd`
+ * when either names Zoho credentials, so the rehearsal reads the portal the run will write to; an
+ * incomplete configuration is the run's own CONFIG_INVALID; with no credentials at all it rehearses
+ * offline and says so (`onNotice`).
+ */
+import { stat } from 'node:fs/promises';
+import { resolve, join } from 'node:path';
+import { ENTITIES } from '../entities.js';
+import { openDryCheckpoint, type DryCheckpoint } from '../dry-checkpoint.js';
+import type { Clock } from '../../core/clock.js';
+import { toZpetlError, ZpetlError } from '../../core/errors.js';
+import { clip } from '../../core/record.js';
+import { sha256File } from '../../extract/file-access.js';
+import { createApiLookupResolver } from '../../transform/api-lookup-resolver.js';
+import type { LookupResolver } from '../../transform/lookup-types.js';
+import type { ZohoApi, ZohoClient } from '../../zoho/types.js';
+import { createRejectsWriter, type RejectsWriter } from '../../report/rejects-writer.js';
+import { REPORT_SCHEMA_VERSION, type InputReport, type RejectSample, type RunReport, type StepReport } from '../../report/model.js';
+import { writeReportJson } from '../../report/write-report-json.js';
+import { writeReportHtml } from '../../report/write-report-html.js';
+import { emptyCounts, type StepCounts } from '../../core/step-counts.js';
+import type { PipelineEvent } from '../events.js';
+import { EXIT_OK, EXIT_REJECTS, exitCodeForError } from '../exit-codes.js';
+import { checkpointPath, loadPipeline, type LoadedPipeline } from '../file/load-pipeline.js';
+import { checkpointOwnerOf } from '../checkpoint-owner.js';
+import { pipelineClientFactory, zohoCredentialsGiven } from '../pipeline-client.js';
+import { prepareOutFolder } from '../out-folder.js';
+import { planSteps, type Plan } from '../file/plan.js';
+import { planStep } from '../run/run-build-plan.js';
+import { keyAction } from '../../load/exactly-once/key-action.js';
+import { matchExisting } from '../../load/exactly-once/match-existing.js';
+import { stepEntityLoader } from '../../load/exactly-once/step-loader.js';
+import { createStepPreparer } from '../prepare/prepare.js';
+import type { PreparedReject } from '../../core/prepared-item.js';
+import { createScratchStore, type ScratchStore } from '../prepare/scratch-store.js';
+import { createDryRunResolver, registerDryRecord } from './dry-resolver.js';
+import { estimateRun } from '../estimate.js';
+import { isLoadStep, type LoadStepConfig, type PipelineConfig } from '../file/schema.js';
+
+export interface DryRunOptions {
+  /** Report folder; default `out/<pipeline>-<UTC timestamp>` under `cwd` (as a real run's), a relative one too. */
+  outDir?: string;
+  /**
+   * Environment for the pipeline file's `${VAR}`s and the Zoho configuration (default process.env;
+   * `.env` in `cwd` fills what it leaves unset, as for a real run).
+   */
+  env?: NodeJS.ProcessEnv;
+  /**
+   * Read-only lookups against Zoho for names not created by earlier steps. Default: the real run's
+   * client (pipeline-client.ts) when the environment or `.env` names credentials, else none (offline).
+   */
+  api?: ZohoApi;
+  /** Paces the client the dry run builds (default real time); timestamps use `now`. */
+  clock?: Clock;
+  /** Clock for timestamps and the window estimate (ms since epoch). */
+  now?: () => number;
+  onEvent?: (e: PipelineEvent) => void;
+  /**
+   * What the user should know that is no event: once the rehearsal starts (the pipeline loaded), when
+   * it is offline because no Zoho credentials are configured. The CLI prints it as `note: …`.
+   */
+  onNotice?: (notice: string) => void;
+  signal?: AbortSignal;
+  /** Rejects kept per step as samples in the reports (default 20). */
+  samplesPerStep?: number;
+  /**
+   * The checkpoint database whose crosswalk decides wouldSkip / wouldUpdate (default
+   * `.zpetl/<pipeline name>.db` under `cwd`, as a real run). Opened read-only, unlocked; absent → none.
+   */
+  db?: string;
+  /** Working directory for the default `db` and `outDir` paths, relative ones and `.env` (default process.cwd()). */
+  cwd?: string;
+}
+
+export interface DryRunResult {
+  report: RunReport;
+  exitCode: number;
+  outDir: string;
+  /** The fatal error when the dry run failed (`report.error` is its `CODE: message`), with its hint. */
+  error?: ZpetlError;
+}
+
+/** The claims store for matchExisting without a checkpoint: only the claims of the dry run's own pass count. */
+const NO_CLAIMS = { claimedIds: () => new Set<string>(), crosswalkByName: () => [] };
+
+/** Said once an offline rehearsal starts (onNotice). */
+export const OFFLINE_NOTICE = 'no Zoho credentials in the environment: an offline rehearsal (names must be created by earlier steps to resolve)';
+
+/** `2026-11-28T13-44-05Z`: sortable, and legal in file names everywhere. */
+export const utcStamp = (ms: number): string => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-');
+
+function overLimit(cfg: PipelineConfig, totals: StepCounts): boolean {
+  const l = cfg.options.rejectLimit;
+  if (!l) return false;
+  if (l.count !== undefined && totals.rejected > l.count) return true;
+  return l.ratio !== undefined && totals.read > 0 && totals.rejected / totals.read > l.ratio;
+}
+
+/** The Zoho reads of a dry run: the caller's api, else the client it builds (and closes), else none. */
+interface DryRunApi {
+  api: ZohoApi | undefined;
+  close(): Promise<void>;
+}
+
+/** Builds the real run's client when credentials are configured; throws its CONFIG_* error when they are incomplete. */
+function openDryRunApi(loaded: LoadedPipeline, options: DryRunOptions, cwd: string): DryRunApi {
+  if (options.api) return { api: options.api, close: async () => {} };
+  const env = options.env ?? process.env;
+  if (!zohoCredentialsGiven(env, cwd)) return { api: undefined, close: async () => {} };
+  const owner = checkpointOwnerOf(loaded, { env, cwd });
+  const client: ZohoClient = pipelineClientFactory(loaded, { env, cwd, owner, clock: options.clock })();
+  return { api: client, close: () => client.close() };
+}
+
+/** What the steps of one dry run share and collect for the report. */
+interface DryRunContext {
+  loaded: LoadedPipeline;
+  api: ZohoApi | undefined;
+  checkpoint: DryCheckpoint | undefined;
+  scratch: ScratchStore;
+  rejects: RejectsWriter;
+  resolver: LookupResolver;
+  samplesPerStep: number;
+  signal: AbortSignal | undefined;
+  emit: (e: PipelineEvent) => void;
+  inputs: InputReport[];
+  steps: StepReport[];
+  samples: RejectSample[];
+  rejectsByCode: Record<string, number>;
+  /** Calls of the user steps (bulk-added per project), which the estimate cannot derive from creates. */
+  userCalls: Map<string, number>;
+}
+
+/**
+ * Runs the dry run. Never throws for pipeline or data problems: an invalid pipeline gives exit code 2
+ * (PIPELINE_* error in `report.error`, no folder written when the file could not be loaded: then it
+ * throws ZpetlError), rejects give 3, a fatal error (missing source…) gives 1 with the reports written.
+ * An incomplete Zoho configuration throws the real run's CONFIG_INVALID, before any folder is written.
+ */
+export async function dryRun(pipeline: string | LoadedPipeline, options: DryRunOptions = {}): Promise<DryRunResult> {
+  const loaded = typeof pipeline === 'string' ? loadPipeline(pipeline, options.env) : pipeline;
+  const cwd = options.cwd ?? process.cwd();
+  const lookups = openDryRunApi(loaded, options, cwd);
+  try {
+    return await rehearse(loaded, lookups.api, options, cwd);
+  } finally {
+    await lookups.close();
+  }
+}
+
+/** The dry run proper: every step rehearsed in plan order, then the totals, the estimate and the reports. */
+async function rehearse(loaded: LoadedPipeline, api: ZohoApi | undefined, options: DryRunOptions, cwd: string): Promise<DryRunResult> {
+  const now = options.now ?? Date.now;
+  const emit = options.onEvent ?? (() => {});
+  const cfg = loaded.config;
+  const started = now();
+  const outDir = resolve(cwd, options.outDir ?? join('out', `${loaded.name}-${utcStamp(started)}`));
+  prepareOutFolder(outDir);
+
+  const loadSteps = cfg.steps.filter(isLoadStep);
+  const plan = planSteps(cfg.steps);
+  const byName = new Map(loadSteps.map((s) => [s.name, s]));
+  const ordered = plan.order.map((n) => byName.get(n)).filter((s): s is LoadStepConfig => s !== undefined);
+
+  let checkpoint: DryCheckpoint | undefined;
+  let error: ZpetlError | undefined;
+  try {
+    // The real run's path and owner (checkpoint-owner.ts): the portal from the file, the environment or `.env`.
+    checkpoint = openDryCheckpoint(checkpointPath(cwd, options.db, cfg.name), checkpointOwnerOf(loaded, { env: options.env, cwd }));
+  } catch (e) {
+    // An unreadable checkpoint is fatal (reports written, exit 1): counting every row as a create would mislead.
+    error = toZpetlError(e);
+  }
+  const scratch = createScratchStore();
+  const rejects = await createRejectsWriter(outDir);
+  const ctx: DryRunContext = {
+    loaded,
+    api,
+    checkpoint,
+    scratch,
+    rejects,
+    resolver: createDryRunResolver(scratch, api ? createApiLookupResolver(api) : undefined, checkpoint),
+    samplesPerStep: options.samplesPerStep ?? 20,
+    signal: options.signal,
+    emit,
+    inputs: [],
+    steps: [],
+    samples: [],
+    rejectsByCode: {},
+    userCalls: new Map(),
+  };
+
+  if (!api) options.onNotice?.(OFFLINE_NOTICE);
+  emit({ type: 'run-start', pipeline: loaded.name, runId: null, dryRun: true, steps: ordered.map((s) => ({ name: s.name, entity: s.entity })) });
+  try {
+    if (error) throw error;
+    for (const step of ordered) await rehearseStep(step, ctx);
+  } catch (e) {
+    error = toZpetlError(e);
+    emit({ type: 'log', level: 'error', message: error.format() });
+  } finally {
+    scratch.close();
+    checkpoint?.close();
+  }
+  const files = await rejects.close();
+
+  const report = buildReport(ctx, plan, error, files, started, now());
+  await writeReportJson(outDir, report);
+  await writeReportHtml(outDir, report);
+  emit({ type: 'run-end', status: report.status, exitCode: report.exitCode, reportDir: outDir, counts: Object.fromEntries(ctx.steps.map((s) => [s.name, s.counts])) });
+  return { report, exitCode: report.exitCode, outDir, ...(error ? { error } : {}) };
+}
+
+/** One step: read, map, validate and look up every row, and count what the run would do with each. */
+async function rehearseStep(step: LoadStepConfig, ctx: DryRunContext): Promise<void> {
+  const { loaded, api, checkpoint, scratch, rejects, emit } = ctx;
+  const cfg = loaded.config;
+  const counts = emptyCounts();
+  const byCode: Record<string, number> = {};
+  ctx.steps.push({ name: step.name, entity: step.entity, mode: step.mode, counts, rejectsByCode: byCode });
+  emit({ type: 'step-start', step: step.name, entity: step.entity });
+  const prep = createStepPreparer(step, { baseDir: loaded.baseDir, resolver: ctx.resolver, scratch, ...(ctx.signal ? { signal: ctx.signal } : {}) });
+  ctx.inputs.push({ step: step.name, source: prep.extractor.source, path: prep.extractor.path, sha256: await sha256File(prep.extractor.path, prep.extractor.source), bytes: (await stat(prep.extractor.path)).size });
+  let headerDone = false;
+  let stepSamples = 0;
+  let wouldCreate = 0;
+  let wouldSkip = 0;
+  let wouldUpdate = 0;
+  // Upsert PATCHes what the crosswalk knows, where the entity has an update endpoint; else it is skipped.
+  const updates = ENTITIES[step.entity].updateEndpoint !== undefined;
+  // Users are bulk-added per project: one call per project per batch (the map holds one entry per project).
+  const usersPerProject = new Map<string, number>();
+  // skip-existing / upsert (and users in every mode): the run's natural-key match, asked of Zoho read-only, with the checkpoint's claims as the run has them (an id another key owns is not this row's).
+  const stepLoader = api ? stepEntityLoader({ name: step.name, entity: step.entity, mode: step.mode, ...planStep(step, loaded.baseDir, cfg.options).loader }, api) : undefined;
+  const everyMode = stepLoader?.matchesInEveryMode === true;
+  const natural = stepLoader && keyAction(step.mode, { inCrosswalk: false, matchesInEveryMode: everyMode }) === 'look-up' ? { loader: stepLoader, taken: new Set<string>() } : undefined;
+  const matchInZoho = async (item: { key: string; values: Record<string, unknown> }): Promise<string | undefined> => {
+    // A parent this dry run would create (a `dry:` placeholder) holds nothing in Zoho yet.
+    if (!natural || Object.values(item.values).some((v) => typeof v === 'string' && v.startsWith('dry:'))) return undefined;
+    try {
+      return await matchExisting(natural.loader, checkpoint?.claims ?? NO_CLAIMS, { step: step.name, key: item.key, values: item.values }, natural.taken);
+    } catch (e) {
+      if (toZpetlError(e).disposition === 'reject-row') return undefined;
+      throw e;
+    }
+  };
+  for await (const batch of prep.batches()) {
+    if (!headerDone) {
+      const h = prep.extractor.header();
+      if (h) rejects.columns(step.name, h.names, h.keys);
+      headerDone = true;
+    }
+    // One crosswalk query per batch for its valid keys (none without a checkpoint).
+    let inCrosswalk: Map<string, string> | undefined;
+    if (checkpoint) {
+      const keys: string[] = [];
+      for (const item of batch) if (item.kind === 'valid') keys.push(item.key);
+      inCrosswalk = checkpoint.crosswalkIds(step.name, keys);
+    }
+    scratch.begin();
+    for (const item of batch) {
+      counts.read++;
+      if (item.kind === 'skip') {
+        counts.skipped++;
+        counts.filtered = (counts.filtered ?? 0) + 1;
+        continue;
+      }
+      if (item.kind === 'valid') {
+        counts.valid++;
+        const xwId = inCrosswalk?.get(item.key);
+        const zohoId = xwId ?? (await matchInZoho(item));
+        const action = keyAction(step.mode, { inCrosswalk: xwId !== undefined, naturalMatch: zohoId !== undefined, matchesInEveryMode: everyMode });
+        if (action === 'create') wouldCreate++;
+        else if (action === 'update' && updates) wouldUpdate++;
+        else wouldSkip++;
+        registerDryRecord(scratch, step, item, zohoId);
+        if (step.entity === 'user' && zohoId === undefined) {
+          const p = typeof item.values['project'] === 'string' ? item.values['project'] : '';
+          usersPerProject.set(p, (usersPerProject.get(p) ?? 0) + 1);
+        }
+        continue;
+      }
+      counts.rejected++;
+      byCode[item.error.code] = (byCode[item.error.code] ?? 0) + 1;
+      if (recordReject(step, item, ctx, stepSamples < ctx.samplesPerStep)) stepSamples++;
+    }
+    scratch.commit();
+    emit({ type: 'step-progress', step: step.name, counts: { ...counts } });
+  }
+  counts.wouldCreate = wouldCreate;
+  counts.wouldSkip = wouldSkip;
+  if (step.mode === 'upsert') counts.wouldUpdate = wouldUpdate;
+  if (step.entity === 'user') ctx.userCalls.set(step.name, [...usersPerProject.values()].reduce((a, n) => a + Math.ceil(n / cfg.options.batchSize), 0));
+  emit({ type: 'step-end', step: step.name, counts: { ...counts } });
+}
+
+/** A reject into rejects.csv and the run's codes; kept as a sample (and a reject event) when `sample`. Returns `sample`. */
+function recordReject(step: LoadStepConfig, item: PreparedReject, ctx: DryRunContext, sample: boolean): boolean {
+  ctx.rejectsByCode[item.error.code] = (ctx.rejectsByCode[item.error.code] ?? 0) + 1;
+  ctx.rejects.write({ step: step.name, error: item.error, data: item.data });
+  if (!sample) return false;
+  const data: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(item.data)) data[k] = clip(v);
+  ctx.samples.push({ step: step.name, source: item.pos.source, line: item.pos.line, code: item.error.code, field: item.error.field, message: item.error.message, data });
+  ctx.emit({ type: 'reject', step: step.name, error: item.error });
+  return true;
+}
+
+/** The totals over the steps, with the would-counts the report shows. */
+function sumCounts(steps: readonly StepReport[]): StepCounts {
+  const totals = emptyCounts();
+  for (const s of steps) for (const k of ['read', 'valid', 'skipped', 'rejected'] as const) totals[k] += s.counts[k];
+  const filtered = steps.reduce((n, s) => n + (s.counts.filtered ?? 0), 0);
+  if (filtered > 0) totals.filtered = filtered;
+  totals.wouldCreate = steps.reduce((n, s) => n + (s.counts.wouldCreate ?? 0), 0);
+  totals.wouldSkip = steps.reduce((n, s) => n + (s.counts.wouldSkip ?? 0), 0);
+  if (steps.some((s) => s.counts.wouldUpdate !== undefined)) totals.wouldUpdate = steps.reduce((n, s) => n + (s.counts.wouldUpdate ?? 0), 0);
+  return totals;
+}
+
+/** report.json's content: totals, the estimate (calls per step written onto the steps), the status and exit code. */
+function buildReport(ctx: DryRunContext, plan: Plan, error: ZpetlError | undefined, files: Awaited<ReturnType<RejectsWriter['close']>>, started: number, finished: number): RunReport {
+  const { loaded, steps } = ctx;
+  const cfg = loaded.config;
+  const totals = sumCounts(steps);
+  const work = steps.map((s) => ({ name: s.name, entity: s.entity as LoadStepConfig['entity'], creates: s.counts.wouldCreate ?? 0, updates: s.counts.wouldUpdate ?? 0, calls: ctx.userCalls.get(s.name) }));
+  const { estimate, perStep } = estimateRun(plan, work, cfg.options, started);
+  for (const p of perStep) {
+    const s = steps.find((x) => x.name === p.step);
+    if (!s) continue;
+    if (p.endpoint === ENTITIES[s.entity as LoadStepConfig['entity']].createEndpoint) s.calls = { endpoint: p.endpoint, calls: p.calls };
+    else s.updateCalls = { endpoint: p.endpoint, calls: p.calls };
+  }
+  const exitCode = error ? exitCodeForError(error) : totals.rejected > 0 || overLimit(cfg, totals) ? EXIT_REJECTS : EXIT_OK;
+  return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    kind: 'dry-run',
+    pipeline: loaded.name,
+    pipelineFile: loaded.file,
+    startedAt: new Date(started).toISOString(),
+    finishedAt: new Date(finished).toISOString(),
+    durationMs: finished - started,
+    status: error ? 'failed' : exitCode === EXIT_REJECTS ? 'rejects' : 'ok',
+    exitCode,
+    ...(error ? { error: error.format() } : {}),
+    inputs: ctx.inputs,
+    steps,
+    totals,
+    rejectsByCode: ctx.rejectsByCode,
+    samples: ctx.samples,
+    files: { reportJson: 'report.json', reportHtml: 'report.html', rejectsCsv: files.combined, rejectsPerStep: files.perStep },
+    ...(ctx.checkpoint ? { checkpointDb: ctx.checkpoint.path } : {}),
+    estimate: { ...estimate, stages: plan.stages.map((s) => s.steps) },
+  };
+}
