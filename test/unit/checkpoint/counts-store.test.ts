@@ -3,7 +3,7 @@ import { createCheckpointStore } from '../../../src/checkpoint/store.js';
 import { createCountsStore } from '../../../src/checkpoint/counts-store.js';
 import { createStoreContext } from '../../../src/checkpoint/store-context.js';
 import { systemClock } from '../../../src/core/clock.js';
-import { pos, tempCheckpoints } from './temp-checkpoint.js';
+import { pos, tempCheckpoints } from '../../helpers/temp-checkpoint.js';
 
 const files = tempCheckpoints();
 

@@ -3,7 +3,7 @@ import { createCrosswalkStore, createCrosswalkWriter, type CrosswalkEntry } from
 import { createStoreContext } from '../../../src/checkpoint/store-context.js';
 import { createCheckpointStore } from '../../../src/checkpoint/store.js';
 import { createManualClock } from '../../../src/core/clock.js';
-import { tempCheckpoints } from './temp-checkpoint.js';
+import { tempCheckpoints } from '../../helpers/temp-checkpoint.js';
 
 const files = tempCheckpoints();
 

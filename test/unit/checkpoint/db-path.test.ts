@@ -11,7 +11,7 @@ import { exitCodeForError } from '../../../src/pipeline/exit-codes.js';
 import { checkpointPath } from '../../../src/pipeline/file/load-pipeline.js';
 import { openDryCheckpoint } from '../../../src/pipeline/dry-checkpoint.js';
 import { readPipelineStatus } from '../../../src/pipeline/status/status.js';
-import { errorOf } from './thrown.js';
+import { errorOf } from '../../helpers/thrown.js';
 
 let dir: string;
 beforeEach(() => {

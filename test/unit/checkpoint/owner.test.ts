@@ -14,7 +14,7 @@ import { checkOwner } from '../../../src/checkpoint/owner.js';
 import { createCheckpointStore } from '../../../src/checkpoint/store.js';
 import { openDryCheckpoint } from '../../../src/pipeline/dry-checkpoint.js';
 import { listRejects, readPipelineStatus } from '../../../src/pipeline/status/status.js';
-import { errorOf } from './thrown.js';
+import { errorOf } from '../../helpers/thrown.js';
 
 let dir: string;
 let path: string;

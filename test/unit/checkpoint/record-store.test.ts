@@ -7,7 +7,7 @@ import { createRecordStore, type RecordStoreWrites } from '../../../src/checkpoi
 import { createStoreContext } from '../../../src/checkpoint/store-context.js';
 import { createCheckpointStore } from '../../../src/checkpoint/store.js';
 import { createManualClock } from '../../../src/core/clock.js';
-import { pos, tempCheckpoints } from './temp-checkpoint.js';
+import { pos, tempCheckpoints } from '../../helpers/temp-checkpoint.js';
 
 const files = tempCheckpoints();
 const item = (k: string, i: number, values: Record<string, unknown> = { name: k }) => ({ key: k, values, pos: pos(i), op: 'create' as const });

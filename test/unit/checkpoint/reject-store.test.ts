@@ -3,7 +3,7 @@ import { createRejectStore, createRejectWriter } from '../../../src/checkpoint/r
 import { createStoreContext } from '../../../src/checkpoint/store-context.js';
 import { createCheckpointStore } from '../../../src/checkpoint/store.js';
 import { createManualClock } from '../../../src/core/clock.js';
-import { pos, tempCheckpoints } from './temp-checkpoint.js';
+import { pos, tempCheckpoints } from '../../helpers/temp-checkpoint.js';
 
 const files = tempCheckpoints();
 const error = (i: number, value: unknown = 'x') => ({ code: 'ROW_INVALID_DATE' as const, message: 'bad date', field: 'start_date', value, pos: pos(i) });

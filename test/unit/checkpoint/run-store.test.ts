@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { createRunStore, scrubOptions } from '../../../src/checkpoint/run-store.js';
 import { createStoreContext } from '../../../src/checkpoint/store-context.js';
 import { createManualClock } from '../../../src/core/clock.js';
-import { errorOf } from './thrown.js';
-import { tempCheckpoints } from './temp-checkpoint.js';
+import { errorOf } from '../../helpers/thrown.js';
+import { tempCheckpoints } from '../../helpers/temp-checkpoint.js';
 
 const files = tempCheckpoints();
 const T0 = Date.UTC(2026, 11, 1, 9);

@@ -8,7 +8,7 @@ import { createRunStore } from '../../../src/checkpoint/run-store.js';
 import { createStoreContext } from '../../../src/checkpoint/store-context.js';
 import { createCheckpointStore } from '../../../src/checkpoint/store.js';
 import { systemClock } from '../../../src/core/clock.js';
-import { pos } from './temp-checkpoint.js';
+import { pos } from '../../helpers/temp-checkpoint.js';
 
 // The behaviour of each part is tested beside it (run-store, record-store, crosswalk-store,
 // reject-store, counts-store .test.ts); here: that the composition is whole and shares one handle.

@@ -3,7 +3,7 @@ import type { ExtractItem } from '../../../src/core/record.js';
 import { fileExtractor, type FileRead } from '../../../src/extract/batch-source.js';
 import type { SourceFile } from '../../../src/extract/file-access.js';
 import type { ExtractWarning } from '../../../src/extract/types.js';
-import { tempDir } from './helpers.js';
+import { tempDir } from '../../helpers/extract-helpers.js';
 
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());

@@ -3,7 +3,7 @@ import { ZpetlError } from '../../../src/core/errors.js';
 import { createExtractor } from '../../../src/extract/create-extractor.js';
 import { SourceSchema, type SourceInput } from '../../../src/extract/source-schema.js';
 import type { ExtractorOptions } from '../../../src/extract/types.js';
-import { FIXTURES, posOf, readAll, records, rejects, tempDir } from './helpers.js';
+import { FIXTURES, posOf, readAll, records, rejects, tempDir } from '../../helpers/extract-helpers.js';
 
 const csv = (path: string, extra: Partial<SourceInput> = {}, opts: Partial<ExtractorOptions> = {}) =>
   createExtractor(SourceSchema.parse({ type: 'csv', path, ...extra }), { baseDir: FIXTURES, ...opts });

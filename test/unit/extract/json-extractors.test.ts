@@ -5,7 +5,7 @@ import { createExtractor } from '../../../src/extract/create-extractor.js';
 import { sha256File } from '../../../src/extract/file-access.js';
 import { SourceSchema } from '../../../src/extract/source-schema.js';
 import type { ExtractorOptions } from '../../../src/extract/types.js';
-import { FIXTURES, posOf, readAll, records, rejects, tempDir } from './helpers.js';
+import { FIXTURES, posOf, readAll, records, rejects, tempDir } from '../../helpers/extract-helpers.js';
 
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());

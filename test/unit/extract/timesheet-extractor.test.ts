@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createExtractor } from '../../../src/extract/create-extractor.js';
 import { SourceSchema, type SourceInput } from '../../../src/extract/source-schema.js';
-import { FIXTURES, readAll, records, rejects } from './helpers.js';
+import { FIXTURES, readAll, records, rejects } from '../../helpers/extract-helpers.js';
 
 const ts = (path: string, extra: Partial<SourceInput>) =>
   createExtractor(SourceSchema.parse({ type: 'zoho-timesheet', path, ...extra }), { baseDir: FIXTURES });

@@ -13,7 +13,7 @@ import { createCheckpointStore } from '../../../src/checkpoint/store.js';
 import { createStepLoader } from '../../../src/load/exactly-once/step-loader.js';
 import type { LoadItem } from '../../../src/load/types.js';
 import type { EntityKind } from '../../../src/pipeline/events.js';
-import { createFakeApi } from './fake-api.js';
+import { createFakeApi } from '../../helpers/fake-api.js';
 
 class Killed extends Error {}
 

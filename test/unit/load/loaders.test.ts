@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createEntityLoader } from '../../../src/load/loaders/index.js';
-import { createFakeApi } from './fake-api.js';
+import { createFakeApi } from '../../helpers/fake-api.js';
 
 const api = createFakeApi();
 const noIdKeys = (body: Record<string, unknown>) => Object.keys(body).filter((k) => k.endsWith('_id') && k !== 'email_id' && k !== 'role_id' && k !== 'profile_id');

@@ -16,7 +16,7 @@ import { compareIds } from '../../../../src/core/ids.js';
 import { createdMsOf } from '../../../../src/load/exactly-once/created-time.js';
 import { createStepLoader } from '../../../../src/load/exactly-once/step-loader.js';
 import type { LoadItem } from '../../../../src/load/types.js';
-import { createFakeApi, type FakeApi } from '../fake-api.js';
+import { createFakeApi, type FakeApi } from '../../../helpers/fake-api.js';
 
 const pos = (i: number): SourcePosition => ({ source: 'logs.csv', line: i + 2, index: i });
 let dir: string;

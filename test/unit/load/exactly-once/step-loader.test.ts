@@ -4,7 +4,7 @@ import { createCheckpointStore, type CheckpointStore } from '../../../../src/che
 import type { SourcePosition } from '../../../../src/core/record.js';
 import { createStepLoader, type StepConfig } from '../../../../src/load/exactly-once/step-loader.js';
 import type { LoadItem } from '../../../../src/load/types.js';
-import { createFakeApi, type FakeApi } from '../fake-api.js';
+import { createFakeApi, type FakeApi } from '../../../helpers/fake-api.js';
 
 const pos = (i: number): SourcePosition => ({ source: 'in.csv', line: i + 2, index: i });
 let cdb: CheckpointDb;

@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
-import { openCheckpointDb, type CheckpointDb } from '../../../src/checkpoint/db.js';
-import type { SourcePosition } from '../../../src/core/record.js';
+import { openCheckpointDb, type CheckpointDb } from '../../src/checkpoint/db.js';
+import type { SourcePosition } from '../../src/core/record.js';
 
 /** A record's position in a CSV with a header line: index i is on line i + 2. */
 export const pos = (i: number): SourcePosition => ({ source: 'in.csv', line: i + 2, index: i, byteOffset: i * 10 + 5 });

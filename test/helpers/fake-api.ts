@@ -6,7 +6,7 @@
  *  - refuse a whole bulk user add when any email is in `badEmails` (like Zoho's batch-level 4xx);
  *  - throw a fatal error (`fatalWhen`).
  */
-import { ZpetlError } from '../../../src/core/errors.js';
+import { ZpetlError } from '../../src/core/errors.js';
 import type {
   Milestone,
   Project,
@@ -15,7 +15,7 @@ import type {
   TimeLog,
   User,
   ZohoApi,
-} from '../../../src/zoho/types.js';
+} from '../../src/zoho/types.js';
 
 type Kind = 'project' | 'milestone' | 'tasklist' | 'task' | 'timelog' | 'user';
 

@@ -1,5 +1,5 @@
 /** The ZpetlError `f` throws (anything else, or nothing, fails the test). */
-import { ZpetlError } from '../../../src/core/errors.js';
+import { ZpetlError } from '../../src/core/errors.js';
 
 export function errorOf(f: () => unknown): ZpetlError {
   try {

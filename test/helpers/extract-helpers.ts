@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { ExtractItem } from '../../../src/core/record.js';
-import type { Extractor } from '../../../src/extract/types.js';
+import type { ExtractItem } from '../../src/core/record.js';
+import type { Extractor } from '../../src/extract/types.js';
 
-export const FIXTURES = resolve(import.meta.dirname, '../../../fixtures/extract');
+export const FIXTURES = resolve(import.meta.dirname, '../../fixtures/extract');
 
 export async function readAll(ex: Extractor): Promise<ExtractItem[]> {
   const out: ExtractItem[] = [];
