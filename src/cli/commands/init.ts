@@ -1,9 +1,6 @@
-/** `zpetl init`: writes a commented starter pipeline from a CSV's header (src/pipeline/file/init-template.ts). */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { basename, dirname, extname, relative, resolve } from 'node:path';
+/** `zpetl init`: writes a commented starter pipeline from a CSV's header (src/pipeline/file/init-pipeline.ts). */
 import { z } from 'zod';
-import { isZpetlError, ZpetlError } from '../../core/errors.js';
-import { readSourceSample, renderStarterPipeline } from '../../pipeline/file/init-template.js';
+import { initPipeline } from '../../pipeline/file/init-pipeline.js';
 import { ENTITY_KINDS } from '../../core/entity-kind.js';
 import { parseArgs } from '../args.js';
 import type { CliCommand } from '../command.js';
@@ -31,29 +28,12 @@ export const initCommand: CliCommand = {
       .example('$0 init --from hr.csv --entity user', 'Print a user-provisioning starter to stdout'),
   async run(argv, io) {
     const a = parseArgs(Args, argv);
-    const source = resolve(io.cwd, a.from);
-    const out = a.out === undefined ? undefined : resolve(io.cwd, a.out);
-    if (out && existsSync(out) && !a.force) {
-      throw new ZpetlError('USAGE_INVALID', `${a.out} already exists`, { hint: 'Choose another --out, or pass --force to overwrite it.' });
-    }
-    const sample = await readSourceSample(source, 50, a.from).catch((e: unknown) => {
-      // A missing --from is a usage error (exit 2), as a missing pipeline file is for validate and run
-      // (PIPELINE_NOT_FOUND): the file named on the command line, nothing read or written.
-      if (isZpetlError(e) && e.code === 'SOURCE_NOT_FOUND') {
-        throw new ZpetlError('USAGE_INVALID', `--from: no such file (given: ${a.from})`, { cause: e, hint: 'Give the path of the CSV export whose header the pipeline should map (relative to the current folder).' });
-      }
-      throw e;
-    });
-    const name = a.name ?? basename(out ?? source, extname(out ?? source)).replace(/[^A-Za-z0-9._-]/g, '-');
-    const sourcePath = relative(out ? dirname(out) : io.cwd, source) || basename(source);
-    const text = renderStarterPipeline({ name, entity: a.entity, sourcePath, sample });
-    if (!out) {
-      io.stdout.write(text);
+    const r = await initPipeline({ from: a.from, entity: a.entity, force: a.force, cwd: io.cwd, ...(a.out !== undefined ? { out: a.out } : {}), ...(a.name !== undefined ? { name: a.name } : {}) });
+    if (r.written === undefined) {
+      io.stdout.write(r.text);
       return 0;
     }
-    mkdirSync(dirname(out), { recursive: true });
-    writeFileSync(out, text);
-    println(io.stdout, `wrote ${a.out}: ${a.entity} step from ${sample.header.length} columns of ${a.from}`);
+    println(io.stdout, `wrote ${a.out}: ${a.entity} step from ${r.columns} columns of ${a.from}`);
     println(io.stdout, `next: zpetl validate ${a.out} && zpetl run ${a.out} --dry-run`);
     return 0;
   },
