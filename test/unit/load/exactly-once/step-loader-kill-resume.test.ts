@@ -8,12 +8,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openCheckpointDb, type CheckpointDb } from '../../../src/checkpoint/db.js';
-import { createCheckpointStore } from '../../../src/checkpoint/store.js';
-import { createStepLoader } from '../../../src/load/exactly-once/step-loader.js';
-import type { LoadItem } from '../../../src/load/types.js';
-import type { EntityKind } from '../../../src/pipeline/events.js';
-import { createFakeApi } from '../../helpers/fake-api.js';
+import { openCheckpointDb, type CheckpointDb } from '../../../../src/checkpoint/db.js';
+import { createCheckpointStore } from '../../../../src/checkpoint/store.js';
+import { createStepLoader } from '../../../../src/load/exactly-once/step-loader.js';
+import type { LoadItem } from '../../../../src/load/types.js';
+import type { EntityKind } from '../../../../src/pipeline/events.js';
+import { createFakeApi } from '../../../helpers/fake-api.js';
 
 class Killed extends Error {}
 
