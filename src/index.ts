@@ -40,6 +40,8 @@ export type { DemoOptions, DemoResult } from './pipeline/demo/demo.js';
 // zpetl status and zpetl rejects; starter pipelines (zpetl init); the off-peak window
 export { pipelineStatus, pipelineRejects } from './pipeline/status/status.js';
 export type { PipelineStatus, PipelineRejects, PipelineCheckpointOptions, PipelineStatusReport, StepStatusReport, RejectListing } from './pipeline/status/status.js';
+export { initPipeline } from './pipeline/file/init-pipeline.js';
+export type { InitPipelineOptions, InitPipelineResult } from './pipeline/file/init-pipeline.js';
 export { readSourceSample, renderStarterPipeline } from './pipeline/file/init-template.js';
 export type { SourceSample, StarterPipelineOptions } from './pipeline/file/init-template.js';
 export { parseWindow } from './pipeline/window.js';

@@ -30,7 +30,7 @@ export function scrubOptions(value: unknown): unknown {
 export interface StartStepInput {
   name: string;
   entity: string;
-  /** Default 'create' for a new step; on resume, the stored mode unless given. */
+  /** Default DEFAULT_LOAD_MODE (core/load-mode.ts) for a new step; on resume, the stored mode unless given. */
   mode?: LoadMode;
   sourcePath?: string;
   sourceSha256?: string;

@@ -13,7 +13,7 @@ export type { ItemResult, LoadMode, HighWater, CrosswalkMeta } from '../checkpoi
 export interface LoadItem {
   /** The step's source key: identity across runs. */
   key: string;
-  /** Target field values after converters and lookups (see src/load/fields.ts for the names read). */
+  /** Target field values after converters and lookups (see src/load/target-values.ts for the names read). */
   values: Record<string, unknown>;
   pos: SourcePosition;
   /** Original source columns in order, for rejects.csv. */

@@ -116,7 +116,11 @@ export const sandboxConfigSchema = z
     maxRefreshTokensPerUser: z.number().int().positive().default(20),
     /** Status for a missing/invalid/expired access token: 401 (common) or 400 (V3 docs) (docs/zoho-api-notes.md#errors). */
     invalidTokenStatus: z.union([z.literal(401), z.literal(400)]).default(401),
-    /** Calls per window per (token owner, METHOD + path template) (docs/zoho-api-notes.md#rate-limits). */
+    /**
+     * Calls per window per (token owner, METHOD + path template) (docs/zoho-api-notes.md#rate-limits).
+     * Written here again, not imported from zoho/rate-limit.ts: the sandbox imports only core, so a
+     * wrong number in the client is caught by the emulator instead of being shared with it.
+     */
     rateLimit: z.number().int().positive().default(200),
     /** Sliding window, virtual seconds (docs/zoho-api-notes.md#rate-limits). */
     rateWindowS: z.number().positive().default(120),

@@ -71,22 +71,22 @@ export interface RunEngineOptions {
   onEvent?: EventListener;
   /** How the user resumes, for messages (default `zpetl resume <pipeline>`). */
   resumeCommand?: string;
-  /** Passes of reconcile + re-send at the end of a step for records this run left in doubt (default 3). */
+  /** Passes of reconcile + re-send at the end of a step for records this run left in doubt (default DEFAULT_SETTLE_PASSES, load/exactly-once/settle-step.ts). */
   settlePasses?: number;
   /**
    * Late commits: Zoho may commit a create after the client gave up on it. A create whose send went
    * into doubt less than this long ago, in clock ms (a restart does not start it over), and not found
    * in Zoho yet stays in-doubt instead of being re-sent; the end of the step waits for it and looks
    * again. Keep it at or above the client's timeout (real ms, times the clock's scale) plus Zoho's own
-   * processing time. Default 60 000 (twice the client's default 30 s timeout).
+   * processing time. Default DEFAULT_IN_DOUBT_SETTLE_MS (load/exactly-once/reconcile.ts: twice the client's default timeout).
    */
   inDoubtSettleMs?: number;
   /**
-   * Allowance for our clock and Zoho's disagreeing, ms (default 300 000): reconciliation never binds a
+   * Allowance for our clock and Zoho's disagreeing, ms (default DEFAULT_CLOCK_SKEW_MS, load/exactly-once/reconcile.ts): reconciliation never binds a
    * record to an entity Zoho says was created more than this before the record was sent.
    */
   clockSkewMs?: number;
-  /** Waits for late commits at the end of one step, at most (default 10). */
+  /** Waits for late commits at the end of one step, at most (default DEFAULT_SETTLE_WAITS, load/exactly-once/settle-step.ts). */
   settleWaits?: number;
   /**
    * After a stop request, how long requests still waiting for budget (an endpoint locked for 10

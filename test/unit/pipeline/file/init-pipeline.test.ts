@@ -1,13 +1,14 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { initPipeline } from '../../../../src/pipeline/file/init-pipeline.js';
+import { it } from '../../../helpers/fixtures.js';
 
 const CSV = resolve('fixtures/examples/project-tool-export.csv');
 let dir: string;
-beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'zpetl-init-'))));
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
+it.beforeEach(({ tmp }) => {
+  dir = tmp;
+});
 
 describe('initPipeline (zpetl init as one call)', () => {
   it('without out: returns the text, writes nothing, names the pipeline after the CSV', async () => {
