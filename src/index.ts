@@ -32,7 +32,8 @@ export type { PipelineConfig, PipelineInput, StepConfig, LoadStepConfig, ExportS
 export { dryRun } from './pipeline/dry-run/dry-run.js';
 export type { DryRunOptions, DryRunResult } from './pipeline/dry-run/dry-run.js';
 export { runPipeline } from './pipeline/run/run.js';
-export type { RunPipelineOptions, RunResult, RunFigures, RunStatusOut, RunResultWithExports, ExportStepOutcome } from './pipeline/run/run.js';
+export type { RunPipelineOptions, RunResultWithExports, ExportStepOutcome } from './pipeline/run/run.js';
+export type { RunResult, RunFigures, RunStatusOut } from './pipeline/run-result.js';
 export type { RunReport } from './report/model.js';
 export { runDemo } from './pipeline/demo/demo.js';
 export type { DemoOptions, DemoResult } from './pipeline/demo/demo.js';

@@ -10,7 +10,7 @@ import { insertProject } from './routes/projects.js';
 import { insertTask } from './routes/tasks.js';
 import { insertTasklist } from './routes/tasklists.js';
 import { rowOf } from './routes/timelogs.js';
-import type { EntityKind } from './store.js';
+import type { StoredKind } from './store.js';
 import { addProjectUser, insertUser } from './routes/users.js';
 import type { Json } from './routes/common.js';
 
@@ -24,7 +24,7 @@ function projectIdOf(ctx: SandboxContext, item: Json, i: number, known?: Set<str
 }
 
 /** The store kind of each admin kind that takes a given `id` (project-users are keyed by zpuid). */
-const STORE_KIND: Partial<Record<AdminKind, EntityKind>> = { projects: 'project', milestones: 'milestone', tasklists: 'tasklist', tasks: 'task', users: 'user' };
+const STORE_KIND: Partial<Record<AdminKind, StoredKind>> = { projects: 'project', milestones: 'milestone', tasklists: 'tasklist', tasks: 'task', users: 'user' };
 
 /** A given `id` must be new: refused (400) when one of that kind is stored already. */
 function checkNewIds(ctx: SandboxContext, kind: AdminKind, items: Json[]): void {

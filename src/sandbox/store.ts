@@ -8,7 +8,8 @@ import { createTimelogTable, type TimelogTable } from './timelog-table.js';
 
 export type { TimelogFilter, TimelogRow } from './timelog-table.js';
 
-export type EntityKind = 'project' | 'milestone' | 'tasklist' | 'task' | 'user' | 'project_user' | 'task_status';
+/** A table of the emulator's store (not the client's EntityKind: the sandbox shares no code with it). */
+export type StoredKind = 'project' | 'milestone' | 'tasklist' | 'task' | 'user' | 'project_user' | 'task_status';
 
 export interface EntityRow<T = Record<string, unknown>> {
   id: string;
@@ -73,15 +74,15 @@ export interface Store extends TimelogTable {
   reserveIds(n: number): string[];
   /** A prepared statement, cached by SQL text. */
   stmt<P extends unknown[] = unknown[], R = unknown>(sql: string): Database.Statement<P, R>;
-  get<T = Record<string, unknown>>(kind: EntityKind, id: string): EntityRow<T> | undefined;
-  findByEmail<T = Record<string, unknown>>(kind: EntityKind, email: string): EntityRow<T> | undefined;
-  insert(kind: EntityKind, id: string, data: object, index?: EntityIndex): void;
-  update(kind: EntityKind, id: string, data: object): void;
-  setTrashed(kind: EntityKind, id: string): void;
-  remove(kind: EntityKind, id: string): void;
+  get<T = Record<string, unknown>>(kind: StoredKind, id: string): EntityRow<T> | undefined;
+  findByEmail<T = Record<string, unknown>>(kind: StoredKind, email: string): EntityRow<T> | undefined;
+  insert(kind: StoredKind, id: string, data: object, index?: EntityIndex): void;
+  update(kind: StoredKind, id: string, data: object): void;
+  setTrashed(kind: StoredKind, id: string): void;
+  remove(kind: StoredKind, id: string): void;
   /** Entities in insertion order. `projectId: undefined` = any project. */
   list<T = Record<string, unknown>>(
-    kind: EntityKind,
+    kind: StoredKind,
     opts?: { projectId?: string; parentId?: string; limit?: number; offset?: number; includeTrashed?: boolean },
   ): EntityRow<T>[];
   countByKind(): Record<string, number>;
@@ -154,11 +155,11 @@ export function openStore(path: string): Store {
       s.setMeta.run('id_counter', counter.toString());
       return (ID_BASE + counter * ID_STEP).toString();
     },
-    get<T>(kind: EntityKind, id: string) {
+    get<T>(kind: StoredKind, id: string) {
       const r = s.get.get(kind, id);
       return r ? toEntity<T>(r) : undefined;
     },
-    findByEmail<T>(kind: EntityKind, email: string) {
+    findByEmail<T>(kind: StoredKind, email: string) {
       const r = s.byEmail.get(kind, email.toLowerCase());
       return r ? toEntity<T>(r) : undefined;
     },
@@ -176,7 +177,7 @@ export function openStore(path: string): Store {
     setTrashed: (kind, id) => void s.trash.run(kind, id),
     remove: (kind, id) => void s.remove.run(kind, id),
     list<T>(
-      kind: EntityKind,
+      kind: StoredKind,
       opts: { projectId?: string; parentId?: string; limit?: number; offset?: number; includeTrashed?: boolean } = {},
     ) {
       const where = ['kind = @kind'];

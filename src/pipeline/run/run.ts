@@ -27,7 +27,7 @@ import { parseWindow } from '../window.js';
 import { isLoadStep } from '../file/schema.js';
 import { checkExportSteps, hasExportSteps, runExportPipeline, runExportsAfterLoad, type RunResultWithExports } from '../export/timesheet-export.js';
 
-export type { RunResult, RunFigures, RunStatusOut } from './run-engine.js';
+export type { RunResult, RunFigures, RunStatusOut } from '../run-result.js';
 export type { RunResultWithExports, ExportStepOutcome } from '../export/timesheet-export.js';
 export type { LoadedPipeline } from '../file/load-pipeline.js';
 

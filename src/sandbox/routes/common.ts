@@ -6,7 +6,7 @@
 import type { Caller, SandboxContext } from '../context.js';
 import type { SandboxRequest, SandboxResponse } from '../http.js';
 import { fail, V3Error } from '../v3-error.js';
-import type { EntityKind, EntityRow } from '../store.js';
+import type { StoredKind, EntityRow } from '../store.js';
 
 export type Json = Record<string, unknown>;
 
@@ -142,7 +142,7 @@ export function listResponse(ctx: SandboxContext, key: string, rows: unknown[], 
   };
 }
 
-export function mustGet<T = Json>(ctx: SandboxContext, kind: EntityKind, id: string, field: string): EntityRow<T> {
+export function mustGet<T = Json>(ctx: SandboxContext, kind: StoredKind, id: string, field: string): EntityRow<T> {
   const row = ctx.store.get<T>(kind, id);
   if (!row) throw fail.notFound(field, id);
   return row;
@@ -156,7 +156,7 @@ export function liveProject(ctx: SandboxContext, id: string): EntityRow<Json> {
 }
 
 /** An entity that belongs to `projectId`, or 404. */
-export function inProject<T = Json>(ctx: SandboxContext, kind: EntityKind, id: string, projectId: string, field: string) {
+export function inProject<T = Json>(ctx: SandboxContext, kind: StoredKind, id: string, projectId: string, field: string) {
   const row = mustGet<T>(ctx, kind, id, field);
   if (row.projectId !== projectId) throw fail.notFound(field, id);
   return row;

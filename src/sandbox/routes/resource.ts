@@ -7,7 +7,7 @@
  */
 import type { SandboxResponse } from '../http.js';
 import type { SandboxContext } from '../context.js';
-import type { EntityKind } from '../store.js';
+import type { StoredKind } from '../store.js';
 import { checkKeys, jsonBody, listResponse, liveProject, paging, requireKeys, type Json, type Route, type RouteCall } from './common.js';
 
 interface RouteBase {
@@ -33,7 +33,7 @@ const inProjectScope = (template: string) => template.includes('{project}');
  */
 export function listRoute(
   o: RouteBase & {
-    kind: EntityKind;
+    kind: StoredKind;
     /** The list's key in the answer (`milestones`, `users`, …). */
     key: string;
     /** Largest per_page (default config.maxPerPage). */
