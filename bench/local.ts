@@ -92,7 +92,7 @@ steps:
 }
 
 function runChild(mode: string, file: string, pipeline: string, outDir: string): Record<string, number> & { rssSource?: string } {
-  const module = SRC ? join(ROOT, 'src', 'pipeline', 'dry-run.ts') : join(ROOT, 'dist', 'pipeline', 'dry-run.js');
+  const module = SRC ? join(ROOT, 'src', 'pipeline', 'dry-run', 'dry-run.ts') : join(ROOT, 'dist', 'pipeline', 'dry-run', 'dry-run.js');
   const args = [...(SRC ? ['--import', 'tsx'] : []), join(ROOT, 'bench', 'local-child.mjs'), '--child', mode, '--module', module, '--file', file, '--pipeline', pipeline, '--out', outDir];
   const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 24 });
   if (r.status !== 0) throw new Error(`child ${mode} failed (${r.status}): ${r.stderr}`);
