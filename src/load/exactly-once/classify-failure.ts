@@ -3,7 +3,7 @@
  * request went out and no trustworthy answer came back: reconcile before any re-send) or fatal (the run
  * stops). See README.md#in-doubt.
  */
-import { ZpetlError, toZpetlError } from '../../core/errors.js';
+import { ZpetlError, isZpetlError, toZpetlError } from '../../core/errors.js';
 import { clip, type RowError } from '../../core/record.js';
 import type { AttemptResult, LoadItem } from '../types.js';
 
@@ -30,7 +30,10 @@ export function classifyFailure(e: unknown, item: LoadItem, entity: string, sent
   if (err.disposition === 'reject-row') return { kind: 'rejected', error: rowErrorFrom(err, item, entity) };
   if (sent && DOUBTFUL.has(err.code)) return { kind: 'in-doubt', cause: err };
   // An unknown exception during a send: whether the request reached Zoho is unknown, so never unsent.
-  if (sent && err.code === 'INTERNAL') return { kind: 'in-doubt', cause: err, stop: true };
+  // That includes anything the client did not raise itself (not a ZpetlError), whatever toZpetlError
+  // maps it to: an OS error with a path becomes USAGE_BAD_PATH, which is fatal, and a fatal item is
+  // unsent, so a create that may have landed would be sent again.
+  if (sent && (err.code === 'INTERNAL' || !isZpetlError(e))) return { kind: 'in-doubt', cause: err, stop: true };
   return { kind: 'fatal', cause: err };
 }
 

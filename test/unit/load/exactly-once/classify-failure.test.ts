@@ -64,6 +64,15 @@ describe('classifyFailure', () => {
     expect(classifyFailure(new ZpetlError('INTERNAL', 'bug'), item, 'task', true)).toMatchObject({ kind: 'in-doubt', stop: true });
   });
 
+  it('an OS error thrown during a send (a path error, which toZpetlError maps to the fatal USAGE_BAD_PATH) is in doubt and stops, never unsent', () => {
+    const osError = Object.assign(new Error("EACCES: permission denied, open '/x/y'"), { code: 'EACCES', path: '/x/y', syscall: 'open' });
+    const f = classifyFailure(osError, item, 'task', true);
+    expect(f).toMatchObject({ kind: 'in-doubt', stop: true, cause: { code: 'USAGE_BAD_PATH' } });
+    expect(failureResult(f, 'K')).toEqual({ key: 'K', status: 'in-doubt' });
+    // The same error before anything was sent is fatal: the item never left.
+    expect(classifyFailure(osError, item, 'task', false)).toMatchObject({ kind: 'fatal', cause: { code: 'USAGE_BAD_PATH' } });
+  });
+
   it('an unknown exception during a lookup is fatal', () => {
     expect(classifyFailure(new Error('boom'), item, 'task', false)).toMatchObject({ kind: 'fatal', cause: { code: 'INTERNAL' } });
   });
