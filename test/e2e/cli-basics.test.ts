@@ -1,9 +1,9 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect } from 'vitest';
 import { parse } from 'yaml';
 import { ensureBuilt, runZpetl } from '../helpers/cli-helpers.js';
+import { it } from '../helpers/fixtures.js';
 
 
 beforeAll(async () => {
@@ -36,8 +36,7 @@ describe('zpetl (e2e)', () => {
     expect(bad.stderr).toContain('USAGE_INVALID');
   });
 
-  it('a missing --from file is a usage error named as typed, exit 2 (as validate and run treat a missing pipeline file); nothing written', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'zpetl-e2e-init-'));
+  it('a missing --from file is a usage error named as typed, exit 2 (as validate and run treat a missing pipeline file); nothing written', async ({ tmp: dir }) => {
     const out = join(dir, 'p.yaml');
     const r = await runZpetl(['init', '--from', 'does/not/exist.csv', '--entity', 'task', '--out', out]);
     expect(r.code).toBe(2);
@@ -48,8 +47,7 @@ describe('zpetl (e2e)', () => {
     expect(v.code).toBe(r.code);
   });
 
-  it('init writes a starter pipeline that refers to the CSV relative to itself, and refuses to overwrite', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'zpetl-e2e-init-'));
+  it('init writes a starter pipeline that refers to the CSV relative to itself, and refuses to overwrite', async ({ tmp: dir }) => {
     const out = join(dir, 'pipelines', 'tasks.yaml');
     const r = await runZpetl(['init', '--from', 'fixtures/examples/project-tool-export.csv', '--entity', 'task', '--out', out]);
     expect(r.code).toBe(0);

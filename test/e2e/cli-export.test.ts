@@ -1,5 +1,4 @@
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { test } from '../helpers/fixtures.js';
@@ -60,10 +59,9 @@ describe('zpetl export timesheets (e2e, against a sandbox)', () => {
   });
 });
 
-/** A copy of the shipped nightly pipeline and its employee mapping, laid out as in the repository. */
-function nightlyProject(): string {
-  const root = mkdtempSync(join(tmpdir(), 'zpetl-e2e-nightly-'));
-  mkdirSync(join(root, 'pipelines'));
+/** A copy of the shipped nightly pipeline and its employee mapping in a new folder root, laid out as in the repository. */
+function nightlyProject(root: string): string {
+  mkdirSync(join(root, 'pipelines'), { recursive: true });
   mkdirSync(join(root, 'fixtures/payroll'), { recursive: true });
   copyFileSync(join(ROOT, 'pipelines/nightly-payroll-export.yaml'), join(root, 'pipelines/nightly-payroll-export.yaml'));
   copyFileSync(join(ROOT, 'fixtures/payroll/employees.csv'), join(root, 'fixtures/payroll/employees.csv'));
@@ -74,7 +72,8 @@ describe('zpetl export timesheets --pipeline and zpetl run of export steps (e2e)
   let nightly: Sandbox;
   let root: string;
   let yesterday: string;
-  beforeAll(async () => {
+  // Its own sandbox (seed empty; the file's is the demo's), its folder inside the file's.
+  test.beforeAll(async ({ fileTmp }) => {
     nightly = await createSandbox({ port: 0, seed: 'empty' });
     const emails = ['ana.silva@northwind.example', 'ben.okafor@northwind.example'];
     const users = nightly.admin.insert('users', emails.map((email) => ({ email }))).ids;
@@ -91,7 +90,7 @@ describe('zpetl export timesheets --pipeline and zpetl run of export steps (e2e)
       approval: { status: approval },
     });
     nightly.admin.insert('timelogs', [log(0, yesterday, '07:30'), log(0, yesterday, '02:00'), log(1, yesterday, '06:15'), log(1, yesterday, '01:00', 'Unapproved'), log(1, addDays(yesterday, -1), '04:00')]);
-    root = nightlyProject();
+    root = nightlyProject(join(fileTmp, 'nightly'));
   });
   afterAll(async () => {
     await nightly?.close();
@@ -134,8 +133,7 @@ describe('zpetl export timesheets --pipeline and zpetl run of export steps (e2e)
     expect(readFileSync(join(root, 'custom.csv'), 'utf8').split('\n')[0]).toBe('Employee Number,Name,Period Start,Period End,Regular Hours,Overtime Hours,Billable Hours');
   });
 
-  it('a pipeline with load steps and an export step loads first, then exports what it loaded', async () => {
-    const mixed = mkdtempSync(join(tmpdir(), 'zpetl-e2e-mixed-'));
+  test('a pipeline with load steps and an export step loads first, then exports what it loaded', async ({ tmp: mixed }) => {
     copyFileSync(join(ROOT, 'fixtures/payroll/employees.csv'), join(mixed, 'employees.csv'));
     writeFileSync(join(mixed, 'logs.csv'), `Log ID,Project,User,Date,Hours\nL1,Website relaunch,ana.silva@northwind.example,2026-03-02,05:00\nL2,Website relaunch,ben.okafor@northwind.example,2026-03-02,03:15\n`);
     writeFileSync(
@@ -174,8 +172,7 @@ describe('zpetl export timesheets --pipeline and zpetl run of export steps (e2e)
     expect(csv.slice(1).map((l) => l.split(',')[0]).sort()).toEqual(['E1001', 'E1002']);
   });
 
-  it('an export step that cannot run is refused before the load sends anything (exit 2)', async () => {
-    const bad = mkdtempSync(join(tmpdir(), 'zpetl-e2e-mixed-bad-'));
+  test('an export step that cannot run is refused before the load sends anything (exit 2)', async ({ tmp: bad }) => {
     writeFileSync(join(bad, 'projects.csv'), 'Code,Name\nX1,Never created\n');
     writeFileSync(
       join(bad, 'bad.yaml'),

@@ -5,12 +5,11 @@
  * pending token restore.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect } from 'vitest';
 import { cliEntry, ensureBuilt, ROOT, spawnZpetl } from '../helpers/cli-helpers.js';
+import { it } from '../helpers/fixtures.js';
 
 const ENV_KEYS = ['ZOHO_API_URL', 'ZOHO_ACCOUNTS_URL', 'ZOHO_CLIENT_ID', 'ZOHO_CLIENT_SECRET', 'ZOHO_REFRESH_TOKEN', 'ZOHO_PORTAL_ID', 'ZPETL_SANDBOX_ADMIN_TOKEN'];
 
@@ -146,61 +145,56 @@ describe('zpetl sandbox (e2e): admin token, a bind beyond loopback, kill -9 of a
     await killed(a.child, 'SIGTERM');
   }, 60_000);
 
-  it('after kill -9 the restarted clock is at or after every time handed out; faults and a pending token restore survive', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'zpetl-sandbox-kill-'));
-    try {
-      const args = ['--port', '0', '--db', join(dir, 'sandbox.db'), '--seed', 'empty', '--time-scale', '60'];
-      let sb = await startSandbox(args);
-      const call = async (method: string, path: string, init: { token?: string; admin?: boolean; body?: unknown } = {}) => {
-        const headers: Record<string, string> = {};
-        if (init.admin) headers.authorization = `Bearer ${sb.env.ZPETL_SANDBOX_ADMIN_TOKEN}`;
-        if (init.token) headers.authorization = `Zoho-oauthtoken ${init.token}`;
-        if (init.body !== undefined) headers['content-type'] = 'application/json';
-        const res = await fetch(`${sb.env.ZOHO_API_URL}${path}`, { method, headers, ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}) });
-        return { status: res.status, body: (await res.json()) as any };
-      };
-      const accessToken = async () => {
-        const q = new URLSearchParams({ grant_type: 'refresh_token', client_id: sb.env.ZOHO_CLIENT_ID!, client_secret: sb.env.ZOHO_CLIENT_SECRET!, refresh_token: sb.env.ZOHO_REFRESH_TOKEN! });
-        return (await call('POST', `/oauth/v2/token?${q}`)).body as { access_token?: string; error?: string };
-      };
-      const P = `/api/v3/portal/${sb.env.ZOHO_PORTAL_ID}`;
-      let seenMax = 0;
-      const see = (ms: number) => {
-        expect(ms).toBeGreaterThan(0);
-        seenMax = Math.max(seenMax, ms);
-      };
+  it('after kill -9 the restarted clock is at or after every time handed out; faults and a pending token restore survive', async ({ tmp: dir }) => {
+    const args = ['--port', '0', '--db', join(dir, 'sandbox.db'), '--seed', 'empty', '--time-scale', '60'];
+    let sb = await startSandbox(args);
+    const call = async (method: string, path: string, init: { token?: string; admin?: boolean; body?: unknown } = {}) => {
+      const headers: Record<string, string> = {};
+      if (init.admin) headers.authorization = `Bearer ${sb.env.ZPETL_SANDBOX_ADMIN_TOKEN}`;
+      if (init.token) headers.authorization = `Zoho-oauthtoken ${init.token}`;
+      if (init.body !== undefined) headers['content-type'] = 'application/json';
+      const res = await fetch(`${sb.env.ZOHO_API_URL}${path}`, { method, headers, ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}) });
+      return { status: res.status, body: (await res.json()) as any };
+    };
+    const accessToken = async () => {
+      const q = new URLSearchParams({ grant_type: 'refresh_token', client_id: sb.env.ZOHO_CLIENT_ID!, client_secret: sb.env.ZOHO_CLIENT_SECRET!, refresh_token: sb.env.ZOHO_REFRESH_TOKEN! });
+      return (await call('POST', `/oauth/v2/token?${q}`)).body as { access_token?: string; error?: string };
+    };
+    const P = `/api/v3/portal/${sb.env.ZOHO_PORTAL_ID}`;
+    let seenMax = 0;
+    const see = (ms: number) => {
+      expect(ms).toBeGreaterThan(0);
+      seenMax = Math.max(seenMax, ms);
+    };
 
-      see(Date.parse((await call('POST', `${P}/projects`, { token: (await accessToken()).access_token!, body: { name: 'Before' } })).body.created_time));
-      see((await call('POST', '/__sandbox/time/advance', { admin: true, body: { ms: 86_400_000 } })).body.nowMs); // a day ahead of real time
-      const token = (await accessToken()).access_token!; // the first one expired with that day
-      see(Date.parse((await call('POST', `${P}/projects`, { token, body: { name: 'After a day' } })).body.created_time));
-      const faults = [
-        { id: 'revoke', kind: 'revoke', endpoint: 'GET /projects', nth: 1, refreshTokens: true, restoreAfterMs: 3_600_000 },
-        { id: 'later', kind: 'status', endpoint: 'GET /portals', nth: 5 },
-      ];
-      expect((await call('PUT', '/__sandbox/faults', { admin: true, body: faults })).status).toBe(200);
-      await call('GET', `${P}/projects`, { token }); // the revoke fires: refresh tokens back in an hour
-      await call('GET', '/api/v3/portals', { token });
-      await call('GET', '/api/v3/portals', { token });
-      expect(await accessToken()).toEqual({ error: 'invalid_code' });
-      see((await call('GET', '/__sandbox/time', { admin: true })).body.nowMs);
-      const faultsBefore = (await call('GET', '/__sandbox/faults', { admin: true })).body;
-      expect(faultsBefore.map((f: any) => [f.id, f.seen, f.fired])).toEqual([['revoke', 1, 1], ['later', 2, 0]]);
+    see(Date.parse((await call('POST', `${P}/projects`, { token: (await accessToken()).access_token!, body: { name: 'Before' } })).body.created_time));
+    see((await call('POST', '/__sandbox/time/advance', { admin: true, body: { ms: 86_400_000 } })).body.nowMs); // a day ahead of real time
+    const token = (await accessToken()).access_token!; // the first one expired with that day
+    see(Date.parse((await call('POST', `${P}/projects`, { token, body: { name: 'After a day' } })).body.created_time));
+    const faults = [
+      { id: 'revoke', kind: 'revoke', endpoint: 'GET /projects', nth: 1, refreshTokens: true, restoreAfterMs: 3_600_000 },
+      { id: 'later', kind: 'status', endpoint: 'GET /portals', nth: 5 },
+    ];
+    expect((await call('PUT', '/__sandbox/faults', { admin: true, body: faults })).status).toBe(200);
+    await call('GET', `${P}/projects`, { token }); // the revoke fires: refresh tokens back in an hour
+    await call('GET', '/api/v3/portals', { token });
+    await call('GET', '/api/v3/portals', { token });
+    expect(await accessToken()).toEqual({ error: 'invalid_code' });
+    see((await call('GET', '/__sandbox/time', { admin: true })).body.nowMs);
+    const faultsBefore = (await call('GET', '/__sandbox/faults', { admin: true })).body;
+    expect(faultsBefore.map((f: any) => [f.id, f.seen, f.fired])).toEqual([['revoke', 1, 1], ['later', 2, 0]]);
 
-      await killed(sb.child, 'SIGKILL');
-      sb = await startSandbox(args);
-      for (let i = 0; i < 100 && !sb.stderr().includes('restored from'); i++) await new Promise((r) => setTimeout(r, 50)); // stderr may trail stdout
-      expect(sb.stderr()).toContain(`2 fault(s) restored from ${join(dir, 'sandbox.db')}`);
-      const now = (await call('GET', '/__sandbox/time', { admin: true })).body.nowMs;
-      expect(now).toBeGreaterThanOrEqual(seenMax);
-      expect(now - seenMax).toBeLessThan(3_600_000); // the persisted lease is minutes of virtual time, not more
-      expect((await call('GET', '/__sandbox/faults', { admin: true })).body).toEqual(faultsBefore);
-      expect(await accessToken()).toEqual({ error: 'invalid_code' }); // still revoked: the restore is pending
-      await call('POST', '/__sandbox/time/advance', { admin: true, body: { ms: 3_600_000 } });
-      expect((await accessToken()).access_token).toBeDefined(); // the pending restore ran after the restart
-      await killed(sb.child, 'SIGTERM');
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    await killed(sb.child, 'SIGKILL');
+    sb = await startSandbox(args);
+    for (let i = 0; i < 100 && !sb.stderr().includes('restored from'); i++) await new Promise((r) => setTimeout(r, 50)); // stderr may trail stdout
+    expect(sb.stderr()).toContain(`2 fault(s) restored from ${join(dir, 'sandbox.db')}`);
+    const now = (await call('GET', '/__sandbox/time', { admin: true })).body.nowMs;
+    expect(now).toBeGreaterThanOrEqual(seenMax);
+    expect(now - seenMax).toBeLessThan(3_600_000); // the persisted lease is minutes of virtual time, not more
+    expect((await call('GET', '/__sandbox/faults', { admin: true })).body).toEqual(faultsBefore);
+    expect(await accessToken()).toEqual({ error: 'invalid_code' }); // still revoked: the restore is pending
+    await call('POST', '/__sandbox/time/advance', { admin: true, body: { ms: 3_600_000 } });
+    expect((await accessToken()).access_token).toBeDefined(); // the pending restore ran after the restart
+    await killed(sb.child, 'SIGTERM');
   }, 90_000);
 });

@@ -5,12 +5,11 @@
  * a pipe (`zpetl run`, `zpetl demo`) against a sandbox.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { createSandbox } from '../../src/sandbox/index.js';
+import { describe, expect } from 'vitest';
 import { CONTROL_CHARS, ROOT, cliEntry, ensureBuilt, testEnv } from '../helpers/cli-helpers.js';
+import { it } from '../helpers/fixtures.js';
 
 const has = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 const REPLAY = `${process.execPath} --import tsx test/helpers/replay-events.ts`;
@@ -72,53 +71,47 @@ describe('progress rendering (e2e)', () => {
     expect(r.stdout).toMatch(/^finished in \S+ \(exit 0\)$/m);
   });
 
-  it('zpetl run and zpetl demo, piped (stdout and stderr): plain lines, no escape, no carriage return, no control byte', async () => {
+  it('zpetl run and zpetl demo, piped (stdout and stderr): plain lines, no escape, no carriage return, no control byte', async ({ makeSandbox, tmp }) => {
     await ensureBuilt();
-    const sandbox = await createSandbox({ port: 0, seed: 'empty', timeScale: 60 });
-    try {
-      const dir = mkdtempSync(join(tmpdir(), 'zpetl-piped-'));
-      cpSync(join(ROOT, 'pipelines'), join(dir, 'pipelines'), { recursive: true });
-      cpSync(join(ROOT, 'fixtures/examples'), join(dir, 'fixtures/examples'), { recursive: true });
-      const run = await piped(['run', 'pipelines/provision-users-from-hr.yaml'], { cwd: dir, env: { ...sandbox.env } });
-      expect([0, 3], run.out).toContain(run.code);
-      const demo = await piped(['demo'], { cwd: mkdtempSync(join(tmpdir(), 'zpetl-piped-demo-')) });
-      expect(demo.code, demo.out).toBe(0);
-      for (const [what, r, step] of [['run', run, /^\d\d:\d\d:\d\d users: done: read \d+/m], ['demo', demo, /^\d\d:\d\d:\d\d tasks: done: read \d+/m]] as const) {
-        const lines = r.out.split('\n');
-        expect(lines.length, what).toBeGreaterThan(5);
-        for (const line of lines) expect(line, `${what}: ${JSON.stringify(line)}`).not.toMatch(NOT_PLAIN);
-        expect(r.out, what).toMatch(step);
-      }
-      // The check itself: escapes and carriage returns are caught, tabs are allowed.
-      expect(['\u001b[2K', '\r', '\b', '\t'].map((c) => NOT_PLAIN.test(c))).toEqual([true, true, true, false]);
-    } finally {
-      await sandbox.close();
+    const sandbox = await makeSandbox({ seed: 'empty', timeScale: 60 });
+    // The run's folder and an empty one for the demo, side by side in the test's temporary folder.
+    const dir = join(tmp, 'run');
+    const demoDir = join(tmp, 'demo');
+    for (const d of [dir, demoDir]) mkdirSync(d);
+    cpSync(join(ROOT, 'pipelines'), join(dir, 'pipelines'), { recursive: true });
+    cpSync(join(ROOT, 'fixtures/examples'), join(dir, 'fixtures/examples'), { recursive: true });
+    const run = await piped(['run', 'pipelines/provision-users-from-hr.yaml'], { cwd: dir, env: { ...sandbox.env } });
+    expect([0, 3], run.out).toContain(run.code);
+    const demo = await piped(['demo'], { cwd: demoDir });
+    expect(demo.code, demo.out).toBe(0);
+    for (const [what, r, step] of [['run', run, /^\d\d:\d\d:\d\d users: done: read \d+/m], ['demo', demo, /^\d\d:\d\d:\d\d tasks: done: read \d+/m]] as const) {
+      const lines = r.out.split('\n');
+      expect(lines.length, what).toBeGreaterThan(5);
+      for (const line of lines) expect(line, `${what}: ${JSON.stringify(line)}`).not.toMatch(NOT_PLAIN);
+      expect(r.out, what).toMatch(step);
     }
+    // The check itself: escapes and carriage returns are caught, tabs are allowed.
+    expect(['\u001b[2K', '\r', '\b', '\t'].map((c) => NOT_PLAIN.test(c))).toEqual([true, true, true, false]);
   }, 90_000);
 
-  it.skipIf(!has('script'))('zpetl run on a pseudo-TTY (script): a bar per step redrawn in place, finishing at done/total 100%, the summary below', async () => {
+  it.skipIf(!has('script'))('zpetl run on a pseudo-TTY (script): a bar per step redrawn in place, finishing at done/total 100%, the summary below', async ({ makeSandbox, tmp: dir }) => {
     await ensureBuilt();
-    const sandbox = await createSandbox({ port: 0, seed: 'empty', timeScale: 60 });
-    try {
-      await fetch(`${sandbox.baseUrl}/__sandbox/entities/projects`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${sandbox.adminToken}` }, body: JSON.stringify([{ name: 'Website relaunch' }, { name: 'Mobile app v2' }]) });
-      const dir = mkdtempSync(join(tmpdir(), 'zpetl-pty-'));
-      cpSync(join(ROOT, 'pipelines'), join(dir, 'pipelines'), { recursive: true });
-      cpSync(join(ROOT, 'fixtures/examples'), join(dir, 'fixtures/examples'), { recursive: true });
-      const cmd = [process.execPath, ...cliEntry(), 'run', 'pipelines/provision-users-from-hr.yaml'].join(' ');
-      const r = await new Promise<{ code: number | null; out: string }>((done, fail) => {
-        const child = spawn('script', ['-qfec', cmd, '/dev/null'], { cwd: dir, env: testEnv({ ...sandbox.env, COLUMNS: '120', LINES: '30' }), stdio: ['ignore', 'pipe', 'inherit'] });
-        let out = '';
-        child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-        child.on('error', fail);
-        child.on('close', (code) => done({ code, out }));
-      });
-      expect([0, 3], r.out).toContain(r.code);
-      expect(r.out).toContain('\u001b[2K');
-      expect(r.out).toMatch(/users\s+\[█{10}\]\s+9\/9\s+100%.*done/);
-      expect(r.out.indexOf('finished')).toBeGreaterThan(r.out.search(/9\/9\s+100%/));
-      expect(r.out).toMatch(/^users\s+9\s+\d+\s+0\s+0\s+\d+\s+0\r?$/m);
-    } finally {
-      await sandbox.close();
-    }
+    const sandbox = await makeSandbox({ seed: 'empty', timeScale: 60 });
+    await fetch(`${sandbox.baseUrl}/__sandbox/entities/projects`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${sandbox.adminToken}` }, body: JSON.stringify([{ name: 'Website relaunch' }, { name: 'Mobile app v2' }]) });
+    cpSync(join(ROOT, 'pipelines'), join(dir, 'pipelines'), { recursive: true });
+    cpSync(join(ROOT, 'fixtures/examples'), join(dir, 'fixtures/examples'), { recursive: true });
+    const cmd = [process.execPath, ...cliEntry(), 'run', 'pipelines/provision-users-from-hr.yaml'].join(' ');
+    const r = await new Promise<{ code: number | null; out: string }>((done, fail) => {
+      const child = spawn('script', ['-qfec', cmd, '/dev/null'], { cwd: dir, env: testEnv({ ...sandbox.env, COLUMNS: '120', LINES: '30' }), stdio: ['ignore', 'pipe', 'inherit'] });
+      let out = '';
+      child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+      child.on('error', fail);
+      child.on('close', (code) => done({ code, out }));
+    });
+    expect([0, 3], r.out).toContain(r.code);
+    expect(r.out).toContain('\u001b[2K');
+    expect(r.out).toMatch(/users\s+\[█{10}\]\s+9\/9\s+100%.*done/);
+    expect(r.out.indexOf('finished')).toBeGreaterThan(r.out.search(/9\/9\s+100%/));
+    expect(r.out).toMatch(/^users\s+9\s+\d+\s+0\s+0\s+\d+\s+0\r?$/m);
   }, 60_000);
 });

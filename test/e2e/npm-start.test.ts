@@ -6,12 +6,12 @@
  * migration loaded (and their hours in fixtures/demo/timelogs.csv).
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { CONTROL_CHARS, ROOT, ensureBuilt, testEnv } from '../helpers/cli-helpers.js';
+import { it } from '../helpers/fixtures.js';
 
 type Row = Record<string, string>;
 const csv = (file: string): Row[] => parse(readFileSync(file, 'utf8'), { columns: true, skip_empty_lines: true, bom: true }) as Row[];
@@ -37,12 +37,12 @@ let run: { code: number | null; stdout: string; stderr: string; ms: number };
 /** The paths the demo printed, resolved against its working directory. */
 const printed: Record<'report' | 'rejects' | 'payroll', string> = { report: '', rejects: '', payroll: '' };
 
-beforeAll(async () => {
+it.beforeAll(async ({ fileTmp }) => {
   await ensureBuilt();
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
   // The test runs what `npm start` runs; if the script changes, so must this test.
   expect(pkg.scripts['start']).toBe('node dist/cli/main.js demo');
-  dir = mkdtempSync(join(tmpdir(), 'zpetl-npm-start-'));
+  dir = fileTmp;
   const started = Date.now();
   run = await new Promise((done, fail) => {
     const child = spawn(process.execPath, [join(ROOT, 'dist/cli/main.js'), 'demo'], { cwd: dir, env: testEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
@@ -63,9 +63,6 @@ beforeAll(async () => {
     if (m) printed[key] = resolve(dir, m[1]!.trim());
   }
 }, 150_000);
-afterAll(() => {
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
 
 describe('npm start (zpetl demo from the built CLI)', () => {
   it('exits 0 within 60 seconds, with plain lines in a pipe', () => {

@@ -2,19 +2,18 @@
  * report.html in a real browser: headless Chromium (Debian's package) opens the dry-run report of the
  * demo pipeline, takes a screenshot, and the key content is there; the file loads nothing else.
  */
-import { existsSync, mkdtempSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { dryRun } from '../../src/pipeline/dry-run/dry-run.js';
 import { HAS_CHROMIUM, NO_CHROMIUM_REASON, openInChromium } from '../helpers/browser.js';
 import { ROOT } from '../helpers/cli-helpers.js';
+import { it } from '../helpers/fixtures.js';
 
 if (!HAS_CHROMIUM) console.warn(NO_CHROMIUM_REASON);
 
 describe('report.html in headless Chromium', () => {
-  it.skipIf(!HAS_CHROMIUM)('shows the summary, every step, the top reject reasons and sample rows with line numbers, self-contained', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'zpetl-report-'));
+  it.skipIf(!HAS_CHROMIUM)('shows the summary, every step, the top reject reasons and sample rows with line numbers, self-contained', async ({ tmp: dir }) => {
     const r = await dryRun(join(ROOT, 'pipelines/demo-migration.yaml'), { outDir: join(dir, 'report'), env: {} });
     const html = join(r.outDir, r.report.files.reportHtml);
     expect(existsSync(html)).toBe(true);

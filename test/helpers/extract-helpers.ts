@@ -1,8 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { ExtractItem } from '../../src/core/record.js';
 import type { Extractor } from '../../src/extract/types.js';
+import { test } from './fixtures.js';
 
 export const FIXTURES = resolve(import.meta.dirname, '../../fixtures/extract');
 
@@ -16,16 +16,28 @@ export const records = (items: ExtractItem[]) => items.flatMap((i) => (i.kind ==
 export const rejects = (items: ExtractItem[]) => items.flatMap((i) => (i.kind === 'reject' ? [i.reject] : []));
 export const posOf = (i: ExtractItem) => (i.kind === 'record' ? i.record.pos : i.reject.error.pos);
 
-/** A temp dir for generated fixtures; call the returned cleanup in afterAll. */
-export function tempDir(): { dir: string; write: (name: string, content: string | Buffer) => string; cleanup: () => void } {
-  const dir = mkdtempSync(join(tmpdir(), 'zpetl-extract-'));
+/**
+ * The test file's temporary folder (the `fileTmp` fixture, removed after its last test) with a writer
+ * for generated fixtures. Call at the top of a test file; `dir` and `write` work in the file's tests
+ * and in hooks registered after the call, not while the file is collected (the folder does not exist yet).
+ */
+export function tempDir(): { readonly dir: string; write: (name: string, content: string | Buffer) => string } {
+  let dir: string | undefined;
+  test.beforeAll(({ fileTmp }) => {
+    dir = fileTmp;
+  });
+  const current = (): string => {
+    if (dir === undefined) throw new Error('tempDir(): the folder exists only once the file\'s tests run');
+    return dir;
+  };
   return {
-    dir,
+    get dir() {
+      return current();
+    },
     write: (name, content) => {
-      const p = join(dir, name);
+      const p = join(current(), name);
       writeFileSync(p, content);
       return p;
     },
-    cleanup: () => rmSync(dir, { recursive: true, force: true }),
   };
 }

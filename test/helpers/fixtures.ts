@@ -20,7 +20,7 @@ import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test as base } from 'vitest';
-import { createSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/index.js';
+import type { Sandbox, SandboxOptions } from '../../src/sandbox/index.js';
 
 /** What the fixtures add to a test's context. */
 export interface SandboxFixtures {
@@ -53,6 +53,12 @@ export function makeTmpDir(prefix = 'zpetl-test-'): string {
 type OnCleanup = (fn: () => void | Promise<void>) => void;
 
 const removeDir = (dir: string) => rmSync(dir, { recursive: true, force: true });
+
+/**
+ * The sandbox's module, loaded by the first test that starts one: files that ask only for `tmp` (unit
+ * tests) do not pay for importing the emulator.
+ */
+const createSandbox = async (options: SandboxOptions): Promise<Sandbox> => (await import('../../src/sandbox/index.js')).createSandbox(options);
 
 const startSandbox = async (options: SandboxOptions, onCleanup: OnCleanup): Promise<Sandbox> => {
   const sandbox = await createSandbox({ port: 0, ...options });

@@ -1,10 +1,10 @@
 /** Checkpoint files in temp folders, closed and removed after each test of the file that asks for them. */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
 import { openCheckpointDb, type CheckpointDb } from '../../src/checkpoint/db.js';
 import type { SourcePosition } from '../../src/core/record.js';
+import { makeTmpDir } from './fixtures.js';
 
 /** A record's position in a CSV with a header line: index i is on line i + 2. */
 export const pos = (i: number): SourcePosition => ({ source: 'in.csv', line: i + 2, index: i, byteOffset: i * 10 + 5 });
@@ -18,7 +18,7 @@ export function tempCheckpoints(): { open(): { cdb: CheckpointDb; dir: string; p
     for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
   });
   const newDir = () => {
-    const dir = mkdtempSync(join(tmpdir(), 'zpetl-store-'));
+    const dir = makeTmpDir('zpetl-store-');
     dirs.push(dir);
     return dir;
   };

@@ -1,12 +1,11 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect } from 'vitest';
 import { openCheckpointDb } from '../../src/checkpoint/db.js';
 import { createSqliteBudgetStore } from '../../src/checkpoint/budget-store.js';
 import { clearSecrets } from '../../src/core/redact.js';
 import type { ClientEvent } from '../../src/zoho/types.js';
 import { rejection, secondAccessToken, startRig, type Rig } from '../helpers/client-helpers.js';
+import { it } from '../helpers/fixtures.js';
 
 let rig: Rig | undefined;
 afterEach(async () => {
@@ -127,8 +126,7 @@ describe('client pacing and retries against the sandbox', () => {
     expect(events.some((e) => e.type === 'budget-wait' && e.endpoint === GET_PROJECT)).toBe(true);
   });
 
-  it('a restarted client with the persisted budget does not burst past what the server counted', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'zpetl-budget-'));
+  it('a restarted client with the persisted budget does not burst past what the server counted', async ({ tmp: dir }) => {
     const dbPath = join(dir, 'run.db');
     rig = await startRig({ config: { rateLimit: 40 } }, { jump: true });
     const { sandbox, projectId } = rig;

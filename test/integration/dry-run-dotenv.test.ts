@@ -4,16 +4,16 @@
  * read the sandbox, authenticated); an incomplete set is the real run's own CONFIG_INVALID; none at
  * all is an offline rehearsal that says so.
  */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import { it } from '../helpers/fixtures.js';
 import type { CliIo } from '../../src/cli/io.js';
 import { runCli } from '../../src/cli/cli.js';
 import { isZpetlError } from '../../src/core/errors.js';
 import { dryRun, OFFLINE_NOTICE } from '../../src/pipeline/dry-run/dry-run.js';
 import { runPipeline } from '../../src/pipeline/run/run.js';
-import { createSandbox, formatEnvLines, type Sandbox } from '../../src/sandbox/index.js';
+import { formatEnvLines, type Sandbox } from '../../src/sandbox/index.js';
 
 const PIPELINE = `version: 1
 name: dotenv
@@ -27,19 +27,16 @@ steps:
       name: { from: Title, required: true }
 `;
 
+it.override({ sandboxOptions: { seed: 'empty', timeScale: 100 } });
 let sandbox: Sandbox;
 let dir: string;
-beforeEach(async () => {
-  sandbox = await createSandbox({ port: 0, seed: 'empty', timeScale: 100 });
+it.beforeEach(({ sandbox: s, tmp }) => {
+  sandbox = s;
   sandbox.admin.insert('projects', [{ name: 'Apollo' }]);
-  dir = mkdtempSync(join(tmpdir(), 'zpetl-dry-dotenv-'));
+  dir = tmp;
   writeFileSync(join(dir, 'p.yaml'), PIPELINE);
   // The project exists only in Zoho: only a dry run that reads Zoho resolves it.
   writeFileSync(join(dir, 'tasks.csv'), 'Task ID,Project,Title\nT1,Apollo,Design\n');
-});
-afterEach(async () => {
-  await sandbox.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 /** Calls the sandbox answered for an endpoint (authenticated: an unauthenticated call is an error). */

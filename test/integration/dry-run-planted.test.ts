@@ -3,12 +3,12 @@
  * lines: every one found, on the right line with the right code, and no false duplicate.
  * Enough rows and distinct (user, day) pairs that the scratch store flushes its buffers many times.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { prng } from '../helpers/chaos-harness.js';
+import { it } from '../helpers/fixtures.js';
 import { dryRun } from '../../src/pipeline/dry-run/dry-run.js';
 import { EXIT_REJECTS } from '../../src/pipeline/exit-codes.js';
 
@@ -40,9 +40,8 @@ steps:
 const hhmm = (m: number): string => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
 
 describe('dry run with planted duplicates and over-24 h days', () => {
-  it('reports exactly the planted rejects, by line and code, across many scratch-store flushes', async () => {
+  it('reports exactly the planted rejects, by line and code, across many scratch-store flushes', async ({ tmp: dir }) => {
     const rnd = prng(4);
-    const dir = mkdtempSync(join(tmpdir(), 'zpetl-planted-'));
     writeFileSync(join(dir, 'projects.csv'), 'Code,Name\nP1,Alpha\n');
     const users = Array.from({ length: 150 }, (_, i) => `u${i}@example.com`);
     const dates = Array.from({ length: 20 }, (_, i) => `2026-11-${String(i + 1).padStart(2, '0')}`);
@@ -96,8 +95,7 @@ describe('dry run with planted duplicates and over-24 h days', () => {
     expect(got).toEqual(expected);
   });
 
-  it('finds a user that a project-scoped users step adds after a project owner lookup missed it (no false ROW_UNKNOWN_USER)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'zpetl-owner-'));
+  it('finds a user that a project-scoped users step adds after a project owner lookup missed it (no false ROW_UNKNOWN_USER)', async ({ tmp: dir }) => {
     writeFileSync(join(dir, 'projects.csv'), 'Code,Name,Owner\nP1,Alpha,ana@example.com\nP2,Beta,\n');
     writeFileSync(join(dir, 'users.csv'), 'Email,Project\nana@example.com,Beta\n');
     writeFileSync(join(dir, 'timelogs.csv'), 'Log ID,Project,User,Date,Hours\nL1,Beta,ana@example.com,2026-11-02,01:00\nL2,Beta,zed@example.com,2026-11-02,01:00\n');
@@ -141,8 +139,7 @@ steps:
     expect(report.samples.filter((s) => s.step === 'timelogs').map((s) => [s.line, s.code])).toEqual([[3, 'ROW_UNKNOWN_USER']]);
   });
 
-  it('counts one person per e-mail address whatever its case, even without the email converter', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'zpetl-planted-case-'));
+  it('counts one person per e-mail address whatever its case, even without the email converter', async ({ tmp: dir }) => {
     writeFileSync(join(dir, 'projects.csv'), 'Code,Name\nP1,Alpha\n');
     writeFileSync(join(dir, 'timelogs.csv'), 'Log ID,Part,Project,User,Date,Hours\nA,1,Alpha,Ana@Example.com,2026-11-02,13:00\nB,1,Alpha,ana@example.com,2026-11-02,12:00\nC,1,Alpha,ana@example.com,2026-11-03,12:00\n');
     const pipeline = PIPELINE.replace('user: { from: User, converter: email }', 'user: { from: User }');

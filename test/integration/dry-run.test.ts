@@ -1,13 +1,23 @@
-import { mkdtempSync, readFileSync, writeFileSync, copyFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import { it } from '../helpers/fixtures.js';
 import { dryRun } from '../../src/pipeline/dry-run/dry-run.js';
 import { EXIT_FATAL, EXIT_OK, EXIT_REJECTS } from '../../src/pipeline/exit-codes.js';
 import type { PipelineEvent } from '../../src/pipeline/events.js';
 
-const tmp = (): string => mkdtempSync(join(tmpdir(), 'zpetl-dry-'));
+// Each call a fresh folder inside the test's temporary folder (the fixture removes them all after it).
+let testDir: string;
+let made = 0;
+it.beforeEach(({ tmp: t }) => {
+  testDir = t;
+});
+const tmp = (): string => {
+  const dir = join(testDir, String(made++));
+  mkdirSync(dir);
+  return dir;
+};
 const NOW = Date.parse('2026-11-28T12:00:00Z');
 
 describe('dryRun over fixtures/pipeline/basic.yaml', () => {

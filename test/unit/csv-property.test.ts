@@ -10,12 +10,11 @@
  * Cells are random strings biased towards what changes quoting or opens a formula. The seed is fixed,
  * so a failure is reproducible; fast-check prints the counterexample it shrank to.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { openCheckpointDb } from '../../src/checkpoint/db.js';
 import type { CrosswalkRow, RejectRow as StoredReject } from '../../src/checkpoint/store-types.js';
 import { csvLine } from '../../src/core/csv-cell.js';
@@ -27,6 +26,7 @@ import { writeCrosswalkCsv } from '../../src/pipeline/run/run-report.js';
 import { writeRejectsCsv } from '../../src/pipeline/status/status.js';
 import { createRejectsWriter, REJECT_COLUMNS } from '../../src/report/rejects-writer.js';
 import type { TimeLog } from '../../src/zoho/types.js';
+import { it } from '../helpers/fixtures.js';
 import { fakeClient, tlog } from '../helpers/payroll-fakes.js';
 
 const SEED = 20_261_102;
@@ -53,10 +53,9 @@ function neutralised(v: string): string {
 const opensFormula = (s: string) => [...s].some((_c, i) => isLineStart(s, i) && FORMULA_LEADS.has(s[i]!));
 
 let dir: string;
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'zpetl-csv-prop-'));
+it.beforeAll(({ fileTmp }) => {
+  dir = fileTmp;
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('csvLine (the one cell escaper)', () => {
   it('any grid reads back exactly', () => {

@@ -3,26 +3,26 @@
  * still succeeds for it, so the lock reads the process state in /proc (src/checkpoint/db.ts pidAlive).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { openCheckpointDb, pidAlive, procState, type CheckpointDb } from '../../../src/checkpoint/db.js';
 import { ZpetlError } from '../../../src/core/errors.js';
+import { it } from '../../helpers/fixtures.js';
 
 let dir: string;
 let path: string;
 const open: CheckpointDb[] = [];
 let parent: ChildProcess | undefined;
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'zpetl-zombie-'));
+it.beforeEach(({ tmp }) => {
+  dir = tmp;
   path = join(dir, 'p.db');
 });
-afterEach(() => {
+// Before the fixture removes the folder.
+it.afterEach(() => {
   for (const c of open.splice(0)) c.close();
   parent?.kill('SIGKILL');
   parent = undefined;
-  rmSync(dir, { recursive: true, force: true });
 });
 
 /**

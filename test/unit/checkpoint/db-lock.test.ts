@@ -4,23 +4,23 @@
  * cannot both get it (check and take are one SQLite IMMEDIATE transaction).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { openCheckpointDb, type CheckpointDb } from '../../../src/checkpoint/db.js';
 import { ZpetlError } from '../../../src/core/errors.js';
+import { it } from '../../helpers/fixtures.js';
 
 let dir: string;
 let path: string;
 const open: CheckpointDb[] = [];
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'zpetl-lock-'));
+it.beforeEach(({ tmp }) => {
+  dir = tmp;
   path = join(dir, 'p.db');
 });
-afterEach(() => {
+// Before the fixture removes the folder.
+it.afterEach(() => {
   for (const c of open.splice(0)) c.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 /** A pid that was alive a moment ago and is dead now (a finished child). */

@@ -2,24 +2,24 @@
  * A `--db` that cannot be a database file says what it is (CHECKPOINT_PATH, exit 2) instead of
  * SQLite's "disk I/O error" reported as CHECKPOINT_CORRUPT.
  */
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { openCheckpointDb } from '../../../src/checkpoint/db.js';
 import { exitCodeForError } from '../../../src/pipeline/exit-codes.js';
 import { checkpointPath } from '../../../src/pipeline/file/load-pipeline.js';
 import { openDryCheckpoint } from '../../../src/pipeline/dry-checkpoint.js';
 import { readPipelineStatus } from '../../../src/pipeline/status/status.js';
+import { it } from '../../helpers/fixtures.js';
 import { errorOf } from '../../helpers/thrown.js';
 
 let dir: string;
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'zpetl-dbpath-'));
+it.beforeEach(({ tmp }) => {
+  dir = tmp;
 });
-afterEach(() => {
+// A test makes the folder read-only: writable again before the fixture removes it.
+it.afterEach(() => {
   chmodSync(dir, 0o755);
-  rmSync(dir, { recursive: true, force: true });
 });
 
 describe('checkpoint path', () => {

@@ -4,28 +4,28 @@
  * read-only openers.
  */
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { openCheckpointDb, type CheckpointDb } from '../../../src/checkpoint/db.js';
 import { MIGRATIONS } from '../../../src/checkpoint/migrations.js';
 import { checkOwner } from '../../../src/checkpoint/owner.js';
 import { createCheckpointStore } from '../../../src/checkpoint/store.js';
 import { openDryCheckpoint } from '../../../src/pipeline/dry-checkpoint.js';
 import { listRejects, readPipelineStatus } from '../../../src/pipeline/status/status.js';
+import { it } from '../../helpers/fixtures.js';
 import { errorOf } from '../../helpers/thrown.js';
 
 let dir: string;
 let path: string;
 const open: CheckpointDb[] = [];
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'zpetl-owner-'));
+it.beforeEach(({ tmp }) => {
+  dir = tmp;
   path = join(dir, 'p.db');
 });
-afterEach(() => {
+// Before the fixture removes the folder.
+it.afterEach(() => {
   for (const c of open.splice(0)) c.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 const OWNER_VERSION = MIGRATIONS.findIndex((m) => m.name === 'checkpoint owner') + 1;

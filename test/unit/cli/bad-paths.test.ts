@@ -3,8 +3,7 @@
  * YAML alias bomb in a pipeline file, an --out under a file (ENOTDIR) and an --out in a read-only place
  * (EPERM/EACCES), for every command that writes one.
  */
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { test } from '../../helpers/fixtures.js';
@@ -45,8 +44,7 @@ describe('a YAML alias bomb in a pipeline file', () => {
     expect(u.problems).toEqual([{ path: '', line: 3, message: 'YAML: Unresolved alias (the anchor must be set before the alias): nope' }]);
   });
 
-  it('validate, run and run --dry-run exit 2 naming the file', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'zpetl-bomb-'));
+  test('validate, run and run --dry-run exit 2 naming the file', async ({ tmp: dir }) => {
     writeFileSync(join(dir, 'bomb.yaml'), aliasBomb());
     expect(() => loadPipeline(join(dir, 'bomb.yaml'), {})).toThrow(expect.objectContaining({ code: 'PIPELINE_INVALID' }));
     for (const args of [['validate', 'bomb.yaml'], ['run', 'bomb.yaml'], ['run', 'bomb.yaml', '--dry-run']]) {

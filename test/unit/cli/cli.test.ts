@@ -1,14 +1,13 @@
 /** runCli in-process: help and version through io (not console.log), usage errors in the command's terms. */
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { runCli } from '../../../src/cli/cli.js';
 import { COMMANDS } from '../../../src/cli/commands/index.js';
 import { formatErrorLines } from '../../../src/cli/errors.js';
 import type { CliIo } from '../../../src/cli/io.js';
 import { ZpetlError } from '../../../src/core/errors.js';
-import { createSandbox } from '../../../src/sandbox/index.js';
+import { it } from '../../helpers/fixtures.js';
 
 async function cli(args: string[], cwd = process.cwd(), env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
@@ -80,8 +79,7 @@ describe('runCli', () => {
     expect(port.stderr).toMatch(/^USAGE_INVALID: --port: .*\(given: -1\)\nhint: Run `zpetl sandbox --help`/);
   });
 
-  it('a run that cannot start (invalid pipeline) prints the error once: CODE, each problem with file:line, a hint; no empty summary', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'zpetl-cli-'));
+  it('a run that cannot start (invalid pipeline) prints the error once: CODE, each problem with file:line, a hint; no empty summary', async ({ tmp: dir }) => {
     writeFileSync(join(dir, 'bad.yaml'), 'version: 1\nname: x\nsteps:\n  - name: a\n    entity: taskz\n    source: { type: csv, path: a.csv }\n');
     for (const args of [['run', 'bad.yaml'], ['resume', 'bad.yaml'], ['run', 'bad.yaml', '--dry-run']]) {
       const r = await cli(args, dir);
@@ -100,8 +98,11 @@ describe('runCli', () => {
     expect(missing.stderr).toMatch(/^PIPELINE_NOT_FOUND: pipeline file not found: nope\.yaml\nhint: [^\n]*\n$/);
   });
 
-  it('a dry run says where the reports are once, relative to the working folder (absolute outside it); the offline note only once it starts', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'zpetl-cli-'));
+  it('a dry run says where the reports are once, relative to the working folder (absolute outside it); the offline note only once it starts', async ({ tmp }) => {
+    // The working folder and a folder outside it, side by side in the test's temporary folder.
+    const dir = join(tmp, 'cwd');
+    const elsewhere = join(tmp, 'elsewhere');
+    for (const d of [dir, elsewhere]) mkdirSync(d);
     const pipeline = join(process.cwd(), 'pipelines/provision-users-from-hr.yaml');
     const r = await cli(['run', pipeline, '--dry-run'], dir);
     expect(r.code, r.stderr).toBe(3);
@@ -112,7 +113,6 @@ describe('runCli', () => {
     expect(r.stdout).toMatch(/^estimate: /m);
     expect(r.stderr).toMatch(/^note: no Zoho credentials in the environment: an offline rehearsal/);
 
-    const elsewhere = mkdtempSync(join(tmpdir(), 'zpetl-cli-out-'));
     const abs = await cli(['run', pipeline, '--dry-run', '--out', join(elsewhere, 'r'), '--quiet'], dir);
     expect(abs.code, abs.stderr).toBe(3);
     expect(abs.stdout.split('\n').filter((l) => /^(reports?|rejects):/.test(l))).toEqual([`reports: ${join(elsewhere, 'r')}`]);
@@ -134,8 +134,7 @@ describe('runCli', () => {
     expect(formatErrorLines(inside, {}, { cwd: '/work/p' })[0]).toBe('SOURCE_NOT_FOUND: cannot read /mnt/work/p/data/a.csv');
   });
 
-  it('rejects --step names a step the pipeline has, or says which it has', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'zpetl-cli-'));
+  it('rejects --step names a step the pipeline has, or says which it has', async ({ tmp: dir }) => {
     const r = await cli(['rejects', join(process.cwd(), 'pipelines/provision-users-from-hr.yaml'), '--step', 'nope', '--csv', 'x.csv'], dir);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^USAGE_INVALID: --step: provision-users-from-hr has no step named "nope"; its steps: users\n/);
@@ -144,21 +143,16 @@ describe('runCli', () => {
     expect(none.stderr).toBe('provision-users-from-hr: no run #7 in .zpetl/provision-users-from-hr.db\n');
   });
 
-  it('a run that fails on Zoho (a refused refresh token) ends with the code and the hint; the dry run prints no estimate then', async () => {
-    const sandbox = await createSandbox({ port: 0, seed: 'empty' });
-    try {
-      const dir = mkdtempSync(join(tmpdir(), 'zpetl-cli-'));
-      const env = { ...sandbox.env, ZOHO_REFRESH_TOKEN: '1000.revoked' };
-      const pipeline = join(process.cwd(), 'pipelines/provision-users-from-hr.yaml');
-      const real = await cli(['run', pipeline], dir, env);
-      expect(real.code).toBe(1);
-      expect(real.stderr).toMatch(/^ZOHO_AUTH_INVALID_CODE: .*zpetl resume .*\nhint: Check ZOHO_DC/m);
-      const dry = await cli(['run', pipeline, '--dry-run'], dir, env);
-      expect(dry.code).toBe(1);
-      expect(dry.stdout).not.toMatch(/^estimate:/m);
-      expect(dry.stderr).toMatch(/\nZOHO_AUTH_INVALID_CODE: [^\n]*\nhint: Check ZOHO_DC[^\n]*\n$/);
-    } finally {
-      await sandbox.close();
-    }
+  it('a run that fails on Zoho (a refused refresh token) ends with the code and the hint; the dry run prints no estimate then', async ({ makeSandbox, tmp: dir }) => {
+    const sandbox = await makeSandbox({ seed: 'empty' });
+    const env = { ...sandbox.env, ZOHO_REFRESH_TOKEN: '1000.revoked' };
+    const pipeline = join(process.cwd(), 'pipelines/provision-users-from-hr.yaml');
+    const real = await cli(['run', pipeline], dir, env);
+    expect(real.code).toBe(1);
+    expect(real.stderr).toMatch(/^ZOHO_AUTH_INVALID_CODE: .*zpetl resume .*\nhint: Check ZOHO_DC/m);
+    const dry = await cli(['run', pipeline, '--dry-run'], dir, env);
+    expect(dry.code).toBe(1);
+    expect(dry.stdout).not.toMatch(/^estimate:/m);
+    expect(dry.stderr).toMatch(/\nZOHO_AUTH_INVALID_CODE: [^\n]*\nhint: Check ZOHO_DC[^\n]*\n$/);
   });
 });

@@ -1,14 +1,14 @@
 /** A dependency cycle is one check (plan.ts findStepCycle): validate, the dry run and the run refuse it alike, exit 2. */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { runCli } from '../../../src/cli/cli.js';
 import type { CliIo } from '../../../src/cli/io.js';
 import { dryRun } from '../../../src/pipeline/dry-run/dry-run.js';
 import { validatePipelineText } from '../../../src/pipeline/file/load-pipeline.js';
 import { runPipeline } from '../../../src/pipeline/run/run.js';
 import { PipelineSchema } from '../../../src/pipeline/file/schema.js';
+import { it } from '../../helpers/fixtures.js';
 
 async function cli(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
@@ -67,8 +67,7 @@ const CASES = [
 
 describe('a dependency cycle', () => {
   for (const c of CASES) {
-    it(`${c.what}: validate, run --dry-run and run all exit 2 with the same problem, naming the steps and the path`, async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'zpetl-cycle-'));
+    it(`${c.what}: validate, run --dry-run and run all exit 2 with the same problem, naming the steps and the path`, async ({ tmp: dir }) => {
       writeFileSync(join(dir, 'p.yaml'), c.text);
       const v = await cli(['validate', 'p.yaml'], dir);
       expect(v.code).toBe(2);
@@ -85,8 +84,7 @@ describe('a dependency cycle', () => {
       }
     });
 
-    it(`${c.what}: a pipeline given as an object (no file loading) is refused by the run and the dry run with the same problem`, async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'zpetl-cycle-'));
+    it(`${c.what}: a pipeline given as an object (no file loading) is refused by the run and the dry run with the same problem`, async ({ tmp: dir }) => {
       const r = validatePipelineText(c.text, join(dir, 'p.yaml'), {});
       expect(r.ok).toBe(false);
       const config = PipelineSchema.parse((await import('yaml')).parse(c.text));

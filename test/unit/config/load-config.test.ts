@@ -1,9 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect } from 'vitest';
 import { clearSecrets, redact } from '../../../src/core/redact.js';
 import { loadConfig } from '../../../src/config/load-config.js';
+import { it } from '../../helpers/fixtures.js';
 
 const base = {
   ZOHO_CLIENT_ID: '1000.CLIENTID',
@@ -47,8 +47,7 @@ describe('loadConfig', () => {
     expect(e.message).not.toContain('super-secret-value-1');
   });
 
-  it('reads .env when present; the environment wins; secrets are registered for redaction', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'zpetl-cfg-'));
+  it('reads .env when present; the environment wins; secrets are registered for redaction', ({ tmp: dir }) => {
     writeFileSync(join(dir, '.env'), `ZOHO_CLIENT_ID=1000.FROMFILE\nZOHO_CLIENT_SECRET=file-secret-abcdef\nZOHO_REFRESH_TOKEN=file-refresh-abcdef\nZOHO_PORTAL_ID=1\n`);
     const c = loadConfig({ ZOHO_PORTAL_ID: '42' }, { cwd: dir });
     expect(c).toMatchObject({ clientId: '1000.FROMFILE', portalId: '42', clientSecret: 'file-secret-abcdef' });

@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { ExtractItem } from '../../../src/core/record.js';
 import { fileExtractor, type FileRead } from '../../../src/extract/batch-source.js';
 import type { SourceFile } from '../../../src/extract/file-access.js';
@@ -6,8 +6,9 @@ import type { ExtractWarning } from '../../../src/extract/types.js';
 import { tempDir } from '../../helpers/extract-helpers.js';
 
 const tmp = tempDir();
-afterAll(() => tmp.cleanup());
-tmp.write('three.txt', 'abc');
+beforeAll(() => {
+  tmp.write('three.txt', 'abc');
+});
 
 const item = (line: number): ExtractItem => ({ kind: 'record', record: { data: { line }, pos: { source: 'three.txt', line, index: line - 1 } } });
 

@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ZpetlError } from '../../../src/core/errors.js';
 import { createExtractor } from '../../../src/extract/create-extractor.js';
 import { SourceSchema, type SourceInput } from '../../../src/extract/source-schema.js';
@@ -9,7 +9,6 @@ const csv = (path: string, extra: Partial<SourceInput> = {}, opts: Partial<Extra
   createExtractor(SourceSchema.parse({ type: 'csv', path, ...extra }), { baseDir: FIXTURES, ...opts });
 
 const tmp = tempDir();
-afterAll(() => tmp.cleanup());
 
 /**
  * The nasty-input suite: each fixture with its expected accounting. `dataRows` is the number of data

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { dirname } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createExtractor } from '../../../src/extract/create-extractor.js';
 import { sha256File } from '../../../src/extract/file-access.js';
 import { SourceSchema } from '../../../src/extract/source-schema.js';
@@ -8,7 +8,6 @@ import type { ExtractorOptions } from '../../../src/extract/types.js';
 import { FIXTURES, posOf, readAll, records, rejects, tempDir } from '../../helpers/extract-helpers.js';
 
 const tmp = tempDir();
-afterAll(() => tmp.cleanup());
 const json = (path: string, opts: Partial<ExtractorOptions> = {}) => createExtractor(SourceSchema.parse({ type: 'json', path }), { baseDir: FIXTURES, ...opts });
 const ndjson = (path: string, opts: Partial<ExtractorOptions> = {}) => createExtractor(SourceSchema.parse({ type: 'ndjson', path }), { baseDir: FIXTURES, ...opts });
 

@@ -1,15 +1,16 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { runPayrollExport as exportWithoutFileReader } from '../../../src/payroll/run-payroll-export.js';
 // The library's exportTimesheets: payroll's, with src/extract's timesheet extractor for file sources.
 import { exportTimesheets } from '../../../src/index.js';
+import { it } from '../../helpers/fixtures.js';
 import { parseCsv } from '../../helpers/payroll-fakes.js';
 
 let dir: string;
-beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'zpetl-payroll-file-'))));
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
+it.beforeEach(({ tmp }) => {
+  dir = tmp;
+});
 
 const base = () => ({
   period: '2026-11-01..2026-11-15',

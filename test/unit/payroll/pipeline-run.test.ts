@@ -2,21 +2,20 @@
  * Export steps inside `zpetl run` (src/pipeline/export/timesheet-export.ts): checked before anything runs,
  * run after a finished load only, and one run-end event with the worse exit code.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { emptyCounts, type PipelineEvent } from '../../../src/pipeline/events.js';
 import { loadPipeline, type LoadedPipeline } from '../../../src/pipeline/file/load-pipeline.js';
 import type { RunResult } from '../../../src/pipeline/run/run-engine.js';
 import { checkExportSteps, runExportsAfterLoad } from '../../../src/pipeline/export/timesheet-export.js';
 import type { TimeLog, ZohoClient } from '../../../src/zoho/types.js';
+import { it } from '../../helpers/fixtures.js';
 
 let dir: string;
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'zpetl-export-steps-'));
+it.beforeEach(({ tmp }) => {
+  dir = tmp;
 });
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 const NOW = Date.UTC(2026, 11, 1, 12);
 

@@ -1,23 +1,23 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { openCheckpointDb, type CheckpointDb } from '../../../src/checkpoint/db.js';
 import { runPayrollExport, type ExportResult, type ExportTimesheetsOptions } from '../../../src/payroll/run-payroll-export.js';
 import type { TimeLog } from '../../../src/zoho/types.js';
+import { it } from '../../helpers/fixtures.js';
 import { fakeClient, parseCsv, tlog } from '../../helpers/payroll-fakes.js';
 
 let dir: string;
 let db: CheckpointDb;
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'zpetl-payroll-'));
+it.beforeEach(({ tmp }) => {
+  dir = tmp;
   db = openCheckpointDb(join(dir, 'cp.db'));
   writeFileSync(join(dir, 'employees.csv'), 'email,employee_id,name\nann@example.com,E001,Ann Lee\nbob@example.com,E002,Bob Ray\n');
 });
-afterEach(() => {
+// Before the fixture removes the folder.
+it.afterEach(() => {
   db.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 const PERIOD = '2026-11-01..2026-11-15';

@@ -1,17 +1,13 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { csvLine } from '../../../src/core/csv-cell.js';
 import { writeCsvAtomic } from '../../../src/payroll/write-csv.js';
+import { it } from '../../helpers/fixtures.js';
 
 describe('writeCsvAtomic', () => {
-  let dir: string;
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
-
-  it('writes header + lines across several blocks, with the sha256 and byte count of the bytes on disk', () => {
-    dir = mkdtempSync(join(tmpdir(), 'zpetl-csv-'));
+  it('writes header + lines across several blocks, with the sha256 and byte count of the bytes on disk', ({ tmp: dir }) => {
     const path = join(dir, 'sub', 'out.csv');
     const rows = Array.from({ length: 3000 }, (_, i) => [String(i), `name ${i} "q"`, 'é'.repeat(i % 700)]);
     const r = writeCsvAtomic(path, ['n', 'name', 'text'], rows.map(csvLine));
@@ -20,8 +16,7 @@ describe('writeCsvAtomic', () => {
     expect(r).toEqual({ path, rows: 3000, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') });
   });
 
-  it('a failing source leaves no file and no temporary file behind', () => {
-    dir = mkdtempSync(join(tmpdir(), 'zpetl-csv-'));
+  it('a failing source leaves no file and no temporary file behind', ({ tmp: dir }) => {
     const path = join(dir, 'out.csv');
     const lines = (function* () {
       yield 'a\n';

@@ -1,17 +1,16 @@
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { createRejectsWriter } from '../../../src/report/rejects-writer.js';
 import { escapeHtml } from '../../../src/report/write-report-html.js';
 import type { RowError } from '../../../src/core/record.js';
+import { it } from '../../helpers/fixtures.js';
 
 const err = (line: number, code: RowError['code'] = 'ROW_REQUIRED'): RowError => ({ code, message: 'm', field: 'f', pos: { source: 's.csv', line, index: line - 2 } });
 
 describe('createRejectsWriter', () => {
-  it('keeps values exactly (formula-looking cells included), per-step files with that step\'s columns, combined union', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'zpetl-rw-'));
+  it('keeps values exactly (formula-looking cells included), per-step files with that step\'s columns, combined union', async ({ tmp: dir }) => {
     const w = await createRejectsWriter(dir);
     w.columns('a', ['Id', 'Name', 'Name'], ['Id', 'Name', 'Name_2']);
     w.write({ step: 'a', error: err(2), data: { Id: '1', Name: '=1+1', Name_2: '@x' } });
@@ -24,8 +23,7 @@ describe('createRejectsWriter', () => {
     expect(all[2]).toEqual(['', '', '', 'k', '{"nested":true}', '5', 'b', 'ROW_DUPLICATE_KEY', 'f', 'm']);
   });
 
-  it('quotes a bare CR, so a reader taking CR as a line end reads the value back unchanged (no prefix)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'zpetl-rw-'));
+  it('quotes a bare CR, so a reader taking CR as a line end reads the value back unchanged (no prefix)', async ({ tmp: dir }) => {
     const w = await createRejectsWriter(dir);
     w.write({ step: 'a', error: err(2), data: { Id: '1', Name: 'Mid\r=2+2' } });
     await w.close();
@@ -37,8 +35,7 @@ describe('createRejectsWriter', () => {
     ]);
   });
 
-  it('reads back U+2028 and U+2029 in values and column names (Node 24 readline splits the spool on them)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'zpetl-rw-'));
+  it('reads back U+2028 and U+2029 in values and column names (Node 24 readline splits the spool on them)', async ({ tmp: dir }) => {
     const w = await createRejectsWriter(dir);
     w.write({ step: 'a', error: { ...err(2), message: 'm\u2029n' }, data: { 'I\u2028d': 'x\u2028=1', Name: 'y\u2029z' } });
     await w.close();
@@ -48,8 +45,7 @@ describe('createRejectsWriter', () => {
     ]);
   });
 
-  it('writes a header-only rejects.csv when nothing was rejected', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'zpetl-rw-'));
+  it('writes a header-only rejects.csv when nothing was rejected', async ({ tmp: dir }) => {
     const w = await createRejectsWriter(dir);
     w.columns('a', ['Id']);
     expect((await w.close()).perStep).toEqual({});

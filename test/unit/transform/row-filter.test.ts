@@ -1,7 +1,6 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { openCheckpointDb } from '../../../src/checkpoint/db.js';
 import { createCheckpointStore } from '../../../src/checkpoint/store.js';
 import { isZpetlError } from '../../../src/core/errors.js';
@@ -13,9 +12,13 @@ import { createScratchStore } from '../../../src/pipeline/prepare/scratch-store.
 import { LoadStepSchema } from '../../../src/pipeline/file/schema.js';
 import { compileRowFilter, WhereSchema } from '../../../src/transform/row-filter.js';
 import type { LookupResolver } from '../../../src/transform/lookup-types.js';
+import { it } from '../../helpers/fixtures.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'zpetl-where-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+// One folder for the file's generated sources (each test writes its own names).
+let dir: string;
+it.beforeAll(({ fileTmp }) => {
+  dir = fileTmp;
+});
 
 describe('where: schema', () => {
   it('accepts one condition or a list, each with exactly one operator', () => {

@@ -3,13 +3,11 @@
  * error (exit 2) from the CLI, with the token's value never shown; the token may come from the
  * environment instead of argv; what a file database restored is said on stderr.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { runCli } from '../../../../src/cli/cli.js';
 import type { CliIo } from '../../../../src/cli/io.js';
-import { createSandbox } from '../../../../src/sandbox/index.js';
+import { it } from '../../../helpers/fixtures.js';
 
 /** Runs `zpetl …`; once stdout shows the listening line, `whileServing` runs and the command is stopped (SIGINT). */
 async function cli(args: string[], env: Record<string, string> = {}, whileServing?: (stdout: string) => Promise<void>) {
@@ -74,17 +72,12 @@ describe('zpetl sandbox options', () => {
     expect(r.stderr).not.toContain('has a space');
   });
 
-  it('a file sandbox restarted without --faults prints "N fault(s) restored from FILE" on stderr', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'zpetl-cli-sandbox-'));
-    try {
-      const db = join(dir, 'sandbox.db');
-      const first = await createSandbox({ db, seed: 'empty', faults: [{ kind: 'status', nth: 5 }, { kind: 'slow', nth: 7 }] });
-      await first.close();
-      const r = await cli(['sandbox', '--db', db], {}, async () => {});
-      expect(r.code).toBe(0);
-      expect(r.stderr).toContain(`2 fault(s) restored from ${db}`);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+  it('a file sandbox restarted without --faults prints "N fault(s) restored from FILE" on stderr', async ({ makeSandbox, tmp: dir }) => {
+    const db = join(dir, 'sandbox.db');
+    const first = await makeSandbox({ db, seed: 'empty', faults: [{ kind: 'status', nth: 5 }, { kind: 'slow', nth: 7 }] });
+    await first.close();
+    const r = await cli(['sandbox', '--db', db], {}, async () => {});
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`2 fault(s) restored from ${db}`);
   });
 });

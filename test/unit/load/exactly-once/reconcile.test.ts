@@ -2,10 +2,8 @@
  * Crash simulation: the process "dies" between markSent and recordResults (or between markSent and
  * the request). A fresh store over the same database plays the next process.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { openCheckpointDb, type CheckpointDb } from '../../../../src/checkpoint/db.js';
 import { createCheckpointStore, type CheckpointStore } from '../../../../src/checkpoint/store.js';
 import type { SourcePosition } from '../../../../src/core/record.js';
@@ -17,20 +15,21 @@ import { createdMsOf } from '../../../../src/load/exactly-once/created-time.js';
 import { createStepLoader } from '../../../../src/load/exactly-once/step-loader.js';
 import type { LoadItem } from '../../../../src/load/types.js';
 import { createFakeApi, type FakeApi } from '../../../helpers/fake-api.js';
+import { it } from '../../../helpers/fixtures.js';
 
 const pos = (i: number): SourcePosition => ({ source: 'logs.csv', line: i + 2, index: i });
 let dir: string;
 let cdb: CheckpointDb;
 let api: FakeApi;
 
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'zpetl-rec-'));
+it.beforeEach(({ tmp }) => {
+  dir = tmp;
   cdb = openCheckpointDb(join(dir, 'p.db'));
   api = createFakeApi();
 });
-afterEach(() => {
+// Before the fixture removes the folder.
+it.afterEach(() => {
   cdb.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 /** The next process: close (the lock goes with the "dead" one) and reopen the same file. */

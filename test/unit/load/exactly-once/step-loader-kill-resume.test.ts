@@ -4,18 +4,23 @@
  * "process" reopens the file, reconciles and resumes. Time-log twins (identical natural keys from
  * distinct rows) make the reconciliation earn its keep. The fake must end with each row exactly once.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { openCheckpointDb, type CheckpointDb } from '../../../../src/checkpoint/db.js';
 import { createCheckpointStore } from '../../../../src/checkpoint/store.js';
 import { createStepLoader } from '../../../../src/load/exactly-once/step-loader.js';
 import type { LoadItem } from '../../../../src/load/types.js';
 import type { EntityKind } from '../../../../src/pipeline/events.js';
 import { createFakeApi } from '../../../helpers/fake-api.js';
+import { it } from '../../../helpers/fixtures.js';
 
 class Killed extends Error {}
+
+// The test's folder: it holds the checkpoint file every "process" reopens.
+let dir: string;
+it.beforeEach(({ tmp }) => {
+  dir = tmp;
+});
 
 function prng(seed: number): () => number {
   let s = seed >>> 0;
@@ -26,7 +31,6 @@ function prng(seed: number): () => number {
 }
 
 async function killAndResume(entity: EntityKind, items: LoadItem[], seed: number, kills: number) {
-  const dir = mkdtempSync(join(tmpdir(), 'zpetl-kill-'));
   const path = join(dir, 'p.db');
   const api = createFakeApi();
   const rand = prng(seed);
@@ -70,7 +74,6 @@ async function killAndResume(entity: EntityKind, items: LoadItem[], seed: number
       const counts = store.counts(runId, 'step');
       const ids = items.map((it) => store.crosswalkGet('step', it.key)?.zohoId);
       cdb.close();
-      rmSync(dir, { recursive: true, force: true });
       return { api, counts, ids, killed };
     } catch (e) {
       if (cdb.db.open) throw e;

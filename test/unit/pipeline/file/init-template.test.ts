@@ -1,7 +1,6 @@
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { parse } from 'yaml';
 import {
   detectDelimiter,
@@ -10,6 +9,7 @@ import {
   readSourceSample,
   renderStarterPipeline,
 } from '../../../../src/pipeline/file/init-template.js';
+import { it } from '../../../helpers/fixtures.js';
 
 type Step = { name: string; entity: string; key: string[]; source: { type: string; path: string; delimiter?: string }; fields: Record<string, { from: string; lookup?: { kind: string }; converter?: unknown; required?: boolean }> };
 
@@ -52,7 +52,7 @@ describe('init template', () => {
     expect(text).toContain('# columns not used: Parent ID');
   });
 
-  it('keeps the delimiter, picks the entity key, and flags required fields it cannot fill', async () => {
+  it('keeps the delimiter, picks the entity key, and flags required fields it cannot fill', async ({ tmp: dir }) => {
     const hr = await readSourceSample('fixtures/examples/hr-employees.csv');
     const users = (parse(renderStarterPipeline({ name: 'hr', entity: 'user', sourcePath: 'hr.csv', sample: hr })) as { steps: Step[] }).steps[0]!;
     expect(users.source.delimiter).toBe(';');
@@ -67,15 +67,13 @@ describe('init template', () => {
     expect(step.fields['billing']).toMatchObject({ converter: { type: 'enum', map: { Yes: 'Billable', No: 'Non Billable' } } });
     expect(step.fields['project']).toMatchObject({ from: 'Project', lookup: { kind: 'project-by-name' } });
 
-    const dir = mkdtempSync(join(tmpdir(), 'zpetl-init-'));
     writeFileSync(join(dir, 'logs.csv'), 'Log ID,Task ID,User,Date,Hours,Billable\nL1,T1,a@b.example,2026-11-02,01:30,Yes\n');
     const noProject = renderStarterPipeline({ name: 'logs', entity: 'timelog', sourcePath: 'logs.csv', sample: await readSourceSample(join(dir, 'logs.csv')) });
     expect((parse(noProject) as { steps: Step[] }).steps[0]!.fields['project']!.from).toMatch(/^CHANGE ME/);
     expect(noProject).toContain('no column looked like it');
   });
 
-  it('names the file in errors', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'zpetl-init-'));
+  it('names the file in errors', async ({ tmp: dir }) => {
     writeFileSync(join(dir, 'empty.csv'), '');
     await expect(readSourceSample(join(dir, 'empty.csv'), 5, 'empty.csv')).rejects.toMatchObject({ code: 'SOURCE_EMPTY', message: 'empty.csv has no header line' });
     await expect(readSourceSample(join(dir, 'missing.csv'), 5, 'missing.csv')).rejects.toMatchObject({ code: 'SOURCE_NOT_FOUND' });
@@ -104,8 +102,7 @@ describe('init template against the pipeline schema', () => {
 });
 
 describe('readSourceSample positions', () => {
-  it('a parse error names the line its record starts on, as the extractor counts lines (blank lines, records spanning lines, a BOM)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'zpetl-init-'));
+  it('a parse error names the line its record starts on, as the extractor counts lines (blank lines, records spanning lines, a BOM)', async ({ tmp: dir }) => {
     const text = 'id,note\n\n\n1,"two\r\nlines"\n2,"x"y\n';
     writeFileSync(join(dir, 'bad.csv'), `\uFEFF${text}`);
     const err = await readSourceSample(join(dir, 'bad.csv'), 5, 'bad.csv').catch((e: unknown) => e);

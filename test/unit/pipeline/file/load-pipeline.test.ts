@@ -1,10 +1,10 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { loadPipeline, validatePipelineFile, validatePipelineText } from '../../../../src/pipeline/file/load-pipeline.js';
 import { pipelineJsonSchemaText } from '../../../../src/pipeline/file/json-schema.js';
 import { isZpetlError } from '../../../../src/core/errors.js';
+import { it } from '../../../helpers/fixtures.js';
 
 const BASE = `version: 1
 name: t
@@ -75,8 +75,7 @@ steps:
     expect(r.problems.map((p) => p.path)).toEqual(['steps[0].source.period']);
   });
 
-  it('loadPipeline throws PIPELINE_INVALID with the problems, PIPELINE_NOT_FOUND for a missing file', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'zpetl-lp-'));
+  it('loadPipeline throws PIPELINE_INVALID with the problems, PIPELINE_NOT_FOUND for a missing file', ({ tmp: dir }) => {
     writeFileSync(join(dir, 'p.yaml'), 'name: t\nsteps: []\n');
     try {
       loadPipeline(join(dir, 'p.yaml'), {});

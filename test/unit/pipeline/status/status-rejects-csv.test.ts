@@ -1,13 +1,14 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import type { RejectRow } from '../../../../src/checkpoint/store-types.js';
 import { writeRejectsCsv } from '../../../../src/pipeline/status/status.js';
+import { it } from '../../../helpers/fixtures.js';
 
 let dir: string;
-beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'zpetl-rejects-csv-'))));
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
+it.beforeEach(({ tmp }) => {
+  dir = tmp;
+});
 
 const row = (line: number, columns: [string, unknown][], extra: Partial<RejectRow> = {}): RejectRow => ({
   id: line,

@@ -3,12 +3,12 @@
  * (a pipeline file in, what the CLI renders out). The run-backed output is pinned end to end in
  * test/e2e/cli-checkpoint.test.ts; here the parts the commands used to do themselves.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { isZpetlError } from '../../../../src/core/errors.js';
 import { pipelineRejects, pipelineStatus } from '../../../../src/pipeline/status/status.js';
+import { it } from '../../../helpers/fixtures.js';
 
 const PIPELINE = `version: 1
 name: st
@@ -23,11 +23,10 @@ steps:
 `;
 
 let dir: string;
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'zpetl-status-'));
+it.beforeEach(({ tmp }) => {
+  dir = tmp;
   writeFileSync(join(dir, 'p.yaml'), PIPELINE);
 });
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('pipelineStatus', () => {
   it('before any run: no run, the default checkpoint as the user would type it, and the window of the file', () => {
