@@ -9,8 +9,8 @@ import { classifyNetworkError, type NetworkFailure } from './error-table.js';
 import { parseRateHeaders, type RateBudget } from './rate-budget.js';
 import type { ClientEvent, EndpointTemplate } from './types.js';
 
-/** What an attempt needs from the transport. */
-export interface AttemptDeps {
+/** What a request is made with: the transport is given these (TransportOptions) and hands them to each attempt. */
+export interface AttemptContext {
   clock: Clock;
   auth: AuthManager;
   budget: RateBudget;
@@ -18,6 +18,10 @@ export interface AttemptDeps {
   emit: (e: ClientEvent) => void;
   /** The client's signal: closing the client aborts the attempt. */
   signal: AbortSignal;
+}
+
+/** What an attempt needs from the transport: the context, and what the transport derives from its options. */
+export interface AttemptDeps extends AttemptContext {
   /** The concurrency limit (p-limit) the request runs under. */
   limit: <T>(fn: () => Promise<T>) => Promise<T>;
   /** Per-attempt timeout in real ms. */

@@ -4,27 +4,18 @@
  * backoff, Retry-After, and the in-doubt rule for creates.
  */
 import pLimit from 'p-limit';
-import type { Clock } from '../core/clock.js';
 import { ZpetlError } from '../core/errors.js';
 import { redact } from '../core/redact.js';
-import type { AuthManager } from './auth.js';
 import { backoffMs, parseRetryAfterMs } from './backoff.js';
 import { classifyResponse, readErrorBody, type Classification } from './error-table.js';
-import type { RateBudget } from './rate-budget.js';
 import { parseJsonSafe } from './safe-json.js';
-import { sendAttempt, type AttemptDeps } from './send-attempt.js';
-import type { ClientEvent, EndpointStats, EndpointTemplate } from './types.js';
+import { sendAttempt, type AttemptContext, type AttemptDeps } from './send-attempt.js';
+import type { EndpointStats, EndpointTemplate } from './types.js';
 
-export interface TransportOptions {
+export interface TransportOptions extends AttemptContext {
   apiUrl: string;
   portalId: string;
   ownerKey: string;
-  clock: Clock;
-  auth: AuthManager;
-  budget: RateBudget;
-  fetch: typeof fetch;
-  emit: (e: ClientEvent) => void;
-  signal: AbortSignal;
   /** Concurrent HTTP calls (default 4). */
   concurrency?: number;
   /** Per-attempt timeout in real ms (default 30 000). */

@@ -31,10 +31,10 @@ import type { StepCounts } from '../../core/step-counts.js';
 import type { EventListener, PipelineEvent } from '../events.js';
 import { checkSources, closedWindow, findUnfinishedRun, startSteps, type StepRun } from './run-begin.js';
 import { forwardClientEvents } from './run-client-events.js';
-import { createLimitCheck, storedStepCounts, type LimitCheck } from './run-counts.js';
+import { createLimitCheck, storedStepCounts } from './run-counts.js';
 import { cutRunResult, endedRunResult, finishFigures, type EndingContext } from './run-ending.js';
 import { createLatencyTracker, createRunGate, type LatencyTracker, type RunGate } from './run-gate.js';
-import { runOneStep } from './run-one-step.js';
+import { runOneStep, type StepDeps } from './run-one-step.js';
 import { createEndpointOf, type PlannedStep, type RunPlan } from './run-plan.js';
 import { EXIT, type RunFigures, type RunReportFiles, type RunResult } from '../run-result.js';
 import { Stop, createStopControl, type StopControl } from './run-stop.js';
@@ -278,15 +278,8 @@ function createEngineGate(
   });
 }
 
-interface GroupsDeps {
-  store: CheckpointStore;
-  client: ZohoClient;
-  runId: number;
-  gate: RunGate;
-  emit: (e: PipelineEvent) => void;
-  active: Set<string>;
-  limits: LimitCheck;
-  figures: RunFigures;
+/** What the groups need: what every step is given (StepDeps) that the run holds once, and the stop control. */
+interface GroupsDeps extends Pick<StepDeps, 'store' | 'client' | 'runId' | 'gate' | 'emit' | 'active' | 'limits' | 'figures'> {
   stopper: StopControl;
   runs: StepRun[];
   totals: Map<string, number>;
