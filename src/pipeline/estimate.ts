@@ -6,7 +6,7 @@
  * network latency below the budget is ignored.
  */
 import { budgetDurationMs, callsPerWindowAfter } from '../zoho/rate-limit.js';
-import { parseWindow } from './window.js';
+import { pipelineWindow } from './window.js';
 import { createCalls, ENTITIES } from './entities.js';
 import type { Plan } from './file/plan.js';
 import type { EntityKind } from '../core/entity-kind.js';
@@ -48,8 +48,8 @@ export function estimateRun(plan: Plan, steps: readonly StepWork[], options: Pip
     durationMs += Math.max(0, ...[...byEp.values()].map((c) => budgetDurationMs(c, callsPerWindow)));
   }
   const estimate: Estimate = { callsByEndpoint, totalCalls: perStep.reduce((a, p) => a + p.calls, 0), callsPerWindow, durationMs };
-  if (options.window) {
-    const w = parseWindow(`${options.window.start}-${options.window.end}`, options.window.tz, { code: 'PIPELINE_INVALID' });
+  const w = pipelineWindow(options.window);
+  if (w) {
     const e = w.estimate(nowMs, durationMs);
     estimate.windowsNeeded = e.windows;
     estimate.window = `${w.spec} ${w.tz}`;

@@ -7,11 +7,6 @@
 import type { PipelineEventOf } from '../core/pipeline-event.js';
 import type { ClientEvent } from '../zoho/types.js';
 
-// Re-exported for src/index.ts only (the library's public names); code inside src/ imports core/.
-export type { EntityKind } from '../core/entity-kind.js';
-export type { StepState } from '../core/pipeline-event.js';
-export { emptyCounts, type StepCounts } from '../core/step-counts.js';
-
 /** One event of a run (see src/core/pipeline-event.ts). */
 export type PipelineEvent = PipelineEventOf<ClientEvent>;
 

@@ -17,10 +17,15 @@ export const EXIT_OUTSIDE_WINDOW = 4;
 /** Interrupted (SIGINT/SIGTERM) after checkpointing. */
 export const EXIT_INTERRUPTED = 130;
 
+/** An error of what the user gave (command line, configuration, pipeline file): exit 2, nothing was sent. */
+export function isInvalidCode(code: string): boolean {
+  return code.startsWith('USAGE_') || code.startsWith('CONFIG_') || code.startsWith('PIPELINE_');
+}
+
 /** The exit code for an error that ended a run or a command. */
 export function exitCodeForError(e: ZpetlError): number {
   const code = e.code;
-  if (code.startsWith('USAGE_') || code.startsWith('CONFIG_') || code.startsWith('PIPELINE_')) return EXIT_INVALID;
+  if (isInvalidCode(code)) return EXIT_INVALID;
   if (code === 'PAYROLL_INVALID_PERIOD' || code === 'SANDBOX_FAULTS_INVALID') return EXIT_INVALID;
   // A --db that is another pipeline's checkpoint, or no file at all: usage, nothing was sent.
   if (code === 'CHECKPOINT_OTHER_PIPELINE' || code === 'CHECKPOINT_PATH') return EXIT_INVALID;

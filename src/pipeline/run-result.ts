@@ -38,6 +38,11 @@ export interface RunFigures {
   finishedMs: number;
 }
 
+/** The figures of a run that sent nothing (yet): no calls, no reconciliation, no crosswalk entries. */
+export function emptyFigures(startedMs: number, finishedMs = startedMs): RunFigures {
+  return { endpoints: {}, retries: 0, reconciled: { found: 0, notFound: 0, unresolved: 0 }, windowsUsed: [], crosswalk: {}, startedMs, finishedMs };
+}
+
 export interface RunResult {
   exitCode: number;
   status: RunStatusOut;

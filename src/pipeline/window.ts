@@ -68,6 +68,11 @@ export interface ParseWindowOptions {
   code?: ErrorCode;
 }
 
+/** A pipeline file's `options.window`, parsed (PIPELINE_INVALID when bad); undefined when the file sets none. */
+export function pipelineWindow(w: { start: string; end: string; tz: string } | undefined): OffPeakWindow | undefined {
+  return w ? parseWindow(`${w.start}-${w.end}`, w.tz, { code: 'PIPELINE_INVALID' }) : undefined;
+}
+
 /** Parses `HH:MM-HH:MM` in `tz`. Throws ZpetlError (USAGE_INVALID by default) naming what was expected. */
 export function parseWindow(spec: string, tz: string, options: ParseWindowOptions = {}): OffPeakWindow {
   const code = options.code ?? 'USAGE_INVALID';

@@ -14,7 +14,8 @@ import { createSandbox } from '../../sandbox/index.js';
 import type { EventListener } from '../events.js';
 import { loadPipeline } from '../file/load-pipeline.js';
 import { prepareOutFolder } from '../out-folder.js';
-import { runPipeline, type RunResult } from '../run/run.js';
+import type { RunResult } from '../run-result.js';
+import { runPipeline } from '../run/run.js';
 import { runTimesheetExport } from '../export/timesheet-export.js';
 
 /** The demo's files, shipped with the package (`files` in package.json). */

@@ -37,6 +37,7 @@ import { emptyCounts, type StepCounts } from '../../core/step-counts.js';
 import type { PipelineEvent } from '../events.js';
 import { EXIT_OK, EXIT_REJECTS, exitCodeForError } from '../exit-codes.js';
 import { checkpointPath, loadPipeline, type LoadedPipeline } from '../file/load-pipeline.js';
+import type { CheckpointOwner } from '../../checkpoint/owner.js';
 import { checkpointOwnerOf } from '../checkpoint-owner.js';
 import { pipelineClientFactory, zohoCredentialsGiven } from '../pipeline-client.js';
 import { prepareOutFolder } from '../out-folder.js';
@@ -114,6 +115,8 @@ function overLimit(cfg: PipelineConfig, totals: StepCounts): boolean {
 /** The Zoho reads of a dry run: the caller's api, else the client it builds (and closes), else none. */
 interface DryRunApi {
   api: ZohoApi | undefined;
+  /** The checkpoint's opener, when building the client needed it (the rehearsal then asks no second time). */
+  owner?: CheckpointOwner;
   close(): Promise<void>;
 }
 
@@ -124,7 +127,7 @@ function openDryRunApi(loaded: LoadedPipeline, options: DryRunOptions, cwd: stri
   if (!zohoCredentialsGiven(env, cwd)) return { api: undefined, close: async () => {} };
   const owner = checkpointOwnerOf(loaded, { env, cwd });
   const client: ZohoClient = pipelineClientFactory(loaded, { env, cwd, owner, clock: options.clock })();
-  return { api: client, close: () => client.close() };
+  return { api: client, owner, close: () => client.close() };
 }
 
 /** What the steps of one dry run share and collect for the report. */
@@ -157,14 +160,14 @@ export async function dryRun(pipeline: string | LoadedPipeline, options: DryRunO
   const cwd = options.cwd ?? process.cwd();
   const lookups = openDryRunApi(loaded, options, cwd);
   try {
-    return await rehearse(loaded, lookups.api, options, cwd);
+    return await rehearse(loaded, lookups, options, cwd);
   } finally {
     await lookups.close();
   }
 }
 
 /** The dry run proper: every step rehearsed in plan order, then the totals, the estimate and the reports. */
-async function rehearse(loaded: LoadedPipeline, api: ZohoApi | undefined, options: DryRunOptions, cwd: string): Promise<DryRunResult> {
+async function rehearse(loaded: LoadedPipeline, { api, owner }: DryRunApi, options: DryRunOptions, cwd: string): Promise<DryRunResult> {
   const now = options.now ?? Date.now;
   const emit = options.onEvent ?? (() => {});
   const cfg = loaded.config;
@@ -181,7 +184,7 @@ async function rehearse(loaded: LoadedPipeline, api: ZohoApi | undefined, option
   let error: ZpetlError | undefined;
   try {
     // The real run's path and owner (checkpoint-owner.ts): the portal from the file, the environment or `.env`.
-    checkpoint = openDryCheckpoint(checkpointPath(cwd, options.db, cfg.name), checkpointOwnerOf(loaded, { env: options.env, cwd }));
+    checkpoint = openDryCheckpoint(checkpointPath(cwd, options.db, cfg.name), owner ?? checkpointOwnerOf(loaded, { env: options.env, cwd }));
   } catch (e) {
     // An unreadable checkpoint is fatal (reports written, exit 1): counting every row as a create would mislead.
     error = toZpetlError(e);

@@ -25,7 +25,7 @@ import type { EventListener, PipelineEvent } from '../events.js';
 import { EXIT_FATAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_REJECTS, exitCodeForError } from '../exit-codes.js';
 import { checkpointPath, loadPipeline, type LoadedPipeline } from '../file/load-pipeline.js';
 import { checkpointOwnerOf } from '../checkpoint-owner.js';
-import type { RunResult } from '../run-result.js';
+import { emptyFigures, type RunResult } from '../run-result.js';
 import { isLoadStep, type ExportStepConfig } from '../file/schema.js';
 import { exportTimesheets } from './timesheet-file.js';
 
@@ -304,7 +304,7 @@ export async function runExportPipeline(loaded: LoadedPipeline, o: ExportPipelin
     counts: x.counts,
     message: x.error ? `${loaded.config.name}: ${x.error.format()}` : exportsLine(x),
     ...(x.error ? { error: x.error } : {}),
-    figures: { endpoints: {}, retries: 0, reconciled: { found: 0, notFound: 0, unresolved: 0 }, windowsUsed: [], crosswalk: {}, startedMs, finishedMs: clock.now() },
+    figures: emptyFigures(startedMs, clock.now()),
     dbPath: checkpointPath(o.cwd, o.db, loaded.config.name),
     exports: x.exports,
   };

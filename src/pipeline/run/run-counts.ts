@@ -1,7 +1,7 @@
 /** A real run's counts, from the checkpoint, and the reject limit checked against them. */
 import { ZpetlError } from '../../core/errors.js';
 import type { CheckpointStore } from '../../checkpoint/store.js';
-import { emptyCounts, type StepCounts } from '../events.js';
+import { emptyCounts, type StepCounts } from '../../core/step-counts.js';
 import type { RejectLimits } from './run-plan.js';
 
 /** This run's counts for a step, from the checkpoint (exact across resumes). */

@@ -6,11 +6,13 @@ import type { Clock } from '../../core/clock.js';
 import { toZpetlError, type ZpetlError } from '../../core/errors.js';
 import type { CheckpointStore } from '../../checkpoint/store.js';
 import type { ZohoClient } from '../../zoho/types.js';
-import type { PipelineEvent, StepCounts } from '../events.js';
+import type { StepCounts } from '../../core/step-counts.js';
+import type { PipelineEvent } from '../events.js';
 import type { RunGate } from './run-gate.js';
 import type { PlannedStep } from './run-plan.js';
 import { EXIT, type RunFigures, type RunResult } from '../run-result.js';
 import { Stop } from './run-stop.js';
+import { isInvalidCode } from '../exit-codes.js';
 import type { OffPeakWindow } from '../window.js';
 
 /** What every ending needs: the result's fixed part, the resume command for messages, the run's wiring. */
@@ -90,7 +92,7 @@ export function cutRunResult(c: EndingContext, e: unknown, runId: number | null,
   if (stop?.reason === 'interrupted') {
     return { ...base, exitCode: EXIT.interrupted, status: 'interrupted', runId, counts, message: `interrupted before any request. Run \`${resumeCmd}\` to continue.` };
   }
-  const code = error && (error.code.startsWith('PIPELINE_') || error.code.startsWith('CONFIG_') || error.code.startsWith('USAGE_')) ? EXIT.invalid : EXIT.fatal;
+  const code = error && isInvalidCode(error.code) ? EXIT.invalid : EXIT.fatal;
   c.emit({ type: 'log', level: 'error', message: error?.format() ?? String(e) });
   return { ...base, exitCode: code, status: 'failed', runId, counts, message: error?.format() ?? String(e), ...(error ? { error } : {}) };
 }

@@ -36,13 +36,11 @@ import { cutRunResult, endedRunResult, finishFigures, type EndingContext } from 
 import { createLatencyTracker, createRunGate, type LatencyTracker, type RunGate } from './run-gate.js';
 import { runOneStep, type StepDeps } from './run-one-step.js';
 import { createEndpointOf, type PlannedStep, type RunPlan } from './run-plan.js';
-import { EXIT, type RunFigures, type RunReportFiles, type RunResult } from '../run-result.js';
+import { EXIT, emptyFigures, type RunFigures, type RunReportFiles, type RunResult } from '../run-result.js';
 import { Stop, createStopControl, type StopControl } from './run-stop.js';
 import type { OffPeakWindow } from '../window.js';
 
 /** The result types (run-result.ts), exported here too: the engine's callers read them with executeRun. */
-export { EXIT };
-export type { RunFigures, RunResult, RunStatusOut } from '../run-result.js';
 
 export interface RunEngineOptions {
   /** Checkpoint database path (`:memory:` for tests). */
@@ -126,15 +124,7 @@ async function execute(plan: RunPlan, o: RunEngineOptions): Promise<RunResult> {
     }
   };
   const startedMs = o.clock.now();
-  const figures: RunFigures = {
-    endpoints: {},
-    retries: 0,
-    reconciled: { found: 0, notFound: 0, unresolved: 0 },
-    windowsUsed: [],
-    crosswalk: {},
-    startedMs,
-    finishedMs: startedMs,
-  };
+  const figures: RunFigures = emptyFigures(startedMs);
   const resumeCmd = o.resumeCommand ?? `zpetl resume ${plan.pipeline}`;
   const base = { pipeline: plan.pipeline, dbPath: o.dbPath, figures };
   const allSteps = plan.groups.flat();

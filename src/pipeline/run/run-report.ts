@@ -29,7 +29,6 @@ import type { RunReportFiles, RunResult } from '../run-result.js';
 import type { RunPlan } from './run-plan.js';
 
 /** The files of a real run's report folder (run-result.ts). */
-export type { RunReportFiles };
 
 export interface RunReportOptions {
   /** The exact folder to write into (created). Otherwise `<outDir>/<pipeline>-<UTC timestamp>`. */

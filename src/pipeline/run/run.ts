@@ -12,24 +12,24 @@
 import { join, resolve } from 'node:path';
 import { systemClock, type Clock } from '../../core/clock.js';
 import { toZpetlError } from '../../core/errors.js';
+import { isInvalidCode } from '../exit-codes.js';
 import type { BudgetStore } from '../../core/budget-store.js';
 import type { ZohoClient } from '../../zoho/types.js';
 import type { EventListener, PipelineEvent } from '../events.js';
 import { buildRunPlan } from './run-build-plan.js';
 import { writeRunReport } from './run-report.js';
-import { EXIT, executeRun, type RunResult } from './run-engine.js';
+import { executeRun } from './run-engine.js';
+import { EXIT, emptyFigures, type RunResult } from '../run-result.js';
 import { checkpointPath, loadPipeline, type LoadedPipeline } from '../file/load-pipeline.js';
 import { checkpointOwnerOf } from '../checkpoint-owner.js';
 import { pipelineClientFactory } from '../pipeline-client.js';
 import type { CheckpointOwner } from '../../checkpoint/owner.js';
 import { prepareOutFolder } from '../out-folder.js';
-import { parseWindow } from '../window.js';
+import { parseWindow, pipelineWindow } from '../window.js';
 import { isLoadStep } from '../file/schema.js';
 import { checkExportSteps, hasExportSteps, runExportPipeline, runExportsAfterLoad, type RunResultWithExports } from '../export/timesheet-export.js';
 
-export type { RunResult, RunFigures, RunStatusOut } from '../run-result.js';
 export type { RunResultWithExports, ExportStepOutcome } from '../export/timesheet-export.js';
-export type { LoadedPipeline } from '../file/load-pipeline.js';
 
 export interface RunPipelineOptions {
   /** Checkpoint database (default `.zpetl/<pipeline name>.db` under `cwd`; a relative one is under `cwd` too). */
@@ -76,7 +76,7 @@ export async function runPipeline(pipeline: string | LoadedPipeline, options: Ru
   const name = typeof pipeline === 'string' ? pipeline : pipeline.config.name;
   const fail = (e: unknown, dbPath = ''): RunResult => {
     const error = toZpetlError(e);
-    const invalid = error.code.startsWith('PIPELINE_') || error.code.startsWith('CONFIG_') || error.code.startsWith('USAGE_');
+    const invalid = isInvalidCode(error.code);
     const t = clock.now();
     options.onEvent?.({ type: 'log', level: 'error', message: error.format() });
     options.onEvent?.({ type: 'run-end', status: 'failed', exitCode: invalid ? EXIT.invalid : EXIT.fatal, counts: {} });
@@ -89,7 +89,7 @@ export async function runPipeline(pipeline: string | LoadedPipeline, options: Ru
       message: error.format(),
       error,
       dbPath,
-      figures: { endpoints: {}, retries: 0, reconciled: { found: 0, notFound: 0, unresolved: 0 }, windowsUsed: [], crosswalk: {}, startedMs: t, finishedMs: t },
+      figures: emptyFigures(t),
     };
   };
 
@@ -106,8 +106,8 @@ export async function runPipeline(pipeline: string | LoadedPipeline, options: Ru
     // Who opens the checkpoint: the same function the dry run, status and rejects ask (checkpoint-owner.ts).
     owner = checkpointOwnerOf(loaded, { env: options.env ?? process.env, cwd, client: options.client });
     plan = buildRunPlan(loaded.config, loaded.baseDir, loaded.file);
-    const w = options.window ?? (loaded.config.options.window ? { spec: `${loaded.config.options.window.start}-${loaded.config.options.window.end}`, tz: loaded.config.options.window.tz } : undefined);
-    window = w ? parseWindow(w.spec, w.tz, { code: options.window ? 'USAGE_INVALID' : 'PIPELINE_INVALID' }) : undefined;
+    // A --window given to the run overrides the file's (a usage error when bad; the file's is the file's).
+    window = options.window ? parseWindow(options.window.spec, options.window.tz, { code: 'USAGE_INVALID' }) : pipelineWindow(loaded.config.options.window);
     // A report folder named by the caller is checked now: one under a file or read-only is exit 2, nothing sent.
     if (options.reportDir || options.outDir) prepareOutFolder(resolve(cwd, options.reportDir || options.outDir || ''));
     // Validated before anything runs: a bad environment exits 2 without touching the checkpoint.

@@ -11,11 +11,11 @@ import { dirname, join, resolve } from 'node:path';
 import { ZpetlError, type ErrorCode } from '../../core/errors.js';
 import { openCheckpointForReading } from '../dry-checkpoint.js';
 import { checkpointOwnerOf } from '../checkpoint-owner.js';
-import { checkpointPath, defaultCheckpointDb, loadPipeline } from '../file/load-pipeline.js';
+import { checkpointPath, defaultCheckpointDb, loadPipeline, type LoadedPipeline } from '../file/load-pipeline.js';
 import type { CheckpointOwner } from '../../checkpoint/owner.js';
 import type { HighWater, RejectRow, RunRow, StepStatus, StoredCounts } from '../../checkpoint/store-types.js';
 import { createRejectsWriter } from '../../report/rejects-writer.js';
-import { parseWindow, type OffPeakWindow } from '../window.js';
+import { pipelineWindow, type OffPeakWindow } from '../window.js';
 
 export interface StepStatusReport {
   name: string;
@@ -175,12 +175,15 @@ export interface PipelineStatus {
 export function pipelineStatus(file: string, o: PipelineCheckpointOptions & { nowMs?: number } = {}): PipelineStatus {
   const cwd = o.cwd ?? process.cwd();
   const p = loadPipeline(resolve(cwd, file), o.env);
-  const w = p.config.options.window;
-  const window = w ? parseWindow(`${w.start}-${w.end}`, w.tz, { code: 'PIPELINE_INVALID' }) : undefined;
-  const dbPath = checkpointPath(cwd, o.db, p.config.name);
-  const owner = checkpointOwnerOf(p, { env: o.env, cwd });
-  const status = readPipelineStatus(dbPath, p.config.name, { owner, window, ...(o.nowMs !== undefined ? { nowMs: o.nowMs } : {}) });
-  return { status, checkpoint: o.db ?? defaultCheckpointDb(p.config.name) };
+  const window = pipelineWindow(p.config.options.window);
+  const c = checkpointOfPipeline(p, o, cwd);
+  const status = readPipelineStatus(c.path, p.config.name, { owner: c.owner, window, ...(o.nowMs !== undefined ? { nowMs: o.nowMs } : {}) });
+  return { status, checkpoint: c.shown };
+}
+
+/** Where `p`'s checkpoint is, who opens it (checkpoint-owner.ts, as the real run does) and how messages name it. */
+function checkpointOfPipeline(p: LoadedPipeline, o: PipelineCheckpointOptions, cwd: string): { path: string; owner: CheckpointOwner; shown: string } {
+  return { path: checkpointPath(cwd, o.db, p.config.name), owner: checkpointOwnerOf(p, { env: o.env, cwd }), shown: o.db ?? defaultCheckpointDb(p.config.name) };
 }
 
 export interface PipelineRejects extends RejectListing {
@@ -206,10 +209,9 @@ export async function pipelineRejects(file: string, o: PipelineCheckpointOptions
       hint: `Name one of the steps of ${file}.`,
     });
   }
-  const dbPath = checkpointPath(cwd, o.db, p.config.name);
-  const owner = checkpointOwnerOf(p, { env: o.env, cwd });
-  const listing = listRejects(dbPath, p.config.name, { owner, runId: o.runId, step: o.step });
-  const out: PipelineRejects = { pipeline: p.config.name, checkpoint: o.db ?? defaultCheckpointDb(p.config.name), ...listing };
+  const c = checkpointOfPipeline(p, o, cwd);
+  const listing = listRejects(c.path, p.config.name, { owner: c.owner, runId: o.runId, step: o.step });
+  const out: PipelineRejects = { pipeline: p.config.name, checkpoint: c.shown, ...listing };
   if (listing.run && o.csv !== undefined) out.csvRows = await writeRejectsCsv(listing.rejects, resolve(cwd, o.csv));
   return out;
 }

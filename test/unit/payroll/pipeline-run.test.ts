@@ -5,9 +5,10 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect } from 'vitest';
-import { emptyCounts, type PipelineEvent } from '../../../src/pipeline/events.js';
+import { emptyCounts } from '../../../src/core/step-counts.js';
+import type { PipelineEvent } from '../../../src/pipeline/events.js';
 import { loadPipeline, type LoadedPipeline } from '../../../src/pipeline/file/load-pipeline.js';
-import type { RunResult } from '../../../src/pipeline/run/run-engine.js';
+import type { RunResult } from '../../../src/pipeline/run-result.js';
 import { checkExportSteps, runExportsAfterLoad } from '../../../src/pipeline/export/timesheet-export.js';
 import type { TimeLog, ZohoClient } from '../../../src/zoho/types.js';
 import { it } from '../../helpers/fixtures.js';

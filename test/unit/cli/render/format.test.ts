@@ -3,7 +3,7 @@ import { formatDuration, formatState, rejectWhere, shownPath, summaryLines } fro
 import { createRenderer } from '../../../../src/cli/render/index.js';
 import { barText } from '../../../../src/cli/render/tty.js';
 import type { StepView } from '../../../../src/cli/render/step-tracker.js';
-import { emptyCounts } from '../../../../src/pipeline/events.js';
+import { emptyCounts } from '../../../../src/core/step-counts.js';
 
 describe('format', () => {
   it("shows a reject's file from the pipeline's folder, as the user would open it, not as written in the pipeline", () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { emptyCounts, type PipelineEvent, type StepCounts } from '../../../../src/pipeline/events.js';
+import { emptyCounts, type StepCounts } from '../../../../src/core/step-counts.js';
+import type { PipelineEvent } from '../../../../src/pipeline/events.js';
 import { createPlainRenderer } from '../../../../src/cli/render/plain.js';
 import { createQuietRenderer } from '../../../../src/cli/render/quiet.js';
 import { createJsonRenderer } from '../../../../src/cli/render/json.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createTtyRenderer } from '../../../../src/cli/render/tty.js';
-import { emptyCounts, type StepCounts } from '../../../../src/pipeline/events.js';
+import { emptyCounts, type StepCounts } from '../../../../src/core/step-counts.js';
 
 const counts = (c: Partial<StepCounts>): StepCounts => ({ ...emptyCounts(), ...c });
 

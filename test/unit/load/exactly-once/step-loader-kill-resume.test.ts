@@ -10,7 +10,7 @@ import { openCheckpointDb, type CheckpointDb } from '../../../../src/checkpoint/
 import { createCheckpointStore } from '../../../../src/checkpoint/store.js';
 import { createStepLoader } from '../../../../src/load/exactly-once/step-loader.js';
 import type { LoadItem } from '../../../../src/load/types.js';
-import type { EntityKind } from '../../../../src/pipeline/events.js';
+import type { EntityKind } from '../../../../src/core/entity-kind.js';
 import { createFakeApi } from '../../../helpers/fake-api.js';
 import { it } from '../../../helpers/fixtures.js';
 
