@@ -12,6 +12,7 @@
  * (store.ts); the crosswalk, rejects and high-water writes of recordResults are the other stores'.
  */
 import type Database from 'better-sqlite3';
+import type { Db } from './db-handle.js';
 import type { SourcePosition } from '../core/record.js';
 import type { CrosswalkWriter } from './crosswalk-store.js';
 import { payloadHash } from './payload-hash.js';
@@ -20,8 +21,6 @@ import type { RunStore } from './run-store.js';
 import { createKeyLookup, mapIter, type StoreContext } from './store-context.js';
 import type { HighWater, RecordRow, RecordState, SentItem, StoredResult } from './store-types.js';
 
-/** Every record state, in protocol order. */
-export const ALL_STATES: readonly RecordState[] = ['planned', 'sent', 'confirmed', 'rejected', 'in-doubt'];
 
 /** What recordResults changed, for the run loop's live counters. */
 export interface ResultsDelta {
@@ -122,7 +121,7 @@ const toRecord = (r: RecordDbRow): RecordRow => ({
       : { source: r.source, line: r.line, index: r.idx, ...(r.byte_offset === null ? {} : { byteOffset: r.byte_offset }) },
 });
 
-function prepareRecordStatements(db: Database.Database) {
+function prepareRecordStatements(db: Db) {
   return {
     getRecord: db.prepare<[string, string], RecordDbRow>('SELECT * FROM records WHERE step = ? AND key = ?'),
     insertBatch: db.prepare("INSERT INTO batches (run_id, step, state, size, sent_ms) VALUES (?, ?, 'sent', ?, ?)"),
@@ -156,7 +155,7 @@ function prepareRecordStatements(db: Database.Database) {
 type RecordStatements = ReturnType<typeof prepareRecordStatements>;
 
 /** The pending/countPending statements of one set of states, prepared once per set. */
-function createPendingStatements(db: Database.Database) {
+function createPendingStatements(db: Db) {
   const bySet = new Map<
     string,
     { iter: Database.Statement<unknown[], RecordDbRow>; count: Database.Statement<unknown[], { n: number }>; countRun: Database.Statement<unknown[], { n: number }> }

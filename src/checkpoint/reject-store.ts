@@ -108,7 +108,7 @@ export function createRejectStore(ctx: StoreContext, writer: RejectWriter = crea
   };
   return {
     recordReject(runId, step, reject) {
-      return writer.insert(runId, step, { ...reject, stage: reject.stage ?? 'prepare' }, now());
+      return writer.insert(runId, step, reject, now());
     },
     rejects(runId, step) {
       return mapIter(step === undefined ? s.run.iterate(runId) : s.step.iterate(runId, step), toReject);

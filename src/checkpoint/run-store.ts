@@ -5,7 +5,8 @@
 import { ZpetlError } from '../core/errors.js';
 import { redactDeep } from '../core/redact.js';
 import type { StoreContext } from './store-context.js';
-import type { HighWater, LoadMode, RunRow, RunStatus, StepRow, StepStatus } from './store-types.js';
+import type { HighWater, RunRow, RunStatus, StepRow, StepStatus } from './store-types.js';
+import type { LoadMode } from '../core/load-mode.js';
 import { DEFAULT_LOAD_MODE } from '../core/load-mode.js';
 
 /** Keys whose values are never stored in run options, whatever their nesting. */

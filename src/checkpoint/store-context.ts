@@ -5,7 +5,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { Clock } from '../core/clock.js';
-import type { Db } from './db.js';
+import type { Db } from './db-handle.js';
 
 /** The database handle and clock the checkpoint's stores share. */
 export interface StoreContext {

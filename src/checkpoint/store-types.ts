@@ -16,7 +16,6 @@ export type RecordState = 'planned' | 'sent' | 'confirmed' | 'rejected' | 'in-do
 
 export type RunStatus = 'running' | 'ok' | 'rejects' | 'interrupted' | 'failed' | 'outside-window';
 export type StepStatus = 'pending' | 'running' | 'done' | 'failed' | 'interrupted';
-export type { LoadMode };
 
 /** Position of the first record of a step not yet finished; resume re-reads from here. */
 export interface HighWater {

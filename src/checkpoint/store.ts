@@ -27,11 +27,6 @@ import { createStoreContext } from './store-context.js';
 
 export type * from './store-types.js';
 export type { ResultsDelta } from './record-store.js';
-export type { RejectInput } from './reject-store.js';
-export type { StartStepInput } from './run-store.js';
-export { ALL_STATES } from './record-store.js';
-export { payloadHash } from './payload-hash.js';
-export { scrubOptions } from './run-store.js';
 
 /** The whole checkpoint store: every part's methods on one object, plus the handle they share. */
 export interface CheckpointStore extends RunStore, RecordStore, CrosswalkStore, RejectStore, CountsStore {

@@ -7,7 +7,7 @@ import { isUtf8 } from 'node:buffer';
 import type { SourceFile } from './file-access.js';
 
 /** Bytes at the end of `buf` that start a UTF-8 sequence the buffer does not complete. */
-export function incompleteUtf8Tail(buf: Buffer): number {
+function incompleteUtf8Tail(buf: Buffer): number {
   const len = buf.length;
   for (let back = 1; back <= Math.min(3, len); back++) {
     const b = buf[len - back]!;

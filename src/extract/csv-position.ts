@@ -70,7 +70,7 @@ export interface CsvPositionTracker {
   /** File offset where the next record may start: after the last record accounted for (or `start`). */
   readonly consumedBytes: number;
   /** Restarts at `at` (a fresh parser instance starts there, so `progress` counts from `at` again). */
-  seek(at: LinePosition, parserOffset?: number): void;
+  seek(at: LinePosition): void;
 }
 
 /** Bytes read per look at the file while scanning for line breaks. */
@@ -202,8 +202,8 @@ export function createCsvPositionTracker(o: { read: ReadBytes; unitBytes: 1 | 2;
     get consumedBytes() {
       return nextByte;
     },
-    seek(at, parserOffset = at.byteOffset) {
-      base = parserOffset;
+    seek(at) {
+      base = at.byteOffset;
       nextLine = at.line;
       nextByte = at.byteOffset;
       lastCsvLines = 0;

@@ -4,10 +4,11 @@
  */
 import type { SourcePosition } from '../core/record.js';
 import type { ZpetlError } from '../core/errors.js';
-import type { CrosswalkMeta, ItemResult, LoadMode } from '../checkpoint/store-types.js';
+import type { CrosswalkMeta, ItemResult } from '../checkpoint/store-types.js';
+import type { LoadMode } from '../core/load-mode.js';
 import type { EntityKind } from '../core/entity-kind.js';
 
-export type { ItemResult, LoadMode, HighWater, CrosswalkMeta } from '../checkpoint/store-types.js';
+export type { ItemResult, HighWater, CrosswalkMeta } from '../checkpoint/store-types.js';
 
 /** One valid prepared record (prepareStep's `{kind:'valid'}` item). */
 export interface LoadItem {
@@ -90,4 +91,3 @@ export interface EntityLoader {
   readonly matchesInEveryMode?: boolean;
 }
 
-export type { LoadMode as Mode };

@@ -113,7 +113,14 @@ export function openStore(path: string): Store {
   if (path !== ':memory:') db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.exec(SCHEMA);
-  const timelogs = createTimelogTable(db);
+  /** Every statement built from its SQL text at run time, prepared once per text (one cache for the store and its time-log table). */
+  const stmts = new Map<string, Database.Statement>();
+  const cached = (sql: string): Database.Statement => {
+    let st = stmts.get(sql);
+    if (!st) stmts.set(sql, (st = db.prepare(sql)));
+    return st;
+  };
+  const timelogs = createTimelogTable(db, cached);
 
   const s = {
     getMeta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
@@ -132,15 +139,11 @@ export function openStore(path: string): Store {
   };
 
   let counter = BigInt(s.getMeta.get('id_counter')?.value ?? '1000');
-  const listCache = new Map<string, Database.Statement>();
-  const stmts = new Map<string, Database.Statement>();
   const store: Store = {
     db,
     ...timelogs.table,
     stmt<P extends unknown[] = unknown[], R = unknown>(sql: string) {
-      let st = stmts.get(sql);
-      if (!st) stmts.set(sql, (st = db.prepare(sql)));
-      return st as unknown as Database.Statement<P, R>;
+      return cached(sql) as unknown as Database.Statement<P, R>;
     },
     reserveIds(n) {
       const first = counter + 1n;
@@ -185,9 +188,7 @@ export function openStore(path: string): Store {
       if (opts.parentId !== undefined) where.push('parent_id = @parentId');
       if (!opts.includeTrashed) where.push('trashed = 0');
       const sql = `SELECT * FROM entities WHERE ${where.join(' AND ')} ORDER BY seq LIMIT @limit OFFSET @offset`;
-      let st = listCache.get(sql);
-      if (!st) listCache.set(sql, (st = db.prepare(sql)));
-      const rows = st.all({
+      const rows = cached(sql).all({
         kind,
         projectId: opts.projectId,
         parentId: opts.parentId,

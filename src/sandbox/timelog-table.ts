@@ -66,8 +66,8 @@ export interface TimelogTable {
   taskLogMinutes(taskId: string): { billable: number; nonBillable: number };
 }
 
-/** The time-log statements over `db` (schema already applied); `count` and `changed` serve the store's counts and wipe. */
-export function createTimelogTable(db: Database.Database): { table: TimelogTable; count: () => number; changed: () => void } {
+/** The time-log statements over `db` (schema already applied); `cached` is the store's statement cache for SQL built at run time; `count` and `changed` serve the store's counts and wipe. */
+export function createTimelogTable(db: Database.Database, cached: (sql: string) => Database.Statement): { table: TimelogTable; count: () => number; changed: () => void } {
   const s = {
     logCount: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM timelogs'),
     insLog: db.prepare(
@@ -87,7 +87,6 @@ export function createTimelogTable(db: Database.Database): { table: TimelogTable
        FROM timelogs WHERE module_id = ?`,
     ),
   };
-  const listCache = new Map<string, Database.Statement>();
   /**
    * Time-log pages are asked for by number (OFFSET), which costs O(offset) per page. While no log
    * changes (same version), the next page continues from the last row of the previous one (keyset),
@@ -152,9 +151,7 @@ export function createTimelogTable(db: Database.Database): { table: TimelogTable
       } else {
         sql = `SELECT * FROM timelogs WHERE ${base} ORDER BY date, seq LIMIT @limit OFFSET @offset`;
       }
-      let st = listCache.get(sql);
-      if (!st) listCache.set(sql, (st = db.prepare(sql)));
-      const rows = st.all(params) as (RawLog & { seq: number })[];
+      const rows = cached(sql).all(params) as (RawLog & { seq: number })[];
       // Remember where the page after the next one starts (callers fetch limit = per_page + 1).
       const pageLen = Math.max(0, f.limit - 1);
       const last = rows[pageLen - 1];
@@ -169,7 +166,7 @@ export function createTimelogTable(db: Database.Database): { table: TimelogTable
         projectId === undefined
           ? 'SELECT * FROM timelogs ORDER BY seq'
           : 'SELECT * FROM timelogs WHERE project_id = ? ORDER BY seq';
-      const st = db.prepare(sql);
+      const st = cached(sql);
       return ((projectId === undefined ? st.all() : st.all(projectId)) as RawLog[]).map(toLog);
     },
     taskLogMinutes(taskId) {

@@ -9,7 +9,7 @@
  */
 import { createReadStream, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { LoadMode } from '../../src/checkpoint/store-types.js';
+import type { LoadMode } from '../../src/core/load-mode.js';
 import type { StartAt } from '../../src/extract/types.js';
 import type { EntityKind } from '../../src/core/entity-kind.js';
 import type { PlannedStep, PrepareContext, RunPlan } from '../../src/pipeline/run/run-plan.js';

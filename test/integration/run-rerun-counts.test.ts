@@ -10,7 +10,7 @@ import { it } from '../helpers/fixtures.js';
 import { dryRun } from '../../src/pipeline/dry-run/dry-run.js';
 import { loadPipeline, type LoadedPipeline } from '../../src/pipeline/file/load-pipeline.js';
 import { runPipeline } from '../../src/pipeline/run/run.js';
-import type { LoadMode } from '../../src/pipeline/file/schema.js';
+import type { LoadMode } from '../../src/core/load-mode.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
 import { sandboxClient } from '../helpers/sandbox-client.js';
 

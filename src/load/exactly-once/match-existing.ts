@@ -41,7 +41,21 @@ export async function matchExisting(
   owner: { step: string; key: string; values: Record<string, unknown> },
   taken: Set<string>,
 ): Promise<string | undefined> {
-  const ids = await loader.findExisting(owner.values, { key: owner.key });
+  return takeUnclaimed(store, loader, await loader.findExisting(owner.values, { key: owner.key }), owner, taken);
+}
+
+/**
+ * Of `ids` (in the caller's order of preference), the first that no other key owns (claimedElsewhere)
+ * and this pass has not taken (`taken`, claimToken's); it is added to `taken`. The one claim rule of
+ * matchExisting and of reconciliation (reconcile.ts).
+ */
+export function takeUnclaimed(
+  store: Pick<CheckpointStore, 'claimedIds' | 'crosswalkByName'>,
+  loader: Pick<EntityLoader, 'entity' | 'describe' | 'idsPerScope'>,
+  ids: readonly string[],
+  owner: { step: string; key: string; values: Record<string, unknown> },
+  taken: Set<string>,
+): string | undefined {
   const claimed = claimedElsewhere(store, loader, ids, owner);
   const id = ids.find((x) => !claimed.has(x) && !taken.has(claimToken(loader, owner.values, x)));
   if (id !== undefined) taken.add(claimToken(loader, owner.values, id));

@@ -8,7 +8,7 @@
  * Natural keys can collide (two time logs with the same project, date, owner, hours and notes are two
  * distinct source rows): a candidate id already in the crosswalk under another key, or claimed earlier
  * in this pass, is never taken; for a loader whose ids name one record per scope (a person in several
- * projects), only claims within the same scope count (claimedElsewhere, claimToken in match-existing.ts).
+ * projects), only claims within the same scope count (takeUnclaimed in match-existing.ts).
  * Records are processed in source order.
  *
  * Someone else's entity is never ours: a candidate Zoho says was created before we marked the record
@@ -48,7 +48,7 @@ import { toZpetlError, ZpetlError } from '../../core/errors.js';
 import type { Clock } from '../../core/clock.js';
 import { compareIds } from '../../core/ids.js';
 import type { Candidate, EntityLoader } from '../types.js';
-import { claimedElsewhere, claimToken } from './match-existing.js';
+import { takeUnclaimed } from './match-existing.js';
 
 /** Default allowance for the difference between our clock and Zoho's (5 minutes). */
 export const DEFAULT_CLOCK_SKEW_MS = 5 * 60_000;
@@ -151,9 +151,7 @@ export async function reconcileRecords(input: ReconcileInput): Promise<Reconcile
     // Without a clock there is no floor: the caller asked for the plain natural-key match.
     const floorMs = timing && rec.sentMs !== null ? rec.sentMs - skewMs : undefined;
     const ids = orderCandidates(candidates, floorMs);
-    const values = rec.values;
-    const claimed = claimedElsewhere(store, loader, ids, { step: step.name, key: rec.key, values });
-    const id = ids.find((x) => !claimed.has(x) && !claimedInPass.has(claimToken(loader, values, x)));
+    const id = takeUnclaimed(store, loader, ids, { step: step.name, key: rec.key, values: rec.values }, claimedInPass);
     if (id === undefined) {
       // In doubt: from when its send went into doubt, not when the key was last read. Left 'sent' by a
       // dead process: from now, the first time a later process sees it (see the module comment).
@@ -167,7 +165,6 @@ export async function reconcileRecords(input: ReconcileInput): Promise<Reconcile
       absent.push(rec.key);
       continue;
     }
-    claimedInPass.add(claimToken(loader, values, id));
     found.push({ key: rec.key, status: 'created', zohoId: id, meta: loader.describe(rec.values), ...(rec.pos ? { pos: rec.pos } : {}) });
   }
   if (absent.length > 0) store.revertToPlanned(step.name, absent);

@@ -53,9 +53,9 @@ export interface SettleStepOptions {
   /** The run's stop signal: no wait or re-send starts once it is aborted. */
   signal: AbortSignal;
   /** Re-send passes, at most (default DEFAULT_SETTLE_PASSES). */
-  passes?: number;
+  passes?: number | undefined;
   /** Waits for late commits, at most (default DEFAULT_SETTLE_WAITS). */
-  waits?: number;
+  waits?: number | undefined;
   /** The settle time, ms: no single wait is longer (a clock stepped back must not stall the run). */
   settleMs: number;
   /** Records per re-send batch. */

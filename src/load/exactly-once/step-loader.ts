@@ -19,7 +19,8 @@ import type { HighWater, RecordRow, SentItem, StoredResult } from '../../checkpo
 import type { EntityKind } from '../../core/entity-kind.js';
 import type { ZohoApi } from '../../zoho/types.js';
 import { createEntityLoader } from '../loaders/index.js';
-import type { AttemptResult, EntityLoader, ItemResult, LoadItem, LoadMode, LoaderOptions } from '../types.js';
+import type { LoadMode } from '../../core/load-mode.js';
+import type { AttemptResult, EntityLoader, ItemResult, LoadItem, LoaderOptions } from '../types.js';
 import { classifyFailure, failureResult, stopCause } from './classify-failure.js';
 import { keyAction } from './key-action.js';
 import { matchExisting } from './match-existing.js';
@@ -112,6 +113,7 @@ export function createStepLoader(opts: StepLoaderOptions): StepLoader {
     const toCreate: LoadItem[] = [];
     const toUpdate: { item: LoadItem; zohoId: string }[] = [];
     const claimedInBatch = new Set<string>();
+    const everyMode = loader.matchesInEveryMode === true;
     let fatal: ZpetlError | undefined;
     const unsentKeys: string[] = [];
 
@@ -131,8 +133,7 @@ export function createStepLoader(opts: StepLoaderOptions): StepLoader {
         continue;
       }
       const xw = crosswalk.get(item.key);
-      const facts = { inCrosswalk: xw !== undefined, matchesInEveryMode: loader.matchesInEveryMode === true };
-      const action = keyAction(mode, facts);
+      const action = keyAction(mode, { inCrosswalk: xw !== undefined, matchesInEveryMode: everyMode });
       if (xw) {
         if (action === 'update') toUpdate.push({ item, zohoId: xw.zohoId });
         else immediate.push({ key: item.key, status: 'skipped', zohoId: xw.zohoId, pos: item.pos });
@@ -145,7 +146,7 @@ export function createStepLoader(opts: StepLoaderOptions): StepLoader {
       // 'look-up': the natural-key match, never claiming an id another key already owns.
       try {
         const id = await matchExisting(loader, store, { step: step.name, key: item.key, values: item.values }, claimedInBatch);
-        const found = keyAction(mode, { ...facts, naturalMatch: id !== undefined });
+        const found = keyAction(mode, { inCrosswalk: false, matchesInEveryMode: everyMode, naturalMatch: id !== undefined });
         if (id === undefined || found === 'create') toCreate.push(item);
         else if (found === 'update') toUpdate.push({ item, zohoId: id });
         else immediate.push({ key: item.key, status: 'skipped', zohoId: id, meta: loader.describe(item.values), pos: item.pos });

@@ -12,7 +12,7 @@
  * `node --import tsx src/pipeline/file/json-schema.ts --write`; a test fails when the file is stale).
  */
 import { z } from 'zod';
-import { DEFAULT_LOAD_MODE, LOAD_MODES, type LoadMode } from '../../core/load-mode.js';
+import { DEFAULT_LOAD_MODE, LOAD_MODES } from '../../core/load-mode.js';
 import { SourceSchema } from '../../extract/source-schema.js';
 import { FieldSpecSchema } from '../../transform/field-spec.js';
 import { WhereSchema } from '../../transform/row-filter.js';
@@ -58,9 +58,6 @@ export const OptionsSchema = z.strictObject({
 });
 
 export const ENTITY_KIND_SCHEMA = z.enum(ENTITY_KINDS);
-/** The modes (src/core/load-mode.ts), re-exported for the schema's users. */
-export { LOAD_MODES };
-
 const LoadStepBase = z.strictObject({
   name: STEP_NAME,
   entity: ENTITY_KIND_SCHEMA,
@@ -168,7 +165,6 @@ export type RejectLimit = z.output<typeof RejectLimitSchema>;
 export type StepConfig = z.output<typeof StepSchema>;
 export type LoadStepConfig = z.output<typeof LoadStepSchema>;
 export type ExportStepConfig = z.output<typeof ExportStepSchema>;
-export type { LoadMode };
 
 /** True for steps that load rows into Zoho (as opposed to export steps). */
 export function isLoadStep(step: StepConfig): step is LoadStepConfig {

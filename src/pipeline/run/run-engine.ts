@@ -23,7 +23,6 @@ import type { CheckpointOwner } from '../../checkpoint/owner.js';
 import { createSqliteBudgetStore } from '../../checkpoint/budget-store.js';
 import { createCheckpointStore, type CheckpointStore } from '../../checkpoint/store.js';
 import { DEFAULT_CLOCK_SKEW_MS, DEFAULT_IN_DOUBT_SETTLE_MS } from '../../load/exactly-once/reconcile.js';
-import { DEFAULT_SETTLE_PASSES, DEFAULT_SETTLE_WAITS } from '../../load/exactly-once/settle-step.js';
 import type { BudgetStore } from '../../core/budget-store.js';
 import type { ZohoClient } from '../../zoho/types.js';
 import { exitCodeForError } from '../exit-codes.js';
@@ -299,8 +298,8 @@ async function runGroups(plan: RunPlan, o: RunEngineOptions, g: GroupsDeps): Pro
           signal: g.stopper.signal,
           limits: g.limits,
           figures: g.figures,
-          settlePasses: o.settlePasses ?? DEFAULT_SETTLE_PASSES,
-          settleWaits: o.settleWaits ?? DEFAULT_SETTLE_WAITS,
+          settlePasses: o.settlePasses,
+          settleWaits: o.settleWaits,
           timing: { clock: o.clock, settleMs: o.inDoubtSettleMs ?? DEFAULT_IN_DOUBT_SETTLE_MS, skewMs: o.clockSkewMs ?? DEFAULT_CLOCK_SKEW_MS },
           total: g.totals.get(step.name),
           ...(o.window ? { window: o.window } : {}),

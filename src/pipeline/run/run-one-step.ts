@@ -37,8 +37,9 @@ export interface StepDeps {
   signal: AbortSignal;
   limits: LimitCheck;
   figures: RunFigures;
-  settlePasses: number;
-  settleWaits: number;
+  /** Default: settleStep's (load/exactly-once/settle-step.ts). */
+  settlePasses: number | undefined;
+  settleWaits: number | undefined;
   timing: ReconcileTiming;
   /** Records in the step's source, when counted (progress total and ETA). */
   total: number | undefined;

@@ -4,7 +4,8 @@
  * to read its prepared items from a position. run.ts builds a RunPlan from a pipeline file; tests
  * build one directly.
  */
-import type { CheckpointStore, LoadMode } from '../../checkpoint/store.js';
+import type { CheckpointStore } from '../../checkpoint/store.js';
+import type { LoadMode } from '../../core/load-mode.js';
 import type { StartAt } from '../../extract/types.js';
 import type { LoaderOptions } from '../../load/types.js';
 import { ENDPOINTS, type EndpointTemplate, type ZohoClient } from '../../zoho/types.js';

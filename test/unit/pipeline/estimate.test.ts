@@ -4,8 +4,8 @@
  * other), and the off-peak windows needed and the finish instant.
  */
 import { describe, expect, it } from 'vitest';
-import { ZpetlError } from '../../../src/core/errors.js';
 import { estimateRun, type StepWork } from '../../../src/pipeline/estimate.js';
+import { errorOf } from '../../helpers/thrown.js';
 import type { Plan } from '../../../src/pipeline/file/plan.js';
 import { OptionsSchema } from '../../../src/pipeline/file/schema.js';
 import { ENDPOINTS } from '../../../src/zoho/types.js';
@@ -150,13 +150,6 @@ describe('estimateRun: finish and windows', () => {
 
   it("a window zone the parser refuses is the pipeline file's error (PIPELINE_INVALID), not a usage error", () => {
     const bad = options({ window: { start: '22:00', end: '06:00', tz: 'Mars/Olympus' } });
-    let thrown: unknown;
-    try {
-      estimateRun(planOf([]), [], bad, NOW);
-    } catch (e) {
-      thrown = e;
-    }
-    expect(thrown).toBeInstanceOf(ZpetlError);
-    expect((thrown as ZpetlError).code).toBe('PIPELINE_INVALID');
+    expect(errorOf(() => estimateRun(planOf([]), [], bad, NOW)).code).toBe('PIPELINE_INVALID');
   });
 });

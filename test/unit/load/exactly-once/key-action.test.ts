@@ -69,10 +69,4 @@ describe('keyAction: what mode M does with key K', () => {
     expect(keyAction('create', { inCrosswalk: false })).toBe('create');
     expect(keyAction('skip-existing', { inCrosswalk: false })).toBe('look-up');
   });
-
-  it('never asks for a lookup once the natural-key answer is known', () => {
-    for (const [mode, inCrosswalk, match, everyMode] of TABLE) {
-      if (match !== 'unknown') expect(keyAction(mode, factsOf(inCrosswalk, match, everyMode))).not.toBe('look-up');
-    }
-  });
 });
