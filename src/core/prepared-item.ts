@@ -16,6 +16,11 @@ export interface PreparedValid {
   pos: SourcePosition;
   /** Original columns in source order (rejects.csv). */
   data: Record<string, unknown>;
+  /**
+   * Problems that did not stop the row (a lookup with `onMissing: warn` left its field empty): the row
+   * loads, and each warning is reported with its code, field and line, in the run as in the dry run.
+   */
+  warnings?: readonly RowError[];
 }
 
 /** A row refused before any request (parse, mapping, validation, stateful rules). */
@@ -26,10 +31,13 @@ export interface PreparedReject {
   data: Record<string, unknown>;
 }
 
-/** A row the step's `where:` filter leaves out: counted as skipped, never sent, never a reject. */
+/**
+ * A row that is not loaded and is no error, counted as skipped: left out by the step's `where:` filter
+ * (`filtered`), or a repeat of a key already seen in a `distinct:` step, folded into that first row (`folded`).
+ */
 export interface PreparedSkip {
   kind: 'skip';
-  reason: 'filtered';
+  reason: 'filtered' | 'folded';
   pos: SourcePosition;
   data: Record<string, unknown>;
 }

@@ -13,6 +13,10 @@ export interface StepCounts {
   skipped: number;
   /** Of `skipped`, the rows the step's `where:` filter left out (absent when the step has no filter). */
   filtered?: number;
+  /** Of `skipped`, the repeats a `distinct:` step folded into the first row with their key (absent when the step has none). */
+  folded?: number;
+  /** Rows loaded (or, in a dry run, valid) with at least one warning, e.g. a lookup with `onMissing: warn` (absent when none). */
+  warned?: number;
   rejected: number;
   /** Sent with no answer; reconciled on resume. */
   inDoubt: number;

@@ -2,7 +2,7 @@
  * Loader contracts. A loader turns an entity's target values (after mapping and lookups) into V3
  * request bodies, sends them through the ZohoApi, and answers per item matched by key.
  */
-import type { SourcePosition } from '../core/record.js';
+import type { RowError, SourcePosition } from '../core/record.js';
 import type { ZpetlError } from '../core/errors.js';
 import type { CrosswalkMeta, ItemResult } from '../checkpoint/store-types.js';
 import type { LoadMode } from '../core/load-mode.js';
@@ -89,5 +89,11 @@ export interface EntityLoader {
    * one is matched and skipped in mode create too: sending it again would add nothing.
    */
   readonly matchesInEveryMode?: boolean;
+  /**
+   * When an item matches nothing in Zoho and cannot be created, the error it is rejected with (a
+   * portal user: the V3 API has no portal invitation call). The run rejects it instead of sending;
+   * the dry run asks the same question and counts the same reject. Undefined = creatable.
+   */
+  refuseUnmatched?(item: LoadItem): RowError | undefined;
 }
 

@@ -10,7 +10,7 @@
  * or the dry run's rows; chain those resolvers before this one.
  */
 import type { ZohoApi } from '../zoho/types.js';
-import type { LookupSpec } from './field-spec.js';
+import type { LookupSpec } from './lookup-spec.js';
 import type { LookupResolver } from './lookup-types.js';
 
 export interface ApiLookupResolver extends LookupResolver {

@@ -10,7 +10,7 @@
  * Custom fields (`cf_<api_name>`) are allowed on projects and tasks and are not checked here.
  */
 import type { EntityKind } from '../core/entity-kind.js';
-import type { LookupKind } from './field-spec.js';
+import type { LookupKind } from './lookup-spec.js';
 
 /**
  * - string/text/html: strings (html may hold markup; Zoho stores descriptions and notes as HTML)

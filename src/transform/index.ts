@@ -5,6 +5,7 @@ export { convertDate, convertDatetime, createDateConverter, createDatetimeConver
 export { convertEmail, convertHtml, convertTrim } from './converters/text.js';
 export { convertBoolean, convertDuration, convertEnum, convertList, convertNumber, createBooleanConverter, createEnumConverter } from './converters/values.js';
 export * from './field-spec.js';
+export * from './lookup-spec.js';
 export * from './lookup-types.js';
 export { compileMapping, mapRecord, type MappedRecord, type RecordMapper } from './map-record.js';
 export { createChainedResolver, resolveLookups } from './lookups.js';

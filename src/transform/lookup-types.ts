@@ -1,5 +1,5 @@
 /** Lookups: turning a name, e-mail or source key into a Zoho id, after mapping and before loading. */
-import type { LookupSpec } from './field-spec.js';
+import type { LookupSpec } from './lookup-spec.js';
 
 /** Returned by `LookupResolver.resolveSync` when the answer is not at hand without I/O: call `resolve`. */
 export const NEEDS_IO: unique symbol = Symbol('lookup needs I/O');

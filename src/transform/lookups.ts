@@ -1,7 +1,7 @@
 /** The async lookup stage: resolves a mapped record's PendingLookups to ids, or rejects the row. */
 import type { ErrorCode, SourcePosition } from '../core/errors.js';
 import { clip, fail, ok, type Outcome } from '../core/record.js';
-import type { LookupKind, LookupSpec } from './field-spec.js';
+import type { LookupKind, LookupSpec } from './lookup-spec.js';
 import { NEEDS_IO, type LookupResolver, type PendingLookup } from './lookup-types.js';
 import type { MappedRecord } from './map-record.js';
 

@@ -6,7 +6,7 @@
  * only in the report; records already in the crosswalk keep their real Zoho id.
  */
 import { NEEDS_IO, type LookupResolver } from '../../transform/lookup-types.js';
-import type { LookupSpec } from '../../transform/field-spec.js';
+import type { LookupSpec } from '../../transform/lookup-spec.js';
 import type { ScratchStore } from '../prepare/scratch-store.js';
 import type { DryCheckpoint } from '../dry-checkpoint.js';
 import type { PreparedValid } from '../../core/prepared-item.js';

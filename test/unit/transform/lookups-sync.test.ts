@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { LookupSpec } from '../../../src/transform/field-spec.js';
+import type { LookupSpec } from '../../../src/transform/lookup-spec.js';
 import { createChainedResolver, resolveLookups, tryResolveLookupsSync } from '../../../src/transform/lookups.js';
 import { NEEDS_IO, type LookupResolver, type PendingLookup } from '../../../src/transform/lookup-types.js';
 import type { MappedRecord } from '../../../src/transform/map-record.js';

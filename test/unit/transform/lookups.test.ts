@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { LookupSpec } from '../../../src/transform/field-spec.js';
+import type { LookupSpec } from '../../../src/transform/lookup-spec.js';
 import { createApiLookupResolver } from '../../../src/transform/api-lookup-resolver.js';
 import { createChainedResolver, resolveLookups } from '../../../src/transform/lookups.js';
 import type { LookupResolver } from '../../../src/transform/lookup-types.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createDryRunResolver } from '../../../../src/pipeline/dry-run/dry-resolver.js';
 import { createScratchStore } from '../../../../src/pipeline/prepare/scratch-store.js';
-import type { LookupSpec } from '../../../../src/transform/field-spec.js';
+import type { LookupSpec } from '../../../../src/transform/lookup-spec.js';
 import { NEEDS_IO, type LookupResolver } from '../../../../src/transform/lookup-types.js';
 
 const USER: LookupSpec = { kind: 'user-by-email' } as LookupSpec;
