@@ -1,4 +1,5 @@
 /** Header helpers for tabular sources: delimiter detection, BOM sniffing and unique record keys. */
+import { repeatedColumnKey } from '../core/repeated-column.js';
 import type { Delimiter, SourceEncoding } from './source-schema.js';
 import type { ExtractWarning, SourceHeader } from './types.js';
 
@@ -43,8 +44,8 @@ export function headerKeys(names: readonly string[]): { header: SourceHeader; re
     let key = k;
     if (used.has(key)) {
       let n = 2;
-      while (used.has(`${k}_${n}`) || taken.has(`${k}_${n}`)) n++;
-      key = `${k}_${n}`;
+      while (used.has(repeatedColumnKey(k, n)) || taken.has(repeatedColumnKey(k, n))) n++;
+      key = repeatedColumnKey(k, n);
     }
     if (key !== names[i]!.trim()) renamed.push({ column: i + 1, name: names[i]!, key });
     used.add(key);

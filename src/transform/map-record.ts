@@ -2,15 +2,17 @@
  * Field mapping: source record → target values, pure and synchronous. A row problem is a value
  * (Outcome), never an exception. Lookups are only collected here; `resolveLookups` performs them.
  *
- * Per target field: take `data[from ?? field]`; a missing value (absent, null, or a string that is
- * empty after trimming) skips the converters; otherwise the converter chain runs, and an empty result
- * counts as missing too. A missing value takes `default` when given (lookups still apply to it), else
+ * Per target field: read its source (`data[from ?? field]`, or the template, coalesce or collect
+ * reader of field-source.ts); a missing value (absent, null, a string that is empty after trimming,
+ * or an empty list) skips the converters; otherwise the converter chain runs, and an empty result
+ * counts as missing too. Text is passed as it is: a multi-line cell keeps its line breaks. A missing value takes `default` when given (lookups still apply to it), else
  * rejects the row with ROW_REQUIRED when `required`, else the field is left out.
  */
 import type { SourcePosition } from '../core/errors.js';
 import { fail, ok, type Outcome, type SourceRecord } from '../core/record.js';
 import { compileConverterChain } from './converters/compile.js';
 import type { ConvertFn } from './converters/types.js';
+import { compileFieldSource, isMissing, type FieldReader } from './field-source.js';
 import type { FieldSpec } from './field-spec.js';
 import type { PendingLookup } from './lookup-types.js';
 
@@ -24,6 +26,9 @@ export type RecordMapper = (record: SourceRecord) => Outcome<MappedRecord>;
 interface CompiledField {
   target: string;
   from: string;
+  /** Undefined for a plain column: read inline as `data[from]`, the hot path. */
+  read: FieldReader | undefined;
+  label: string;
   convert: ConvertFn | undefined;
   spec: FieldSpec;
 }
@@ -31,14 +36,11 @@ interface CompiledField {
 /** Shared by every row without lookups (most rows of most steps): no array per row. Frozen: read only. */
 const NO_LOOKUPS: readonly PendingLookup[] = Object.freeze([]);
 
-const isMissing = (v: unknown): boolean =>
-  v === undefined || v === null || (typeof v === 'string' && (v.length === 0 || v.trim().length === 0)) || (Array.isArray(v) && v.length === 0);
-
 /** Compiles a mapping once (converters, formats, regexes) for use on every record. */
 export function compileMapping(fields: Readonly<Record<string, FieldSpec>>): RecordMapper {
   const compiled: CompiledField[] = Object.entries(fields).map(([target, spec]) => ({
     target,
-    from: spec.from ?? target,
+    ...compileFieldSource(spec, target),
     convert: compileConverterChain(spec.converter),
     spec,
   }));
@@ -49,7 +51,7 @@ export function compileMapping(fields: Readonly<Record<string, FieldSpec>>): Rec
     const pos: SourcePosition = record.pos;
     for (let i = 0; i < compiled.length; i++) {
       const f = compiled[i]!;
-      let value = data[f.from];
+      let value = f.read === undefined ? data[f.from] : f.read(data);
       if (!isMissing(value) && f.convert !== undefined) {
         const r = f.convert(value, pos, f.target);
         if (!r.ok) return r;
@@ -60,7 +62,7 @@ export function compileMapping(fields: Readonly<Record<string, FieldSpec>>): Rec
         else if (f.spec.required) {
           return fail({
             code: 'ROW_REQUIRED',
-            message: f.from === f.target ? `required field "${f.target}" is empty` : `required field "${f.target}" (column "${f.from}") is empty`,
+            message: f.read === undefined && f.from === f.target ? `required field "${f.target}" is empty` : `required field "${f.target}" (${f.label}) is empty`,
             field: f.target,
             pos,
           });

@@ -1,16 +1,18 @@
 /** Turns a ConverterSpec (or a chain of them) into one ConvertFn, compiled once per field. */
 import { ok } from '../../core/record.js';
-import { createDateConverter, createDatetimeConverter } from './date.js';
+import { createDateConverter, createDatetimeConverter, createTimeConverter } from './date.js';
+import { createReplaceConverter } from './replace.js';
 import { ConverterObjectSchema, type ConverterObject, type ConverterSpec } from './spec.js';
-import { convertEmail, convertHtml, convertTrim } from './text.js';
+import { convertEmail, convertHtml, convertLower, convertTrim, convertUpper, createSplitConverter } from './text.js';
 import type { ConvertFn } from './types.js';
-import { convertDuration, convertList, convertNumber, createBooleanConverter, createEnumConverter } from './values.js';
+import { convertDuration, convertList, convertNumber, createBooleanConverter, createEnumConverter, createMapConverter } from './values.js';
 
 /** A bare name (`'trim'`) becomes its object form with defaults applied. */
 export function normalizeConverterSpec(spec: ConverterSpec): ConverterObject {
   return typeof spec === 'string' ? ConverterObjectSchema.parse({ type: spec }) : spec;
 }
 
+/** Compiles one converter once (formats, regexes, tables); the function it returns runs per value. */
 export function compileConverter(spec: ConverterSpec): ConvertFn {
   const s = normalizeConverterSpec(spec);
   switch (s.type) {
@@ -18,6 +20,8 @@ export function compileConverter(spec: ConverterSpec): ConvertFn {
       return createDateConverter(s);
     case 'datetime':
       return createDatetimeConverter(s);
+    case 'time':
+      return createTimeConverter(s);
     case 'duration':
       return (v, pos, field) => convertDuration(v, s, pos, field);
     case 'enum':
@@ -34,6 +38,16 @@ export function compileConverter(spec: ConverterSpec): ConvertFn {
       return createBooleanConverter(s);
     case 'list':
       return (v) => convertList(v, s);
+    case 'lower':
+      return convertLower;
+    case 'upper':
+      return convertUpper;
+    case 'split':
+      return createSplitConverter(s);
+    case 'replace':
+      return createReplaceConverter(s);
+    case 'map':
+      return createMapConverter(s);
   }
 }
 

@@ -1,15 +1,61 @@
-/** Text converters: trim, email, HTML → text. */
+/** Text converters: trim, lower, upper, split, email, HTML → text. */
 import { clip, fail, ok, type Outcome } from '../../core/record.js';
 import type { SourcePosition } from '../../core/errors.js';
 import type { ConverterOptions } from './spec.js';
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : String(v));
 
-/** Trims; with `collapse`, inner whitespace runs (including line breaks) become one space. */
+/**
+ * Applies a text function to a value: a string directly, another scalar as its text, a list element
+ * by element (elements that become empty are dropped, as `collect` drops them).
+ */
+export function eachText(value: unknown, fn: (s: string) => string): unknown {
+  if (!Array.isArray(value)) return fn(str(value));
+  const out: string[] = [];
+  for (const v of value) {
+    const t = fn(str(v));
+    if (t.trim() !== '') out.push(t);
+  }
+  return out;
+}
+
+const squeeze = (s: string): string => s.trim().replace(/\s+/g, ' ');
+const trimEnds = (s: string): string => s.trim();
+
+/**
+ * Trims the ends; line breaks inside the text are kept (a multi-line description stays multi-line).
+ * With `collapse`, every inner run of whitespace, line breaks included, becomes one space: the text
+ * becomes one line. A list is trimmed element by element; other non-text values pass unchanged.
+ */
 export function convertTrim(value: unknown, options: Pick<ConverterOptions<'trim'>, 'collapse'> = { collapse: false }, _pos?: SourcePosition, _field?: string): Outcome<unknown> {
-  if (typeof value !== 'string') return ok(value);
-  const t = value.trim();
-  return ok(options.collapse ? t.replace(/\s+/g, ' ') : t);
+  if (typeof value !== 'string' && !Array.isArray(value)) return ok(value);
+  return ok(eachText(value, options.collapse ? squeeze : trimEnds));
+}
+
+const lower = (s: string): string => s.toLowerCase();
+const upper = (s: string): string => s.toUpperCase();
+
+/** Lower-cases text (locale-independent); a list element by element. */
+export function convertLower(value: unknown): Outcome<unknown> {
+  return ok(eachText(value, lower));
+}
+
+/** Upper-cases text (locale-independent); a list element by element. */
+export function convertUpper(value: unknown): Outcome<unknown> {
+  return ok(eachText(value, upper));
+}
+
+/**
+ * Compiles a split: the part at `index` (0-based; -1 is the last) of the text cut at every
+ * `separator`. A part that does not exist gives `''`, which the mapper treats as missing.
+ */
+export function createSplitConverter(options: Pick<ConverterOptions<'split'>, 'separator' | 'index' | 'trim'>) {
+  const { separator, index } = options;
+  const part = (s: string): string => {
+    const p = s.split(separator).at(index) ?? '';
+    return options.trim ? p.trim() : p;
+  };
+  return (value: unknown): Outcome<unknown> => ok(eachText(value, part));
 }
 
 // Pragmatic shape check: one @, no spaces, a dot in the domain, no empty labels.

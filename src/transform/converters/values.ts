@@ -1,8 +1,9 @@
-/** Value converters: duration, enum map, number, boolean, list split. */
+/** Value converters: duration, enum, map table, number, boolean, list split. */
 import { clip, fail, ok, type Outcome } from '../../core/record.js';
 import type { SourcePosition } from '../../core/errors.js';
 import { parseDuration } from '../../core/parse/duration.js';
 import type { ConverterOptions } from './spec.js';
+import { eachText } from './text.js';
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : String(v));
 
@@ -30,6 +31,24 @@ export function createEnumConverter(options: Pick<ConverterOptions<'enum'>, 'map
       value: clip(value),
       pos,
     });
+  };
+}
+
+/**
+ * Compiles a map table. Keys are matched trimmed and (by default) case-insensitively, as `enum`
+ * matches them; an unmapped value passes through unchanged, or becomes `default` when given (where
+ * `enum` refuses it). A list is mapped element by element; a value mapped to `''` is missing.
+ */
+export function createMapConverter(options: Pick<ConverterOptions<'map'>, 'values' | 'default' | 'caseSensitive'>) {
+  const norm = options.caseSensitive ? (s: string) => s.trim() : (s: string) => s.trim().toLowerCase();
+  const table = new Map<string, string>();
+  for (const [k, v] of Object.entries(options.values)) table.set(norm(k), v);
+  const fallback = options.default;
+  const one = (s: string): string => table.get(norm(s)) ?? fallback ?? s;
+  return (value: unknown): Outcome<unknown> => {
+    if (typeof value === 'string' || Array.isArray(value)) return ok(eachText(value, one));
+    // A JSON number or boolean keeps its type unless the table maps it.
+    return ok(table.get(norm(String(value))) ?? fallback ?? value);
   };
 }
 
