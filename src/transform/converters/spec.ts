@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { DEFAULT_YEAR_PIVOT, dateFormatProblem, timeFormatProblem } from '../../core/parse/date-format.js';
 import { DURATION_FORMATS } from '../../core/parse/duration.js';
 import { isValidTimeZone } from '../../core/local-date.js';
-import { replacementProblem } from './replace.js';
+import { replacementProblem } from './replace-check.js';
 
 const dateFormat = (dateOnly: boolean) =>
   z.string().superRefine((f, ctx) => {
