@@ -12,7 +12,7 @@ describe('dates do not depend on the host time zone', () => {
     const outputs = await Promise.all(
       ZONES.map(async (tz) => {
         const { stdout } = await run(process.execPath, ['--import', 'tsx', PROBE], { env: { ...process.env, TZ: tz }, cwd: resolve(import.meta.dirname, '../../../..') });
-        return JSON.parse(stdout) as { tz: number; dates: unknown; datetimes: unknown; timesheet: unknown };
+        return JSON.parse(stdout) as { tz: number; dates: unknown; datetimes: unknown; jira: unknown; timesheet: unknown };
       }),
     );
     // Each child really ran in its zone: host offsets in January (minutes, as getTimezoneOffset gives them).
@@ -38,6 +38,7 @@ describe('dates do not depend on the host time zone', () => {
       '2026-06-15T23:59:59.000Z',
       '2026-06-15T06:30:00.000Z',
     ]);
+    expect((first.jira as { value?: unknown }[]).map((d) => d.value)).toEqual(['2025-11-05', '1999-12-31', '2024-02-29', '2025-11-06', '05:00', '14:20']);
     expect(first.timesheet).toEqual(['2026-03-01', '2026-03-02', 'ROW_INVALID_DATE', 'ROW_INVALID_DURATION']);
   }, 60_000);
 });
