@@ -144,7 +144,7 @@ function buildMatcher(format: string, kind: FormatKind): Matcher {
   if ((kind !== 'time' || hasDate) && !fullDate) {
     throw new Error(`date format "${format}" needs a year (YYYY or YY), a month (MM, M, MMM or MMMM) and a day (DD or D)`);
   }
-  if (kind === 'date-only' && hasTime) throw new Error(`date format "${format}" has time tokens; use a datetime converter`);
+  if (kind === 'date-only' && hasTime) throw new Error(`date format "${format}" has time tokens; it takes a date only`);
   if (seen.some((t) => t === 'hh' || t === 'h') !== seen.includes('A')) throw new Error(`date format "${format}": 12-hour hh/h and A (AM/PM) go together`);
   if (hasTime && count(HOUR) === 0) throw new Error(`date format "${format}" has minutes or seconds but no hour`);
   if (kind === 'time' && !hasTime) throw new Error(`time format "${format}" has no hour (HH, H, hh or h)`);
