@@ -108,3 +108,6 @@ export function registerDryRecord(scratch: ScratchStore, step: LoadStepConfig, i
       return;
   }
 }
+
+/** Whether `id` is a placeholder for a record this dry run would create (`dry:…`): Zoho holds nothing under it. */
+export const isDryPlaceholder = (id: string): boolean => id.startsWith('dry:');

@@ -26,7 +26,7 @@ import type { Clock } from '../../core/clock.js';
 import { toZpetlError, ZpetlError } from '../../core/errors.js';
 import { clip } from '../../core/record.js';
 import { sha256File } from '../../extract/file-access.js';
-import { createApiLookupResolver } from '../../transform/api-lookup-resolver.js';
+import { createApiLookupResolver, type ApiLookupResolver } from '../../transform/api-lookup-resolver.js';
 import type { LookupResolver } from '../../transform/lookup-types.js';
 import type { ZohoApi, ZohoClient } from '../../zoho/types.js';
 import { createRejectsWriter, type RejectsWriter } from '../../report/rejects-writer.js';
@@ -43,13 +43,12 @@ import { pipelineClientFactory, zohoCredentialsGiven } from '../pipeline-client.
 import { prepareOutFolder } from '../out-folder.js';
 import { planSteps, type Plan } from '../file/plan.js';
 import { planStep } from '../run/run-build-plan.js';
-import { keyAction } from '../../load/exactly-once/key-action.js';
-import { matchExisting } from '../../load/exactly-once/match-existing.js';
 import { stepEntityLoader } from '../../load/exactly-once/step-loader.js';
 import { createStepPreparer } from '../prepare/prepare.js';
-import type { PreparedReject } from '../../core/prepared-item.js';
+import type { PreparedReject, PreparedValid } from '../../core/prepared-item.js';
 import { createScratchStore, type ScratchStore } from '../prepare/scratch-store.js';
-import { createDryRunResolver, registerDryRecord } from './dry-resolver.js';
+import { createDryRunResolver, isDryPlaceholder, registerDryRecord } from './dry-resolver.js';
+import { createDryDecision } from './dry-decision.js';
 import { estimateRun } from '../estimate.js';
 import { isLoadStep, type LoadStepConfig, type PipelineConfig } from '../file/schema.js';
 
@@ -73,7 +72,8 @@ export interface DryRunOptions {
   onEvent?: (e: PipelineEvent) => void;
   /**
    * What the user should know that is no event: once the rehearsal starts (the pipeline loaded), when
-   * it is offline because no Zoho credentials are configured. The CLI prints it as `note: …`.
+   * it is offline because no Zoho credentials are configured (OFFLINE_NOTICE); and after each offline
+   * step whose counts could not be checked against Zoho (unverifiedNotice). The CLI prints it as `note: …`.
    */
   onNotice?: (notice: string) => void;
   signal?: AbortSignal;
@@ -99,8 +99,22 @@ export interface DryRunResult {
 /** The claims store for matchExisting without a checkpoint: only the claims of the dry run's own pass count. */
 const NO_CLAIMS = { claimedIds: () => new Set<string>(), crosswalkByName: () => [] };
 
+/**
+ * The offline rehearsal's stand-in for a client: the steps' loaders are built (their decisions are the
+ * run's), but no Zoho read is ever made through it.
+ */
+const OFFLINE_API = new Proxy({} as ZohoApi, {
+  get() {
+    throw new Error('an offline dry run reads nothing from Zoho');
+  },
+});
+
 /** Said once an offline rehearsal starts (onNotice). */
 export const OFFLINE_NOTICE = 'no Zoho credentials in the environment: an offline rehearsal (names must be created by earlier steps to resolve)';
+
+/** Said (onNotice) after an offline step with rows whose fate depends on what Zoho holds (StepReport.unverified). */
+export const unverifiedNotice = (step: string, rows: number): string =>
+  `${step}: ${rows} row${rows === 1 ? '' : 's'} unverified (no read access to Zoho), counted as would-create; the run skips what Zoho already holds and rejects portal users who are not in the portal`;
 
 /** `2026-11-28T13-44-05Z`: sortable, and legal in file names everywhere. */
 export const utcStamp = (ms: number): string => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-');
@@ -138,9 +152,12 @@ interface DryRunContext {
   scratch: ScratchStore;
   rejects: RejectsWriter;
   resolver: LookupResolver;
+  /** Zoho's own answers (no scratch store, no crosswalk), when online: the portal id a user about to be added already has. */
+  zohoResolver: ApiLookupResolver | undefined;
   samplesPerStep: number;
   signal: AbortSignal | undefined;
   emit: (e: PipelineEvent) => void;
+  notice: (notice: string) => void;
   inputs: InputReport[];
   steps: StepReport[];
   samples: RejectSample[];
@@ -191,16 +208,20 @@ async function rehearse(loaded: LoadedPipeline, { api, owner }: DryRunApi, optio
   }
   const scratch = createScratchStore();
   const rejects = await createRejectsWriter(outDir);
+  // One cache of Zoho's listings for the lookups and for the ids of users about to be added.
+  const zohoResolver = api ? createApiLookupResolver(api) : undefined;
   const ctx: DryRunContext = {
     loaded,
     api,
     checkpoint,
     scratch,
     rejects,
-    resolver: createDryRunResolver(scratch, api ? createApiLookupResolver(api) : undefined, checkpoint),
+    zohoResolver,
+    resolver: createDryRunResolver(scratch, zohoResolver, checkpoint),
     samplesPerStep: options.samplesPerStep ?? 20,
     signal: options.signal,
     emit,
+    notice: options.onNotice ?? (() => {}),
     inputs: [],
     steps: [],
     samples: [],
@@ -235,7 +256,8 @@ async function rehearseStep(step: LoadStepConfig, ctx: DryRunContext): Promise<v
   const cfg = loaded.config;
   const counts = emptyCounts();
   const byCode: Record<string, number> = {};
-  ctx.steps.push({ name: step.name, entity: step.entity, mode: step.mode, counts, rejectsByCode: byCode });
+  const stepReport: StepReport = { name: step.name, entity: step.entity, mode: step.mode, counts, rejectsByCode: byCode };
+  ctx.steps.push(stepReport);
   emit({ type: 'step-start', step: step.name, entity: step.entity });
   const prep = createStepPreparer(step, { baseDir: loaded.baseDir, resolver: ctx.resolver, scratch, ...(ctx.signal ? { signal: ctx.signal } : {}) });
   ctx.inputs.push({ step: step.name, source: prep.extractor.source, path: prep.extractor.path, sha256: await sha256File(prep.extractor.path, prep.extractor.source), bytes: (await stat(prep.extractor.path)).size });
@@ -248,19 +270,20 @@ async function rehearseStep(step: LoadStepConfig, ctx: DryRunContext): Promise<v
   const updates = ENTITIES[step.entity].updateEndpoint !== undefined;
   // Users are bulk-added per project: one call per project per batch (the map holds one entry per project).
   const usersPerProject = new Map<string, number>();
-  // skip-existing / upsert (and users in every mode): the run's natural-key match, asked of Zoho read-only, with the checkpoint's claims as the run has them (an id another key owns is not this row's).
-  const stepLoader = api ? stepEntityLoader({ name: step.name, entity: step.entity, mode: step.mode, ...planStep(step, loaded.baseDir, cfg.options).loader }, api) : undefined;
-  const everyMode = stepLoader?.matchesInEveryMode === true;
-  const natural = stepLoader && keyAction(step.mode, { inCrosswalk: false, matchesInEveryMode: everyMode }) === 'look-up' ? { loader: stepLoader, taken: new Set<string>() } : undefined;
-  const matchInZoho = async (item: { key: string; values: Record<string, unknown> }): Promise<string | undefined> => {
-    // A parent this dry run would create (a `dry:` placeholder) holds nothing in Zoho yet.
-    if (!natural || Object.values(item.values).some((v) => typeof v === 'string' && v.startsWith('dry:'))) return undefined;
-    try {
-      return await matchExisting(natural.loader, checkpoint?.claims ?? NO_CLAIMS, { step: step.name, key: item.key, values: item.values }, natural.taken);
-    } catch (e) {
-      if (toZpetlError(e).disposition === 'reject-row') return undefined;
-      throw e;
-    }
+  // What the run does with each valid row: its own decisions (dry-decision.ts), Zoho read only when an api is given.
+  const decide = createDryDecision({
+    step: step.name,
+    mode: step.mode,
+    loader: stepEntityLoader({ name: step.name, entity: step.entity, mode: step.mode, ...planStep(step, loaded.baseDir, cfg.options).loader }, api ?? OFFLINE_API),
+    online: api !== undefined,
+    claims: checkpoint?.claims ?? NO_CLAIMS,
+    isPlaceholder: isDryPlaceholder,
+  });
+  let unverified = 0;
+  const countReject = (item: PreparedReject) => {
+    counts.rejected++;
+    byCode[item.error.code] = (byCode[item.error.code] ?? 0) + 1;
+    if (recordReject(step, item, ctx, stepSamples < ctx.samplesPerStep)) stepSamples++;
   };
   for await (const batch of prep.batches()) {
     if (!headerDone) {
@@ -284,23 +307,27 @@ async function rehearseStep(step: LoadStepConfig, ctx: DryRunContext): Promise<v
         continue;
       }
       if (item.kind === 'valid') {
+        const p = await decide(item, inCrosswalk?.get(item.key));
+        if (p.action === 'reject') {
+          // Rejected by the run after preparing (a portal user not in the portal): never registered, so
+          // later steps looking it up are rejected too, as in the run.
+          countReject({ kind: 'reject', error: p.error, pos: item.pos, data: item.data });
+          continue;
+        }
         counts.valid++;
-        const xwId = inCrosswalk?.get(item.key);
-        const zohoId = xwId ?? (await matchInZoho(item));
-        const action = keyAction(step.mode, { inCrosswalk: xwId !== undefined, naturalMatch: zohoId !== undefined, matchesInEveryMode: everyMode });
-        if (action === 'create') wouldCreate++;
-        else if (action === 'update' && updates) wouldUpdate++;
+        if (p.action === 'create') wouldCreate++;
+        else if (p.action === 'update' && updates) wouldUpdate++;
         else wouldSkip++;
+        if (p.action === 'create' && p.unverified) unverified++;
+        const zohoId = p.action === 'create' ? await createdIdOf(step, item, ctx) : p.zohoId;
         registerDryRecord(scratch, step, item, zohoId);
-        if (step.entity === 'user' && zohoId === undefined) {
-          const p = typeof item.values['project'] === 'string' ? item.values['project'] : '';
-          usersPerProject.set(p, (usersPerProject.get(p) ?? 0) + 1);
+        if (step.entity === 'user' && p.action === 'create') {
+          const pr = typeof item.values['project'] === 'string' ? item.values['project'] : '';
+          usersPerProject.set(pr, (usersPerProject.get(pr) ?? 0) + 1);
         }
         continue;
       }
-      counts.rejected++;
-      byCode[item.error.code] = (byCode[item.error.code] ?? 0) + 1;
-      if (recordReject(step, item, ctx, stepSamples < ctx.samplesPerStep)) stepSamples++;
+      countReject(item);
     }
     scratch.commit();
     emit({ type: 'step-progress', step: step.name, counts: { ...counts } });
@@ -308,8 +335,23 @@ async function rehearseStep(step: LoadStepConfig, ctx: DryRunContext): Promise<v
   counts.wouldCreate = wouldCreate;
   counts.wouldSkip = wouldSkip;
   if (step.mode === 'upsert') counts.wouldUpdate = wouldUpdate;
+  if (unverified > 0) {
+    stepReport.unverified = unverified;
+    ctx.notice(unverifiedNotice(step.name, unverified));
+  }
   if (step.entity === 'user') ctx.userCalls.set(step.name, [...usersPerProject.values()].reduce((a, n) => a + Math.ceil(n / cfg.options.batchSize), 0));
   emit({ type: 'step-end', step: step.name, counts: { ...counts } });
+}
+
+/**
+ * The id a row the run creates will have, when Zoho already knows it: a person added to a project keeps
+ * the portal id they have (Zoho answers the bulk add with it, docs/zoho-api-notes.md#users), so their
+ * time logs and tasks already in Zoho match it. Undefined: a placeholder stands for it.
+ */
+async function createdIdOf(step: LoadStepConfig, item: PreparedValid, ctx: DryRunContext): Promise<string | undefined> {
+  const email = item.values['email'];
+  if (step.entity !== 'user' || ctx.zohoResolver === undefined || typeof email !== 'string') return undefined;
+  return ctx.zohoResolver.resolve({ kind: 'user-by-email' }, email);
 }
 
 /** A reject into rejects.csv and the run's codes; kept as a sample (and a reject event) when `sample`. Returns `sample`. */
