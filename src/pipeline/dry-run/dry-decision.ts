@@ -36,8 +36,13 @@ export interface DryDecisionContext {
   online: boolean;
   /** The claims of the checkpoint's crosswalk (an id another key owns is not this row's). */
   claims: Pick<CheckpointStore, 'claimedIds' | 'crosswalkByName'>;
-  /** Whether an id names a record this dry run would create (a placeholder): Zoho holds nothing under it. */
+  /** Whether an id names a record this dry run would create (a placeholder): Zoho holds nothing under it yet. */
   isPlaceholder: (id: string) => boolean;
+  /**
+   * What Zoho will hold under a parent the run creates, matching the row: its id, else undefined (a new
+   * project's owner is a member of it, so the run finds and skips that membership).
+   */
+  heldUnder?: (placeholder: string, item: PreparedValid) => Promise<string | undefined>;
 }
 
 /** A step's predictor: call it once per valid row, in source order (claims are taken as the run takes them). */
@@ -54,10 +59,10 @@ export function createDryDecision(ctx: DryDecisionContext): (item: PreparedValid
 
   /** The natural-key match: an id, none, or the run's reject of the lookup. Throws what would stop the run. */
   async function match(item: PreparedValid): Promise<{ id: string | undefined } | DryPrediction> {
-    // Under a parent this dry run would create (its scope a placeholder) Zoho holds nothing yet. Other
-    // placeholders (a new milestone of an existing task list) are the loader's to compare.
+    // Under a parent this dry run would create (its scope a placeholder) Zoho holds only what creating it
+    // brings (heldUnder). Other placeholders (a new milestone of an existing task list) are the loader's to compare.
     const scope = loader.describe(item.values).scopeId;
-    if (scope !== undefined && ctx.isPlaceholder(scope)) return { id: undefined };
+    if (scope !== undefined && ctx.isPlaceholder(scope)) return { id: await ctx.heldUnder?.(scope, item) };
     try {
       return { id: await matchExisting(loader, ctx.claims, { step: ctx.step, key: item.key, values: item.values }, taken) };
     } catch (e) {

@@ -162,6 +162,8 @@ interface DryRunContext {
   steps: StepReport[];
   samples: RejectSample[];
   rejectsByCode: Record<string, number>;
+  /** Owners of the projects this dry run would create (placeholder → the owner's id), members of them once created. */
+  newProjectOwners: Map<string, string>;
   /** Calls of the user steps (bulk-added per project), which the estimate cannot derive from creates. */
   userCalls: Map<string, number>;
 }
@@ -227,6 +229,7 @@ async function rehearse(loaded: LoadedPipeline, { api, owner }: DryRunApi, optio
     samples: [],
     rejectsByCode: {},
     userCalls: new Map(),
+    newProjectOwners: new Map(),
   };
 
   if (!api) options.onNotice?.(OFFLINE_NOTICE);
@@ -278,6 +281,12 @@ async function rehearseStep(step: LoadStepConfig, ctx: DryRunContext): Promise<v
     online: api !== undefined,
     claims: checkpoint?.claims ?? NO_CLAIMS,
     isPlaceholder: isDryPlaceholder,
+    // A new project's owner is a member of it (Zoho adds the owner, as the web UI does): that membership is found, not added.
+    ...(step.entity === 'user' ? { heldUnder: async (project: string, item: PreparedValid) => {
+      const owner = ctx.newProjectOwners.get(project);
+      const person = owner === undefined ? undefined : await createdIdOf(step, item, ctx);
+      return person !== undefined && person === owner ? person : undefined;
+    } } : {}),
   });
   let unverified = 0;
   const countReject = (item: PreparedReject) => {
@@ -320,7 +329,8 @@ async function rehearseStep(step: LoadStepConfig, ctx: DryRunContext): Promise<v
         else wouldSkip++;
         if (p.action === 'create' && p.unverified) unverified++;
         const zohoId = p.action === 'create' ? await createdIdOf(step, item, ctx) : p.zohoId;
-        registerDryRecord(scratch, step, item, zohoId);
+        const id = registerDryRecord(scratch, step, item, zohoId);
+        if (step.entity === 'project' && p.action === 'create' && id !== undefined && typeof item.values['owner'] === 'string') ctx.newProjectOwners.set(id, item.values['owner']);
         if (step.entity === 'user' && p.action === 'create') {
           const pr = typeof item.values['project'] === 'string' ? item.values['project'] : '';
           usersPerProject.set(pr, (usersPerProject.get(pr) ?? 0) + 1);
