@@ -4,14 +4,14 @@
  * report.html and rejects.csv (+ rejects-<step>.csv) into `out/<pipeline>-<UTC timestamp>/`.
  *
  * When the pipeline's checkpoint database exists (a real run loaded some or all of it), it is read,
- * never written: a valid row whose key is in the crosswalk counts as `wouldSkip` (modes create and
- * skip-existing), or as `wouldUpdate` in mode upsert (a PATCH, on the entity's update endpoint; users
- * have none, so theirs are skipped). Per step valid = wouldCreate + wouldSkip + wouldUpdate, and the
- * estimate counts only creates and updates. What a mode does with a key and the natural-key match in
- * Zoho (skip-existing, upsert) are the run's own decisions (src/load/exactly-once: keyAction, and
- * matchExisting read-only): with an api, a row Zoho already holds counts as wouldSkip (wouldUpdate in
- * upsert), as the run will count it; without one, or under a parent this dry run would create, it
- * counts as a create.
+ * never written. Each valid row counts as the run will count it, by the run's own decisions
+ * (dry-decision.ts: keyAction, matchExisting read-only with the checkpoint's claims, the loader's
+ * refuseUnmatched and request): wouldSkip (in the crosswalk, or held by Zoho under skip-existing),
+ * wouldUpdate (upsert, on the entity's update endpoint; users have none, so theirs are skipped),
+ * wouldCreate, or a reject with the run's code (a portal user not in the portal), never registered
+ * for later lookups, so what names it is rejected too. Per step valid = wouldCreate + wouldSkip +
+ * wouldUpdate; the estimate counts only creates and updates. Offline, rows whose fate depends on
+ * Zoho count as creates and are reported `unverified` (StepReport.unverified, and a notice).
  *
  * The api is the real run's client (pipeline-client.ts): built from the environment and `.env` in `cwd`
  * when either names Zoho credentials, so the rehearsal reads the portal the run will write to; an
@@ -26,7 +26,7 @@ import type { Clock } from '../../core/clock.js';
 import { toZpetlError, ZpetlError } from '../../core/errors.js';
 import { clip } from '../../core/record.js';
 import { sha256File } from '../../extract/file-access.js';
-import { createApiLookupResolver, type ApiLookupResolver } from '../../transform/api-lookup-resolver.js';
+import { createApiLookupResolver } from '../../transform/api-lookup-resolver.js';
 import type { LookupResolver } from '../../transform/lookup-types.js';
 import type { ZohoApi, ZohoClient } from '../../zoho/types.js';
 import { createRejectsWriter, type RejectsWriter } from '../../report/rejects-writer.js';
@@ -43,12 +43,11 @@ import { pipelineClientFactory, zohoCredentialsGiven } from '../pipeline-client.
 import { prepareOutFolder } from '../out-folder.js';
 import { planSteps, type Plan } from '../file/plan.js';
 import { planStep } from '../run/run-build-plan.js';
-import { stepEntityLoader } from '../../load/exactly-once/step-loader.js';
 import { createStepPreparer } from '../prepare/prepare.js';
-import type { PreparedReject, PreparedValid } from '../../core/prepared-item.js';
+import type { PreparedReject } from '../../core/prepared-item.js';
 import { createScratchStore, type ScratchStore } from '../prepare/scratch-store.js';
-import { createDryRunResolver, isDryPlaceholder, registerDryRecord } from './dry-resolver.js';
-import { createDryDecision } from './dry-decision.js';
+import { createDryRunResolver, registerDryRecord } from './dry-resolver.js';
+import { createdIdOf, dryStepDecision, noteCreated, type DryKnowledge } from './dry-decision.js';
 import { estimateRun } from '../estimate.js';
 import { isLoadStep, type LoadStepConfig, type PipelineConfig } from '../file/schema.js';
 
@@ -99,16 +98,6 @@ export interface DryRunResult {
 /** The claims store for matchExisting without a checkpoint: only the claims of the dry run's own pass count. */
 const NO_CLAIMS = { claimedIds: () => new Set<string>(), crosswalkByName: () => [] };
 
-/**
- * The offline rehearsal's stand-in for a client: the steps' loaders are built (their decisions are the
- * run's), but no Zoho read is ever made through it.
- */
-const OFFLINE_API = new Proxy({} as ZohoApi, {
-  get() {
-    throw new Error('an offline dry run reads nothing from Zoho');
-  },
-});
-
 /** Said once an offline rehearsal starts (onNotice). */
 export const OFFLINE_NOTICE = 'no Zoho credentials in the environment: an offline rehearsal (names must be created by earlier steps to resolve)';
 
@@ -152,8 +141,8 @@ interface DryRunContext {
   scratch: ScratchStore;
   rejects: RejectsWriter;
   resolver: LookupResolver;
-  /** Zoho's own answers (no scratch store, no crosswalk), when online: the portal id a user about to be added already has. */
-  zohoResolver: ApiLookupResolver | undefined;
+  /** What the predictions learn across steps (dry-decision.ts). */
+  known: DryKnowledge;
   samplesPerStep: number;
   signal: AbortSignal | undefined;
   emit: (e: PipelineEvent) => void;
@@ -162,8 +151,6 @@ interface DryRunContext {
   steps: StepReport[];
   samples: RejectSample[];
   rejectsByCode: Record<string, number>;
-  /** Owners of the projects this dry run would create (placeholder → the owner's id), members of them once created. */
-  newProjectOwners: Map<string, string>;
   /** Calls of the user steps (bulk-added per project), which the estimate cannot derive from creates. */
   userCalls: Map<string, number>;
 }
@@ -218,7 +205,7 @@ async function rehearse(loaded: LoadedPipeline, { api, owner }: DryRunApi, optio
     checkpoint,
     scratch,
     rejects,
-    zohoResolver,
+    known: { zoho: zohoResolver, newProjectOwners: new Map() },
     resolver: createDryRunResolver(scratch, zohoResolver, checkpoint),
     samplesPerStep: options.samplesPerStep ?? 20,
     signal: options.signal,
@@ -229,7 +216,6 @@ async function rehearse(loaded: LoadedPipeline, { api, owner }: DryRunApi, optio
     samples: [],
     rejectsByCode: {},
     userCalls: new Map(),
-    newProjectOwners: new Map(),
   };
 
   if (!api) options.onNotice?.(OFFLINE_NOTICE);
@@ -274,20 +260,7 @@ async function rehearseStep(step: LoadStepConfig, ctx: DryRunContext): Promise<v
   // Users are bulk-added per project: one call per project per batch (the map holds one entry per project).
   const usersPerProject = new Map<string, number>();
   // What the run does with each valid row: its own decisions (dry-decision.ts), Zoho read only when an api is given.
-  const decide = createDryDecision({
-    step: step.name,
-    mode: step.mode,
-    loader: stepEntityLoader({ name: step.name, entity: step.entity, mode: step.mode, ...planStep(step, loaded.baseDir, cfg.options).loader }, api ?? OFFLINE_API),
-    online: api !== undefined,
-    claims: checkpoint?.claims ?? NO_CLAIMS,
-    isPlaceholder: isDryPlaceholder,
-    // A new project's owner is a member of it (Zoho adds the owner, as the web UI does): that membership is found, not added.
-    ...(step.entity === 'user' ? { heldUnder: async (project: string, item: PreparedValid) => {
-      const owner = ctx.newProjectOwners.get(project);
-      const person = owner === undefined ? undefined : await createdIdOf(step, item, ctx);
-      return person !== undefined && person === owner ? person : undefined;
-    } } : {}),
-  });
+  const decide = dryStepDecision({ name: step.name, entity: step.entity, mode: step.mode, ...planStep(step, loaded.baseDir, cfg.options).loader }, api, checkpoint?.claims ?? NO_CLAIMS, ctx.known);
   let unverified = 0;
   const countReject = (item: PreparedReject) => {
     counts.rejected++;
@@ -328,9 +301,9 @@ async function rehearseStep(step: LoadStepConfig, ctx: DryRunContext): Promise<v
         else if (p.action === 'update' && updates) wouldUpdate++;
         else wouldSkip++;
         if (p.action === 'create' && p.unverified) unverified++;
-        const zohoId = p.action === 'create' ? await createdIdOf(step, item, ctx) : p.zohoId;
+        const zohoId = p.action === 'create' ? await createdIdOf(step.entity, item, ctx.known) : p.zohoId;
         const id = registerDryRecord(scratch, step, item, zohoId);
-        if (step.entity === 'project' && p.action === 'create' && id !== undefined && typeof item.values['owner'] === 'string') ctx.newProjectOwners.set(id, item.values['owner']);
+        if (p.action === 'create') noteCreated(step.entity, id, item, ctx.known);
         if (step.entity === 'user' && p.action === 'create') {
           const pr = typeof item.values['project'] === 'string' ? item.values['project'] : '';
           usersPerProject.set(pr, (usersPerProject.get(pr) ?? 0) + 1);
@@ -351,17 +324,6 @@ async function rehearseStep(step: LoadStepConfig, ctx: DryRunContext): Promise<v
   }
   if (step.entity === 'user') ctx.userCalls.set(step.name, [...usersPerProject.values()].reduce((a, n) => a + Math.ceil(n / cfg.options.batchSize), 0));
   emit({ type: 'step-end', step: step.name, counts: { ...counts } });
-}
-
-/**
- * The id a row the run creates will have, when Zoho already knows it: a person added to a project keeps
- * the portal id they have (Zoho answers the bulk add with it, docs/zoho-api-notes.md#users), so their
- * time logs and tasks already in Zoho match it. Undefined: a placeholder stands for it.
- */
-async function createdIdOf(step: LoadStepConfig, item: PreparedValid, ctx: DryRunContext): Promise<string | undefined> {
-  const email = item.values['email'];
-  if (step.entity !== 'user' || ctx.zohoResolver === undefined || typeof email !== 'string') return undefined;
-  return ctx.zohoResolver.resolve({ kind: 'user-by-email' }, email);
 }
 
 /** A reject into rejects.csv and the run's codes; kept as a sample (and a reject event) when `sample`. Returns `sample`. */
