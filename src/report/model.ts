@@ -44,6 +44,12 @@ export interface StepReport {
   rejectsByCode: Record<string, number>;
   /** Dry run: create calls this step would make, and on which endpoint. */
   calls?: { endpoint: string; calls: number };
+  /**
+   * Dry run without read access to Zoho (offline): of wouldCreate, the rows whose fate depends on what
+   * Zoho holds (skip-existing, upsert, users): the run may skip them, or reject a portal user not in the
+   * portal. Absent when none.
+   */
+  unverified?: number;
   /** Dry run, mode upsert: update calls (one per crosswalk hit) and their endpoint. */
   updateCalls?: { endpoint: string; calls: number };
   /** Real run (revision 2): the step's entries in the crosswalk at the end (ids created or matched, all runs). */

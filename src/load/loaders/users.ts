@@ -9,6 +9,7 @@
  * ROW_UNKNOWN_USER, telling the user to invite them in Zoho first.
  */
 import { ZpetlError } from '../../core/errors.js';
+import type { RowError } from '../../core/record.js';
 import type { ProjectUserAdd, User, ZohoApi } from '../../zoho/types.js';
 import { ScopeCache } from '../exactly-once/scope-cache.js';
 import { collect } from '../collect.js';
@@ -108,6 +109,22 @@ export function createUserLoader(api: ZohoApi, options: UserLoaderOptions = {}):
     }
   }
 
+  /**
+   * A portal-scope user that matches nothing in the portal cannot be created: the V3 API has no portal
+   * invitation call (docs/zoho-api-notes.md#users). The run's create and the dry run ask this one rule.
+   */
+  function refuseUnmatched(item: LoadItem): RowError | undefined {
+    if (!isPortal(item.values)) return undefined;
+    const email = emailOf(item.values);
+    return {
+      code: 'ROW_UNKNOWN_USER',
+      message: `${email} is not a user of the portal; invite them in Zoho Projects first (the V3 API has no portal invitation call)`,
+      field: 'email',
+      value: email,
+      pos: item.pos,
+    };
+  }
+
   return {
     entity: 'user',
     idsPerScope: true,
@@ -115,6 +132,7 @@ export function createUserLoader(api: ZohoApi, options: UserLoaderOptions = {}):
     // counting that as created would say what Zoho did not do. Members are found and skipped first.
     matchesInEveryMode: true,
     buildRequest,
+    refuseUnmatched,
     describe: (values) => {
       const p = projectOf(values);
       return { name: emailOf(values), scopeId: options.scope === 'portal' ? '' : (p ?? ''), parents: p && options.scope !== 'portal' ? { project: p } : {} };
@@ -131,22 +149,8 @@ export function createUserLoader(api: ZohoApi, options: UserLoaderOptions = {}):
           }
           try {
             const [id] = await lookupPortal(emailOf(it.values));
-            out.set(
-              it.key,
-              id !== undefined
-                ? { key: it.key, status: 'skipped', zohoId: id }
-                : {
-                    key: it.key,
-                    status: 'rejected',
-                    error: {
-                      code: 'ROW_UNKNOWN_USER',
-                      message: `${emailOf(it.values)} is not a user of the portal; invite them in Zoho Projects first (the V3 API has no portal invitation call)`,
-                      field: 'email',
-                      value: emailOf(it.values),
-                      pos: it.pos,
-                    },
-                  },
-            );
+            // A portal item matching nobody is always refused (refuseUnmatched's portal rule).
+            out.set(it.key, id !== undefined ? { key: it.key, status: 'skipped', zohoId: id } : { key: it.key, status: 'rejected', error: refuseUnmatched(it)! });
           } catch (e) {
             const f = classifyFailure(e, it, 'user', false);
             if (f.kind === 'rejected') out.set(it.key, { key: it.key, status: 'rejected', error: f.error });

@@ -82,29 +82,34 @@ export function createDryRunResolver(scratch: ScratchStore, api?: LookupResolver
 
 /**
  * Records what a valid item of `step` would create (or, with `zohoId`, what the crosswalk says it
- * already is), so later steps' lookups find it.
+ * already is), so later steps' lookups find it. Returns the id registered (`zohoId` or the placeholder);
+ * undefined for time logs, which nothing looks up.
  */
-export function registerDryRecord(scratch: ScratchStore, step: LoadStepConfig, item: PreparedValid, zohoId?: string): void {
+export function registerDryRecord(scratch: ScratchStore, step: LoadStepConfig, item: PreparedValid, zohoId?: string): string | undefined {
   const v = item.values;
   const str = (x: unknown): string => (typeof x === 'string' ? x : '');
+  const put = (kind: string, scope: string, name: string, placeholder: string): string => {
+    const id = zohoId ?? placeholder;
+    scratch.putName(kind, scope, name, id);
+    return id;
+  };
   switch (step.entity) {
     case 'user': {
       const email = norm('user', str(v['email']));
-      if (email) scratch.putName('user', '', email, zohoId ?? `dry:user:${email}`);
-      return;
+      return email ? put('user', '', email, `dry:user:${email}`) : undefined;
     }
     case 'project':
-      scratch.putName('project', '', norm('project', str(v['name'])), zohoId ?? `dry:project:${item.key}`);
-      return;
+      return put('project', '', norm('project', str(v['name'])), `dry:project:${item.key}`);
     case 'milestone':
     case 'tasklist':
-      scratch.putName(step.entity, str(v['project']), norm(step.entity, str(v['name'])), zohoId ?? `dry:${step.entity}:${item.key}`);
-      return;
+      return put(step.entity, str(v['project']), norm(step.entity, str(v['name'])), `dry:${step.entity}:${item.key}`);
     case 'task':
     case 'subtask':
-      scratch.putName('task', step.name, item.key, zohoId ?? `dry:task:${step.name}:${item.key}`);
-      return;
+      return put('task', step.name, item.key, `dry:task:${step.name}:${item.key}`);
     case 'timelog':
-      return;
+      return undefined;
   }
 }
+
+/** Whether `id` is a placeholder for a record this dry run would create (`dry:…`): Zoho holds nothing under it. */
+export const isDryPlaceholder = (id: string): boolean => id.startsWith('dry:');

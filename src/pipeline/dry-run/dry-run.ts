@@ -4,14 +4,14 @@
  * report.html and rejects.csv (+ rejects-<step>.csv) into `out/<pipeline>-<UTC timestamp>/`.
  *
  * When the pipeline's checkpoint database exists (a real run loaded some or all of it), it is read,
- * never written: a valid row whose key is in the crosswalk counts as `wouldSkip` (modes create and
- * skip-existing), or as `wouldUpdate` in mode upsert (a PATCH, on the entity's update endpoint; users
- * have none, so theirs are skipped). Per step valid = wouldCreate + wouldSkip + wouldUpdate, and the
- * estimate counts only creates and updates. What a mode does with a key and the natural-key match in
- * Zoho (skip-existing, upsert) are the run's own decisions (src/load/exactly-once: keyAction, and
- * matchExisting read-only): with an api, a row Zoho already holds counts as wouldSkip (wouldUpdate in
- * upsert), as the run will count it; without one, or under a parent this dry run would create, it
- * counts as a create.
+ * never written. Each valid row counts as the run will count it, by the run's own decisions
+ * (dry-decision.ts: keyAction, matchExisting read-only with the checkpoint's claims, the loader's
+ * refuseUnmatched and request): wouldSkip (in the crosswalk, or held by Zoho under skip-existing),
+ * wouldUpdate (upsert, on the entity's update endpoint; users have none, so theirs are skipped),
+ * wouldCreate, or a reject with the run's code (a portal user not in the portal), never registered
+ * for later lookups, so what names it is rejected too. Per step valid = wouldCreate + wouldSkip +
+ * wouldUpdate; the estimate counts only creates and updates. Offline, rows whose fate depends on
+ * Zoho count as creates and are reported `unverified` (StepReport.unverified, and a notice).
  *
  * The api is the real run's client (pipeline-client.ts): built from the environment and `.env` in `cwd`
  * when either names Zoho credentials, so the rehearsal reads the portal the run will write to; an
@@ -43,13 +43,11 @@ import { pipelineClientFactory, zohoCredentialsGiven } from '../pipeline-client.
 import { prepareOutFolder } from '../out-folder.js';
 import { planSteps, type Plan } from '../file/plan.js';
 import { planStep } from '../run/run-build-plan.js';
-import { keyAction } from '../../load/exactly-once/key-action.js';
-import { matchExisting } from '../../load/exactly-once/match-existing.js';
-import { stepEntityLoader } from '../../load/exactly-once/step-loader.js';
 import { createStepPreparer } from '../prepare/prepare.js';
 import type { PreparedReject } from '../../core/prepared-item.js';
 import { createScratchStore, type ScratchStore } from '../prepare/scratch-store.js';
 import { createDryRunResolver, registerDryRecord } from './dry-resolver.js';
+import { createdIdOf, dryStepDecision, noteCreated, type DryKnowledge } from './dry-decision.js';
 import { estimateRun } from '../estimate.js';
 import { isLoadStep, type LoadStepConfig, type PipelineConfig } from '../file/schema.js';
 
@@ -73,7 +71,8 @@ export interface DryRunOptions {
   onEvent?: (e: PipelineEvent) => void;
   /**
    * What the user should know that is no event: once the rehearsal starts (the pipeline loaded), when
-   * it is offline because no Zoho credentials are configured. The CLI prints it as `note: …`.
+   * it is offline because no Zoho credentials are configured (OFFLINE_NOTICE); and after each offline
+   * step whose counts could not be checked against Zoho (unverifiedNotice). The CLI prints it as `note: …`.
    */
   onNotice?: (notice: string) => void;
   signal?: AbortSignal;
@@ -101,6 +100,10 @@ const NO_CLAIMS = { claimedIds: () => new Set<string>(), crosswalkByName: () => 
 
 /** Said once an offline rehearsal starts (onNotice). */
 export const OFFLINE_NOTICE = 'no Zoho credentials in the environment: an offline rehearsal (names must be created by earlier steps to resolve)';
+
+/** Said (onNotice) after an offline step with rows whose fate depends on what Zoho holds (StepReport.unverified). */
+export const unverifiedNotice = (step: string, rows: number): string =>
+  `${step}: ${rows} row${rows === 1 ? '' : 's'} unverified (no read access to Zoho), counted as would-create; the run skips what Zoho already holds and rejects portal users who are not in the portal`;
 
 /** `2026-11-28T13-44-05Z`: sortable, and legal in file names everywhere. */
 export const utcStamp = (ms: number): string => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-');
@@ -138,9 +141,12 @@ interface DryRunContext {
   scratch: ScratchStore;
   rejects: RejectsWriter;
   resolver: LookupResolver;
+  /** What the predictions learn across steps (dry-decision.ts). */
+  known: DryKnowledge;
   samplesPerStep: number;
   signal: AbortSignal | undefined;
   emit: (e: PipelineEvent) => void;
+  notice: (notice: string) => void;
   inputs: InputReport[];
   steps: StepReport[];
   samples: RejectSample[];
@@ -191,16 +197,20 @@ async function rehearse(loaded: LoadedPipeline, { api, owner }: DryRunApi, optio
   }
   const scratch = createScratchStore();
   const rejects = await createRejectsWriter(outDir);
+  // One cache of Zoho's listings for the lookups and for the ids of users about to be added.
+  const zohoResolver = api ? createApiLookupResolver(api) : undefined;
   const ctx: DryRunContext = {
     loaded,
     api,
     checkpoint,
     scratch,
     rejects,
-    resolver: createDryRunResolver(scratch, api ? createApiLookupResolver(api) : undefined, checkpoint),
+    known: { zoho: zohoResolver, newProjectOwners: new Map() },
+    resolver: createDryRunResolver(scratch, zohoResolver, checkpoint),
     samplesPerStep: options.samplesPerStep ?? 20,
     signal: options.signal,
     emit,
+    notice: options.onNotice ?? (() => {}),
     inputs: [],
     steps: [],
     samples: [],
@@ -235,7 +245,8 @@ async function rehearseStep(step: LoadStepConfig, ctx: DryRunContext): Promise<v
   const cfg = loaded.config;
   const counts = emptyCounts();
   const byCode: Record<string, number> = {};
-  ctx.steps.push({ name: step.name, entity: step.entity, mode: step.mode, counts, rejectsByCode: byCode });
+  const stepReport: StepReport = { name: step.name, entity: step.entity, mode: step.mode, counts, rejectsByCode: byCode };
+  ctx.steps.push(stepReport);
   emit({ type: 'step-start', step: step.name, entity: step.entity });
   const prep = createStepPreparer(step, { baseDir: loaded.baseDir, resolver: ctx.resolver, scratch, ...(ctx.signal ? { signal: ctx.signal } : {}) });
   ctx.inputs.push({ step: step.name, source: prep.extractor.source, path: prep.extractor.path, sha256: await sha256File(prep.extractor.path, prep.extractor.source), bytes: (await stat(prep.extractor.path)).size });
@@ -248,19 +259,13 @@ async function rehearseStep(step: LoadStepConfig, ctx: DryRunContext): Promise<v
   const updates = ENTITIES[step.entity].updateEndpoint !== undefined;
   // Users are bulk-added per project: one call per project per batch (the map holds one entry per project).
   const usersPerProject = new Map<string, number>();
-  // skip-existing / upsert (and users in every mode): the run's natural-key match, asked of Zoho read-only, with the checkpoint's claims as the run has them (an id another key owns is not this row's).
-  const stepLoader = api ? stepEntityLoader({ name: step.name, entity: step.entity, mode: step.mode, ...planStep(step, loaded.baseDir, cfg.options).loader }, api) : undefined;
-  const everyMode = stepLoader?.matchesInEveryMode === true;
-  const natural = stepLoader && keyAction(step.mode, { inCrosswalk: false, matchesInEveryMode: everyMode }) === 'look-up' ? { loader: stepLoader, taken: new Set<string>() } : undefined;
-  const matchInZoho = async (item: { key: string; values: Record<string, unknown> }): Promise<string | undefined> => {
-    // A parent this dry run would create (a `dry:` placeholder) holds nothing in Zoho yet.
-    if (!natural || Object.values(item.values).some((v) => typeof v === 'string' && v.startsWith('dry:'))) return undefined;
-    try {
-      return await matchExisting(natural.loader, checkpoint?.claims ?? NO_CLAIMS, { step: step.name, key: item.key, values: item.values }, natural.taken);
-    } catch (e) {
-      if (toZpetlError(e).disposition === 'reject-row') return undefined;
-      throw e;
-    }
+  // What the run does with each valid row: its own decisions (dry-decision.ts), Zoho read only when an api is given.
+  const decide = dryStepDecision({ name: step.name, entity: step.entity, mode: step.mode, ...planStep(step, loaded.baseDir, cfg.options).loader }, api, checkpoint?.claims ?? NO_CLAIMS, ctx.known);
+  let unverified = 0;
+  const countReject = (item: PreparedReject) => {
+    counts.rejected++;
+    byCode[item.error.code] = (byCode[item.error.code] ?? 0) + 1;
+    if (recordReject(step, item, ctx, stepSamples < ctx.samplesPerStep)) stepSamples++;
   };
   for await (const batch of prep.batches()) {
     if (!headerDone) {
@@ -284,23 +289,28 @@ async function rehearseStep(step: LoadStepConfig, ctx: DryRunContext): Promise<v
         continue;
       }
       if (item.kind === 'valid') {
+        const p = await decide(item, inCrosswalk?.get(item.key));
+        if (p.action === 'reject') {
+          // Rejected by the run after preparing (a portal user not in the portal): never registered, so
+          // later steps looking it up are rejected too, as in the run.
+          countReject({ kind: 'reject', error: p.error, pos: item.pos, data: item.data });
+          continue;
+        }
         counts.valid++;
-        const xwId = inCrosswalk?.get(item.key);
-        const zohoId = xwId ?? (await matchInZoho(item));
-        const action = keyAction(step.mode, { inCrosswalk: xwId !== undefined, naturalMatch: zohoId !== undefined, matchesInEveryMode: everyMode });
-        if (action === 'create') wouldCreate++;
-        else if (action === 'update' && updates) wouldUpdate++;
+        if (p.action === 'create') wouldCreate++;
+        else if (p.action === 'update' && updates) wouldUpdate++;
         else wouldSkip++;
-        registerDryRecord(scratch, step, item, zohoId);
-        if (step.entity === 'user' && zohoId === undefined) {
-          const p = typeof item.values['project'] === 'string' ? item.values['project'] : '';
-          usersPerProject.set(p, (usersPerProject.get(p) ?? 0) + 1);
+        if (p.action === 'create' && p.unverified) unverified++;
+        const zohoId = p.action === 'create' ? await createdIdOf(step.entity, item, ctx.known) : p.zohoId;
+        const id = registerDryRecord(scratch, step, item, zohoId);
+        if (p.action === 'create') noteCreated(step.entity, id, item, ctx.known);
+        if (step.entity === 'user' && p.action === 'create') {
+          const pr = typeof item.values['project'] === 'string' ? item.values['project'] : '';
+          usersPerProject.set(pr, (usersPerProject.get(pr) ?? 0) + 1);
         }
         continue;
       }
-      counts.rejected++;
-      byCode[item.error.code] = (byCode[item.error.code] ?? 0) + 1;
-      if (recordReject(step, item, ctx, stepSamples < ctx.samplesPerStep)) stepSamples++;
+      countReject(item);
     }
     scratch.commit();
     emit({ type: 'step-progress', step: step.name, counts: { ...counts } });
@@ -308,6 +318,10 @@ async function rehearseStep(step: LoadStepConfig, ctx: DryRunContext): Promise<v
   counts.wouldCreate = wouldCreate;
   counts.wouldSkip = wouldSkip;
   if (step.mode === 'upsert') counts.wouldUpdate = wouldUpdate;
+  if (unverified > 0) {
+    stepReport.unverified = unverified;
+    ctx.notice(unverifiedNotice(step.name, unverified));
+  }
   if (step.entity === 'user') ctx.userCalls.set(step.name, [...usersPerProject.values()].reduce((a, n) => a + Math.ceil(n / cfg.options.batchSize), 0));
   emit({ type: 'step-end', step: step.name, counts: { ...counts } });
 }
