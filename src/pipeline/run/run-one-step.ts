@@ -83,7 +83,7 @@ export async function runOneStep(d: StepDeps): Promise<void> {
       initialCounts: () => storedStepCounts(store, runId, step.name),
       items: () => step.prepare({ ...(d.run.point.startAt ? { startAt: d.run.point.startAt } : {}), store, client: d.client, runId, signal: d.signal }),
       reject: (item) => store.recordReject(runId, step.name, { error: item.error, data: item.data, stage: 'prepare' }),
-      skip: (item) => store.recordFiltered(runId, step.name, item.pos),
+      skip: (item) => store.recordSkip(runId, step.name, item.pos, 'filtered'),
       load: async (items, hw) => {
         const out = await loader.load(items, { ...(hw !== undefined ? { highWater: hw } : {}), signal: d.signal });
         addReconciled(out.reconciled);
