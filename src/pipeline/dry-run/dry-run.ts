@@ -1,7 +1,9 @@
 /**
  * The dry run: every step of the pipeline read, mapped, validated and looked up exactly as a real run
  * would, with no write to Zoho (reads are allowed when an api is given). Writes report.json,
- * report.html and rejects.csv (+ rejects-<step>.csv) into `out/<pipeline>-<UTC timestamp>/`.
+ * report.html, rejects.csv (+ rejects-<step>.csv) and warnings.csv (+ warnings-<step>.csv) into
+ * `out/<pipeline>-<UTC timestamp>/`. Skips and warnings are counted by the run's own rule
+ * (prepare/item-counts.ts).
  *
  * When the pipeline's checkpoint database exists (a real run loaded some or all of it), it is read,
  * never written: a valid row whose key is in the crosswalk counts as `wouldSkip` (modes create and
@@ -30,7 +32,9 @@ import { createApiLookupResolver } from '../../transform/api-lookup-resolver.js'
 import type { LookupResolver } from '../../transform/lookup-types.js';
 import type { ZohoApi, ZohoClient } from '../../zoho/types.js';
 import { createRejectsWriter, type RejectsWriter } from '../../report/rejects-writer.js';
-import { REPORT_SCHEMA_VERSION, type InputReport, type RejectSample, type RunReport, type StepReport } from '../../report/model.js';
+import { createWarningsCollector, withWarnings, type WarningsCollector } from '../../report/warnings-report.js';
+import { addOptionalTotals, countSkip, countWarned, warningsOf } from '../prepare/item-counts.js';
+import { REPORT_SCHEMA_REVISION, REPORT_SCHEMA_VERSION, type InputReport, type RejectSample, type RunReport, type StepReport } from '../../report/model.js';
 import { writeReportJson } from '../../report/write-report-json.js';
 import { writeReportHtml } from '../../report/write-report-html.js';
 import { emptyCounts, type StepCounts } from '../../core/step-counts.js';
@@ -47,7 +51,7 @@ import { keyAction } from '../../load/exactly-once/key-action.js';
 import { matchExisting } from '../../load/exactly-once/match-existing.js';
 import { stepEntityLoader } from '../../load/exactly-once/step-loader.js';
 import { createStepPreparer } from '../prepare/prepare.js';
-import type { PreparedReject } from '../../core/prepared-item.js';
+import type { PreparedReject, PreparedSkip, PreparedValid } from '../../core/prepared-item.js';
 import { createScratchStore, type ScratchStore } from '../prepare/scratch-store.js';
 import { createDryRunResolver, registerDryRecord } from './dry-resolver.js';
 import { estimateRun } from '../estimate.js';
@@ -137,6 +141,7 @@ interface DryRunContext {
   checkpoint: DryCheckpoint | undefined;
   scratch: ScratchStore;
   rejects: RejectsWriter;
+  warnings: WarningsCollector;
   resolver: LookupResolver;
   samplesPerStep: number;
   signal: AbortSignal | undefined;
@@ -197,6 +202,7 @@ async function rehearse(loaded: LoadedPipeline, { api, owner }: DryRunApi, optio
     checkpoint,
     scratch,
     rejects,
+    warnings: await createWarningsCollector(outDir, options.samplesPerStep ?? 20),
     resolver: createDryRunResolver(scratch, api ? createApiLookupResolver(api) : undefined, checkpoint),
     samplesPerStep: options.samplesPerStep ?? 20,
     signal: options.signal,
@@ -222,7 +228,7 @@ async function rehearse(loaded: LoadedPipeline, { api, owner }: DryRunApi, optio
   }
   const files = await rejects.close();
 
-  const report = buildReport(ctx, plan, error, files, started, now());
+  const report = withWarnings(buildReport(ctx, plan, error, files, started, now()), await ctx.warnings.close());
   await writeReportJson(outDir, report);
   await writeReportHtml(outDir, report);
   emit({ type: 'run-end', status: report.status, exitCode: report.exitCode, reportDir: outDir, counts: Object.fromEntries(ctx.steps.map((s) => [s.name, s.counts])) });
@@ -265,7 +271,7 @@ async function rehearseStep(step: LoadStepConfig, ctx: DryRunContext): Promise<v
   for await (const batch of prep.batches()) {
     if (!headerDone) {
       const h = prep.extractor.header();
-      if (h) rejects.columns(step.name, h.names, h.keys);
+      if (h) for (const w of [rejects, ctx.warnings]) w.columns(step.name, h.names, h.keys);
       headerDone = true;
     }
     // One crosswalk query per batch for its valid keys (none without a checkpoint).
@@ -278,9 +284,9 @@ async function rehearseStep(step: LoadStepConfig, ctx: DryRunContext): Promise<v
     scratch.begin();
     for (const item of batch) {
       counts.read++;
+      if (item.kind !== 'reject') recordWarnings(step, item, counts, ctx);
       if (item.kind === 'skip') {
-        counts.skipped++;
-        counts.filtered = (counts.filtered ?? 0) + 1;
+        countSkip(counts, item.reason);
         continue;
       }
       if (item.kind === 'valid') {
@@ -324,12 +330,19 @@ function recordReject(step: LoadStepConfig, item: PreparedReject, ctx: DryRunCon
   return true;
 }
 
+/** A row's warnings: counted (warned), into warnings.csv, and, for those kept as samples, events (as rejects). */
+function recordWarnings(step: LoadStepConfig, item: PreparedValid | PreparedSkip, counts: StepCounts, ctx: DryRunContext): void {
+  const warnings = warningsOf(item);
+  if (warnings.length === 0) return;
+  countWarned(counts);
+  if (ctx.warnings.add(step.name, warnings, item.data)) for (const error of warnings) ctx.emit({ type: 'warning', step: step.name, error });
+}
+
 /** The totals over the steps, with the would-counts the report shows. */
 function sumCounts(steps: readonly StepReport[]): StepCounts {
   const totals = emptyCounts();
   for (const s of steps) for (const k of ['read', 'valid', 'skipped', 'rejected'] as const) totals[k] += s.counts[k];
-  const filtered = steps.reduce((n, s) => n + (s.counts.filtered ?? 0), 0);
-  if (filtered > 0) totals.filtered = filtered;
+  addOptionalTotals(totals, steps.map((s) => s.counts));
   totals.wouldCreate = steps.reduce((n, s) => n + (s.counts.wouldCreate ?? 0), 0);
   totals.wouldSkip = steps.reduce((n, s) => n + (s.counts.wouldSkip ?? 0), 0);
   if (steps.some((s) => s.counts.wouldUpdate !== undefined)) totals.wouldUpdate = steps.reduce((n, s) => n + (s.counts.wouldUpdate ?? 0), 0);
@@ -352,6 +365,7 @@ function buildReport(ctx: DryRunContext, plan: Plan, error: ZpetlError | undefin
   const exitCode = error ? exitCodeForError(error) : totals.rejected > 0 || overLimit(cfg, totals) ? EXIT_REJECTS : EXIT_OK;
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
+    schemaRevision: REPORT_SCHEMA_REVISION,
     kind: 'dry-run',
     pipeline: loaded.name,
     pipelineFile: loaded.file,
