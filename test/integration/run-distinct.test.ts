@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect } from 'vitest';
 import { it } from '../helpers/fixtures.js';
+import { runCli } from '../../src/cli/cli.js';
+import type { CliIo } from '../../src/cli/io.js';
 import type { PipelineEvent } from '../../src/pipeline/events.js';
 import { dryRun } from '../../src/pipeline/dry-run/dry-run.js';
 import { loadPipeline } from '../../src/pipeline/file/load-pipeline.js';
@@ -129,5 +131,12 @@ describe('distinct: true, dry run and real run', () => {
     // Each warning told once across the two processes, and recorded once.
     expect([...warningLines(first), ...warningLines(second)].sort()).toEqual([...DIFFERS].sort());
     expect(warningsCsv(join(dir, 'resumed'))).toEqual(['ROW_FOLDED_DIFFERS:8:Flo', 'ROW_FOLDED_DIFFERS:10:Dee']);
+
+    // zpetl status reads the same figures from the checkpoint.
+    let stdout = '';
+    const io: CliIo = { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: () => {} }, env: sandbox.env, cwd: dir, signal: new AbortController().signal, now: () => Date.now() };
+    expect(await runCli(['status', join(dir, 'p.yaml'), '--db', join(dir, 'p.db')], io)).toBe(0);
+    expect(stdout).toMatch(/step\s+entity\s+status\s+read\s+created\s+updated\s+skipped\s+rejected\s+sent\s+inDoubt\s+folded\s+warned\n/);
+    expect(stdout).toMatch(/projects\s+project\s+done\s+12\s+5\s+0\s+7\s+0\s+0\s+0\s+7\s+2\n/);
   });
 });
