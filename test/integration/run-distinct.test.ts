@@ -138,5 +138,12 @@ describe('distinct: true, dry run and real run', () => {
     expect(await runCli(['status', join(dir, 'p.yaml'), '--db', join(dir, 'p.db')], io)).toBe(0);
     expect(stdout).toMatch(/step\s+entity\s+status\s+read\s+created\s+updated\s+skipped\s+rejected\s+sent\s+inDoubt\s+folded\s+warned\n/);
     expect(stdout).toMatch(/projects\s+project\s+done\s+12\s+5\s+0\s+7\s+0\s+0\s+0\s+7\s+2\n/);
+    // zpetl rejects --warnings lists them; without the flag, there are no rejects.
+    stdout = '';
+    expect(await runCli(['rejects', join(dir, 'p.yaml'), '--db', join(dir, 'p.db'), '--warnings'], io)).toBe(0);
+    expect(stdout).toMatch(/^run #\d+ \(ok\): 2 warning\(s\)\nprojects {2}issues\.csv:8 {2}ROW_FOLDED_DIFFERS {2}Project: .*\nprojects {2}issues\.csv:10 /);
+    stdout = '';
+    expect(await runCli(['rejects', join(dir, 'p.yaml'), '--db', join(dir, 'p.db')], io)).toBe(0);
+    expect(stdout).toMatch(/: 0 reject\(s\)\n$/);
   });
 });
