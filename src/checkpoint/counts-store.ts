@@ -4,6 +4,7 @@
  * to touch a key did with it; schema-runs.ts). Part of the checkpoint store (store.ts).
  */
 import type { StoreContext } from './store-context.js';
+import { hasWarningsTable } from './warning-store.js';
 import type { RecordState, StoredCounts } from './store-types.js';
 
 /** The figures of a step. */
@@ -21,15 +22,20 @@ export function createCountsStore({ db }: StoreContext): CountsStore {
       'SELECT stage, count(*) AS n FROM rejects WHERE run_id = ? AND step = ? GROUP BY stage',
     ),
   };
+  // Rows, not warnings: a row may carry several. An older file read as it is has no table, and no warnings.
+  const warned = hasWarningsTable(db)
+    ? db.prepare<[number, string], number>('SELECT count(*) FROM (SELECT DISTINCT source, idx FROM warnings WHERE run_id = ? AND step = ?)').pluck()
+    : undefined;
+  const warnedOf = (runId: number, step: string): number => warned?.get(runId, step) ?? 0;
   return {
     counts(runId, step) {
-      const c: StoredCounts = { created: 0, updated: 0, skipped: 0, rejected: 0, inDoubt: 0, rejectedPrepare: 0, filtered: 0, read: 0 };
+      const c: StoredCounts = { created: 0, updated: 0, skipped: 0, rejected: 0, inDoubt: 0, rejectedPrepare: 0, filtered: 0, folded: 0, warned: 0, read: 0 };
       for (const row of s.outcomes.all(runId, step)) {
         if (row.state === 'confirmed' && (row.outcome === 'created' || row.outcome === 'updated' || row.outcome === 'skipped')) {
           c[row.outcome] += row.n;
-        } else if (row.state === 'confirmed' && row.outcome === 'filtered') {
+        } else if (row.state === 'confirmed' && (row.outcome === 'filtered' || row.outcome === 'folded')) {
           c.skipped += row.n;
-          c.filtered += row.n;
+          c[row.outcome] += row.n;
         } else if (row.state === 'in-doubt' || row.state === 'sent') c.inDoubt += row.n;
       }
       // A record refused by Zoho is counted here, from its rejects row (with the prepare-stage ones).
@@ -37,6 +43,7 @@ export function createCountsStore({ db }: StoreContext): CountsStore {
         c.rejected += row.n;
         if (row.stage === 'prepare') c.rejectedPrepare += row.n;
       }
+      c.warned = warnedOf(runId, step);
       c.read = c.created + c.updated + c.skipped + c.rejected + c.inDoubt;
       return c;
     },

@@ -62,11 +62,12 @@ export interface RecordStore {
   /** How many records of a step are in the given states; with `runId`, only those the run last touched. */
   countPending(step: string, states?: readonly RecordState[], runId?: number): number;
   /**
-   * A row the step's `where:` filter left out: counted as skipped (and filtered), never sent, no
-   * crosswalk entry. Keyed by position (a space-prefixed key no source key can equal). Returns false if
-   * this run had already recorded it.
+   * A row skipped before any request: left out by the step's `where:` filter (`filtered`) or folded into
+   * an earlier row with its key by a `distinct:` step (`folded`). Counted as skipped (and as its reason),
+   * never sent, no crosswalk entry. Keyed by position (a space-prefixed key no source key can equal).
+   * Returns false if this run had already recorded it.
    */
-  recordFiltered(runId: number, step: string, pos: SourcePosition): boolean;
+  recordSkip(runId: number, step: string, pos: SourcePosition, reason: 'filtered' | 'folded'): boolean;
 }
 
 /** The other stores' writes that recordResults makes inside its transaction. */
@@ -297,9 +298,9 @@ export function createRecordStore(ctx: StoreContext, writes: RecordStoreWrites):
       const st = pendingStatements(states);
       return (runId === undefined ? st.count.get(step, ...states) : st.countRun.get(step, ...states, runId))?.n ?? 0;
     },
-    recordFiltered(runId, step, pos) {
-      const base = { step, key: ` filtered ${pos.index}`, run: runId, batch: null, now: now(), source: pos.source, line: pos.line, idx: pos.index, byte: pos.byteOffset ?? null };
-      return s.upsertOutcome.run({ ...base, state: 'confirmed', outcome: 'filtered', zoho: null }).changes > 0;
+    recordSkip(runId, step, pos, reason) {
+      const base = { step, key: ` ${reason} ${pos.index}`, run: runId, batch: null, now: now(), source: pos.source, line: pos.line, idx: pos.index, byte: pos.byteOffset ?? null };
+      return s.upsertOutcome.run({ ...base, state: 'confirmed', outcome: reason, zoho: null }).changes > 0;
     },
   };
 }

@@ -31,7 +31,8 @@ export interface RejectWriter {
   insert(runId: number, step: string, reject: RejectInput, nowMs: number): boolean;
 }
 
-interface RejectDbRow {
+/** A row of the rejects table as SQLite returns it. */
+export interface RejectDbRow {
   id: number;
   run_id: number;
   step: string;
@@ -47,7 +48,8 @@ interface RejectDbRow {
   columns_json: string;
 }
 
-const toReject = (r: RejectDbRow): RejectRow => ({
+/** A row of `rejects` (or of `warnings`, which has the same columns: schema-warnings.ts) as the store answers it. */
+export const toReject = (r: RejectDbRow): RejectRow => ({
   id: r.id,
   runId: r.run_id,
   step: r.step,
@@ -70,10 +72,13 @@ function valueText(v: unknown): string | null {
   return s.length > 200 ? `${s.slice(0, 200)}…(${s.length} chars)` : s;
 }
 
-/** The rejects table's write, over the shared handle. */
-export function createRejectWriter({ db }: StoreContext): RejectWriter {
+/**
+ * The rejects table's write, over the shared handle; `table: 'warnings'` writes row warnings, whose table
+ * has the same columns (schema-warnings.ts) and its own uniqueness (one per row, code and field).
+ */
+export function createRejectWriter({ db }: StoreContext, table: 'rejects' | 'warnings' = 'rejects'): RejectWriter {
   const insert = db.prepare(`
-      INSERT OR IGNORE INTO rejects (run_id, step, key, stage, source, line, idx, code, field, message, value, columns_json, created_ms)
+      INSERT OR IGNORE INTO ${table} (run_id, step, key, stage, source, line, idx, code, field, message, value, columns_json, created_ms)
       VALUES (@run, @step, @key, @stage, @source, @line, @idx, @code, @field, @message, @value, @columns, @now)`);
   return {
     insert(runId, step, r, nowMs) {

@@ -159,5 +159,9 @@ export interface StoredCounts {
   rejectedPrepare: number;
   /** Rows the step's `where:` filter left out, included in `skipped`. */
   filtered: number;
+  /** Repeats a `distinct:` step folded into the first row with their key, included in `skipped`. */
+  folded: number;
+  /** Rows with at least one warning recorded in this run (warning-store.ts). */
+  warned: number;
   read: number;
 }

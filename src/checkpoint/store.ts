@@ -10,6 +10,7 @@
  *   record-store.ts     per-record states: markSent, recordResults, in doubt, revert, pending
  *   crosswalk-store.ts  source key → Zoho id, by key, name or id
  *   reject-store.ts     rows refused before a request or by Zoho, for rejects.csv
+ *   warning-store.ts    problems that did not stop a row, for warnings.csv
  *   counts-store.ts     per-run, per-step figures counted from the tables
  *
  * Callers see one flat CheckpointStore; recordResults writes the crosswalk, rejects and high-water
@@ -24,12 +25,13 @@ import { createRecordStore, type RecordStore } from './record-store.js';
 import { createRejectStore, createRejectWriter, type RejectStore } from './reject-store.js';
 import { createRunStore, type RunStore } from './run-store.js';
 import { createStoreContext } from './store-context.js';
+import { createWarningStore, type WarningStore } from './warning-store.js';
 
 export type * from './store-types.js';
 export type { ResultsDelta } from './record-store.js';
 
 /** The whole checkpoint store: every part's methods on one object, plus the handle they share. */
-export interface CheckpointStore extends RunStore, RecordStore, CrosswalkStore, RejectStore, CountsStore {
+export interface CheckpointStore extends RunStore, RecordStore, CrosswalkStore, RejectStore, WarningStore, CountsStore {
   readonly db: Db;
 }
 
@@ -45,6 +47,7 @@ export function createCheckpointStore(db: Db, clock: Clock = systemClock): Check
     ...records,
     ...createCrosswalkStore(ctx),
     ...createRejectStore(ctx, rejectWriter),
+    ...createWarningStore(ctx),
     ...createCountsStore(ctx),
   };
 }

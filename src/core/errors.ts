@@ -50,6 +50,8 @@ export const ERROR_CODES = [
   'ROW_DATE_RANGE',
   'ROW_DAY_OVER_24H',
   'ROW_DUPLICATE_KEY',
+  /** A warning, not a reject: a row a `distinct: true` step folded whose mapped values differ from the first row's (the first row's are loaded). */
+  'ROW_FOLDED_DIFFERS',
   'ROW_UNKNOWN_USER',
   'ROW_UNKNOWN_PROJECT',
   'ROW_UNKNOWN_REFERENCE',

@@ -28,6 +28,8 @@ export type PipelineEventOf<C> =
   | { type: 'step-progress'; step: string; counts: StepCounts; total?: number; etaMs?: number }
   | { type: 'step-state'; step: string; state: StepState }
   | { type: 'reject'; step: string; error: RowError }
+  /** A problem that did not stop its row (it loads, or was folded): a lookup with `onMissing: warn`, a folded row whose values differ. */
+  | { type: 'warning'; step: string; error: RowError }
   | { type: 'step-end'; step: string; counts: StepCounts }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
   | { type: 'client'; event: C }

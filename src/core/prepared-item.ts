@@ -40,6 +40,8 @@ export interface PreparedSkip {
   reason: 'filtered' | 'folded';
   pos: SourcePosition;
   data: Record<string, unknown>;
+  /** A folded row whose mapped values differ from the first row's (ROW_FOLDED_DIFFERS): reported as PreparedValid's are. */
+  warnings?: readonly RowError[];
 }
 
 /** One prepared source row. */

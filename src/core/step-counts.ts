@@ -15,7 +15,11 @@ export interface StepCounts {
   filtered?: number;
   /** Of `skipped`, the repeats a `distinct:` step folded into the first row with their key (absent when the step has none). */
   folded?: number;
-  /** Rows loaded (or, in a dry run, valid) with at least one warning, e.g. a lookup with `onMissing: warn` (absent when none). */
+  /**
+   * Rows with at least one warning (absent when none): valid rows (a lookup with `onMissing: warn`) and
+   * folded ones (ROW_FOLDED_DIFFERS), counted when prepared, alike in the run and the dry run, whatever
+   * the load then does with them.
+   */
   warned?: number;
   rejected: number;
   /** Sent with no answer; reconciled on resume. */

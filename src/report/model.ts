@@ -9,21 +9,32 @@ import type { StepCounts } from '../core/step-counts.js';
 /**
  * The count columns of a step table, report.html's and the CLI summary's alike: a dry run's would-counts
  * (wouldUpdate only `withUpdates`, when a step is in mode upsert: the dry run sets it for those alone),
- * or a real run's outcomes.
+ * or a real run's outcomes; then `folded` and `warned` when any of `counts` has them (the repeats
+ * `distinct:` steps folded, of the skipped; the rows with warnings).
  */
-export function countColumns(dryRun: boolean, withUpdates: boolean): readonly (keyof StepCounts)[] {
-  if (!dryRun) return ['read', 'created', 'updated', 'skipped', 'rejected', 'inDoubt'];
-  return withUpdates ? ['read', 'valid', 'wouldCreate', 'wouldSkip', 'wouldUpdate', 'rejected'] : ['read', 'valid', 'wouldCreate', 'wouldSkip', 'rejected'];
+export function countColumns(dryRun: boolean, withUpdates: boolean, counts: readonly StepCounts[] = []): readonly (keyof StepCounts)[] {
+  const base: (keyof StepCounts)[] = !dryRun
+    ? ['read', 'created', 'updated', 'skipped', 'rejected', 'inDoubt']
+    : withUpdates
+      ? ['read', 'valid', 'wouldCreate', 'wouldSkip', 'wouldUpdate', 'rejected']
+      : ['read', 'valid', 'wouldCreate', 'wouldSkip', 'rejected'];
+  for (const k of OPTIONAL_COLUMNS) if (counts.some((c) => (c[k] ?? 0) > 0)) base.push(k);
+  return base;
 }
+
+/** Counts shown only where some step has them. */
+const OPTIONAL_COLUMNS = ['folded', 'warned'] as const;
 
 /** Bumped on any incompatible change of report.json. */
 export const REPORT_SCHEMA_VERSION = 1;
 /**
  * Additive revisions of schema 1: new fields are optional, so a reader of revision 1 keeps working.
  * 2 = real-run details (`runId`, `message`, `reconciled`, `windows`, per-step `crosswalk`,
- * `createdIds.crosswalkCsv`/`perStep`, `files.crosswalkCsv`).
+ * `createdIds.crosswalkCsv`/`perStep`, `files.crosswalkCsv`). 3 = row warnings (`warningsByCode`,
+ * `warningSamples`, `files.warningsCsv`/`warningsPerStep`, per-step `warningsByCode`) and the counts
+ * `folded` and `warned`, in the dry run's report as in the run's.
  */
-export const REPORT_SCHEMA_REVISION = 2;
+export const REPORT_SCHEMA_REVISION = 3;
 
 export interface InputReport {
   step: string;
@@ -42,6 +53,8 @@ export interface StepReport {
   /** read = valid + skipped (where: filter) + rejected and valid = wouldCreate + wouldSkip + wouldUpdate (dry run); read = created + updated + skipped + rejected + inDoubt (real run). */
   counts: StepCounts;
   rejectsByCode: Record<string, number>;
+  /** Revision 3: warnings per code (absent when the step has none). */
+  warningsByCode?: Record<string, number>;
   /** Dry run: create calls this step would make, and on which endpoint. */
   calls?: { endpoint: string; calls: number };
   /**
@@ -98,8 +111,20 @@ export interface RunReport {
   rejectsByCode: Record<string, number>;
   /** Up to 20 rejects per step, in reading order. */
   samples: RejectSample[];
-  /** Output files, relative to the report folder. */
-  files: { reportJson: string; reportHtml: string; rejectsCsv: string; rejectsPerStep: Record<string, string>; crosswalkCsv?: string };
+  /** Revision 3: warnings per code, all steps (rows that loaded with a problem, e.g. a lookup with `onMissing: warn`). */
+  warningsByCode?: Record<string, number>;
+  /** Revision 3: up to 20 warnings per step, in reading order. */
+  warningSamples?: RejectSample[];
+  /** Output files, relative to the report folder (revision 3: `warningsCsv`, always written, and the per-step warnings files). */
+  files: {
+    reportJson: string;
+    reportHtml: string;
+    rejectsCsv: string;
+    rejectsPerStep: Record<string, string>;
+    crosswalkCsv?: string;
+    warningsCsv?: string;
+    warningsPerStep?: Record<string, string>;
+  };
   /** Dry run: what a real run would cost at the budget, and the plan's stages (step names run together). */
   estimate?: Estimate & { stages: string[][] };
   /** Real run: per endpoint, what the client spent. */

@@ -14,6 +14,8 @@
  *   back. `rejects.csv` combines all steps: its columns are the union of the steps' columns in order of
  *   first appearance (for a one-step pipeline, or steps sharing a header, exactly the source's), so it
  *   can be fed back as well, to the step named in `_step`.
+ * - The same writer, named `warnings`, writes warnings.csv (+ `warnings-<step>.csv`): rows that loaded
+ *   with a warning, in the same layout (src/report/warnings-report.ts).
  * - Streaming: rows go to a per-step NDJSON spool as they come (constant memory) and are written as
  *   CSV on `close()`, when every column is known (JSON sources reveal keys row by row).
  */
@@ -44,7 +46,7 @@ export interface RejectsWriter {
    */
   columns(step: string, names: readonly string[], keys?: readonly string[]): void;
   write(row: RejectRow): void;
-  /** Writes the CSV files; returns them relative to `dir` (rejects.csv always, per-step files for steps with rejects). */
+  /** Writes the CSV files; returns them relative to `dir` (`<name>.csv` always, per-step files for steps with rows). */
   close(): Promise<{ combined: string; perStep: Record<string, string>; rows: number }>;
   /** Drops the spool without writing (on a fatal error the caller may still prefer close()). */
   abort(): Promise<void>;
@@ -63,11 +65,16 @@ interface StepSpool {
 
 const cell = (v: unknown): string => (v === undefined || v === null ? '' : typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v));
 
-/** File name for a step's rejects: `rejects-<step>.csv` with anything odd replaced. */
-export const stepRejectsFile = (step: string): string => `rejects-${step.replace(/[^A-Za-z0-9_.-]/g, '_')}.csv`;
+/** File name for a step's rows of file `name` (`rejects`, `warnings`): `<name>-<step>.csv` with anything odd replaced. */
+export const stepCsvFile = (name: string, step: string): string => `${name}-${step.replace(/[^A-Za-z0-9_.-]/g, '_')}.csv`;
 
-export async function createRejectsWriter(dir: string): Promise<RejectsWriter> {
-  const spoolDir = await mkdtemp(join(tmpdir(), 'zpetl-rejects-'));
+/** File name for a step's rejects: `rejects-<step>.csv` with anything odd replaced. */
+export const stepRejectsFile = (step: string): string => stepCsvFile('rejects', step);
+
+/** Writes `<name>.csv` (default `rejects.csv`) and `<name>-<step>.csv` into `dir` on close. */
+export async function createRejectsWriter(dir: string, o: { name?: string } = {}): Promise<RejectsWriter> {
+  const name = o.name ?? 'rejects';
+  const spoolDir = await mkdtemp(join(tmpdir(), `zpetl-${name}-`));
   const steps = new Map<string, StepSpool>();
   let rows = 0;
   const spool = (step: string): StepSpool => {
@@ -138,17 +145,17 @@ export async function createRejectsWriter(dir: string): Promise<RejectsWriter> {
       }
       for (const [step, s] of steps) {
         if (s.rows === 0) continue;
-        perStep[step] = stepRejectsFile(step);
+        perStep[step] = stepCsvFile(name, step);
         await writeCsvFile(join(dir, perStep[step]), [...s.names, ...REJECT_COLUMNS], (async function* () {
           for await (const r of spooled(s)) yield [...s.keys.map((k) => cell(r.data[k])), ...tail(r)];
         })());
       }
       const all = [...steps.values()];
-      await writeCsvFile(join(dir, 'rejects.csv'), [...names, ...REJECT_COLUMNS], (async function* () {
+      await writeCsvFile(join(dir, `${name}.csv`), [...names, ...REJECT_COLUMNS], (async function* () {
         for (const s of all) for await (const r of spooled(s)) yield [...keys.map((k) => cell(r.data[k])), ...tail(r)];
       })());
       await rm(spoolDir, { recursive: true, force: true });
-      return { combined: 'rejects.csv', perStep, rows };
+      return { combined: `${name}.csv`, perStep, rows };
     },
     async abort() {
       for (const s of steps.values()) closeSync(s.fd);

@@ -1,7 +1,8 @@
 /**
  * report.html: one self-contained file (inline CSS, no script, no external URL) for people who will
  * not open JSON: the summary, per-step counts, the top reject reasons and sample rejected rows with
- * their line numbers. Every value from the input is HTML-escaped.
+ * their line numbers, then the same for warnings (rows that loaded with a problem). Every value from the
+ * input is HTML-escaped.
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -32,7 +33,7 @@ pre{white-space:pre-wrap;word-break:break-all;margin:0;max-width:40rem}`;
 
 export function renderReportHtml(r: RunReport): string {
   const dry = r.kind === 'dry-run';
-  const countCols = countColumns(dry, r.totals.wouldUpdate !== undefined);
+  const countCols = countColumns(dry, r.totals.wouldUpdate !== undefined, r.steps.map((s) => s.counts));
   const status = r.status === 'ok' ? '<span class="ok">clean</span>' : `<span class="bad">${escapeHtml(r.status)}</span>`;
   const h: string[] = [];
   h.push(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(r.pipeline)} · ${dry ? 'dry run' : 'run'} report</title><style>${CSS}</style></head><body>`);
@@ -56,7 +57,9 @@ export function renderReportHtml(r: RunReport): string {
     );
   }
   else h.push(`<tr><th>Created / updated / skipped</th><td class="n">${fmt(r.totals.created)} / ${fmt(r.totals.updated)} / ${fmt(r.totals.skipped)}</td></tr>`);
+  if (r.totals.folded) h.push(`<tr><th>Folded repeats</th><td class="n">${fmt(r.totals.folded)} (rows of <code>distinct: true</code> steps whose key came earlier, of the skipped)</td></tr>`);
   h.push(`<tr><th>Rejected</th><td class="n">${fmt(r.totals.rejected)}</td></tr>`);
+  if (r.totals.warned) h.push(`<tr><th>Rows with warnings</th><td class="n">${fmt(r.totals.warned)}</td></tr>`);
   if (r.estimate) {
     h.push(`<tr><th>API calls (estimated)</th><td class="n">${fmt(r.estimate.totalCalls)}</td></tr>`);
     h.push(`<tr><th>Duration at the budget</th><td>${escapeHtml(formatDuration(r.estimate.durationMs))} (${r.estimate.callsPerWindow} calls / ${formatDuration(ZOHO_RATE_LIMIT.windowMs)} per endpoint)</td></tr>`);
@@ -85,7 +88,9 @@ export function renderReportHtml(r: RunReport): string {
     const csv = r.createdIds.crosswalkCsv ? `<code>${escapeHtml(r.createdIds.crosswalkCsv)}</code> (beside this report), and ` : '';
     h.push(`<tr><th>Created ids</th><td>${csv}the <code>crosswalk</code> table of <code>${escapeHtml(r.createdIds.checkpointDb)}</code>: <code>${escapeHtml(r.createdIds.query)}</code></td></tr>`);
   }
-  h.push(`<tr><th>Rejected rows file</th><td><code>${escapeHtml(r.files.rejectsCsv)}</code></td></tr></table>`);
+  h.push(`<tr><th>Rejected rows file</th><td><code>${escapeHtml(r.files.rejectsCsv)}</code></td></tr>`);
+  if (r.files.warningsCsv) h.push(`<tr><th>Warnings file</th><td><code>${escapeHtml(r.files.warningsCsv)}</code></td></tr>`);
+  h.push('</table>');
 
   h.push(`<h2>Steps</h2><table><tr><th>Step</th><th>Entity</th><th>Mode</th>${countCols.map((c) => `<th>${c}</th>`).join('')}${dry ? '<th>Endpoint</th><th>Calls</th>' : '<th>Ids in crosswalk</th>'}</tr>`);
   for (const s of r.steps) {
@@ -117,13 +122,14 @@ export function renderReportHtml(r: RunReport): string {
     for (const [code, n] of reasons.slice(0, 15)) h.push(`<tr><td><code>${escapeHtml(code)}</code></td><td class="n">${fmt(n)}</td></tr>`);
     h.push('</table>');
   }
-  if (r.samples.length > 0) {
-    h.push('<h2>Sample rejected rows</h2><table><tr><th>Step</th><th>File:line</th><th>Code</th><th>Field</th><th>Message</th><th>Row</th></tr>');
-    for (const s of r.samples) {
-      h.push(`<tr><td>${escapeHtml(s.step)}</td><td><code>${escapeHtml(s.source)}:${s.line}</code></td><td><code>${escapeHtml(s.code)}</code></td><td>${escapeHtml(s.field)}</td><td>${escapeHtml(s.message)}</td><td><pre>${escapeHtml(JSON.stringify(s.data))}</pre></td></tr>`);
-    }
+  sampleTable(h, 'Sample rejected rows', r.samples);
+  const warnings = Object.entries(r.warningsByCode ?? {}).sort((a, b) => b[1] - a[1]);
+  if (warnings.length > 0) {
+    h.push('<h2>Top warning reasons</h2><p class="muted">Rows that loaded with a problem; all of them are in the warnings file.</p><table><tr><th>Code</th><th>Warnings</th></tr>');
+    for (const [code, n] of warnings.slice(0, 15)) h.push(`<tr><td><code>${escapeHtml(code)}</code></td><td class="n">${fmt(n)}</td></tr>`);
     h.push('</table>');
   }
+  sampleTable(h, 'Sample warnings', r.warningSamples ?? []);
   if (r.inputs.length > 0) {
     h.push('<h2>Inputs</h2><table><tr><th>Step</th><th>Source</th><th>Bytes</th><th>sha256</th></tr>');
     for (const i of r.inputs) h.push(`<tr><td>${escapeHtml(i.step)}</td><td><code>${escapeHtml(i.source)}</code></td><td class="n">${fmt(i.bytes)}</td><td><code>${escapeHtml(i.sha256)}</code></td></tr>`);
@@ -131,6 +137,16 @@ export function renderReportHtml(r: RunReport): string {
   }
   h.push('</body></html>\n');
   return h.join('\n');
+}
+
+/** A table of sample rows (rejects or warnings) under `title`; nothing when there are none. */
+function sampleTable(h: string[], title: string, samples: RunReport['samples']): void {
+  if (samples.length === 0) return;
+  h.push(`<h2>${title}</h2><table><tr><th>Step</th><th>File:line</th><th>Code</th><th>Field</th><th>Message</th><th>Row</th></tr>`);
+  for (const s of samples) {
+    h.push(`<tr><td>${escapeHtml(s.step)}</td><td><code>${escapeHtml(s.source)}:${s.line}</code></td><td><code>${escapeHtml(s.code)}</code></td><td>${escapeHtml(s.field)}</td><td>${escapeHtml(s.message)}</td><td><pre>${escapeHtml(JSON.stringify(s.data))}</pre></td></tr>`);
+  }
+  h.push('</table>');
 }
 
 /** Writes `report.html` into `dir`; returns its path. */

@@ -29,8 +29,10 @@ export const statusCommand: CliCommand = {
       println(io.stdout, `${s.pipeline}: no run yet (checkpoint ${checkpoint})`);
     } else {
       println(io.stdout, `${s.pipeline}: run #${s.run.id} ${s.run.status}, started ${new Date(s.run.startedMs).toISOString()}${s.run.finishedMs ? `, finished ${new Date(s.run.finishedMs).toISOString()}` : ''}`);
-      const header = ['step', 'entity', 'status', 'read', 'created', 'updated', 'skipped', 'rejected', 'sent', 'inDoubt'];
-      const rows = s.steps.map((t) => [t.name, t.entity, t.status, ...[t.counts.read, t.counts.created, t.counts.updated, t.counts.skipped, t.counts.rejected, t.sent, t.inDoubt].map(formatCount)]);
+      // folded (of the skipped) and warned only when a step has them, as in the run's summary.
+      const extra = (['folded', 'warned'] as const).filter((k) => s.steps.some((t) => t.counts[k] > 0));
+      const header = ['step', 'entity', 'status', 'read', 'created', 'updated', 'skipped', 'rejected', 'sent', 'inDoubt', ...extra];
+      const rows = s.steps.map((t) => [t.name, t.entity, t.status, ...[t.counts.read, t.counts.created, t.counts.updated, t.counts.skipped, t.counts.rejected, t.sent, t.inDoubt, ...extra.map((k) => t.counts[k])].map(formatCount)]);
       const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
       for (const r of [header, ...rows]) println(io.stdout, r.map((c, i) => (i < 3 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '));
       const doubt = s.steps.reduce((n, t) => n + t.sent + t.inDoubt, 0);

@@ -66,9 +66,9 @@ export function formatState(state: StepState, timeZone?: string): string {
   }
 }
 
-/** Records finished so far: validated ones in a dry run, settled ones (any outcome) in a real run. */
+/** Records finished so far: validated or skipped (filtered, folded) ones in a dry run, settled ones (any outcome) in a real run. */
 export function doneOf(counts: StepCounts, dryRun: boolean): number {
-  if (dryRun) return counts.valid + counts.rejected;
+  if (dryRun) return counts.valid + counts.skipped + counts.rejected;
   return counts.created + counts.updated + counts.skipped + counts.rejected;
 }
 
@@ -93,7 +93,7 @@ const STATUS_TEXT: Record<RunEnd['status'], string> = {
  */
 export function summaryLines(end: RunEnd, dryRun: boolean, elapsedMs?: number, cwd?: string): string[] {
   const names = Object.keys(end.counts);
-  const cols = countColumns(dryRun, names.some((n) => end.counts[n]!.wouldUpdate !== undefined));
+  const cols = countColumns(dryRun, names.some((n) => end.counts[n]!.wouldUpdate !== undefined), Object.values(end.counts));
   const header = ['step', ...cols];
   const rows = names.map((name) => {
     const c = end.counts[name]!;
@@ -106,4 +106,23 @@ export function summaryLines(end: RunEnd, dryRun: boolean, elapsedMs?: number, c
   lines.push(`${dryRun ? 'dry run ' : ''}${STATUS_TEXT[end.status]}${took} (exit ${end.exitCode})`);
   if (end.reportDir) lines.push(`reports: ${shownPath(end.reportDir, cwd)}`);
   return lines;
+}
+
+type RowProblem = Extract<PipelineEvent, { type: 'reject' | 'warning' }>;
+
+/**
+ * The lines of reject and warning events, for the plain and TTY renderers: the first `perStep` of each
+ * kind per step as `step: reject|warning CODE field: message (file:line)`, then (with `more`) one line
+ * saying where the rest are, then nothing. Every one is in rejects.csv / warnings.csv and the summary.
+ */
+export function createRowProblemLines(perStep: number, o: { sourceDir?: string; cwd?: string; more?: boolean }): (e: RowProblem) => string | undefined {
+  const shown = new Map<string, number>();
+  return (e) => {
+    const id = `${e.type} ${e.step}`;
+    const n = (shown.get(id) ?? 0) + 1;
+    shown.set(id, n);
+    if (n <= perStep) return `${e.step}: ${e.type} ${e.error.code}${e.error.field ? ` ${e.error.field}` : ''}: ${e.error.message} (${rejectWhere(e.error.pos, o)})`;
+    if (n === perStep + 1 && o.more) return `${e.step}: more ${e.type}s; all of them are in ${e.type}s.csv`;
+    return undefined;
+  };
 }

@@ -5,13 +5,13 @@
 import { redact } from '../../core/redact.js';
 import type { PipelineEvent } from '../../pipeline/events.js';
 import { println } from '../io.js';
-import { formatCount, formatDuration, formatState, rejectWhere, summaryLines } from './format.js';
+import { createRowProblemLines, formatCount, formatDuration, formatState, summaryLines } from './format.js';
 import { createStepTracker, type StepView } from './step-tracker.js';
 import type { Renderer, RenderOptions } from './types.js';
 
 /** Minimum gap between two progress lines of the same step. */
 const PROGRESS_EVERY_MS = 2_000;
-/** Rejects printed per step; the rest are in rejects.csv and the summary. */
+/** Rejects (and, apart, warnings) printed per step; the rest are in rejects.csv / warnings.csv and the summary. */
 const REJECTS_SHOWN_PER_STEP = 5;
 
 /** Removes control characters (ANSI escapes, CR, tabs) from text that came from data or errors. */
@@ -30,7 +30,7 @@ export function progressText(v: StepView, timeZone?: string): string {
 export function createPlainRenderer(o: RenderOptions): Renderer {
   const tracker = createStepTracker(o.now);
   const lastPrinted = new Map<string, number>();
-  const rejectsShown = new Map<string, number>();
+  const problemLine = createRowProblemLines(REJECTS_SHOWN_PER_STEP, { ...o, more: true });
   const stamp = () => new Date(o.now()).toISOString().slice(11, 19);
   const out = (line: string) => println(o.stdout, `${stamp()} ${plainText(line)}`);
   const err = (line: string) => println(o.stderr, `${stamp()} ${plainText(line)}`);
@@ -57,13 +57,10 @@ export function createPlainRenderer(o: RenderOptions): Renderer {
         case 'step-state':
           if (e.state.kind !== 'done') out(`${e.step}: ${formatState(e.state, o.timeZone)}`);
           break;
-        case 'reject': {
-          const n = (rejectsShown.get(e.step) ?? 0) + 1;
-          rejectsShown.set(e.step, n);
-          const where = rejectWhere(e.error.pos, o);
-          const field = e.error.field ? ` ${e.error.field}` : '';
-          if (n <= REJECTS_SHOWN_PER_STEP) out(`${e.step}: reject ${e.error.code}${field}: ${e.error.message} (${where})`);
-          else if (n === REJECTS_SHOWN_PER_STEP + 1) out(`${e.step}: more rejects; all of them are in rejects.csv`);
+        case 'reject':
+        case 'warning': {
+          const line = problemLine(e);
+          if (line !== undefined) out(line);
           break;
         }
         case 'step-end': {
@@ -71,7 +68,8 @@ export function createPlainRenderer(o: RenderOptions): Renderer {
           const parts = tracker.dryRun
             ? `read ${c.read}, valid ${c.valid}, would create ${c.wouldCreate ?? 0}, would skip ${c.wouldSkip ?? 0}${c.wouldUpdate !== undefined ? `, would update ${c.wouldUpdate}` : ''}, rejected ${c.rejected}`
             : `read ${c.read}, created ${c.created}, updated ${c.updated}, skipped ${c.skipped}, rejected ${c.rejected}${c.inDoubt ? `, in doubt ${c.inDoubt}` : ''}`;
-          out(`${e.step}: done: ${parts}`);
+          const extra = `${c.folded ? `, folded ${c.folded}` : ''}${c.warned ? `, with warnings ${c.warned}` : ''}`;
+          out(`${e.step}: done: ${parts}${extra}`);
           break;
         }
         case 'log':

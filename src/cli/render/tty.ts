@@ -5,7 +5,7 @@
 import cliProgress from 'cli-progress';
 import type { PipelineEvent } from '../../pipeline/events.js';
 import { println } from '../io.js';
-import { formatCount, formatDuration, formatState, rejectWhere, summaryLines } from './format.js';
+import { createRowProblemLines, formatCount, formatDuration, formatState, summaryLines } from './format.js';
 import { plainText } from './plain.js';
 import { createStepTracker, type StepView } from './step-tracker.js';
 import type { Renderer, RenderOptions } from './types.js';
@@ -46,7 +46,7 @@ export function createTtyRenderer(o: RenderOptions): Renderer {
     );
   let multibar: cliProgress.MultiBar | undefined;
   const bars = new Map<string, cliProgress.SingleBar>();
-  const rejectsShown = new Map<string, number>();
+  const problemLine = createRowProblemLines(REJECTS_SHOWN_PER_STEP, o);
   let nameWidth = 8;
 
   const log = (line: string) => {
@@ -81,10 +81,10 @@ export function createTtyRenderer(o: RenderOptions): Renderer {
         case 'run-start':
           log(`${e.dryRun ? 'dry run' : 'run'} ${e.pipeline}: ${e.steps.map((s) => s.name).join(', ')}`);
           break;
-        case 'reject': {
-          const n = (rejectsShown.get(e.step) ?? 0) + 1;
-          rejectsShown.set(e.step, n);
-          if (n <= REJECTS_SHOWN_PER_STEP) log(`${e.step}: reject ${e.error.code}${e.error.field ? ` ${e.error.field}` : ''}: ${e.error.message} (${rejectWhere(e.error.pos, o)})`);
+        case 'reject':
+        case 'warning': {
+          const line = problemLine(e);
+          if (line !== undefined) log(line);
           break;
         }
         case 'log':

@@ -1,7 +1,9 @@
 /**
  * The dry run: every step of the pipeline read, mapped, validated and looked up exactly as a real run
  * would, with no write to Zoho (reads are allowed when an api is given). Writes report.json,
- * report.html and rejects.csv (+ rejects-<step>.csv) into `out/<pipeline>-<UTC timestamp>/`.
+ * report.html, rejects.csv (+ rejects-<step>.csv) and warnings.csv (+ warnings-<step>.csv) into
+ * `out/<pipeline>-<UTC timestamp>/`. Skips and warnings are counted by the run's own rule
+ * (prepare/item-counts.ts).
  *
  * When the pipeline's checkpoint database exists (a real run loaded some or all of it), it is read,
  * never written. Each valid row counts as the run will count it, by the run's own decisions
@@ -30,7 +32,9 @@ import { createApiLookupResolver } from '../../transform/api-lookup-resolver.js'
 import type { LookupResolver } from '../../transform/lookup-types.js';
 import type { ZohoApi, ZohoClient } from '../../zoho/types.js';
 import { createRejectsWriter, type RejectsWriter } from '../../report/rejects-writer.js';
-import { REPORT_SCHEMA_VERSION, type InputReport, type RejectSample, type RunReport, type StepReport } from '../../report/model.js';
+import { createWarningsCollector, withWarnings, type WarningsCollector } from '../../report/warnings-report.js';
+import { addOptionalTotals, countSkip, countWarned, warningsOf } from '../prepare/item-counts.js';
+import { REPORT_SCHEMA_REVISION, REPORT_SCHEMA_VERSION, type InputReport, type RejectSample, type RunReport, type StepReport } from '../../report/model.js';
 import { writeReportJson } from '../../report/write-report-json.js';
 import { writeReportHtml } from '../../report/write-report-html.js';
 import { emptyCounts, type StepCounts } from '../../core/step-counts.js';
@@ -44,11 +48,12 @@ import { prepareOutFolder } from '../out-folder.js';
 import { planSteps, type Plan } from '../file/plan.js';
 import { planStep } from '../run/run-build-plan.js';
 import { createStepPreparer } from '../prepare/prepare.js';
-import type { PreparedReject } from '../../core/prepared-item.js';
+import type { PreparedReject, PreparedSkip, PreparedValid } from '../../core/prepared-item.js';
 import { createScratchStore, type ScratchStore } from '../prepare/scratch-store.js';
 import { createDryRunResolver, registerDryRecord } from './dry-resolver.js';
 import { createdIdOf, dryStepDecision, noteCreated, type DryKnowledge } from './dry-decision.js';
 import { estimateRun } from '../estimate.js';
+import { overLimit, sumCounts } from './dry-totals.js';
 import { isLoadStep, type LoadStepConfig, type PipelineConfig } from '../file/schema.js';
 
 export interface DryRunOptions {
@@ -108,13 +113,6 @@ export const unverifiedNotice = (step: string, rows: number): string =>
 /** `2026-11-28T13-44-05Z`: sortable, and legal in file names everywhere. */
 export const utcStamp = (ms: number): string => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-');
 
-function overLimit(cfg: PipelineConfig, totals: StepCounts): boolean {
-  const l = cfg.options.rejectLimit;
-  if (!l) return false;
-  if (l.count !== undefined && totals.rejected > l.count) return true;
-  return l.ratio !== undefined && totals.read > 0 && totals.rejected / totals.read > l.ratio;
-}
-
 /** The Zoho reads of a dry run: the caller's api, else the client it builds (and closes), else none. */
 interface DryRunApi {
   api: ZohoApi | undefined;
@@ -140,6 +138,7 @@ interface DryRunContext {
   checkpoint: DryCheckpoint | undefined;
   scratch: ScratchStore;
   rejects: RejectsWriter;
+  warnings: WarningsCollector;
   resolver: LookupResolver;
   /** What the predictions learn across steps (dry-decision.ts). */
   known: DryKnowledge;
@@ -206,6 +205,7 @@ async function rehearse(loaded: LoadedPipeline, { api, owner }: DryRunApi, optio
     scratch,
     rejects,
     known: { zoho: zohoResolver, newProjectOwners: new Map() },
+    warnings: await createWarningsCollector(outDir, options.samplesPerStep ?? 20),
     resolver: createDryRunResolver(scratch, zohoResolver, checkpoint),
     samplesPerStep: options.samplesPerStep ?? 20,
     signal: options.signal,
@@ -232,7 +232,7 @@ async function rehearse(loaded: LoadedPipeline, { api, owner }: DryRunApi, optio
   }
   const files = await rejects.close();
 
-  const report = buildReport(ctx, plan, error, files, started, now());
+  const report = withWarnings(buildReport(ctx, plan, error, files, started, now()), await ctx.warnings.close());
   await writeReportJson(outDir, report);
   await writeReportHtml(outDir, report);
   emit({ type: 'run-end', status: report.status, exitCode: report.exitCode, reportDir: outDir, counts: Object.fromEntries(ctx.steps.map((s) => [s.name, s.counts])) });
@@ -270,7 +270,7 @@ async function rehearseStep(step: LoadStepConfig, ctx: DryRunContext): Promise<v
   for await (const batch of prep.batches()) {
     if (!headerDone) {
       const h = prep.extractor.header();
-      if (h) rejects.columns(step.name, h.names, h.keys);
+      if (h) for (const w of [rejects, ctx.warnings]) w.columns(step.name, h.names, h.keys);
       headerDone = true;
     }
     // One crosswalk query per batch for its valid keys (none without a checkpoint).
@@ -283,9 +283,9 @@ async function rehearseStep(step: LoadStepConfig, ctx: DryRunContext): Promise<v
     scratch.begin();
     for (const item of batch) {
       counts.read++;
+      if (item.kind !== 'reject') recordWarnings(step, item, counts, ctx);
       if (item.kind === 'skip') {
-        counts.skipped++;
-        counts.filtered = (counts.filtered ?? 0) + 1;
+        countSkip(counts, item.reason);
         continue;
       }
       if (item.kind === 'valid') {
@@ -338,16 +338,12 @@ function recordReject(step: LoadStepConfig, item: PreparedReject, ctx: DryRunCon
   return true;
 }
 
-/** The totals over the steps, with the would-counts the report shows. */
-function sumCounts(steps: readonly StepReport[]): StepCounts {
-  const totals = emptyCounts();
-  for (const s of steps) for (const k of ['read', 'valid', 'skipped', 'rejected'] as const) totals[k] += s.counts[k];
-  const filtered = steps.reduce((n, s) => n + (s.counts.filtered ?? 0), 0);
-  if (filtered > 0) totals.filtered = filtered;
-  totals.wouldCreate = steps.reduce((n, s) => n + (s.counts.wouldCreate ?? 0), 0);
-  totals.wouldSkip = steps.reduce((n, s) => n + (s.counts.wouldSkip ?? 0), 0);
-  if (steps.some((s) => s.counts.wouldUpdate !== undefined)) totals.wouldUpdate = steps.reduce((n, s) => n + (s.counts.wouldUpdate ?? 0), 0);
-  return totals;
+/** A row's warnings: counted (warned), into warnings.csv, and, for those kept as samples, events (as rejects). */
+function recordWarnings(step: LoadStepConfig, item: PreparedValid | PreparedSkip, counts: StepCounts, ctx: DryRunContext): void {
+  const warnings = warningsOf(item);
+  if (warnings.length === 0) return;
+  countWarned(counts);
+  if (ctx.warnings.add(step.name, warnings, item.data)) for (const error of warnings) ctx.emit({ type: 'warning', step: step.name, error });
 }
 
 /** report.json's content: totals, the estimate (calls per step written onto the steps), the status and exit code. */
@@ -366,6 +362,7 @@ function buildReport(ctx: DryRunContext, plan: Plan, error: ZpetlError | undefin
   const exitCode = error ? exitCodeForError(error) : totals.rejected > 0 || overLimit(cfg, totals) ? EXIT_REJECTS : EXIT_OK;
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
+    schemaRevision: REPORT_SCHEMA_REVISION,
     kind: 'dry-run',
     pipeline: loaded.name,
     pipelineFile: loaded.file,

@@ -71,6 +71,19 @@ const LoadStepBase = z.strictObject({
   where: WhereSchema.optional(),
   /** Source columns whose values identify a record across runs (idempotency key). */
   key: z.array(z.string().min(1)).min(1, 'expected at least one key column'),
+  /**
+   * Derive one record per distinct key (e.g. one project per distinct `Project` column of an issues
+   * file): a row whose key was already seen in this step is folded into the first row with it, counted
+   * as skipped (`folded`), never rejected. The first row's values are loaded; a folded row whose mapped
+   * values differ from them is reported as a ROW_FOLDED_DIFFERS warning. Default false: a repeated key is
+   * a ROW_DUPLICATE_KEY reject.
+   */
+  distinct: z
+    .boolean()
+    .optional()
+    .describe(
+      'true: one record per distinct key. Later rows with a key already seen in this step are folded into the first (counted as skipped, folded), not rejected; the first row wins, and a folded row whose mapped fields differ gets a ROW_FOLDED_DIFFERS warning. Default false: repeats are ROW_DUPLICATE_KEY rejects.',
+    ),
   /** Target field → how to fill it (see src/transform/entity-fields.ts for the fields per entity). */
   fields: z.record(z.string().min(1), FieldSpecSchema),
   /** create (default): skip keys already loaded · skip-existing: also look Zoho up by natural key · upsert: PATCH what exists. */

@@ -5,17 +5,19 @@
  */
 import type Database from 'better-sqlite3';
 
-/** A fixed-size buffer of (step, key) claims with their 32-bit hash. */
+/** A fixed-size buffer of (step, key) claims with their 32-bit hash and the claiming row's value hash. */
 export interface ClaimBuffer {
   /** Entries buffered. */
   readonly count: number;
   /** Whether (step, key) with hash `h` is buffered. */
   has(step: string, key: string, h: number): boolean;
-  /** Buffers a claim that is not buffered yet; returns the new count (the caller flushes at capacity). */
-  add(step: string, key: string, h: number): number;
+  /** The value hash buffered with (step, key), or undefined when it is not buffered. */
+  valueOf(step: string, key: string, h: number): number | undefined;
+  /** Buffers a claim that is not buffered yet, with its row's value hash; returns the new count (the caller flushes at capacity). */
+  add(step: string, key: string, h: number, valueHash: number): number;
   /**
-   * Writes the claims in (step, key) order (B-tree neighbours together): `many` takes `rowsPerInsert`
-   * rows at once, `one` the rest. `bind` converts a key for SQLite.
+   * Writes the claims in (step, key) order (B-tree neighbours together) as (step, key, value hash):
+   * `many` takes `rowsPerInsert` rows at once, `one` the rest. `bind` converts a key for SQLite.
    */
   write(many: Database.Statement, one: Database.Statement, rowsPerInsert: number, bind: (s: string) => string | Buffer): void;
   /** Empties the buffer and drops its strings. */
@@ -28,42 +30,54 @@ export function createClaimBuffer(entries: number, slots: number): ClaimBuffer {
   const pkStep: (string | undefined)[] = new Array<string | undefined>(entries).fill(undefined);
   const pkKey: (string | undefined)[] = new Array<string | undefined>(entries).fill(undefined);
   const pkHash = new Int32Array(entries);
+  const pkValue = new Int32Array(entries);
   const keySlots = new Int32Array(slots).fill(-1);
   let count = 0;
+  /** The entry index of (step, key) with hash `h`, or -1. */
+  const find = (step: string, key: string, h: number): number => {
+    for (let i = h & mask; ; i = (i + 1) & mask) {
+      const e = keySlots[i]!;
+      if (e === -1) return -1;
+      if (pkHash[e] === (h | 0) && pkKey[e] === key && pkStep[e] === step) return e;
+    }
+  };
   return {
     get count() {
       return count;
     },
     has(step, key, h) {
-      for (let i = h & mask; ; i = (i + 1) & mask) {
-        const e = keySlots[i]!;
-        if (e === -1) return false;
-        if (pkHash[e] === (h | 0) && pkKey[e] === key && pkStep[e] === step) return true;
-      }
+      return find(step, key, h) !== -1;
     },
-    add(step, key, h) {
+    valueOf(step, key, h) {
+      const e = find(step, key, h);
+      return e === -1 ? undefined : pkValue[e];
+    },
+    add(step, key, h, valueHash) {
       let i = h & mask;
       while (keySlots[i] !== -1) i = (i + 1) & mask;
       keySlots[i] = count;
       pkStep[count] = step;
       pkKey[count] = key;
       pkHash[count] = h | 0;
+      pkValue[count] = valueHash | 0;
       return ++count;
     },
     write(many, one, rowsPerInsert, bind) {
-      const params: unknown[] = new Array(2 * rowsPerInsert);
+      const params: unknown[] = new Array(3 * rowsPerInsert);
       const order = new Int32Array(count);
       for (let e = 0; e < count; e++) order[e] = e;
       order.sort((a, b) => (pkStep[a]! < pkStep[b]! ? -1 : pkStep[a]! > pkStep[b]! ? 1 : pkKey[a]! < pkKey[b]! ? -1 : pkKey[a]! > pkKey[b]! ? 1 : 0));
       let i = 0;
       for (; i + rowsPerInsert <= order.length; i += rowsPerInsert) {
         for (let j = 0; j < rowsPerInsert; j++) {
-          params[2 * j] = pkStep[order[i + j]!];
-          params[2 * j + 1] = bind(pkKey[order[i + j]!]!);
+          const e = order[i + j]!;
+          params[3 * j] = pkStep[e];
+          params[3 * j + 1] = bind(pkKey[e]!);
+          params[3 * j + 2] = pkValue[e];
         }
         many.run(params);
       }
-      for (; i < order.length; i++) one.run(pkStep[order[i]!], bind(pkKey[order[i]!]!));
+      for (; i < order.length; i++) one.run(pkStep[order[i]!], bind(pkKey[order[i]!]!), pkValue[order[i]!]);
     },
     clear() {
       // Drop the buffered strings now (not when overwritten): held longer, they would be promoted.

@@ -4,13 +4,19 @@
  * so per step read = valid + rejected.
  *
  * Stateful rules, kept in the scratch store (SQLite on disk: memory stays flat):
- * - ROW_DUPLICATE_KEY: the 2nd and later valid rows with a key already seen in this step;
+ * - ROW_DUPLICATE_KEY: the 2nd and later valid rows with a key already seen in this step; in a step with
+ *   `distinct: true` they are folded into the first instead: a `skip` item (reason `folded`), counted as
+ *   skipped, never a reject. The first row wins (its values are the ones loaded): a folded row whose
+ *   mapped values (after lookups) differ from the first row's carries a ROW_FOLDED_DIFFERS warning. The
+ *   comparison is by a 32-bit hash of the values kept with the key's claim (memory stays flat), so about
+ *   one differing row in 4 billion goes unwarned; the folded row's own lookup warnings are dropped with it;
  * - ROW_DAY_OVER_24H: a time log that would take its user's total for the day past 24 h;
  * - ROW_MISSING_PARENT: a subtask or log whose task key is unknown (raised by the lookup).
  * A step's `where:` filter runs first, on the original columns: a row it leaves out comes out as a
  * `skip` item (reason `filtered`), so per step read = valid + skipped + rejected.
  * On a resumed real run (startAt) the rows before the mark are not re-read, so these two rules see only
- * the rest; keys loaded before are skipped by the crosswalk instead.
+ * the rest; keys loaded before are skipped by the crosswalk instead. A `distinct:` step is therefore
+ * always resumed from its first row (src/pipeline/run/run-one-step.ts), so its folds are the same.
  */
 import { ZpetlError } from '../../core/errors.js';
 import type { PreparedItem, PreparedReject } from '../../core/prepared-item.js';
@@ -24,7 +30,7 @@ import { validateRow } from '../../transform/validate-row.js';
 import { compileRowFilter } from '../../transform/row-filter.js';
 import { LOG_MAX_MINUTES } from '../../transform/entity-fields.js';
 import type { LoadStepConfig } from '../file/schema.js';
-import type { ScratchStore } from './scratch-store.js';
+import { hashKey, type ScratchStore } from './scratch-store.js';
 
 export interface PrepareContext {
   baseDir: string;
@@ -73,11 +79,14 @@ export function createStepPreparer(step: LoadStepConfig, ctx: PrepareContext): S
   const filter = compileRowFilter(step.where);
   const reject = (error: RowError, data: Record<string, unknown>): PreparedReject => ({ kind: 'reject', error, pos: error.pos, data });
 
-  /** Lookups, then the stateful rules (duplicate key, 24 h/day), in this order for every row. */
-  function finish(key: string, values: Record<string, unknown>, pos: SourcePosition, data: Record<string, unknown>): PreparedItem {
-    if (!ctx.scratch.claimKey(step.name, key)) {
-      return reject({ code: 'ROW_DUPLICATE_KEY', message: `key ${key} appeared earlier in this step's source (only the first row with a key is loaded)`, field: step.key.join(','), value: key, pos }, data);
-    }
+  /**
+   * After the lookups, the stateful rules (duplicate key or fold, 24 h/day), in this order for every row.
+   * `warnings` are the row's own (a lookup with `onMissing: warn`), kept on the valid item.
+   */
+  function finish(key: string, values: Record<string, unknown>, pos: SourcePosition, data: Record<string, unknown>, warnings?: readonly RowError[]): PreparedItem {
+    // Hashed only in a distinct step: elsewhere a repeat is rejected whatever its values.
+    const valueHash = step.distinct ? hashKey('', JSON.stringify(values)) | 0 : 0;
+    if (!ctx.scratch.claimKey(step.name, key, valueHash)) return repeated(key, valueHash, pos, data);
     if (isLog && typeof values['minutes'] === 'number' && typeof values['date'] === 'string') {
       const user = typeof values['user'] === 'string' ? values['user'] : '';
       // One person, however the file spells their address: e-mail addresses are compared case-insensitively,
@@ -93,7 +102,18 @@ export function createStepPreparer(step: LoadStepConfig, ctx: PrepareContext): S
         }, data);
       }
     }
-    return { kind: 'valid', key, values, pos, data };
+    return { kind: 'valid', key, values, pos, data, ...(warnings && warnings.length > 0 ? { warnings } : {}) };
+  }
+
+  /** A row whose key this step has seen: folded in a `distinct:` step, else a ROW_DUPLICATE_KEY reject. */
+  function repeated(key: string, valueHash: number, pos: SourcePosition, data: Record<string, unknown>): PreparedItem {
+    const field = step.key.join(',');
+    if (!step.distinct) {
+      return reject({ code: 'ROW_DUPLICATE_KEY', message: `key ${key} appeared earlier in this step's source (only the first row with a key is loaded; to load one record per distinct key, set distinct: true on the step)`, field, value: key, pos }, data);
+    }
+    if (ctx.scratch.claimedValueHash(step.name, key) === valueHash) return { kind: 'skip', reason: 'folded', pos, data };
+    const differs: RowError = { code: 'ROW_FOLDED_DIFFERS', message: `key ${key} appeared earlier in this step's source, with other values: this row is folded into the first one, whose values are loaded`, field, value: key, pos };
+    return { kind: 'skip', reason: 'folded', pos, data, warnings: [differs] };
   }
 
   /** A row's outcome; a promise only when a lookup needs I/O (cache hits and local rows answer synchronously). */

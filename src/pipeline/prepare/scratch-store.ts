@@ -20,8 +20,13 @@ import { createClaimBuffer } from './claim-buffer.js';
 import { createDayBuffer } from './day-buffer.js';
 
 export interface ScratchStore {
-  /** True when `key` was new for `step` (and records it). */
-  claimKey(step: string, key: string): boolean;
+  /**
+   * True when `key` was new for `step` (and records it, with `valueHash`: a 32-bit hash of the claiming
+   * row's values, default 0, for `claimedValueHash`).
+   */
+  claimKey(step: string, key: string, valueHash?: number): boolean;
+  /** The value hash a claimed key was recorded with (undefined when unclaimed). Asked for repeats only. */
+  claimedValueHash(step: string, key: string): number | undefined;
   /**
    * Adds minutes to (user, date `YYYY-MM-DD`) unless the total would pass `max`; returns the total
    * before, and whether it was added.
@@ -122,13 +127,14 @@ export function createScratchStore(dir?: string): ScratchStore {
   db.pragma('synchronous = OFF');
   db.pragma('cache_size = -16000'); // 16 MB page cache: bounded, whatever the row count
   db.pragma('temp_store = FILE');
-  db.exec(`CREATE TABLE keys (step TEXT NOT NULL, key TEXT NOT NULL, PRIMARY KEY (step, key)) WITHOUT ROWID;
+  db.exec(`CREATE TABLE keys (step TEXT NOT NULL, key TEXT NOT NULL, vh INTEGER NOT NULL, PRIMARY KEY (step, key)) WITHOUT ROWID;
     CREATE TABLE day_minutes (k INTEGER PRIMARY KEY, minutes INTEGER NOT NULL);
     CREATE TABLE names (kind TEXT NOT NULL, scope TEXT NOT NULL, name TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (kind, scope, name)) WITHOUT ROWID;`);
-  const insKey = db.prepare('INSERT OR IGNORE INTO keys (step, key) VALUES (?, ?)');
-  const insKeys = db.prepare(`INSERT OR IGNORE INTO keys (step, key) VALUES ${Array(ROWS_PER_INSERT).fill('(?, ?)').join(', ')}`);
+  const insKey = db.prepare('INSERT OR IGNORE INTO keys (step, key, vh) VALUES (?, ?, ?)');
+  const insKeys = db.prepare(`INSERT OR IGNORE INTO keys (step, key, vh) VALUES ${Array(ROWS_PER_INSERT).fill('(?, ?, ?)').join(', ')}`);
   const putDays = db.prepare(`INSERT OR REPLACE INTO day_minutes (k, minutes) VALUES ${Array(ROWS_PER_INSERT).fill('(?, ?)').join(', ')}`);
   const hasKey = db.prepare<[string, string | Buffer], number>('SELECT 1 FROM keys WHERE step = ? AND key = ?').pluck();
+  const keyValue = db.prepare<[string, string | Buffer], number>('SELECT vh FROM keys WHERE step = ? AND key = ?').pluck();
   const getDay = db.prepare<[number], number>('SELECT minutes FROM day_minutes WHERE k = ?').pluck();
   const putDay = db.prepare('INSERT OR REPLACE INTO day_minutes (k, minutes) VALUES (?, ?)');
   const insName = db.prepare('INSERT OR IGNORE INTO names (kind, scope, name, id) VALUES (?, ?, ?, ?)');
@@ -159,13 +165,16 @@ export function createScratchStore(dir?: string): ScratchStore {
   };
 
   return {
-    claimKey(step, key) {
+    claimKey(step, key, valueHash = 0) {
       const h = hashKey(step, key);
       if (bloom.maybe(h)) {
         if (claims.has(step, key, h) || hasKey.get(step, lossless(key)) !== undefined) return false;
       } else bloom.add(h);
-      if (claims.add(step, key, h) >= FLUSH_ENTRIES) flush();
+      if (claims.add(step, key, h, valueHash) >= FLUSH_ENTRIES) flush();
       return true;
+    },
+    claimedValueHash(step, key) {
+      return claims.valueOf(step, key, hashKey(step, key)) ?? keyValue.get(step, lossless(key));
     },
     addDayMinutes(user, date, minutes, max) {
       const k = days.dayKey(user, date);

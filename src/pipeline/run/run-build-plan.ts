@@ -51,7 +51,10 @@ export function planStep(step: LoadStepConfig, baseDir: string, options: Pipelin
           resolver: createChainedResolver(createCrosswalkResolver(ctx.store), createApiLookupResolver(ctx.client)),
           scratch,
           signal: ctx.signal,
-          ...(ctx.startAt ? { startAt: ctx.startAt } : {}),
+          // A distinct: step re-reads its source from the first row on resume: the folds (and their
+          // warnings) are then those of an uninterrupted run. Rows this run finished are found in the
+          // checkpoint (not sent or counted again: load/exactly-once/step-loader.ts).
+          ...(ctx.startAt && !step.distinct ? { startAt: ctx.startAt } : {}),
         });
       } finally {
         scratch.close();

@@ -10,13 +10,15 @@ export function storedStepCounts(store: Pick<CheckpointStore, 'counts'>, runId: 
   return {
     ...emptyCounts(),
     read: c.read,
-    valid: c.read - c.rejectedPrepare - c.filtered,
+    valid: c.read - c.rejectedPrepare - c.filtered - c.folded,
     created: c.created,
     updated: c.updated,
     skipped: c.skipped,
     rejected: c.rejected,
     inDoubt: c.inDoubt,
     ...(c.filtered > 0 ? { filtered: c.filtered } : {}),
+    ...(c.folded > 0 ? { folded: c.folded } : {}),
+    ...(c.warned > 0 ? { warned: c.warned } : {}),
   };
 }
 

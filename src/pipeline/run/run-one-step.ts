@@ -83,7 +83,8 @@ export async function runOneStep(d: StepDeps): Promise<void> {
       initialCounts: () => storedStepCounts(store, runId, step.name),
       items: () => step.prepare({ ...(d.run.point.startAt ? { startAt: d.run.point.startAt } : {}), store, client: d.client, runId, signal: d.signal }),
       reject: (item) => store.recordReject(runId, step.name, { error: item.error, data: item.data, stage: 'prepare' }),
-      skip: (item) => store.recordFiltered(runId, step.name, item.pos),
+      skip: (item) => store.recordSkip(runId, step.name, item.pos, item.reason),
+      warn: (item) => store.recordWarnings(runId, step.name, { warnings: item.warnings ?? [], ...(item.kind === 'valid' ? { key: item.key } : {}), data: item.data }) > 0,
       load: async (items, hw) => {
         const out = await loader.load(items, { ...(hw !== undefined ? { highWater: hw } : {}), signal: d.signal });
         addReconciled(out.reconciled);

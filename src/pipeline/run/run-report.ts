@@ -8,6 +8,9 @@
  *  - `rejects.csv` (+ `rejects-<step>.csv`): every row this run rejected, from the checkpoint's rejects
  *    table (which keeps the original columns in source order), plus `_line`, `_step`, `_code`,
  *    `_field`, `_message`: fix it and feed it back as the step's source;
+ *  - `warnings.csv` (+ `warnings-<step>.csv`): every warning this run recorded (rows that loaded with a
+ *    problem, or were folded with other values), from the checkpoint's warnings table, in the rejects'
+ *    layout; counted per code and sampled in report.json/html (src/report/warnings-report.ts);
  *  - `crosswalk.csv`: step, source key, entity, Zoho id, name, scope, origin: every id the migration
  *    created or matched, the same rows as the `crosswalk` table of the checkpoint database.
  * Everything is streamed from the checkpoint (opened read-only once the run has closed it): memory stays
@@ -24,9 +27,11 @@ import { createRejectsWriter } from '../../report/rejects-writer.js';
 import { writeReportHtml } from '../../report/write-report-html.js';
 import { writeReportJson } from '../../report/write-report-json.js';
 import { writeCsvFile } from '../../report/write-csv-file.js';
+import { createWarningsCollector, withWarnings, type WarningsCollector } from '../../report/warnings-report.js';
 import { emptyCounts, type StepCounts } from '../../core/step-counts.js';
 import type { RunReportFiles, RunResult } from '../run-result.js';
 import type { RunPlan } from './run-plan.js';
+import { addOptionalTotals } from '../prepare/item-counts.js';
 
 /** The files of a real run's report folder (run-result.ts). */
 
@@ -53,6 +58,7 @@ export async function writeRunReport(result: RunResult, plan: RunPlan, o: RunRep
   const samplesPerStep = o.samplesPerStep ?? 20;
   const steps = plan.groups.flat();
   const rejects = await createRejectsWriter(dir);
+  const warnings = await createWarningsCollector(dir, samplesPerStep);
   const stepReports: StepReport[] = [];
   const inputs: InputReport[] = [];
   const samples: RejectSample[] = [];
@@ -83,13 +89,16 @@ export async function writeRunReport(result: RunResult, plan: RunPlan, o: RunRep
           samples.push({ step: step.name, source: r.source, line: r.line, code: r.code, field: r.field, message: r.message, data: Object.fromEntries(r.columns.map(([k, v]) => [k, clip(v)])) });
         }
       }
+      collectWarnings(warnings, store, result.runId, step.name);
     }
     const files = await rejects.close();
+    const warned = await warnings.close();
     const crosswalkCsv = join(dir, 'crosswalk.csv');
     await writeCrosswalkCsv(crosswalkCsv, store);
 
     const totals = emptyCounts();
     for (const s of stepReports) for (const k of ['read', 'valid', 'created', 'updated', 'skipped', 'rejected', 'inDoubt'] as const) totals[k] += s.counts[k];
+    addOptionalTotals(totals, stepReports.map((s) => s.counts));
     const f = result.figures;
     const report: RunReport = {
       schemaVersion: REPORT_SCHEMA_VERSION,
@@ -119,15 +128,31 @@ export async function writeRunReport(result: RunResult, plan: RunPlan, o: RunRep
       windows: f.windowsUsed.map((ms) => new Date(ms).toISOString()),
       createdIds: { checkpointDb: result.dbPath, query: 'SELECT step, key, entity, zoho_id FROM crosswalk', crosswalkCsv: 'crosswalk.csv', perStep },
     };
-    const reportJson = await writeReportJson(dir, report);
-    const reportHtml = await writeReportHtml(dir, report);
+    const full = withWarnings(report, warned);
+    const reportJson = await writeReportJson(dir, full);
+    const reportHtml = await writeReportHtml(dir, full);
     return { dir, reportJson, reportHtml, rejectsCsv: join(dir, files.combined), crosswalkCsv };
   } catch (e) {
     await rejects.abort().catch(() => {});
+    await warnings.abort().catch(() => {});
     throw e;
   } finally {
     cdb?.close();
   }
+}
+
+/** A step's warnings from the checkpoint into the collector, one row's warnings together (they are stored in source order). */
+function collectWarnings(into: WarningsCollector, store: CheckpointStore, runId: number, step: string): void {
+  let row: { index: number; warnings: RowError[]; data: Record<string, unknown> } | undefined;
+  const flush = () => row && into.add(step, row.warnings, row.data);
+  for (const w of store.warnings(runId, step)) {
+    if (row?.index !== w.index) {
+      flush();
+      row = { index: w.index, warnings: [], data: Object.fromEntries(w.columns) };
+    }
+    row.warnings.push({ code: w.code as RowError['code'], field: w.field, message: w.message, ...(w.value !== null ? { value: w.value } : {}), pos: { source: w.source, line: w.line, index: w.index } });
+  }
+  flush();
 }
 
 function sizeOf(path: string): number {

@@ -21,6 +21,7 @@ import { emptyCounts, type StepCounts } from '../../core/step-counts.js';
 import type { HighWater, ItemResult } from '../../checkpoint/store-types.js';
 import type { EndpointTemplate } from '../../zoho/types.js';
 import type { PipelineEvent } from '../events.js';
+import { countSkip, countWarned, skippedBeforeLoad, warningsOf } from '../prepare/item-counts.js';
 
 /** What a batch will cost: requests on one endpoint. */
 export interface BatchCost {
@@ -63,8 +64,13 @@ export interface StepPort {
   items(): AsyncIterable<PreparedItem>;
   /** Records a prepare-stage reject (its own transaction); false when this run had already recorded it. */
   reject(item: PreparedReject): boolean;
-  /** Records a filtered row (its own transaction); false when this run had already recorded it. Absent: counted only. */
+  /** Records a filtered or folded row (its own transaction); false when this run had already recorded it. Absent: counted only. */
   skip?(item: PreparedSkip): boolean;
+  /**
+   * Records a row's warnings (its own transaction) before its batch is sent; false when this run had
+   * already recorded them (a resumed run re-reading the row). Absent: counted only.
+   */
+  warn?(item: PreparedValid | PreparedSkip): boolean;
   /**
    * Loads one batch: settle (crosswalk, mode), mark sent (one transaction), send (no transaction
    * open), record results and `hw` (one transaction; undefined for the last batch: the step is then
@@ -105,12 +111,10 @@ const hwOf = (pos: SourcePosition): HighWater => ({ index: pos.index, line: pos.
  */
 export async function runStep(port: StepPort): Promise<StepOutcome> {
   const counts = { ...port.initialCounts() };
-  let filtered = counts.filtered ?? 0;
-  let rejectedPrepare = counts.read - counts.valid - filtered;
+  let rejectedPrepare = counts.read - counts.valid - skippedBeforeLoad(counts);
   const sync = () => {
     counts.read = counts.created + counts.updated + counts.skipped + counts.rejected + counts.inDoubt;
-    counts.valid = counts.read - rejectedPrepare - filtered;
-    if (filtered > 0) counts.filtered = filtered;
+    counts.valid = counts.read - rejectedPrepare - skippedBeforeLoad(counts);
   };
   sync();
   let pending: PreparedValid[] = [];
@@ -137,6 +141,14 @@ export async function runStep(port: StepPort): Promise<StepOutcome> {
     return out.unsent.length > 0 ? 'interrupted' : undefined;
   };
 
+  /** A row's warnings, recorded as they are read (as prepare-stage rejects are), each one an event. */
+  const warned = (item: PreparedValid | PreparedSkip): void => {
+    const warnings = warningsOf(item);
+    if (warnings.length === 0 || !(port.warn?.(item) ?? true)) return;
+    countWarned(counts);
+    for (const error of warnings) port.emit({ type: 'warning', step: port.name, error });
+  };
+
   const stopFor = (stopped: StepStop, error?: ZpetlError): StepOutcome => ({ counts, stopped, ...(error ? { error } : {}) });
 
   for await (const item of port.items()) {
@@ -148,10 +160,10 @@ export async function runStep(port: StepPort): Promise<StepOutcome> {
       const limit = port.overLimit(counts);
       if (limit) return stopFor('reject-limit', limit);
     }
+    if (item.kind !== 'reject') warned(item);
     if (item.kind === 'skip') {
       if (port.skip?.(item) ?? true) {
-        counts.skipped++;
-        filtered++;
+        countSkip(counts, item.reason);
         sync();
       }
     } else if (item.kind === 'reject') {

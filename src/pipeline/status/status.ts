@@ -96,15 +96,16 @@ export interface RejectListing {
 
 /**
  * The rejects of the latest run of `pipeline` (or of `runId`), optionally of one step, in the order
- * they were recorded. Held in memory: rejects are bounded by the run's reject limit.
+ * they were recorded. Held in memory: rejects are bounded by the run's reject limit. With `warnings`,
+ * the run's row warnings instead (the same rows: src/checkpoint/warning-store.ts).
  */
-export function listRejects(dbPath: string, pipeline: string, o: { runId?: number; step?: string; portalId?: string; owner?: CheckpointOwner } = {}): RejectListing {
+export function listRejects(dbPath: string, pipeline: string, o: { runId?: number; step?: string; portalId?: string; owner?: CheckpointOwner; warnings?: boolean } = {}): RejectListing {
   if (!existsSync(dbPath)) return { run: undefined, rejects: [] };
   const { cdb, store } = openCheckpointForReading(dbPath, 'rejects', o.owner ?? { pipeline, portalId: o.portalId });
   try {
     const run = o.runId !== undefined ? store.getRun(o.runId) : store.latestRun(pipeline);
     if (!run) return { run: undefined, rejects: [] };
-    return { run, rejects: [...store.rejects(run.id, o.step)] };
+    return { run, rejects: [...(o.warnings ? store.warnings(run.id, o.step) : store.rejects(run.id, o.step))] };
   } finally {
     cdb.close();
   }
@@ -198,9 +199,10 @@ export interface PipelineRejects extends RejectListing {
 /**
  * `zpetl rejects FILE`: the rejects of the pipeline's latest run (or `runId`), optionally of one
  * `step` (USAGE_INVALID when the pipeline has no such step); with `csv` (a path under `cwd`) they
- * are also written there by writeRejectsCsv, which takes one step's only.
+ * are also written there by writeRejectsCsv, which takes one step's only. With `warnings`, the run's
+ * row warnings instead of its rejects.
  */
-export async function pipelineRejects(file: string, o: PipelineCheckpointOptions & { runId?: number; step?: string; csv?: string } = {}): Promise<PipelineRejects> {
+export async function pipelineRejects(file: string, o: PipelineCheckpointOptions & { runId?: number; step?: string; csv?: string; warnings?: boolean } = {}): Promise<PipelineRejects> {
   const cwd = o.cwd ?? process.cwd();
   const p = loadPipeline(resolve(cwd, file), o.env);
   const steps = p.config.steps.map((s) => s.name);
@@ -210,7 +212,7 @@ export async function pipelineRejects(file: string, o: PipelineCheckpointOptions
     });
   }
   const c = checkpointOfPipeline(p, o, cwd);
-  const listing = listRejects(c.path, p.config.name, { owner: c.owner, runId: o.runId, step: o.step });
+  const listing = listRejects(c.path, p.config.name, { owner: c.owner, runId: o.runId, step: o.step, ...(o.warnings ? { warnings: true } : {}) });
   const out: PipelineRejects = { pipeline: p.config.name, checkpoint: c.shown, ...listing };
   if (listing.run && o.csv !== undefined) out.csvRows = await writeRejectsCsv(listing.rejects, resolve(cwd, o.csv));
   return out;

@@ -178,12 +178,12 @@ describe('record store: alone', () => {
     expect(store.getRecords('other', ['k1']).size).toBe(0);
   });
 
-  it('recordFiltered records a left-out row once per run, under a key no source key can equal', () => {
+  it('recordSkip records a left-out row once per run, under a key no source key can equal', () => {
     const { store } = recordStoreAlone();
-    expect(store.recordFiltered(1, 's', pos(4))).toBe(true);
-    expect(store.recordFiltered(1, 's', pos(4))).toBe(false);
+    expect(store.recordSkip(1, 's', pos(4), 'filtered')).toBe(true);
+    expect(store.recordSkip(1, 's', pos(4), 'filtered')).toBe(false);
     expect(store.getRecord('s', ' filtered 4')).toMatchObject({ state: 'confirmed', outcome: 'filtered', zohoId: null, pos: pos(4) });
-    expect(store.recordFiltered(2, 's', pos(4))).toBe(true);
+    expect(store.recordSkip(2, 's', pos(4), 'filtered')).toBe(true);
   });
 });
 

@@ -6,6 +6,7 @@ import { createRecordStore, type RecordStoreWrites } from '../../../src/checkpoi
 import { createRejectStore } from '../../../src/checkpoint/reject-store.js';
 import { createRunStore } from '../../../src/checkpoint/run-store.js';
 import { createStoreContext } from '../../../src/checkpoint/store-context.js';
+import { createWarningStore } from '../../../src/checkpoint/warning-store.js';
 import { createCheckpointStore } from '../../../src/checkpoint/store.js';
 import { systemClock } from '../../../src/core/clock.js';
 import { pos } from '../../helpers/temp-checkpoint.js';
@@ -17,7 +18,7 @@ describe('checkpoint store (the composition)', () => {
     const cdb = openCheckpointDb(':memory:');
     const ctx = createStoreContext(cdb.db, systemClock);
     const noWrites = {} as RecordStoreWrites;
-    const parts = [createRunStore(ctx), createRecordStore(ctx, noWrites), createCrosswalkStore(ctx), createRejectStore(ctx), createCountsStore(ctx)].map((p) => Object.keys(p));
+    const parts = [createRunStore(ctx), createRecordStore(ctx, noWrites), createCrosswalkStore(ctx), createRejectStore(ctx), createWarningStore(ctx), createCountsStore(ctx)].map((p) => Object.keys(p));
     const names = parts.flat();
     expect(new Set(names).size).toBe(names.length);
     const store = createCheckpointStore(cdb.db);

@@ -143,21 +143,21 @@ describe('runStep with filtered rows', () => {
   });
 });
 
-describe('checkpoint store: recordFiltered', () => {
+describe('checkpoint store: recordSkip', () => {
   it('counts a filtered row once per run as skipped + filtered, without a crosswalk entry; a new run counts it again', () => {
     const cdb = openCheckpointDb(join(dir, 'p.db'));
     try {
       const store = createCheckpointStore(cdb.db);
       const run = store.startRun('p');
       const pos = { source: 'in.csv', line: 3, index: 1, byteOffset: 20 };
-      expect(store.recordFiltered(run.id, 's', pos)).toBe(true);
-      expect(store.recordFiltered(run.id, 's', pos)).toBe(false);
+      expect(store.recordSkip(run.id, 's', pos, 'filtered')).toBe(true);
+      expect(store.recordSkip(run.id, 's', pos, 'filtered')).toBe(false);
       expect(store.counts(run.id, 's')).toMatchObject({ read: 1, skipped: 1, filtered: 1, created: 0, rejected: 0 });
       expect(store.crosswalkCount('s')).toBe(0);
       expect(store.countPending('s', ['planned', 'sent', 'in-doubt'])).toBe(0);
       store.finishRun(run.id, 'ok');
       const run2 = store.startRun('p');
-      expect(store.recordFiltered(run2.id, 's', pos)).toBe(true);
+      expect(store.recordSkip(run2.id, 's', pos, 'filtered')).toBe(true);
       expect(store.counts(run2.id, 's')).toMatchObject({ read: 1, skipped: 1, filtered: 1 });
     } finally {
       cdb.close();

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { createStoreContext } from '../../../src/checkpoint/store-context.js';
+import { createCheckpointStore } from '../../../src/checkpoint/store.js';
+import { createWarningStore } from '../../../src/checkpoint/warning-store.js';
+import { createManualClock } from '../../../src/core/clock.js';
+import { pos, tempCheckpoints } from '../../helpers/temp-checkpoint.js';
+
+const files = tempCheckpoints();
+const warning = (i: number, field: string, code: 'ROW_UNKNOWN_USER' | 'ROW_FOLDED_DIFFERS' = 'ROW_UNKNOWN_USER') => ({ code, message: `${field} left empty`, field, value: 'Ann', pos: pos(i) });
+
+describe('warning store', () => {
+  it('records a row\'s warnings once per run, code and field: a resumed run re-reading the row neither loses nor doubles one', () => {
+    const store = createCheckpointStore(files.open().cdb.db);
+    const run = store.startRun('demo');
+    const row = { warnings: [warning(4, 'owner'), warning(4, 'user')], key: 'T-1', data: { Key: 'T-1', Owner: 'Ann' } };
+    expect(store.recordWarnings(run.id, 'tasks', row)).toBe(2);
+    expect(store.recordWarnings(run.id, 'tasks', row)).toBe(0);
+    // The same row with one more warning (another code): only that one is new.
+    expect(store.recordWarnings(run.id, 'tasks', { ...row, warnings: [...row.warnings, warning(4, 'owner', 'ROW_FOLDED_DIFFERS')] })).toBe(1);
+    expect(store.counts(run.id, 'tasks')).toMatchObject({ warned: 1, read: 0 });
+    // Another run warns afresh.
+    const run2 = store.startRun('demo');
+    expect(store.recordWarnings(run2.id, 'tasks', row)).toBe(2);
+  });
+
+  it('keeps position, key, columns in order and the value; listed per step in source order; rejects are untouched', () => {
+    const ctx = createStoreContext(files.open().cdb.db, createManualClock(5));
+    const store = createWarningStore(ctx);
+    store.recordWarnings(1, 'tasks', { warnings: [warning(7, 'owner')], key: 'T-7', data: { B: '2', A: '1' } });
+    store.recordWarnings(1, 'tasks', { warnings: [warning(2, 'owner')] });
+    store.recordWarnings(1, 'logs', { warnings: [warning(3, 'user')] });
+    const rows = [...store.warnings(1)];
+    expect(rows.map((r) => `${r.step}:${r.index}`)).toEqual(['logs:3', 'tasks:2', 'tasks:7']);
+    expect(rows[2]).toMatchObject({ key: 'T-7', code: 'ROW_UNKNOWN_USER', field: 'owner', value: 'Ann', stage: 'prepare', columns: [['B', '2'], ['A', '1']] });
+    expect([...store.warnings(1, 'tasks')].map((r) => r.index)).toEqual([2, 7]);
+    const full = createCheckpointStore(ctx.db);
+    expect([...full.rejects(1)]).toEqual([]);
+  });
+});
