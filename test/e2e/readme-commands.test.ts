@@ -51,6 +51,9 @@ const ELSEWHERE: Record<string, string> = {
   'validate pipelines/provision-users-from-hr.yaml': 'cli-run.test.ts (validate over every file of pipelines/)',
   'run pipelines/migrate-tasks-from-csv.yaml --dry-run': 'cli-examples.test.ts (its dry run, exact figures)',
   'run pipelines/migrate-tasks-from-csv.yaml': 'cli-examples.test.ts (its real run, exact figures, then again: all skipped)',
+  'validate pipelines/migrate-from-jira.yaml': 'cli-run.test.ts (validate over every file of pipelines/)',
+  'run pipelines/migrate-from-jira.yaml --dry-run': 'jira-migration.test.ts (dryRun, what `zpetl run --dry-run` calls, exact figures) and cli-examples.test.ts',
+  'run pipelines/migrate-from-jira.yaml': 'jira-migration.test.ts (runPipeline, what `zpetl run` calls, exact figures and the sandbox spot-checked)',
 };
 
 /** The `npm …` commands the README shows → what runs each (a test file, or a line of .ci/run). */
