@@ -100,7 +100,7 @@ function* lookupRounds(mapped: MappedRecord, pos: SourcePosition): Generator<rea
   while (pending.length > 0) {
     const waits = (l: PendingLookup) => lookupDependsOn(l.spec).some((f) => f !== l.field && open.has(f));
     let ready: readonly PendingLookup[] = pending.filter((l) => !waits(l));
-    // A circle of `within` fields (the schema refuses one): resolve in field order rather than never.
+    // A circle of `within` fields (the pipeline schema refuses one): resolve in field order rather than never.
     if (ready.length === 0) ready = pending;
     pending = pending.filter((l) => !ready.includes(l));
     const asks: Ask[] = [];

@@ -15,7 +15,7 @@ import { z } from 'zod';
 import { DEFAULT_LOAD_MODE, LOAD_MODES } from '../../core/load-mode.js';
 import { SourceSchema } from '../../extract/source-schema.js';
 import { FieldSpecSchema } from '../../transform/field-spec.js';
-import { lookupSteps } from '../../transform/lookup-spec.js';
+import { lookupDependsOn, lookupSteps } from '../../transform/lookup-spec.js';
 import { WhereSchema } from '../../transform/row-filter.js';
 import { ENTITY_KINDS } from '../../core/entity-kind.js';
 import { ENTITY_FIELDS, isCustomField } from '../../transform/entity-fields.js';
@@ -149,6 +149,24 @@ export const PipelineSchema = z
     });
   });
 
+/** True when the lookup of `field` waits, through `within`/`tasklist` fields that are lookups too, on `field` itself. */
+function waitsOnItself(fields: LoadStepConfig['fields'], field: string): boolean {
+  const seen = new Set<string>();
+  const next = (f: string): readonly string[] => {
+    const l = fields[f]?.lookup;
+    return l === undefined ? [] : lookupDependsOn(l).filter((d) => d !== f);
+  };
+  const todo = [...next(field)];
+  while (todo.length > 0) {
+    const f = todo.pop()!;
+    if (f === field) return true;
+    if (seen.has(f)) continue;
+    seen.add(f);
+    todo.push(...next(f));
+  }
+  return false;
+}
+
 /** The lookups of step `i` against the rest of the file: the steps they read, the fields they name, `onMissing` on required fields. */
 function refineLookups(steps: readonly z.output<typeof StepSchema>[], s: LoadStepConfig, i: number, ctx: z.RefinementCtx): void {
   for (const [field, spec] of Object.entries(s.fields)) {
@@ -167,6 +185,7 @@ function refineLookups(steps: readonly z.output<typeof StepSchema>[], s: LoadSte
         ctx.addIssue({ code: 'custom', path: at(option), message: `${option}: "${other}" must name another field of this step; expected one of ${Object.keys(s.fields).filter((f) => f !== field).join(', ')}` });
       }
     }
+    if (waitsOnItself(s.fields, field)) ctx.addIssue({ code: 'custom', path: at('within'), message: `field "${field}" is looked up within fields that are looked up within it: a circle` });
     // validate runs before the lookups: a field warn may empty must be one the row can do without.
     if (l.onMissing === 'warn' && (spec.required || ENTITY_FIELDS[s.entity][field]?.required === true)) {
       ctx.addIssue({ code: 'custom', path: at('onMissing'), message: `${s.entity} field "${field}" is required: onMissing: warn would leave it empty; use reject or { default: VALUE }` });

@@ -64,6 +64,11 @@ describe('the pipeline schema on lookups', () => {
     expect(problems('      task: { from: I, lookup: { kind: task-by-name, within: proj } }')[0]).toMatch(/^steps\[3\]\.fields\.task\.lookup\.within: within: "proj" must name another field of this step; expected one of project, date/);
     expect(problems('      task: { from: I, lookup: { kind: task-by-name, within: project, tasklist: task } }')[0]).toMatch(/lookup\.tasklist: tasklist: "task" must name another field/);
     expect(problems('      task: { from: I, lookup: { kind: task-by-name } }')).toEqual(['steps[3].fields.task.lookup.within: task-by-name needs `within`: the field holding the project']);
+    const circle = problems('      task: { from: I, lookup: { kind: task-by-name, within: logName } }\n      logName: { from: L, lookup: { kind: task-by-name, within: task } }');
+    expect(circle).toEqual([
+      'steps[3].fields.task.lookup.within: field "task" is looked up within fields that are looked up within it: a circle',
+      'steps[3].fields.logName.lookup.within: field "logName" is looked up within fields that are looked up within it: a circle',
+    ]);
     expect(problems('      user: { from: I, lookup: { kind: user-by-name, tasklist: project } }')).toEqual(['steps[3].fields.user.lookup.tasklist: `tasklist` applies to task-by-name only, not user-by-name']);
   });
 
