@@ -44,7 +44,9 @@ function dependencyEdges(steps: readonly StepConfig[]): Map<string, DependencyEd
       for (const [field, f] of Object.entries(s.fields)) {
         const read = f.lookup === undefined ? [] : lookupSteps(f.lookup);
         const at = (j: number): PathPart[] => ['steps', i, 'fields', field, 'lookup', 'step', ...(typeof f.lookup?.step === 'string' ? [] : [j])];
-        read.forEach((on, j) => on !== s.name && edges.push({ on, path: at(j), explicit: true }));
+        read.forEach((on, j) => {
+          if (on !== s.name) edges.push({ on, path: at(j), explicit: true });
+        });
       }
       // Users scoped to projects need the projects; project owners need the users: the explicit entity order wins.
       const dropped = new Set<string>();

@@ -99,6 +99,15 @@ export function createStepPreparer(step: LoadStepConfig, ctx: PrepareContext): S
     return { kind: 'valid', key, values, pos, data };
   }
 
+  /** After the lookups: a reject, or the row through `finish` with the warnings `onMissing: warn` left. */
+  function looked(r: Outcome<ResolvedRecord>, key: string, pos: SourcePosition, data: Record<string, unknown>): PreparedItem {
+    if (!r.ok) return reject(r.error, data);
+    if (r.value.warnings.length === 0) return finish(key, r.value.values, pos, data);
+    // `onMissing: warn` emptied fields after validation ran: the row must still be loadable.
+    const refused = refuseWarnedRow(step.entity, r.value, pos);
+    return refused ? reject(refused, data) : withWarnings(finish(key, r.value.values, pos, data), r.value.warnings);
+  }
+
   /** A row's outcome; a promise only when a lookup needs I/O (cache hits and local rows answer synchronously). */
   function prepareRecord(record: SourceRecord): PreparedItem | Promise<PreparedItem> {
     const { data, pos } = record;
@@ -111,15 +120,9 @@ export function createStepPreparer(step: LoadStepConfig, ctx: PrepareContext): S
     if ('error' in k) return reject(k.error, data);
     if (mapped.value.lookups.length === 0) return finish(k.key, mapped.value.values, pos, data);
     const key = k.key;
-    const looked = (r: Outcome<ResolvedRecord>): PreparedItem => {
-      if (!r.ok) return reject(r.error, data);
-      if (r.value.warnings.length === 0) return finish(key, r.value.values, pos, data);
-      // `onMissing: warn` emptied fields after validation ran: the row must still be loadable.
-      const refused = refuseWarnedRow(step.entity, r.value, pos);
-      return refused ? reject(refused, data) : withWarnings(finish(key, r.value.values, pos, data), r.value.warnings);
-    };
     const now = tryResolveLookupsSync(mapped.value, ctx.resolver, pos);
-    return now !== NEEDS_IO ? looked(now) : resolveLookups(mapped.value, ctx.resolver, pos).then(looked);
+    if (now !== NEEDS_IO) return looked(now, key, pos, data);
+    return resolveLookups(mapped.value, ctx.resolver, pos).then((r) => looked(r, key, pos, data));
   }
 
   // A misspelt `where:` column would silently filter out every row (or none): refuse it once the header is known.
