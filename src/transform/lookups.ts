@@ -166,8 +166,9 @@ function* lookupRounds(mapped: MappedRecord, pos: SourcePosition): Generator<rea
  * field is left out of the values, a list field drops the element, and a warning with the same code
  * is returned), or `{ default }` (that value is looked up instead; not found either → reject naming
  * both). A name matching several records is ROW_AMBIGUOUS_REFERENCE: a warning under `warn`, a reject
- * otherwise (never defaulted). The first reject in field order wins. Resolver exceptions propagate
- * (they are run-level failures).
+ * otherwise (never defaulted). The first reject found wins (rounds in dependency order, field order
+ * within a round, defaults after the round's own values). Resolver exceptions propagate (they are
+ * run-level failures).
  */
 export async function resolveLookups(mapped: MappedRecord, resolver: LookupResolver, pos: SourcePosition): Promise<Outcome<ResolvedRecord>> {
   if (mapped.lookups.length === 0) return ok({ values: mapped.values, warnings: NO_WARNINGS });
