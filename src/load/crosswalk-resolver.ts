@@ -11,10 +11,12 @@ import type { CheckpointStore } from '../checkpoint/store.js';
 /** The fields of a transform LookupSpec this resolver reads. */
 export interface CrosswalkLookupSpec {
   kind: string;
-  step?: string;
+  /** task-by-key: one step, or several in order (the first holding the key wins). */
+  step?: string | readonly string[];
   within?: string;
 }
 
+/** Never answers "ambiguous": two crosswalk entries with one name leave the decision to the fallback (Zoho's listing). */
 export interface CrosswalkResolver {
   resolve(spec: CrosswalkLookupSpec, value: string, scope?: string): Promise<string | undefined>;
 }
@@ -29,8 +31,12 @@ const ENTITY_BY_KIND: Record<string, string> = {
 export function createCrosswalkResolver(store: CheckpointStore, fallback?: CrosswalkResolver): CrosswalkResolver {
   function local(spec: CrosswalkLookupSpec, value: string, scope?: string): string | undefined {
     if (spec.kind === 'task-by-key') {
-      if (spec.step === undefined) return undefined;
-      return store.crosswalkGet(spec.step, value)?.zohoId;
+      const steps = spec.step === undefined ? [] : typeof spec.step === 'string' ? [spec.step] : spec.step;
+      for (const step of steps) {
+        const id = store.crosswalkGet(step, value)?.zohoId;
+        if (id !== undefined) return id;
+      }
+      return undefined;
     }
     const entity = ENTITY_BY_KIND[spec.kind];
     if (entity === undefined) return undefined;

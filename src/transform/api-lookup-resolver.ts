@@ -1,17 +1,22 @@
 /**
- * Lookups through the Zoho client. Each list (portal users, projects, one project's users, task lists
- * or milestones) is fetched once per scope and indexed; the client paces the calls within the budget.
- * Up to `cacheSize` indexes are kept (least recently used dropped first); concurrent lookups of the
- * same scope share one listing.
+ * Lookups through the Zoho client. Each list (portal users, projects, one project's users, task lists,
+ * milestones or tasks) is fetched once per scope and indexed; the client paces the calls within the
+ * budget. Up to `cacheSize` listings are kept (least recently used dropped first); concurrent lookups
+ * of the same scope share one listing, and user-by-email and user-by-name share the users' listing.
  *
- * Names match exactly first (trimmed), then case-insensitively; a name that matches several records
- * resolves to nothing (the row is rejected as unknown rather than attached to a guess). E-mails match
- * case-insensitively. `task-by-key` is never answered here: source keys live in the crosswalk (loader)
- * or the dry run's rows; chain those resolvers before this one.
+ * Names match as src/transform/name-match.ts says (exact and NFC, then case-insensitive); a name that
+ * matches several records is answered as ambiguous, naming them (users by e-mail, others by id), and
+ * the row is refused rather than attached to a guess. E-mails match case-insensitively. A user's name
+ * is its display name: `full_name`, else first and last name, else `name`
+ * (docs/zoho-api-notes.md#users). `task-by-name` reads the project's task listing, which includes
+ * subtasks (docs/zoho-api-notes.md#tasks), narrowed by task list when asked. `task-by-key` is never
+ * answered here: source keys live in the crosswalk (loader) or the dry run's rows; chain those
+ * resolvers before this one.
  */
-import type { ZohoApi } from '../zoho/types.js';
+import type { Task, User, ZohoApi } from '../zoho/types.js';
 import type { LookupSpec } from './lookup-spec.js';
-import type { LookupResolver } from './lookup-types.js';
+import type { LookupAnswer, LookupResolver } from './lookup-types.js';
+import { findName, indexNames, type NamedRecord, type NameIndex } from './name-match.js';
 
 export interface ApiLookupResolver extends LookupResolver {
   /** Drops every cached list (e.g. after a step created records). */
@@ -20,50 +25,35 @@ export interface ApiLookupResolver extends LookupResolver {
   listings(): number;
 }
 
-interface NameIndex {
-  exact: Map<string, string[]>;
-  folded: Map<string, string[]>;
+/** A user's display name as the V3 user object carries it: full_name, else first + last name, else name. */
+export function userDisplayName(u: Pick<User, 'full_name' | 'first_name' | 'last_name'> & { name?: unknown }): string {
+  const full = typeof u.full_name === 'string' ? u.full_name.trim() : '';
+  if (full !== '') return full;
+  const parts = [u.first_name, u.last_name].filter((x): x is string => typeof x === 'string' && x.trim() !== '').map((x) => x.trim());
+  if (parts.length > 0) return parts.join(' ');
+  return typeof u.name === 'string' ? u.name.trim() : '';
 }
 
-function index(items: Iterable<{ key: string; id: string }>): NameIndex {
-  const exact = new Map<string, string[]>();
-  const folded = new Map<string, string[]>();
-  for (const { key, id } of items) {
-    const k = key.trim();
-    const push = (m: Map<string, string[]>, kk: string) => {
-      const list = m.get(kk);
-      if (list === undefined) m.set(kk, [id]);
-      else if (!list.includes(id)) list.push(id);
-    };
-    push(exact, k);
-    push(folded, k.toLowerCase());
-  }
-  return { exact, folded };
+/** One listing, read once and indexed one or more ways (users: by e-mail and by name); the records themselves are not kept. */
+type Indexes = Readonly<Record<string, NameIndex>>;
+
+async function read<T>(it: AsyncIterable<T>, ways: Readonly<Record<string, (t: T) => NamedRecord>>): Promise<Indexes> {
+  const records = Object.fromEntries(Object.keys(ways).map((w) => [w, [] as NamedRecord[]]));
+  for await (const t of it) for (const [w, named] of Object.entries(ways)) records[w]!.push(named(t));
+  return Object.fromEntries(Object.entries(records).map(([w, r]) => [w, indexNames(r)]));
 }
 
-function find(ix: NameIndex, value: string): string | undefined {
-  const v = value.trim();
-  const exact = ix.exact.get(v);
-  if (exact !== undefined) return exact.length === 1 ? exact[0] : undefined;
-  const folded = ix.folded.get(v.toLowerCase());
-  return folded !== undefined && folded.length === 1 ? folded[0] : undefined;
-}
-
-async function collect<T>(it: AsyncIterable<T>, key: (t: T) => string | undefined, id: (t: T) => string): Promise<NameIndex> {
-  const out: { key: string; id: string }[] = [];
-  for await (const t of it) {
-    const k = key(t);
-    if (k !== undefined && k !== '') out.push({ key: k, id: id(t) });
-  }
-  return index(out);
-}
+const byEmail = (u: User): NamedRecord => ({ name: typeof u.email === 'string' ? u.email.toLowerCase() : '', id: u.id, label: u.email });
+const byName = (u: User): NamedRecord => ({ name: userDisplayName(u), id: u.id, label: u.email });
+const named = (x: { id: string; name?: string }): NamedRecord => ({ name: x.name ?? '', id: x.id, label: x.id });
+const task = (t: Task): NamedRecord => ({ name: t.name ?? '', id: t.id, label: t.id, ...(t.tasklist?.id !== undefined ? { tag: String(t.tasklist.id) } : {}) });
 
 export function createApiLookupResolver(api: ZohoApi, options: { cacheSize?: number } = {}): ApiLookupResolver {
   const cacheSize = Math.max(1, options.cacheSize ?? 64);
-  const cache = new Map<string, Promise<NameIndex>>();
+  const cache = new Map<string, Promise<Indexes>>();
   let listings = 0;
 
-  const load = (key: string, fetch: () => Promise<NameIndex>): Promise<NameIndex> => {
+  const load = <T>(key: string, fetch: () => AsyncIterable<T>, ways: Readonly<Record<string, (t: T) => NamedRecord>>): Promise<Indexes> => {
     const hit = cache.get(key);
     if (hit !== undefined) {
       cache.delete(key);
@@ -71,7 +61,7 @@ export function createApiLookupResolver(api: ZohoApi, options: { cacheSize?: num
       return hit;
     }
     listings++;
-    const p = fetch();
+    const p = read(fetch(), ways);
     cache.set(key, p);
     p.catch(() => {
       if (cache.get(key) === p) cache.delete(key);
@@ -79,27 +69,30 @@ export function createApiLookupResolver(api: ZohoApi, options: { cacheSize?: num
     while (cache.size > cacheSize) cache.delete(cache.keys().next().value!);
     return p;
   };
-
-  const byEmail = (u: { email?: string }) => u.email?.toLowerCase();
+  const userWays = { email: byEmail, name: byName };
+  const byOwnName = { name: named };
+  const byTask = { name: task };
+  const users = (scope: string | undefined) =>
+    scope === undefined ? load('users', () => api.users.listPortal(), userWays) : load(`users|${scope}`, () => api.users.listProject(scope), userWays);
 
   return {
-    async resolve(spec: LookupSpec, value: string, scope?: string) {
+    async resolve(spec: LookupSpec, value: string, scope?: string, tasklist?: string): Promise<LookupAnswer> {
       switch (spec.kind) {
-        case 'user-by-email': {
-          const ix =
-            scope === undefined
-              ? await load('users', () => collect(api.users.listPortal(), byEmail, (u) => u.id))
-              : await load(`users|${scope}`, () => collect(api.users.listProject(scope), byEmail, (u) => u.id));
-          return find(ix, value.toLowerCase());
-        }
+        case 'user-by-email':
+          return findName((await users(scope))['email']!, value.toLowerCase());
+        case 'user-by-name':
+          return findName((await users(scope))['name']!, value);
         case 'project-by-name':
-          return find(await load('projects', () => collect(api.projects.list(), (p) => p.name, (p) => p.id)), value);
+          return findName((await load('projects', () => api.projects.list(), byOwnName))['name']!, value);
         case 'tasklist-by-name':
           if (scope === undefined) return undefined;
-          return find(await load(`tasklists|${scope}`, () => collect(api.tasklists.list(scope), (t) => t.name, (t) => t.id)), value);
+          return findName((await load(`tasklists|${scope}`, () => api.tasklists.list(scope), byOwnName))['name']!, value);
         case 'milestone-by-name':
           if (scope === undefined) return undefined;
-          return find(await load(`milestones|${scope}`, () => collect(api.milestones.list(scope), (m) => m.name, (m) => m.id)), value);
+          return findName((await load(`milestones|${scope}`, () => api.milestones.list(scope), byOwnName))['name']!, value);
+        case 'task-by-name':
+          if (scope === undefined) return undefined;
+          return findName((await load(`tasks|${scope}`, () => api.tasks.list(scope), byTask))['name']!, value, tasklist);
         case 'task-by-key':
           return undefined;
       }

@@ -140,7 +140,9 @@ export interface DryKnowledge {
 export async function createdIdOf(entity: StepConfig['entity'], item: PreparedValid, known: DryKnowledge): Promise<string | undefined> {
   const email = item.values['email'];
   if (entity !== 'user' || known.zoho === undefined || typeof email !== 'string') return undefined;
-  return known.zoho.resolve({ kind: 'user-by-email' }, email);
+  const id = await known.zoho.resolve({ kind: 'user-by-email' }, email);
+  // One person per e-mail in Zoho; an ambiguous answer cannot happen, and is no id to predict with.
+  return typeof id === 'string' ? id : undefined;
 }
 
 /** Notes what a row the run creates brings along (`id`: what registerDryRecord registered for it). */

@@ -4,23 +4,67 @@
  * load finds those parents), then, when an API is given, against Zoho (read-only, cached, within the
  * budget). Ids of records this dry run would create are placeholders `dry:<kind>:<name>`: they exist
  * only in the report; records already in the crosswalk keep their real Zoho id.
+ *
+ * Names registered here match as Zoho's listings do (src/transform/api-lookup-resolver.ts): exactly,
+ * then case-insensitively, and two records of one name in one scope are ambiguous, as the run would
+ * find them in Zoho after creating both.
  */
-import { NEEDS_IO, type LookupResolver } from '../../transform/lookup-types.js';
-import type { LookupSpec } from '../../transform/lookup-spec.js';
+import { NEEDS_IO, type AmbiguousMatch, type LookupAnswer, type LookupResolver } from '../../transform/lookup-types.js';
+import { lookupSteps, type LookupSpec } from '../../transform/lookup-spec.js';
+import { foldName, normName } from '../../transform/name-match.js';
 import type { ScratchStore } from '../prepare/scratch-store.js';
 import type { DryCheckpoint } from '../dry-checkpoint.js';
 import type { PreparedValid } from '../../core/prepared-item.js';
 import type { LoadStepConfig } from '../file/schema.js';
 
-const KIND: Record<LookupSpec['kind'], string> = {
+/** The scratch store's kind per lookup kind; user-by-name has none (display names are Zoho's: asked of the API). */
+const KIND: Record<LookupSpec['kind'], string | undefined> = {
   'user-by-email': 'user',
+  'user-by-name': undefined,
   'project-by-name': 'project',
   'tasklist-by-name': 'tasklist',
   'milestone-by-name': 'milestone',
+  'task-by-name': 'task-name',
   'task-by-key': 'task',
 };
 
-const norm = (kind: string, v: string): string => (kind === 'user' ? v.trim().toLowerCase() : v.trim());
+/** Kinds the checkpoint's crosswalk answers (dry-checkpoint.ts): tasks there are by key, not by name. */
+const IN_CROSSWALK = new Set(['user', 'project', 'tasklist', 'milestone']);
+
+const email = (v: string): string => v.trim().toLowerCase();
+const isDry = (id: string | undefined): boolean => id !== undefined && id.startsWith('dry:');
+/** A task-by-name scope: the project, narrowed by the task list when the row has one. */
+const taskScope = (project: string, tasklist: string | undefined): string => (tasklist === undefined ? project : `${project}\u0000${tasklist}`);
+
+/**
+ * Registers one named record: under its exact name and its case-folded one, and, for a second record
+ * of the same name in the same scope, under `<kind>*` (the scratch store keeps the first of each).
+ */
+function putNamed(scratch: ScratchStore, kind: string, scope: string, name: string, id: string): void {
+  for (const [k, n] of [
+    [kind, normName(name)],
+    [`${kind}~`, foldName(name)],
+  ] as const) {
+    if (n === '') continue;
+    const first = scratch.getName(k, scope, n);
+    if (first === undefined) scratch.putName(k, scope, n, id);
+    else if (first !== id) scratch.putName(`${k}*`, scope, n, id);
+  }
+}
+
+/** The registered record of that name: exact first, then case-insensitive; two of one name are ambiguous. */
+function getNamed(scratch: ScratchStore, kind: string, scope: string, name: string): LookupAnswer {
+  for (const [k, n] of [
+    [kind, normName(name)],
+    [`${kind}~`, foldName(name)],
+  ] as const) {
+    const id = scratch.getName(k, scope, n);
+    if (id === undefined) continue;
+    const second = scratch.getName(`${k}*`, scope, n);
+    return second === undefined ? id : { ambiguous: [id, second] };
+  }
+  return undefined;
+}
 
 export function createDryRunResolver(scratch: ScratchStore, api?: LookupResolver, checkpoint?: DryCheckpoint): LookupResolver {
   // Lookups repeat (a few projects, a few hundred users, millions of logs): a bounded cache in front,
@@ -29,8 +73,8 @@ export function createDryRunResolver(scratch: ScratchStore, api?: LookupResolver
   // being one when a later step registers the name (project-scoped users run after the projects that
   // look them up as owners, before the tasks that do): a cached miss was a false ROW_UNKNOWN_* there.
   const cache = new Map<string, Map<string, Map<string, string>>>();
-  /** Misses Zoho answered (kind, scope, value): asked once, yet the local tables are still read first. */
-  const apiMisses = new Map<string, Map<string, Set<string>>>();
+  /** What Zoho answered without an id (kind, scope, value → a miss or AmbiguousMatch): asked once, yet the local tables are still read first. */
+  const apiAnswers = new Map<string, Map<string, Map<string, AmbiguousMatch | undefined>>>();
   let cached = 0;
   const remember = (kind: string, sc: string, value: string, id: string) => {
     if (cached >= 10_000) {
@@ -44,37 +88,63 @@ export function createDryRunResolver(scratch: ScratchStore, api?: LookupResolver
     byValue.set(value, id);
     cached++;
   };
-  const rememberApiMiss = (kind: string, sc: string, value: string) => {
-    let byScope = apiMisses.get(kind);
-    if (byScope === undefined) apiMisses.set(kind, (byScope = new Map()));
+  const rememberApi = (kind: string, sc: string, value: string, answer: AmbiguousMatch | undefined) => {
+    let byScope = apiAnswers.get(kind);
+    if (byScope === undefined) apiAnswers.set(kind, (byScope = new Map()));
     let values = byScope.get(sc);
-    if (values === undefined) byScope.set(sc, (values = new Set()));
-    if (values.size < 10_000) values.add(value);
+    if (values === undefined) byScope.set(sc, (values = new Map()));
+    if (values.size < 10_000) values.set(value, answer);
   };
-  const scopeOf = (spec: LookupSpec, scope: string | undefined) => (spec.kind === 'task-by-key' ? (spec.step ?? '') : (scope ?? ''));
-  const resolveSync = (spec: LookupSpec, value: string, scope?: string): string | undefined | typeof NEEDS_IO => {
+  const scopeOf = (spec: LookupSpec, scope: string | undefined, tasklist: string | undefined) =>
+    spec.kind === 'task-by-key' ? lookupSteps(spec).join('\u0000') : spec.kind === 'task-by-name' ? taskScope(scope ?? '', tasklist) : (scope ?? '');
+  /** The local tables: this dry run's records, then the checkpoint's crosswalk. */
+  const local = (spec: LookupSpec, value: string, scope: string | undefined, tasklist: string | undefined): LookupAnswer => {
     const kind = KIND[spec.kind];
-    const sc = scopeOf(spec, scope);
+    switch (kind) {
+      case undefined:
+        return undefined;
+      case 'task':
+        // task-by-key over several steps: the first step (in list order) holding the key wins.
+        for (const step of lookupSteps(spec)) {
+          const id = scratch.getName('task', step, value.trim()) ?? checkpoint?.lookup('task', step, value.trim());
+          if (id !== undefined) return id;
+        }
+        return undefined;
+      case 'user':
+        return scratch.getName('user', scope ?? '', email(value)) ?? checkpoint?.lookup('user', scope ?? '', email(value));
+      default: {
+        const sc = kind === 'task-name' ? taskScope(scope ?? '', tasklist) : (scope ?? '');
+        return getNamed(scratch, kind, sc, value) ?? (IN_CROSSWALK.has(kind) ? checkpoint?.lookup(kind, sc, normName(value)) : undefined);
+      }
+    }
+  };
+  const resolveSync = (spec: LookupSpec, value: string, scope?: string, tasklist?: string): LookupAnswer | typeof NEEDS_IO => {
+    const kind = spec.kind;
+    const sc = scopeOf(spec, scope, tasklist);
     const hit = cache.get(kind)?.get(sc)?.get(value);
     if (hit !== undefined) return hit;
-    const n = norm(kind, value);
-    const id = scratch.getName(kind, sc, n) ?? checkpoint?.lookup(kind, sc, n);
-    if (id !== undefined) {
-      remember(kind, sc, value, id);
-      return id;
+    const found = local(spec, value, scope, tasklist);
+    if (typeof found === 'string') {
+      remember(kind, sc, value, found);
+      return found;
     }
+    if (found !== undefined) return found;
+    if (api === undefined || spec.kind === 'task-by-key') return undefined;
     // Placeholder scopes (`dry:…`) exist only in this dry run: Zoho cannot know what is inside them.
-    if (api !== undefined && !(scope ?? '').startsWith('dry:') && apiMisses.get(kind)?.get(sc)?.has(value) !== true) return NEEDS_IO;
-    return undefined;
+    // A user's display name is the exception: asked portal-wide (the project's members are portal users).
+    if ((isDry(scope) && kind !== 'user-by-name') || isDry(tasklist)) return undefined;
+    const answered = apiAnswers.get(kind)?.get(sc);
+    if (answered?.has(value) === true) return answered.get(value);
+    return NEEDS_IO;
   };
   return {
     resolveSync,
-    async resolve(spec, value, scope) {
-      const id = resolveSync(spec, value, scope);
-      if (id !== NEEDS_IO) return id;
-      const found = await api!.resolve(spec, value, scope);
-      if (found === undefined) rememberApiMiss(KIND[spec.kind], scopeOf(spec, scope), value);
-      else remember(KIND[spec.kind], scopeOf(spec, scope), value, found);
+    async resolve(spec, value, scope, tasklist) {
+      const now = resolveSync(spec, value, scope, tasklist);
+      if (now !== NEEDS_IO) return now;
+      const found = await api!.resolve(spec, value, isDry(scope) ? undefined : scope, tasklist);
+      if (typeof found === 'string') remember(spec.kind, scopeOf(spec, scope, tasklist), value, found);
+      else rememberApi(spec.kind, scopeOf(spec, scope, tasklist), value, found);
       return found;
     },
   };
@@ -88,24 +158,37 @@ export function createDryRunResolver(scratch: ScratchStore, api?: LookupResolver
 export function registerDryRecord(scratch: ScratchStore, step: LoadStepConfig, item: PreparedValid, zohoId?: string): string | undefined {
   const v = item.values;
   const str = (x: unknown): string => (typeof x === 'string' ? x : '');
-  const put = (kind: string, scope: string, name: string, placeholder: string): string => {
-    const id = zohoId ?? placeholder;
-    scratch.putName(kind, scope, name, id);
-    return id;
-  };
   switch (step.entity) {
     case 'user': {
-      const email = norm('user', str(v['email']));
-      return email ? put('user', '', email, `dry:user:${email}`) : undefined;
+      const e = email(str(v['email']));
+      if (!e) return undefined;
+      const id = zohoId ?? `dry:user:${e}`;
+      scratch.putName('user', '', e, id);
+      // A project's members, for lookups `within` that project (the run lists the project's users).
+      if (str(v['project']) !== '') scratch.putName('user', str(v['project']), e, id);
+      return id;
     }
-    case 'project':
-      return put('project', '', norm('project', str(v['name'])), `dry:project:${item.key}`);
+    case 'project': {
+      const id = zohoId ?? `dry:project:${item.key}`;
+      putNamed(scratch, 'project', '', str(v['name']), id);
+      return id;
+    }
     case 'milestone':
-    case 'tasklist':
-      return put(step.entity, str(v['project']), norm(step.entity, str(v['name'])), `dry:${step.entity}:${item.key}`);
+    case 'tasklist': {
+      const id = zohoId ?? `dry:${step.entity}:${item.key}`;
+      putNamed(scratch, step.entity, str(v['project']), str(v['name']), id);
+      return id;
+    }
     case 'task':
-    case 'subtask':
-      return put('task', step.name, item.key, `dry:task:${step.name}:${item.key}`);
+    case 'subtask': {
+      const id = zohoId ?? `dry:task:${step.name}:${item.key}`;
+      scratch.putName('task', step.name, item.key, id);
+      // By name too (task-by-name): within the project, and within the project and task list.
+      const project = str(v['project']);
+      putNamed(scratch, 'task-name', project, str(v['name']), id);
+      if (str(v['tasklist']) !== '') putNamed(scratch, 'task-name', taskScope(project, str(v['tasklist'])), str(v['name']), id);
+      return id;
+    }
     case 'timelog':
       return undefined;
   }

@@ -8,6 +8,7 @@ import { ZpetlError } from '../../core/errors.js';
 import { formatPath, type PathPart } from './config-path.js';
 import { ENTITIES } from '../entities.js';
 import { isLoadStep, type StepConfig } from './schema.js';
+import { lookupSteps } from '../../transform/lookup-spec.js';
 
 export interface PlanStage {
   /** Step names, in file order. */
@@ -40,7 +41,13 @@ function dependencyEdges(steps: readonly StepConfig[]): Map<string, DependencyEd
     if (isLoadStep(s)) {
       const refs = ENTITIES[s.entity].references;
       for (const t of steps) if (t !== s && isLoadStep(t) && refs.includes(t.entity) && !(t.entity === s.entity)) edges.push({ on: t.name, path: ['steps', i, 'entity'], explicit: false });
-      for (const [field, f] of Object.entries(s.fields)) if (f.lookup?.step !== undefined && f.lookup.step !== s.name) edges.push({ on: f.lookup.step, path: ['steps', i, 'fields', field, 'lookup', 'step'], explicit: true });
+      for (const [field, f] of Object.entries(s.fields)) {
+        const read = f.lookup === undefined ? [] : lookupSteps(f.lookup);
+        const at = (j: number): PathPart[] => ['steps', i, 'fields', field, 'lookup', 'step', ...(typeof f.lookup?.step === 'string' ? [] : [j])];
+        read.forEach((on, j) => {
+          if (on !== s.name) edges.push({ on, path: at(j), explicit: true });
+        });
+      }
       // Users scoped to projects need the projects; project owners need the users: the explicit entity order wins.
       const dropped = new Set<string>();
       if (s.entity === 'user') for (const t of steps) if (isLoadStep(t) && t.entity === 'project' && s.scope !== 'project') dropped.add(t.name);

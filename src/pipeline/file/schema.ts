@@ -15,6 +15,7 @@ import { z } from 'zod';
 import { DEFAULT_LOAD_MODE, LOAD_MODES } from '../../core/load-mode.js';
 import { SourceSchema } from '../../extract/source-schema.js';
 import { FieldSpecSchema } from '../../transform/field-spec.js';
+import { lookupDependsOn, lookupSteps } from '../../transform/lookup-spec.js';
 import { WhereSchema } from '../../transform/row-filter.js';
 import { ENTITY_KINDS } from '../../core/entity-kind.js';
 import { ENTITY_FIELDS, isCustomField } from '../../transform/entity-fields.js';
@@ -157,18 +158,53 @@ export const PipelineSchema = z
         if (!seen.has(d)) ctx.addIssue({ code: 'custom', path: ['steps', i, 'dependsOn', j], message: `unknown step "${d}"; expected one of ${[...seen.keys()].join(', ')}` });
         else if (d === s.name) ctx.addIssue({ code: 'custom', path: ['steps', i, 'dependsOn', j], message: 'a step cannot depend on itself' });
       });
-      if (!isLoadStep(s)) return;
-      for (const [field, spec] of Object.entries(s.fields)) {
-        const ref = spec.lookup?.step;
-        if (ref === undefined) continue;
-        const target = p.steps.find((t) => t.name === ref);
-        if (target === undefined) ctx.addIssue({ code: 'custom', path: ['steps', i, 'fields', field, 'lookup', 'step'], message: `unknown step "${ref}"` });
-        else if (!isLoadStep(target) || (target.entity !== 'task' && target.entity !== 'subtask')) {
-          ctx.addIssue({ code: 'custom', path: ['steps', i, 'fields', field, 'lookup', 'step'], message: `step "${ref}" does not load tasks` });
-        }
-      }
+      if (isLoadStep(s)) refineLookups(p.steps, s, i, ctx);
     });
   });
+
+/** True when the lookup of `field` waits, through `within`/`tasklist` fields that are lookups too, on `field` itself. */
+function waitsOnItself(fields: LoadStepConfig['fields'], field: string): boolean {
+  const seen = new Set<string>();
+  const next = (f: string): readonly string[] => {
+    const l = fields[f]?.lookup;
+    return l === undefined ? [] : lookupDependsOn(l).filter((d) => d !== f);
+  };
+  const todo = [...next(field)];
+  while (todo.length > 0) {
+    const f = todo.pop()!;
+    if (f === field) return true;
+    if (seen.has(f)) continue;
+    seen.add(f);
+    todo.push(...next(f));
+  }
+  return false;
+}
+
+/** The lookups of step `i` against the rest of the file: the steps they read, the fields they name, `onMissing` on required fields. */
+function refineLookups(steps: readonly z.output<typeof StepSchema>[], s: LoadStepConfig, i: number, ctx: z.RefinementCtx): void {
+  for (const [field, spec] of Object.entries(s.fields)) {
+    const l = spec.lookup;
+    if (l === undefined) continue;
+    const at = (...rest: (string | number)[]) => ['steps', i, 'fields', field, 'lookup', ...rest];
+    lookupSteps(l).forEach((ref, j) => {
+      const path = at('step', ...(typeof l.step === 'string' ? [] : [j]));
+      const target = steps.find((t) => t.name === ref);
+      if (target === undefined) ctx.addIssue({ code: 'custom', path, message: `unknown step "${ref}"` });
+      else if (!isLoadStep(target) || (target.entity !== 'task' && target.entity !== 'subtask')) ctx.addIssue({ code: 'custom', path, message: `step "${ref}" does not load tasks` });
+    });
+    for (const option of ['within', 'tasklist'] as const) {
+      const other = l[option];
+      if (other !== undefined && (other === field || !(other in s.fields))) {
+        ctx.addIssue({ code: 'custom', path: at(option), message: `${option}: "${other}" must name another field of this step; expected one of ${Object.keys(s.fields).filter((f) => f !== field).join(', ')}` });
+      }
+    }
+    if (waitsOnItself(s.fields, field)) ctx.addIssue({ code: 'custom', path: at('within'), message: `field "${field}" is looked up within fields that are looked up within it: a circle` });
+    // validate runs before the lookups: a field warn may empty must be one the row can do without.
+    if (l.onMissing === 'warn' && (spec.required || ENTITY_FIELDS[s.entity][field]?.required === true)) {
+      ctx.addIssue({ code: 'custom', path: at('onMissing'), message: `${s.entity} field "${field}" is required: onMissing: warn would leave it empty; use reject or { default: VALUE }` });
+    }
+  }
+}
 
 export type PipelineConfig = z.output<typeof PipelineSchema>;
 export type PipelineInput = z.input<typeof PipelineSchema>;

@@ -20,17 +20,18 @@
  */
 import { ZpetlError } from '../../core/errors.js';
 import type { PreparedItem, PreparedReject } from '../../core/prepared-item.js';
-import type { ExtractItem, RowError, SourcePosition, SourceRecord } from '../../core/record.js';
+import type { ExtractItem, Outcome, RowError, SourcePosition, SourceRecord } from '../../core/record.js';
 import { createExtractor } from '../../extract/create-extractor.js';
 import type { Extractor, StartAt } from '../../extract/types.js';
 import { compileMapping } from '../../transform/map-record.js';
-import { resolveLookups, tryResolveLookupsSync } from '../../transform/lookups.js';
+import { refuseWarnedRow, resolveLookups, tryResolveLookupsSync, type ResolvedRecord } from '../../transform/lookups.js';
 import { NEEDS_IO, type LookupResolver } from '../../transform/lookup-types.js';
 import { validateRow } from '../../transform/validate-row.js';
 import { compileRowFilter } from '../../transform/row-filter.js';
 import { LOG_MAX_MINUTES } from '../../transform/entity-fields.js';
 import type { LoadStepConfig } from '../file/schema.js';
 import { hashKey, type ScratchStore } from './scratch-store.js';
+
 
 export interface PrepareContext {
   baseDir: string;
@@ -116,6 +117,15 @@ export function createStepPreparer(step: LoadStepConfig, ctx: PrepareContext): S
     return { kind: 'skip', reason: 'folded', pos, data, warnings: [differs] };
   }
 
+  /** After the lookups: a reject, or the row through `finish` with the warnings `onMissing: warn` left. */
+  function looked(r: Outcome<ResolvedRecord>, key: string, pos: SourcePosition, data: Record<string, unknown>): PreparedItem {
+    if (!r.ok) return reject(r.error, data);
+    if (r.value.warnings.length === 0) return finish(key, r.value.values, pos, data);
+    // `onMissing: warn` emptied fields after validation ran: the row must still be loadable.
+    const refused = refuseWarnedRow(step.entity, r.value, pos);
+    return refused ? reject(refused, data) : finish(key, r.value.values, pos, data, r.value.warnings);
+  }
+
   /** A row's outcome; a promise only when a lookup needs I/O (cache hits and local rows answer synchronously). */
   function prepareRecord(record: SourceRecord): PreparedItem | Promise<PreparedItem> {
     const { data, pos } = record;
@@ -127,9 +137,10 @@ export function createStepPreparer(step: LoadStepConfig, ctx: PrepareContext): S
     const k = keyOf(step.key, data, pos);
     if ('error' in k) return reject(k.error, data);
     if (mapped.value.lookups.length === 0) return finish(k.key, mapped.value.values, pos, data);
+    const key = k.key;
     const now = tryResolveLookupsSync(mapped.value, ctx.resolver, pos);
-    if (now !== NEEDS_IO) return now.ok ? finish(k.key, now.value, pos, data) : reject(now.error, data);
-    return resolveLookups(mapped.value, ctx.resolver, pos).then((r) => (r.ok ? finish(k.key, r.value, pos, data) : reject(r.error, data)));
+    if (now !== NEEDS_IO) return looked(now, key, pos, data);
+    return resolveLookups(mapped.value, ctx.resolver, pos).then((r) => looked(r, key, pos, data));
   }
 
   // A misspelt `where:` column would silently filter out every row (or none): refuse it once the header is known.

@@ -26,4 +26,24 @@ describe('crosswalk lookup resolver', () => {
     expect(asked).toEqual(['Other', 'T-10']);
     cdb.close();
   });
+
+  it('task-by-key over several steps: the first step in list order holding the key wins', async () => {
+    const cdb = openCheckpointDb(':memory:');
+    const store = createCheckpointStore(cdb.db);
+    const run = store.startRun('demo').id;
+    store.recordResults(run, { name: 'tasks', entity: 'task' }, [{ key: 'K-1', status: 'created', zohoId: '501', meta: { name: 'a', scopeId: 'P1' } }]);
+    store.recordResults(run, { name: 'subtasks', entity: 'subtask' }, [
+      { key: 'K-1', status: 'created', zohoId: '601', meta: { name: 'b', scopeId: 'P1' } },
+      { key: 'K-2', status: 'created', zohoId: '602', meta: { name: 'c', scopeId: 'P1' } },
+    ]);
+    const r: LookupResolver = createCrosswalkResolver(store);
+    expect(await r.resolve({ kind: 'task-by-key', step: ['tasks', 'subtasks'] }, 'K-1')).toBe('501');
+    expect(await r.resolve({ kind: 'task-by-key', step: ['subtasks', 'tasks'] }, 'K-1')).toBe('601');
+    expect(await r.resolve({ kind: 'task-by-key', step: ['tasks', 'subtasks'] }, 'K-2')).toBe('602');
+    expect(await r.resolve({ kind: 'task-by-key', step: 'tasks' }, 'K-2')).toBeUndefined();
+    // Names it has no table for (display names, task names) are left to the next resolver.
+    expect(await r.resolve({ kind: 'user-by-name' }, 'a')).toBeUndefined();
+    expect(await r.resolve({ kind: 'task-by-name', within: 'project' }, 'a', 'P1')).toBeUndefined();
+    cdb.close();
+  });
 });

@@ -67,7 +67,7 @@ describe('tryResolveLookupsSync', () => {
   it('without resolveSync (or with no lookups) behaves as documented', () => {
     const asyncOnly: LookupResolver = { resolve: async () => 'X' };
     expect(tryResolveLookupsSync(cases[0]![1](), asyncOnly, pos)).toBe(NEEDS_IO);
-    expect(tryResolveLookupsSync(mapped({ a: 1 }, []), asyncOnly, pos)).toEqual({ ok: true, value: { a: 1 } });
+    expect(tryResolveLookupsSync(mapped({ a: 1 }, []), asyncOnly, pos)).toEqual({ ok: true, value: { values: { a: 1 }, warnings: [] } });
   });
 
   it('a chain answers synchronously only when every member can', () => {

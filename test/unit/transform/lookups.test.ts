@@ -60,7 +60,14 @@ describe('createApiLookupResolver', () => {
     const r = createApiLookupResolver(api, { cacheSize: 8 });
     const project: LookupSpec = { kind: 'project-by-name' };
     const results = await Promise.all([r.resolve(project, 'Apollo'), r.resolve(project, ' apollo '), r.resolve(project, 'Gemini'), r.resolve(project, 'GEMINI'), r.resolve(project, 'Twin'), r.resolve(project, 'Nope')]);
-    expect(results).toEqual(['1000000000000000001', '1000000000000000001', '1000000000000000002', undefined, undefined, undefined]);
+    expect(results).toEqual([
+      '1000000000000000001',
+      '1000000000000000001',
+      '1000000000000000002',
+      { ambiguous: ['1000000000000000002', '1000000000000000003'] },
+      { ambiguous: ['1000000000000000004', '1000000000000000005'] },
+      undefined,
+    ]);
     expect(await r.resolve({ kind: 'user-by-email' }, 'ANN@example.com')).toBe('2000000000000000001');
     expect(await r.resolve({ kind: 'user-by-email' }, 'ann@example.com', '1000000000000000002')).toBeUndefined();
     expect(await r.resolve({ kind: 'tasklist-by-name', within: 'project' }, 'Phase 1', '1000000000000000001')).toBe('3000000000000000001');
@@ -111,7 +118,7 @@ describe('resolveLookups', () => {
       resolver,
       pos,
     );
-    expect(r).toEqual({ ok: true, value: { project: 'P1', tasklist: 'TL1', owners: ['U1', 'U2'], name: 'n' } });
+    expect(r).toEqual({ ok: true, value: { values: { project: 'P1', tasklist: 'TL1', owners: ['U1', 'U2'], name: 'n' }, warnings: [] } });
   });
 
   it('unknown keys reject with the code per lookup kind', async () => {
