@@ -46,7 +46,7 @@ const NAMES =
 
 const ON_MISSING =
   '`onMissing`: `reject` (the default) refuses the row; `warn` loads it with the field left empty (a list field drops the element) and reports a warning with the same code; ' +
-  '`{ default: VALUE }` looks VALUE up the same way instead (not found either: the row is refused naming both). An ambiguous name is never defaulted: under `warn` it warns, under `default` it is refused. ' +
+  '`{ default: VALUE }` looks VALUE up the same way instead (not found either: the row is refused naming both). An ambiguous name (several records) is always refused, naming the candidates, whatever the policy. ' +
   '`warn` is refused at validate on a required field, and a row it leaves invalid (a time log with neither `task` nor `logName`) is refused with the lookup\'s code.';
 
 const WITHIN_PROJECT = "`within: <field>`: look among that project's records: the field of this mapping holding the project (its resolved id when it is a lookup).";

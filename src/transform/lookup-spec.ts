@@ -20,7 +20,7 @@ export const OnMissingSchema = z
       })
       .describe('look this value up instead'),
   ])
-  .describe('What to do when the value names no record: reject (default) | warn | { default: VALUE }. An ambiguous name is never defaulted: under warn it warns, under default it rejects.');
+  .describe('What to do when the value names no record: reject (default) | warn | { default: VALUE }. An ambiguous name (several records) is always rejected, naming the candidates.');
 
 export type OnMissing = z.output<typeof OnMissingSchema>;
 

@@ -66,9 +66,9 @@ const notFoundMessage = (a: Ask): string => `${WHAT[a.l.spec.kind][0]} "${clip(a
 /** What `onMissing: warn` did, appended to its warning. */
 const warned = (a: Ask): string => (a.l.item === undefined ? '; onMissing: warn left the field empty' : '; onMissing: warn dropped it from the list');
 
-function ambiguousError(a: Ask, candidates: readonly string[], pos: SourcePosition, policy: 'reject' | 'warn' | 'default'): RowError {
+function ambiguousError(a: Ask, candidates: readonly string[], pos: SourcePosition, policy: 'reject' | 'policy'): RowError {
   const shown = candidates.slice(0, 10).join(', ') + (candidates.length > 10 ? `, … (${candidates.length} in all)` : '');
-  const tail = policy === 'default' ? ' (an ambiguous name is never replaced by the onMissing default)' : policy === 'warn' ? warned(a) : '';
+  const tail = policy === 'policy' ? ' (onMissing applies to names that match nothing; an ambiguous one is always rejected)' : '';
   return rowError(a, pos, 'ROW_AMBIGUOUS_REFERENCE', `"${clip(a.value, 120)}" names ${candidates.length} ${WHAT[a.l.spec.kind][1]}${where(a)}: ${shown}${tail}`);
 }
 
@@ -124,11 +124,13 @@ function* lookupRounds(mapped: MappedRecord, pos: SourcePosition): Generator<rea
       const answer = answers[i];
       const policy = a.l.spec.onMissing ?? 'reject';
       if (typeof answer === 'string') apply(a.l, answer);
+      // An ambiguous name is a reject naming the candidates under every policy: it is no missing value
+      // (the record exists, twice), and loading the row without it, or with a default, would hide that.
+      else if (isAmbiguous(answer)) return fail(ambiguousError(a, answer.ambiguous, pos, policy === 'reject' ? 'reject' : 'policy'));
       else if (policy === 'warn') {
-        (warnings ??= []).push(isAmbiguous(answer) ? ambiguousError(a, answer.ambiguous, pos, 'warn') : rowError(a, pos, NOT_FOUND[a.l.spec.kind], notFoundMessage(a) + warned(a)));
+        (warnings ??= []).push(rowError(a, pos, NOT_FOUND[a.l.spec.kind], notFoundMessage(a) + warned(a)));
         apply(a.l, undefined);
-      } else if (isAmbiguous(answer)) return fail(ambiguousError(a, answer.ambiguous, pos, typeof policy === 'object' ? 'default' : 'reject'));
-      else if (typeof policy === 'object') defaults.push({ ...a, value: policy.default });
+      } else if (typeof policy === 'object') defaults.push({ ...a, value: policy.default });
       else return fail(rowError(a, pos, NOT_FOUND[a.l.spec.kind], notFoundMessage(a)));
     }
     if (defaults.length > 0) {
@@ -165,8 +167,8 @@ function* lookupRounds(mapped: MappedRecord, pos: SourcePosition): Generator<rea
  * ROW_UNKNOWN_PROJECT, ROW_UNKNOWN_REFERENCE, or ROW_MISSING_PARENT for task-by-key), `warn` (the
  * field is left out of the values, a list field drops the element, and a warning with the same code
  * is returned), or `{ default }` (that value is looked up instead; not found either → reject naming
- * both). A name matching several records is ROW_AMBIGUOUS_REFERENCE: a warning under `warn`, a reject
- * otherwise (never defaulted). The first reject found wins (rounds in dependency order, field order
+ * both). A name matching several records is a ROW_AMBIGUOUS_REFERENCE reject naming the candidates,
+ * under every policy (never warned past, never defaulted). The first reject found wins (rounds in dependency order, field order
  * within a round, defaults after the round's own values). Resolver exceptions propagate (they are
  * run-level failures).
  */

@@ -54,10 +54,12 @@ describe('onMissing', () => {
       ok: true,
       value: { values: { name: 'n' }, warnings: [{ code: 'ROW_UNKNOWN_USER', message: 'no user named "Nobody"; onMissing: warn left the field empty', field: 'owner', value: 'Nobody', pos }] },
     });
-    // Ambiguity warns too, with its own code: never a guess.
+    // Ambiguity is no missing value: it rejects under warn too, naming the candidates.
     const r = await both(() => one(owner('warn'), 'Sam Smith'));
-    expect(r).toMatchObject({ ok: true, value: { values: { name: 'n' }, warnings: [{ code: 'ROW_AMBIGUOUS_REFERENCE', field: 'owner' }] } });
-    expect(r.ok && r.value.warnings[0]!.message).toBe('"Sam Smith" names 2 users: sam@a.example, sam@b.example; onMissing: warn left the field empty');
+    expect(r).toEqual({
+      ok: false,
+      error: { code: 'ROW_AMBIGUOUS_REFERENCE', message: '"Sam Smith" names 2 users: sam@a.example, sam@b.example (onMissing applies to names that match nothing; an ambiguous one is always rejected)', field: 'owner', value: 'Sam Smith', pos },
+    });
   });
 
   it('warn on a list field drops the missing element (and the field when none is left)', async () => {
@@ -68,9 +70,11 @@ describe('onMissing', () => {
     const r = await both(() => owners(['Jonas Müller', 'Nobody', 'Ann Lee']));
     expect(r).toMatchObject({ ok: true, value: { values: { owners: ['U1', 'U2'] } } });
     expect(r.ok && r.value.warnings.map((w) => [w.code, w.value, w.message.endsWith('dropped it from the list')])).toEqual([['ROW_UNKNOWN_USER', 'Nobody', true]]);
-    const none = await both(() => owners(['Nobody', 'Sam Smith']));
+    const none = await both(() => owners(['Nobody', 'Ghost']));
     expect(none).toMatchObject({ ok: true, value: { values: {} } });
-    expect(none.ok && none.value.warnings.map((w) => w.code)).toEqual(['ROW_UNKNOWN_USER', 'ROW_AMBIGUOUS_REFERENCE']);
+    expect(none.ok && none.value.warnings.map((w) => w.code)).toEqual(['ROW_UNKNOWN_USER', 'ROW_UNKNOWN_USER']);
+    // One ambiguous owner among them rejects the row.
+    expect(await both(() => owners(['Nobody', 'Sam Smith']))).toMatchObject({ ok: false, error: { code: 'ROW_AMBIGUOUS_REFERENCE', value: 'Sam Smith' } });
   });
 
   it('default: the default is looked up the same way; not found either rejects naming both', async () => {
@@ -88,7 +92,7 @@ describe('onMissing', () => {
   it('default never replaces an ambiguous name, and an ambiguous default rejects', async () => {
     const r = await both(() => one(owner({ default: 'Unassigned' }), 'Sam Smith'));
     expect(r).toMatchObject({ ok: false, error: { code: 'ROW_AMBIGUOUS_REFERENCE', field: 'owner', value: 'Sam Smith' } });
-    expect(!r.ok && r.error.message).toContain('never replaced by the onMissing default');
+    expect(!r.ok && r.error.message).toContain('an ambiguous one is always rejected');
     const d = await both(() => one(owner({ default: 'Twin' }), 'Nobody'));
     expect(d).toMatchObject({ ok: false, error: { code: 'ROW_AMBIGUOUS_REFERENCE', message: '"Twin" names 2 users: t1@x.example, t2@x.example' } });
   });
