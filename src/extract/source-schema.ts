@@ -75,12 +75,9 @@ export const ZohoTimesheetSourceSchema = z
   })
   .describe('A timesheet exported from the Zoho Projects web UI (CSV). Headers are matched through their usual aliases; the date format and the hours format must be stated, since no file tells which.');
 
-export const SourceSchema = z.discriminatedUnion('type', [
-  CsvSourceSchema,
-  JsonSourceSchema,
-  NdjsonSourceSchema,
-  ZohoTimesheetSourceSchema,
-]);
+export const SourceSchema = z
+  .discriminatedUnion('type', [CsvSourceSchema, JsonSourceSchema, NdjsonSourceSchema, ZohoTimesheetSourceSchema])
+  .describe('The file the step reads, by `type`: csv, json, ndjson or zoho-timesheet.');
 
 /** Parsed (defaults applied) source definitions. */
 export type CsvSource = z.output<typeof CsvSourceSchema>;
