@@ -197,7 +197,7 @@ export function renderStarterPipeline(o: StarterPipelineOptions): string {
     ...(o.schemaPath !== undefined ? [`# yaml-language-server: $schema=${o.schemaPath}`] : []),
     comment('', `Starter pipeline written by \`zpetl init\` from the header of ${o.sourcePath}.`),
     '# Check every mapping and replace each CHANGE_ME, then: zpetl validate THIS_FILE && zpetl run THIS_FILE --dry-run',
-    `# Every key, entity field, converter and lookup: ${REFERENCE_DOC} (in the zpetl package); examples in pipelines/.`,
+    `# Every key, entity field, converter and lookup: ${REFERENCE_DOC} of zoho-projects-etl; examples in its pipelines/.`,
     'version: 1',
     `name: ${yamlValue(o.name)}`,
     '# The portal: ZOHO_PORTAL_ID from the environment unless set here (digits; ${VAR} is replaced from the environment).',
