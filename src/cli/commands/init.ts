@@ -53,7 +53,8 @@ export const initCommand: CliCommand = {
       return 0;
     }
     println(io.stdout, a.addStep !== undefined ? `added step "${r.step}" to ${file}: ${a.entity} from ${r.columns} columns of ${a.from}` : `wrote ${file}: ${a.entity} step from ${r.columns} columns of ${a.from}`);
-    println(io.stdout, `next: replace each CHANGE_ME, then zpetl validate ${file} && zpetl run ${file} --dry-run`);
+    if (r.placeholders > 0) println(io.stdout, `${r.placeholders} value(s) marked CHANGE_ME need you: \`zpetl validate ${file}\` lists them with their lines`);
+    println(io.stdout, `next: zpetl validate ${file} && zpetl run ${file} --dry-run`);
     return 0;
   },
 };

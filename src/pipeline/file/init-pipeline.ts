@@ -13,9 +13,10 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
+import { isMap, isSeq, LineCounter, parse, parseDocument } from 'yaml';
 import type { EntityKind } from '../../core/entity-kind.js';
 import { isZpetlError, ZpetlError } from '../../core/errors.js';
+import { findPlaceholders } from './init-placeholder.js';
 import { readSourceSample, type SourceSample } from './init-sample.js';
 import { defaultStepName, renderStarterPipeline, renderStepLines } from './init-template.js';
 
@@ -54,6 +55,8 @@ export interface InitPipelineResult {
   columns: number;
   /** The name of the step written. */
   step: string;
+  /** How many `CHANGE_ME` values the step holds (what validate will name until they are replaced). */
+  placeholders: number;
 }
 
 /** A name made of the characters a pipeline name allows, starting with a letter or digit. */
@@ -98,10 +101,11 @@ export async function initPipeline(o: InitPipelineOptions): Promise<InitPipeline
   const dir = out ? dirname(out) : o.cwd;
   const step = o.stepName ?? defaultStepName(o.entity);
   const text = renderStarterPipeline({ name, entity: o.entity, stepName: step, sourcePath: relativeTo(dir, source), sample, schemaPath: relativeTo(dir, SCHEMA_FILE) });
-  if (!out) return { text, columns: sample.header.length, step };
+  const result = { text, columns: sample.header.length, step, placeholders: findPlaceholders(parse(text)).length };
+  if (!out) return result;
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, text);
-  return { text, written: out, columns: sample.header.length, step };
+  return { ...result, written: out };
 }
 
 /** The steps of a parsed pipeline: name and entity of each (export steps have none). */
@@ -148,7 +152,8 @@ async function addStep(o: InitPipelineOptions, addTo: string): Promise<InitPipel
     throw new ZpetlError('INTERNAL', `--add-step: the step could not be placed in ${addTo}; the file is unchanged`, { hint: 'Add the step by hand: `zpetl init` without --add-step prints one.' });
   }
   writeFileSync(file, text);
-  return { text, written: file, columns: sample.header.length, step };
+  const added = (check.toJS() as { steps: unknown[] }).steps[existing.length];
+  return { text, written: file, columns: sample.header.length, step, placeholders: findPlaceholders(added).length };
 }
 
 /** Where the last step ends: after its own lines and the comments indented under it, at a line start. */

@@ -26,11 +26,13 @@ describe('zpetl init', () => {
     writeFileSync(join(tmp, 'issues.csv'), 'Issue key,Summary,Project\nPRJ-1,Fix,Alpha\n');
     writeFileSync(join(tmp, 'logs.csv'), 'Log ID,Issue key,Project,User,Date,Hours,Billable\nL1,PRJ-1,Alpha,a@b.example,2026-11-02,01:30,Yes\n');
     const first = await cli(['init', '--from', 'issues.csv', '--entity', 'task', '--out', 'pipes/jira.yaml'], tmp);
-    expect(first).toMatchObject({ code: 0, stdout: 'wrote pipes/jira.yaml: task step from 3 columns of issues.csv\nnext: replace each CHANGE_ME, then zpetl validate pipes/jira.yaml && zpetl run pipes/jira.yaml --dry-run\n' });
+    expect(first).toMatchObject({ code: 0, stdout: 'wrote pipes/jira.yaml: task step from 3 columns of issues.csv\nnext: zpetl validate pipes/jira.yaml && zpetl run pipes/jira.yaml --dry-run\n' });
     const text = readFileSync(join(tmp, 'pipes/jira.yaml'), 'utf8');
     expect(text).toMatch(/^# yaml-language-server: \$schema=(\.\.\/)+.*schema\/pipeline\.schema\.json\n/);
     const added = await cli(['init', '--from', 'logs.csv', '--entity', 'timelog', '--add-step', 'pipes/jira.yaml', '--step-name', 'worklogs'], tmp);
     expect(added).toMatchObject({ code: 0, stdout: expect.stringContaining('added step "worklogs" to pipes/jira.yaml: timelog from 7 columns of logs.csv\n') });
+    const subtasks = await cli(['init', '--from', 'issues.csv', '--entity', 'subtask', '--out', 'sub.yaml'], tmp);
+    expect(subtasks.stdout).toContain('2 value(s) marked CHANGE_ME need you: `zpetl validate sub.yaml` lists them with their lines\n');
     expect(readFileSync(join(tmp, 'pipes/jira.yaml'), 'utf8').startsWith(text)).toBe(true);
     const validate = await cli(['validate', 'pipes/jira.yaml'], tmp);
     expect(validate).toMatchObject({ code: 0 });
