@@ -4,9 +4,8 @@
  * from the lookup schema, summary and examples from LOOKUP_DOCS). Every converter type and lookup kind
  * the schemas accept gets its section and anchor, documented or not, so validate's links always land.
  */
-import type { ConverterDoc } from '../../transform/converters/converter-docs.js';
+import type { ConverterDoc, FieldSourceDoc } from '../../transform/converters/converter-docs.js';
 import { BARE_CONVERTERS, ConverterObjectSchema } from '../../transform/converters/spec.js';
-import type { FieldSourceDoc } from '../../transform/field-source-docs.js';
 import type { LookupDoc } from '../../transform/lookup-docs.js';
 import { LOOKUP_KINDS, LookupSpecSchema } from '../../transform/lookup-spec.js';
 import { ENTITY_FIELDS } from '../../transform/entity-fields.js';
@@ -41,10 +40,9 @@ export function fieldsSection(catalogs: ReferenceCatalogs): string[] {
     '',
   ];
   for (const d of catalogs.fieldSources) {
-    out.push(`#### ${code(d.key)} ${anchorTag(fieldSourceAnchor(d.key))}`, '', d.summary, '');
-    if (d.options.length > 0) out.push(...bullets(d.options), '');
+    out.push(`#### ${code(d.source)} ${anchorTag(fieldSourceAnchor(d.source))}`, '', d.summary, '');
     if (d.examples.length > 0) {
-      const rows = d.examples.map((e) => [code(yamlFlow(e.spec)), code(JSON.stringify(e.row)), e.rejects ? `rejects: ${code(e.rejects)}` : code(shown(e.output)), e.note ?? '']);
+      const rows = d.examples.map((e) => [code(yamlFlow(e.spec)), code(JSON.stringify(e.input)), e.rejects ? `rejects: ${code(e.rejects)}` : code(shown(e.output)), e.note ?? '']);
       out.push(...table(['field spec', 'row', 'value', 'note'], rows), '');
     }
   }
@@ -62,9 +60,10 @@ function converterBlock(type: string, doc: ConverterDoc | undefined): string[] {
   const out = [`### ${code(type)} ${anchorTag(converterAnchor(type))}`, ''];
   if (doc) out.push(doc.summary, '');
   out.push(bare ? `Written \`converter: ${type}\` or \`converter: { type: ${type}, … }\`.` : `Written \`converter: { type: ${type}, … }\`.`, '');
+  // The catalog's option lines say what each option means; without them, the schema's table says what it takes.
   const options = converterOptions(type);
-  if (options && Object.keys(options.properties ?? {}).some((k) => k !== 'type')) out.push(...propertyTable(options, { skip: ['type'] }), '');
   if (doc && doc.options.length > 0) out.push(...bullets(doc.options), '');
+  else if (options && Object.keys(options.properties ?? {}).some((k) => k !== 'type')) out.push(...propertyTable(options, { skip: ['type'] }), '');
   if (doc && doc.examples.length > 0) {
     const rows = doc.examples.map((e) => [code(yamlFlow(e.spec)), code(shown(e.input)), e.rejects ? `rejects: ${code(e.rejects)}` : code(shown(e.output)), e.note ?? '']);
     out.push('Examples:', '', ...table(['converter', 'value', 'result', 'note'], rows), '');

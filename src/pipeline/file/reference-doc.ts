@@ -5,15 +5,15 @@
  * (`node --import tsx src/pipeline/file/reference-doc.ts --write`); a test fails when it is stale.
  */
 import { writeFileSync } from 'node:fs';
-import { CONVERTER_DOCS } from '../../transform/converters/converter-docs.js';
-import { FIELD_SOURCE_DOCS } from '../../transform/field-source-docs.js';
+import { CONVERTER_DOCS, FIELD_SOURCE_DOCS } from '../../transform/converters/converter-docs.js';
 import { LOOKUP_DOCS } from '../../transform/lookup-docs.js';
 import { ConverterObjectSchema } from '../../transform/converters/spec.js';
 import { CHANGE_ME } from './init-placeholder.js';
-import { SECTIONS } from './reference-anchors.js';
+import { SECTIONS, stepKeyAnchor } from './reference-anchors.js';
 import { convertersSection, fieldsSection, lookupsSection, type ReferenceCatalogs } from './reference-catalogs.js';
 import { entitiesSection } from './reference-entities.js';
 import { anchorTag } from './reference-markdown.js';
+import { LoadStepSchema } from './schema.js';
 import { exportSection, modesSection, optionsSection, sourcesSection, stepsSection, topLevelSection, whereSection } from './reference-sections.js';
 
 /** The command that regenerates the file (named by the staleness test's message). */
@@ -36,7 +36,11 @@ function head(): string[] {
       Object.values(SECTIONS)
         .map((s) => `\`#${s}\``)
         .join(', ') +
-      '; step keys have theirs in the steps table (`#key`, `#depends-on`, `#distinct`, `#external-id-field`).',
+      `; step keys have theirs in the steps table (${Object.keys(LoadStepSchema.shape)
+        .map(stepKeyAnchor)
+        .filter((a) => a !== undefined)
+        .map((a) => `\`#${a}\``)
+        .join(', ')}).`,
     '',
   ];
 }

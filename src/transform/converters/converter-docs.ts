@@ -30,3 +30,15 @@ export interface ConverterDoc {
 
 /** Every converter, in the order the reference lists them. */
 export const CONVERTER_DOCS: readonly ConverterDoc[] = [];
+
+/** A field source in the reference; its examples' `spec` is the field as written, `input` a source row, `output` the field's value. */
+export interface FieldSourceDoc {
+  /** The source's key in a field: `from`, `template`, `coalesce` or `collect`. */
+  source: string;
+  /** What it does (Markdown). */
+  summary: string;
+  examples: readonly ConverterExample[];
+}
+
+/** Every field source, in the order the reference lists them. A field gives at most one (none = `from` its own name). */
+export const FIELD_SOURCE_DOCS: readonly FieldSourceDoc[] = [];

@@ -2,8 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { ENTITY_KINDS } from '../../../../src/core/entity-kind.js';
-import { CONVERTER_DOCS } from '../../../../src/transform/converters/converter-docs.js';
-import { FIELD_SOURCE_DOCS } from '../../../../src/transform/field-source-docs.js';
+import { CONVERTER_DOCS, FIELD_SOURCE_DOCS } from '../../../../src/transform/converters/converter-docs.js';
 import { LOOKUP_DOCS } from '../../../../src/transform/lookup-docs.js';
 import { LOOKUP_KINDS } from '../../../../src/transform/lookup-spec.js';
 import { ENTITY_FIELDS } from '../../../../src/transform/entity-fields.js';
@@ -27,7 +26,7 @@ const HAND_BUILT: ReferenceCatalogs = {
     { type: 'date', summary: 'Reads a date in one of `formats`.', options: ['`formats` — tried in order (default `YYYY-MM-DD`)'], examples: [{ spec: { type: 'date', formats: ['DD/MM/YYYY'] }, input: '05/11/2025', output: '2025-11-05' }, { spec: 'date', input: 'soon', rejects: 'ROW_INVALID_DATE', note: 'a | pipe in a note' }] },
     { type: 'lower', summary: 'Lower-cases text.', options: [], examples: [{ spec: 'lower', input: 'ABC', output: 'abc' }] },
   ],
-  fieldSources: [{ key: 'template', summary: 'Joins columns.', options: ['`{{` and `}}` write braces'], examples: [{ spec: { template: '{Summary} ({Issue key})' }, row: { Summary: 'Fix', 'Issue key': 'PRJ-1' }, output: 'Fix (PRJ-1)' }] }],
+  fieldSources: [{ source: 'template', summary: 'Joins columns.', examples: [{ spec: { template: '{Summary} ({Issue key})' }, input: { Summary: 'Fix', 'Issue key': 'PRJ-1' }, output: 'Fix (PRJ-1)' }] }],
   lookups: [{ kind: 'user-by-email', summary: 'Finds a portal user by e-mail.', options: ['`onMissing` — reject (default)'], examples: [{ yaml: 'owner: { from: Owner, lookup: { kind: user-by-email } }', value: 'a@b.example', resolvesTo: 'the id of that user' }] }],
 };
 
@@ -85,7 +84,7 @@ describe('docs/pipelines.md (the pipeline reference)', () => {
   it('renders every entry of the real catalogs (empty on some branches) with its anchor', () => {
     const ids = anchorsOf(text);
     for (const d of CONVERTER_DOCS) expect(ids).toContain(converterAnchor(d.type));
-    for (const d of FIELD_SOURCE_DOCS) expect(ids).toContain(fieldSourceAnchor(d.key));
+    for (const d of FIELD_SOURCE_DOCS) expect(ids).toContain(fieldSourceAnchor(d.source));
     for (const d of LOOKUP_DOCS) expect(ids).toContain(lookupAnchor(d.kind));
     expect(pipelineReferenceText(REAL)).toBe(text);
   });
@@ -98,6 +97,8 @@ describe('docs/pipelines.md (the pipeline reference)', () => {
     expect(date).toContain('| `{ type: date, formats: [ DD/MM/YYYY ] }` | `"05/11/2025"` | `"2025-11-05"` |  |');
     expect(date).toContain('| `date` | `"soon"` | rejects: `ROW_INVALID_DATE` | a \\| pipe in a note |');
     expect(md).toContain('- [`lower`](#converter-lower)');
+    // A converter the catalog does not describe yet shows its options from the schema.
+    expect(md.slice(md.indexOf('<a id="converter-datetime">'))).toMatch(/\| `zone` \| string \|  \| yes \|/);
     expect(md).toContain('Lower-cases text.');
     expect(md).toContain(`<a id="${fieldSourceAnchor('template')}"></a>`);
     expect(md).toContain('| `{ template: "{Summary} ({Issue key})" }` | `{"Summary":"Fix","Issue key":"PRJ-1"}` | `"Fix (PRJ-1)"` |');
