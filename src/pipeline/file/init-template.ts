@@ -54,6 +54,7 @@ function columnValues(sample: SourceSample, column: string): string[] {
 
 interface FieldContext {
   sample: SourceSample;
+  /** The guess from every date column's values together: it may settle what one column leaves open (day or month first). */
   dates: DateGuess;
   taskSteps: readonly string[];
 }
@@ -81,7 +82,8 @@ function converterOf(m: Mapping, values: readonly string[], ctx: FieldContext, n
     case 'email':
       return 'email';
     case 'date': {
-      const g = ctx.dates;
+      const own = guessDateFormat(values);
+      const g = !own.certain && ctx.dates.certain ? ctx.dates : own;
       if (g.hasTime) notes.push(`the values carry a time of day: the date converter keeps the date part (with \`zone\`, a value with an offset gives that zone's date); { type: datetime, zone } keeps the instant.`);
       if (!g.certain) notes.push(`the sample values do not settle the date format: check ${g.format} against the file.`);
       return { type: 'date', formats: [g.format] };
@@ -181,7 +183,7 @@ export function renderStepLines(o: StarterStepOptions): string[] {
     '    mode: create',
     '    fields:',
   ];
-  // One file uses one date format: guess it from every date column's values together.
+  // Each date column is guessed on its own values, helped by all of them together where its own leave the order open.
   const dateValues = mappings.filter((m) => m.spec.type === 'date' && m.column !== undefined).flatMap((m) => columnValues(o.sample, m.column!));
   const ctx: FieldContext = { sample: o.sample, dates: guessDateFormat(dateValues), taskSteps: o.taskSteps ?? [] };
   for (const m of mappings) lines.push(...fieldLines(m, ctx));

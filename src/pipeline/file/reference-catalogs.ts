@@ -36,7 +36,7 @@ export function fieldsSection(catalogs: ReferenceCatalogs): string[] {
     '',
     `### Field sources ${anchorTag(SECTIONS.fieldSources)}`,
     '',
-    'Exactly one key says where a field\'s value comes from; without one it is the source column named like the target field.',
+    'At most one of these keys says where a field\'s value comes from; without one it is the source column named like the target field.',
     '',
   ];
   for (const d of catalogs.fieldSources) {

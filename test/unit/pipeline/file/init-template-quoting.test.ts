@@ -55,6 +55,17 @@ describe('init output for awkward headers', () => {
     expect(text).toContain('the date converter keeps the date part');
   });
 
+  it('each date column keeps its own format; one that leaves day/month open takes the order the others settle', async ({ tmp }) => {
+    const { text } = await initOf(tmp, 'ID,Name,Project,Start Date,Due Date,Completed\nA,x,P,05/Nov/25 11:03 AM,2025-11-20 09:00,x\n', 'task');
+    const fields = (parse(text) as Doc).steps[0]!.fields;
+    expect(fields['startDate']!.converter).toEqual({ type: 'date', formats: ['DD/MMM/YY h:mm A'] });
+    expect(fields['endDate']!.converter).toEqual({ type: 'date', formats: ['YYYY-MM-DD HH:mm'] });
+    const settled = await initOf(tmp, 'ID,Name,Project,Start Date,Due Date\nA,x,P,03/04/2025,12/25/2025\n', 'task');
+    const f2 = (parse(settled.text) as Doc).steps[0]!.fields;
+    expect(f2['startDate']!.converter).toEqual({ type: 'date', formats: ['MM/DD/YYYY'] });
+    expect(f2['endDate']!.converter).toEqual({ type: 'date', formats: ['MM/DD/YYYY'] });
+  });
+
   it('12-hour start and end times of time logs get a time converter; 24-hour HH:MM needs none', async ({ tmp }) => {
     const twelve = await initOf(tmp, 'Log ID,Task ID,User,Date,Hours,Billable,Start Time\nL1,T1,a@b.example,2026-11-02,01:30,Yes,11:03 AM\n', 'timelog');
     expect((parse(twelve.text) as Doc).steps[0]!.fields['startTime']).toEqual({ from: 'Start Time', converter: { type: 'time', formats: ['h:mm A'] } });
