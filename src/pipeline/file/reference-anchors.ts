@@ -7,7 +7,7 @@ import { ENTITY_KINDS, type EntityKind } from '../../core/entity-kind.js';
 import { SourceSchema } from '../../extract/source-schema.js';
 import { ConverterObjectSchema, BARE_CONVERTERS } from '../../transform/converters/spec.js';
 import { LOOKUP_KINDS } from '../../transform/lookup-spec.js';
-import { ENTITY_FIELDS } from '../../transform/entity-fields.js';
+import { ENTITY_FIELDS, isCustomField } from '../../transform/entity-fields.js';
 import type { PathPart } from './config-path.js';
 import { LoadStepSchema } from './schema.js';
 
@@ -67,14 +67,14 @@ function converterSection(spec: Record<string, unknown> | undefined, index: Path
   return typeof type === 'string' && types.includes(type) ? converterAnchor(type) : SECTIONS.converters;
 }
 
-function fieldSection(step: Record<string, unknown>, rest: readonly PathPart[], kinds: { converters: readonly string[] }): string {
+function fieldSection(step: Record<string, unknown>, rest: readonly PathPart[]): string {
   const entity = step['entity'];
   const known = typeof entity === 'string' && (ENTITY_KINDS as readonly string[]).includes(entity) ? (entity as EntityKind) : undefined;
   const [field, sub, index] = rest;
   if (field === undefined) return known ? entityAnchor(known) : SECTIONS.entities;
-  if (typeof field === 'string' && /^cf_/i.test(field)) return SECTIONS.customFields;
+  if (known && isCustomField(known, String(field))) return SECTIONS.customFields;
   const spec = record(record(step['fields'])?.[String(field)]);
-  if (sub === 'converter') return converterSection(spec, index, kinds.converters);
+  if (sub === 'converter') return converterSection(spec, index, CONVERTER_TYPES);
   if (sub === 'lookup') {
     const kind = record(spec?.['lookup'])?.['kind'];
     return typeof kind === 'string' && (LOOKUP_KINDS as readonly string[]).includes(kind) ? lookupAnchor(kind) : SECTIONS.lookups;
@@ -96,12 +96,13 @@ export function referenceSection(path: readonly PathPart[], input: unknown): str
   if (top === 'options') return path[1] === 'window' ? SECTIONS.window : path[1] === 'rejectLimit' ? SECTIONS.rejectLimit : SECTIONS.options;
   if (top === 'payroll') return SECTIONS.payroll;
   if (top !== 'steps') return SECTIONS.topLevel;
-  const step = record(record(input)?.['steps'] !== undefined && Array.isArray(record(input)!['steps']) ? (record(input)!['steps'] as unknown[])[Number(i)] : undefined);
+  const steps = record(input)?.['steps'];
+  const step = Array.isArray(steps) ? record(steps[Number(i)]) : undefined;
   if (step === undefined || key === undefined) return SECTIONS.steps;
   const sourceType = record(step['source'])?.['type'];
   if (sourceType === 'zoho-timelogs') return SECTIONS.exportSteps;
   if (key === 'source') return typeof sourceType === 'string' && SOURCE_TYPES.includes(sourceType) ? sourceAnchor(sourceType) : SECTIONS.sources;
-  if (key === 'fields') return fieldSection(step, rest, { converters: CONVERTER_TYPES });
+  if (key === 'fields') return fieldSection(step, rest);
   if (key === 'entity') return SECTIONS.entities;
   if (key === 'scope') return entityAnchor('user');
   const own = STEP_KEYS_WITH_SECTIONS[String(key)];
