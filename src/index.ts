@@ -43,8 +43,10 @@ export { pipelineStatus, pipelineRejects } from './pipeline/status/status.js';
 export type { PipelineStatus, PipelineRejects, PipelineCheckpointOptions, PipelineStatusReport, StepStatusReport, RejectListing } from './pipeline/status/status.js';
 export { initPipeline } from './pipeline/file/init-pipeline.js';
 export type { InitPipelineOptions, InitPipelineResult } from './pipeline/file/init-pipeline.js';
-export { readSourceSample, renderStarterPipeline } from './pipeline/file/init-template.js';
-export type { SourceSample, StarterPipelineOptions } from './pipeline/file/init-template.js';
+export { renderStarterPipeline } from './pipeline/file/init-template.js';
+export type { StarterPipelineOptions } from './pipeline/file/init-template.js';
+export { readSourceSample } from './pipeline/file/init-sample.js';
+export type { SourceSample } from './pipeline/file/init-sample.js';
 export { parseWindow } from './pipeline/window.js';
 export type { OffPeakWindow, WindowSpan } from './pipeline/window.js';
 

@@ -20,61 +20,64 @@ export { HOURS_FORMATS, type HoursFormat } from '../core/parse/duration.js';
 /** Default limit on one field's length, in characters. */
 export const DEFAULT_MAX_FIELD_CHARS = 100_000;
 
-const pathSchema = z.string().min(1, 'expected a file path');
+const pathSchema = z.string().min(1, 'expected a file path').describe('The file, relative to the pipeline file (or absolute). `${VAR}` is replaced from the environment.');
 
 /** A date format made of YYYY, MM, M, DD, D, MMM (Jan), MMMM (January) and literal separators. */
-export const DateFormatSchema = z.string().superRefine((format, ctx) => {
-  const problem = dateFormatProblem(format, true);
-  if (problem) ctx.addIssue({ code: 'custom', message: `${problem} (e.g. YYYY-MM-DD, DD/MM/YYYY, MM/DD/YYYY, DD-MM-YYYY, DD MMM YYYY)` });
-});
+export const DateFormatSchema = z
+  .string()
+  .superRefine((format, ctx) => {
+    const problem = dateFormatProblem(format, true);
+    if (problem) ctx.addIssue({ code: 'custom', message: `${problem} (e.g. YYYY-MM-DD, DD/MM/YYYY, MM/DD/YYYY, DD-MM-YYYY, DD MMM YYYY)` });
+  })
+  .describe('The date format of the file, made of YYYY, MM, M, DD, D, MMM (Jan), MMMM (January) and separators, e.g. DD.MM.YYYY.');
 
 const csvOptions = {
   path: pathSchema,
-  /** Declared encoding (default utf8). A UTF-8 or UTF-16LE byte-order mark overrides it. */
-  encoding: z.enum(ENCODINGS).default('utf8'),
-  /** Field delimiter; omitted = detected from the header line (`,` `;` or tab, outside quotes). */
-  delimiter: z.enum(DELIMITERS).optional(),
-  /** Quote character (default `"`); quotes inside quoted fields are doubled. */
-  quote: z.string().length(1, 'expected a single character').default('"'),
-  /** A field longer than this (characters) makes its row a SOURCE_FIELD_TOO_LONG reject. Default 100 000. */
-  maxFieldChars: z.number().int().min(1).default(DEFAULT_MAX_FIELD_CHARS),
-  /**
-   * Accept rows with fewer fields than the header (missing columns are absent from the record).
-   * Rows with more fields are rejected either way: their extra values would be lost. Default false.
-   */
-  relaxColumnCount: z.boolean().default(false),
+  encoding: z.enum(ENCODINGS).default('utf8').describe('Declared text encoding. A UTF-8 or UTF-16LE byte-order mark in the file overrides it; UTF-16BE is refused.'),
+  delimiter: z.enum(DELIMITERS).optional().describe('Field delimiter; omitted = detected from the header line (the most frequent of `,` `;` and tab outside quotes, `,` on a tie).'),
+  quote: z.string().length(1, 'expected a single character').default('"').describe('Quote character; a quote inside a quoted field is doubled.'),
+  maxFieldChars: z.number().int().min(1).default(DEFAULT_MAX_FIELD_CHARS).describe('A field longer than this (characters) makes its row a SOURCE_FIELD_TOO_LONG reject.'),
+  relaxColumnCount: z
+    .boolean()
+    .default(false)
+    .describe('Accept rows with fewer fields than the header (the missing columns are absent from the record). Rows with more fields are rejected either way: their extra values would be lost.'),
 };
 
-export const CsvSourceSchema = z.strictObject({ type: z.literal('csv'), ...csvOptions });
+export const CsvSourceSchema = z
+  .strictObject({ type: z.literal('csv').describe('A CSV file.'), ...csvOptions })
+  .describe(
+    'A CSV file with a header line. Column names are the header cells trimmed; an empty cell names its column `column_<n>` (1-based), and a repeated name becomes `name_2`, `name_3`… (a warning says so). Blank lines are skipped; a field may span lines inside quotes, and its line breaks are kept.',
+  );
 
-/** A file holding one top-level JSON array of objects. */
-export const JsonSourceSchema = z.strictObject({ type: z.literal('json'), path: pathSchema });
+export const JsonSourceSchema = z
+  .strictObject({ type: z.literal('json').describe('A JSON file.'), path: pathSchema })
+  .describe('A file holding one top-level JSON array of objects, streamed element by element; each object\'s properties are its columns. A syntax error stops the step with its line and column.');
 
-/** One JSON object per line (UTF-8). Blank lines are ignored. */
-export const NdjsonSourceSchema = z.strictObject({ type: z.literal('ndjson'), path: pathSchema });
+export const NdjsonSourceSchema = z
+  .strictObject({ type: z.literal('ndjson').describe('A JSON-lines file.'), path: pathSchema })
+  .describe('One JSON object per line (UTF-8); each object\'s properties are its columns. Blank lines are ignored; a line that is not an object is a reject with its line number.');
 
 /**
  * A timesheet exported from the Zoho Projects web UI (CSV). Headers are matched through aliases
  * (see TIMESHEET_ALIASES); the date format and the hours format must be stated: `1.30` means 90
  * minutes in `h.mm` and 78 minutes in `decimal`, and no file tells which.
  */
-export const ZohoTimesheetSourceSchema = z.strictObject({
-  type: z.literal('zoho-timesheet'),
-  path: pathSchema,
-  dateFormat: DateFormatSchema,
-  hoursFormat: z.enum(HOURS_FORMATS),
-  encoding: csvOptions.encoding,
-  delimiter: csvOptions.delimiter,
-  quote: csvOptions.quote,
-  maxFieldChars: csvOptions.maxFieldChars,
-});
+export const ZohoTimesheetSourceSchema = z
+  .strictObject({
+    type: z.literal('zoho-timesheet').describe('A timesheet exported from the Zoho Projects web UI.'),
+    path: pathSchema,
+    dateFormat: DateFormatSchema,
+    hoursFormat: z.enum(HOURS_FORMATS).describe('How the file writes hours: `h.mm` is Zoho\'s hours.minutes (1.30 = 90 minutes), `decimal` is hours (1.30 = 78 minutes).'),
+    encoding: csvOptions.encoding,
+    delimiter: csvOptions.delimiter,
+    quote: csvOptions.quote,
+    maxFieldChars: csvOptions.maxFieldChars,
+  })
+  .describe('A timesheet exported from the Zoho Projects web UI (CSV). Headers are matched through their usual aliases; the date format and the hours format must be stated, since no file tells which.');
 
-export const SourceSchema = z.discriminatedUnion('type', [
-  CsvSourceSchema,
-  JsonSourceSchema,
-  NdjsonSourceSchema,
-  ZohoTimesheetSourceSchema,
-]);
+export const SourceSchema = z
+  .discriminatedUnion('type', [CsvSourceSchema, JsonSourceSchema, NdjsonSourceSchema, ZohoTimesheetSourceSchema])
+  .describe('The file the step reads, by `type`: csv, json, ndjson or zoho-timesheet.');
 
 /** Parsed (defaults applied) source definitions. */
 export type CsvSource = z.output<typeof CsvSourceSchema>;

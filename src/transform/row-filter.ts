@@ -20,20 +20,15 @@
  */
 import { z } from 'zod';
 
-const column = z.string().min(1, 'expected the name of a source column');
+const column = z.string().min(1, 'expected the name of a source column').describe('The source column (as the header names it; for JSON sources, the property).');
 
 export const WhereConditionSchema = z
   .strictObject({
-    /** Source column (as in the header; for JSON sources, the property). */
     column,
-    /** Keep rows whose trimmed value is exactly this text. */
-    equals: z.string().optional(),
-    /** Keep rows whose trimmed value is one of these. */
-    in: z.array(z.string()).min(1, 'expected at least one value').optional(),
-    /** `true`: keep rows where the column is missing or blank. */
-    empty: z.literal(true).optional(),
-    /** `true`: keep rows where the column holds a non-blank value. */
-    notEmpty: z.literal(true).optional(),
+    equals: z.string().optional().describe('Keep rows whose trimmed value is exactly this text.'),
+    in: z.array(z.string()).min(1, 'expected at least one value').optional().describe('Keep rows whose trimmed value is one of these.'),
+    empty: z.literal(true).optional().describe('`true`: keep rows where the column is missing or blank.'),
+    notEmpty: z.literal(true).optional().describe('`true`: keep rows where the column holds a non-blank value.'),
   })
   .superRefine((c, ctx) => {
     const ops = (['equals', 'in', 'empty', 'notEmpty'] as const).filter((k) => c[k] !== undefined);
@@ -47,7 +42,11 @@ export const WhereConditionSchema = z
   });
 
 /** `where:` of a load step: one condition, or a list that must all hold. */
-export const WhereSchema = z.union([WhereConditionSchema, z.array(WhereConditionSchema).min(1, 'expected at least one condition')]);
+export const WhereSchema = z
+  .union([WhereConditionSchema.describe('One condition: `column` and exactly one of `equals`, `in`, `empty`, `notEmpty`.'), z.array(WhereConditionSchema).min(1, 'expected at least one condition')])
+  .describe(
+    'Row filter: only rows matching it are loaded; the others are counted as skipped (filtered), not rejected. One condition, or a list that must all hold. Values are compared as text after trimming, case-sensitively, on the original columns before mapping, converters and lookups.',
+  );
 
 export type WhereCondition = z.output<typeof WhereConditionSchema>;
 export type Where = z.output<typeof WhereSchema>;

@@ -1,7 +1,8 @@
 /** `zpetl validate PIPELINE`: every problem of a pipeline file with its path and line; exit 2 when invalid. */
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { formatProblems, validatePipelineFile } from '../../pipeline/file/load-pipeline.js';
+import { formatProblems, validatePipelineFile, type PipelineProblem } from '../../pipeline/file/load-pipeline.js';
+import { REFERENCE_DOC } from '../../pipeline/file/reference-anchors.js';
 import { parseArgs } from '../args.js';
 import type { CliCommand } from '../command.js';
 import { EXIT_INVALID } from '../exit-codes.js';
@@ -31,7 +32,17 @@ export const validateCommand: CliCommand = {
     }
     println(io.stderr, `PIPELINE_INVALID: ${a.pipeline} has ${r.problems.length} problem(s)`);
     for (const line of formatProblems(a.pipeline, r.problems)) println(io.stderr, `  ${line}`);
-    println(io.stderr, 'hint: field names per entity, converters and lookups are in README.md and the commented files in pipelines/.');
+    println(io.stderr, referenceHint(r.problems));
     return EXIT_INVALID;
   },
 };
+
+/**
+ * The hint under a file's problems: the reference sections that explain them (each problem's `doc`,
+ * in the order of the problems, once each), else the reference itself.
+ */
+export function referenceHint(problems: readonly PipelineProblem[]): string {
+  const links = [...new Set(problems.map((p) => p.doc).filter((d): d is string => d !== undefined))];
+  const where = links.length > 0 ? links.join(', ') : REFERENCE_DOC;
+  return `hint: see ${where} (the pipeline file reference); the commented files in pipelines/ show it at work.`;
+}

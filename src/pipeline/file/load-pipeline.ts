@@ -9,7 +9,9 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Node as
 import type { z } from 'zod';
 import { ZpetlError } from '../../core/errors.js';
 import { formatPath, type PathPart } from './config-path.js';
+import { findPlaceholders } from './init-placeholder.js';
 import { findStepCycle } from './plan.js';
+import { referenceLink } from './reference-anchors.js';
 import { PipelineSchema, type PipelineConfig } from './schema.js';
 
 /**
@@ -54,6 +56,8 @@ export interface PipelineProblem {
   expected?: string;
   /** What the file holds there (truncated), when there is something. */
   received?: string;
+  /** The reference section that explains this place, e.g. `docs/pipelines.md#entity-task`. */
+  doc?: string;
 }
 
 export interface ValidationResult {
@@ -229,18 +233,27 @@ export function validatePipelineText(text: string, file: string, env: NodeJS.Pro
     if (line !== undefined) p.line = line;
     return p;
   });
+  // A value `zpetl init` left to fill in is the problem at its place: what the schema says of it there
+  // (an unknown step "CHANGE_ME …") would only repeat it.
+  const placeholders = findPlaceholders(input);
+  const marked = new Set(placeholders.map((m) => formatPath(m.path)));
+  for (const m of placeholders) {
+    const line = lineOf(doc, lc, m.path);
+    problems.push({ path: formatPath(m.path), ...(line !== undefined ? { line } : {}), message: `still needs a value: replace ${JSON.stringify(m.value)}`, received: describeValue(m.value), doc: referenceLink(m.path, input) });
+  }
   const parsed = PipelineSchema.safeParse(input);
   if (!parsed.success) {
     for (const { path, issue } of flattenIssues(parsed.error.issues, input)) {
       const at = issue.code === 'unrecognized_keys' && issue.keys[0] !== undefined ? [...path, issue.keys[0]] : path;
-      problems.push(problemOf(path, issue, input, lineOf(doc, lc, at)));
+      if (marked.has(formatPath(at))) continue;
+      problems.push({ ...problemOf(path, issue, input, lineOf(doc, lc, at)), doc: referenceLink(at, input) });
     }
   }
   if (problems.length > 0 || !parsed.success) return { ok: false, problems };
   // The same check planSteps makes before a run (plan.ts), reported here with its line.
   const cycle = findStepCycle(parsed.data.steps);
   if (cycle) {
-    const p: PipelineProblem = { path: formatPath(cycle.path), message: cycle.message };
+    const p: PipelineProblem = { path: formatPath(cycle.path), message: cycle.message, doc: referenceLink(cycle.path, input) };
     const line = lineOf(doc, lc, cycle.path);
     if (line !== undefined) p.line = line;
     return { ok: false, problems: [p] };

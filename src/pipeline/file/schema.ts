@@ -28,50 +28,48 @@ const STEP_NAME = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'expected a s
 /** `HH:MM` 24-hour. */
 const HH_MM = z.string().regex(/^([01]?\d|2[0-4]):[0-5]\d$/, 'expected a time HH:MM (24-hour), e.g. 22:00');
 
-export const WindowSchema = z.strictObject({
-  /** Opening wall-clock time, `HH:MM` in `tz`. */
-  start: HH_MM,
-  /** Closing wall-clock time; not after `start` = the window spans midnight. */
-  end: HH_MM,
-  /** IANA time zone of the window (the portal's zone, usually), e.g. Europe/Berlin. */
-  tz: z.string().min(1, 'expected an IANA time zone, e.g. Europe/Berlin'),
-});
+export const WindowSchema = z
+  .strictObject({
+    start: HH_MM.describe('Opening wall-clock time, `HH:MM` (24-hour) in `tz`.'),
+    end: HH_MM.describe('Closing wall-clock time; not after `start` = the window spans midnight (22:00–06:00).'),
+    tz: z.string().min(1, 'expected an IANA time zone, e.g. Europe/Berlin').describe('IANA time zone of the window (the portal\'s zone, usually), e.g. Europe/Berlin.'),
+  })
+  .describe('Off-peak window: no batch starts outside it, and none starts that cannot finish before it closes. Outside it `zpetl run` exits 4, or waits with `--wait`.');
 
 export const RejectLimitSchema = z
   .strictObject({
-    /** Stop (exit 3) once more than this many rows are rejected across all steps. */
-    count: z.number().int().min(0).optional(),
-    /** Stop once rejected / read exceeds this fraction (0–1), checked after the first 100 rows. */
-    ratio: z.number().min(0).max(1).optional(),
+    count: z.number().int().min(0).optional().describe('Stop (exit 3) once more than this many rows are rejected across all steps.'),
+    ratio: z.number().min(0).max(1).optional().describe('Stop once rejected / read exceeds this fraction (0–1), checked after the first 100 rows.'),
   })
-  .refine((l) => l.count !== undefined || l.ratio !== undefined, { message: 'expected count and/or ratio' });
+  .refine((l) => l.count !== undefined || l.ratio !== undefined, { message: 'expected count and/or ratio' })
+  .describe('When to stop a run that rejects too much: `count` and/or `ratio` (either one reached stops it).');
 
-export const OptionsSchema = z.strictObject({
-  /** Valid records per checkpointed batch; for users also the bulk-add size (1–200, default 50). */
-  batchSize: z.number().int().min(1).max(200).default(50),
-  /** Requests in flight per endpoint (1–16, default 4); the rate budget still paces them. */
-  concurrency: z.number().int().min(1).max(16).default(4),
-  /** Off-peak window: no batch starts outside it and none starts that cannot finish before it closes. */
-  window: WindowSchema.optional(),
-  rejectLimit: RejectLimitSchema.optional(),
-  /** Fraction of each endpoint's limit (src/zoho/rate-limit.ts) left for people using the portal, [0, 0.9] (default DEFAULT_HEADROOM). */
-  headroom: z.number().min(0).max(0.9).default(DEFAULT_HEADROOM),
-});
+export const OptionsSchema = z
+  .strictObject({
+    batchSize: z.number().int().min(1).max(200).default(50).describe('Valid records per checkpointed batch; for users also the bulk-add size.'),
+    concurrency: z.number().int().min(1).max(16).default(4).describe('Requests in flight per endpoint; the rate budget still paces them.'),
+    window: WindowSchema.optional(),
+    rejectLimit: RejectLimitSchema.optional(),
+    headroom: z
+      .number()
+      .min(0)
+      .max(0.9)
+      .default(DEFAULT_HEADROOM)
+      .describe("Fraction of each endpoint's rate limit (src/zoho/rate-limit.ts) left for the people using the portal."),
+  })
+  .describe('Run options shared by every step.');
 
 export const ENTITY_KIND_SCHEMA = z.enum(ENTITY_KINDS);
 const LoadStepBase = z.strictObject({
-  name: STEP_NAME,
-  entity: ENTITY_KIND_SCHEMA,
-  /** Users only: `portal` (default) adds portal users, `project` adds them to the row's `project`. */
-  scope: z.enum(['portal', 'project']).optional(),
+  name: STEP_NAME.describe('The step name: used in reports, the checkpoint, `dependsOn` and `lookup.step`. Letters, digits, `_ . -`.'),
+  entity: ENTITY_KIND_SCHEMA.describe('What the step creates in Zoho; its fields are listed per entity.'),
+  scope: z.enum(['portal', 'project']).optional().describe('Users only: `portal` (default) adds portal users; `project` adds each user to the project its row\'s `project` field names.'),
   source: SourceSchema,
-  /**
-   * Row filter: only rows matching it are loaded; the others are counted as skipped (filtered).
-   * `{ column, equals | in | empty: true | notEmpty: true }` or a list that must all hold (src/transform/row-filter.ts).
-   */
   where: WhereSchema.optional(),
-  /** Source columns whose values identify a record across runs (idempotency key). */
-  key: z.array(z.string().min(1)).min(1, 'expected at least one key column'),
+  key: z
+    .array(z.string().min(1))
+    .min(1, 'expected at least one key column')
+    .describe('Source columns whose values identify a record across runs (the idempotency key): a rerun skips keys already loaded, and lookups of later steps (`task-by-key`) find records by it.'),
   /**
    * Derive one record per distinct key (e.g. one project per distinct `Project` column of an issues
    * file): a row whose key was already seen in this step is folded into the first row with it, counted
@@ -85,14 +83,17 @@ const LoadStepBase = z.strictObject({
     .describe(
       'true: one record per distinct key. Later rows with a key already seen in this step are folded into the first (counted as skipped, folded), not rejected; the first row wins, and a folded row whose mapped fields differ gets a ROW_FOLDED_DIFFERS warning. Default false: repeats are ROW_DUPLICATE_KEY rejects.',
     ),
-  /** Target field → how to fill it (see src/transform/entity-fields.ts for the fields per entity). */
-  fields: z.record(z.string().min(1), FieldSpecSchema),
-  /** create (default): skip keys already loaded · skip-existing: also look Zoho up by natural key · upsert: PATCH what exists. */
-  mode: z.enum(LOAD_MODES).default(DEFAULT_LOAD_MODE),
-  /** Steps that must finish first (in addition to the entity order). */
-  dependsOn: z.array(STEP_NAME).optional(),
-  /** Api name of a custom field (`cf_…`) to hold the source key, for projects and tasks. */
-  externalIdField: z.string().regex(/^cf_[A-Za-z0-9_]+$/, 'expected a custom field api name cf_…').optional(),
+  fields: z.record(z.string().min(1), FieldSpecSchema).describe('Target field → how to fill it. The fields each entity takes are listed per entity.'),
+  mode: z
+    .enum(LOAD_MODES)
+    .default(DEFAULT_LOAD_MODE)
+    .describe('What a step does with a record that may already exist: `create` skips keys already loaded · `skip-existing` also skips what Zoho holds under the record\'s natural key · `upsert` updates (PATCH) what exists and creates the rest.'),
+  dependsOn: z.array(STEP_NAME).optional().describe('Steps that must finish before this one, in addition to the entity order (users → projects → milestones → task lists → tasks → subtasks → time logs).'),
+  externalIdField: z
+    .string()
+    .regex(/^cf_[A-Za-z0-9_]+$/, 'expected a custom field api name cf_…')
+    .optional()
+    .describe('Api name of a custom field (`cf_…`) that receives the source key, for projects and tasks: the record then carries where it came from.'),
 });
 
 /** A step that loads rows of a file into Zoho. */
@@ -124,27 +125,28 @@ export const LoadStepSchema = LoadStepBase.superRefine((step, ctx) => {
 });
 
 /** A step that exports approved time logs from Zoho (the payroll engineer's; see src/payroll). */
-export const ExportStepSchema = z.strictObject({
-  name: STEP_NAME,
-  source: ZOHO_TIMELOGS_SOURCE_SCHEMA,
-  dependsOn: z.array(STEP_NAME).optional(),
-});
+export const ExportStepSchema = z
+  .strictObject({
+    name: STEP_NAME.describe('The step name.'),
+    source: ZOHO_TIMELOGS_SOURCE_SCHEMA,
+    dependsOn: z.array(STEP_NAME).optional().describe('Steps that must finish first.'),
+  })
+  .describe('An export step (`source.type: zoho-timelogs`): approved time logs from Zoho → a payroll CSV, with the `payroll:` section\'s rules.');
 
 /** Every kind of step. Errors are reported against the kind its `source.type` names (see load-pipeline.ts). */
 export const StepSchema = z.union([LoadStepSchema, ExportStepSchema]);
 
 export const PipelineSchema = z
   .strictObject({
-    /** The file format version. Only 1 exists; omitted = 1. */
-    version: z.literal(1).default(1),
-    /** Names the checkpoint file (`.zpetl/<name>.db`) and the report folder. */
-    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'expected a name of letters, digits, _ . - (it names files)'),
-    /** Zoho portal id; default: ZOHO_PORTAL_ID from the environment. */
-    portal: z.string().regex(/^\d+$/, 'expected a portal id (digits)').optional(),
+    version: z.literal(1).default(1).describe('The file format version. Only 1 exists; omitted = 1.'),
+    name: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'expected a name of letters, digits, _ . - (it names files)')
+      .describe('Names the checkpoint file (`.zpetl/<name>.db`) and the report folder. Letters, digits, `_ . -`.'),
+    portal: z.string().regex(/^\d+$/, 'expected a portal id (digits)').optional().describe('Zoho portal id (digits); default: ZOHO_PORTAL_ID from the environment.'),
     options: OptionsSchema.default(OptionsSchema.parse({})),
-    steps: z.array(StepSchema).min(1, 'expected at least one step'),
-    /** Payroll export settings (src/payroll/config-schema.ts). */
-    payroll: PAYROLL_SCHEMA.optional(),
+    steps: z.array(StepSchema).min(1, 'expected at least one step').describe('The steps, run in entity and `dependsOn` order (independent steps side by side).'),
+    payroll: PAYROLL_SCHEMA.optional().describe('Payroll export settings for export steps: pay periods, overtime, rounding, employee ids, layouts (src/payroll/README.md).'),
   })
   .superRefine((p, ctx) => {
     const seen = new Map<string, number>();

@@ -2,36 +2,26 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect } from 'vitest';
 import { parse } from 'yaml';
-import {
-  detectDelimiter,
-  guessDateFormat,
-  guessDurationFormat,
-  readSourceSample,
-  renderStarterPipeline,
-} from '../../../../src/pipeline/file/init-template.js';
+import { guessDateFormat, guessDurationFormat } from '../../../../src/pipeline/file/init-guess.js';
+import { readSourceSample } from '../../../../src/pipeline/file/init-sample.js';
+import { renderStarterPipeline } from '../../../../src/pipeline/file/init-template.js';
 import { it } from '../../../helpers/fixtures.js';
 
 type Step = { name: string; entity: string; key: string[]; source: { type: string; path: string; delimiter?: string }; fields: Record<string, { from: string; lookup?: { kind: string }; converter?: unknown; required?: boolean }> };
 
 describe('init template', () => {
   it('guesses date formats only as far as the values allow', () => {
-    expect(guessDateFormat(['2026-11-02', '2026-1-5'])).toEqual({ format: 'YYYY-MM-DD', certain: true });
-    expect(guessDateFormat(['11/02/2026', '11/25/2026'])).toEqual({ format: 'MM/DD/YYYY', certain: true });
-    expect(guessDateFormat(['25/11/2026', '02/11/2026'])).toEqual({ format: 'DD/MM/YYYY', certain: true });
+    expect(guessDateFormat(['2026-11-02', '2026-1-5'])).toEqual({ format: 'YYYY-MM-DD', certain: true, hasTime: false });
+    expect(guessDateFormat(['11/02/2026', '11/25/2026'])).toEqual({ format: 'MM/DD/YYYY', certain: true, hasTime: false });
+    expect(guessDateFormat(['25/11/2026', '02/11/2026'])).toEqual({ format: 'DD/MM/YYYY', certain: true, hasTime: false });
     expect(guessDateFormat(['02/11/2026']).certain).toBe(false);
-    expect(guessDateFormat(['24.12.2026'])).toEqual({ format: 'DD.MM.YYYY', certain: true });
+    expect(guessDateFormat(['24.12.2026'])).toEqual({ format: 'DD.MM.YYYY', certain: true, hasTime: false });
   });
 
   it('guesses duration formats and says when unsure', () => {
     expect(guessDurationFormat(['01:30', '10:05'])).toEqual({ format: 'hh:mm', certain: true });
     expect(guessDurationFormat(['1.5', '2.75']).format).toBe('decimal');
     expect(guessDurationFormat(['1.30', '2.15'])).toEqual({ format: 'h.mm', certain: false });
-  });
-
-  it('detects the delimiter outside quotes', () => {
-    expect(detectDelimiter('a;b;"c,d"')).toBe(';');
-    expect(detectDelimiter('a\tb\tc')).toBe('\t');
-    expect(detectDelimiter('a,b;c,d')).toBe(',');
   });
 
   it('maps a generic project-tool export to a task step with lookups, converters and the key', async () => {
@@ -69,7 +59,7 @@ describe('init template', () => {
 
     writeFileSync(join(dir, 'logs.csv'), 'Log ID,Task ID,User,Date,Hours,Billable\nL1,T1,a@b.example,2026-11-02,01:30,Yes\n');
     const noProject = renderStarterPipeline({ name: 'logs', entity: 'timelog', sourcePath: 'logs.csv', sample: await readSourceSample(join(dir, 'logs.csv')) });
-    expect((parse(noProject) as { steps: Step[] }).steps[0]!.fields['project']!.from).toMatch(/^CHANGE ME/);
+    expect((parse(noProject) as { steps: Step[] }).steps[0]!.fields['project']!.from).toMatch(/^CHANGE_ME/);
     expect(noProject).toContain('no column looked like it');
   });
 

@@ -1,0 +1,79 @@
+/** `zpetl validate` in-process: the hint links each problem to its section of docs/pipelines.md; CHANGE_ME values are named. */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect } from 'vitest';
+import { runCli } from '../../../../src/cli/cli.js';
+import { referenceHint } from '../../../../src/cli/commands/validate.js';
+import type { CliIo } from '../../../../src/cli/io.js';
+import { it } from '../../../helpers/fixtures.js';
+
+async function cli(args: string[], cwd: string) {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIo = {
+    stdout: { write: (s: string) => ((stdout += s), true) },
+    stderr: { write: (s: string) => ((stderr += s), true) },
+    env: {},
+    cwd,
+    signal: new AbortController().signal,
+    now: () => Date.now(),
+  };
+  const code = await runCli(args, io);
+  return { code, stdout, stderr };
+}
+
+const step = (fields: string, extra = '') => `version: 1
+name: p
+steps:
+  - name: tasks
+    entity: task
+    source: { type: csv, path: x.csv${extra} }
+    key: [ID]
+    fields:
+${fields}
+`;
+
+describe('zpetl validate hints', () => {
+  it('an unknown task field → docs/pipelines.md#entity-task (and no README pointer)', async ({ tmp }) => {
+    writeFileSync(join(tmp, 'p.yaml'), step('      project: { from: P, lookup: { kind: project-by-name } }\n      name: { from: N }\n      estimate: { from: E }'));
+    const r = await cli(['validate', 'p.yaml'], tmp);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('p.yaml:11 steps[0].fields.estimate: unknown task field "estimate"');
+    expect(r.stderr).toMatch(/^hint: see docs\/pipelines\.md#entity-task \(the pipeline file reference\)/m);
+    expect(r.stderr).not.toContain('README.md');
+  });
+
+  it('a converter problem → #converter-<type>; a source option → #source-csv, in the order of the problems', async ({ tmp }) => {
+    writeFileSync(join(tmp, 'p.yaml'), step('      project: { from: P, lookup: { kind: project-by-name } }\n      name: { from: N, converter: { type: enum } }', ', quote: "<>"'));
+    const r = await cli(['validate', 'p.yaml'], tmp);
+    expect(r.stderr).toMatch(/^hint: see docs\/pipelines\.md#source-csv, docs\/pipelines\.md#converter-enum /m);
+  });
+
+  it('a lookup problem → #lookup-<kind>', async ({ tmp }) => {
+    writeFileSync(join(tmp, 'p.yaml'), step('      project: { from: P, lookup: { kind: project-by-name } }\n      name: { from: N }\n      tasklist: { from: L, lookup: { kind: tasklist-by-name } }'));
+    const r = await cli(['validate', 'p.yaml'], tmp);
+    expect(r.stderr).toContain('steps[0].fields.tasklist.lookup.within: tasklist-by-name needs `within`');
+    expect(r.stderr).toMatch(/^hint: see docs\/pipelines\.md#lookup-tasklist-by-name /m);
+  });
+
+  it('--json gives each problem its doc link', async ({ tmp }) => {
+    writeFileSync(join(tmp, 'p.yaml'), step('      project: { from: P, lookup: { kind: project-by-name } }\n      name: { from: N }', ', encoding: ebcdic'));
+    const r = await cli(['validate', 'p.yaml', '--json'], tmp);
+    expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, problems: [{ path: 'steps[0].source.encoding', doc: 'docs/pipelines.md#source-csv' }] });
+  });
+
+  it('a CHANGE_ME left by init is named with its line and field, and nothing else is said of that place', async ({ tmp }) => {
+    const text = step('      project: { from: "CHANGE_ME (project)", lookup: { kind: project-by-name }, required: true }\n      name: { from: N }\n      parent: { from: P }').replace('entity: task', 'entity: subtask').replace('parent: { from: P }', 'parent: { from: P, lookup: { kind: task-by-key, step: "CHANGE_ME (the step that loads the parent tasks)" } }');
+    writeFileSync(join(tmp, 'p.yaml'), text);
+    const r = await cli(['validate', 'p.yaml'], tmp);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('p.yaml:9 steps[0].fields.project.from: still needs a value: replace "CHANGE_ME (project)"');
+    expect(r.stderr).toContain('p.yaml:11 steps[0].fields.parent.lookup.step: still needs a value: replace "CHANGE_ME (the step that loads the parent tasks)"');
+    expect(r.stderr).not.toContain('unknown step');
+    expect(r.stderr).toContain('PIPELINE_INVALID: p.yaml has 2 problem(s)');
+  });
+
+  it('a file YAML cannot read (no section to name) points at the reference itself', () => {
+    expect(referenceHint([{ path: '', line: 3, message: 'YAML: bad indentation' }])).toBe('hint: see docs/pipelines.md (the pipeline file reference); the commented files in pipelines/ show it at work.');
+  });
+});
