@@ -102,6 +102,11 @@ export function createApiLookupResolver(api: ZohoApi, options: { cacheSize?: num
           return find(await load(`milestones|${scope}`, () => collect(api.milestones.list(scope), (m) => m.name, (m) => m.id)), value);
         case 'task-by-key':
           return undefined;
+        // The portal's listings (docs/zoho-api-notes.md#users): one small list each, fetched once.
+        case 'role-by-name':
+          return find(await load('roles', async () => index((await api.users.listRoles()).map((r) => ({ key: r.name, id: r.id })))), value);
+        case 'profile-by-name':
+          return find(await load('profiles', async () => index((await api.users.listProfiles()).map((p) => ({ key: p.name, id: p.id })))), value);
       }
     },
     clear: () => cache.clear(),

@@ -1,7 +1,16 @@
 /** A field's `lookup:` as written in a pipeline file: which kind of record the value names, and its scope. */
 import { z } from 'zod';
 
-export const LOOKUP_KINDS = ['user-by-email', 'project-by-name', 'tasklist-by-name', 'milestone-by-name', 'task-by-key'] as const;
+export const LOOKUP_KINDS = [
+  'user-by-email',
+  'project-by-name',
+  'tasklist-by-name',
+  'milestone-by-name',
+  'task-by-key',
+  // The portal's role and profile listings, by name (docs/zoho-api-notes.md#users).
+  'role-by-name',
+  'profile-by-name',
+] as const;
 export type LookupKind = (typeof LOOKUP_KINDS)[number];
 
 /**

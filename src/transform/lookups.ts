@@ -11,6 +11,8 @@ const NOT_FOUND: Record<LookupKind, ErrorCode> = {
   'tasklist-by-name': 'ROW_UNKNOWN_REFERENCE',
   'milestone-by-name': 'ROW_UNKNOWN_REFERENCE',
   'task-by-key': 'ROW_MISSING_PARENT',
+  'role-by-name': 'ROW_UNKNOWN_REFERENCE',
+  'profile-by-name': 'ROW_UNKNOWN_REFERENCE',
 };
 
 const WHAT: Record<LookupKind, string> = {
@@ -19,6 +21,8 @@ const WHAT: Record<LookupKind, string> = {
   'tasklist-by-name': 'no task list named',
   'milestone-by-name': 'no milestone named',
   'task-by-key': 'no task with key',
+  'role-by-name': 'no portal role named',
+  'profile-by-name': 'no portal profile named',
 };
 
 function notFound(l: PendingLookup, pos: SourcePosition, scope?: string): Outcome<never> {

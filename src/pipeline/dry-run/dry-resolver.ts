@@ -18,6 +18,9 @@ const KIND: Record<LookupSpec['kind'], string> = {
   'tasklist-by-name': 'tasklist',
   'milestone-by-name': 'milestone',
   'task-by-key': 'task',
+  // No step creates roles or profiles: the scratch store never has them, so Zoho answers.
+  'role-by-name': 'role',
+  'profile-by-name': 'profile',
 };
 
 const norm = (kind: string, v: string): string => (kind === 'user' ? v.trim().toLowerCase() : v.trim());
