@@ -9,6 +9,7 @@
  * in rejects.csv; one rejected by Zoho mid-run costs a call and a half-done migration).
  * Custom fields (`cf_<api_name>`) are allowed on projects and tasks and are not checked here.
  */
+import { API_USER } from '../core/api-user.js';
 import type { EntityKind } from '../core/entity-kind.js';
 import type { LookupKind } from './lookup-spec.js';
 
@@ -57,11 +58,6 @@ export const TASK_NAME_MAX_CHARS = 10_000;
 export const TASK_DESCRIPTION_MAX_CHARS = 80_000;
 /** One time log: more than 0 and at most 24 hours. */
 export const LOG_MAX_MINUTES = 24 * 60;
-/**
- * The time-log `user` value that credits the API user explicitly (`user: { default: api-user }`): the
- * loader then sends no `owner_zpuid`, and Zoho books the log to the token's owner.
- */
-export const API_USER = 'api-user';
 /** The reason validate refuses names on a user step (docs/zoho-api-notes.md#users). */
 const NAMES_REFUSED =
   "Zoho's project-user add takes only email_id, role_id and profile_id (docs/zoho-api-notes.md#users): a person's name comes from their Zoho account and cannot be set here. Remove the field; to match people by display name in other steps, use `lookup: { kind: user-by-name }`";

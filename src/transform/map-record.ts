@@ -4,9 +4,11 @@
  *
  * Per target field: take `data[from ?? field]`; a missing value (absent, null, or a string that is
  * empty after trimming) skips the converters; otherwise the converter chain runs, and an empty result
- * counts as missing too. A missing value takes `default` when given (lookups still apply to it), else
+ * counts as missing too. A missing value takes `default` when given (lookups still apply to it, except
+ * to `api-user`, the time-log owner that names the API user), else
  * rejects the row with ROW_REQUIRED when `required`, else the field is left out.
  */
+import { API_USER } from '../core/api-user.js';
 import type { SourcePosition } from '../core/errors.js';
 import { fail, ok, type Outcome, type SourceRecord } from '../core/record.js';
 import { compileConverterChain } from './converters/compile.js';
@@ -68,7 +70,8 @@ export function compileMapping(fields: Readonly<Record<string, FieldSpec>>): Rec
       }
       values[f.target] = value;
       const lookup = f.spec.lookup;
-      if (lookup !== undefined) {
+      // `api-user` names the API user itself (a time log's explicit owner), never a record to look up.
+      if (lookup !== undefined && value !== API_USER) {
         lookups ??= [];
         if (Array.isArray(value)) value.forEach((v, item) => lookups!.push({ field: f.target, spec: lookup, value: String(v), item }));
         else lookups.push({ field: f.target, spec: lookup, value: String(value) });

@@ -12,6 +12,7 @@
  * On a resumed real run (startAt) the rows before the mark are not re-read, so these two rules see only
  * the rest; keys loaded before are skipped by the crosswalk instead.
  */
+import { API_USER } from '../../core/api-user.js';
 import { ZpetlError } from '../../core/errors.js';
 import type { PreparedItem, PreparedReject } from '../../core/prepared-item.js';
 import type { ExtractItem, RowError, SourcePosition, SourceRecord } from '../../core/record.js';
@@ -86,7 +87,7 @@ export function createStepPreparer(step: LoadStepConfig, ctx: PrepareContext): S
       if (!r.added) {
         return reject({
           code: 'ROW_DAY_OVER_24H',
-          message: `${values['minutes']} min would bring ${user === '' ? 'the API user' : 'this user'}'s total for ${values['date']} to ${r.before + values['minutes']} min, over 24 h (1440 min)`,
+          message: `${values['minutes']} min would bring ${user === '' || user === API_USER ? 'the API user' : 'this user'}'s total for ${values['date']} to ${r.before + values['minutes']} min, over 24 h (1440 min)`,
           field: 'minutes',
           value: values['minutes'],
           pos,
