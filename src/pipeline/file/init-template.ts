@@ -204,6 +204,7 @@ function pickColumns(entity: EntityKind, header: readonly string[]): { mappings:
   // Required fields choose first so that, e.g., a task's `name` gets "Title" before `description` could.
   const order = Object.entries(fields).sort(([, a], [, b]) => Number(b.required ?? false) - Number(a.required ?? false));
   for (const [field, spec] of order) {
+    if (spec.refused !== undefined) continue; // validate refuses it (e.g. a user's names): never map a column to it
     const synonyms = ENTITY_SYNONYMS[entity]?.[field] ?? SYNONYMS[field] ?? [norm(field)];
     let column: string | undefined;
     for (const s of synonyms) {
