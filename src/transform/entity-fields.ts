@@ -134,7 +134,7 @@ export const ENTITY_FIELDS: Readonly<Record<EntityKind, Readonly<Record<string, 
     task: { type: 'ref', lookup: 'task-by-key', description: 'the task logged against; without it the log is a general log and needs logName' },
     logName: { type: 'string', maxChars: ASSUMED_NAME_MAX_CHARS, limitSource: 'assumed', description: 'general log name (required without task)' },
     user: {
-      ...userRef(`whose time it is; \`${API_USER}\` credits the API user`),
+      ...userRef(`whose time it is; \`user: { default: ${API_USER} }\` credits the API user`),
       required: true,
       missingHint: `a log without an owner is credited to the API user, a payroll trap; map the owner (e.g. \`user: { from: Author, lookup: { kind: user-by-email } }\`) or credit the API user explicitly with \`user: { default: ${API_USER} }\``,
     },

@@ -217,6 +217,8 @@ function pickColumns(entity: EntityKind, header: readonly string[]): { mappings:
     if (column !== undefined) used.add(column);
     mappings.push({ field, spec, column });
   }
+  // A portal-scope user step (no project column) sends nothing but checks e-mails: validate refuses a role or profile there.
+  if (entity === 'user' && !mappings.some((m) => (m.field === 'project' || m.field === 'projects') && m.column !== undefined)) for (const m of mappings) if (m.field === 'role' || m.field === 'profile') m.column = undefined;
   // Back in the entity's declared order for the file.
   const declared = Object.keys(fields);
   mappings.sort((a, b) => declared.indexOf(a.field) - declared.indexOf(b.field));
@@ -338,7 +340,7 @@ export function renderStarterPipeline(o: StarterPipelineOptions): string {
     `  - name: ${stepName}`,
     `    entity: ${o.entity}`,
     ...(o.entity === 'user'
-      ? mappings.some((m) => m.field === 'project' && m.column !== undefined)
+      ? mappings.some((m) => (m.field === 'project' || m.field === 'projects') && m.column !== undefined)
         ? ['    # project: add each user to the project of its row (Zoho\'s bulk add); portal: check they are portal users.', '    scope: project']
         : ['    # portal: check each user is in the portal; project (with a `project` field): add users to projects.', '    scope: portal']
       : []),
