@@ -44,7 +44,7 @@ describe('a row over several projects', () => {
   it('a refusal in one project names it and the projects joined; partly sent and then stopped is in doubt, never unsent', () => {
     const refused = combineMemberships(it0, ['A', 'B'], results({
       A: { key: 'ana', status: 'created', zohoId: '9' },
-      B: { key: 'ana', status: 'rejected', error: { code: 'ROW_REJECTED_BY_ZOHO', message: 'Zoho refused the user', pos: pos(0) } },
+      B: { key: 'ana', status: 'rejected', error: { code: 'ROW_REJECTED_BY_ZOHO', message: 'Zoho refused the user', field: 'email', pos: pos(0) } },
     }));
     expect(refused).toMatchObject({ status: 'rejected', error: { message: 'Zoho refused the user (project B; a member of A now)' } });
     expect(combineMemberships(it0, ['A', 'B'], results({ A: { key: 'ana', status: 'created', zohoId: '9' }, B: { key: 'ana', status: 'unsent' } }))).toEqual({ key: 'ana', status: 'in-doubt' });
