@@ -12,6 +12,10 @@ import type { LoadItem } from '../../src/load/types.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
 import type { ZohoClient } from '../../src/zoho/types.js';
 import { sandboxClient } from '../helpers/sandbox-client.js';
+import { join } from 'node:path';
+import { createScaledClock } from '../../src/core/clock.js';
+import { dryRun } from '../../src/pipeline/dry-run/dry-run.js';
+import { runPipeline } from '../../src/pipeline/run/run.js';
 
 it.override({ sandboxOptions: { seed: 'empty' } });
 let sandbox: Sandbox;
@@ -103,5 +107,25 @@ describe('a user row naming several projects', () => {
     expect(adds() - calls).toBe(1);
     for (const p of projects) expect(memberships(p, 'ana@acme.example')).toBe(1);
     expect(store.counts(run, 'users')).toMatchObject({ created: 1, inDoubt: 0 });
+  });
+});
+
+describe('pipelines/add-people-to-projects.yaml', () => {
+  it.override({ sandboxOptions: { seed: 'empty', timeScale: 100 } });
+  it('the dry run predicts the run: one bulk call per project of the new memberships, members skipped, an unknown role rejected', async ({ tmp }) => {
+    const { ids } = sandbox.admin.insert('projects', [{ name: 'Website relaunch' }, { name: 'Mobile app v2' }]);
+    sandbox.admin.insert('users', [{ email: 'olivia.brown@acme.example' }]);
+    sandbox.admin.insert('project-users', ids.map((id) => ({ project_id: id, email: 'olivia.brown@acme.example' })));
+    const file = 'pipelines/add-people-to-projects.yaml';
+    const clock = createScaledClock(100, sandbox.clock.now());
+    const { report } = await dryRun(file, { api: sandboxClient(sandbox, { clock }), env: { ...sandbox.env }, cwd: tmp, outDir: join(tmp, 'dry'), now: () => sandbox.clock.now() });
+    expect(report.steps[0]!.counts).toMatchObject({ read: 4, wouldCreate: 2, wouldSkip: 1, rejected: 1 });
+    // Ethan joins both projects, Ava one: a call for each project, not one for the step.
+    expect(report.estimate!.callsByEndpoint[ADD]).toBe(2);
+    const before = adds();
+    const res = await runPipeline(file, { env: { ...sandbox.env }, cwd: tmp, clock, outDir: false });
+    expect(res.counts.members).toMatchObject({ read: 4, created: 2, skipped: 1, rejected: 1 });
+    expect(adds() - before).toBe(2);
+    for (const id of ids) expect(memberships(id, 'ethan.wong@acme.example')).toBe(1);
   });
 });

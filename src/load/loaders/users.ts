@@ -54,12 +54,16 @@ function nonIdError(values: Record<string, unknown>, item: LoadItem): RowError |
   return undefined;
 }
 
+/** Every project a user row names (`project`, then `projects`), each once, in order: one bulk add per project. */
+export function projectsOfUser(values: Record<string, unknown>): string[] {
+  return [...new Set([...pickList(values, 'project', 'project_id'), ...pickList(values, 'projects')])];
+}
+
 export function createUserLoader(api: ZohoApi, options: UserLoaderOptions = {}): EntityLoader {
   const batchSize = Math.max(1, options.userBatchSize ?? 50);
   const projectUsers = new ScopeCache<User>((project) => collect(api.users.listProject(project)));
   const emailOf = (values: Record<string, unknown>) => normEmail(required(values, 'email', 'email_id'));
-  /** Every project of the row (`project`, then `projects`), each once, in order. */
-  const projectsOf = (values: Record<string, unknown>): string[] => [...new Set([...pickList(values, 'project', 'project_id'), ...pickList(values, 'projects')])];
+  const projectsOf = projectsOfUser;
   const isPortal = (values: Record<string, unknown>) => options.scope === 'portal' || projectsOf(values).length === 0;
 
   function buildRequest(values: Record<string, unknown>): Record<string, unknown> {

@@ -46,6 +46,7 @@ import { planStep } from '../run/run-build-plan.js';
 import { keyAction } from '../../load/exactly-once/key-action.js';
 import { matchExisting } from '../../load/exactly-once/match-existing.js';
 import { stepEntityLoader } from '../../load/exactly-once/step-loader.js';
+import { projectsOfUser } from '../../load/loaders/index.js';
 import { createStepPreparer } from '../prepare/prepare.js';
 import type { PreparedReject } from '../../core/prepared-item.js';
 import { createScratchStore, type ScratchStore } from '../prepare/scratch-store.js';
@@ -293,8 +294,8 @@ async function rehearseStep(step: LoadStepConfig, ctx: DryRunContext): Promise<v
         else wouldSkip++;
         registerDryRecord(scratch, step, item, zohoId);
         if (step.entity === 'user' && zohoId === undefined) {
-          const p = typeof item.values['project'] === 'string' ? item.values['project'] : '';
-          usersPerProject.set(p, (usersPerProject.get(p) ?? 0) + 1);
+          // One bulk add per project the row names (the loader's own list of them).
+          for (const p of projectsOfUser(item.values).length > 0 ? projectsOfUser(item.values) : ['']) usersPerProject.set(p, (usersPerProject.get(p) ?? 0) + 1);
         }
         continue;
       }
