@@ -86,7 +86,7 @@ function memoryClient(logs: TimeLog[]): Pick<ZohoApi, 'timelogs' | 'users'> {
       update: none,
       delete: none,
     },
-    users: { listPortal: () => (async function* () {})(), getPortal: none, listProject: () => (async function* () {})(), addToProject: none },
+    users: { listPortal: () => (async function* () {})(), getPortal: none, listProject: () => (async function* () {})(), addToProject: none, listRoles: none, listProfiles: none },
   };
 }
 

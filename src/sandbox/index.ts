@@ -19,6 +19,7 @@ import { tasklistRoutes } from './routes/tasklists.js';
 import { taskRoutes } from './routes/tasks.js';
 import { timelogRoutes } from './routes/timelogs.js';
 import { userRoutes } from './routes/users.js';
+import { roleRoutes } from './routes/roles.js';
 import { credentials, PORTAL_ID, seed, type SeedName } from './seed.js';
 import { startHttpServer } from './server.js';
 import { openStore } from './store.js';
@@ -81,7 +82,7 @@ export interface Sandbox {
   close(): Promise<void>;
 }
 
-const ROUTES = [...portalRoutes, ...projectRoutes, ...milestoneRoutes, ...tasklistRoutes, ...taskRoutes, ...userRoutes, ...timelogRoutes];
+const ROUTES = [...portalRoutes, ...projectRoutes, ...milestoneRoutes, ...tasklistRoutes, ...taskRoutes, ...userRoutes, ...roleRoutes, ...timelogRoutes];
 
 /**
  * Starts a Zoho Projects V3 emulator (API and accounts server on one local HTTP server) and resolves

@@ -162,6 +162,12 @@ export const sandboxConfigSchema = z
     portalUtcOffsetMin: z.number().int().min(-720).max(840).default(0),
     /** Wrapper of the task-list create answer: 'root' (flat), 'tasklist' ({tasklist}) or 'tasklists' ([…]) (docs/zoho-api-notes.md#task-lists, UNCONFIRMED). */
     tasklistCreateShape: z.enum(['root', 'tasklist', 'tasklists']).default('root'),
+    /**
+     * Which role and profile listing paths answer: 'settings' (`/settings/roles`, `/settings/profiles`, as a
+     * V3 client reads them), 'plain' (`/roles`, `/profiles`, a V2-era client) or 'both'. UNCONFIRMED
+     * (docs/zoho-api-notes.md#users); a path switched off answers 400 URL_RULE_NOT_CONFIGURED.
+     */
+    roleListingPaths: z.enum(['settings', 'plain', 'both']).default('settings'),
     /** Seed of the PRNG behind random faults: same seed + same request order = same faults. */
     faultSeed: z.number().int().default(1),
     /** Largest request body, bytes. */

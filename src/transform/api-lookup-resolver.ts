@@ -48,6 +48,11 @@ const byName = (u: User): NamedRecord => ({ name: userDisplayName(u), id: u.id, 
 const named = (x: { id: string; name?: string }): NamedRecord => ({ name: x.name ?? '', id: x.id, label: x.id });
 const task = (t: Task): NamedRecord => ({ name: t.name ?? '', id: t.id, label: t.id, ...(t.tasklist?.id !== undefined ? { tag: String(t.tasklist.id) } : {}) });
 
+/** A listing answered in one piece (roles, profiles), read like the paged ones. */
+async function* listed<T>(all: Promise<readonly T[]>): AsyncIterable<T> {
+  yield* await all;
+}
+
 export function createApiLookupResolver(api: ZohoApi, options: { cacheSize?: number } = {}): ApiLookupResolver {
   const cacheSize = Math.max(1, options.cacheSize ?? 64);
   const cache = new Map<string, Promise<Indexes>>();
@@ -95,6 +100,11 @@ export function createApiLookupResolver(api: ZohoApi, options: { cacheSize?: num
           return findName((await load(`tasks|${scope}`, () => api.tasks.list(scope), byTask))['name']!, value, tasklist);
         case 'task-by-key':
           return undefined;
+        // The portal's listings (docs/zoho-api-notes.md#users): one small list each, fetched once.
+        case 'role-by-name':
+          return findName((await load('roles', () => listed(api.users.listRoles()), byOwnName))['name']!, value);
+        case 'profile-by-name':
+          return findName((await load('profiles', () => listed(api.users.listProfiles()), byOwnName))['name']!, value);
       }
     },
     clear: () => cache.clear(),

@@ -9,6 +9,7 @@
  * in rejects.csv; one rejected by Zoho mid-run costs a call and a half-done migration).
  * Custom fields (`cf_<api_name>`) are allowed on projects and tasks and are not checked here.
  */
+import { API_USER } from '../core/api-user.js';
 import type { EntityKind } from '../core/entity-kind.js';
 import type { LookupKind } from './lookup-spec.js';
 
@@ -37,6 +38,13 @@ export interface TargetField {
   max?: number;
   /** The lookup that usually fills a ref field. */
   lookup?: LookupKind;
+  /**
+   * Set when validate refuses the field: why Zoho cannot take it, and what to do instead. A field
+   * accepted and never sent is a silent loss, so it is named here with its reason rather than dropped.
+   */
+  refused?: string;
+  /** What validate says when a required field is missing: why it is required and how to satisfy it (default: the description). */
+  missingHint?: string;
   description: string;
 }
 
@@ -50,6 +58,9 @@ export const TASK_NAME_MAX_CHARS = 10_000;
 export const TASK_DESCRIPTION_MAX_CHARS = 80_000;
 /** One time log: more than 0 and at most 24 hours. */
 export const LOG_MAX_MINUTES = 24 * 60;
+/** The reason validate refuses names on a user step (docs/zoho-api-notes.md#users). */
+const NAMES_REFUSED =
+  "Zoho's project-user add takes only email_id, role_id and profile_id (docs/zoho-api-notes.md#users): a person's name comes from their Zoho account and cannot be set here. Remove the field; to match people by display name in other steps, use `lookup: { kind: user-by-name }`";
 
 const name = (what: string): TargetField => ({
   type: 'string',
@@ -80,11 +91,16 @@ const taskFields: Record<string, TargetField> = {
 export const ENTITY_FIELDS: Readonly<Record<EntityKind, Readonly<Record<string, TargetField>>>> = {
   user: {
     email: { type: 'email', required: true, maxChars: 254, limitSource: 'assumed', description: 'the user e-mail (the natural key)' },
-    firstName: { type: 'string', maxChars: 100, limitSource: 'assumed', description: 'first name' },
-    lastName: { type: 'string', maxChars: 100, limitSource: 'assumed', description: 'last name' },
-    role: { type: 'string', maxChars: 100, limitSource: 'assumed', description: 'role name or id' },
-    profile: { type: 'string', maxChars: 100, limitSource: 'assumed', description: 'profile name or id' },
-    project: { type: 'ref', lookup: 'project-by-name', description: 'when set, the user is added to this project (else to the portal)' },
+    firstName: { type: 'string', refused: NAMES_REFUSED, description: 'first name: refused (Zoho cannot set it)' },
+    lastName: { type: 'string', refused: NAMES_REFUSED, description: 'last name: refused (Zoho cannot set it)' },
+    role: { type: 'ref', lookup: 'role-by-name', description: "the user's role in the project: a role id, or a name through `lookup: { kind: role-by-name }`" },
+    profile: { type: 'ref', lookup: 'profile-by-name', description: "the user's portal profile: a profile id, or a name through `lookup: { kind: profile-by-name }`" },
+    project: { type: 'ref', lookup: 'project-by-name', description: 'when set, the user is added to this project (else the portal is checked)' },
+    projects: {
+      type: 'refs',
+      lookup: 'project-by-name',
+      description: 'several projects at once (a list, e.g. `{ from: Projects, converter: list, lookup: { kind: project-by-name } }`); combined with `project` when both are set',
+    },
   },
   project: {
     name: name('project'),
@@ -117,7 +133,11 @@ export const ENTITY_FIELDS: Readonly<Record<EntityKind, Readonly<Record<string, 
     project: projectRef,
     task: { type: 'ref', lookup: 'task-by-key', description: 'the task logged against; without it the log is a general log and needs logName' },
     logName: { type: 'string', maxChars: ASSUMED_NAME_MAX_CHARS, limitSource: 'assumed', description: 'general log name (required without task)' },
-    user: userRef('whose time it is (default: the API user)'),
+    user: {
+      ...userRef(`whose time it is; \`user: { default: ${API_USER} }\` credits the API user`),
+      required: true,
+      missingHint: `a log without an owner is credited to the API user, a payroll trap; map the owner (e.g. \`user: { from: Author, lookup: { kind: user-by-email } }\`) or credit the API user explicitly with \`user: { default: ${API_USER} }\``,
+    },
     date: { type: 'date', required: true, description: 'the day worked' },
     minutes: { type: 'minutes', required: true, min: 1, max: LOG_MAX_MINUTES, description: 'time logged, 1–1440 minutes' },
     billing: { type: 'enum', required: true, values: ['Billable', 'Non Billable'], description: 'billing status' },

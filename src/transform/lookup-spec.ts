@@ -1,7 +1,18 @@
 /** A field's `lookup:` as written in a pipeline file: which kind of record the value names, and its scope. */
 import { z } from 'zod';
 
-export const LOOKUP_KINDS = ['user-by-email', 'user-by-name', 'project-by-name', 'tasklist-by-name', 'milestone-by-name', 'task-by-name', 'task-by-key'] as const;
+export const LOOKUP_KINDS = [
+  'user-by-email',
+  'user-by-name',
+  'project-by-name',
+  'tasklist-by-name',
+  'milestone-by-name',
+  'task-by-name',
+  'task-by-key',
+  // The portal's role and profile listings, by name (docs/zoho-api-notes.md#users).
+  'role-by-name',
+  'profile-by-name',
+] as const;
 export type LookupKind = (typeof LOOKUP_KINDS)[number];
 
 /** Lookup kinds that must be scoped by a project field (`within`): their records live inside a project. */

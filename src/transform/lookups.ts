@@ -32,6 +32,8 @@ const NOT_FOUND: Record<LookupKind, ErrorCode> = {
   'milestone-by-name': 'ROW_UNKNOWN_REFERENCE',
   'task-by-name': 'ROW_UNKNOWN_REFERENCE',
   'task-by-key': 'ROW_MISSING_PARENT',
+  'role-by-name': 'ROW_UNKNOWN_REFERENCE',
+  'profile-by-name': 'ROW_UNKNOWN_REFERENCE',
 };
 
 const WHAT: Record<LookupKind, [one: string, many: string]> = {
@@ -42,6 +44,8 @@ const WHAT: Record<LookupKind, [one: string, many: string]> = {
   'milestone-by-name': ['no milestone named', 'milestones'],
   'task-by-name': ['no task named', 'tasks'],
   'task-by-key': ['no task with key', 'tasks'],
+  'role-by-name': ['no portal role named', 'portal roles'],
+  'profile-by-name': ['no portal profile named', 'portal profiles'],
 };
 
 /** One lookup as asked of the resolver: the value (the field's, or its `onMissing` default) and its scope. */

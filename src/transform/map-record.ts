@@ -5,9 +5,11 @@
  * Per target field: read its source (`data[from ?? field]`, or the template, coalesce or collect
  * reader of field-source.ts); a missing value (absent, null, a string that is empty after trimming,
  * or an empty list) skips the converters; otherwise the converter chain runs, and an empty result
- * counts as missing too. Text is passed as it is: a multi-line cell keeps its line breaks. A missing value takes `default` when given (lookups still apply to it), else
+ * counts as missing too. Text is passed as it is: a multi-line cell keeps its line breaks. A missing value takes `default` when given (lookups still
+ * apply to it, except to `api-user`, the time-log owner that names the API user), else
  * rejects the row with ROW_REQUIRED when `required`, else the field is left out.
  */
+import { API_USER } from '../core/api-user.js';
 import type { SourcePosition } from '../core/errors.js';
 import { fail, ok, type Outcome, type SourceRecord } from '../core/record.js';
 import { compileConverterChain } from './converters/compile.js';
@@ -70,7 +72,8 @@ export function compileMapping(fields: Readonly<Record<string, FieldSpec>>): Rec
       }
       values[f.target] = value;
       const lookup = f.spec.lookup;
-      if (lookup !== undefined) {
+      // `api-user` names the API user itself (a time log's explicit owner), never a record to look up.
+      if (lookup !== undefined && value !== API_USER) {
         lookups ??= [];
         if (Array.isArray(value)) value.forEach((v, item) => lookups!.push({ field: f.target, spec: lookup, value: String(v), item }));
         else lookups.push({ field: f.target, spec: lookup, value: String(value) });

@@ -134,6 +134,21 @@ export interface User {
   [k: string]: unknown;
 }
 
+/** A portal role (the V3 user object's `role {id, name}`; listing: docs/zoho-api-notes.md#users). */
+export interface Role {
+  id: ZohoId;
+  name: string;
+  [k: string]: unknown;
+}
+
+/** A portal profile (the V3 user object's `portal_profile {id, name, is_default}`). */
+export interface Profile {
+  id: ZohoId;
+  name: string;
+  is_default?: boolean;
+  [k: string]: unknown;
+}
+
 export interface ProjectUserAdd {
   email_id: string;
   role_id?: ZohoId;
@@ -213,6 +228,11 @@ export const ENDPOINTS = {
   portalUserGet: 'GET /users/{user}',
   projectUsersList: 'GET /projects/{project}/users',
   projectUsersAdd: 'POST /projects/{project}/projectusers',
+  // Role and profile listings: paths UNCONFIRMED, the first asked first (docs/zoho-api-notes.md#users).
+  rolesList: 'GET /settings/roles',
+  rolesListPlain: 'GET /roles',
+  profilesList: 'GET /settings/profiles',
+  profilesListPlain: 'GET /profiles',
   timelogsProjectList: 'GET /projects/{project}/timelogs',
   timelogsPortalList: 'GET /timelogs',
   timelogCreate: 'POST /projects/{project}/log',
@@ -278,6 +298,10 @@ export interface ZohoApi {
     listProject(projectId: ZohoId): AsyncIterable<User>;
     /** Bulk add; returns email → zpuid for each added user (Zoho's `emailvszpuid`). */
     addToProject(projectId: ZohoId, users: ProjectUserAdd[]): Promise<Record<string, ZohoId>>;
+    /** The portal's roles (`GET /settings/roles`, else `GET /roles`: both UNCONFIRMED). */
+    listRoles(): Promise<Role[]>;
+    /** The portal's profiles (`GET /settings/profiles`, else `GET /profiles`: both UNCONFIRMED). */
+    listProfiles(): Promise<Profile[]>;
   };
   timelogs: {
     /** Every log in the range for one project (all pages, 6-month windows, each module type). */

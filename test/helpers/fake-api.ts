@@ -9,7 +9,9 @@
 import { ZpetlError } from '../../src/core/errors.js';
 import type {
   Milestone,
+  Profile,
   Project,
+  Role,
   Task,
   Tasklist,
   TimeLog,
@@ -28,6 +30,9 @@ export interface FakeApi extends ZohoApi {
   timelogs_: TimeLog[];
   projectUsers_: Map<string, User[]>;
   portalUsers_: User[];
+  /** The portal's roles and profiles (`listRoles`, `listProfiles`). */
+  roles_: Role[];
+  profiles_: Profile[];
   badEmails: Set<string>;
   rejectWhen?: (kind: Kind, body: Record<string, unknown>) => { title: string; fieldName?: string; message?: string } | undefined;
   doubtWhen?: (kind: Kind, body: Record<string, unknown>) => 'created' | 'not-created' | undefined;
@@ -53,6 +58,8 @@ export function createFakeApi(): FakeApi {
     timelogs_: [] as TimeLog[],
     projectUsers_: new Map<string, User[]>(),
     portalUsers_: [] as User[],
+    roles_: [] as Role[],
+    profiles_: [] as Profile[],
     badEmails: new Set<string>(),
   } as FakeApi;
 
@@ -150,6 +157,8 @@ export function createFakeApi(): FakeApi {
       listPortal: () => iter(api.portalUsers_),
       getPortal: async (e: string) => api.portalUsers_.find((u) => u.email.toLowerCase() === e.toLowerCase() || u.id === e),
       listProject: (project: string) => (hit('user.list'), iter(api.projectUsers_.get(project) ?? [])),
+      listRoles: async () => (hit('role.list'), [...api.roles_]),
+      listProfiles: async () => (hit('profile.list'), [...api.profiles_]),
       addToProject: async (project: string, users: { email_id: string }[]) => {
         hit('user.add');
         const doubt = api.doubtWhen?.('user', { emails: users.map((u) => u.email_id) });

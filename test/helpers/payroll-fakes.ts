@@ -45,6 +45,8 @@ export function fakeClient(logs: TimeLog[], users: User[] = []): Pick<ZohoApi, '
       getPortal: () => Promise.reject(new Error('not used')),
       listProject: () => (async function* () {})(),
       addToProject: () => Promise.reject(new Error('not used')),
+      listRoles: () => Promise.reject(new Error('not used')),
+      listProfiles: () => Promise.reject(new Error('not used')),
     },
   };
 }

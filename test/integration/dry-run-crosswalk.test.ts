@@ -49,6 +49,7 @@ steps:
       date: { from: Date, converter: { type: date, formats: [YYYY-MM-DD] }, required: true }
       minutes: { from: Hours, converter: { type: duration, format: "hh:mm" }, required: true }
       billing: { default: Billable }
+      user: { default: api-user }
 `;
 
 it.override({ sandboxOptions: { seed: 'empty', timeScale: 100 } });

@@ -49,6 +49,11 @@ describe('every sandbox route over HTTP', () => {
     expect((await call('POST', `${v3}/projects/${P}/projectusers?userdetails=${ud}`)).status).toBe(200);
     expect((await call('POST', `${v3}/projects/${P}/users`, `userdetails=${ud}`, true)).status).toBe(200);
     expect((await call('GET', `${v3}/projects/${P}/users`)).body.users).toHaveLength(2);
+    expect((await call('GET', `${v3}/settings/roles`)).body.roles.map((r: { name: string }) => r.name)).toContain('Manager');
+    expect((await call('GET', `${v3}/settings/profiles`)).body.profiles.map((r: { name: string }) => r.name)).toContain('Employee');
+    // The other spelling answers only with config.roleListingPaths 'plain' or 'both'.
+    expect((await call('GET', `${v3}/roles`)).body.error.title).toBe('URL_RULE_NOT_CONFIGURED');
+    expect((await call('GET', `${v3}/profiles`)).status).toBe(400);
     const L = (await call('POST', `${v3}/projects/${P}/log`, { date: '2026-01-02', bill_status: 'Billable', hours: '1:00', module: { type: 'task', id: T } }))
       .body.time_logs[0].log_details[0].id;
     expect((await call('GET', `${v3}/projects/${P}/timelogs?view_type=week&start_date=2026-01-02&module=${mod}`)).body.time_logs).toHaveLength(1);

@@ -8,6 +8,7 @@
  * other keys, so each row claims one distinct log.
  */
 import { formatHhMm, parseHhMm } from '../../core/local-date.js';
+import { API_USER } from '../../core/api-user.js';
 import type { TimeLog, TimeLogCreate, ZohoApi } from '../../zoho/types.js';
 import { ScopeCache } from '../exactly-once/scope-cache.js';
 import { collect } from '../collect.js';
@@ -42,6 +43,12 @@ function twelveHour(hhmm: string | undefined): string | undefined {
   return `${String(h12).padStart(2, '0')}:${String(min % 60).padStart(2, '0')} ${suffix}`;
 }
 
+/** The owner to send: none for `api-user` (Zoho books the log to the token's owner), else the zpuid. */
+function ownerOf(values: Record<string, unknown>): string | undefined {
+  const owner = pickString(values, 'user', 'owner', 'owner_zpuid');
+  return owner === API_USER ? undefined : owner;
+}
+
 function monthRange(date: string): { startDate: string; endDate: string } {
   const [y, m] = date.split('-').map(Number) as [number, number];
   const last = new Date(Date.UTC(y, m, 0)).getUTCDate();
@@ -71,7 +78,7 @@ export function createTimelogLoader(api: ZohoApi, options: LoaderOptions = {}): 
       module: task === undefined ? { type: moduleType } : { type: moduleType, id: task },
       log_name: pickString(values, 'logName', 'log_name'),
       notes: pickString(values, 'notes'),
-      owner_zpuid: pickString(values, 'user', 'owner', 'owner_zpuid'),
+      owner_zpuid: ownerOf(values),
       start_time: start,
       end_time: start === undefined ? undefined : end,
       status: status === 'Approved' || status === 'Unapproved' || status === 'Rejected' ? status : undefined,

@@ -1,58 +1,91 @@
 /**
  * Users. Project users go through the real bulk add (`userdetails` array, docs/zoho-api-notes.md#users) in batches
- * of `userBatchSize`, answered per email from Zoho's `emailvszpuid` map. A batch-level refusal (4xx)
+ * of `userBatchSize` per project, answered per email from Zoho's `emailvszpuid` map. A batch-level refusal (4xx)
  * is bisected: halves are retried until each offending row stands alone and is rejected with Zoho's
- * message, while the good rows land.
+ * message, while the good rows land. The add sends `email_id`, `role_id` and `profile_id`: nothing else
+ * of a person can be set (the field table refuses names at validate).
+ *
+ * Several projects: a row's `project` and `projects` together name the projects the person joins. The
+ * record is the row (one key, one zpuid): it is done when the person is a member of every one of them.
+ * A membership is a set (re-adding a member adds nothing), so exactly-once needs no new protocol: the
+ * natural-key match (findExisting) answers the person only when every membership exists, create adds
+ * only the memberships still missing (one bulk call per project), and a record left in doubt by a kill
+ * is re-listed and completed, never duplicated. A row partly added before the kill counts as in doubt,
+ * since something of it was sent.
  *
  * Portal users: the V3 API this client speaks has no portal invitation call, so a portal-scope user
- * step checks each email against the portal (skipped when present) and rejects the others with
- * ROW_UNKNOWN_USER, telling the user to invite them in Zoho first.
+ * step checks each email against the portal (skipped when present); the others are refused by
+ * `refuseUnmatched`, the one rule the run and the dry run share.
  */
 import { ZpetlError } from '../../core/errors.js';
 import type { RowError } from '../../core/record.js';
-import type { ProjectUserAdd, User, ZohoApi } from '../../zoho/types.js';
+import type { User, ZohoApi } from '../../zoho/types.js';
 import { ScopeCache } from '../exactly-once/scope-cache.js';
 import { collect } from '../collect.js';
-import { compact, pickString, required } from '../target-values.js';
-import { classifyFailure, failureResult, stopCause } from '../exactly-once/classify-failure.js';
+import { compact, pickList, pickString, required } from '../target-values.js';
+import { classifyFailure } from '../exactly-once/classify-failure.js';
 import { normEmail } from '../exactly-once/natural-key-equality.js';
 import type { AttemptBatch, AttemptResult, EntityLoader, LoadItem, LoaderOptions } from '../types.js';
+import { addMemberships, combineMemberships, membersWithEmail, type MembershipContext } from './user-memberships.js';
 
 export interface UserLoaderOptions extends LoaderOptions {
-  /** 'project' (default when the values carry a project) adds to a project; 'portal' checks the portal. */
+  /** 'project' (default when the values carry a project) adds to projects; 'portal' checks the portal. */
   scope?: 'project' | 'portal';
 }
 
 /**
- * Role and profile must reach Zoho as ids (`role_id`, `profile_id`); the client has no roles listing to
- * map a name, so a name is refused here rather than sent and silently ignored.
+ * Role and profile reach Zoho as ids (`role_id`, `profile_id`); a name is looked up by the field's
+ * `lookup: { kind: role-by-name }` (or `profile-by-name`) before it gets here. A value that is still no
+ * id is refused rather than sent and silently ignored.
  */
-function idOnly(values: Record<string, unknown>, field: string, alias: string): string | undefined {
-  const v = pickString(values, field, alias);
-  if (v === undefined) return undefined;
-  if (!/^\d+$/.test(v)) {
-    throw new ZpetlError('ROW_INVALID_VALUE', `${field} must be a Zoho ${field} id (digits), got ${JSON.stringify(v)}; map names to ids with an enum converter`, {
-      disposition: 'reject-row',
-      field,
-      value: v,
-    });
+function nonIdError(values: Record<string, unknown>, item: LoadItem): RowError | undefined {
+  for (const [field, kind] of [['role', 'role-by-name'], ['profile', 'profile-by-name']] as const) {
+    const v = pickString(values, field, `${field}_id`);
+    if (v !== undefined && !/^\d+$/.test(v)) {
+      return {
+        code: 'ROW_INVALID_VALUE',
+        message: `${field} must be a Zoho ${field} id (digits), got ${JSON.stringify(v)}; to give ${field}s by name, add \`lookup: { kind: ${kind} }\` to the field`,
+        field,
+        value: v,
+        pos: item.pos,
+      };
+    }
   }
-  return v;
+  return undefined;
+}
+
+/** Every project a user row names (`project`, then `projects`), each once, in order: one bulk add per project. */
+export function projectsOfUser(values: Record<string, unknown>): string[] {
+  return [...new Set([...pickList(values, 'project', 'project_id'), ...pickList(values, 'projects')])];
 }
 
 export function createUserLoader(api: ZohoApi, options: UserLoaderOptions = {}): EntityLoader {
   const batchSize = Math.max(1, options.userBatchSize ?? 50);
   const projectUsers = new ScopeCache<User>((project) => collect(api.users.listProject(project)));
   const emailOf = (values: Record<string, unknown>) => normEmail(required(values, 'email', 'email_id'));
-  const projectOf = (values: Record<string, unknown>) => pickString(values, 'project', 'project_id');
-  const isPortal = (values: Record<string, unknown>) => options.scope === 'portal' || projectOf(values) === undefined;
+  const projectsOf = projectsOfUser;
+  const isPortal = (values: Record<string, unknown>) => options.scope === 'portal' || projectsOf(values).length === 0;
 
   function buildRequest(values: Record<string, unknown>): Record<string, unknown> {
     return compact({
       email_id: emailOf(values),
-      role_id: idOnly(values, 'role', 'role_id'),
-      profile_id: idOnly(values, 'profile', 'profile_id'),
+      role_id: pickString(values, 'role', 'role_id'),
+      profile_id: pickString(values, 'profile', 'profile_id'),
     } as Record<string, unknown>);
+  }
+
+  function refuseUnmatched(item: LoadItem): RowError | undefined {
+    if (isPortal(item.values)) {
+      const email = emailOf(item.values);
+      return {
+        code: 'ROW_UNKNOWN_USER',
+        message: `${email} is not a user of the portal; invite them in Zoho Projects first (the V3 API has no portal invitation call)`,
+        field: 'email',
+        value: email,
+        pos: item.pos,
+      };
+    }
+    return nonIdError(item.values, item);
   }
 
   async function lookupPortal(email: string): Promise<string[]> {
@@ -60,69 +93,20 @@ export function createUserLoader(api: ZohoApi, options: UserLoaderOptions = {}):
     return u && normEmail(u.email ?? email) === email ? [u.id] : [];
   }
 
-  async function lookupProject(project: string, email: string, fresh: boolean): Promise<string[]> {
-    const all = await projectUsers.get(project, fresh);
-    return all.filter((u) => typeof u.email === 'string' && normEmail(u.email) === email).map((u) => u.id);
-  }
+  const members: MembershipContext = { api, batchSize, projectUsers, emailOf, projectsOf, buildRequest };
 
-  /** One bulk call for `items` (same project); bisects on a batch-level refusal. */
-  async function addBisecting(project: string, items: readonly LoadItem[], out: Map<string, AttemptResult>, state: { fatal?: ZpetlError }, signal?: AbortSignal): Promise<void> {
-    if (items.length === 0) return;
-    if (state.fatal || signal?.aborted) {
-      for (const it of items) out.set(it.key, { key: it.key, status: 'unsent' });
-      return;
-    }
-    let answer: Record<string, string>;
+  /** Portal scope: present → skipped with the portal user's id; absent → refuseUnmatched's reject. */
+  async function checkPortal(it: LoadItem, state: { fatal?: ZpetlError }, signal?: AbortSignal): Promise<AttemptResult> {
+    if (state.fatal || signal?.aborted) return { key: it.key, status: 'unsent' };
     try {
-      answer = await api.users.addToProject(project, items.map((it) => buildRequest(it.values) as unknown as ProjectUserAdd));
+      const [id] = await lookupPortal(emailOf(it.values));
+      return id !== undefined ? { key: it.key, status: 'skipped', zohoId: id } : { key: it.key, status: 'rejected', error: refuseUnmatched(it)! };
     } catch (e) {
-      const f = classifyFailure(e, items[0]!, 'user', true);
-      if (f.kind === 'rejected' && items.length > 1) {
-        const mid = Math.ceil(items.length / 2);
-        await addBisecting(project, items.slice(0, mid), out, state, signal);
-        await addBisecting(project, items.slice(mid), out, state, signal);
-        return;
-      }
-      for (const it of items) out.set(it.key, failureResult(f, it.key));
-      state.fatal ??= stopCause(f);
-      return;
+      const f = classifyFailure(e, it, 'user', false);
+      if (f.kind === 'rejected') return { key: it.key, status: 'rejected', error: f.error };
+      if (f.kind === 'fatal') state.fatal ??= f.cause;
+      return { key: it.key, status: 'unsent' };
     }
-    const byEmail = new Map(Object.entries(answer).map(([email, id]) => [normEmail(email), id]));
-    let missing = false;
-    for (const it of items) {
-      const id = byEmail.get(emailOf(it.values));
-      if (id !== undefined) {
-        out.set(it.key, { key: it.key, status: 'created', zohoId: id });
-        await projectUsers.add(project, { id, email: emailOf(it.values) });
-      } else missing = true;
-    }
-    if (!missing) return;
-    // Zoho answered without some emails: look them up now rather than guess.
-    for (const it of items) {
-      if (out.has(it.key)) continue;
-      try {
-        const [id] = await lookupProject(project, emailOf(it.values), true);
-        out.set(it.key, id === undefined ? { key: it.key, status: 'in-doubt' } : { key: it.key, status: 'created', zohoId: id });
-      } catch {
-        out.set(it.key, { key: it.key, status: 'in-doubt' });
-      }
-    }
-  }
-
-  /**
-   * A portal-scope user that matches nothing in the portal cannot be created: the V3 API has no portal
-   * invitation call (docs/zoho-api-notes.md#users). The run's create and the dry run ask this one rule.
-   */
-  function refuseUnmatched(item: LoadItem): RowError | undefined {
-    if (!isPortal(item.values)) return undefined;
-    const email = emailOf(item.values);
-    return {
-      code: 'ROW_UNKNOWN_USER',
-      message: `${email} is not a user of the portal; invite them in Zoho Projects first (the V3 API has no portal invitation call)`,
-      field: 'email',
-      value: email,
-      pos: item.pos,
-    };
   }
 
   return {
@@ -134,41 +118,25 @@ export function createUserLoader(api: ZohoApi, options: UserLoaderOptions = {}):
     buildRequest,
     refuseUnmatched,
     describe: (values) => {
-      const p = projectOf(values);
-      return { name: emailOf(values), scopeId: options.scope === 'portal' ? '' : (p ?? ''), parents: p && options.scope !== 'portal' ? { project: p } : {} };
+      if (isPortal(values)) return { name: emailOf(values), scopeId: '', parents: {} };
+      const projects = projectsOf(values);
+      // The record's scope is its set of projects (one project: that project's id, as before).
+      return { name: emailOf(values), scopeId: [...projects].sort().join(','), parents: { project: projects[0]! } };
     },
     async create(items, signal): Promise<AttemptBatch> {
       const out = new Map<string, AttemptResult>();
       const state: { fatal?: ZpetlError } = {};
-      const byProject = new Map<string, LoadItem[]>();
+      const toProjects: LoadItem[] = [];
       for (const it of items) {
-        if (isPortal(it.values)) {
-          if (state.fatal || signal?.aborted) {
-            out.set(it.key, { key: it.key, status: 'unsent' });
-            continue;
-          }
-          try {
-            const [id] = await lookupPortal(emailOf(it.values));
-            // A portal item matching nobody is always refused (refuseUnmatched's portal rule).
-            out.set(it.key, id !== undefined ? { key: it.key, status: 'skipped', zohoId: id } : { key: it.key, status: 'rejected', error: refuseUnmatched(it)! });
-          } catch (e) {
-            const f = classifyFailure(e, it, 'user', false);
-            if (f.kind === 'rejected') out.set(it.key, { key: it.key, status: 'rejected', error: f.error });
-            else {
-              out.set(it.key, { key: it.key, status: 'unsent' });
-              if (f.kind === 'fatal') state.fatal ??= f.cause;
-            }
-          }
-          continue;
+        if (isPortal(it.values)) out.set(it.key, await checkPortal(it, state, signal));
+        else {
+          const refused = refuseUnmatched(it);
+          if (refused !== undefined) out.set(it.key, { key: it.key, status: 'rejected', error: refused });
+          else toProjects.push(it);
         }
-        const p = projectOf(it.values)!;
-        const list = byProject.get(p) ?? [];
-        list.push(it);
-        byProject.set(p, list);
       }
-      for (const [project, list] of byProject) {
-        for (let i = 0; i < list.length; i += batchSize) await addBisecting(project, list.slice(i, i + batchSize), out, state, signal);
-      }
+      const perProject = await addMemberships(members, toProjects, state, signal);
+      for (const it of toProjects) out.set(it.key, combineMemberships(it, projectsOf(it.values), perProject));
       return {
         results: items.map((it) => out.get(it.key) ?? { key: it.key, status: 'unsent' as const }),
         ...(state.fatal ? { fatal: state.fatal } : {}),
@@ -181,10 +149,17 @@ export function createUserLoader(api: ZohoApi, options: UserLoaderOptions = {}):
     forget: () => projectUsers.clear(),
     // No findCandidates: Zoho holds one user per email, so a member found by email is that person
     // whoever added them (re-adding cannot make a second one); reconciliation needs no created-time floor.
+    // Several projects: the person, only when a member of every one (else the rest is still to add).
     async findExisting(values, opts = {}) {
       const email = emailOf(values);
       if (isPortal(values)) return lookupPortal(email);
-      return lookupProject(projectOf(values)!, email, opts.fresh === true);
+      let id: string | undefined;
+      for (const project of projectsOf(values)) {
+        const [found] = await membersWithEmail(members, project, email, opts.fresh === true);
+        if (found === undefined) return [];
+        id ??= found;
+      }
+      return id === undefined ? [] : [id];
     },
   };
 }

@@ -26,6 +26,9 @@ const KIND: Record<LookupSpec['kind'], string | undefined> = {
   'milestone-by-name': 'milestone',
   'task-by-name': 'task-name',
   'task-by-key': 'task',
+  // No step creates roles or profiles: the scratch store never has them, so Zoho answers.
+  'role-by-name': 'role',
+  'profile-by-name': 'profile',
 };
 
 /** Kinds the checkpoint's crosswalk answers (dry-checkpoint.ts): tasks there are by key, not by name. */

@@ -47,6 +47,7 @@ import { pipelineClientFactory, zohoCredentialsGiven } from '../pipeline-client.
 import { prepareOutFolder } from '../out-folder.js';
 import { planSteps, type Plan } from '../file/plan.js';
 import { planStep } from '../run/run-build-plan.js';
+import { projectsOfUser } from '../../load/loaders/index.js';
 import { createStepPreparer } from '../prepare/prepare.js';
 import type { PreparedReject, PreparedSkip, PreparedValid } from '../../core/prepared-item.js';
 import { createScratchStore, type ScratchStore } from '../prepare/scratch-store.js';
@@ -305,8 +306,9 @@ async function rehearseStep(step: LoadStepConfig, ctx: DryRunContext): Promise<v
         const id = registerDryRecord(scratch, step, item, zohoId);
         if (p.action === 'create') noteCreated(step.entity, id, item, ctx.known);
         if (step.entity === 'user' && p.action === 'create') {
-          const pr = typeof item.values['project'] === 'string' ? item.values['project'] : '';
-          usersPerProject.set(pr, (usersPerProject.get(pr) ?? 0) + 1);
+          // One bulk add per project the row names (the loader's own list of them).
+          const projects = projectsOfUser(item.values);
+          for (const pr of projects.length > 0 ? projects : ['']) usersPerProject.set(pr, (usersPerProject.get(pr) ?? 0) + 1);
         }
         continue;
       }

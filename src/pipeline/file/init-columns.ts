@@ -78,6 +78,7 @@ export function pickColumns(entity: EntityKind, header: readonly string[]): { ma
   // Required fields choose first so that, e.g., a task's `name` gets "Title" before `description` could.
   const order = Object.entries(fields).sort(([, a], [, b]) => Number(b.required ?? false) - Number(a.required ?? false));
   for (const [field, spec] of order) {
+    if (spec.refused !== undefined) continue; // validate refuses it (e.g. a user's names): never map a column to it
     const synonyms = ENTITY_SYNONYMS[entity]?.[field] ?? SYNONYMS[field] ?? [norm(field)];
     let column: string | undefined;
     for (const s of synonyms) {
@@ -90,6 +91,8 @@ export function pickColumns(entity: EntityKind, header: readonly string[]): { ma
     if (column !== undefined) used.add(column);
     mappings.push({ field, spec, column });
   }
+  // A portal-scope user step (no project column) sends nothing but checks e-mails: validate refuses a role or profile there.
+  if (entity === 'user' && !mappings.some((m) => (m.field === 'project' || m.field === 'projects') && m.column !== undefined)) for (const m of mappings) if (m.field === 'role' || m.field === 'profile') m.column = undefined;
   // Back in the entity's declared order for the file.
   const declared = Object.keys(fields);
   mappings.sort((a, b) => declared.indexOf(a.field) - declared.indexOf(b.field));

@@ -163,7 +163,7 @@ export function renderStepLines(o: StarterStepOptions): string[] {
   const { mappings, key } = pickColumns(o.entity, o.sample.header);
   const mapped = new Set(mappings.map((m) => m.column).filter((c): c is string => c !== undefined));
   const unmapped = o.sample.header.filter((h) => !mapped.has(h) && h !== key);
-  const hasProject = mappings.some((m) => m.field === 'project' && m.column !== undefined);
+  const hasProject = mappings.some((m) => (m.field === 'project' || m.field === 'projects') && m.column !== undefined);
   const lines: string[] = [
     `  - name: ${yamlValue(o.stepName ?? defaultStepName(o.entity))}`,
     `    entity: ${o.entity}`,

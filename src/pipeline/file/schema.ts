@@ -106,18 +106,29 @@ export const LoadStepSchema = LoadStepBase.superRefine((step, ctx) => {
         path: ['fields', field],
         message: `unknown ${step.entity} field "${field}"; expected one of ${Object.keys(known).join(', ')}${step.entity === 'project' || step.entity === 'task' || step.entity === 'subtask' ? ' or a custom field cf_<api_name>' : ''}`,
       });
+    } else if (known[field]?.refused !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['fields', field], message: `${step.entity} field "${field}" is not accepted: ${known[field].refused}` });
     }
   }
   for (const [field, def] of Object.entries(known)) {
     if (def.required && !(field in step.fields)) {
-      ctx.addIssue({ code: 'custom', path: ['fields'], message: `${step.entity} needs field "${field}" (${def.description})` });
+      ctx.addIssue({ code: 'custom', path: ['fields'], message: `${step.entity} needs field "${field}": ${def.missingHint ?? def.description}` });
     }
   }
   if (step.scope !== undefined && step.entity !== 'user') {
     ctx.addIssue({ code: 'custom', path: ['scope'], message: `scope applies to user steps only, not ${step.entity}` });
   }
-  if (step.entity === 'user' && step.scope === 'project' && !('project' in step.fields)) {
-    ctx.addIssue({ code: 'custom', path: ['fields'], message: 'a user step with scope: project needs field "project"' });
+  if (step.entity === 'user' && step.scope === 'project' && !('project' in step.fields) && !('projects' in step.fields)) {
+    ctx.addIssue({ code: 'custom', path: ['fields'], message: 'a user step with scope: project needs field "project" or "projects"' });
+  }
+  if (step.entity === 'user' && (step.scope === 'portal' || (!('project' in step.fields) && !('projects' in step.fields)))) {
+    // A portal-scope step only checks that each person is a portal user (the V3 API has no portal
+    // invitation call, docs/zoho-api-notes.md#users): nothing else of the row would be sent.
+    for (const field of ['project', 'projects', 'role', 'profile']) {
+      if (field in step.fields) {
+        ctx.addIssue({ code: 'custom', path: ['fields', field], message: `a portal-scope user step sends nothing but checks e-mails, so "${field}" would be ignored; use scope: project with a "project" or "projects" field to add people to projects with a role and profile` });
+      }
+    }
   }
   if (step.externalIdField !== undefined && step.entity !== 'project' && step.entity !== 'task' && step.entity !== 'subtask') {
     ctx.addIssue({ code: 'custom', path: ['externalIdField'], message: `externalIdField is supported for projects and tasks only, not ${step.entity}` });

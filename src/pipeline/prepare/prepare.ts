@@ -18,6 +18,7 @@
  * the rest; keys loaded before are skipped by the crosswalk instead. A `distinct:` step is therefore
  * always resumed from its first row (src/pipeline/run/run-one-step.ts), so its folds are the same.
  */
+import { API_USER } from '../../core/api-user.js';
 import { ZpetlError } from '../../core/errors.js';
 import type { PreparedItem, PreparedReject } from '../../core/prepared-item.js';
 import type { ExtractItem, Outcome, RowError, SourcePosition, SourceRecord } from '../../core/record.js';
@@ -96,7 +97,7 @@ export function createStepPreparer(step: LoadStepConfig, ctx: PrepareContext): S
       if (!r.added) {
         return reject({
           code: 'ROW_DAY_OVER_24H',
-          message: `${values['minutes']} min would bring ${user === '' ? 'the API user' : 'this user'}'s total for ${values['date']} to ${r.before + values['minutes']} min, over 24 h (1440 min)`,
+          message: `${values['minutes']} min would bring ${user === '' || user === API_USER ? 'the API user' : 'this user'}'s total for ${values['date']} to ${r.before + values['minutes']} min, over 24 h (1440 min)`,
           field: 'minutes',
           value: values['minutes'],
           pos,

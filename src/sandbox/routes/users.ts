@@ -10,16 +10,20 @@ import { fail } from '../v3-error.js';
 import { liveProject, type Json, type Route } from './common.js';
 import { listRoute } from './resource.js';
 
+/** The portal's roles, as the V3 user object names them (`role {id, name}`); listed by routes/roles.ts. */
 export const ROLES = {
   admin: { id: '1512955000000000101', name: 'Administrator' },
   manager: { id: '1512955000000000102', name: 'Manager' },
   employee: { id: '1512955000000000103', name: 'Employee' },
+  customer: { id: '1512955000000000104', name: 'Customer' },
 } as const;
+/** The portal's profiles (`portal_profile {id, name, is_default}`); listed by routes/roles.ts. */
 export const PROFILES = {
   owner: { id: '1512955000000000201', name: 'Portal Owner', is_default: false },
   admin: { id: '1512955000000000202', name: 'Admin', is_default: false },
   manager: { id: '1512955000000000203', name: 'Manager', is_default: false },
   employee: { id: '1512955000000000204', name: 'Employee', is_default: true },
+  customer: { id: '1512955000000000205', name: 'Customer', is_default: false },
 } as const;
 
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -97,6 +101,9 @@ function parseUserDetails(raw: string | null): { email_id: string; role_id?: str
     if (!EMAIL_RE.test(o.email_id)) throw fail.invalid('email_id', `not an e-mail address: ${o.email_id}`);
     if (o.role_id !== undefined && !Object.values(ROLES).some((r) => r.id === String(o.role_id))) {
       throw fail.invalid('role_id', `no role with id ${String(o.role_id)}`);
+    }
+    if (o.profile_id !== undefined && !Object.values(PROFILES).some((p) => p.id === String(o.profile_id))) {
+      throw fail.invalid('profile_id', `no profile with id ${String(o.profile_id)}`);
     }
     return {
       email_id: o.email_id,

@@ -97,7 +97,20 @@ describe('V3 request bodies from target fields', () => {
   it('user: email lower-cased, role and profile only as ids', () => {
     const l = createEntityLoader('user', api);
     expect(l.buildRequest({ email: 'Ann@X.io', project: '9', role: '1512955000000000102' })).toEqual({ email_id: 'ann@x.io', role_id: '1512955000000000102' });
-    expect(() => l.buildRequest({ email: 'a@x.io', role: 'Manager' })).toThrow(expect.objectContaining({ code: 'ROW_INVALID_VALUE', field: 'role' }));
+    // A role name that was not looked up is refused before anything is sent, pointing at the lookup.
+    const pos = { source: 'u.csv', line: 2, index: 0 };
+    const refused = l.refuseUnmatched!({ key: 'k', values: { email: 'a@x.io', project: '9', role: 'Manager' }, pos });
+    expect(refused).toMatchObject({ code: 'ROW_INVALID_VALUE', field: 'role', value: 'Manager', pos });
+    expect(refused!.message).toContain('lookup: { kind: role-by-name }');
+    expect(l.refuseUnmatched!({ key: 'k', values: { email: 'a@x.io', project: '9', profile: 'Employee' }, pos })!.message).toContain('profile-by-name');
+    expect(l.refuseUnmatched!({ key: 'k', values: { email: 'a@x.io', project: '9', role: '1512955000000000102' }, pos })).toBeUndefined();
+  });
+
+  it('time log: `api-user` sends no owner (Zoho books it to the API user); any other user is the owner', () => {
+    const l = createEntityLoader('timelog', api);
+    const row = { project: '9', task: '7', date: '2026-03-02', minutes: 30, billing: 'Billable' };
+    expect(l.buildRequest({ ...row, user: 'api-user' })).not.toHaveProperty('owner_zpuid');
+    expect(l.buildRequest({ ...row, user: '1512955000000000001' })).toMatchObject({ owner_zpuid: '1512955000000000001' });
   });
 });
 

@@ -14,12 +14,14 @@ describe('validateRow', () => {
     expect(codes('tasklist', { project: '1', name: 'L' })).toEqual([]);
     expect(codes('task', { project: '1', name: 'T', priority: 'high', owners: ['9'], completionPercentage: 50, cf_x: {} })).toEqual([]);
     expect(codes('subtask', { project: '1', name: 'T', parent: '7' })).toEqual([]);
-    expect(codes('timelog', { project: '1', task: '7', date: '2026-03-01', minutes: 90, billing: 'Billable', startTime: '09:00', endTime: '10:30' })).toEqual([]);
+    expect(codes('timelog', { project: '1', task: '7', user: 'api-user', date: '2026-03-01', minutes: 90, billing: 'Billable', startTime: '09:00', endTime: '10:30' })).toEqual([]);
   });
 
   it('required fields, each reported', () => {
     expect(codes('milestone', { name: '' })).toEqual(['ROW_REQUIRED:project', 'ROW_REQUIRED:name', 'ROW_REQUIRED:startDate', 'ROW_REQUIRED:endDate']);
-    expect(codes('timelog', { project: '1', date: '2026-03-01', minutes: 30, billing: 'Billable' })).toEqual(['ROW_REQUIRED:logName']);
+    expect(codes('timelog', { project: '1', user: '9', date: '2026-03-01', minutes: 30, billing: 'Billable' })).toEqual(['ROW_REQUIRED:logName']);
+    // A log's owner is required: without one Zoho credits the API user (a payroll trap).
+    expect(codes('timelog', { project: '1', task: '7', date: '2026-03-01', minutes: 30, billing: 'Billable' })).toEqual(['ROW_REQUIRED:user']);
   });
 
   it("Zoho's length limits: task name 10 000, description 80 000; assumed limits elsewhere", () => {
@@ -34,11 +36,11 @@ describe('validateRow', () => {
 
   it('start after end is ROW_DATE_RANGE (dates and log times)', () => {
     expect(codes('task', { project: '1', name: 'T', startDate: '2026-03-02', endDate: '2026-03-01' })).toEqual(['ROW_DATE_RANGE:endDate']);
-    expect(codes('timelog', { project: '1', task: '7', date: '2026-03-01', minutes: 60, billing: 'Billable', startTime: '11:00', endTime: '10:00' })).toEqual(['ROW_DATE_RANGE:endTime']);
+    expect(codes('timelog', { project: '1', task: '7', user: '9', date: '2026-03-01', minutes: 60, billing: 'Billable', startTime: '11:00', endTime: '10:00' })).toEqual(['ROW_DATE_RANGE:endTime']);
   });
 
   it('one log: more than 0 and at most 24 hours', () => {
-    const log = (minutes: unknown) => codes('timelog', { project: '1', task: '7', date: '2026-03-01', minutes, billing: 'Billable' });
+    const log = (minutes: unknown) => codes('timelog', { project: '1', task: '7', user: '9', date: '2026-03-01', minutes, billing: 'Billable' });
     expect(log(1440)).toEqual([]);
     expect(log(1441)).toEqual(['ROW_INVALID_DURATION:minutes']);
     expect(log(0)).toEqual(['ROW_INVALID_DURATION:minutes']);

@@ -98,6 +98,30 @@ describe('kill at random instants, resume, exactly once', () => {
     expect(counts).toMatchObject({ created: items.length, inDoubt: 0, rejected: 0 });
   });
 
+  it('users in several projects each: 12 kills, every membership exactly once', async () => {
+    const projects = ['P1', 'P2', 'P3'];
+    const items: LoadItem[] = Array.from({ length: 150 }, (_, i) => ({
+      key: `u${i}`,
+      // One row, two or three projects: the person joins each once, whatever the kills.
+      values: { email: `u${i}@acme.example`, project: projects[i % 3], projects: projects.filter((p) => i % 2 === 0 || p !== projects[i % 3]) },
+      pos: { source: 'users.csv', line: i + 2, index: i },
+    }));
+    const { api, counts, ids, killed } = await killAndResume('user', items, 11, 12);
+    expect(killed).toBe(12);
+    for (const p of projects) {
+      const emails = (api.projectUsers_.get(p) ?? []).map((u) => u.email);
+      expect(new Set(emails).size, p).toBe(emails.length);
+    }
+    for (const it of items) {
+      for (const p of new Set([it.values.project as string, ...(it.values.projects as string[])])) {
+        expect((api.projectUsers_.get(p) ?? []).some((u) => u.email === it.values.email), `${it.key} in ${p}`).toBe(true);
+      }
+    }
+    expect(ids.every((id) => id !== undefined)).toBe(true);
+    expect(counts).toMatchObject({ inDoubt: 0, rejected: 0 });
+    expect(counts.created + counts.skipped).toBe(items.length);
+  });
+
   it('tasks: 30 kills', async () => {
     const items: LoadItem[] = Array.from({ length: 150 }, (_, i) => ({
       key: `t${i}`,

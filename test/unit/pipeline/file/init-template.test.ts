@@ -61,6 +61,16 @@ describe('init template', () => {
     const noProject = renderStarterPipeline({ name: 'logs', entity: 'timelog', sourcePath: 'logs.csv', sample: await readSourceSample(join(dir, 'logs.csv')) });
     expect((parse(noProject) as { steps: Step[] }).steps[0]!.fields['project']!.from).toMatch(/^CHANGE_ME/);
     expect(noProject).toContain('no column looked like it');
+
+    // Names are never mapped (validate refuses them); a role is, only where the step adds to projects.
+    writeFileSync(join(dir, 'people.csv'), 'Email,First Name,Last Name,Role\na@b.example,Ann,Bo,Manager\n');
+    const portal = renderStarterPipeline({ name: 'people', entity: 'user', sourcePath: 'people.csv', sample: await readSourceSample(join(dir, 'people.csv')) });
+    expect(Object.keys((parse(portal) as { steps: Step[] }).steps[0]!.fields)).toEqual(['email']);
+    expect(portal).toContain('columns not used: First Name, Last Name, Role');
+    writeFileSync(join(dir, 'members.csv'), 'Email,First Name,Role,Project\na@b.example,Ann,Manager,Web\n');
+    const members = (parse(renderStarterPipeline({ name: 'm', entity: 'user', sourcePath: 'members.csv', sample: await readSourceSample(join(dir, 'members.csv')) })) as { steps: Step[] }).steps[0]!;
+    expect(members.fields['role']).toMatchObject({ from: 'Role', lookup: { kind: 'role-by-name' } });
+    expect(members.fields['firstName']).toBeUndefined();
   });
 
   it('names the file in errors', async ({ tmp: dir }) => {
@@ -82,6 +92,8 @@ describe('init template against the pipeline schema', () => {
       ['fixtures/demo/projects.csv', 'project'],
       ['fixtures/demo/milestones.csv', 'milestone'],
       ['fixtures/demo/tasklists.csv', 'tasklist'],
+      // names are refused and a portal-scope step sends no role: neither may be mapped
+      ['fixtures/demo/users.csv', 'user'],
     ] as const;
     for (const [file, entity] of cases) {
       const sample = await readSourceSample(file);

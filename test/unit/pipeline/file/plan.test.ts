@@ -9,7 +9,7 @@ const step = (name: string, entity: string, extra: Record<string, unknown> = {})
   entity,
   source: { type: 'csv', path: `${name}.csv` },
   key: ['id'],
-  fields: { ...(entity === 'timelog' ? { project: {}, date: {}, minutes: {}, billing: {} } : entity === 'user' ? { email: {} } : entity === 'subtask' ? { project: {}, name: {}, parent: {} } : entity === 'project' ? { name: {} } : { project: {}, name: {} }) },
+  fields: { ...(entity === 'timelog' ? { project: {}, date: {}, minutes: {}, billing: {}, user: {} } : entity === 'user' ? { email: {} } : entity === 'subtask' ? { project: {}, name: {}, parent: {} } : entity === 'project' ? { name: {} } : { project: {}, name: {} }) },
   ...extra,
 });
 
