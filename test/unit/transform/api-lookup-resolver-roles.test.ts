@@ -19,12 +19,12 @@ function fakeApi() {
 }
 
 describe('role-by-name and profile-by-name', () => {
-  it('list once per run and match exactly, then case-insensitively; a name held twice matches none', async () => {
+  it('list once per run and match exactly, then case-insensitively; a name held twice is ambiguous, naming both', async () => {
     const { api, calls } = fakeApi();
     const r = createApiLookupResolver(api);
     expect(await r.resolve({ kind: 'role-by-name' }, 'Manager')).toBe('102');
     expect(await r.resolve({ kind: 'role-by-name' }, ' manager ')).toBe('102');
-    expect(await r.resolve({ kind: 'role-by-name' }, 'Lead')).toBeUndefined();
+    expect(await r.resolve({ kind: 'role-by-name' }, 'Lead')).toEqual({ ambiguous: ['103', '104'] });
     expect(await r.resolve({ kind: 'profile-by-name' }, 'employee')).toBe('201');
     expect(calls).toEqual(['roles', 'profiles']);
   });

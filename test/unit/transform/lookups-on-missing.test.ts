@@ -135,7 +135,7 @@ describe('lookup rounds', () => {
 describe('refuseWarnedRow', () => {
   it('a row that warn left without a field the entity needs is refused with the lookup code and the rule', async () => {
     const logTask: LookupSpec = { kind: 'task-by-key', step: 'tasks', onMissing: 'warn' };
-    const base = { project: 'P1', date: '2026-01-05', minutes: 30, billing: 'Billable' };
+    const base = { project: 'P1', user: 'U1', date: '2026-01-05', minutes: 30, billing: 'Billable' };
     const r = await resolveLookups({ values: { ...base, task: 'T-9' }, lookups: [{ field: 'task', spec: logTask, value: 'T-9' }] }, table(T), pos);
     expect(r.ok).toBe(true);
     const refused = refuseWarnedRow('timelog', r.ok ? r.value : { values: {}, warnings: [] }, pos);

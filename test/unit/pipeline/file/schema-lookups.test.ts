@@ -35,7 +35,7 @@ steps:
       date: { from: D }
       minutes: { from: M }
       billing: { from: B }
-${logFields}`;
+${logFields}${/^\s*user:/m.test(logFields) ? '' : '\n      user: { default: api-user }'}`;
 
 const problems = (logFields: string) => validatePipelineText(PIPE(logFields), '/x/p.yaml', {}).problems.map((p) => `${p.path}: ${p.message}`);
 
