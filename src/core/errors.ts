@@ -94,6 +94,7 @@ export const ERROR_CODES = [
   // sandbox
   'SANDBOX_START_FAILED',
   'SANDBOX_FAULTS_INVALID',
+  'SANDBOX_CONFIG_INVALID',
   'SANDBOX_ADMIN_INVALID',
   // anything else
   'INTERNAL',

@@ -26,7 +26,7 @@ export function isInvalidCode(code: string): boolean {
 export function exitCodeForError(e: ZpetlError): number {
   const code = e.code;
   if (isInvalidCode(code)) return EXIT_INVALID;
-  if (code === 'PAYROLL_INVALID_PERIOD' || code === 'SANDBOX_FAULTS_INVALID') return EXIT_INVALID;
+  if (code === 'PAYROLL_INVALID_PERIOD' || code === 'SANDBOX_FAULTS_INVALID' || code === 'SANDBOX_CONFIG_INVALID') return EXIT_INVALID;
   // A --db that is another pipeline's checkpoint, or no file at all: usage, nothing was sent.
   if (code === 'CHECKPOINT_OTHER_PIPELINE' || code === 'CHECKPOINT_PATH') return EXIT_INVALID;
   if (code === 'RUN_REJECT_LIMIT') return EXIT_REJECTS;

@@ -22,7 +22,7 @@ import type { EndpointCounter, SandboxContext } from './context.js';
 import type { FaultEngine, FaultState } from './faults.js';
 import { json, type SandboxRequest, type SandboxResponse } from './http.js';
 import { mintAuthCode, restoreTokens, revokeAll } from './oauth.js';
-import { MAX_CLOCK_MS, type FaultSpec } from './options.js';
+import { MAX_CLOCK_MS, type FaultSpec, type SandboxConfig } from './options.js';
 import type { RateLimiter } from './rate-limit.js';
 import { setPendingRestores } from './runtime-state.js';
 import type { Credentials, SeedName } from './seed.js';
@@ -42,6 +42,8 @@ export interface SandboxTime {
 
 export interface SandboxAdmin {
   counters(): SandboxCounters;
+  /** The behaviour switches in effect (defaults with --config / --set / `config` applied): what a rehearsal runs against. */
+  config(): SandboxConfig;
   /** Stored objects (V3 shapes) of one kind, optionally for one project. */
   entities(kind: AdminKind, opts?: { project?: string }): unknown[];
   /** Inserts V3-shaped objects directly (no auth, limits or faults); one transaction. */
@@ -81,6 +83,7 @@ export function createAdmin(d: AdminDeps): SandboxAdmin {
     return { nowMs, iso: new Date(nowMs).toISOString(), scale: ctx.clock.scale };
   };
   return {
+    config: () => ({ ...ctx.config }),
     counters: () => ({
       endpoints: Object.fromEntries([...ctx.counters].map(([k, v]) => [k, { ...v }])),
       entities: entityCounts(ctx),
@@ -180,6 +183,8 @@ export function adminHandler(admin: SandboxAdmin, opts: { token: string }): (req
       switch (route) {
         case 'GET counters':
           return json(200, admin.counters());
+        case 'GET config':
+          return json(200, admin.config());
         case 'GET entities': {
           const project = req.query.get('project') ?? undefined;
           return json(200, admin.entities(parts[1] as AdminKind, project !== undefined ? { project } : {}));

@@ -36,6 +36,7 @@ export {
   type FaultSpec,
   type FaultKind,
 } from './options.js';
+export { sandboxConfigFrom } from './config-switches.js';
 export type { SandboxAdmin, SandboxCounters, SandboxTime } from './admin.js';
 export type { AdminKind } from './admin-input.js';
 export type { FaultState } from './faults.js';

@@ -5,6 +5,7 @@
  * pending token restore.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, beforeAll, describe, expect } from 'vitest';
@@ -134,6 +135,20 @@ describe('zpetl sandbox (e2e): admin token, a bind beyond loopback, kill -9 of a
     const res = await fetch(`${b.env.ZOHO_API_URL}/__sandbox/time`, { headers: { authorization: 'Bearer script-token-0123456789' } });
     expect(res.status).toBe(200);
     await killed(b.child, 'SIGTERM');
+  }, 60_000);
+
+  it('--config and --set reach every behaviour switch; GET /__sandbox/config shows what is in effect; a bad switch exits 2', async ({ tmp }) => {
+    const file = join(tmp, 'switches.yaml');
+    writeFileSync(file, 'roleListingPaths: both\ntimelogWriteResponse: flat\n');
+    const a = await startSandbox(['--port', '0', '--admin-token', 'script-token-0123456789', '--config', file, '--set', 'roleListingPaths=plain', '--set', 'portalUtcOffsetMin=330']);
+    const res = await fetch(`${a.env.ZOHO_API_URL}/__sandbox/config`, { headers: { authorization: 'Bearer script-token-0123456789' } });
+    expect(await res.json()).toMatchObject({ roleListingPaths: 'plain', timelogWriteResponse: 'flat', portalUtcOffsetMin: 330, createdTimeForm: 'iso-utc' });
+    await killed(a.child, 'SIGTERM');
+    const child = spawnZpetl(['sandbox', '--set', 'roleListingPaths=sometimes']);
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    expect(await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)))).toBe(2);
+    expect(stderr).toMatch(/^SANDBOX_CONFIG_INVALID: sandbox switch roleListingPaths: /m);
   }, 60_000);
 
   it('--host 0.0.0.0 prints the real address and warns on stderr that the admin API is reachable from the network', async () => {

@@ -4,10 +4,11 @@
  * (the bound address; a warning on stderr when that reaches beyond loopback), and serves until
  * SIGINT/SIGTERM, then closes cleanly (exit 0). What the start restored from a file database (faults,
  * a repaired clock) is said on stderr. The admin token comes from --admin-token, else from the
- * environment variable ZPETL_SANDBOX_ADMIN_TOKEN (not visible in `ps`), else a random one.
+ * environment variable ZPETL_SANDBOX_ADMIN_TOKEN (not visible in `ps`), else a random one. Every
+ * behaviour switch of `config` is reachable with --config FILE and --set SWITCH=VALUE (config-switches.ts).
  */
 import { z } from 'zod';
-import { adminTokenSchema, createSandbox, formatEnvLines, timeScaleSchema } from '../../sandbox/index.js';
+import { adminTokenSchema, createSandbox, formatEnvLines, sandboxConfigFrom, timeScaleSchema } from '../../sandbox/index.js';
 import { ZpetlError } from '../../core/errors.js';
 import { parseArgs } from '../args.js';
 import type { CliCommand } from '../command.js';
@@ -20,6 +21,8 @@ const Args = z.object({
   seed: z.enum(['demo', 'empty']),
   timeScale: timeScaleSchema,
   faults: z.string().min(1).optional(),
+  config: z.string().min(1).optional(),
+  set: z.array(z.string()).default([]),
   adminToken: z.string().optional(), // checked by adminToken(): its message must not show the value
 });
 
@@ -54,15 +57,19 @@ export const sandboxCommand: CliCommand = {
       .option('seed', { type: 'string', choices: ['demo', 'empty'], default: 'demo', describe: 'Data of a fresh database' })
       .option('time-scale', { type: 'number', default: 1, describe: 'Virtual time runs N× faster (60: a 2-minute rate window lasts 2 s)' })
       .option('faults', { type: 'string', describe: 'JSON or YAML file of faults to inject (see README, "The sandbox")' })
+      .option('config', { type: 'string', describe: 'JSON or YAML file of behaviour switches (src/sandbox/README.md, "config"), e.g. roleListingPaths: both' })
+      .option('set', { type: 'string', array: true, describe: 'One switch, SWITCH=VALUE (repeatable; after --config), e.g. --set timelogWriteResponse=flat' })
       .option('admin-token', {
         type: 'string',
         describe: `Bearer token of the admin API, 16–200 visible characters (default: $${ADMIN_TOKEN_ENV}, else a random one per start; printed as ${ADMIN_TOKEN_ENV})`,
       })
       .example('$0 sandbox --port 8080 > sandbox.env', 'Start on port 8080; the first lines are an env file')
-      .example('$0 sandbox --db sandbox.db --seed empty --time-scale 60', 'Persistent, empty, 60× faster'),
+      .example('$0 sandbox --db sandbox.db --seed empty --time-scale 60', 'Persistent, empty, 60× faster')
+      .example('$0 sandbox --set roleListingPaths=plain --set portalUtcOffsetMin=330', 'Rehearse against an unconfirmed form of the API'),
   async run(argv, io) {
     const a = parseArgs(Args, argv);
     const token = adminToken(a.adminToken, io.env);
+    const config = sandboxConfigFrom(a.config, a.set);
     const sandbox = await createSandbox({
       port: a.port,
       host: a.host,
@@ -70,6 +77,7 @@ export const sandboxCommand: CliCommand = {
       seed: a.seed,
       timeScale: a.timeScale,
       faults: a.faults,
+      ...(config !== undefined ? { config } : {}),
       ...(token !== undefined ? { adminToken: token } : {}),
     });
     try {
