@@ -54,7 +54,7 @@ export const FIELD_SOURCES = ['from', 'template', 'coalesce', 'collect'] as cons
 export const FieldSpecSchema = z
   .strictObject({
     /** Source column; default = the target field name. */
-    from: z.string().min(1).optional(),
+    from: z.string().min(1).optional().describe('The source column (as in the header; for JSON sources, the property). Default: the target field\'s own name'),
     template: z
       .string()
       .superRefine((t, ctx) => {
@@ -74,12 +74,18 @@ export const FieldSpecSchema = z
       .optional()
       .describe('A repeated column: Labels, Labels_2, Labels_3 … (the names the extractor gives a repeated header) into a list, empty cells dropped. A JSON array value is taken as it is'),
     /** One converter or a chain applied left to right. */
-    converter: z.union([ConverterSpecSchema, z.array(ConverterSpecSchema).min(1)]).optional(),
-    lookup: LookupSpecSchema.optional(),
+    converter: z
+      .union([ConverterSpecSchema, z.array(ConverterSpecSchema).min(1)])
+      .optional()
+      .describe('One converter, or a list applied left to right (stopping at the first refusal). A missing value skips them'),
+    lookup: LookupSpecSchema.optional().describe('Turns the value (after converters) into a Zoho id: a name, an e-mail or a source key of an earlier step'),
     /** Used when the source value is missing or empty (after converters). Converters do not run on it. */
-    default: z.unknown().optional(),
+    default: z
+      .unknown()
+      .optional()
+      .describe('Used when the value is missing or empty after the converters. Converters do not run on it (write it in the target form); a lookup still does. On a time-log `user`, `api-user` credits the API user'),
     /** A missing/empty value (after converters and default) rejects the row with ROW_REQUIRED. */
-    required: z.boolean().default(false),
+    required: z.boolean().default(false).describe('true: a missing value (after converters and default) rejects the row with ROW_REQUIRED'),
   })
   .superRefine((spec, ctx) => {
     const given = FIELD_SOURCES.filter((k) => spec[k] !== undefined);

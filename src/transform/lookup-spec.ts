@@ -20,7 +20,7 @@ const NEEDS_WITHIN: ReadonlySet<LookupKind> = new Set(['tasklist-by-name', 'mile
 
 const STEP_NAME = z.string().min(1);
 
-/** What a lookup does when the value names no record (or, for `warn` and `default`, several). */
+/** What a lookup does when the value names no record. A name held by several records is always a reject naming them. */
 export const OnMissingSchema = z
   .union([
     z.literal('reject').describe('reject the row (the default)'),
@@ -48,7 +48,7 @@ export type OnMissing = z.output<typeof OnMissingSchema>;
  */
 export const LookupSpecSchema = z
   .strictObject({
-    kind: z.enum(LOOKUP_KINDS).describe('what the value names: user-by-email, user-by-name, project-by-name, tasklist-by-name, milestone-by-name, task-by-name, task-by-key'),
+    kind: z.enum(LOOKUP_KINDS).describe(`what the value names: ${LOOKUP_KINDS.join(', ')}`),
     step: z
       .union([STEP_NAME, z.array(STEP_NAME).min(1)])
       .optional()

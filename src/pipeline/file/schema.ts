@@ -63,7 +63,10 @@ export const ENTITY_KIND_SCHEMA = z.enum(ENTITY_KINDS);
 const LoadStepBase = z.strictObject({
   name: STEP_NAME.describe('The step name: used in reports, the checkpoint, `dependsOn` and `lookup.step`. Letters, digits, `_ . -`.'),
   entity: ENTITY_KIND_SCHEMA.describe('What the step creates in Zoho; its fields are listed per entity.'),
-  scope: z.enum(['portal', 'project']).optional().describe('Users only: `portal` (default) adds portal users; `project` adds each user to the project its row\'s `project` field names.'),
+  scope: z
+    .enum(['portal', 'project'])
+    .optional()
+    .describe('Users only. `project` (the default when the step maps `project` or `projects`) adds each row\'s person to the project(s) those fields name; `portal` (the default otherwise) only checks that each e-mail is a portal user (the V3 API cannot invite one) and rejects the others.'),
   source: SourceSchema,
   where: WhereSchema.optional(),
   key: z
