@@ -47,11 +47,11 @@ export function generateMigration(dir: string, size: MigrationSize): { files: Re
   const bad = size.badRows ?? 0;
   const rows: Record<string, Row[]> = { projects: [], users: [], tasklists: [], tasks: [], subtasks: [], timelogs: [] };
   rows.projects!.push({ key: 'P1', name: 'Chaos migration' });
-  for (let i = 0; i < size.users; i++) rows.users!.push({ key: `U${i}`, email: `user${i}@example.com`, project: 'P1' });
-  for (let i = 0; i < size.tasklists; i++) rows.tasklists!.push({ key: `L${i}`, name: `List ${i}`, project: 'P1' });
-  for (let i = 0; i < size.tasks; i++) rows.tasks!.push({ key: `T${i}`, name: `Task ${i}`, tasklist: `L${i % size.tasklists}`, tasklistName: `List ${i % size.tasklists}`, project: 'P1' });
+  for (let i = 0; i < size.users; i++) rows.users!.push({ key: `U${i}`, email: `user${i}@example.com`, project: 'P1', projectName: 'Chaos migration' });
+  for (let i = 0; i < size.tasklists; i++) rows.tasklists!.push({ key: `L${i}`, name: `List ${i}`, project: 'P1', projectName: 'Chaos migration' });
+  for (let i = 0; i < size.tasks; i++) rows.tasks!.push({ key: `T${i}`, name: `Task ${i}`, tasklist: `L${i % size.tasklists}`, tasklistName: `List ${i % size.tasklists}`, project: 'P1', projectName: 'Chaos migration' });
   for (let i = 0; i < size.tasks; i += size.subtaskEvery) {
-    rows.subtasks!.push({ key: `S${i}`, name: `Subtask of ${i}`, parent: `T${i}`, tasklist: `L${i % size.tasklists}`, tasklistName: `List ${i % size.tasklists}`, project: 'P1' });
+    rows.subtasks!.push({ key: `S${i}`, name: `Subtask of ${i}`, parent: `T${i}`, tasklist: `L${i % size.tasklists}`, tasklistName: `List ${i % size.tasklists}`, project: 'P1', projectName: 'Chaos migration' });
   }
   for (let i = 0; i < size.timelogs; i++) {
     const day = 1 + (i % 28);
@@ -65,13 +65,14 @@ export function generateMigration(dir: string, size: MigrationSize): { files: Re
       hours: `0${1 + (i % 7)}:${String((i * 7) % 60).padStart(2, '0')}`,
       notes: `log ${i}`,
       project: 'P1',
+      projectName: 'Chaos migration',
     });
   }
   // Deliberately bad rows (no name / no date), placed in the middle of each big step.
   for (const step of ['tasks', 'timelogs'] as const) {
     for (let b = 0; b < bad; b++) {
       const at = Math.floor(((b + 1) * rows[step]!.length) / (bad + 1));
-      rows[step]!.splice(at, 0, step === 'tasks' ? { key: `BAD-T${b}`, name: '', tasklist: 'L0', project: 'P1' } : { key: `BAD-G${b}`, task: 'T0', user: 'U0', date: '', hours: '01:00', notes: 'bad', project: 'P1' });
+      rows[step]!.splice(at, 0, step === 'tasks' ? { key: `BAD-T${b}`, name: '', tasklist: 'L0', project: 'P1', projectName: 'Chaos migration' } : { key: `BAD-G${b}`, task: 'T0', user: 'U0', date: '', hours: '01:00', notes: 'bad', project: 'P1', projectName: 'Chaos migration' });
     }
   }
   const files: Record<string, string> = {};

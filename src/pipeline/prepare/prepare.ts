@@ -23,8 +23,10 @@ import { ZpetlError } from '../../core/errors.js';
 import type { PreparedItem, PreparedReject } from '../../core/prepared-item.js';
 import type { ExtractItem, Outcome, RowError, SourcePosition, SourceRecord } from '../../core/record.js';
 import { createExtractor } from '../../extract/create-extractor.js';
+import { TIMESHEET_FIELDS } from '../../extract/timesheet-extractor.js';
 import type { Extractor, StartAt } from '../../extract/types.js';
 import { compileMapping } from '../../transform/map-record.js';
+import { FIELD_SOURCES, fieldColumns } from '../../transform/field-spec.js';
 import { refuseWarnedRow, resolveLookups, tryResolveLookupsSync, type ResolvedRecord } from '../../transform/lookups.js';
 import { NEEDS_IO, type LookupResolver } from '../../transform/lookup-types.js';
 import { validateRow } from '../../transform/validate-row.js';
@@ -73,6 +75,49 @@ export function keyOf(columns: readonly string[], data: Record<string, unknown>,
  * improve measurably (32 KiB: same peak) and each chunk costs a read on the thread pool.
  */
 const PREPARE_CHUNK_BYTES = 64 * 1024;
+
+/**
+ * The columns a step reads, each with where it is named: key columns, `where:` columns, and each
+ * field's source columns (fieldColumns). A field without a source of its own (no from, template,
+ * coalesce or collect) that has a default reads its own name only if present: a constant field
+ * (`billing: { default: Billable }`) names no column.
+ */
+export function namedColumns(step: LoadStepConfig, headerKeys: readonly string[]): { column: string; where: string }[] {
+  const out: { column: string; where: string }[] = [];
+  for (const c of step.key) out.push({ column: c, where: 'key' });
+  for (const c of compileRowFilter(step.where)?.columns ?? []) out.push({ column: c, where: 'where:' });
+  for (const [target, spec] of Object.entries(step.fields)) {
+    const explicit = FIELD_SOURCES.some((k) => spec[k] !== undefined);
+    if (!explicit && spec.default !== undefined) continue;
+    for (const c of fieldColumns(spec, target, headerKeys)) out.push({ column: c, where: `field ${target}` });
+  }
+  const seen = new Set<string>();
+  return out.filter((n) => (seen.has(`${n.where}|${n.column}`) ? false : (seen.add(`${n.where}|${n.column}`), true)));
+}
+
+/** "did you mean" for a misspelt column: a header name equal but for case and spacing, or one or two letters off. */
+function closestColumn(name: string, have: ReadonlySet<string>): string | undefined {
+  const fold = (s: string) => s.toLowerCase().replace(/[\s_-]+/g, '');
+  let best: string | undefined;
+  let bestD = 3;
+  for (const h of have) {
+    const d = fold(h) === fold(name) ? 0 : editDistance(fold(h), fold(name), bestD);
+    if (d < bestD) [best, bestD] = [h, d];
+  }
+  return best === undefined ? undefined : `"${name}": did you mean "${best}"? `;
+}
+
+/** Levenshtein distance, cut off at `max` (returns max when it is at least that). */
+function editDistance(a: string, b: string, max: number): number {
+  if (Math.abs(a.length - b.length) >= max) return max;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return Math.min(prev[b.length]!, max);
+}
 
 export function createStepPreparer(step: LoadStepConfig, ctx: PrepareContext): StepPreparer {
   const extractor = createExtractor(step.source, { chunkBytes: PREPARE_CHUNK_BYTES, baseDir: ctx.baseDir, ...(ctx.startAt ? { startAt: ctx.startAt } : {}) });
@@ -145,19 +190,22 @@ export function createStepPreparer(step: LoadStepConfig, ctx: PrepareContext): S
   }
 
   // A misspelt `where:` column would silently filter out every row (or none): refuse it once the header is known.
-  let headerChecked = filter === undefined;
+  // A misspelt column is a silent loss (a field always empty, a key always missing, a `where:` that
+  // filters everything or nothing): every column the step names is checked once the header is known.
+  let headerChecked = false;
   const checkHeader = (): void => {
     headerChecked = true;
     const h = extractor.header();
-    if (!h || !filter) return;
-    const missing = filter.columns.filter((c) => !h.keys.includes(c));
-    if (missing.length > 0) {
-      throw new ZpetlError('SOURCE_MISSING_COLUMN', `step ${step.name}: where: names ${missing.map((c) => `"${c}"`).join(', ')}, not a column of ${extractor.source}`, {
-        pos: { source: extractor.source, line: 1, index: 0 },
-        details: { step: step.name, missing, columns: h.keys },
-        hint: `The header has: ${h.keys.join(', ')}. Fix the column name in the step's where:.`,
-      });
-    }
+    if (!h) return;
+    // A Zoho timesheet export's records also carry the canonical fields the extractor derives (date, user, …).
+    const have = new Set(step.source.type === 'zoho-timesheet' ? [...h.keys, ...TIMESHEET_FIELDS] : h.keys);
+    const missing = namedColumns(step, h.keys).filter((n) => !have.has(n.column));
+    if (missing.length === 0) return;
+    throw new ZpetlError('SOURCE_MISSING_COLUMN', `step ${step.name}: ${missing.map((m) => `${m.where} names "${m.column}"`).join(', ')}, not a column of ${extractor.source}`, {
+      pos: { source: extractor.source, line: 1, index: 0 },
+      details: { step: step.name, missing: missing.map((m) => m.column), columns: h.keys },
+      hint: `${missing.map((m) => closestColumn(m.column, have)).filter((x): x is string => x !== undefined).join(' ')}The header has: ${h.keys.join(', ')}. Fix the column names in the step.`,
+    });
   };
 
   async function* batches(): AsyncIterable<PreparedItem[]> {

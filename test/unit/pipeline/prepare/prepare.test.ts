@@ -24,12 +24,51 @@ async function collect(file: string, extra: Record<string, unknown> = {}): Promi
 
 describe('prepareStep accounting over the extractor fixtures', () => {
   const files = readdirSync('fixtures/extract').filter((f) => f.endsWith('.csv'));
-  it.each(files)('%s: every row comes out once, read = valid + rejected', async (f) => {
-    const { items, records, rejects } = await collect(f, f === 'latin1.csv' ? { encoding: 'latin1' } : {});
+  it.each(files)('%s: every row comes out once, read = valid + rejected (or the step is refused for the columns it names)', async (f) => {
+    let got: Awaited<ReturnType<typeof collect>>;
+    try {
+      got = await collect(f, f === 'latin1.csv' ? { encoding: 'latin1' } : {});
+    } catch (e) {
+      // A file without the step's `id` / `name` columns: refused before its first row, naming them.
+      expect(e).toMatchObject({ code: 'SOURCE_MISSING_COLUMN' });
+      expect((e as { details: { missing: string[] } }).details.missing.every((c) => c === 'id' || c === 'name')).toBe(true);
+      return;
+    }
+    const { items, records, rejects } = got;
     expect(items.length).toBe(records + rejects);
     const valid = items.filter((i) => i.kind === 'valid').length;
     expect(valid + items.filter((i) => i.kind === 'reject').length).toBe(items.length);
     for (const i of items) if (i.kind === 'reject') expect(i.error.pos.line).toBeGreaterThan(0);
+  });
+});
+
+describe('the columns a step names', () => {
+  const step = (fields: Record<string, unknown>, key = ['ID']) =>
+    LoadStepSchema.parse({ name: 'tasks', entity: 'task', source: { type: 'csv', path: 'x.csv' }, key, fields: { project: { default: 'P' }, name: { from: 'Summary' }, ...fields } });
+
+  it('a misspelt from, template, coalesce or key column refuses the step before its first row, with a did-you-mean', async () => {
+    const { writeFileSync, mkdtempSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'zpetl-cols-'));
+    writeFileSync(join(dir, 'x.csv'), 'ID,Summary,Due Date,Labels,Labels_2\n1,a,2026-01-01,x,y\n');
+    const run = async (fields: Record<string, unknown>, key?: string[]) => {
+      const scratch = createScratchStore();
+      try {
+        for await (const _ of createStepPreparer(step(fields, key), { baseDir: dir, resolver: none, scratch }).items()) void _;
+        return undefined;
+      } catch (e) {
+        return e as { code: string; message: string; hint?: string };
+      } finally {
+        scratch.close();
+      }
+    };
+    expect(await run({ endDate: { from: 'Due Dat' } })).toMatchObject({ code: 'SOURCE_MISSING_COLUMN', message: 'step tasks: field endDate names "Due Dat", not a column of x.csv' });
+    expect((await run({ endDate: { from: 'Due Dat' } }))!.hint).toMatch(/^"Due Dat": did you mean "Due Date"\? The header has: ID, Summary, Due Date, Labels, Labels_2/);
+    expect((await run({ description: { template: '{Summary} {Tags}' } }))!.message).toBe('step tasks: field description names "Tags", not a column of x.csv');
+    expect((await run({}, ['Id']))!.hint).toContain('did you mean "ID"?');
+    // What exists passes: collect's repeats are optional, a constant field names no column.
+    expect(await run({ description: { collect: 'Labels' }, priority: { default: 'high' } })).toBeUndefined();
   });
 });
 
