@@ -10,6 +10,7 @@
  * The reference (converters/converter-docs.ts, FIELD_SOURCE_DOCS) has worked examples of each.
  */
 import { z } from 'zod';
+import { API_USER } from '../core/api-user.js';
 import { repeatedColumnKey } from '../core/repeated-column.js';
 import { ConverterSpecSchema } from './converters/spec.js';
 import { LookupSpecSchema } from './lookup-spec.js';
@@ -54,7 +55,7 @@ export const FIELD_SOURCES = ['from', 'template', 'coalesce', 'collect'] as cons
 export const FieldSpecSchema = z
   .strictObject({
     /** Source column; default = the target field name. */
-    from: z.string().min(1).optional(),
+    from: z.string().min(1).optional().describe('The source column (default: the target field\'s name)'),
     template: z
       .string()
       .superRefine((t, ctx) => {
@@ -74,12 +75,20 @@ export const FieldSpecSchema = z
       .optional()
       .describe('A repeated column: Labels, Labels_2, Labels_3 … (the names the extractor gives a repeated header) into a list, empty cells dropped. A JSON array value is taken as it is'),
     /** One converter or a chain applied left to right. */
-    converter: z.union([ConverterSpecSchema, z.array(ConverterSpecSchema).min(1)]).optional(),
-    lookup: LookupSpecSchema.optional(),
+    converter: z
+      .union([ConverterSpecSchema, z.array(ConverterSpecSchema).min(1)])
+      .optional()
+      .describe('One converter, or a list applied left to right, turning the source text into the field\'s type'),
+    lookup: LookupSpecSchema.optional().describe('Turns the value (a name, e-mail or source key) into a Zoho id; runs after the converters and the default'),
     /** Used when the source value is missing or empty (after converters). Converters do not run on it. */
-    default: z.unknown().optional(),
+    default: z
+      .unknown()
+      .optional()
+      .describe(
+        `The value used when the source value is missing or empty. It is not converted (write it in the field's type, e.g. minutes as a number), but a lookup does look it up. \`default: ${API_USER}\` works on a time log's \`user\` only: it credits the API user`,
+      ),
     /** A missing/empty value (after converters and default) rejects the row with ROW_REQUIRED. */
-    required: z.boolean().default(false),
+    required: z.boolean().default(false).describe('A row whose value is missing or empty (after converters and default) is rejected with ROW_REQUIRED'),
   })
   .superRefine((spec, ctx) => {
     const given = FIELD_SOURCES.filter((k) => spec[k] !== undefined);

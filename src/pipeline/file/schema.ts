@@ -63,7 +63,12 @@ export const ENTITY_KIND_SCHEMA = z.enum(ENTITY_KINDS);
 const LoadStepBase = z.strictObject({
   name: STEP_NAME.describe('The step name: used in reports, the checkpoint, `dependsOn` and `lookup.step`. Letters, digits, `_ . -`.'),
   entity: ENTITY_KIND_SCHEMA.describe('What the step creates in Zoho; its fields are listed per entity.'),
-  scope: z.enum(['portal', 'project']).optional().describe('Users only: `portal` (default) adds portal users; `project` adds each user to the project its row\'s `project` field names.'),
+  scope: z
+    .enum(['portal', 'project'])
+    .optional()
+    .describe(
+      "Users only. `project` (the default when the step maps a `project` or `projects` field) adds each row's person to the project(s) those fields name, with its `role` and `profile`; `portal` (the default otherwise) adds no one: it only checks that each e-mail is a portal user (the API cannot invite people to the portal).",
+    ),
   source: SourceSchema,
   where: WhereSchema.optional(),
   key: z
