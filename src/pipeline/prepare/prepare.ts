@@ -20,6 +20,7 @@
  */
 import { API_USER } from '../../core/api-user.js';
 import { ZpetlError } from '../../core/errors.js';
+import { normEmail } from '../../core/norm-email.js';
 import type { PreparedItem, PreparedReject } from '../../core/prepared-item.js';
 import type { ExtractItem, Outcome, RowError, SourcePosition, SourceRecord } from '../../core/record.js';
 import { createExtractor } from '../../extract/create-extractor.js';
@@ -93,7 +94,7 @@ export function createStepPreparer(step: LoadStepConfig, ctx: PrepareContext): S
       const user = typeof values['user'] === 'string' ? values['user'] : '';
       // One person, however the file spells their address: e-mail addresses are compared case-insensitively,
       // as Zoho does (a user column mapped without the email converter keeps its case otherwise).
-      const r = ctx.scratch.addDayMinutes(user.includes('@') ? user.toLowerCase() : user, values['date'], values['minutes'], LOG_MAX_MINUTES);
+      const r = ctx.scratch.addDayMinutes(user.includes('@') ? normEmail(user) : user, values['date'], values['minutes'], LOG_MAX_MINUTES);
       if (!r.added) {
         return reject({
           code: 'ROW_DAY_OVER_24H',
