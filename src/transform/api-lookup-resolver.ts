@@ -46,6 +46,11 @@ async function* listed<T>(all: Promise<readonly T[]>): AsyncIterable<T> {
   yield* await all;
 }
 
+/**
+ * A resolver answering every lookup kind but `task-by-key` from Zoho's listings (see the file's top):
+ * each listing fetched once per scope and kept, up to `cacheSize` (default 64) listings, least recently
+ * used dropped first. Answers an id, an AmbiguousMatch naming the candidates, or undefined.
+ */
 export function createApiLookupResolver(api: ZohoApi, options: { cacheSize?: number } = {}): ApiLookupResolver {
   const cacheSize = Math.max(1, options.cacheSize ?? 64);
   const cache = new Map<string, Promise<Indexes>>();

@@ -75,6 +75,15 @@ export function keyOf(columns: readonly string[], data: Record<string, unknown>,
  */
 const PREPARE_CHUNK_BYTES = 64 * 1024;
 
+/**
+ * A load step's rows, prepared: read from its source and, per row in source order, filtered (`where:`),
+ * mapped, validated, keyed, looked up (synchronously when the resolver can answer from a cache or local
+ * rows), then checked against the step's earlier rows (a repeated key is rejected, or folded in a
+ * `distinct:` step) and, for time logs, against the person's 24 h per day. Each row becomes a valid
+ * item (with the warnings `onMissing: warn` left), a skip or a reject; nothing is sent. The first batch
+ * checks the `where:` columns against the header (SOURCE_MISSING_COLUMN). The run and the dry run
+ * both prepare through it.
+ */
 export function createStepPreparer(step: LoadStepConfig, ctx: PrepareContext): StepPreparer {
   const extractor = createExtractor(step.source, { chunkBytes: PREPARE_CHUNK_BYTES, baseDir: ctx.baseDir, ...(ctx.startAt ? { startAt: ctx.startAt } : {}) });
   const mapper = compileMapping(step.fields);
