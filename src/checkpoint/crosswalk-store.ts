@@ -4,6 +4,7 @@
  * the checkpoint store (store.ts). Reads are the store's; the one write happens inside the record
  * store's results transaction (record-store.ts), through the writer.
  */
+import { normEmail } from '../core/norm-email.js';
 import { createKeyLookup, mapIter, type StoreContext } from './store-context.js';
 import type { CrosswalkMeta, CrosswalkParents, CrosswalkRow } from './store-types.js';
 
@@ -94,8 +95,8 @@ export function createCrosswalkStore({ db }: StoreContext): CrosswalkStore {
       return out;
     },
     crosswalkByName(entity, name, scopeId) {
-      // Users' names are their emails, trimmed and lower-cased (src/load/loaders/users.ts): match alike.
-      const n = entity === 'user' ? name.trim().toLowerCase() : name;
+      // Users' names are their emails, normalised (src/load/loaders/users.ts): match alike.
+      const n = entity === 'user' ? normEmail(name) : name;
       const rows = scopeId === undefined ? s.byName.all(entity, n) : s.byNameScope.all(entity, n, scopeId);
       return rows.map(toCrosswalk);
     },

@@ -10,6 +10,7 @@ import { parse } from 'csv-parse/sync';
 import { readFileSync } from 'node:fs';
 import { ZpetlError } from '../core/errors.js';
 import type { ZohoApi } from '../zoho/types.js';
+import { userDisplayName } from '../zoho/user-display-name.js';
 import type { Employee, EmployeeResolver } from './compute.js';
 import type { PayrollLog } from './payroll-log.js';
 
@@ -77,7 +78,7 @@ export async function loadEmployeeCustomField(api: Pick<ZohoApi, 'users'>, field
     const raw = u[field];
     const id = raw === undefined || raw === null ? '' : String(raw).trim();
     if (!id) continue;
-    const e: Employee = { employeeId: id, name: u.full_name ?? [u.first_name, u.last_name].filter(Boolean).join(' ') };
+    const e: Employee = { employeeId: id, name: userDisplayName(u) };
     dir.byZpuid.set(String(u.id), e);
     if (u.email) dir.byEmail.set(u.email.toLowerCase(), e);
   }

@@ -13,7 +13,9 @@
  * answered here: source keys live in the crosswalk (loader) or the dry run's rows; chain those
  * resolvers before this one.
  */
+import { normEmail } from '../core/norm-email.js';
 import type { Task, User, ZohoApi } from '../zoho/types.js';
+import { userDisplayName } from '../zoho/user-display-name.js';
 import type { LookupSpec } from './lookup-spec.js';
 import type { LookupAnswer, LookupResolver } from './lookup-types.js';
 import { findName, indexNames, type NamedRecord, type NameIndex } from './name-match.js';
@@ -25,15 +27,6 @@ export interface ApiLookupResolver extends LookupResolver {
   listings(): number;
 }
 
-/** A user's display name as the V3 user object carries it: full_name, else first + last name, else name. */
-export function userDisplayName(u: Pick<User, 'full_name' | 'first_name' | 'last_name'> & { name?: unknown }): string {
-  const full = typeof u.full_name === 'string' ? u.full_name.trim() : '';
-  if (full !== '') return full;
-  const parts = [u.first_name, u.last_name].filter((x): x is string => typeof x === 'string' && x.trim() !== '').map((x) => x.trim());
-  if (parts.length > 0) return parts.join(' ');
-  return typeof u.name === 'string' ? u.name.trim() : '';
-}
-
 /** One listing, read once and indexed one or more ways (users: by e-mail and by name); the records themselves are not kept. */
 type Indexes = Readonly<Record<string, NameIndex>>;
 
@@ -43,7 +36,7 @@ async function read<T>(it: AsyncIterable<T>, ways: Readonly<Record<string, (t: T
   return Object.fromEntries(Object.entries(records).map(([w, r]) => [w, indexNames(r)]));
 }
 
-const byEmail = (u: User): NamedRecord => ({ name: typeof u.email === 'string' ? u.email.toLowerCase() : '', id: u.id, label: u.email });
+const byEmail = (u: User): NamedRecord => ({ name: typeof u.email === 'string' ? normEmail(u.email) : '', id: u.id, label: u.email });
 const byName = (u: User): NamedRecord => ({ name: userDisplayName(u), id: u.id, label: u.email });
 const named = (x: { id: string; name?: string }): NamedRecord => ({ name: x.name ?? '', id: x.id, label: x.id });
 const task = (t: Task): NamedRecord => ({ name: t.name ?? '', id: t.id, label: t.id, ...(t.tasklist?.id !== undefined ? { tag: String(t.tasklist.id) } : {}) });
@@ -53,6 +46,11 @@ async function* listed<T>(all: Promise<readonly T[]>): AsyncIterable<T> {
   yield* await all;
 }
 
+/**
+ * A resolver answering every lookup kind but `task-by-key` from Zoho's listings (see the file's top):
+ * each listing fetched once per scope and kept, up to `cacheSize` (default 64) listings, least recently
+ * used dropped first. Answers an id, an AmbiguousMatch naming the candidates, or undefined.
+ */
 export function createApiLookupResolver(api: ZohoApi, options: { cacheSize?: number } = {}): ApiLookupResolver {
   const cacheSize = Math.max(1, options.cacheSize ?? 64);
   const cache = new Map<string, Promise<Indexes>>();
@@ -84,7 +82,7 @@ export function createApiLookupResolver(api: ZohoApi, options: { cacheSize?: num
     async resolve(spec: LookupSpec, value: string, scope?: string, tasklist?: string): Promise<LookupAnswer> {
       switch (spec.kind) {
         case 'user-by-email':
-          return findName((await users(scope))['email']!, value.toLowerCase());
+          return findName((await users(scope))['email']!, normEmail(value));
         case 'user-by-name':
           return findName((await users(scope))['name']!, value);
         case 'project-by-name':

@@ -10,6 +10,7 @@
  * The reference (converters/converter-docs.ts, FIELD_SOURCE_DOCS) has worked examples of each.
  */
 import { z } from 'zod';
+import { API_USER } from '../core/api-user.js';
 import { repeatedColumnKey } from '../core/repeated-column.js';
 import { ConverterSpecSchema } from './converters/spec.js';
 import { LookupSpecSchema } from './lookup-spec.js';
@@ -54,7 +55,7 @@ export const FIELD_SOURCES = ['from', 'template', 'coalesce', 'collect'] as cons
 export const FieldSpecSchema = z
   .strictObject({
     /** Source column; default = the target field name. */
-    from: z.string().min(1).optional().describe('The source column (as in the header; for JSON sources, the property). Default: the target field\'s own name'),
+    from: z.string().min(1).optional().describe('The source column (default: the target field\'s name)'),
     template: z
       .string()
       .superRefine((t, ctx) => {
@@ -77,15 +78,17 @@ export const FieldSpecSchema = z
     converter: z
       .union([ConverterSpecSchema, z.array(ConverterSpecSchema).min(1)])
       .optional()
-      .describe('One converter, or a list applied left to right (stopping at the first refusal). A missing value skips them'),
-    lookup: LookupSpecSchema.optional().describe('Turns the value (after converters) into a Zoho id: a name, an e-mail or a source key of an earlier step'),
+      .describe('One converter, or a list applied left to right, turning the source text into the field\'s type'),
+    lookup: LookupSpecSchema.optional().describe('Turns the value (a name, e-mail or source key) into a Zoho id; runs after the converters and the default'),
     /** Used when the source value is missing or empty (after converters). Converters do not run on it. */
     default: z
       .unknown()
       .optional()
-      .describe('Used when the value is missing or empty after the converters. Converters do not run on it (write it in the target form); a lookup still does. On a time-log `user`, `api-user` credits the API user'),
+      .describe(
+        `The value used when the source value is missing or empty. It is not converted (write it in the field's type, e.g. minutes as a number), but a lookup does look it up. \`default: ${API_USER}\` works on a time log's \`user\` only: it credits the API user`,
+      ),
     /** A missing/empty value (after converters and default) rejects the row with ROW_REQUIRED. */
-    required: z.boolean().default(false).describe('true: a missing value (after converters and default) rejects the row with ROW_REQUIRED'),
+    required: z.boolean().default(false).describe('A row whose value is missing or empty (after converters and default) is rejected with ROW_REQUIRED'),
   })
   .superRefine((spec, ctx) => {
     const given = FIELD_SOURCES.filter((k) => spec[k] !== undefined);

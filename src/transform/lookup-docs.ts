@@ -163,7 +163,7 @@ export const LOOKUP_DOCS: readonly LookupDoc[] = [
     kind: 'role-by-name',
     summary:
       "A portal role by its name (e.g. `Manager`), for a user step's `role`: matched as names are (exact, then case-insensitive); a name held by several roles is refused as ambiguous. Reads the portal's role listing once per run (`GET /settings/roles`, else `GET /roles`: the path is unconfirmed, see docs/zoho-api-notes.md#users). A role given as an id (digits) needs no lookup.",
-    options: ['No `within`: roles are portal-wide.', ON_MISSING],
+    options: ['No `within`: roles are portal-wide.', `${ON_MISSING} A default is a role name (looked up like the value), not an id.`],
     examples: [
       { yaml: 'role: { from: Role, lookup: { kind: role-by-name } }', value: 'Manager', resolvesTo: 'the id of the portal role named Manager' },
       { yaml: 'role: { from: Role, lookup: { kind: role-by-name } }', value: 'employee', resolvesTo: 'the id of the portal role named Employee (case-insensitive)' },
@@ -174,7 +174,7 @@ export const LOOKUP_DOCS: readonly LookupDoc[] = [
     kind: 'profile-by-name',
     summary:
       "A portal profile by its name (e.g. `Employee`), for a user step's `profile`: matched like role-by-name. Reads the portal's profile listing once per run (`GET /settings/profiles`, else `GET /profiles`: unconfirmed, see docs/zoho-api-notes.md#users). A profile given as an id needs no lookup.",
-    options: ['No `within`: profiles are portal-wide.', ON_MISSING],
+    options: ['No `within`: profiles are portal-wide.', `${ON_MISSING} A default is a profile name (looked up like the value), not an id.`],
     examples: [
       { yaml: 'profile: { from: Profile, lookup: { kind: profile-by-name } }', value: 'Employee', resolvesTo: 'the id of the portal profile named Employee' },
       { yaml: 'profile: { from: Profile, lookup: { kind: profile-by-name } }', value: 'Contractor', rejects: 'ROW_UNKNOWN_REFERENCE', note: 'no portal profile has that name' },

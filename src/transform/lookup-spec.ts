@@ -20,7 +20,10 @@ const NEEDS_WITHIN: ReadonlySet<LookupKind> = new Set(['tasklist-by-name', 'mile
 
 const STEP_NAME = z.string().min(1);
 
-/** What a lookup does when the value names no record. A name held by several records is always a reject naming them. */
+/**
+ * What a lookup does when the value names no record. An ambiguous name (several records) is no
+ * missing value: it is a ROW_AMBIGUOUS_REFERENCE reject naming the candidates under every policy.
+ */
 export const OnMissingSchema = z
   .union([
     z.literal('reject').describe('reject the row (the default)'),
@@ -44,7 +47,8 @@ export type OnMissing = z.output<typeof OnMissingSchema>;
  *   is used.
  * - `tasklist`: for `task-by-name`, the target field holding the task list that narrows the match
  *   (its resolved id); empty in a row = the whole project.
- * - `onMissing`: `reject` (absent = reject), `warn` or `{ default: VALUE }`.
+ * - `onMissing`: `reject` (absent = reject), `warn` or `{ default: VALUE }`, for a value naming no
+ *   record; a name naming several is rejected as ambiguous whatever the policy.
  */
 export const LookupSpecSchema = z
   .strictObject({

@@ -33,8 +33,8 @@ export interface PendingLookup {
  * Answers lookups. Implementations: `createApiLookupResolver` (through the Zoho client, cached),
  * the loader's crosswalk resolver, the dry run's resolver over earlier steps' rows; chain them with
  * `createChainedResolver`. Answer undefined for "not found" (the lookup's `onMissing` then decides)
- * and an AmbiguousMatch for "several" (always a reject naming them); throw only for failures that should stop the run (ZpetlError with
- * disposition 'fatal').
+ * and an AmbiguousMatch for "several" (always a ROW_AMBIGUOUS_REFERENCE reject, whatever `onMissing`
+ * says); throw only for failures that should stop the run (ZpetlError with disposition 'fatal').
  */
 export interface LookupResolver {
   /**

@@ -200,15 +200,23 @@ describe('the migration against the sandbox (e2e)', () => {
   });
 
   it("loads the departed contractor's tasks unassigned with their time; rejects the ambiguous name's, naming both candidates", () => {
-    for (const r of issues.filter((x) => x['Assignee'] === 'Tomás Ferreira')) expect(taskOf(m, r['Issue key']!).owners_and_work?.owners ?? [], r['Issue key']).toEqual([]);
+    // Each loop is guarded: a fixture change that empties its list must fail here, not pass vacuously.
+    const departed = issues.filter((x) => x['Assignee'] === 'Tomás Ferreira');
+    expect(departed.length).toBeGreaterThan(0);
+    for (const r of departed) expect(taskOf(m, r['Issue key']!).owners_and_work?.owners ?? [], r['Issue key']).toEqual([]);
     const logIds = m.ids.get('timelogs')!;
     const onContractors = worklogs.filter((w) => issue(w['Issue Key']!)['Assignee'] === 'Tomás Ferreira' && w['Full name'] !== 'Tomás Ferreira');
     expect(onContractors.length).toBeGreaterThan(0);
     for (const w of onContractors) expect(m.logs.find((l) => l.id === logIds.get(w['Tempo Worklog ID']!))?.module_detail?.id).toBe(taskOf(m, w['Issue Key']!).id);
-    for (const r of issues.filter((x) => x['Assignee'] === 'Daniel Schmidt')) expect(m.ids.get('tasks')?.has(r['Issue key']!), r['Issue key']).toBe(false);
+    const onAmbiguous = issues.filter((x) => x['Assignee'] === 'Daniel Schmidt');
+    expect(onAmbiguous.length).toBeGreaterThan(0);
+    for (const r of onAmbiguous) expect(m.ids.get('tasks')?.has(r['Issue key']!), r['Issue key']).toBe(false);
     const ambiguous = (parse(readFileSync(join(m.reportDir, 'rejects.csv'), 'utf8'), { columns: true }) as Record<string, string>[]).filter((r) => r['_code'] === 'ROW_AMBIGUOUS_REFERENCE');
     expect(ambiguous).toHaveLength(expected.steps['tasks']!.rejectsByCode['ROW_AMBIGUOUS_REFERENCE']! + expected.steps['timelogs']!.rejectsByCode['ROW_AMBIGUOUS_REFERENCE']!);
-    for (const p of expected.people.filter((x) => x.name === 'Daniel Schmidt')) {
+    expect(ambiguous.length).toBeGreaterThan(0);
+    const candidates = expected.people.filter((x) => x.name === 'Daniel Schmidt');
+    expect(candidates.length, 'the ambiguous name is held by several people').toBeGreaterThan(1);
+    for (const p of candidates) {
       // By e-mail or by id, whichever the message uses.
       for (const r of ambiguous) expect(r['_message'], r['_message']).toMatch(new RegExp(`${p.email.replace(/\./g, '\\.')}|${m.zpuids.get(p.email)}`));
     }

@@ -31,18 +31,20 @@ export const validateCommand: CliCommand = {
       return 0;
     }
     println(io.stderr, `PIPELINE_INVALID: ${a.pipeline} has ${r.problems.length} problem(s)`);
-    for (const line of formatProblems(a.pipeline, r.problems)) println(io.stderr, `  ${line}`);
-    println(io.stderr, referenceHint(r.problems));
+    for (const line of problemLines(a.pipeline, r.problems)) println(io.stderr, line);
+    println(io.stderr, REFERENCE_HINT);
     return EXIT_INVALID;
   },
 };
 
+/** The closing hint: where the reference is, and the examples. */
+export const REFERENCE_HINT = `hint: ${REFERENCE_DOC} is the pipeline file reference; the commented files in pipelines/ show it at work.`;
+
 /**
- * The hint under a file's problems: the reference sections that explain them (each problem's `doc`,
- * in the order of the problems, once each), else the reference itself.
+ * A file's problems as printed, each followed by the reference section that explains it (its `doc`),
+ * so the link sits with the problem it answers.
  */
-export function referenceHint(problems: readonly PipelineProblem[]): string {
-  const links = [...new Set(problems.map((p) => p.doc).filter((d): d is string => d !== undefined))];
-  const where = links.length > 0 ? links.join(', ') : REFERENCE_DOC;
-  return `hint: see ${where} (the pipeline file reference); the commented files in pipelines/ show it at work.`;
+export function problemLines(file: string, problems: readonly PipelineProblem[]): string[] {
+  const lines = formatProblems(file, problems);
+  return problems.flatMap((p, i) => [`  ${lines[i]!}`, ...(p.doc !== undefined ? [`    see ${p.doc}`] : [])]);
 }

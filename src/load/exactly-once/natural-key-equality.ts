@@ -1,7 +1,7 @@
 /** How loaders compare a source record's natural key with what Zoho answers (README.md#natural-keys-per-entity). */
 
-/** Normalises an email for matching (Zoho compares case-insensitively). */
-export const normEmail = (s: string): string => s.trim().toLowerCase();
+/** Normalises an email for matching: the rule lives in core (src/core/norm-email.ts), re-exported for the loaders. */
+export { normEmail } from '../../core/norm-email.js';
 
 /** Normalises notes for matching: Zoho answers HTML (`<div>…</div>`) for the text it was sent. */
 export function normNotes(s: unknown): string {

@@ -94,7 +94,7 @@ export async function addMemberships(c: MembershipContext, items: readonly LoadI
         present = undefined; // the add itself tells: a member re-added is answered, not duplicated
       }
       if (present !== undefined) answers.set(it.key, { key: it.key, status: 'skipped', zohoId: present });
-      else toAdd.set(project, [...(toAdd.get(project) ?? []), it]);
+      else (toAdd.get(project) ?? toAdd.set(project, []).get(project)!).push(it); // push: copying the list per row was O(n²)
     }
   }
   for (const [project, list] of toAdd) {

@@ -59,6 +59,12 @@ export function projectsOfUser(values: Record<string, unknown>): string[] {
   return [...new Set([...pickList(values, 'project', 'project_id'), ...pickList(values, 'projects')])];
 }
 
+/**
+ * The user loader (see the file's top): a project-scope row adds its person to each project it names
+ * that they are not a member of yet, in bulk per project; a portal-scope row (`scope: portal`, or no
+ * project in the row) only checks that the e-mail is a portal user, refusing the others through
+ * `refuseUnmatched`. A row's natural key is its normalised e-mail.
+ */
 export function createUserLoader(api: ZohoApi, options: UserLoaderOptions = {}): EntityLoader {
   const batchSize = Math.max(1, options.userBatchSize ?? 50);
   const projectUsers = new ScopeCache<User>((project) => collect(api.users.listProject(project)));

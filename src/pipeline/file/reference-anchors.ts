@@ -82,7 +82,20 @@ function fieldSection(step: Record<string, unknown>, rest: readonly PathPart[]):
   if (sub !== undefined) return SECTIONS.fields;
   // The field itself: unknown to its entity (its table lists the names), or a known field whose spec is wrong.
   if (!known) return SECTIONS.entities;
-  return String(field) in ENTITY_FIELDS[known] ? SECTIONS.fields : entityAnchor(known);
+  const def = ENTITY_FIELDS[known][String(field)];
+  // A refused field (a user's firstName): its entity's table says why Zoho cannot take it.
+  if (def === undefined || def.refused !== undefined) return entityAnchor(known);
+  if (known === 'user' && SCOPED_USER_FIELDS.has(String(field)) && portalScope(step)) return stepKeyAnchor('scope') ?? SECTIONS.steps;
+  return SECTIONS.fields;
+}
+
+/** The user fields a portal-scope step refuses (schema.ts): the `scope` row explains why. */
+const SCOPED_USER_FIELDS: ReadonlySet<string> = new Set(['project', 'projects', 'role', 'profile']);
+
+/** Whether a user step checks portal users only, as schema.ts decides it: `scope: portal`, or no project field. */
+function portalScope(step: Record<string, unknown>): boolean {
+  const fields = record(step['fields']) ?? {};
+  return step['scope'] === 'portal' || (!('project' in fields) && !('projects' in fields));
 }
 
 /**

@@ -20,6 +20,7 @@ export const WHERE_EXAMPLES: readonly { yaml: string; keeps: string }[] = [
   { yaml: 'where: [{ column: Type, in: [Task, Bug] }, { column: Parent ID, empty: true }]', keeps: 'rows meeting every condition of the list' },
 ];
 
+/** The reference's "top level" section (markdown lines): the pipeline file's keys, and `${NAME}` substitution. */
 export function topLevelSection(): string[] {
   return [
     `## The top level ${anchorTag(SECTIONS.topLevel)}`,
@@ -31,6 +32,7 @@ export function topLevelSection(): string[] {
   ];
 }
 
+/** The "steps" section: a load step's keys, each with its anchor (`#scope`, `#key` …) for validate's hints. */
 export function stepsSection(): string[] {
   const load = jsonOf(LoadStepSchema);
   return [
@@ -43,6 +45,7 @@ export function stepsSection(): string[] {
   ];
 }
 
+/** The "sources" section: the list of source types, then one sub-section (`#source-<type>`) with each type's options. */
 export function sourcesSection(): string[] {
   const out = [
     `## Sources ${anchorTag(SECTIONS.sources)}`,
@@ -59,6 +62,7 @@ export function sourcesSection(): string[] {
   return out;
 }
 
+/** The `where:` section: a condition's keys and the worked examples of WHERE_EXAMPLES. */
 export function whereSection(): string[] {
   return [
     `## \`where:\` ${anchorTag(SECTIONS.where)}`,
@@ -75,6 +79,7 @@ export function whereSection(): string[] {
   ];
 }
 
+/** The "modes" section: the load modes, the default, and how each treats a record that may exist. */
 export function modesSection(): string[] {
   const text = jsonOf(LoadStepSchema).properties?.['mode']?.description ?? '';
   return [
@@ -87,6 +92,7 @@ export function modesSection(): string[] {
   ];
 }
 
+/** The `options:` section: the run options, with their `window` and `rejectLimit` sub-sections. */
 export function optionsSection(): string[] {
   return [
     `## \`options:\` ${anchorTag(SECTIONS.options)}`,
@@ -110,6 +116,7 @@ export function optionsSection(): string[] {
   ];
 }
 
+/** The export steps' section (their `zoho-timelogs` source) and the `payroll:` section that names its keys. */
 export function exportSection(): string[] {
   const payrollKeys = Object.keys(jsonOf(PAYROLL_SCHEMA).properties ?? {});
   return [

@@ -66,7 +66,9 @@ const LoadStepBase = z.strictObject({
   scope: z
     .enum(['portal', 'project'])
     .optional()
-    .describe('Users only. `project` (the default when the step maps `project` or `projects`) adds each row\'s person to the project(s) those fields name; `portal` (the default otherwise) only checks that each e-mail is a portal user (the V3 API cannot invite one) and rejects the others.'),
+    .describe(
+      "Users only. `project` (the default when the step maps a `project` or `projects` field) adds each row's person to the project(s) those fields name, with its `role` and `profile`; `portal` (the default otherwise) adds no one: it only checks that each e-mail is a portal user (the API cannot invite people to the portal).",
+    ),
   source: SourceSchema,
   where: WhereSchema.optional(),
   key: z

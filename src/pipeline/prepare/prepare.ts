@@ -20,6 +20,7 @@
  */
 import { API_USER } from '../../core/api-user.js';
 import { ZpetlError } from '../../core/errors.js';
+import { normEmail } from '../../core/norm-email.js';
 import type { PreparedItem, PreparedReject } from '../../core/prepared-item.js';
 import type { ExtractItem, Outcome, RowError, SourcePosition, SourceRecord } from '../../core/record.js';
 import { createExtractor } from '../../extract/create-extractor.js';
@@ -119,6 +120,15 @@ function editDistance(a: string, b: string, max: number): number {
   return Math.min(prev[b.length]!, max);
 }
 
+/**
+ * A load step's rows, prepared: read from its source and, per row in source order, filtered (`where:`),
+ * mapped, validated, keyed, looked up (synchronously when the resolver can answer from a cache or local
+ * rows), then checked against the step's earlier rows (a repeated key is rejected, or folded in a
+ * `distinct:` step) and, for time logs, against the person's 24 h per day. Each row becomes a valid
+ * item (with the warnings `onMissing: warn` left), a skip or a reject; nothing is sent. The first batch
+ * checks every column the step names against the header (namedColumns, SOURCE_MISSING_COLUMN). The run and the dry run
+ * both prepare through it.
+ */
 export function createStepPreparer(step: LoadStepConfig, ctx: PrepareContext): StepPreparer {
   const extractor = createExtractor(step.source, { chunkBytes: PREPARE_CHUNK_BYTES, baseDir: ctx.baseDir, ...(ctx.startAt ? { startAt: ctx.startAt } : {}) });
   const mapper = compileMapping(step.fields);
@@ -138,7 +148,7 @@ export function createStepPreparer(step: LoadStepConfig, ctx: PrepareContext): S
       const user = typeof values['user'] === 'string' ? values['user'] : '';
       // One person, however the file spells their address: e-mail addresses are compared case-insensitively,
       // as Zoho does (a user column mapped without the email converter keeps its case otherwise).
-      const r = ctx.scratch.addDayMinutes(user.includes('@') ? user.toLowerCase() : user, values['date'], values['minutes'], LOG_MAX_MINUTES);
+      const r = ctx.scratch.addDayMinutes(user.includes('@') ? normEmail(user) : user, values['date'], values['minutes'], LOG_MAX_MINUTES);
       if (!r.added) {
         return reject({
           code: 'ROW_DAY_OVER_24H',

@@ -31,7 +31,7 @@ export interface ConverterDoc {
   examples: readonly ConverterExample[];
 }
 
-const PIVOT = `\`pivot\` — two-digit years (\`YY\`) below it are 20yy, the others 19yy (${DEFAULT_YEAR_PIVOT}: ${DEFAULT_YEAR_PIVOT}–99 → 19${DEFAULT_YEAR_PIVOT}–1999, 00–${DEFAULT_YEAR_PIVOT - 1} → 2000–20${DEFAULT_YEAR_PIVOT - 1}, as POSIX strptime; 0–100)`;
+const PIVOT = `\`pivot\` — two-digit years (\`YY\`) below it are 20yy, the others 19yy (default ${DEFAULT_YEAR_PIVOT}: ${DEFAULT_YEAR_PIVOT}–99 → 19${DEFAULT_YEAR_PIVOT}–1999, 00–${DEFAULT_YEAR_PIVOT - 1} → 2000–20${DEFAULT_YEAR_PIVOT - 1}, as POSIX strptime; 0–100)`;
 const TOKENS =
   'Format tokens: `YYYY`, `YY`, `MMMM` (January), `MMM` (Jan), `MM`/`M`, `DD`/`D`, `HH`/`H` (0–23), `hh`/`h` (1–12, with `A` for AM/PM), `mm`, `ss`, `SSS`, `Z` (`Z`, `+05:30`); other characters are literals. Only real dates match (30 Feb never does).';
 const JIRA = 'DD/MMM/YY h:mm A';

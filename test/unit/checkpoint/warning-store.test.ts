@@ -36,4 +36,13 @@ describe('warning store', () => {
     const full = createCheckpointStore(ctx.db);
     expect([...full.rejects(1)]).toEqual([]);
   });
+
+  it('the warnings table has the columns of the rejects table (one writer and one reader serve both): name, type, NOT NULL, default, key', () => {
+    const db = files.open().cdb.db;
+    const columns = (table: string) =>
+      (db.prepare(`PRAGMA table_info(${table})`).all() as { name: string; type: string; notnull: number; dflt_value: unknown; pk: number }[]).map(({ name, type, notnull, dflt_value, pk }) => ({ name, type, notnull, dflt_value, pk }));
+    const rejects = columns('rejects');
+    expect(rejects.length).toBeGreaterThan(0);
+    expect(columns('warnings')).toEqual(rejects);
+  });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createApiLookupResolver, userDisplayName } from '../../../src/transform/api-lookup-resolver.js';
+import { createApiLookupResolver } from '../../../src/transform/api-lookup-resolver.js';
+import { userDisplayName } from '../../../src/zoho/user-display-name.js';
 import { findName, foldName, indexNames, normName } from '../../../src/transform/name-match.js';
 import type { ZohoApi } from '../../../src/zoho/types.js';
 
@@ -74,6 +75,8 @@ describe('user-by-name', () => {
     expect(await r.resolve({ kind: 'user-by-name' }, 'SAM SMITH')).toEqual({ ambiguous: ['sam@a.example', 'sam@b.example', 'sam@c.example'] });
     expect(await r.resolve({ kind: 'user-by-name' }, 'sam smith')).toEqual({ ambiguous: ['sam@b.example', 'sam@c.example'] });
     expect(await r.resolve({ kind: 'user-by-email' }, 'ANN@x.example')).toBe('2000000000000000002');
+    // E-mails are normalised as everywhere (core/norm-email.ts): trimmed and lower-cased.
+    expect(await r.resolve({ kind: 'user-by-email' }, ' ann@X.example ')).toBe('2000000000000000002');
     // within: project looks among the project's users only.
     expect(await r.resolve({ kind: 'user-by-name', within: 'project' }, 'Jonas Müller', P)).toBeUndefined();
     expect(await r.resolve({ kind: 'user-by-name', within: 'project' }, 'Ann Lee', P)).toBe('2000000000000000002');

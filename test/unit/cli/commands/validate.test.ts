@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect } from 'vitest';
 import { runCli } from '../../../../src/cli/cli.js';
-import { referenceHint } from '../../../../src/cli/commands/validate.js';
+import { problemLines, REFERENCE_HINT } from '../../../../src/cli/commands/validate.js';
 import type { CliIo } from '../../../../src/cli/io.js';
 import { it } from '../../../helpers/fixtures.js';
 
@@ -39,21 +39,23 @@ describe('zpetl validate hints', () => {
     const r = await cli(['validate', 'p.yaml'], tmp);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('p.yaml:11 steps[0].fields.estimate: unknown task field "estimate"');
-    expect(r.stderr).toMatch(/^hint: see docs\/pipelines\.md#entity-task \(the pipeline file reference\)/m);
+    expect(r.stderr).toMatch(/fields\.estimate: unknown task field "estimate".*\n {4}see docs\/pipelines\.md#entity-task\n/);
+    expect(r.stderr).toContain(`\n${REFERENCE_HINT}\n`);
     expect(r.stderr).not.toContain('README.md');
   });
 
-  it('a converter problem → #converter-<type>; a source option → #source-csv, in the order of the problems', async ({ tmp }) => {
+  it('a converter problem → #converter-<type>; a source option → #source-csv, each under its problem', async ({ tmp }) => {
     writeFileSync(join(tmp, 'p.yaml'), step('      project: { from: P, lookup: { kind: project-by-name } }\n      name: { from: N, converter: { type: enum } }', ', quote: "<>"'));
     const r = await cli(['validate', 'p.yaml'], tmp);
-    expect(r.stderr).toMatch(/^hint: see docs\/pipelines\.md#source-csv, docs\/pipelines\.md#converter-enum /m);
+    expect(r.stderr).toMatch(/source\.quote: .*\n {4}see docs\/pipelines\.md#source-csv\n/);
+    expect(r.stderr).toMatch(/fields\.name\.converter[^\n]*\n {4}see docs\/pipelines\.md#converter-enum\n/);
   });
 
   it('a lookup problem → #lookup-<kind>', async ({ tmp }) => {
     writeFileSync(join(tmp, 'p.yaml'), step('      project: { from: P, lookup: { kind: project-by-name } }\n      name: { from: N }\n      tasklist: { from: L, lookup: { kind: tasklist-by-name } }'));
     const r = await cli(['validate', 'p.yaml'], tmp);
     expect(r.stderr).toContain('steps[0].fields.tasklist.lookup.within: tasklist-by-name needs `within`');
-    expect(r.stderr).toMatch(/^hint: see docs\/pipelines\.md#lookup-tasklist-by-name /m);
+    expect(r.stderr).toMatch(/needs `within`[^\n]*\n {4}see docs\/pipelines\.md#lookup-tasklist-by-name\n/);
   });
 
   it('--json gives each problem its doc link', async ({ tmp }) => {
@@ -73,7 +75,8 @@ describe('zpetl validate hints', () => {
     expect(r.stderr).toContain('PIPELINE_INVALID: p.yaml has 2 problem(s)');
   });
 
-  it('a file YAML cannot read (no section to name) points at the reference itself', () => {
-    expect(referenceHint([{ path: '', line: 3, message: 'YAML: bad indentation' }])).toBe('hint: see docs/pipelines.md (the pipeline file reference); the commented files in pipelines/ show it at work.');
+  it('a problem with no section to name (YAML cannot read the file) gets no link; the closing hint names the reference', () => {
+    expect(problemLines('p.yaml', [{ path: '', line: 3, message: 'YAML: bad indentation' }])).toEqual(['  p.yaml:3 (file): YAML: bad indentation']);
+    expect(REFERENCE_HINT).toBe('hint: docs/pipelines.md is the pipeline file reference; the commented files in pipelines/ show it at work.');
   });
 });
