@@ -21,6 +21,12 @@ export function isLocalDate(s: string): s is LocalDate {
 }
 
 export function daysInMonth(year: number, month: number): number {
+  // Arithmetic for the usual case (every date checked goes through here, no Date per call). Date.UTC reads
+  // years 0–99 as 1900–1999, and other months roll over: those keep the Date answer.
+  if (Number.isInteger(year) && year >= 100 && Number.isInteger(month) && month >= 1 && month <= 12) {
+    if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+    return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+  }
   return new Date(Date.UTC(year, month, 0)).getUTCDate();
 }
 

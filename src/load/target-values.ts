@@ -12,7 +12,13 @@ export function pick(values: Record<string, unknown>, ...names: string[]): unkno
 
 /** A string value (ids stay strings: never through Number). */
 export function pickString(values: Record<string, unknown>, ...names: string[]): string | undefined {
-  const v = pick(values, ...names);
+  // pick's loop inline (no second spread of `names`): requests are built once per row, and again by the dry run.
+  let v: unknown;
+  for (const n of names) {
+    v = values[n];
+    if (v !== undefined && v !== null && v !== '') break;
+    v = undefined;
+  }
   if (v === undefined) return undefined;
   if (typeof v === 'string') return v;
   if (typeof v === 'bigint' || typeof v === 'number' || typeof v === 'boolean') return String(v);
@@ -34,10 +40,15 @@ export function customFields(values: Record<string, unknown>): Record<string, un
   return out;
 }
 
-/** Drops undefined members so bodies carry only what the source gave. */
+/**
+ * Drops undefined members so bodies carry only what the source gave: a copy without them, in the same
+ * key order (`delete` would turn every body into a slow dictionary-mode object). Use the result.
+ */
 export function compact<T extends Record<string, unknown>>(o: T): T {
-  for (const k of Object.keys(o)) if (o[k] === undefined) delete o[k];
-  return o;
+  const out: Record<string, unknown> = {};
+  // for…in over a body literal (own keys only: its prototype has no enumerable members), no key array.
+  for (const k in o) if (o[k] !== undefined) out[k] = o[k];
+  return out as T;
 }
 
 /** A value that must be present: missing is a programming/mapping error surfaced as a row reject. */

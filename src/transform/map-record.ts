@@ -54,12 +54,15 @@ export function compileMapping(fields: Readonly<Record<string, FieldSpec>>): Rec
     for (let i = 0; i < compiled.length; i++) {
       const f = compiled[i]!;
       let value = f.read === undefined ? data[f.from] : f.read(data);
-      if (!isMissing(value) && f.convert !== undefined) {
+      // Asked again only after a converter ran (once per field otherwise: this runs for every field of every row).
+      let missing = isMissing(value);
+      if (!missing && f.convert !== undefined) {
         const r = f.convert(value, pos, f.target);
         if (!r.ok) return r;
         value = r.value;
+        missing = isMissing(value);
       }
-      if (isMissing(value)) {
+      if (missing) {
         if (f.spec.default !== undefined) value = f.spec.default;
         else if (f.spec.required) {
           return fail({

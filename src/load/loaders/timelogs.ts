@@ -19,6 +19,8 @@ import { sendEach } from '../exactly-once/send-each.js';
 import type { Candidate, EntityLoader, LoaderOptions } from '../types.js';
 
 function billStatus(v: string | undefined): 'Billable' | 'Non Billable' {
+  // The enum converter's own spellings (the common case) answer without the regex.
+  if (v === 'Billable' || v === 'Non Billable') return v;
   const s = (v ?? '').toLowerCase().replace(/[\s_-]/g, '');
   return s === 'billable' ? 'Billable' : 'Non Billable';
 }

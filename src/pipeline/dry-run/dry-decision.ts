@@ -49,8 +49,12 @@ export interface DryDecisionContext {
   heldUnder?: (placeholder: string, item: PreparedValid) => Promise<string | undefined>;
 }
 
-/** A step's predictor: call it once per valid row, in source order (claims are taken as the run takes them). */
-export function createDryDecision(ctx: DryDecisionContext): (item: PreparedValid, crosswalkId: string | undefined) => Promise<DryPrediction> {
+/**
+ * A step's predictor: call it once per valid row, in source order (claims are taken as the run takes them).
+ * A promise only when the row needs a Zoho read (the natural-key match); otherwise the prediction itself,
+ * so the dry run's per-row loop awaits nothing for most rows.
+ */
+export function createDryDecision(ctx: DryDecisionContext): (item: PreparedValid, crosswalkId: string | undefined) => DryPrediction | Promise<DryPrediction> {
   const { loader, mode } = ctx;
   const matchesInEveryMode = loader.matchesInEveryMode === true;
   // The ids this pass has matched (claimToken's), as the run's batches claim them.
@@ -83,21 +87,8 @@ export function createDryDecision(ctx: DryDecisionContext): (item: PreparedValid
     }
   }
 
-  return async (item, crosswalkId) => {
-    if (crosswalkId !== undefined) {
-      return { action: keyAction(mode, { inCrosswalk: true }) === 'update' ? 'update' : 'skip', zohoId: crosswalkId };
-    }
-    let action = keyAction(mode, { inCrosswalk: false, matchesInEveryMode });
-    let unverified = false;
-    if (action === 'look-up') {
-      const m = await match(item);
-      if (m === 'unverified') unverified = true;
-      else if ('action' in m) return m;
-      else {
-        action = keyAction(mode, { inCrosswalk: false, matchesInEveryMode, naturalMatch: m.id !== undefined });
-        if (action !== 'create') return { action: action === 'update' ? 'update' : 'skip', zohoId: m.id! };
-      }
-    }
+  /** The prediction once the match is known (or not asked): a create, unless the loader refuses it. */
+  function created(item: PreparedValid, unverified: boolean): DryPrediction {
     // Matches nothing in Zoho (or, unverified, may match): the run creates it, unless the loader refuses
     // what matches nothing and cannot be created (it never builds a request for that). Unverified, the
     // refusal is not certain: the run skips the row if Zoho holds it.
@@ -111,6 +102,24 @@ export function createDryDecision(ctx: DryDecisionContext): (item: PreparedValid
       throw e;
     }
     return unverified ? { action: 'create', unverified: true } : { action: 'create' };
+  }
+
+  /** A row whose action needs the natural-key match (it may read Zoho). */
+  async function lookedUp(item: PreparedValid): Promise<DryPrediction> {
+    const m = await match(item);
+    if (m === 'unverified') return created(item, true);
+    if ('action' in m) return m;
+    const action = keyAction(mode, { inCrosswalk: false, matchesInEveryMode, naturalMatch: m.id !== undefined });
+    if (action !== 'create') return { action: action === 'update' ? 'update' : 'skip', zohoId: m.id! };
+    return created(item, false);
+  }
+
+  return (item, crosswalkId) => {
+    if (crosswalkId !== undefined) {
+      return { action: keyAction(mode, { inCrosswalk: true }) === 'update' ? 'update' : 'skip', zohoId: crosswalkId };
+    }
+    if (keyAction(mode, { inCrosswalk: false, matchesInEveryMode }) === 'look-up') return lookedUp(item);
+    return created(item, false);
   };
 }
 
@@ -135,14 +144,14 @@ export interface DryKnowledge {
 /**
  * The id a row the run creates will have, when Zoho already knows it: a person added to a project keeps
  * the portal id they have (Zoho answers the bulk add with it, docs/zoho-api-notes.md#users), so their
- * time logs and tasks already in Zoho match it. Undefined: a placeholder stands for it.
+ * time logs and tasks already in Zoho match it. Undefined: a placeholder stands for it. A promise only
+ * when Zoho is asked (a user, online): every other row gets its answer without a turn of the event loop.
  */
-export async function createdIdOf(entity: StepConfig['entity'], item: PreparedValid, known: DryKnowledge): Promise<string | undefined> {
+export function createdIdOf(entity: StepConfig['entity'], item: PreparedValid, known: DryKnowledge): string | undefined | Promise<string | undefined> {
   const email = item.values['email'];
   if (entity !== 'user' || known.zoho === undefined || typeof email !== 'string') return undefined;
-  const id = await known.zoho.resolve({ kind: 'user-by-email' }, email);
   // One person per e-mail in Zoho; an ambiguous answer cannot happen, and is no id to predict with.
-  return typeof id === 'string' ? id : undefined;
+  return known.zoho.resolve({ kind: 'user-by-email' }, email).then((id) => (typeof id === 'string' ? id : undefined));
 }
 
 /** Notes what a row the run creates brings along (`id`: what registerDryRecord registered for it). */

@@ -290,7 +290,9 @@ async function rehearseStep(step: LoadStepConfig, ctx: DryRunContext): Promise<v
         continue;
       }
       if (item.kind === 'valid') {
-        const p = await decide(item, inCrosswalk?.get(item.key));
+        // Most rows need no I/O: decide and createdIdOf then answer with a value, not a promise (no await per row).
+        const decided = decide(item, inCrosswalk?.get(item.key));
+        const p = decided instanceof Promise ? await decided : decided;
         if (p.action === 'reject') {
           // Rejected by the run after preparing (a portal user not in the portal): never registered, so
           // later steps looking it up are rejected too, as in the run.
@@ -302,7 +304,8 @@ async function rehearseStep(step: LoadStepConfig, ctx: DryRunContext): Promise<v
         else if (p.action === 'update' && updates) wouldUpdate++;
         else wouldSkip++;
         if (p.action === 'create' && p.unverified) unverified++;
-        const zohoId = p.action === 'create' ? await createdIdOf(step.entity, item, ctx.known) : p.zohoId;
+        const known = p.action === 'create' ? createdIdOf(step.entity, item, ctx.known) : p.zohoId;
+        const zohoId = known instanceof Promise ? await known : known;
         const id = registerDryRecord(scratch, step, item, zohoId);
         if (p.action === 'create') noteCreated(step.entity, id, item, ctx.known);
         if (step.entity === 'user' && p.action === 'create') {

@@ -159,7 +159,8 @@ export function createStepPreparer(step: LoadStepConfig, ctx: PrepareContext): S
         }, data);
       }
     }
-    return { kind: 'valid', key, values, pos, data, ...(warnings && warnings.length > 0 ? { warnings } : {}) };
+    // Two literals, not a spread: this runs for every valid row.
+    return warnings !== undefined && warnings.length > 0 ? { kind: 'valid', key, values, pos, data, warnings } : { kind: 'valid', key, values, pos, data };
   }
 
   /** A row whose key this step has seen: folded in a `distinct:` step, else a ROW_DUPLICATE_KEY reject. */

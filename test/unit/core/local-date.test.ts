@@ -3,6 +3,7 @@ import {
   addDays,
   addMonths,
   dayOfWeek,
+  daysInMonth,
   isLocalDate,
   startOfWeek,
   zonedParts,
@@ -16,6 +17,16 @@ describe('local dates', () => {
     expect(isLocalDate('2026-02-29')).toBe(false);
     expect(isLocalDate('2026-13-01')).toBe(false);
     expect(isLocalDate('2026-1-01')).toBe(false);
+  });
+  it('counts the days of a month arithmetically as Date.UTC does, its 1900s reading of years 0–99 and month roll-over included', () => {
+    const byDate = (y: number, m: number): number => new Date(Date.UTC(y, m, 0)).getUTCDate();
+    const differ: string[] = [];
+    for (let y = 0; y <= 2500; y++) for (let m = 0; m <= 13; m++) if (daysInMonth(y, m) !== byDate(y, m)) differ.push(`${y}-${m}`);
+    expect(differ).toEqual([]);
+    for (const y of [9999, -1, 1.5, 2024.5]) for (const m of [1, 2, 12]) expect(daysInMonth(y, m)).toBe(byDate(y, m));
+    expect(daysInMonth(1900, 2)).toBe(28);
+    expect(daysInMonth(2000, 2)).toBe(29);
+    expect(isLocalDate('0000-02-29')).toBe(false);
   });
   it('does arithmetic without the host zone', () => {
     expect(addDays('2026-03-28', 2)).toBe('2026-03-30');
