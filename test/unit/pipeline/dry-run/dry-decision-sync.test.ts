@@ -11,7 +11,7 @@ const item = (values: Record<string, unknown>): PreparedValid => ({ kind: 'valid
 function loader(reads: string[]): EntityLoader {
   return {
     entity: 'timelog',
-    buildRequest: (values) => {
+    buildRequest: (values: Record<string, unknown>) => {
       if (values['date'] === undefined) throw new ZpetlError('ROW_REQUIRED', 'date is required', { disposition: 'reject-row', field: 'date' });
       return { date: values['date'] };
     },
