@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createDryRunResolver, registerDryRecord } from '../../../../src/pipeline/dry-run/dry-resolver.js';
+import { createDryRunResolver, isUnverifiedName, registerDryRecord } from '../../../../src/pipeline/dry-run/dry-resolver.js';
 import { LoadStepSchema, type LoadStepConfig } from '../../../../src/pipeline/file/schema.js';
 import type { PreparedValid } from '../../../../src/core/prepared-item.js';
 import { createScratchStore } from '../../../../src/pipeline/prepare/scratch-store.js';
@@ -117,17 +117,28 @@ describe('dry-run resolver: names as the run would find them in Zoho', () => {
     }
   });
 
-  it('users a step adds to a project are found within it; user-by-name inside a placeholder project asks Zoho portal-wide', async () => {
+  it('users a step adds to a project are found within it; by display name inside a placeholder project, the portal users added to it, else unverified', async () => {
     const s = createScratchStore();
     try {
-      registerDryRecord(s, step('members', 'user', { email: { from: 'E' }, project: { from: 'P' } }), valid('a', { email: 'Ana@X.example', project: 'dry:project:A' }));
+      const members = step('members', 'user', { email: { from: 'E' }, project: { from: 'P' }, projects: { from: 'Q' } });
+      // Ana is new to the portal (a placeholder id); Bo is a portal user (his Zoho id), added to A and B.
+      registerDryRecord(s, members, valid('a', { email: 'Ana@X.example', project: 'dry:project:A' }));
+      registerDryRecord(s, members, valid('b', { email: 'bo@x.example', project: 'dry:project:A', projects: ['dry:project:B'] }), '2000000000000000002');
       const asked: (string | undefined)[] = [];
-      const r = createDryRunResolver(s, { resolve: async (_spec, _v, scope) => (asked.push(scope), '2000000000000000001') });
-      expect(r.resolveSync!({ kind: 'user-by-email', within: 'project' }, 'ana@x.example', 'dry:project:A')).toBe('dry:user:ana@x.example');
-      expect(r.resolveSync!({ kind: 'user-by-email', within: 'project' }, 'ben@x.example', 'dry:project:A')).toBeUndefined();
-      expect(await r.resolve({ kind: 'user-by-name', within: 'project' }, 'Ana Smith', 'dry:project:A')).toBe('2000000000000000001');
-      expect(asked).toEqual([undefined]);
-      expect(r.resolveSync!({ kind: 'user-by-name', within: 'project' }, 'Ana Smith', 'dry:project:A')).toBe('2000000000000000001');
+      const portal: Record<string, string> = { 'Bo Lund': '2000000000000000002', 'Cy Doe': '2000000000000000003' };
+      const r = createDryRunResolver(s, { resolve: async (_spec, v, scope) => (asked.push(scope), portal[v]) });
+      const byEmail = { kind: 'user-by-email', within: 'project' } as LookupSpec;
+      const byName = { kind: 'user-by-name', within: 'project' } as LookupSpec;
+      expect(r.resolveSync!(byEmail, 'ana@x.example', 'dry:project:A')).toBe('dry:user:ana@x.example');
+      expect(r.resolveSync!(byEmail, 'bo@x.example', 'dry:project:B')).toBe('2000000000000000002');
+      expect(r.resolveSync!(byEmail, 'ben@x.example', 'dry:project:A')).toBeUndefined();
+      expect(await r.resolve(byName, 'Bo Lund', 'dry:project:B')).toBe('2000000000000000002');
+      // Cy is a portal user, but nobody adds him to A; Ana joins A, and her Zoho name is not known yet.
+      const cy = await r.resolve(byName, 'Cy Doe', 'dry:project:A');
+      expect(isUnverifiedName(cy)).toBe(true);
+      expect(await r.resolve(byName, 'Cy Doe', 'dry:project:B')).toBeUndefined();
+      expect(asked).toEqual([undefined, undefined]);
+      expect(r.resolveSync!(byName, 'Bo Lund', 'dry:project:B')).toBe('2000000000000000002');
     } finally {
       s.close();
     }
