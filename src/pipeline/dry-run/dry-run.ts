@@ -13,7 +13,8 @@
  * wouldCreate, or a reject with the run's code (a portal user not in the portal), never registered
  * for later lookups, so what names it is rejected too. Per step valid = wouldCreate + wouldSkip +
  * wouldUpdate; the estimate counts only creates and updates. Offline, rows whose fate depends on
- * Zoho count as creates and are reported `unverified` (StepReport.unverified, and a notice).
+ * Zoho count as creates and are reported `unverified` (StepReport.unverified, and a notice); online,
+ * so are rows naming by display name a person an earlier step adds to Zoho (dry-resolver.ts).
  *
  * The api is the real run's client (pipeline-client.ts): built from the environment and `.env` in `cwd`
  * when either names Zoho credentials, so the rehearsal reads the portal the run will write to; an
