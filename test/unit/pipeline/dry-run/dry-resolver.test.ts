@@ -144,6 +144,20 @@ describe('dry-run resolver: names as the run would find them in Zoho', () => {
     }
   });
 
+  it("a new project's owner is found by display name within it (Zoho adds the owner), another portal user is not", async () => {
+    const s = createScratchStore();
+    try {
+      const id = registerDryRecord(s, step('projects', 'project', { name: { from: 'N' }, owner: { from: 'O' } }), valid('P1', { name: 'Fresh', owner: '2000000000000000007' }))!;
+      const portal: Record<string, string> = { 'Olivia Brown': '2000000000000000007', 'Mia Novak': '2000000000000000008' };
+      const r = createDryRunResolver(s, { resolve: async (_spec, v) => portal[v] });
+      const byName = { kind: 'user-by-name', within: 'project' } as LookupSpec;
+      expect(await r.resolve(byName, 'Olivia Brown', id)).toBe('2000000000000000007');
+      expect(await r.resolve(byName, 'Mia Novak', id)).toBeUndefined();
+    } finally {
+      s.close();
+    }
+  });
+
   it('remembers an ambiguous answer from Zoho (asked once)', async () => {
     const s = createScratchStore();
     try {
