@@ -154,19 +154,16 @@ export function createDryRunResolver(scratch: ScratchStore, api?: LookupResolver
     return values?.has(value) === true ? values.get(value) : NEEDS_IO;
   };
   /**
-   * A display name Zoho does not find within a project: one of the portal users this dry run adds to it
-   * (Zoho's portal-wide answer, narrowed to them), else, when someone new to the portal joins it, unverified.
+   * One answer from the local ids and Zoho's (`zoho`). A display name within a project (`portal`: Zoho's
+   * portal-wide answer): Zoho's members joined with the portal users this dry run adds to it; none, and
+   * someone new to the portal joins it: unverified (the name may be theirs).
    */
-  const newMember = (value: string, scope: string | undefined, portal: LookupAnswer): LookupAnswer => {
+  const settle = (spec: LookupSpec, value: string, scope: string | undefined, ids: readonly string[], zoho: LookupAnswer, portal: LookupAnswer): LookupAnswer => {
+    if (spec.kind !== 'user-by-name') return combineAnswers(ids, zoho);
     const sc = scope ?? '';
     const added = scope === undefined ? [] : idsOf(portal).filter((id) => scratch.getName(MEMBER, sc, id) !== undefined);
-    if (added.length > 0) return combineAnswers(added, undefined);
-    return scratch.getName(NEWCOMER, sc, '') !== undefined ? placeholder('unverified-user', value) : undefined;
-  };
-  /** One answer from the local ids and Zoho's (`zoho`; `portal`: Zoho's portal-wide one, for display names). */
-  const settle = (spec: LookupSpec, value: string, scope: string | undefined, ids: readonly string[], zoho: LookupAnswer, portal: LookupAnswer): LookupAnswer => {
-    const a = combineAnswers(ids, zoho);
-    return a === undefined && spec.kind === 'user-by-name' ? newMember(value, scope, portal) : a;
+    const a = combineAnswers(added, zoho);
+    return a ?? (scratch.getName(NEWCOMER, sc, '') !== undefined ? placeholder('unverified-user', value) : undefined);
   };
   const resolveSync = (spec: LookupSpec, value: string, scope?: string, tasklist?: string): LookupAnswer | typeof NEEDS_IO => {
     const kind = spec.kind;

@@ -153,6 +153,10 @@ describe('dry-run resolver: names as the run would find them in Zoho', () => {
       const byName = { kind: 'user-by-name', within: 'project' } as LookupSpec;
       expect(await r.resolve(byName, 'Olivia Brown', id)).toBe('2000000000000000007');
       expect(await r.resolve(byName, 'Mia Novak', id)).toBeUndefined();
+      // Within an existing project: Zoho's member of that name, and a portal user added there under it, are two.
+      registerDryRecord(s, step('members', 'user', { email: { from: 'E' }, project: { from: 'P' } }), valid('m', { email: 'mia@x.example', project: '1000000000000000001' }), '2000000000000000008');
+      const r2 = createDryRunResolver(s, { resolve: async (_spec, v, scope) => (scope === undefined ? portal[v] : v === 'Mia Novak' ? '2000000000000000009' : undefined) });
+      expect(await r2.resolve(byName, 'Mia Novak', '1000000000000000001')).toEqual({ ambiguous: ['2000000000000000008', '2000000000000000009'] });
     } finally {
       s.close();
     }
