@@ -11,6 +11,7 @@ import { MIGRATIONS } from '../checkpoint/migrations.js';
 import { checkOwner, type CheckpointOwner } from '../checkpoint/owner.js';
 import { createCheckpointStore, type CheckpointStore } from '../checkpoint/store.js';
 import { ZpetlError } from '../core/errors.js';
+import { crosswalkIds, type CrosswalkLookupSpec } from '../load/crosswalk-resolver.js';
 
 /** The crosswalk as the dry run sees it. */
 export interface DryCheckpoint {
@@ -19,11 +20,10 @@ export interface DryCheckpoint {
   /** Of `keys`, those with a crosswalk entry for `step`, with their Zoho id. */
   crosswalkIds(step: string, keys: readonly string[]): Map<string, string>;
   /**
-   * A lookup answered by the crosswalk (the same rules as a real run's crosswalk resolver): kind is
-   * 'user' | 'project' | 'milestone' | 'tasklist' | 'task'; scope is the project id for milestones and
-   * task lists, the step name for tasks. Undefined when unknown or ambiguous (two ids for one name).
+   * A lookup's ids in the crosswalk, by the real run's own rule (load/crosswalk-resolver.ts
+   * crosswalkIds): none, one, or (a name held twice) several. `scope` is the `within` field's id.
    */
-  lookup(kind: string, scope: string, value: string): string | undefined;
+  lookup(spec: CrosswalkLookupSpec, value: string, scope?: string): string[];
   /** The crosswalk's claims, for the run's natural-key match (load/exactly-once/match-existing.ts matchExisting): an id another key owns is not this row's. */
   readonly claims: Pick<CheckpointStore, 'claimedIds' | 'crosswalkByName'>;
   close(): void;
@@ -76,7 +76,6 @@ export function openCheckpointForReading(path: string, who: string, owner: Check
 export function openDryCheckpoint(path: string, owner: CheckpointOwner): DryCheckpoint | undefined {
   if (!existsSync(path)) return undefined;
   const { cdb, store } = openCheckpointForReading(path, 'a dry run', owner);
-  const unique = (rows: readonly { zohoId: string }[]): string | undefined => (rows.length > 0 && rows.every((r) => r.zohoId === rows[0]!.zohoId) ? rows[0]!.zohoId : undefined);
   return {
     path,
     crosswalkIds(step, keys) {
@@ -85,20 +84,7 @@ export function openDryCheckpoint(path: string, owner: CheckpointOwner): DryChec
       for (const [k, row] of store.crosswalkGetMany(step, keys)) out.set(k, row.zohoId);
       return out;
     },
-    lookup(kind, scope, value) {
-      switch (kind) {
-        case 'task':
-          return store.crosswalkGet(scope, value)?.zohoId;
-        case 'user':
-          // A zpuid is portal-wide: any project's entry (or the portal's) will do.
-          return store.crosswalkByName('user', value)[0]?.zohoId;
-        case 'project':
-          return unique(store.crosswalkByName('project', value, ''));
-        default:
-          // Milestones and task lists live in a project: without a real project id there is nothing to find.
-          return scope === '' || scope.startsWith('dry:') ? undefined : unique(store.crosswalkByName(kind, value, scope));
-      }
-    },
+    lookup: (spec, value, scope) => crosswalkIds(store, spec, value, scope),
     claims: store,
     close: () => cdb.close(),
   };

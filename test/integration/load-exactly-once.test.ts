@@ -45,7 +45,7 @@ describe('loading into the sandbox', () => {
       { key: 'P-1', values: { name: 'Migration', startDate: '2026-01-05', endDate: '2026-06-30' }, pos: pos(0) },
     ]);
     expect(projects.delta.created).toBe(1);
-    const projectId = (await resolver.resolve({ kind: 'project-by-name' }, 'Migration'))!;
+    const projectId = (await resolver.resolve({ kind: 'project-by-name' }, 'Migration')) as string;
     expect(projectId).toMatch(/^\d{10,}$/);
 
     const users = await createStepLoader({ api: client, store, runId: run, step: { name: 'users', entity: 'user', userBatchSize: 2 } }).load(
@@ -65,8 +65,8 @@ describe('loading into the sandbox', () => {
     ]);
     const taskItems: LoadItem[] = [];
     for (let i = 0; i < 6; i++) {
-      const tl = (await resolver.resolve({ kind: 'tasklist-by-name', within: 'project' }, i % 2 ? 'Build' : 'Design', projectId))!;
-      const owner = (await resolver.resolve({ kind: 'user-by-email' }, 'ann@acme.example'))!;
+      const tl = (await resolver.resolve({ kind: 'tasklist-by-name', within: 'project' }, i % 2 ? 'Build' : 'Design', projectId)) as string;
+      const owner = (await resolver.resolve({ kind: 'user-by-email' }, 'ann@acme.example')) as string;
       taskItems.push({ key: `T-${i}`, values: { name: `Task ${i}`, project: projectId, tasklist: tl, owners: [owner], startDate: '2026-02-01', endDate: '2026-02-10' }, pos: pos(i) });
     }
     const taskStep = createStepLoader({ api: client, store, runId: run, step: { name: 'tasks', entity: 'task', concurrency: 1 } });
@@ -85,7 +85,7 @@ describe('loading into the sandbox', () => {
     // Subtasks: the parent id comes from the tasks step's crosswalk. Crash after the request of the batch.
     const subItems: LoadItem[] = [];
     for (let i = 0; i < 3; i++) {
-      const parent = (await resolver.resolve({ kind: 'task-by-key', step: 'tasks' }, `T-${i}`))!;
+      const parent = (await resolver.resolve({ kind: 'task-by-key', step: 'tasks' }, `T-${i}`)) as string;
       subItems.push({ key: `S-${i}`, values: { name: `Sub ${i}`, project: projectId, parent }, pos: pos(i) });
     }
     store.markSent(run, 'subtasks', subItems.map((s) => ({ key: s.key, values: s.values, pos: s.pos, op: 'create' as const })));
@@ -102,8 +102,8 @@ describe('loading into the sandbox', () => {
 
     // Time logs, two identical twins; the first twin's POST commits then loses its answer.
     sandbox.admin.setFaults([{ kind: 'reset-after', endpoint: 'POST /projects/{project}/log', nth: 1 }]);
-    const taskId = (await resolver.resolve({ kind: 'task-by-key', step: 'tasks' }, 'T-0'))!;
-    const owner = (await resolver.resolve({ kind: 'user-by-email' }, 'bob@acme.example'))!;
+    const taskId = (await resolver.resolve({ kind: 'task-by-key', step: 'tasks' }, 'T-0')) as string;
+    const owner = (await resolver.resolve({ kind: 'user-by-email' }, 'bob@acme.example')) as string;
     const logValues = { project: projectId, task: taskId, date: '2026-02-03', minutes: 90, user: owner, notes: 'pairing', billing: 'Billable' };
     const logs: LoadItem[] = [
       { key: 'row1', values: logValues, pos: pos(0) },

@@ -14,7 +14,7 @@ import { userDisplayName } from '../../src/zoho/user-display-name.js';
 import { FieldSpecSchema } from '../../src/transform/field-spec.js';
 import { LOOKUP_DOCS, type LookupExample } from '../../src/transform/lookup-docs.js';
 import { LOOKUP_KINDS, type LookupSpec } from '../../src/transform/lookup-spec.js';
-import { createChainedResolver, resolveLookups } from '../../src/transform/lookups.js';
+import { resolveLookups } from '../../src/transform/lookups.js';
 import { compileMapping } from '../../src/transform/map-record.js';
 import { foldName } from '../../src/transform/name-match.js';
 import type { User } from '../../src/zoho/types.js';
@@ -116,7 +116,8 @@ describe('the lookup reference', () => {
         const [step, key] = sk.split('|') as [string, string];
         store.recordResults(run, { name: step, entity: step === 'tasks' ? 'task' : 'subtask' }, [{ key, status: 'created', zohoId: id, meta: { name: key, scopeId: world.apollo } }]);
       }
-      const resolver = createChainedResolver(createCrosswalkResolver(store), createApiLookupResolver(sandboxClient(sandbox)));
+      // The run's wiring (run-build-plan.ts): names are joined with Zoho's listing.
+      const resolver = createCrosswalkResolver(store, createApiLookupResolver(sandboxClient(sandbox)));
       const r = await resolveLookups(mapped.value, resolver, pos);
 
       if (example.rejects !== undefined) {

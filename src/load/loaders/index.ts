@@ -7,9 +7,9 @@ import { createProjectLoader } from './projects.js';
 import { createTasklistLoader } from './tasklists.js';
 import { createTaskLoader } from './tasks.js';
 import { createTimelogLoader } from './timelogs.js';
-import { createUserLoader, projectsOfUser, type UserLoaderOptions } from './users.js';
+import { createUserLoader, isPortalScope, projectsOfUser, type UserLoaderOptions } from './users.js';
 
-export { createMilestoneLoader, createProjectLoader, createTasklistLoader, createTaskLoader, createTimelogLoader, createUserLoader, projectsOfUser };
+export { createMilestoneLoader, createProjectLoader, createTasklistLoader, createTaskLoader, createTimelogLoader, createUserLoader, isPortalScope, projectsOfUser };
 export type { UserLoaderOptions };
 
 export function createEntityLoader(entity: EntityKind, api: ZohoApi, options: UserLoaderOptions = {}): EntityLoader {

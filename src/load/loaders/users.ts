@@ -54,6 +54,16 @@ function nonIdError(values: Record<string, unknown>, item: LoadItem): RowError |
   return undefined;
 }
 
+/**
+ * Whether a user step or row is portal scope (each e-mail only checked against the portal, nothing
+ * sent): `scope: portal`, or no scope and no project named. A `scope: project` row naming no project is
+ * no portal check but a ROW_REQUIRED reject (refuseUnmatched). The one rule of validate (schema.ts),
+ * init, the loader and the dry run.
+ */
+export function isPortalScope(scope: 'project' | 'portal' | undefined, namesProject: boolean): boolean {
+  return scope === 'portal' || (scope !== 'project' && !namesProject);
+}
+
 /** Every project a user row names (`project`, then `projects`), each once, in order: one bulk add per project. */
 export function projectsOfUser(values: Record<string, unknown>): string[] {
   return [...new Set([...pickList(values, 'project', 'project_id'), ...pickList(values, 'projects')])];
@@ -70,7 +80,7 @@ export function createUserLoader(api: ZohoApi, options: UserLoaderOptions = {}):
   const projectUsers = new ScopeCache<User>((project) => collect(api.users.listProject(project)));
   const emailOf = (values: Record<string, unknown>) => normEmail(required(values, 'email', 'email_id'));
   const projectsOf = projectsOfUser;
-  const isPortal = (values: Record<string, unknown>) => options.scope === 'portal' || projectsOf(values).length === 0;
+  const isPortal = (values: Record<string, unknown>) => isPortalScope(options.scope, projectsOf(values).length > 0);
 
   function buildRequest(values: Record<string, unknown>): Record<string, unknown> {
     return compact({
@@ -81,6 +91,10 @@ export function createUserLoader(api: ZohoApi, options: UserLoaderOptions = {}):
   }
 
   function refuseUnmatched(item: LoadItem): RowError | undefined {
+    if (options.scope === 'project' && projectsOf(item.values).length === 0) {
+      // Not a portal check in disguise: the row was meant to join a project and names none.
+      return { code: 'ROW_REQUIRED', message: 'a user step with scope: project needs a project (field "project" or "projects"); this row names none', field: 'project', pos: item.pos };
+    }
     if (isPortal(item.values)) {
       const email = emailOf(item.values);
       return {

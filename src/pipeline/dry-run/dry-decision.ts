@@ -22,11 +22,13 @@ import { stepEntityLoader, type StepConfig } from '../../load/exactly-once/step-
 import type { EntityLoader } from '../../load/types.js';
 import type { LookupResolver } from '../../transform/lookup-types.js';
 import type { ZohoApi } from '../../zoho/types.js';
+import { projectsOfUser } from '../../load/loaders/index.js';
 import { isDryPlaceholder } from './dry-resolver.js';
 
 /** The predicted outcome of one valid row. */
 export type DryPrediction =
-  | { action: 'create'; unverified?: true }
+  /** `adds`: the parents the run adds the record to (a user: the projects they are not a member of yet), when the loader says. */
+  | { action: 'create'; unverified?: true; adds?: readonly string[] }
   | { action: 'skip' | 'update'; zohoId: string }
   | { action: 'reject'; error: RowError };
 
@@ -47,6 +49,15 @@ export interface DryDecisionContext {
    * project's owner is a member of it, so the run finds and skips that membership).
    */
   heldUnder?: (placeholder: string, item: PreparedValid) => Promise<string | undefined>;
+  /**
+   * A record whose scope is a set of parents (a user of several projects): those parents, and the row
+   * narrowed to some of them. Each parent is decided apart: under a placeholder by heldUnder, the others
+   * by the natural-key match over the narrowed row (the loader never sees a placeholder).
+   */
+  parents?: {
+    of(values: Record<string, unknown>): readonly string[];
+    narrow(values: Record<string, unknown>, parents: readonly string[]): Record<string, unknown>;
+  };
 }
 
 /**
@@ -65,21 +76,34 @@ export function createDryDecision(ctx: DryDecisionContext): (item: PreparedValid
     return f.kind === 'rejected' ? { action: 'reject', error: f.error } : undefined;
   };
 
+  /** What Zoho will hold under a placeholder parent of `item`: the id, else undefined (heldUnder; none without it). */
+  const held = async (parent: string, item: PreparedValid): Promise<string | undefined> => (ctx.heldUnder === undefined ? undefined : ctx.heldUnder(parent, item));
+
   /**
    * The natural-key match: an id, none, `unverified` (it needs a read this rehearsal cannot make), or
    * the run's reject of the lookup. Throws what would stop the run.
    */
   async function match(item: PreparedValid): Promise<{ id: string | undefined } | 'unverified' | DryPrediction> {
-    // Under a parent this dry run would create (its scope a placeholder) Zoho holds only what creating it
-    // brings (heldUnder). Other placeholders (a new milestone of an existing task list) are the loader's to compare.
+    // Under a parent this dry run would create (a placeholder) Zoho holds only what creating it brings
+    // (heldUnder). Other placeholders (a new milestone of an existing task list) are the loader's to compare.
     const scope = loader.describe(item.values).scopeId;
-    if (scope !== undefined && ctx.isPlaceholder(scope)) {
+    const parents = scope === undefined ? [] : (ctx.parents?.of(item.values) ?? [scope]);
+    const fresh = parents.filter(ctx.isPlaceholder);
+    let values = item.values;
+    if (fresh.length > 0) {
       if (ctx.heldUnder === undefined) return { id: undefined };
-      return ctx.online ? { id: await ctx.heldUnder(scope, item) } : 'unverified';
+      if (!ctx.online) return 'unverified';
+      let id: string | undefined;
+      for (const parent of fresh) {
+        id = await held(parent, item);
+        if (id === undefined) return { id: undefined };
+      }
+      if (fresh.length === parents.length || ctx.parents === undefined) return { id };
+      values = ctx.parents.narrow(item.values, parents.filter((p) => !ctx.isPlaceholder(p)));
     }
     if (!ctx.online) return 'unverified';
     try {
-      return { id: await matchExisting(loader, ctx.claims, { step: ctx.step, key: item.key, values: item.values }, taken) };
+      return { id: await matchExisting(loader, ctx.claims, { step: ctx.step, key: item.key, values }, taken) };
     } catch (e) {
       const r = asReject(e, item);
       if (r) return r;
@@ -87,8 +111,19 @@ export function createDryDecision(ctx: DryDecisionContext): (item: PreparedValid
     }
   }
 
+  /** The parents the run adds a created record to: those it is not under yet (read through the loader's own match). */
+  async function adds(item: PreparedValid): Promise<readonly string[] | undefined> {
+    if (ctx.parents === undefined || !ctx.online) return undefined;
+    const out: string[] = [];
+    for (const parent of ctx.parents.of(item.values)) {
+      const under = ctx.isPlaceholder(parent) ? await held(parent, item) : (await loader.findExisting(ctx.parents.narrow(item.values, [parent])))[0];
+      if (under === undefined) out.push(parent);
+    }
+    return out;
+  }
+
   /** The prediction once the match is known (or not asked): a create, unless the loader refuses it. */
-  function created(item: PreparedValid, unverified: boolean): DryPrediction {
+  function created(item: PreparedValid, unverified: boolean): DryPrediction | Promise<DryPrediction> {
     // Matches nothing in Zoho (or, unverified, may match): the run creates it, unless the loader refuses
     // what matches nothing and cannot be created (it never builds a request for that). Unverified, the
     // refusal is not certain: the run skips the row if Zoho holds it.
@@ -101,7 +136,10 @@ export function createDryDecision(ctx: DryDecisionContext): (item: PreparedValid
       if (r) return r;
       throw e;
     }
-    return unverified ? { action: 'create', unverified: true } : { action: 'create' };
+    if (unverified) return { action: 'create', unverified: true };
+    // A record under a set of parents (a user of several projects): the memberships the run adds.
+    if (ctx.parents === undefined || !ctx.online) return { action: 'create' };
+    return adds(item).then((added) => (added === undefined ? { action: 'create' } : { action: 'create', adds: added }));
   }
 
   /** A row whose action needs the natural-key match (it may read Zoho). */
@@ -176,6 +214,11 @@ export function dryStepDecision(step: StepConfig, api: ZohoApi | undefined, clai
             const owner = known.newProjectOwners.get(project);
             const person = owner === undefined ? undefined : await createdIdOf(step.entity, item, known);
             return person !== undefined && person === owner ? person : undefined;
+          },
+          // A person's projects are decided one by one (a membership is a set: users.ts).
+          parents: {
+            of: projectsOfUser,
+            narrow: (values: Record<string, unknown>, projects: readonly string[]) => ({ ...values, project: undefined, project_id: undefined, projects: [...projects] }),
           },
         }
       : {}),

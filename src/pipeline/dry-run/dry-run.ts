@@ -13,7 +13,8 @@
  * wouldCreate, or a reject with the run's code (a portal user not in the portal), never registered
  * for later lookups, so what names it is rejected too. Per step valid = wouldCreate + wouldSkip +
  * wouldUpdate; the estimate counts only creates and updates. Offline, rows whose fate depends on
- * Zoho count as creates and are reported `unverified` (StepReport.unverified, and a notice).
+ * Zoho count as creates and are reported `unverified` (StepReport.unverified, and a notice); online,
+ * so are rows naming by display name a person an earlier step adds to Zoho (dry-resolver.ts).
  *
  * The api is the real run's client (pipeline-client.ts): built from the environment and `.env` in `cwd`
  * when either names Zoho credentials, so the rehearsal reads the portal the run will write to; an
@@ -47,11 +48,11 @@ import { pipelineClientFactory, zohoCredentialsGiven } from '../pipeline-client.
 import { prepareOutFolder } from '../out-folder.js';
 import { planSteps, type Plan } from '../file/plan.js';
 import { planStep } from '../run/run-build-plan.js';
-import { projectsOfUser } from '../../load/loaders/index.js';
+import { isPortalScope, projectsOfUser } from '../../load/loaders/index.js';
 import { createStepPreparer } from '../prepare/prepare.js';
 import type { PreparedReject, PreparedSkip, PreparedValid } from '../../core/prepared-item.js';
 import { createScratchStore, type ScratchStore } from '../prepare/scratch-store.js';
-import { createDryRunResolver, registerDryRecord } from './dry-resolver.js';
+import { createDryRunResolver, registerDryRecord, unverifiedNames } from './dry-resolver.js';
 import { createdIdOf, dryStepDecision, noteCreated, type DryKnowledge } from './dry-decision.js';
 import { estimateRun } from '../estimate.js';
 import { overLimit, sumCounts } from './dry-totals.js';
@@ -108,8 +109,10 @@ const NO_CLAIMS = { claimedIds: () => new Set<string>(), crosswalkByName: () => 
 export const OFFLINE_NOTICE = 'no Zoho credentials in the environment: an offline rehearsal (names must be created by earlier steps to resolve)';
 
 /** Said (onNotice) after an offline step with rows whose fate depends on what Zoho holds (StepReport.unverified). */
-export const unverifiedNotice = (step: string, rows: number): string =>
-  `${step}: ${rows} row${rows === 1 ? '' : 's'} unverified (no read access to Zoho), counted as would-create; the run skips what Zoho already holds and rejects portal users who are not in the portal`;
+export const unverifiedNotice = (step: string, rows: number, online = false): string =>
+  online
+    ? `${step}: ${rows} row${rows === 1 ? '' : 's'} unverified, counted as would-create: a display name that may be a person an earlier step adds to Zoho (what Zoho calls a new person is known only once it adds them)`
+    : `${step}: ${rows} row${rows === 1 ? '' : 's'} unverified (no read access to Zoho), counted as would-create; the run skips what Zoho already holds and rejects portal users who are not in the portal`;
 
 /** `2026-11-28T13-44-05Z`: sortable, and legal in file names everywhere. */
 export const utcStamp = (ms: number): string => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-');
@@ -263,6 +266,8 @@ async function rehearseStep(step: LoadStepConfig, ctx: DryRunContext): Promise<v
   // What the run does with each valid row: its own decisions (dry-decision.ts), Zoho read only when an api is given.
   const decide = dryStepDecision({ name: step.name, entity: step.entity, mode: step.mode, ...planStep(step, loaded.baseDir, cfg.options).loader }, api, checkpoint?.claims ?? NO_CLAIMS, ctx.known);
   let unverified = 0;
+  // A display name that may be a person an earlier step adds (dry-resolver.ts): known only once Zoho names them.
+  const unverifiedName = unverifiedNames(step);
   const countReject = (item: PreparedReject) => {
     counts.rejected++;
     byCode[item.error.code] = (byCode[item.error.code] ?? 0) + 1;
@@ -303,15 +308,15 @@ async function rehearseStep(step: LoadStepConfig, ctx: DryRunContext): Promise<v
         if (p.action === 'create') wouldCreate++;
         else if (p.action === 'update' && updates) wouldUpdate++;
         else wouldSkip++;
-        if (p.action === 'create' && p.unverified) unverified++;
+        if (p.action === 'create' && (p.unverified || unverifiedName(item.values))) unverified++;
         const known = p.action === 'create' ? createdIdOf(step.entity, item, ctx.known) : p.zohoId;
         const zohoId = known instanceof Promise ? await known : known;
         const id = registerDryRecord(scratch, step, item, zohoId);
         if (p.action === 'create') noteCreated(step.entity, id, item, ctx.known);
         if (step.entity === 'user' && p.action === 'create') {
-          // One bulk add per project the row names (the loader's own list of them).
-          const projects = projectsOfUser(item.values);
-          for (const pr of projects.length > 0 ? projects : ['']) usersPerProject.set(pr, (usersPerProject.get(pr) ?? 0) + 1);
+          // One bulk add per project the person is missing from, as the run adds them (else, offline, every one the row names).
+          const projects = p.adds ?? projectsOfUser(item.values);
+          for (const pr of isPortalScope(step.scope, projects.length > 0) ? [''] : projects) usersPerProject.set(pr, (usersPerProject.get(pr) ?? 0) + 1);
         }
         continue;
       }
@@ -325,7 +330,7 @@ async function rehearseStep(step: LoadStepConfig, ctx: DryRunContext): Promise<v
   if (step.mode === 'upsert') counts.wouldUpdate = wouldUpdate;
   if (unverified > 0) {
     stepReport.unverified = unverified;
-    ctx.notice(unverifiedNotice(step.name, unverified));
+    ctx.notice(unverifiedNotice(step.name, unverified, api !== undefined));
   }
   if (step.entity === 'user') ctx.userCalls.set(step.name, [...usersPerProject.values()].reduce((a, n) => a + Math.ceil(n / cfg.options.batchSize), 0));
   emit({ type: 'step-end', step: step.name, counts: { ...counts } });

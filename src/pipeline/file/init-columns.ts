@@ -4,6 +4,7 @@
  */
 import type { EntityKind } from '../../core/entity-kind.js';
 import { ENTITY_FIELDS, type TargetField } from '../../transform/entity-fields.js';
+import { isPortalScope } from '../../load/loaders/users.js';
 
 /** Header names (normalised: lower case, letters and digits only) that usually hold each target field. */
 const SYNONYMS: Record<string, string[]> = {
@@ -92,7 +93,9 @@ export function pickColumns(entity: EntityKind, header: readonly string[]): { ma
     mappings.push({ field, spec, column });
   }
   // A portal-scope user step (no project column) sends nothing but checks e-mails: validate refuses a role or profile there.
-  if (entity === 'user' && !mappings.some((m) => (m.field === 'project' || m.field === 'projects') && m.column !== undefined)) for (const m of mappings) if (m.field === 'role' || m.field === 'profile') m.column = undefined;
+  if (entity === 'user' && isPortalScope(undefined, mappings.some((m) => (m.field === 'project' || m.field === 'projects') && m.column !== undefined))) {
+    for (const m of mappings) if (m.field === 'role' || m.field === 'profile') m.column = undefined;
+  }
   // Back in the entity's declared order for the file.
   const declared = Object.keys(fields);
   mappings.sort((a, b) => declared.indexOf(a.field) - declared.indexOf(b.field));

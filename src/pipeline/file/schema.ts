@@ -21,6 +21,7 @@ import { ENTITY_KINDS } from '../../core/entity-kind.js';
 import { ENTITY_FIELDS, isCustomField } from '../../transform/entity-fields.js';
 import { PAYROLL_SCHEMA, ZOHO_TIMELOGS_SOURCE_SCHEMA } from '../../payroll/config-schema.js';
 import { DEFAULT_HEADROOM } from '../../zoho/rate-limit.js';
+import { isPortalScope } from '../../load/loaders/users.js';
 
 /** Step names: used in report files, the checkpoint DB and `dependsOn`. */
 const STEP_NAME = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'expected a step name of letters, digits, _ . - (e.g. tasks, time-logs)');
@@ -126,7 +127,7 @@ export const LoadStepSchema = LoadStepBase.superRefine((step, ctx) => {
   if (step.entity === 'user' && step.scope === 'project' && !('project' in step.fields) && !('projects' in step.fields)) {
     ctx.addIssue({ code: 'custom', path: ['fields'], message: 'a user step with scope: project needs field "project" or "projects"' });
   }
-  if (step.entity === 'user' && (step.scope === 'portal' || (!('project' in step.fields) && !('projects' in step.fields)))) {
+  if (step.entity === 'user' && isPortalScope(step.scope, 'project' in step.fields || 'projects' in step.fields)) {
     // A portal-scope step only checks that each person is a portal user (the V3 API has no portal
     // invitation call, docs/zoho-api-notes.md#users): nothing else of the row would be sent.
     for (const field of ['project', 'projects', 'role', 'profile']) {

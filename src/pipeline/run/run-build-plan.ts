@@ -14,7 +14,6 @@ import { createExtractor } from '../../extract/create-extractor.js';
 import { resolveSourcePath } from '../../extract/file-access.js';
 import { createCrosswalkResolver } from '../../load/crosswalk-resolver.js';
 import { createApiLookupResolver } from '../../transform/api-lookup-resolver.js';
-import { createChainedResolver } from '../../transform/lookups.js';
 import { planSteps } from '../file/plan.js';
 import { prepareStep } from '../prepare/prepare.js';
 import { createScratchStore } from '../prepare/scratch-store.js';
@@ -48,7 +47,8 @@ export function planStep(step: LoadStepConfig, baseDir: string, options: Pipelin
       try {
         yield* prepareStep(step, {
           baseDir,
-          resolver: createChainedResolver(createCrosswalkResolver(ctx.store), createApiLookupResolver(ctx.client)),
+          // Names are joined with Zoho's listing (a name held twice is ambiguous): the fallback, not a chain.
+          resolver: createCrosswalkResolver(ctx.store, createApiLookupResolver(ctx.client)),
           scratch,
           signal: ctx.signal,
           // A distinct: step re-reads its source from the first row on resume: the folds (and their

@@ -23,7 +23,47 @@ describe('crosswalk lookup resolver', () => {
     expect(await r.resolve({ kind: 'task-by-key', step: 'tasks' }, 'T-9')).toBe('444');
     expect(await r.resolve({ kind: 'project-by-name' }, 'Other')).toBe('999');
     expect(await r.resolve({ kind: 'task-by-key', step: 'tasks' }, 'T-10')).toBeUndefined();
-    expect(asked).toEqual(['Other', 'T-10']);
+    // A name is joined with the fallback's answer (Zoho's listing): asked for the task list too.
+    expect(asked).toEqual(['Design', 'Other', 'T-10']);
+    cdb.close();
+  });
+
+  it('a user `within` a project only when their entry was added to it; portal-wide, any entry', async () => {
+    const cdb = openCheckpointDb(':memory:');
+    const store = createCheckpointStore(cdb.db);
+    const run = store.startRun('demo').id;
+    store.recordResults(run, { name: 'users', entity: 'user' }, [
+      { key: 'u1', status: 'created', zohoId: '111', meta: { name: 'ann@x.io', scopeId: 'P1,P2' } },
+      { key: 'u2', status: 'skipped', zohoId: '222', meta: { name: 'bo@x.io', scopeId: '' } },
+    ]);
+    const asked: string[] = [];
+    const r: LookupResolver = createCrosswalkResolver(store, { resolve: async (_s: unknown, v: string, scope?: string) => (asked.push(`${v}@${scope}`), undefined) });
+    const spec = { kind: 'user-by-email', within: 'project' } as const;
+    expect(await r.resolve(spec, 'ann@x.io', 'P2')).toBe('111');
+    expect(await r.resolve(spec, 'ann@x.io', 'P3')).toBeUndefined();
+    expect(await r.resolve(spec, 'bo@x.io', 'P1')).toBeUndefined();
+    expect(await r.resolve({ kind: 'user-by-email' }, 'bo@x.io')).toBe('222');
+    // Not a member by the crosswalk: Zoho's project listing decides.
+    expect(asked).toEqual(['ann@x.io@P3', 'bo@x.io@P1']);
+    cdb.close();
+  });
+
+  it('a name the pipeline created and Zoho also holds (or the crosswalk holds twice) is ambiguous', async () => {
+    const cdb = openCheckpointDb(':memory:');
+    const store = createCheckpointStore(cdb.db);
+    const run = store.startRun('demo').id;
+    store.recordResults(run, { name: 'projects', entity: 'project' }, [
+      { key: 'p1', status: 'created', zohoId: '10', meta: { name: 'Website', scopeId: '' } },
+      { key: 'p2', status: 'created', zohoId: '20', meta: { name: 'Twice', scopeId: '' } },
+      { key: 'p3', status: 'created', zohoId: '30', meta: { name: 'Twice', scopeId: '' } },
+    ]);
+    const zoho: Record<string, string | { ambiguous: string[] }> = { Website: { ambiguous: ['10', '99'] }, Own: '40' };
+    const r: LookupResolver = createCrosswalkResolver(store, { resolve: async (_s: unknown, v: string) => zoho[v] });
+    expect(await r.resolve({ kind: 'project-by-name' }, 'Website')).toEqual({ ambiguous: ['10', '99'] });
+    expect(await r.resolve({ kind: 'project-by-name' }, 'Twice')).toEqual({ ambiguous: ['20', '30'] });
+    expect(await r.resolve({ kind: 'project-by-name' }, 'Own')).toBe('40');
+    zoho['Website'] = '10';
+    expect(await r.resolve({ kind: 'project-by-name' }, 'Website')).toBe('10');
     cdb.close();
   });
 

@@ -3,7 +3,7 @@
  * a portal-scope user matching nobody in the portal cannot be created (no portal invitation call).
  */
 import { describe, expect, it } from 'vitest';
-import { createUserLoader } from '../../../../src/load/loaders/users.js';
+import { createUserLoader, isPortalScope } from '../../../../src/load/loaders/users.js';
 import { createFakeApi } from '../../../helpers/fake-api.js';
 
 const pos = { source: 'users.csv', line: 2, index: 0 };
@@ -27,5 +27,19 @@ describe('user loader: refuseUnmatched', () => {
       { key: 'z', status: 'rejected', error: loader.refuseUnmatched!(zed) },
       { key: 'a', status: 'skipped', zohoId: '1512955000000000042' },
     ]);
+  });
+
+  it('a scope: project row naming no project is ROW_REQUIRED, never a portal check; without a scope it is one', async () => {
+    const api = createFakeApi();
+    api.portalUsers_.push({ id: '1512955000000000042', email: 'ana@example.com' });
+    const loader = createUserLoader(api, { scope: 'project' });
+    const ana = { key: 'a', values: { email: 'ana@example.com', project: '', projects: [] }, pos };
+    expect(loader.refuseUnmatched!(ana)).toMatchObject({ code: 'ROW_REQUIRED', field: 'project', pos });
+    expect(await loader.findExisting(ana.values)).toEqual([]);
+    const { results } = await loader.create([ana]);
+    expect(results).toEqual([{ key: 'a', status: 'rejected', error: loader.refuseUnmatched!(ana) }]);
+    // No scope and no project: the portal check (Ana is there).
+    expect((await createUserLoader(api).create([ana])).results).toEqual([{ key: 'a', status: 'skipped', zohoId: '1512955000000000042' }]);
+    expect([isPortalScope('portal', true), isPortalScope(undefined, false), isPortalScope('project', false), isPortalScope(undefined, true)]).toEqual([true, true, false, false]);
   });
 });

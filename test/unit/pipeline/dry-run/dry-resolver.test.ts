@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createDryRunResolver, registerDryRecord } from '../../../../src/pipeline/dry-run/dry-resolver.js';
+import { createDryRunResolver, isUnverifiedName, registerDryRecord } from '../../../../src/pipeline/dry-run/dry-resolver.js';
 import { LoadStepSchema, type LoadStepConfig } from '../../../../src/pipeline/file/schema.js';
 import type { PreparedValid } from '../../../../src/core/prepared-item.js';
 import { createScratchStore } from '../../../../src/pipeline/prepare/scratch-store.js';
@@ -117,17 +117,46 @@ describe('dry-run resolver: names as the run would find them in Zoho', () => {
     }
   });
 
-  it('users a step adds to a project are found within it; user-by-name inside a placeholder project asks Zoho portal-wide', async () => {
+  it('users a step adds to a project are found within it; by display name inside a placeholder project, the portal users added to it, else unverified', async () => {
     const s = createScratchStore();
     try {
-      registerDryRecord(s, step('members', 'user', { email: { from: 'E' }, project: { from: 'P' } }), valid('a', { email: 'Ana@X.example', project: 'dry:project:A' }));
+      const members = step('members', 'user', { email: { from: 'E' }, project: { from: 'P' }, projects: { from: 'Q' } });
+      // Ana is new to the portal (a placeholder id); Bo is a portal user (his Zoho id), added to A and B.
+      registerDryRecord(s, members, valid('a', { email: 'Ana@X.example', project: 'dry:project:A' }));
+      registerDryRecord(s, members, valid('b', { email: 'bo@x.example', project: 'dry:project:A', projects: ['dry:project:B'] }), '2000000000000000002');
       const asked: (string | undefined)[] = [];
-      const r = createDryRunResolver(s, { resolve: async (_spec, _v, scope) => (asked.push(scope), '2000000000000000001') });
-      expect(r.resolveSync!({ kind: 'user-by-email', within: 'project' }, 'ana@x.example', 'dry:project:A')).toBe('dry:user:ana@x.example');
-      expect(r.resolveSync!({ kind: 'user-by-email', within: 'project' }, 'ben@x.example', 'dry:project:A')).toBeUndefined();
-      expect(await r.resolve({ kind: 'user-by-name', within: 'project' }, 'Ana Smith', 'dry:project:A')).toBe('2000000000000000001');
-      expect(asked).toEqual([undefined]);
-      expect(r.resolveSync!({ kind: 'user-by-name', within: 'project' }, 'Ana Smith', 'dry:project:A')).toBe('2000000000000000001');
+      const portal: Record<string, string> = { 'Bo Lund': '2000000000000000002', 'Cy Doe': '2000000000000000003' };
+      const r = createDryRunResolver(s, { resolve: async (_spec, v, scope) => (asked.push(scope), portal[v]) });
+      const byEmail = { kind: 'user-by-email', within: 'project' } as LookupSpec;
+      const byName = { kind: 'user-by-name', within: 'project' } as LookupSpec;
+      expect(r.resolveSync!(byEmail, 'ana@x.example', 'dry:project:A')).toBe('dry:user:ana@x.example');
+      expect(r.resolveSync!(byEmail, 'bo@x.example', 'dry:project:B')).toBe('2000000000000000002');
+      expect(r.resolveSync!(byEmail, 'ben@x.example', 'dry:project:A')).toBeUndefined();
+      expect(await r.resolve(byName, 'Bo Lund', 'dry:project:B')).toBe('2000000000000000002');
+      // Cy is a portal user, but nobody adds him to A; Ana joins A, and her Zoho name is not known yet.
+      const cy = await r.resolve(byName, 'Cy Doe', 'dry:project:A');
+      expect(isUnverifiedName(cy)).toBe(true);
+      expect(await r.resolve(byName, 'Cy Doe', 'dry:project:B')).toBeUndefined();
+      expect(asked).toEqual([undefined, undefined]);
+      expect(r.resolveSync!(byName, 'Bo Lund', 'dry:project:B')).toBe('2000000000000000002');
+    } finally {
+      s.close();
+    }
+  });
+
+  it("a new project's owner is found by display name within it (Zoho adds the owner), another portal user is not", async () => {
+    const s = createScratchStore();
+    try {
+      const id = registerDryRecord(s, step('projects', 'project', { name: { from: 'N' }, owner: { from: 'O' } }), valid('P1', { name: 'Fresh', owner: '2000000000000000007' }))!;
+      const portal: Record<string, string> = { 'Olivia Brown': '2000000000000000007', 'Mia Novak': '2000000000000000008' };
+      const r = createDryRunResolver(s, { resolve: async (_spec, v) => portal[v] });
+      const byName = { kind: 'user-by-name', within: 'project' } as LookupSpec;
+      expect(await r.resolve(byName, 'Olivia Brown', id)).toBe('2000000000000000007');
+      expect(await r.resolve(byName, 'Mia Novak', id)).toBeUndefined();
+      // Within an existing project: Zoho's member of that name, and a portal user added there under it, are two.
+      registerDryRecord(s, step('members', 'user', { email: { from: 'E' }, project: { from: 'P' } }), valid('m', { email: 'mia@x.example', project: '1000000000000000001' }), '2000000000000000008');
+      const r2 = createDryRunResolver(s, { resolve: async (_spec, v, scope) => (scope === undefined ? portal[v] : v === 'Mia Novak' ? '2000000000000000009' : undefined) });
+      expect(await r2.resolve(byName, 'Mia Novak', '1000000000000000001')).toEqual({ ambiguous: ['2000000000000000008', '2000000000000000009'] });
     } finally {
       s.close();
     }
