@@ -19,6 +19,7 @@
  * always resumed from its first row (src/pipeline/run/run-one-step.ts), so its folds are the same.
  */
 import { API_USER } from '../../core/api-user.js';
+import { closestName } from '../../core/did-you-mean.js';
 import { ZpetlError } from '../../core/errors.js';
 import type { PreparedItem, PreparedReject } from '../../core/prepared-item.js';
 import type { ExtractItem, Outcome, RowError, SourcePosition, SourceRecord } from '../../core/record.js';
@@ -32,6 +33,7 @@ import { compileRowFilter } from '../../transform/row-filter.js';
 import { LOG_MAX_MINUTES } from '../../transform/entity-fields.js';
 import type { LoadStepConfig } from '../file/schema.js';
 import { hashKey, type ScratchStore } from './scratch-store.js';
+import { checkStepColumns } from './step-columns.js';
 
 
 export interface PrepareContext {
@@ -144,15 +146,22 @@ export function createStepPreparer(step: LoadStepConfig, ctx: PrepareContext): S
     return resolveLookups(mapped.value, ctx.resolver, pos).then((r) => looked(r, key, pos, data));
   }
 
-  // A misspelt `where:` column would silently filter out every row (or none): refuse it once the header is known.
-  let headerChecked = filter === undefined;
+  // A misspelt column would silently empty a field on every row, reject every row (a key) or filter out
+  // every row (`where:`): refuse it once the header is known (the run and the dry run share this).
+  let headerChecked = false;
   const checkHeader = (): void => {
     headerChecked = true;
     const h = extractor.header();
-    if (!h || !filter) return;
+    if (!h) return;
+    checkStepColumns(step, h, extractor.source);
+    if (!filter) return;
     const missing = filter.columns.filter((c) => !h.keys.includes(c));
     if (missing.length > 0) {
-      throw new ZpetlError('SOURCE_MISSING_COLUMN', `step ${step.name}: where: names ${missing.map((c) => `"${c}"`).join(', ')}, not a column of ${extractor.source}`, {
+      const named = missing.map((c) => {
+        const close = closestName(c, h.keys);
+        return close === undefined ? `"${c}"` : `"${c}" (did you mean "${close}"?)`;
+      });
+      throw new ZpetlError('SOURCE_MISSING_COLUMN', `step ${step.name}: where: names ${named.join(', ')}, not a column of ${extractor.source}`, {
         pos: { source: extractor.source, line: 1, index: 0 },
         details: { step: step.name, missing, columns: h.keys },
         hint: `The header has: ${h.keys.join(', ')}. Fix the column name in the step's where:.`,

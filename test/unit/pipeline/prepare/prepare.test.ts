@@ -24,7 +24,10 @@ async function collect(file: string, extra: Record<string, unknown> = {}): Promi
 
 describe('prepareStep accounting over the extractor fixtures', () => {
   const files = readdirSync('fixtures/extract').filter((f) => f.endsWith('.csv'));
-  it.each(files)('%s: every row comes out once, read = valid + rejected', async (f) => {
+  // The step names columns id and name; the timesheet fixtures (the timesheet extractor's) have neither,
+  // and a file without them is refused before any row (step-columns.test.ts).
+  const named = files.filter((f) => !f.startsWith('timesheet-'));
+  it.each(named)('%s: every row comes out once, read = valid + rejected', async (f) => {
     const { items, records, rejects } = await collect(f, f === 'latin1.csv' ? { encoding: 'latin1' } : {});
     expect(items.length).toBe(records + rejects);
     const valid = items.filter((i) => i.kind === 'valid').length;
