@@ -57,6 +57,8 @@ export interface RefField {
   aliases?: readonly string[];
   /** The lookup that turns a source value into the id, named in the reject (e.g. `user-by-email`). */
   lookup: string;
+  /** A `refs` field: a list (or a comma-separated string), read as pickList reads it. A `ref` is one value: a placeholder may hold commas. */
+  list?: boolean;
   /** Other values the loader sends as they are (a task owner's e-mail, a time log's `api-user`). */
   accepts?: (v: string) => boolean;
 }
@@ -73,7 +75,9 @@ export function nonIdRef(
   isPlaceholder?: (v: string) => boolean,
 ): ZpetlError | undefined {
   for (const ref of refs) {
-    for (const v of pickList(values, ref.field, ...(ref.aliases ?? []))) {
+    const names = [ref.field, ...(ref.aliases ?? [])];
+    const one = ref.list === true ? undefined : pickString(values, ...names);
+    for (const v of ref.list === true ? pickList(values, ...names) : one === undefined ? [] : [one]) {
       if (isZohoId(v) || ref.accepts?.(v) === true || isPlaceholder?.(v) === true) continue;
       return new ZpetlError(
         'ROW_INVALID_VALUE',

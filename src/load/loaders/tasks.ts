@@ -21,7 +21,7 @@ const REFS: readonly RefField[] = [
   { field: 'tasklist', aliases: ['tasklist_id'], lookup: 'tasklist-by-name' },
   { field: 'parent', aliases: ['parent_task', 'parent_task_id'], lookup: 'task-by-key' },
   // Zoho takes an owner as `{email}` as well as `{zpuid}` (docs/zoho-api-notes.md#tasks).
-  { field: 'owners', aliases: ['owner', 'owner_zpuid'], lookup: 'user-by-email', accepts: (v) => v.includes('@') },
+  { field: 'owners', aliases: ['owner', 'owner_zpuid'], lookup: 'user-by-email', list: true, accepts: (v) => v.includes('@') },
 ];
 
 /** `subtask: true` makes `parent_task` required and sends `parental_info`. */

@@ -153,7 +153,8 @@ export function createStepPreparer(step: LoadStepConfig, ctx: PrepareContext): S
     headerChecked = true;
     const h = extractor.header();
     if (!h) return;
-    checkStepColumns(step, h, extractor.source);
+    // A CSV's record keys are its header's; a timesheet export's are the canonical names it maps its columns to.
+    if (step.source.type === 'csv') checkStepColumns(step, h, extractor.source);
     if (!filter) return;
     const missing = filter.columns.filter((c) => !h.keys.includes(c));
     if (missing.length > 0) {

@@ -195,4 +195,9 @@ describe('ref fields hold Zoho ids (one check in every buildRequest)', () => {
     expect(() => createEntityLoader('timelog', api).buildRequest(values)).toThrow(expect.objectContaining({ field: 'project' }));
     expect(createEntityLoader('timelog', api, { isPlaceholder: (v) => v.startsWith('dry:') }).buildRequest(values)).toMatchObject({ owner_zpuid: '15' });
   });
+
+  it('a single ref is one value: a placeholder holding a comma (a JSON key) is not split', () => {
+    const dry = { isPlaceholder: (v: string) => v.startsWith('dry:') };
+    expect(createEntityLoader('tasklist', api, dry).buildRequest({ project: '9', name: 'L', milestone: 'dry:milestone:["Apollo","Launch"]' })).toMatchObject({ milestone: { id: 'dry:milestone:["Apollo","Launch"]' } });
+  });
 });
