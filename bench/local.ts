@@ -3,7 +3,8 @@
  *
  *  1. Builds dist/ (`npm run build`: the compiled code is what `zpetl` runs), then generates
  *     1,000,000 time-log rows (and 4,000,000 for the memory figure) in a temp folder, plus a 3-row
- *     projects file the logs look their project up in.
+ *     projects file the logs look their project up in and a 500-row users file (each person added to
+ *     one project) the logs look their owner up in: a time log's user is a Zoho id, found by e-mail.
  *  2. In one child process: a bare csv-parse pass over the 1M file, then the dry run over it (map,
  *     validate, lookups, duplicate keys and 24 h/day in the SQLite scratch store, rejects, reports).
  *     Prints rows/s of each and the ratio (target ≥ 0.4), by wall clock and by the child's CPU time
@@ -36,6 +37,9 @@ const SRC = process.argv.includes('--src');
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 const PROJECTS = ['Website relaunch', 'Mobile app v2', 'Internal operations'];
+/** The people the logs belong to: user0@example.com … user499@example.com. */
+const USERS = 500;
+const email = (u: number): string => `user${u}@example.com`;
 
 async function generate(file: string, rows: number): Promise<void> {
   const out = createWriteStream(file);
@@ -46,11 +50,11 @@ async function generate(file: string, rows: number): Promise<void> {
   const base = Date.UTC(2020, 0, 1);
   let chunk = '';
   for (let i = 0; i < rows; i++) {
-    const user = i % 500;
+    const user = i % USERS;
     // ≈ 0.55 logs per user and day at 1M rows: the 24 h rule is exercised but rarely hit.
     const day = new Date(base + (Math.floor(i / 500) % 3650) * 86_400_000).toISOString().slice(0, 10);
     const h = 1 + (i % 8);
-    chunk += `L-${i},${PROJECTS[i % 3]},user${user}@example.com,${day},0${h}:${i % 2 ? '30' : '00'},${i % 5 ? 'Yes' : 'No'},"Worked on item ${i}, see notes"\n`;
+    chunk += `L-${i},${PROJECTS[i % 3]},${email(user)},${day},0${h}:${i % 2 ? '30' : '00'},${i % 5 ? 'Yes' : 'No'},"Worked on item ${i}, see notes"\n`;
     if (chunk.length > 1 << 16) {
       await write(chunk);
       chunk = '';
@@ -74,13 +78,21 @@ steps:
     source: { type: csv, path: projects.csv }
     key: [Name]
     fields: { name: { from: Name, required: true } }
+  - name: users
+    entity: user
+    scope: project
+    source: { type: csv, path: users.csv }
+    key: [Email]
+    fields:
+      email: { from: Email, converter: email, required: true }
+      project: { from: Project, lookup: { kind: project-by-name }, required: true }
   - name: timelogs
     entity: timelog
     source: { type: csv, path: ${csv} }
     key: [Log ID]
     fields:
       project: { from: Project, lookup: { kind: project-by-name }, required: true }
-      user: { from: User Email, converter: email }
+      user: { from: User Email, converter: email, lookup: { kind: user-by-email } }
       date: { from: Date, converter: { type: date, formats: [YYYY-MM-DD] }, required: true }
       minutes: { from: Hours, converter: { type: duration, format: "hh:mm" }, required: true }
       billing: { from: Billable, converter: { type: enum, map: { "yes": Billable, "no": Non Billable } }, required: true }
@@ -110,6 +122,7 @@ async function main(): Promise<void> {
       if (b.status !== 0) throw new Error(`npm run build failed (use --src to run src/ through tsx):\n${b.stdout}${b.stderr}`);
     }
     writeFileSync(join(dir, 'projects.csv'), `Name\n${PROJECTS.join('\n')}\n`);
+    writeFileSync(join(dir, 'users.csv'), `Email,Project\n${Array.from({ length: USERS }, (_, u) => `${email(u)},${PROJECTS[u % 3]}`).join('\n')}\n`);
     let t = performance.now();
     await generate(join(dir, 'logs.csv'), rows);
     console.log(`generated ${rows.toLocaleString('en-US')} rows in ${((performance.now() - t) / 1000).toFixed(1)} s (${dir}); code: ${SRC ? 'src/ through tsx' : 'dist/'}`);

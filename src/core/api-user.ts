@@ -5,3 +5,15 @@
  * (transform), the loader (load) and prepare (pipeline) all read it.
  */
 export const API_USER = 'api-user';
+
+/**
+ * The one target field that may hold API_USER: the time log's `user` (no other entity has a field of
+ * that name). Validate refuses `api-user` on every other field; mapping and lookups pass it through
+ * only here, so an `owner: { default: api-user }` is never sent as an owner id.
+ */
+export const API_USER_FIELD = 'user';
+
+/** Whether `value` on `field` is the explicit API-user credit, which is no record to look up. */
+export function isApiUserCredit(field: string, value: unknown): boolean {
+  return value === API_USER && field === API_USER_FIELD;
+}

@@ -9,3 +9,8 @@ export function compareIds(a: string, b: string): number {
   if (an !== bn) return an ? -1 : 1;
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+/** A Zoho id: a string of digits (docs/zoho-api-notes.md#ids). A name or an e-mail in its place is not one. */
+export function isZohoId(v: string): boolean {
+  return /^\d+$/.test(v);
+}

@@ -1,5 +1,6 @@
 /** Reading a record's target values (field names and their aliases) and building request bodies from them. */
 import { ZpetlError } from '../core/errors.js';
+import { isZohoId } from '../core/ids.js';
 
 /** The first present, non-empty value among `names` (target field names and their accepted aliases). */
 export function pick(values: Record<string, unknown>, ...names: string[]): unknown {
@@ -58,4 +59,49 @@ export function required(values: Record<string, unknown>, field: string, ...alia
     throw new ZpetlError('ROW_REQUIRED', `${field} is required`, { disposition: 'reject-row', field });
   }
   return v;
+}
+
+/** A target field a loader sends as a Zoho id (a `ref`), or a list of them (`refs`). */
+export interface RefField {
+  field: string;
+  /** The raw Zoho names the loader also reads (`owner_zpuid`…). */
+  aliases?: readonly string[];
+  /** The lookup that turns a source value into the id, named in the reject (e.g. `user-by-email`). */
+  lookup: string;
+  /** A `refs` field: a list (or a comma-separated string), read as pickList reads it. A `ref` is one value: a placeholder may hold commas. */
+  list?: boolean;
+  /** Other values the loader sends as they are (a task owner's e-mail, a time log's `api-user`). */
+  accepts?: (v: string) => boolean;
+}
+
+/**
+ * The first ref field of `values` holding something that is not a Zoho id, as a ROW_INVALID_VALUE reject
+ * naming the field, the value and the lookup to add; undefined when every one holds ids. A value
+ * is sent as an id: a name or an e-mail there is refused by Zoho, or worse, silently dropped.
+ * `isPlaceholder` accepts the dry run's stand-ins for ids it would create (load never knows their form).
+ */
+export function nonIdRef(
+  values: Record<string, unknown>,
+  refs: readonly RefField[],
+  isPlaceholder?: (v: string) => boolean,
+): ZpetlError | undefined {
+  for (const ref of refs) {
+    const names = [ref.field, ...(ref.aliases ?? [])];
+    const one = ref.list === true ? undefined : pickString(values, ...names);
+    for (const v of ref.list === true ? pickList(values, ...names) : one === undefined ? [] : [one]) {
+      if (isZohoId(v) || ref.accepts?.(v) === true || isPlaceholder?.(v) === true) continue;
+      return new ZpetlError(
+        'ROW_INVALID_VALUE',
+        `"${ref.field}" must hold Zoho ids (digits), got ${JSON.stringify(v)}; add a lookup (e.g. \`lookup: { kind: ${ref.lookup} }\`) to the field`,
+        { disposition: 'reject-row', field: ref.field, value: v },
+      );
+    }
+  }
+  return undefined;
+}
+
+/** Throws nonIdRef's reject: buildRequest's check, so the run (at send) and the dry run (which calls buildRequest) agree. */
+export function requireRefIds(values: Record<string, unknown>, refs: readonly RefField[], isPlaceholder?: (v: string) => boolean): void {
+  const e = nonIdRef(values, refs, isPlaceholder);
+  if (e) throw e;
 }

@@ -51,6 +51,11 @@ export interface LoaderOptions {
   userBatchSize?: number;
   /** Concurrent single-entity calls within one batch (default 4); the client paces per endpoint. */
   concurrency?: number;
+  /**
+   * The dry run's test for its stand-ins for ids of records it would create: buildRequest takes them as
+   * ids (requireRefIds). The run never holds one, so it leaves this unset.
+   */
+  isPlaceholder?: (id: string) => boolean;
 }
 
 /** One loader per entity. */

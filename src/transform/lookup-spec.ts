@@ -33,7 +33,7 @@ export const OnMissingSchema = z
         default: z.string().min(1).describe('the value looked up instead (the same kind and scope); when it is not found either, the row is rejected naming both'),
       })
       .describe('look this value up instead'),
-  ])
+  ], { error: 'expected one of reject | warn | { default: VALUE }' })
   .describe('What to do when the value names no record: reject (default) | warn | { default: VALUE }. An ambiguous name (several records) is always rejected, naming the candidates.');
 
 export type OnMissing = z.output<typeof OnMissingSchema>;

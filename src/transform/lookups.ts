@@ -10,6 +10,7 @@
 import type { ErrorCode, SourcePosition } from '../core/errors.js';
 import type { EntityKind } from '../core/entity-kind.js';
 import { clip, fail, ok, type Outcome, type RowError } from '../core/record.js';
+import { isApiUserCredit } from '../core/api-user.js';
 import { lookupDependsOn, lookupSteps, type LookupKind, type LookupSpec } from './lookup-spec.js';
 import { isAmbiguous, NEEDS_IO, type LookupAnswer, type LookupResolver, type PendingLookup } from './lookup-types.js';
 import type { MappedRecord } from './map-record.js';
@@ -134,7 +135,11 @@ function* lookupRounds(mapped: MappedRecord, pos: SourcePosition): Generator<rea
       else if (policy === 'warn') {
         (warnings ??= []).push(rowError(a, pos, NOT_FOUND[a.l.spec.kind], notFoundMessage(a) + warned(a)));
         apply(a.l, undefined);
-      } else if (typeof policy === 'object') defaults.push({ ...a, value: policy.default });
+      } else if (typeof policy === 'object') {
+        // `{ default: api-user }` on a time log's user credits the API user: nothing to look up.
+        if (isApiUserCredit(a.l.field, policy.default)) apply(a.l, policy.default);
+        else defaults.push({ ...a, value: policy.default });
+      }
       else return fail(rowError(a, pos, NOT_FOUND[a.l.spec.kind], notFoundMessage(a)));
     }
     if (defaults.length > 0) {

@@ -6,10 +6,10 @@
  * reader of field-source.ts); a missing value (absent, null, a string that is empty after trimming,
  * or an empty list) skips the converters; otherwise the converter chain runs, and an empty result
  * counts as missing too. Text is passed as it is: a multi-line cell keeps its line breaks. A missing value takes `default` when given (lookups still
- * apply to it, except to `api-user`, the time-log owner that names the API user), else
+ * apply to it, except to `api-user` on a time log's `user`, which names the API user), else
  * rejects the row with ROW_REQUIRED when `required`, else the field is left out.
  */
-import { API_USER } from '../core/api-user.js';
+import { isApiUserCredit } from '../core/api-user.js';
 import type { SourcePosition } from '../core/errors.js';
 import { fail, ok, type Outcome, type SourceRecord } from '../core/record.js';
 import { compileConverterChain } from './converters/compile.js';
@@ -75,8 +75,8 @@ export function compileMapping(fields: Readonly<Record<string, FieldSpec>>): Rec
       }
       values[f.target] = value;
       const lookup = f.spec.lookup;
-      // `api-user` names the API user itself (a time log's explicit owner), never a record to look up.
-      if (lookup !== undefined && value !== API_USER) {
+      // `api-user` on a time log's user names the API user itself, never a record to look up.
+      if (lookup !== undefined && !isApiUserCredit(f.target, value)) {
         lookups ??= [];
         if (Array.isArray(value)) value.forEach((v, item) => lookups!.push({ field: f.target, spec: lookup, value: String(v), item }));
         else lookups.push({ field: f.target, spec: lookup, value: String(value) });

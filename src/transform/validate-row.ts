@@ -17,6 +17,9 @@ const missing = (v: unknown) => v === undefined || v === null || v === '' || (Ar
 
 const fieldError = (code: RowError['code'], message: string, name: string, v: unknown, pos: SourcePosition): RowError => ({ code, message, field: name, value: clip(v), pos });
 
+/** `, got "02/11/2026"`: the offending value in the message, clipped (a long cell must not swamp it). */
+const got = (v: unknown): string => `, got ${typeof v === 'string' ? JSON.stringify(clip(v, 80)) : (JSON.stringify(v) ?? String(v)).slice(0, 80)}`;
+
 function checkField(name: string, def: TargetField, v: unknown, pos: SourcePosition): RowError | undefined {
   // Called for every field of every row: no closure per call; an error is built only on failure.
   switch (def.type) {
@@ -24,19 +27,19 @@ function checkField(name: string, def: TargetField, v: unknown, pos: SourcePosit
     case 'text':
     case 'html':
     case 'email': {
-      if (typeof v !== 'string') return fieldError('ROW_INVALID_VALUE', `"${name}" must be text, got ${typeof v}`, name, v, pos);
+      if (typeof v !== 'string') return fieldError('ROW_INVALID_VALUE', `"${name}" must be text${got(v)} (${Array.isArray(v) ? 'a list' : typeof v})`, name, v, pos);
       if (def.maxChars !== undefined && v.length > def.maxChars) {
         return fieldError('ROW_TOO_LONG', `"${name}" has ${v.length} characters; the limit is ${def.maxChars}${def.limitSource === 'zoho-docs' ? " (Zoho's)" : ''}`, name, v, pos);
       }
-      if (def.type === 'email' && !EMAIL.test(v)) return fieldError('ROW_INVALID_EMAIL', `"${name}" is not an e-mail address`, name, v, pos);
+      if (def.type === 'email' && !EMAIL.test(v)) return fieldError('ROW_INVALID_EMAIL', `"${name}" is not an e-mail address${got(v)}`, name, v, pos);
       return undefined;
     }
     case 'date':
-      return typeof v === 'string' && isLocalDate(v) ? undefined : fieldError('ROW_INVALID_DATE', `"${name}" must be a date YYYY-MM-DD (use a date converter with the source's format)`, name, v, pos);
+      return typeof v === 'string' && isLocalDate(v) ? undefined : fieldError('ROW_INVALID_DATE', `"${name}" must be a date YYYY-MM-DD${got(v)} (use a date converter with the source's format)`, name, v, pos);
     case 'time':
-      return typeof v === 'string' && TIME.test(v) ? undefined : fieldError('ROW_INVALID_DATETIME', `"${name}" must be a time HH:MM (24-hour)`, name, v, pos);
+      return typeof v === 'string' && TIME.test(v) ? undefined : fieldError('ROW_INVALID_DATETIME', `"${name}" must be a time HH:MM (24-hour)${got(v)}`, name, v, pos);
     case 'minutes': {
-      if (typeof v !== 'number' || !Number.isInteger(v)) return fieldError('ROW_INVALID_DURATION', `"${name}" must be whole minutes (use a duration converter)`, name, v, pos);
+      if (typeof v !== 'number' || !Number.isInteger(v)) return fieldError('ROW_INVALID_DURATION', `"${name}" must be whole minutes${got(v)} (use a duration converter)`, name, v, pos);
       if ((def.min !== undefined && v < def.min) || (def.max !== undefined && v > def.max)) {
         return fieldError('ROW_INVALID_DURATION', `"${name}" is ${v} minutes; a time log must be more than 0 and at most ${LOG_MAX_MINUTES / 60} hours`, name, v, pos);
       }
@@ -45,7 +48,7 @@ function checkField(name: string, def: TargetField, v: unknown, pos: SourcePosit
     case 'integer':
     case 'number': {
       if (typeof v !== 'number' || !Number.isFinite(v) || (def.type === 'integer' && !Number.isInteger(v))) {
-        return fieldError('ROW_INVALID_NUMBER', `"${name}" must be ${def.type === 'integer' ? 'a whole number' : 'a number'} (use a number converter)`, name, v, pos);
+        return fieldError('ROW_INVALID_NUMBER', `"${name}" must be ${def.type === 'integer' ? 'a whole number' : 'a number'}${got(v)} (use a number converter)`, name, v, pos);
       }
       if ((def.min !== undefined && v < def.min) || (def.max !== undefined && v > def.max)) {
         return fieldError('ROW_INVALID_NUMBER', `"${name}" is ${v}; allowed ${def.min ?? '-∞'}–${def.max ?? '∞'}`, name, v, pos);
@@ -53,13 +56,13 @@ function checkField(name: string, def: TargetField, v: unknown, pos: SourcePosit
       return undefined;
     }
     case 'boolean':
-      return typeof v === 'boolean' ? undefined : fieldError('ROW_INVALID_BOOLEAN', `"${name}" must be true or false (use a boolean converter)`, name, v, pos);
+      return typeof v === 'boolean' ? undefined : fieldError('ROW_INVALID_BOOLEAN', `"${name}" must be true or false${got(v)} (use a boolean converter)`, name, v, pos);
     case 'enum':
-      return typeof v === 'string' && def.values!.includes(v) ? undefined : fieldError('ROW_INVALID_ENUM', `"${name}" must be one of ${def.values!.join(', ')} (use an enum converter to map the source's values)`, name, v, pos);
+      return typeof v === 'string' && def.values!.includes(v) ? undefined : fieldError('ROW_INVALID_ENUM', `"${name}" must be one of ${def.values!.join(', ')}${got(v)} (use an enum converter to map the source's values)`, name, v, pos);
     case 'ref':
-      return typeof v === 'string' && v !== '' ? undefined : fieldError('ROW_INVALID_VALUE', `"${name}" must be an id or a lookup key`, name, v, pos);
+      return typeof v === 'string' && v !== '' ? undefined : fieldError('ROW_INVALID_VALUE', `"${name}" must be an id or a lookup key${got(v)}`, name, v, pos);
     case 'refs':
-      return Array.isArray(v) && v.every((x) => typeof x === 'string' && x !== '') ? undefined : fieldError('ROW_INVALID_VALUE', `"${name}" must be a list of ids (use a list converter)`, name, v, pos);
+      return Array.isArray(v) && v.every((x) => typeof x === 'string' && x !== '') ? undefined : fieldError('ROW_INVALID_VALUE', `"${name}" must be a list of ids${got(v)} (use a list converter)`, name, v, pos);
   }
 }
 

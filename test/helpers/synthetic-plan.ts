@@ -81,9 +81,11 @@ export function generateMigration(dir: string, size: MigrationSize): { files: Re
     writeFileSync(path, list.map((r) => JSON.stringify(r)).join('\n') + '\n');
     files[name] = path;
     // The same rows as CSV, for the pipeline file (pipeline.yaml) that runs them through runPipeline.
-    const cols = [...new Set(list.flatMap((r) => Object.keys(r)))];
+    // The pipeline file looks the project up by name (projectName): the CSVs carry that column.
+    const csvRows: Row[] = name === 'projects' ? list : list.map((r) => ({ ...r, projectName: 'Chaos migration' }));
+    const cols = [...new Set(csvRows.flatMap((r) => Object.keys(r)))];
     const cell = (v: string | undefined) => (v === undefined ? '' : /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
-    writeFileSync(join(dir, `${name}.csv`), [cols.join(','), ...list.map((r) => cols.map((c) => cell(r[c])).join(','))].join('\n') + '\n');
+    writeFileSync(join(dir, `${name}.csv`), [cols.join(','), ...csvRows.map((r) => cols.map((c) => cell(r[c])).join(','))].join('\n') + '\n');
   }
   files.pipeline = join(dir, 'pipeline.yaml');
   writeFileSync(files.pipeline, PIPELINE_YAML);

@@ -24,13 +24,21 @@ steps:
     key: [Code]
     fields:
       name: { from: Name, required: true }
+  - name: users
+    entity: user
+    scope: project
+    source: { type: csv, path: users.csv }
+    key: [Email]
+    fields:
+      email: { from: Email, required: true }
+      project: { from: Project, lookup: { kind: project-by-name }, required: true }
   - name: timelogs
     entity: timelog
     source: { type: csv, path: timelogs.csv }
     key: [Log ID, Part]
     fields:
       project: { from: Project, lookup: { kind: project-by-name }, required: true }
-      user: { from: User, converter: email }
+      user: { from: User, converter: email, lookup: { kind: user-by-email } }
       date: { from: Date, converter: { type: date, formats: [YYYY-MM-DD] }, required: true }
       minutes: { from: Hours, converter: { type: duration, format: "hh:mm" }, required: true }
       billing: { default: Billable }
@@ -63,6 +71,7 @@ describe('dry run with planted duplicates and over-24 h days', () => {
     rows.push({ id: 'X2', part: '1', user: 'edge@example.com', date: '2026-12-01', minutes: 440 });
     rows.push({ id: 'X3', part: '1', user: 'edge@example.com', date: '2026-12-01', minutes: 1 });
     rows.push({ id: 'X3', part: '1', user: 'edge@example.com', date: '2026-12-02', minutes: 1 });
+    writeFileSync(join(dir, 'users.csv'), `Email,Project\n${[...users, 'edge@example.com'].map((u) => `${u},Alpha`).join('\n')}\n`);
     writeFileSync(join(dir, 'timelogs.csv'), `Log ID,Part,Project,User,Date,Hours\n${rows.map((r) => `${r.id},${r.part},Alpha,${r.user},${r.date},${hhmm(r.minutes)}`).join('\n')}\n`);
     writeFileSync(join(dir, 'p.yaml'), PIPELINE);
 
@@ -142,7 +151,8 @@ steps:
   it('counts one person per e-mail address whatever its case, even without the email converter', async ({ tmp: dir }) => {
     writeFileSync(join(dir, 'projects.csv'), 'Code,Name\nP1,Alpha\n');
     writeFileSync(join(dir, 'timelogs.csv'), 'Log ID,Part,Project,User,Date,Hours\nA,1,Alpha,Ana@Example.com,2026-11-02,13:00\nB,1,Alpha,ana@example.com,2026-11-02,12:00\nC,1,Alpha,ana@example.com,2026-11-03,12:00\n');
-    const pipeline = PIPELINE.replace('user: { from: User, converter: email }', 'user: { from: User }');
+    writeFileSync(join(dir, 'users.csv'), 'Email,Project\nana@example.com,Alpha\n');
+    const pipeline = PIPELINE.replace('user: { from: User, converter: email, lookup', 'user: { from: User, lookup');
     // The user column really is mapped without the converter (else the converter's lower-casing passes this test alone).
     expect(pipeline).not.toContain('converter: email');
     writeFileSync(join(dir, 'p.yaml'), pipeline);

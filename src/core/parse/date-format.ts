@@ -113,7 +113,11 @@ function tokenize(format: string): Piece[] {
       }
     }
     const ch = format[i]!;
-    if (!LITERAL.test(ch)) throw new Error(`unknown token at "${format.slice(i)}" in date format "${format}"`);
+    if (!LITERAL.test(ch)) {
+      // A token in the wrong case (`a` for AM/PM, `yyyy`) is the usual slip: name the right one.
+      const close = TOKENS.find((t) => format.slice(i, i + t.length).toLowerCase() === t.toLowerCase());
+      throw new Error(`unknown token at "${format.slice(i)}" in date format "${format}"${close === undefined ? '' : `; did you mean "${close}"?`}`);
+    }
     out.push({ literal: ch });
     i += 1;
   }

@@ -2,17 +2,20 @@
 import type { Project, ProjectCreate, ZohoApi } from '../../zoho/types.js';
 import { ScopeCache } from '../exactly-once/scope-cache.js';
 import { collect } from '../collect.js';
-import { compact, customFields, pickString, required } from '../target-values.js';
+import { compact, customFields, pickString, requireRefIds, required, type RefField } from '../target-values.js';
 import { candidateOf } from '../exactly-once/created-time.js';
 import { sameName } from '../exactly-once/natural-key-equality.js';
 import { sendEach } from '../exactly-once/send-each.js';
 import type { Candidate, EntityLoader, LoaderOptions } from '../types.js';
+
+const REFS: readonly RefField[] = [{ field: 'owner', aliases: ['owner_zpuid'], lookup: 'user-by-email' }];
 
 export function createProjectLoader(api: ZohoApi, options: LoaderOptions = {}): EntityLoader {
   const cache = new ScopeCache<Project>(() => collect(api.projects.list()));
   const ext = options.externalIdField;
 
   function buildRequest(values: Record<string, unknown>, key?: string): Record<string, unknown> {
+    requireRefIds(values, REFS, options.isPlaceholder);
     const owner = pickString(values, 'owner', 'owner_zpuid');
     const isPublic = values.isPublic ?? values.is_public ?? values.is_public_project;
     const body = compact({

@@ -2,16 +2,22 @@
 import type { Tasklist, TasklistCreate, ZohoApi } from '../../zoho/types.js';
 import { ScopeCache } from '../exactly-once/scope-cache.js';
 import { collect } from '../collect.js';
-import { compact, pickString, required } from '../target-values.js';
+import { compact, pickString, requireRefIds, required, type RefField } from '../target-values.js';
 import { candidateOf } from '../exactly-once/created-time.js';
 import { sameName } from '../exactly-once/natural-key-equality.js';
 import { sendEach } from '../exactly-once/send-each.js';
 import type { Candidate, EntityLoader, LoaderOptions } from '../types.js';
 
+const REFS: readonly RefField[] = [
+  { field: 'project', aliases: ['project_id'], lookup: 'project-by-name' },
+  { field: 'milestone', aliases: ['milestone_id'], lookup: 'milestone-by-name' },
+];
+
 export function createTasklistLoader(api: ZohoApi, options: LoaderOptions = {}): EntityLoader {
   const cache = new ScopeCache<Tasklist>((project) => collect(api.tasklists.list(project)));
 
   function buildRequest(values: Record<string, unknown>): Record<string, unknown> {
+    requireRefIds(values, REFS, options.isPlaceholder);
     const milestone = pickString(values, 'milestone', 'milestone_id');
     const flag = pickString(values, 'flag');
     return compact({

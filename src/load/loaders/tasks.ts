@@ -7,7 +7,7 @@
 import type { Task, TaskCreate, ZohoApi } from '../../zoho/types.js';
 import { ScopeCache } from '../exactly-once/scope-cache.js';
 import { collect } from '../collect.js';
-import { compact, customFields, pick, pickList, pickString, required } from '../target-values.js';
+import { compact, customFields, pick, pickList, pickString, requireRefIds, required, type RefField } from '../target-values.js';
 import { candidateOf } from '../exactly-once/created-time.js';
 import { sameName } from '../exactly-once/natural-key-equality.js';
 import { sendEach } from '../exactly-once/send-each.js';
@@ -15,6 +15,14 @@ import type { Candidate, EntityLoader, LoaderOptions } from '../types.js';
 
 const PRIORITIES = new Set(['none', 'low', 'medium', 'high']);
 const BILLING = new Set(['none', 'billable', 'non_billable']);
+
+const REFS: readonly RefField[] = [
+  { field: 'project', aliases: ['project_id'], lookup: 'project-by-name' },
+  { field: 'tasklist', aliases: ['tasklist_id'], lookup: 'tasklist-by-name' },
+  { field: 'parent', aliases: ['parent_task', 'parent_task_id'], lookup: 'task-by-key' },
+  // Zoho takes an owner as `{email}` as well as `{zpuid}` (docs/zoho-api-notes.md#tasks).
+  { field: 'owners', aliases: ['owner', 'owner_zpuid'], lookup: 'user-by-email', list: true, accepts: (v) => v.includes('@') },
+];
 
 /** `subtask: true` makes `parent_task` required and sends `parental_info`. */
 export function createTaskLoader(api: ZohoApi, options: LoaderOptions & { subtask?: boolean } = {}): EntityLoader {
@@ -27,6 +35,7 @@ export function createTaskLoader(api: ZohoApi, options: LoaderOptions & { subtas
     options.subtask ? required(values, 'parent', 'parent_task', 'parent_task_id') : pickString(values, 'parent', 'parent_task', 'parent_task_id');
 
   function buildRequest(values: Record<string, unknown>, key?: string): Record<string, unknown> {
+    requireRefIds(values, REFS, options.isPlaceholder);
     const tasklist = pickString(values, 'tasklist', 'tasklist_id');
     const parent = parentOf(values);
     const owners = pickList(values, 'owners', 'owner', 'owner_zpuid');

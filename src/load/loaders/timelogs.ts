@@ -12,7 +12,7 @@ import { API_USER } from '../../core/api-user.js';
 import type { TimeLog, TimeLogCreate, ZohoApi } from '../../zoho/types.js';
 import { ScopeCache } from '../exactly-once/scope-cache.js';
 import { collect } from '../collect.js';
-import { compact, pickString, required } from '../target-values.js';
+import { compact, pickString, requireRefIds, required, type RefField } from '../target-values.js';
 import { candidateOf } from '../exactly-once/created-time.js';
 import { hoursToMinutes, normNotes } from '../exactly-once/natural-key-equality.js';
 import { sendEach } from '../exactly-once/send-each.js';
@@ -51,6 +51,12 @@ function ownerOf(values: Record<string, unknown>): string | undefined {
   return owner === API_USER ? undefined : owner;
 }
 
+const REFS: readonly RefField[] = [
+  { field: 'project', aliases: ['project_id'], lookup: 'project-by-name' },
+  { field: 'task', aliases: ['task_id'], lookup: 'task-by-key' },
+  { field: 'user', aliases: ['owner', 'owner_zpuid'], lookup: 'user-by-email', accepts: (v) => v === API_USER },
+];
+
 function monthRange(date: string): { startDate: string; endDate: string } {
   const [y, m] = date.split('-').map(Number) as [number, number];
   const last = new Date(Date.UTC(y, m, 0)).getUTCDate();
@@ -68,6 +74,7 @@ export function createTimelogLoader(api: ZohoApi, options: LoaderOptions = {}): 
   const project = (values: Record<string, unknown>) => required(values, 'project', 'project_id');
 
   function buildRequest(values: Record<string, unknown>): Record<string, unknown> {
+    requireRefIds(values, REFS, options.isPlaceholder);
     const task = pickString(values, 'task', 'task_id');
     const moduleType = (pickString(values, 'moduleType', 'module_type') ?? (task ? 'task' : 'general')) as 'task' | 'issue' | 'general';
     const status = pickString(values, 'approval', 'approval_status', 'status');

@@ -22,7 +22,7 @@ import type { RowError } from '../../core/record.js';
 import type { User, ZohoApi } from '../../zoho/types.js';
 import { ScopeCache } from '../exactly-once/scope-cache.js';
 import { collect } from '../collect.js';
-import { compact, pickList, pickString, required } from '../target-values.js';
+import { compact, nonIdRef, pickList, pickString, required, type RefField } from '../target-values.js';
 import { classifyFailure } from '../exactly-once/classify-failure.js';
 import { normEmail } from '../exactly-once/natural-key-equality.js';
 import type { AttemptBatch, AttemptResult, EntityLoader, LoadItem, LoaderOptions } from '../types.js';
@@ -38,20 +38,14 @@ export interface UserLoaderOptions extends LoaderOptions {
  * `lookup: { kind: role-by-name }` (or `profile-by-name`) before it gets here. A value that is still no
  * id is refused rather than sent and silently ignored.
  */
+const REFS: readonly RefField[] = [
+  { field: 'role', aliases: ['role_id'], lookup: 'role-by-name' },
+  { field: 'profile', aliases: ['profile_id'], lookup: 'profile-by-name' },
+];
+
 function nonIdError(values: Record<string, unknown>, item: LoadItem): RowError | undefined {
-  for (const [field, kind] of [['role', 'role-by-name'], ['profile', 'profile-by-name']] as const) {
-    const v = pickString(values, field, `${field}_id`);
-    if (v !== undefined && !/^\d+$/.test(v)) {
-      return {
-        code: 'ROW_INVALID_VALUE',
-        message: `${field} must be a Zoho ${field} id (digits), got ${JSON.stringify(v)}; to give ${field}s by name, add \`lookup: { kind: ${kind} }\` to the field`,
-        field,
-        value: v,
-        pos: item.pos,
-      };
-    }
-  }
-  return undefined;
+  const e = nonIdRef(values, REFS);
+  return e === undefined ? undefined : { code: e.code, message: e.message, field: e.field ?? '', value: e.value, pos: item.pos };
 }
 
 /**

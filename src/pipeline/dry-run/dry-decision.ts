@@ -203,7 +203,8 @@ export function dryStepDecision(step: StepConfig, api: ZohoApi | undefined, clai
   return createDryDecision({
     step: step.name,
     mode: step.mode ?? DEFAULT_LOAD_MODE,
-    loader: stepEntityLoader(step, api ?? OFFLINE_API),
+    // Its placeholders stand for ids the run will have: buildRequest takes them as ids.
+    loader: stepEntityLoader({ ...step, isPlaceholder: isDryPlaceholder }, api ?? OFFLINE_API),
     online: api !== undefined,
     claims,
     isPlaceholder: isDryPlaceholder,

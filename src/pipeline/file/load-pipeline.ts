@@ -7,11 +7,13 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Node as YamlNode } from 'yaml';
 import type { z } from 'zod';
+import { closestName } from '../../core/did-you-mean.js';
 import { ZpetlError } from '../../core/errors.js';
 import { formatPath, type PathPart } from './config-path.js';
 import { findPlaceholders } from './init-placeholder.js';
 import { findStepCycle } from './plan.js';
 import { referenceLink } from './reference-anchors.js';
+import { keysAt } from './schema-keys.js';
 import { PipelineSchema, type PipelineConfig } from './schema.js';
 
 /**
@@ -127,9 +129,39 @@ function valueAt(root: unknown, path: readonly PathPart[]): unknown {
 }
 
 /**
- * Flattens zod issues. For a step (a union of step kinds) the issues of the kind named by its
- * `source.type` are reported (zoho-timelogs = export step, anything else = load step), instead of
- * zod's "no union member matched".
+ * How far a union branch is from the value's shape: 2 = the value is not of the branch's type (a
+ * string against an object schema), 1 = the right type but not an allowed value (a string outside an
+ * enum), 0 = the shape fits and the issues are inside it (a missing option, an unknown key).
+ */
+function shapeMiss(issues: readonly z.core.$ZodIssue[]): number {
+  let worst = 0;
+  for (const e of issues) {
+    if (e.path.length > 0 || e.code === 'unrecognized_keys') continue;
+    if (e.code === 'invalid_type') return 2;
+    // A nested union fits as well as its best branch (an unknown discriminator has no branches: the object fits).
+    const miss = e.code !== 'invalid_union' ? 1 : e.errors.length === 0 ? 0 : Math.min(...e.errors.map(shapeMiss));
+    worst = Math.max(worst, miss);
+  }
+  return worst;
+}
+
+/** The allowed values every branch offers, when the value fits none (a misspelt literal): `"reject" | "warn"`. */
+function allowedValues(branches: readonly (readonly z.core.$ZodIssue[])[]): string[] {
+  const out: string[] = [];
+  for (const b of branches) for (const e of b) if (e.path.length === 0 && e.code === 'invalid_value') out.push(...e.values.map((v) => JSON.stringify(v)));
+  return out;
+}
+
+/** zod's own message for a union that names nothing better. */
+const GENERIC_UNION_MESSAGE = 'Invalid input';
+
+/**
+ * Union failures are reported against the branch the value's shape chose (shapeMiss: an object with
+ * `type` → the converter object schema for that type, naming the missing option; a string → the bare
+ * names); a value that fits no branch's shape gets every allowed value (the union's own message when
+ * the schema gives one, e.g. `reject | warn | { default: VALUE }`). Steps are reported against the
+ * kind their `source.type` names (zoho-timelogs = export step, anything else = load step), instead of
+ * zod's "no union member matched". An unknown discriminator names the types allowed.
  */
 function flattenIssues(issues: readonly z.core.$ZodIssue[], input: unknown, prefix: PathPart[] = []): { path: PathPart[]; issue: z.core.$ZodIssue }[] {
   const out: { path: PathPart[]; issue: z.core.$ZodIssue }[] = [];
@@ -137,15 +169,36 @@ function flattenIssues(issues: readonly z.core.$ZodIssue[], input: unknown, pref
     const path = [...prefix, ...(issue.path as PathPart[])];
     if (issue.code === 'invalid_union' && issue.errors.length > 0) {
       const value = valueAt(input, path) as { source?: { type?: unknown } } | undefined;
-      const isStep = path.length === 2 && path[0] === 'steps';
-      const branch = isStep ? (value?.source?.type === 'zoho-timelogs' ? 1 : 0) : issue.errors.reduce((b, e, i, all) => (e.length < all[b]!.length ? i : b), 0);
-      const chosen = issue.errors[branch] ?? issue.errors[0]!;
-      out.push(...flattenIssues(chosen, input, path));
+      if (path.length === 2 && path[0] === 'steps') {
+        out.push(...flattenIssues(issue.errors[value?.source?.type === 'zoho-timelogs' ? 1 : 0] ?? issue.errors[0]!, input, path));
+        continue;
+      }
+      const misses = issue.errors.map(shapeMiss);
+      const best = Math.min(...misses);
+      const fitting = issue.errors.filter((_, i) => misses[i] === best);
+      if (best > 0 && (fitting.length > 1 || issue.message !== GENERIC_UNION_MESSAGE)) {
+        const allowed = issue.message !== GENERIC_UNION_MESSAGE ? issue.message : `expected one of ${allowedValues(issue.errors).join(' | ')}`;
+        out.push({ path, issue: { ...issue, code: 'custom', message: `${allowed}, got ${describeValue(value)}` } as z.core.$ZodIssue });
+        continue;
+      }
+      out.push(...flattenIssues(fitting.reduce((b, e) => (e.length < b.length ? e : b)), input, path));
+      continue;
+    }
+    const options = (issue as { options?: readonly unknown[] }).options;
+    if (issue.code === 'invalid_union' && 'discriminator' in issue && options !== undefined) {
+      const given = valueAt(input, path);
+      out.push({ path, issue: { ...issue, code: 'custom', message: `unknown ${String(issue.discriminator)} ${describeValue(given)}; expected one of ${options.map(String).join(', ')}` } as z.core.$ZodIssue });
       continue;
     }
     out.push({ path, issue });
   }
   return out;
+}
+
+/** ` "zone"` for a missing option of an object (the path's last key), else nothing. */
+function missingName(path: readonly PathPart[]): string {
+  const last = path[path.length - 1];
+  return typeof last === 'string' ? ` "${last}"` : '';
 }
 
 function problemOf(path: PathPart[], issue: z.core.$ZodIssue, input: unknown, line: number | undefined): PipelineProblem {
@@ -155,14 +208,16 @@ function problemOf(path: PathPart[], issue: z.core.$ZodIssue, input: unknown, li
   if (issue.code === 'invalid_type') {
     p.expected = issue.expected;
     p.received = describeValue(received);
-    p.message = received === undefined ? `missing: expected ${issue.expected}` : `expected ${issue.expected}, got ${describeValue(received)}`;
+    p.message = received === undefined ? `missing${missingName(path)}: expected ${issue.expected}` : `expected ${issue.expected}, got ${describeValue(received)}`;
   } else if (issue.code === 'unrecognized_keys') {
-    p.message = `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+    const known = keysAt(PipelineSchema, input, path);
+    const close = issue.keys.length === 1 ? closestName(issue.keys[0]!, known) : undefined;
+    p.message = `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}${close === undefined ? '' : `; did you mean "${close}"?`}`;
     p.received = issue.keys.join(', ');
   } else if (issue.code === 'invalid_value') {
     p.expected = issue.values.map((v) => JSON.stringify(v)).join(' | ');
     p.received = describeValue(received);
-    p.message = `expected one of ${p.expected}, got ${p.received}`;
+    p.message = received === undefined ? `missing${missingName(path)}: expected one of ${p.expected}` : `expected one of ${p.expected}, got ${p.received}`;
   } else if (received !== undefined && typeof received !== 'object') {
     p.received = describeValue(received);
   }

@@ -19,6 +19,7 @@ import { lookupDependsOn, lookupSteps } from '../../transform/lookup-spec.js';
 import { WhereSchema } from '../../transform/row-filter.js';
 import { ENTITY_KINDS } from '../../core/entity-kind.js';
 import { ENTITY_FIELDS, isCustomField } from '../../transform/entity-fields.js';
+import { refineFieldValues } from './field-value-checks.js';
 import { PAYROLL_SCHEMA, ZOHO_TIMELOGS_SOURCE_SCHEMA } from '../../payroll/config-schema.js';
 import { DEFAULT_HEADROOM } from '../../zoho/rate-limit.js';
 import { isPortalScope } from '../../load/loaders/users.js';
@@ -136,6 +137,7 @@ export const LoadStepSchema = LoadStepBase.superRefine((step, ctx) => {
       }
     }
   }
+  refineFieldValues(step.entity, step.fields, ctx);
   if (step.externalIdField !== undefined && step.entity !== 'project' && step.entity !== 'task' && step.entity !== 'subtask') {
     ctx.addIssue({ code: 'custom', path: ['externalIdField'], message: `externalIdField is supported for projects and tasks only, not ${step.entity}` });
   }

@@ -19,6 +19,7 @@
  * always resumed from its first row (src/pipeline/run/run-one-step.ts), so its folds are the same.
  */
 import { API_USER } from '../../core/api-user.js';
+import { closestName } from '../../core/did-you-mean.js';
 import { ZpetlError } from '../../core/errors.js';
 import { normEmail } from '../../core/norm-email.js';
 import type { PreparedItem, PreparedReject } from '../../core/prepared-item.js';
@@ -96,28 +97,10 @@ export function namedColumns(step: LoadStepConfig, headerKeys: readonly string[]
   return out.filter((n) => (seen.has(`${n.where}|${n.column}`) ? false : (seen.add(`${n.where}|${n.column}`), true)));
 }
 
-/** "did you mean" for a misspelt column: a header name equal but for case and spacing, or one or two letters off. */
+/** "did you mean" for a misspelt column (core/did-you-mean.ts), as the hint's opening words. */
 function closestColumn(name: string, have: ReadonlySet<string>): string | undefined {
-  const fold = (s: string) => s.toLowerCase().replace(/[\s_-]+/g, '');
-  let best: string | undefined;
-  let bestD = 3;
-  for (const h of have) {
-    const d = fold(h) === fold(name) ? 0 : editDistance(fold(h), fold(name), bestD);
-    if (d < bestD) [best, bestD] = [h, d];
-  }
-  return best === undefined ? undefined : `"${name}": did you mean "${best}"? `;
-}
-
-/** Levenshtein distance, cut off at `max` (returns max when it is at least that). */
-function editDistance(a: string, b: string, max: number): number {
-  if (Math.abs(a.length - b.length) >= max) return max;
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return Math.min(prev[b.length]!, max);
+  const close = closestName(name, have);
+  return close === undefined ? undefined : `"${name}": did you mean "${close}"? `;
 }
 
 /**
@@ -200,7 +183,6 @@ export function createStepPreparer(step: LoadStepConfig, ctx: PrepareContext): S
     return resolveLookups(mapped.value, ctx.resolver, pos).then((r) => looked(r, key, pos, data));
   }
 
-  // A misspelt `where:` column would silently filter out every row (or none): refuse it once the header is known.
   // A misspelt column is a silent loss (a field always empty, a key always missing, a `where:` that
   // filters everything or nothing): every column the step names is checked once the header is known.
   let headerChecked = false;

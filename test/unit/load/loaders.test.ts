@@ -118,10 +118,10 @@ describe('external-id marker', () => {
   it('matches by marker first and never takes an entity marked for another key', async () => {
     const fake = createFakeApi();
     const l = createEntityLoader('task', fake, { externalIdField: 'cf_src' });
-    const a = await fake.tasks.create('P', { name: 'Same', tasklist: { id: 'TL' }, cf_src: 'K1' });
-    const b = await fake.tasks.create('P', { name: 'Same', tasklist: { id: 'TL' }, cf_src: 'K2' });
-    const c = await fake.tasks.create('P', { name: 'Same', tasklist: { id: 'TL' } });
-    const values = { project: 'P', tasklist: 'TL', name: 'Same' };
+    const a = await fake.tasks.create('100', { name: 'Same', tasklist: { id: '200' }, cf_src: 'K1' });
+    const b = await fake.tasks.create('100', { name: 'Same', tasklist: { id: '200' }, cf_src: 'K2' });
+    const c = await fake.tasks.create('100', { name: 'Same', tasklist: { id: '200' } });
+    const values = { project: '100', tasklist: '200', name: 'Same' };
     expect(await l.findExisting(values, { key: 'K2' })).toEqual([b.id, c.id]);
     expect(await l.findExisting(values, { key: 'K3' })).toEqual([c.id]);
     expect(a.id).not.toBe(b.id);
@@ -135,14 +135,14 @@ describe('findCandidates: the created time Zoho answers, for reconciliation', ()
     const at = '2026-06-24T16:45:31.884Z';
     const ms = Date.parse(at);
     fake.projects_.push({ id: '1000000000000000101', name: 'P', created_time: at } as never);
-    fake.milestones_.push({ id: '1000000000000000102', name: 'M', project: { id: 'P1' }, created_time: at } as never);
-    fake.tasklists_.push({ id: '1000000000000000103', name: 'L', project: { id: 'P1' }, created_time: at } as never);
-    fake.tasks_.push({ id: '1000000000000000104', name: 'T', project: { id: 'P1' }, tasklist: { id: 'TL' }, created_time: at } as never);
+    fake.milestones_.push({ id: '1000000000000000102', name: 'M', project: { id: '101' }, created_time: at } as never);
+    fake.tasklists_.push({ id: '1000000000000000103', name: 'L', project: { id: '101' }, created_time: at } as never);
+    fake.tasks_.push({ id: '1000000000000000104', name: 'T', project: { id: '101' }, tasklist: { id: '200' }, created_time: at } as never);
     const cases: [Parameters<typeof createEntityLoader>[0], Record<string, unknown>, string][] = [
       ['project', { name: 'P' }, '1000000000000000101'],
-      ['milestone', { name: 'M', project: 'P1' }, '1000000000000000102'],
-      ['tasklist', { name: 'L', project: 'P1' }, '1000000000000000103'],
-      ['task', { name: 'T', project: 'P1', tasklist: 'TL' }, '1000000000000000104'],
+      ['milestone', { name: 'M', project: '101' }, '1000000000000000102'],
+      ['tasklist', { name: 'L', project: '101' }, '1000000000000000103'],
+      ['task', { name: 'T', project: '101', tasklist: '200' }, '1000000000000000104'],
     ];
     for (const [entity, values, id] of cases) {
       const l = createEntityLoader(entity, fake);
@@ -150,10 +150,54 @@ describe('findCandidates: the created time Zoho answers, for reconciliation', ()
       expect(await l.findExisting(values), entity).toEqual([id]);
     }
     const logs = createEntityLoader('timelog', fake);
-    const values = { project: 'P1', task: 'T1', date: '2026-03-02', hours: '01:30', owner: 'U1', notes: 'x' };
+    const values = { project: '101', task: '301', date: '2026-03-02', hours: '01:30', owner: '401', notes: 'x' };
     await logs.create([{ key: 'k', values, pos: { source: 's', line: 2, index: 0 } }]);
     fake.timelogs_[0]!.created_time = at;
     expect(await createEntityLoader('timelog', fake).findCandidates!(values)).toEqual([{ id: fake.timelogs_[0]!.id, createdMs: ms }]);
     expect(createEntityLoader('user', fake).findCandidates).toBeUndefined();
+  });
+});
+
+describe('ref fields hold Zoho ids (one check in every buildRequest)', () => {
+  const api = createFakeApi();
+  const log = { project: '9', task: '7', date: '2026-03-02', minutes: 30, billing: 'Billable' };
+
+  it('a time-log user given as an e-mail without a lookup is refused, naming the field, the value and the lookup to add', () => {
+    const l = createEntityLoader('timelog', api);
+    expect(() => l.buildRequest({ ...log, user: 'ana@acme.example' })).toThrow(
+      expect.objectContaining({
+        code: 'ROW_INVALID_VALUE',
+        disposition: 'reject-row',
+        field: 'user',
+        value: 'ana@acme.example',
+        message: '"user" must hold Zoho ids (digits), got "ana@acme.example"; add a lookup (e.g. `lookup: { kind: user-by-email }`) to the field',
+      }),
+    );
+    expect(l.buildRequest({ ...log, user: 'api-user' })).not.toHaveProperty('owner_zpuid');
+  });
+
+  it('every loader checks its refs: a project owner, a task list milestone, a task parent, a project by name', () => {
+    expect(() => createEntityLoader('project', api).buildRequest({ name: 'P', owner: 'api-user' })).toThrow(expect.objectContaining({ field: 'owner', value: 'api-user' }));
+    expect(() => createEntityLoader('tasklist', api).buildRequest({ project: '9', name: 'L', milestone: 'Phase 1' })).toThrow(expect.objectContaining({ field: 'milestone' }));
+    expect(() => createEntityLoader('subtask', api).buildRequest({ project: '9', name: 'S', parent: 'JIRA-1' })).toThrow(expect.objectContaining({ field: 'parent' }));
+    expect(() => createEntityLoader('milestone', api).buildRequest({ project: 'Apollo', name: 'M', startDate: '2026-01-01', endDate: '2026-01-02' })).toThrow(
+      expect.objectContaining({ field: 'project', message: expect.stringContaining('project-by-name') }),
+    );
+    // Zoho takes a task owner by e-mail as well as by zpuid (docs/zoho-api-notes.md#tasks).
+    expect(createEntityLoader('task', api).buildRequest({ project: '9', name: 'T', owners: ['ana@acme.example', '15'] })).toMatchObject({
+      owners_and_work: { owners: [{ email: 'ana@acme.example' }, { zpuid: '15' }] },
+    });
+    expect(() => createEntityLoader('task', api).buildRequest({ project: '9', name: 'T', owners: ['15', 'Ana Lima'] })).toThrow(expect.objectContaining({ field: 'owners', value: 'Ana Lima' }));
+  });
+
+  it("the dry run's placeholders pass as ids when the loader is given its test; the run's loader refuses them", () => {
+    const values = { ...log, project: 'dry:project:Apollo', task: 'dry:task:K-1', user: '15' };
+    expect(() => createEntityLoader('timelog', api).buildRequest(values)).toThrow(expect.objectContaining({ field: 'project' }));
+    expect(createEntityLoader('timelog', api, { isPlaceholder: (v) => v.startsWith('dry:') }).buildRequest(values)).toMatchObject({ owner_zpuid: '15' });
+  });
+
+  it('a single ref is one value: a placeholder holding a comma (a JSON key) is not split', () => {
+    const dry = { isPlaceholder: (v: string) => v.startsWith('dry:') };
+    expect(createEntityLoader('tasklist', api, dry).buildRequest({ project: '9', name: 'L', milestone: 'dry:milestone:["Apollo","Launch"]' })).toMatchObject({ milestone: { id: 'dry:milestone:["Apollo","Launch"]' } });
   });
 });

@@ -159,3 +159,20 @@ describe('createChainedResolver', () => {
     expect(await c.resolve(owner(), 'Nobody')).toBeUndefined();
   });
 });
+
+describe('onMissing: { default: api-user } on a time log user', () => {
+  const user = (field: string): MappedRecord => ({
+    values: { [field]: 'gone@x.example' },
+    lookups: [{ field, spec: { kind: 'user-by-email', onMissing: { default: 'api-user' } }, value: 'gone@x.example' }],
+  });
+
+  it('credits the API user (nothing more to look up), on both paths', async () => {
+    const r = table(T);
+    expect(await both(() => user('user'), r)).toMatchObject({ ok: true, value: { values: { user: 'api-user' } } });
+    expect(r.asked).toEqual(['user-by-email|||gone@x.example']);
+  });
+
+  it('on another field the default is looked up as a user, and not found is a reject naming both', async () => {
+    expect(await both(() => user('owner'))).toMatchObject({ ok: false, error: { field: 'owner', message: expect.stringContaining('nor its onMissing default "api-user"') } });
+  });
+});

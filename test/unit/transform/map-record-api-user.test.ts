@@ -18,3 +18,11 @@ describe('mapRecord and api-user', () => {
     expect(r).toMatchObject({ ok: true, value: { values: { user: 'ann@x.io' }, lookups: [{ field: 'user', value: 'ann@x.io' }] } });
   });
 });
+
+describe('api-user belongs to the time log user only', () => {
+  it('on any other field it is a value like any other, looked up (and refused there), never passed through as an id', () => {
+    const fields = FieldsSchema.parse({ owner: { from: 'Owner', lookup: { kind: 'user-by-email' }, default: 'api-user' } });
+    const r = mapRecord(fields, { data: { Owner: '' }, pos });
+    expect(r).toMatchObject({ ok: true, value: { values: { owner: 'api-user' }, lookups: [{ field: 'owner', value: 'api-user' }] } });
+  });
+});

@@ -63,3 +63,16 @@ describe('validateRow', () => {
     }
   });
 });
+
+describe('validateRow messages name the offending value', () => {
+  const p = { source: 'x.csv', line: 2, index: 0 };
+  it('dates, minutes, enums, text: the value as given, a long one clipped', () => {
+    const msg = (entity: Parameters<typeof validateRow>[0], values: Record<string, unknown>, field: string) => validateRow(entity, values, p).find((e) => e.field === field)?.message;
+    const log = { project: '1', task: '2', user: '3', date: '2026-11-02', minutes: 60, billing: 'Billable' };
+    expect(msg('timelog', { ...log, date: '02/11/2026' }, 'date')).toBe('"date" must be a date YYYY-MM-DD, got "02/11/2026" (use a date converter with the source\'s format)');
+    expect(msg('timelog', { ...log, minutes: '60' }, 'minutes')).toBe('"minutes" must be whole minutes, got "60" (use a duration converter)');
+    expect(msg('timelog', { ...log, billing: 'billable' }, 'billing')).toBe('"billing" must be one of Billable, Non Billable, got "billable" (use an enum converter to map the source\'s values)');
+    expect(msg('timelog', { ...log, notes: 5 }, 'notes')).toBe('"notes" must be text, got 5 (number)');
+    expect(msg('timelog', { ...log, startTime: 'x'.repeat(300) }, 'startTime')).toBe(`"startTime" must be a time HH:MM (24-hour), got "${'x'.repeat(80)}…(300 chars)"`);
+  });
+});

@@ -65,3 +65,11 @@ describe('format checks', () => {
     expect(compileTimeFormat('DD/MM/YY HH:mm').parse('30/02/25 10:00')).toBeUndefined();
   });
 });
+
+describe('an unknown token in the wrong case names the right one', () => {
+  it('`a` → `A`, `yyyy` → `YYYY`; a letter that is no token in any case gets no suggestion', () => {
+    expect(dateFormatProblem('DD.MM.YYYY hh:mm a', false)).toBe('unknown token at "a" in date format "DD.MM.YYYY hh:mm a"; did you mean "A"?');
+    expect(dateFormatProblem('dd.MM.yyyy', false)).toMatch(/unknown token at "dd\.MM\.yyyy" in date format "dd\.MM\.yyyy"; did you mean "DD"\?$/);
+    expect(dateFormatProblem('YYYY-MM-DD Q', false)).not.toMatch(/did you mean/);
+  });
+});

@@ -40,7 +40,7 @@ function restart(): CheckpointStore {
 }
 
 const tasks = (n: number): LoadItem[] =>
-  Array.from({ length: n }, (_, i) => ({ key: `t${i}`, values: { project: 'P1', tasklist: 'TL1', name: `Task ${i}` }, pos: pos(i) }));
+  Array.from({ length: n }, (_, i) => ({ key: `t${i}`, values: { project: '101', tasklist: '201', name: `Task ${i}` }, pos: pos(i) }));
 
 describe('reconciliation after a crash', () => {
   it('killed after the request, before recordResults: found, confirmed, never re-sent', async () => {
@@ -102,12 +102,12 @@ describe('reconciliation after a crash', () => {
     const run = store.startRun('demo').id;
     api.doubtWhen = (kind) => (kind === 'task' ? 'not-created' : undefined);
     const sl = createStepLoader({ api, store, runId: run, step: { name: 'tasks', entity: 'task' } });
-    await sl.load([{ ...tasks(1)[0]!, data: { Title: 'Task 0', List: 'TL1' } }]);
+    await sl.load([{ ...tasks(1)[0]!, data: { Title: 'Task 0', List: '201' } }]);
     api.doubtWhen = undefined;
     api.rejectWhen = () => ({ title: 'INVALID_PARAMETER_VALUE', fieldName: 'name', message: 'no' });
     await sl.reconcile();
     await sl.retryPlanned();
-    expect([...store.rejects(run, 'tasks')][0]?.columns).toEqual([['Title', 'Task 0'], ['List', 'TL1']]);
+    expect([...store.rejects(run, 'tasks')][0]?.columns).toEqual([['Title', 'Task 0'], ['List', '201']]);
   });
 
   it('a key still sent when its batch comes round again is reconciled inline, not re-sent', async () => {
@@ -125,9 +125,9 @@ describe('reconciliation after a crash', () => {
   it('users are reconciled by email', async () => {
     let store = createCheckpointStore(cdb.db);
     const run = store.startRun('demo').id;
-    const items: LoadItem[] = ['a@x.io', 'b@x.io'].map((e, i) => ({ key: e, values: { email: e, project: 'P1' }, pos: pos(i) }));
+    const items: LoadItem[] = ['a@x.io', 'b@x.io'].map((e, i) => ({ key: e, values: { email: e, project: '101' }, pos: pos(i) }));
     store.markSent(run, 'users', items.map((i) => ({ key: i.key, values: i.values, pos: i.pos, op: 'create' as const })));
-    await api.users.addToProject('P1', [{ email_id: 'a@x.io' }]);
+    await api.users.addToProject('101', [{ email_id: 'a@x.io' }]);
     store = restart();
     const sl = createStepLoader({ api, store, runId: run, step: { name: 'users', entity: 'user' } });
     expect(await sl.reconcile()).toEqual({ found: 1, notFound: 1, unresolved: 0 });
@@ -136,14 +136,14 @@ describe('reconciliation after a crash', () => {
   });
 
   // A project user's id names the person, the same in every project (users.ts: idsPerScope).
-  const ana = (project: string): LoadItem => ({ key: `ana-${project}`, values: { email: 'ana@x.io', project }, pos: pos(project === 'P1' ? 0 : 1) });
+  const ana = (project: string): LoadItem => ({ key: `ana-${project}`, values: { email: 'ana@x.io', project }, pos: pos(project === '101' ? 0 : 1) });
 
   it("a person confirmed in one project, her in-doubt membership of another found there: bound to her id, not re-sent", async () => {
     let store = createCheckpointStore(cdb.db);
     const run = store.startRun('demo').id;
     const sl = createStepLoader({ api, store, runId: run, step: { name: 'users', entity: 'user' } });
-    await sl.load([ana('P1')]);
-    const x = store.crosswalkGet('users', 'ana-P1')!.zohoId;
+    await sl.load([ana('101')]);
+    const x = store.crosswalkGet('users', 'ana-101')!.zohoId;
     // Her Mobile membership is sent and Zoho commits it (same person, same id), but the process dies.
     store.markSent(run, 'users', [ana('P2')].map((i) => ({ key: i.key, values: i.values, pos: i.pos, op: 'create' as const })));
     api.projectUsers_.set('P2', [{ id: x, email: 'ana@x.io' }]);
@@ -156,8 +156,8 @@ describe('reconciliation after a crash', () => {
     expect(store.getRecord('users', 'ana-P2')?.state).toBe('confirmed');
     expect(store.crosswalkGet('users', 'ana-P2')?.zohoId).toBe(x);
     const adds = api.calls['user.add'];
-    const out = await sl2.load([ana('P1'), ana('P2')]);
-    expect(out.repeated.map((r) => r.key)).toEqual(['ana-P1', 'ana-P2']);
+    const out = await sl2.load([ana('101'), ana('P2')]);
+    expect(out.repeated.map((r) => r.key)).toEqual(['ana-101', 'ana-P2']);
     expect(api.calls['user.add']).toBe(adds);
     expect(store.counts(run, 'users')).toMatchObject({ created: 2, inDoubt: 0 });
   });
@@ -165,15 +165,15 @@ describe('reconciliation after a crash', () => {
   it('two in-doubt memberships of one person in two projects, in one pass: both found', async () => {
     let store = createCheckpointStore(cdb.db);
     const run = store.startRun('demo').id;
-    store.markSent(run, 'users', [ana('P1'), ana('P2')].map((i) => ({ key: i.key, values: i.values, pos: i.pos, op: 'create' as const })));
+    store.markSent(run, 'users', [ana('101'), ana('P2')].map((i) => ({ key: i.key, values: i.values, pos: i.pos, op: 'create' as const })));
     const x = '1000000000000000042';
-    api.projectUsers_.set('P1', [{ id: x, email: 'ana@x.io' }]);
+    api.projectUsers_.set('101', [{ id: x, email: 'ana@x.io' }]);
     api.projectUsers_.set('P2', [{ id: x, email: 'ana@x.io' }]);
     store = restart();
     store.resumeRun(run);
     const sl = createStepLoader({ api, store, runId: run, step: { name: 'users', entity: 'user' } });
     expect(await sl.reconcile()).toEqual({ found: 2, notFound: 0, unresolved: 0 });
-    expect([store.crosswalkGet('users', 'ana-P1')?.zohoId, store.crosswalkGet('users', 'ana-P2')?.zohoId]).toEqual([x, x]);
+    expect([store.crosswalkGet('users', 'ana-101')?.zohoId, store.crosswalkGet('users', 'ana-P2')?.zohoId]).toEqual([x, x]);
     expect(store.counts(run, 'users')).toMatchObject({ created: 2, inDoubt: 0 });
   });
 });
@@ -181,7 +181,7 @@ describe('reconciliation after a crash', () => {
 describe('time log collisions', () => {
   const log = (i: number): LoadItem => ({
     key: `row${i}`,
-    values: { project: 'P1', task: 'T1', date: '2026-03-02', hours: '01:30', owner: 'U1', notes: 'standup', bill_status: 'Billable' },
+    values: { project: '101', task: '301', date: '2026-03-02', hours: '01:30', owner: '401', notes: 'standup', bill_status: 'Billable' },
     pos: pos(i),
   });
 
@@ -218,9 +218,9 @@ describe('time log collisions', () => {
       date: '2026-03-02',
       bill_status: 'Billable',
       hours: '01:30',
-      module: { type: 'task', id: 'T1' },
+      module: { type: 'task', id: '301' },
       notes: 'standup',
-      owner_zpuid: 'U1',
+      owner_zpuid: '401',
     });
     await loader.create([log(0)]);
     expect(api.timelogs_[0]?.notes).toBe('<div>standup</div>');
@@ -316,7 +316,7 @@ describe('candidate order (someone else\'s entity is never ours)', () => {
     const store = createCheckpointStore(cdb.db, clock);
     const run = store.startRun('demo').id;
     // Made by hand an hour before our run, same name, same list.
-    api.tasks_.push({ id: '1000000000000000042', name: 'Task 0', project: { id: 'P1' }, tasklist: { id: 'TL1' }, created_time: new Date(clock.now() - 3_600_000).toISOString() } as never);
+    api.tasks_.push({ id: '1000000000000000042', name: 'Task 0', project: { id: '101' }, tasklist: { id: '201' }, created_time: new Date(clock.now() - 3_600_000).toISOString() } as never);
     await clock.advance(3_600_000);
     api.doubtWhen = (kind) => (kind === 'task' ? 'created' : undefined);
     const sl = createStepLoader({ api, store, runId: run, step: { name: 'tasks', entity: 'task' }, timing: { clock } });
@@ -338,7 +338,7 @@ describe('records from before schema v4 (sent_ms NULL)', () => {
     store.markSent(run, 'tasks', tasks(1).map((i) => ({ key: i.key, values: i.values, pos: i.pos, op: 'create' as const })));
     cdb.db.prepare('UPDATE records SET sent_ms = NULL').run();
     // Created a day before "now" (the v3 run was long ago): the only match is ours.
-    api.tasks_.push({ id: '1000000000000000042', name: 'Task 0', project: { id: 'P1' }, tasklist: { id: 'TL1' }, created_time: new Date(clock.now() - 86_400_000).toISOString() } as never);
+    api.tasks_.push({ id: '1000000000000000042', name: 'Task 0', project: { id: '101' }, tasklist: { id: '201' }, created_time: new Date(clock.now() - 86_400_000).toISOString() } as never);
     const sl = createStepLoader({ api, store, runId: run, step: { name: 'tasks', entity: 'task' }, timing: { clock } });
     expect(await sl.reconcile()).toEqual({ found: 1, notFound: 0, unresolved: 0 });
     expect(store.crosswalkGet('tasks', 't0')?.zohoId).toBe('1000000000000000042');

@@ -87,7 +87,7 @@ describe('kill at random instants, resume, exactly once', () => {
     const items: LoadItem[] = Array.from({ length: 120 }, (_, i) => ({
       key: `row${i}`,
       // Every 3 rows share a natural key (same project, date, owner, hours, notes).
-      values: { project: 'P1', task: `T${Math.floor(i / 30)}`, date: `2026-03-${String(1 + (Math.floor(i / 3) % 28)).padStart(2, '0')}`, minutes: 30, user: 'U1', notes: 'work', billing: 'Billable' },
+      values: { project: '101', task: `${300 + Math.floor(i / 30)}`, date: `2026-03-${String(1 + (Math.floor(i / 3) % 28)).padStart(2, '0')}`, minutes: 30, user: '401', notes: 'work', billing: 'Billable' },
       pos: { source: 'logs.csv', line: i + 2, index: i },
     }));
     const { api, counts, ids, killed } = await killAndResume('timelog', items, 42, 30);
@@ -125,7 +125,7 @@ describe('kill at random instants, resume, exactly once', () => {
   it('tasks: 30 kills', async () => {
     const items: LoadItem[] = Array.from({ length: 150 }, (_, i) => ({
       key: `t${i}`,
-      values: { project: 'P1', tasklist: `TL${i % 4}`, name: `Task ${i}` },
+      values: { project: '101', tasklist: `${200 + (i % 4)}`, name: `Task ${i}` },
       pos: { source: 'tasks.csv', line: i + 2, index: i },
     }));
     const { api, counts, ids, killed } = await killAndResume('task', items, 7, 30);

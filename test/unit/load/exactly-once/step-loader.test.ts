@@ -21,7 +21,7 @@ beforeEach(() => {
 afterEach(() => cdb.close());
 
 const tasks = (n: number, from = 0): LoadItem[] =>
-  Array.from({ length: n }, (_, i) => ({ key: `t${from + i}`, values: { project: 'P1', tasklist: 'TL1', name: `Task ${from + i}` }, pos: pos(from + i), data: { Name: `Task ${from + i}` } }));
+  Array.from({ length: n }, (_, i) => ({ key: `t${from + i}`, values: { project: '101', tasklist: '201', name: `Task ${from + i}` }, pos: pos(from + i), data: { Name: `Task ${from + i}` } }));
 
 const stepOf = (over: Partial<StepConfig> = {}): StepConfig => ({ name: 'tasks', entity: 'task', ...over });
 
@@ -30,8 +30,8 @@ describe('step loader: modes', () => {
     const sl = createStepLoader({ api, store, runId, step: stepOf() });
     const out = await sl.load(tasks(3), { highWater: { index: 3, line: 5 } });
     expect(out.delta.created).toBe(3);
-    expect(api.tasks_[0]).toMatchObject({ tasklist: { id: 'TL1' }, name: 'Task 0' });
-    expect(store.crosswalkGet('tasks', 't1')?.parents).toEqual({ project: 'P1', tasklist: 'TL1' });
+    expect(api.tasks_[0]).toMatchObject({ tasklist: { id: '201' }, name: 'Task 0' });
+    expect(store.crosswalkGet('tasks', 't1')?.parents).toEqual({ project: '101', tasklist: '201' });
     const run2 = store.startRun('demo').id;
     const again = await createStepLoader({ api, store, runId: run2, step: stepOf() }).load(tasks(3));
     expect(again.delta).toMatchObject({ skipped: 3, created: 0 });
@@ -39,8 +39,8 @@ describe('step loader: modes', () => {
   });
 
   it('skip-existing: finds tasks created outside the tool by name within list and parent', async () => {
-    await api.tasks.create('P1', { name: 'Task 1', tasklist: { id: 'TL1' } });
-    await api.tasks.create('P1', { name: 'Task 2', tasklist: { id: 'OTHER' } });
+    await api.tasks.create('101', { name: 'Task 1', tasklist: { id: '201' } });
+    await api.tasks.create('101', { name: 'Task 2', tasklist: { id: '299' } });
     const sl = createStepLoader({ api, store, runId, step: stepOf({ mode: 'skip-existing' }) });
     const out = await sl.load(tasks(3));
     const by = Object.fromEntries(out.results.map((r) => [r.key, r.status]));
@@ -50,7 +50,7 @@ describe('step loader: modes', () => {
   });
 
   it('upsert: PATCHes what exists, creates the rest', async () => {
-    const existing = await api.tasks.create('P1', { name: 'Task 0', tasklist: { id: 'TL1' } });
+    const existing = await api.tasks.create('101', { name: 'Task 0', tasklist: { id: '201' } });
     const sl = createStepLoader({ api, store, runId, step: stepOf({ mode: 'upsert' }) });
     const items = tasks(2).map((it) => ({ ...it, values: { ...it.values, priority: 'High' } }));
     const out = await sl.load(items);
@@ -131,7 +131,7 @@ describe('step loader: modes', () => {
 });
 
 describe('users: bulk add with bisection', () => {
-  const users = (emails: string[]): LoadItem[] => emails.map((e, i) => ({ key: e, values: { email: e, project: 'P1' }, pos: pos(i) }));
+  const users = (emails: string[]): LoadItem[] => emails.map((e, i) => ({ key: e, values: { email: e, project: '101' }, pos: pos(i) }));
 
   it('adds in batches of the configured size, per-email ids', async () => {
     const sl = createStepLoader({ api, store, runId, step: { name: 'users', entity: 'user', userBatchSize: 3 } });

@@ -44,7 +44,7 @@ describe('prepareStep accounting over the extractor fixtures', () => {
 
 describe('the columns a step names', () => {
   const step = (fields: Record<string, unknown>, key = ['ID']) =>
-    LoadStepSchema.parse({ name: 'tasks', entity: 'task', source: { type: 'csv', path: 'x.csv' }, key, fields: { project: { default: 'P' }, name: { from: 'Summary' }, ...fields } });
+    LoadStepSchema.parse({ name: 'tasks', entity: 'task', source: { type: 'csv', path: 'x.csv' }, key, fields: { project: { default: 'P', lookup: { kind: 'project-by-name' } }, name: { from: 'Summary' }, ...fields } });
 
   it('a misspelt from, template, coalesce or key column refuses the step before its first row, with a did-you-mean', async () => {
     const { writeFileSync, mkdtempSync } = await import('node:fs');
@@ -68,7 +68,7 @@ describe('the columns a step names', () => {
     expect((await run({ description: { template: '{Summary} {Tags}' } }))!.message).toBe('step tasks: field description names "Tags", not a column of x.csv');
     expect((await run({}, ['Id']))!.hint).toContain('did you mean "ID"?');
     // What exists passes: collect's repeats are optional, a constant field names no column.
-    expect(await run({ description: { collect: 'Labels' }, priority: { default: 'high' } })).toBeUndefined();
+    expect(await run({ owners: { collect: 'Labels', lookup: { kind: 'user-by-email' } }, priority: { default: 'high' } })).toBeUndefined();
   });
 });
 
