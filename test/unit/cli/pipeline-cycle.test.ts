@@ -2,21 +2,14 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect } from 'vitest';
-import { runCli } from '../../../src/cli/cli.js';
-import type { CliIo } from '../../../src/cli/io.js';
+import { cliInProcess } from '../../helpers/cli-in-process.js';
 import { dryRun } from '../../../src/pipeline/dry-run/dry-run.js';
 import { validatePipelineText } from '../../../src/pipeline/file/load-pipeline.js';
 import { runPipeline } from '../../../src/pipeline/run/run.js';
 import { PipelineSchema } from '../../../src/pipeline/file/schema.js';
 import { it } from '../../helpers/fixtures.js';
 
-async function cli(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) }, env: {}, cwd, signal: new AbortController().signal, now: () => Date.now() };
-  const code = await runCli(args, io);
-  return { code, stdout, stderr };
-}
+const cli = cliInProcess;
 
 /** Two projects waiting for each other through dependsOn. */
 const DEPENDS_ON = `version: 1

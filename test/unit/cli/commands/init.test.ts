@@ -1,25 +1,11 @@
 /** `zpetl init` in-process: --add-step appends a step; --add-step with --out is a usage error; the schema line leads. */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { cliInProcess } from '../../../helpers/cli-in-process.js';
 import { describe, expect } from 'vitest';
-import { runCli } from '../../../../src/cli/cli.js';
-import type { CliIo } from '../../../../src/cli/io.js';
 import { it } from '../../../helpers/fixtures.js';
 
-async function cli(args: string[], cwd: string) {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    stdout: { write: (s: string) => ((stdout += s), true) },
-    stderr: { write: (s: string) => ((stderr += s), true) },
-    env: {},
-    cwd,
-    signal: new AbortController().signal,
-    now: () => Date.now(),
-  };
-  const code = await runCli(args, io);
-  return { code, stdout, stderr };
-}
+const cli = cliInProcess;
 
 describe('zpetl init', () => {
   it('writes a pipeline whose first line points editors at the schema, then --add-step appends a step to it', async ({ tmp }) => {

@@ -1,26 +1,12 @@
 /** `zpetl validate` in-process: the hint links each problem to its section of docs/pipelines.md; CHANGE_ME values are named. */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { cliInProcess } from '../../../helpers/cli-in-process.js';
 import { describe, expect } from 'vitest';
-import { runCli } from '../../../../src/cli/cli.js';
 import { problemLines, REFERENCE_HINT } from '../../../../src/cli/commands/validate.js';
-import type { CliIo } from '../../../../src/cli/io.js';
 import { it } from '../../../helpers/fixtures.js';
 
-async function cli(args: string[], cwd: string) {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    stdout: { write: (s: string) => ((stdout += s), true) },
-    stderr: { write: (s: string) => ((stderr += s), true) },
-    env: {},
-    cwd,
-    signal: new AbortController().signal,
-    now: () => Date.now(),
-  };
-  const code = await runCli(args, io);
-  return { code, stdout, stderr };
-}
+const cli = cliInProcess;
 
 const step = (fields: string, extra = '') => `version: 1
 name: p
