@@ -31,9 +31,22 @@ export const ERROR_CODES = [
   'SOURCE_UNCLOSED_QUOTE',
   'SOURCE_FIELD_COUNT',
   'SOURCE_INVALID_ENCODING',
+  /** A file whose first bytes are not text (a ZIP/xlsx, a PDF, an image, NUL bytes that are not UTF-16): fatal. */
+  'SOURCE_BINARY',
+  /** A reject: a field holds a C0 control (other than tab, LF, CR), DEL or a C1 control (src/extract/control-chars.ts). */
+  'SOURCE_CONTROL_CHARACTER',
+  /** A warning: under `controlCharacters: strip`, control characters were removed from a field of the row. */
+  'SOURCE_CONTROL_STRIPPED',
+  /** A warning: `encoding: auto` found no BOM and bytes that are not UTF-8, and read the file in a legacy code page. */
+  'SOURCE_ENCODING_FALLBACK',
   'SOURCE_FIELD_TOO_LONG',
   'SOURCE_DUPLICATE_HEADER',
+  /** The file holds nothing: no header line (CSV), no JSON value, not a byte that is not whitespace. */
   'SOURCE_EMPTY',
+  /** A warning: the file has a header (or an empty JSON array) but no records after it. */
+  'SOURCE_NO_RECORDS',
+  /** A warning: blank lines were skipped (not data rows); says how many and where the first was. */
+  'SOURCE_BLANK_LINES',
   'SOURCE_MISSING_COLUMN',
   'SOURCE_CHANGED',
   // rows

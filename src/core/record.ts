@@ -8,6 +8,12 @@ export interface SourceRecord<T = Record<string, unknown>> {
   pos: SourcePosition;
   /** The raw text of the record, when the extractor keeps it (rejects.csv uses the parsed columns). */
   raw?: string;
+  /**
+   * Problems the extractor fixed without rejecting the row (SOURCE_CONTROL_STRIPPED under
+   * `controlCharacters: strip`). Prepare keeps them with the row's other warnings: they reach the
+   * checkpoint's warnings table, warnings.csv and the reports like a lookup's `onMissing: warn`.
+   */
+  warnings?: RowError[];
 }
 
 /**

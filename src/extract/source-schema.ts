@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { dateFormatProblem } from '../core/parse/date-format.js';
 import { HOURS_FORMATS } from '../core/parse/duration.js';
+import { CONTROL_CHARACTER_POLICIES } from './control-chars.js';
 
 /** Text encodings a CSV source may declare. A byte-order mark in the file wins over the declaration. */
 export const ENCODINGS = ['utf8', 'latin1', 'utf16le'] as const;
@@ -19,6 +20,24 @@ export { HOURS_FORMATS, type HoursFormat } from '../core/parse/duration.js';
 
 /** Default limit on one field's length, in characters. */
 export const DEFAULT_MAX_FIELD_CHARS = 100_000;
+
+/** What a tabular source does with a header name that appears more than once. */
+export const DUPLICATE_HEADER_POLICIES = ['error', 'number'] as const;
+export type DuplicateHeaderPolicy = (typeof DUPLICATE_HEADER_POLICIES)[number];
+
+const controlCharacters = z
+  .enum(CONTROL_CHARACTER_POLICIES)
+  .default('reject')
+  .describe(
+    'A field holding a control character (NUL and the other C0 controls but tab, LF and CR; DEL; the C1 controls U+0080–U+009F): `reject` (the default) makes its row a SOURCE_CONTROL_CHARACTER reject naming the column and line; `strip` removes them and the row loads with a SOURCE_CONTROL_STRIPPED warning. Never loaded as they are.',
+  );
+
+const duplicateHeaders = z
+  .enum(DUPLICATE_HEADER_POLICIES)
+  .default('error')
+  .describe(
+    'A header name that appears more than once: `error` (the default) stops the step at its start, naming the header and both column numbers, unless the step reads the repeats (`collect:` of that name, or a column named `Name_2`…); `number` reads the repeats as `Name_2`, `Name_3`… with a SOURCE_DUPLICATE_HEADER warning.',
+  );
 
 const pathSchema = z.string().min(1, 'expected a file path').describe('The file, relative to the pipeline file (or absolute). `${VAR}` is replaced from the environment.');
 
@@ -37,6 +56,8 @@ const csvOptions = {
   delimiter: z.enum(DELIMITERS).optional().describe('Field delimiter; omitted = detected from the header line (the most frequent of `,` `;` and tab outside quotes, `,` on a tie).'),
   quote: z.string().length(1, 'expected a single character').default('"').describe('Quote character; a quote inside a quoted field is doubled.'),
   maxFieldChars: z.number().int().min(1).default(DEFAULT_MAX_FIELD_CHARS).describe('A field longer than this (characters) makes its row a SOURCE_FIELD_TOO_LONG reject.'),
+  controlCharacters,
+  duplicateHeaders,
   relaxColumnCount: z
     .boolean()
     .default(false)
@@ -50,11 +71,11 @@ export const CsvSourceSchema = z
   );
 
 export const JsonSourceSchema = z
-  .strictObject({ type: z.literal('json').describe('A JSON file.'), path: pathSchema })
+  .strictObject({ type: z.literal('json').describe('A JSON file.'), path: pathSchema, controlCharacters })
   .describe('A file holding one top-level JSON array of objects, streamed element by element; each object\'s properties are its columns. A syntax error stops the step with its line and column.');
 
 export const NdjsonSourceSchema = z
-  .strictObject({ type: z.literal('ndjson').describe('A JSON-lines file.'), path: pathSchema })
+  .strictObject({ type: z.literal('ndjson').describe('A JSON-lines file.'), path: pathSchema, controlCharacters })
   .describe('One JSON object per line (UTF-8); each object\'s properties are its columns. Blank lines are ignored; a line that is not an object is a reject with its line number.');
 
 /**
@@ -72,6 +93,8 @@ export const ZohoTimesheetSourceSchema = z
     delimiter: csvOptions.delimiter,
     quote: csvOptions.quote,
     maxFieldChars: csvOptions.maxFieldChars,
+    controlCharacters,
+    duplicateHeaders,
   })
   .describe('A timesheet exported from the Zoho Projects web UI (CSV). Headers are matched through their usual aliases; the date format and the hours format must be stated, since no file tells which.');
 

@@ -23,6 +23,12 @@ export interface ExtractorOptions {
   startAt?: StartAt;
   /** Bytes read from the file per chunk (default 256 KiB). One batch = the items of one chunk. */
   chunkBytes?: number;
+  /**
+   * Header names the caller reads by their numbered keys (a step's `collect: Labels`, or a column it
+   * names `Labels_2`): under `duplicateHeaders: error` their repeats are read as `Name_2`… (with a
+   * SOURCE_DUPLICATE_HEADER warning) instead of stopping the read. Prepare derives it from the step.
+   */
+  repeatsRead?: ReadonlySet<string>;
   /** Called for each warning as it happens (also kept in `warnings()`). */
   onWarning?: (w: ExtractWarning) => void;
 }
@@ -32,6 +38,8 @@ export interface ExtractWarning {
   code: ErrorCode;
   message: string;
   pos?: SourcePosition;
+  /** The column concerned (a repeated header's numbered key), when there is one. */
+  field?: string;
 }
 
 /** The header of a tabular source. */
@@ -40,6 +48,8 @@ export interface SourceHeader {
   names: readonly string[];
   /** The record keys used for each column, same order: trimmed names, duplicates made unique (`name`, `name_2`). */
   keys: readonly string[];
+  /** Header names that appear more than once: the 1-based columns holding each, and the key each column is read as. */
+  repeated?: readonly { name: string; columns: readonly number[]; keys: readonly string[] }[];
 }
 
 export interface ExtractStats {
