@@ -33,7 +33,7 @@ export const ERROR_CODES = [
   'SOURCE_INVALID_ENCODING',
   /** A file whose first bytes are not text (a ZIP/xlsx, a PDF, an image, NUL bytes that are not UTF-16): fatal. */
   'SOURCE_BINARY',
-  /** A reject: a field holds a C0 control (other than tab, LF, CR), DEL or a C1 control (src/extract/control-chars.ts). */
+  /** A reject: a field holds a C0 control (other than tab, LF, CR), DEL or a C1 control (src/core/control-chars.ts). */
   'SOURCE_CONTROL_CHARACTER',
   /** A warning: under `controlCharacters: strip`, control characters were removed from a field of the row. */
   'SOURCE_CONTROL_STRIPPED',

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { dateFormatProblem } from '../core/parse/date-format.js';
 import { HOURS_FORMATS } from '../core/parse/duration.js';
-import { CONTROL_CHARACTER_POLICIES } from './control-chars.js';
+import { CONTROL_CHARACTER_POLICIES } from '../core/control-chars.js';
 
 /** Text encodings a CSV source may declare. A byte-order mark in the file wins over the declaration. */
 export const ENCODINGS = ['utf8', 'latin1', 'utf16le'] as const;

@@ -1,0 +1,92 @@
+/**
+ * The one rule for control characters in text values: C0 controls other than tab, LF and CR
+ * (U+0000–U+0008, U+000B, U+000C, U+000E–U+001F), DEL (U+007F) and the C1 controls (U+0080–U+009F).
+ * They are Unicode's `Cc` category minus the three that text files legitimately hold. A NUL stored in
+ * Zoho breaks every CSV and payroll file written from it; a C1 control is almost always a Windows-1252
+ * file decoded as ISO-8859-1 (0x93 “ read as U+0093). Every extractor applies it (a field holding
+ * one is a SOURCE_CONTROL_CHARACTER reject, or under `controlCharacters: strip` the characters are
+ * removed and the row carries a SOURCE_CONTROL_STRIPPED warning), and the payroll export removes them from the
+ * text cells it writes, with a warning (src/payroll/collect-logs.ts).
+ */
+
+/** What a source does with control characters (`controlCharacters:` in a pipeline file). */
+export const CONTROL_CHARACTER_POLICIES = ['reject', 'strip'] as const;
+export type ControlCharacterPolicy = (typeof CONTROL_CHARACTER_POLICIES)[number];
+
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
+// eslint-disable-next-line no-control-regex
+const CONTROL_ALL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
+
+/** Whether `s` holds a control character of the rule. */
+export const hasControlChar = (s: string): boolean => CONTROL.test(s);
+
+/** Index of the first control character in `s`, or -1. */
+export function controlCharIndex(s: string): number {
+  const m = CONTROL.exec(s);
+  return m === null ? -1 : m.index;
+}
+
+/** `s` without its control characters, and how many were removed. */
+export function stripControlChars(s: string): { text: string; removed: number } {
+  let removed = 0;
+  const text = s.replace(CONTROL_ALL, () => {
+    removed++;
+    return '';
+  });
+  return { text, removed };
+}
+
+const NAMES: Record<number, string> = { 0: 'NUL', 7: 'BEL', 8: 'BS', 0x0b: 'VT', 0x0c: 'FF', 0x1b: 'ESC', 0x7f: 'DEL' };
+
+/** A control character for a message: `NUL (U+0000)`, `U+0093 (a C1 control)`. */
+export function describeControlChar(ch: string): string {
+  const cp = ch.codePointAt(0) ?? 0;
+  const hex = `U+${cp.toString(16).toUpperCase().padStart(4, '0')}`;
+  const name = NAMES[cp];
+  if (name !== undefined) return `${name} (${hex})`;
+  return cp >= 0x80 ? `${hex} (a C1 control)` : `${hex} (a C0 control)`;
+}
+
+/**
+ * The first string inside a JSON value (the value itself, an element, a property value or a property
+ * name, depth first) that holds a control character: its path from the record (`notes`, `tags[2]`,
+ * `owner.name`) and the string. Undefined when there is none.
+ */
+export function findControlCharInValue(value: unknown, path = ''): { path: string; text: string } | undefined {
+  if (typeof value === 'string') return hasControlChar(value) ? { path, text: value } : undefined;
+  if (value === null || typeof value !== 'object') return undefined;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const hit = findControlCharInValue(value[i], `${path}[${i}]`);
+      if (hit) return hit;
+    }
+    return undefined;
+  }
+  for (const [k, v] of Object.entries(value)) {
+    const at = path === '' ? k : `${path}.${k}`;
+    if (hasControlChar(k)) return { path: at, text: k };
+    const hit = findControlCharInValue(v, at);
+    if (hit) return hit;
+  }
+  return undefined;
+}
+
+/** A JSON value with the control characters removed from every string in it (property names too), and how many were removed. */
+export function stripControlCharsInValue(value: unknown): { value: unknown; removed: number } {
+  let removed = 0;
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') {
+      const r = stripControlChars(v);
+      removed += r.removed;
+      return r.text;
+    }
+    if (v === null || typeof v !== 'object') return v;
+    if (Array.isArray(v)) return v.map(walk);
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) out[walk(k) as string] = walk(x);
+    return out;
+  };
+  const out = walk(value);
+  return { value: out, removed };
+}
