@@ -4,8 +4,9 @@
  * counts of each. Filters run in a fixed order: duplicate id, outside the period, approval, billing,
  * users, projects; the first that applies is the reason.
  */
+import { hasControlChar, stripControlChars } from '../core/control-chars.js';
 import type { RowError } from '../core/record.js';
-import { duplicateLogWarning, fileApprovalWarning, type ExportWarning } from './export-warnings.js';
+import { controlCharactersWarning, duplicateLogWarning, fileApprovalWarning, type ExportWarning } from './export-warnings.js';
 import type { PayrollLog } from './payroll-log.js';
 import type { Period } from './period.js';
 import { readSource, type TimesheetFileReader, type TimesheetSource } from './read-source.js';
@@ -55,7 +56,30 @@ export interface CollectedLogs {
   rejected: RejectedLog[];
 }
 
-/** Reads `source` over `period` (see readSource) and filters each log as it arrives. */
+/** The text fields of a log that reach the export's cells. */
+const TEXT_FIELDS = ['notes', 'userName', 'email', 'projectName', 'taskName', 'logType'] as const;
+
+/**
+ * Removes control characters from a paid log's text fields (in place); true when there were any. The
+ * content hash is left as read: it tells edits between snapshots apart, and a cleaned export cell is
+ * not an edit.
+ */
+function cleanText(l: PayrollLog): boolean {
+  let found = false;
+  for (const f of TEXT_FIELDS) {
+    const v = l[f];
+    if (v !== '' && hasControlChar(v)) {
+      l[f] = stripControlChars(v).text;
+      found = true;
+    }
+  }
+  return found;
+}
+
+/**
+ * Reads `source` over `period` (see readSource) and filters each log as it arrives. A paid log whose
+ * text holds control characters has them removed, with one PAYROLL_CONTROL_CHARACTERS warning.
+ */
 export async function collectLogs(
   source: TimesheetSource,
   scopeProjects: readonly string[] | undefined,
@@ -81,6 +105,7 @@ export async function collectLogs(
   const excluded: ExcludedLog[] = [];
   const rejected: RejectedLog[] = [];
   let fileWithoutApproval = 0;
+  const controlLogs = { count: 0, ids: [] as string[] };
   await readSource(source, scopeProjects, period, readFile, (n) => {
     counts.read++;
     if (counts.read % 5000 === 0) hooks.progress(counts.read);
@@ -124,8 +149,12 @@ export async function collectLogs(
       reason = 'filter:projects';
     }
     if (reason) excluded.push({ logId: l.id, contentHash: l.contentHash, reason });
-    else accepted.push(l);
+    else {
+      if (cleanText(l) && controlLogs.count++ < 10) controlLogs.ids.push(l.id);
+      accepted.push(l);
+    }
   });
   if (fileWithoutApproval > 0) hooks.warn(fileApprovalWarning(fileWithoutApproval, source));
+  if (controlLogs.count > 0) hooks.warn(controlCharactersWarning(controlLogs.count, controlLogs.ids));
   return { counts, accepted, excluded, rejected };
 }

@@ -21,6 +21,20 @@ export function duplicateLogWarning(logId: string): ExportWarning {
   return { code: 'PAYROLL_DUPLICATE_LOG', message: `log ${logId} was listed twice with different content; the first listing is used`, details: { logId } };
 }
 
+/**
+ * Logs whose text (notes, names, log type) held control characters (src/core/control-chars.ts): they
+ * were removed from the file, which a payroll import would otherwise refuse or cut at a NUL. `logIds`
+ * are the first few, for the user to fix in Zoho.
+ */
+export function controlCharactersWarning(count: number, logIds: readonly string[]): ExportWarning {
+  const shown = logIds.slice(0, 10);
+  return {
+    code: 'PAYROLL_CONTROL_CHARACTERS',
+    message: `${count} log(s) held control characters (such as NUL) in their text; they were removed from the file: ${shown.join(', ')}${count > shown.length ? ', …' : ''}`,
+    details: { count, logIds: shown },
+  };
+}
+
 /** `count` (> 0) logs of a file or items source without approval: not exported by the default filter. */
 export function fileApprovalWarning(count: number, source: TimesheetSource): ExportWarning {
   return {

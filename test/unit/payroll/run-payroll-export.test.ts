@@ -96,6 +96,18 @@ describe('runPayrollExport', () => {
     expect(custom.exitCode).toBe(0);
   });
 
+  it('control characters in a log\'s text (a NUL in the notes, a C1 in the task name) are removed from the file, with one warning naming the log', async () => {
+    const dirty = tlog({ date: '2026-11-02', log_hour: '01:00', notes: 'fixed\u0000 the build', module_detail: { id: '1512955000000200001', name: 'Build\u0093s', type: 'task' } });
+    const logs = [tlog({ date: '2026-11-02', log_hour: '02:00' }), dirty];
+    const r = await runPayrollExport(opts(logs, { out: join(dir, 'd.csv'), layout: { rows: 'log', columns: [{ header: 'Notes', field: 'notes' }, { header: 'Task', field: 'task_name' }, { header: 'Min', field: 'source', format: 'minutes' }] } }));
+    const text = read(join(dir, 'd.csv'));
+    expect(text).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/);
+    const rows = parseCsv(text);
+    expect(rows.map((x) => [x.Notes, x.Task, x.Min])).toContainEqual(['fixed the build', 'Builds', '60']);
+    expect(r.warnings.filter((w) => w.code === 'PAYROLL_CONTROL_CHARACTERS')).toEqual([expect.objectContaining({ details: { count: 1, logIds: [dirty.id] } })]);
+    expect(r.totals.sourceMinutes).toBe(180);
+  });
+
   it('rounding applies the same way in every layout (per day: the day total rounded once)', async () => {
     const logs = [
       tlog({ date: '2026-11-02', log_hour: '00:10' }),
