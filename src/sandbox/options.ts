@@ -168,6 +168,14 @@ export const sandboxConfigSchema = z
      * (docs/zoho-api-notes.md#users); a path switched off answers 400 URL_RULE_NOT_CONFIGURED.
      */
     roleListingPaths: z.enum(['settings', 'plain', 'both']).default('settings'),
+    /**
+     * Which e-mail addresses a user add (`userdetails[].email_id`) takes: 'international' (IDN domains and
+     * UTF-8 local parts, RFC 6531), 'latin' (the rule Zoho Accounts documents: ASCII plus Latin letters
+     * U+00C0–U+024F before the @, an ASCII domain) or 'ascii'; any other address → 400
+     * INVALID_PARAMETER_VALUE on `email_id`, as Zoho answers a bad input. UNCONFIRMED for the Projects API
+     * (docs/zoho-api-notes.md#e-mail-addresses).
+     */
+    emailAddresses: z.enum(['international', 'latin', 'ascii']).default('international'),
     /** Seed of the PRNG behind random faults: same seed + same request order = same faults. */
     faultSeed: z.number().int().default(1),
     /** Largest request body, bytes. */

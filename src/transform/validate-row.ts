@@ -5,12 +5,12 @@
  * day) need state and live in the pipeline.
  */
 import type { SourcePosition } from '../core/errors.js';
+import { emailAddressProblem } from '../core/email-address.js';
 import { isLocalDate } from '../core/local-date.js';
 import { clip, type RowError } from '../core/record.js';
 import type { EntityKind } from '../core/entity-kind.js';
 import { ENTITY_FIELDS, LOG_MAX_MINUTES, type TargetField } from './entity-fields.js';
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const TIME = /^(?:[01]\d|2[0-3]):[0-5]\d$/;
 
 const missing = (v: unknown) => v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0);
@@ -31,8 +31,10 @@ function checkField(name: string, def: TargetField, v: unknown, pos: SourcePosit
       if (def.maxChars !== undefined && v.length > def.maxChars) {
         return fieldError('ROW_TOO_LONG', `"${name}" has ${v.length} characters; the limit is ${def.maxChars}${def.limitSource === 'zoho-docs' ? " (Zoho's)" : ''}`, name, v, pos);
       }
-      if (def.type === 'email' && !EMAIL.test(v)) return fieldError('ROW_INVALID_EMAIL', `"${name}" is not an e-mail address${got(v)}`, name, v, pos);
-      return undefined;
+      if (def.type !== 'email') return undefined;
+      // The address rule (docs/zoho-api-notes.md#e-mail-addresses): internationalised addresses are accepted.
+      const why = emailAddressProblem(v);
+      return why === undefined ? undefined : fieldError('ROW_INVALID_EMAIL', `"${name}" is not an e-mail address: ${why}${got(v)}`, name, v, pos);
     }
     case 'date':
       return typeof v === 'string' && isLocalDate(v) ? undefined : fieldError('ROW_INVALID_DATE', `"${name}" must be a date YYYY-MM-DD${got(v)} (use a date converter with the source's format)`, name, v, pos);

@@ -27,6 +27,23 @@ export const PROFILES = {
 } as const;
 
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const NON_ASCII = /[^\x00-\x7f]/;
+// Zoho Accounts' documented rule: Latin letters beyond ASCII before the @ (× and ÷ are no letters), an ASCII domain.
+const NOT_LATIN_LOCAL = /[^\x00-\x7f\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f]/;
+
+/**
+ * Zoho's check of an `email_id`: a loose shape of its own (a fake that shares the client's rule shares
+ * its bugs), then the characters `emailAddresses` allows. Whether Zoho Projects takes internationalised
+ * addresses is UNCONFIRMED (docs/zoho-api-notes.md#e-mail-addresses).
+ */
+function checkEmailId(ctx: SandboxContext, email: string, field: string): void {
+  if (!EMAIL_RE.test(email)) throw fail.invalid(field, `not an e-mail address: ${email}`);
+  const mode = ctx.config.emailAddresses;
+  if (mode === 'international') return;
+  const at = email.lastIndexOf('@');
+  const refused = mode === 'ascii' ? NON_ASCII.test(email) : NOT_LATIN_LOCAL.test(email.slice(0, at)) || NON_ASCII.test(email.slice(at + 1));
+  if (refused) throw fail.invalid(field, `not an e-mail address: ${email} (${mode === 'ascii' ? 'only ASCII characters are allowed' : 'letters beyond Latin are not allowed, and the domain must be ASCII'})`);
+}
 
 function titleCase(s: string): string {
   return s ? s[0]!.toUpperCase() + s.slice(1) : s;
@@ -81,7 +98,7 @@ export function isProjectUser(ctx: SandboxContext, projectId: string, zpuid: str
   return ctx.store.get('project_user', `${projectId}:${zpuid}`) !== undefined;
 }
 
-function parseUserDetails(raw: string | null): { email_id: string; role_id?: string; profile_id?: string }[] {
+function parseUserDetails(ctx: SandboxContext, raw: string | null): { email_id: string; role_id?: string; profile_id?: string }[] {
   if (raw === null || raw.trim() === '') throw fail.missing('userdetails');
   let v: unknown;
   try {
@@ -98,7 +115,7 @@ function parseUserDetails(raw: string | null): { email_id: string; role_id?: str
     const o = item as Json;
     for (const k of Object.keys(o)) if (!['email_id', 'role_id', 'profile_id'].includes(k)) throw fail.extraKey(k);
     if (typeof o.email_id !== 'string' || o.email_id === '') throw fail.missing('email_id');
-    if (!EMAIL_RE.test(o.email_id)) throw fail.invalid('email_id', `not an e-mail address: ${o.email_id}`);
+    checkEmailId(ctx, o.email_id, 'email_id');
     if (o.role_id !== undefined && !Object.values(ROLES).some((r) => r.id === String(o.role_id))) {
       throw fail.invalid('role_id', `no role with id ${String(o.role_id)}`);
     }
@@ -117,7 +134,7 @@ function addUsers(ctx: SandboxContext, req: SandboxRequest, projectId: string) {
   liveProject(ctx, projectId);
   const form = formBody(req);
   const raw = req.query.get('userdetails') ?? form?.get('userdetails') ?? null;
-  const details = parseUserDetails(raw);
+  const details = parseUserDetails(ctx, raw);
   const out: Record<string, string> = {};
   for (const d of details) {
     const existing = ctx.store.findByEmail<Json>('user', d.email_id);

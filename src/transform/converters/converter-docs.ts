@@ -166,11 +166,19 @@ export const CONVERTER_DOCS: readonly ConverterDoc[] = [
   },
   {
     type: 'email',
-    summary: 'Trims and lower-cases an e-mail address and checks its shape (`local@domain.tld`). Also a bare name: `email`.',
+    summary:
+      'Checks an e-mail address and gives it in the one form the toolkit compares and sends: trimmed, lower-cased, Unicode NFC, the domain as IDNA A-labels (`xn--…`). ' +
+      'Internationalised addresses are accepted: a domain with Unicode labels or their A-labels, a local part with non-ASCII characters (RFC 6531/6532). ' +
+      'Refused with ROW_INVALID_EMAIL and the reason: no `@` or several, nothing before or after it, white space or control characters, a quoted local part, an address literal (`[192.0.2.1]`), ' +
+      'a dot at an end or two in a row, a domain without a dot, a label that starts or ends with a hyphen or holds other characters than letters, digits and hyphens, a numeric top-level domain, ' +
+      'a local part over 64 bytes or an address over 254 (UTF-8). Whether Zoho takes a non-ASCII local part is unconfirmed (docs/zoho-api-notes.md, "E-mail addresses"); Zoho refusing one is the row\'s ROW_REJECTED_BY_ZOHO. ' +
+      'Every `email` field is checked by the same rule, with or without this converter. Also a bare name: `email`.',
     options: [],
     examples: [
       { spec: 'email', input: ' Jonas.Muller@Example.com ', output: 'jonas.muller@example.com' },
-      { spec: 'email', input: 'Jonas Müller', rejects: 'ROW_INVALID_EMAIL' },
+      { spec: 'email', input: 'Anna@Bücher.de', output: 'anna@xn--bcher-kva.de', note: 'an IDN domain: the same person as anna@xn--bcher-kva.de' },
+      { spec: 'email', input: 'Δοκιμή@παράδειγμα.δοκιμή', output: 'δοκιμή@xn--hxajbheg2az3al.xn--jxalpdlp', note: 'a UTF-8 local part stays Unicode' },
+      { spec: 'email', input: 'anna@bücher', rejects: 'ROW_INVALID_EMAIL', note: 'the domain "bücher" has no dot' },
     ],
   },
   {

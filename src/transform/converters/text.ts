@@ -1,6 +1,8 @@
 /** Text converters: trim, lower, upper, split, email, HTML → text. */
 import { clip, fail, ok, type Outcome } from '../../core/record.js';
 import type { SourcePosition } from '../../core/errors.js';
+import { emailAddressProblem } from '../../core/email-address.js';
+import { normEmail } from '../../core/norm-email.js';
 import type { ConverterOptions } from './spec.js';
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : String(v));
@@ -58,17 +60,19 @@ export function createSplitConverter(options: Pick<ConverterOptions<'split'>, 's
   return (value: unknown): Outcome<unknown> => ok(eachText(value, part));
 }
 
-// Pragmatic shape check: one @, no spaces, a dot in the domain, no empty labels.
-const EMAIL = /^[^\s@"(),:;<>[\\\]]+@(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,}$/;
-
-/** Trims and lower-cases an e-mail address and checks its shape (ROW_INVALID_EMAIL). */
+/**
+ * Checks an e-mail address by the address rule (core/email-address.ts: internationalised domains and
+ * UTF-8 local parts accepted, docs/zoho-api-notes.md#e-mail-addresses) and gives it in its comparable
+ * form (core/norm-email.ts): trimmed, lower-cased, NFC, the domain as IDNA A-labels. A refusal is
+ * ROW_INVALID_EMAIL saying why.
+ */
 export function convertEmail(value: unknown, _options: unknown, pos: SourcePosition, field: string): Outcome<unknown> {
-  const v = str(value).trim().toLowerCase();
-  // The shape allows one @ only: its index is the local part's length (no split per row).
-  if (v.length > 254 || !EMAIL.test(v) || v.indexOf('@') > 64) {
-    return fail({ code: 'ROW_INVALID_EMAIL', message: `"${clip(str(value), 80)}" is not an e-mail address`, field, value: clip(value), pos });
+  const v = str(value).trim();
+  const why = emailAddressProblem(v);
+  if (why !== undefined) {
+    return fail({ code: 'ROW_INVALID_EMAIL', message: `"${clip(str(value), 80)}" is not an e-mail address: ${why}`, field, value: clip(value), pos });
   }
-  return ok(v);
+  return ok(normEmail(v));
 }
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', '#39': "'" };

@@ -76,3 +76,13 @@ describe('validateRow messages name the offending value', () => {
     expect(msg('timelog', { ...log, startTime: 'x'.repeat(300) }, 'startTime')).toBe(`"startTime" must be a time HH:MM (24-hour), got "${'x'.repeat(80)}…(300 chars)"`);
   });
 });
+
+describe('validateRow: e-mail fields follow the address rule (core/email-address.ts)', () => {
+  it('accepts internationalised addresses: IDN domains (Unicode or A-labels) and UTF-8 local parts', () => {
+    for (const email of ['anna@bücher.de', 'anna@xn--bcher-kva.de', 'δοκιμή@παράδειγμα.δοκιμή']) expect(codes('user', { email })).toEqual([]);
+  });
+  it('refuses an address with the reason and the value', () => {
+    expect(validateRow('user', { email: 'anna@bücher' }, pos)[0]?.message).toBe('"email" is not an e-mail address: the domain "bücher" has no dot (expected e.g. example.com), got "anna@bücher"');
+    expect(validateRow('user', { email: ' anna@bücher.de' }, pos)[0]?.message).toBe('"email" is not an e-mail address: it holds a space at character 1, got " anna@bücher.de"');
+  });
+});
