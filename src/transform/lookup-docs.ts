@@ -57,7 +57,7 @@ const PROJECT = 'project: { from: Project, lookup: { kind: project-by-name } }';
 export const LOOKUP_DOCS: readonly LookupDoc[] = [
   {
     kind: 'user-by-email',
-    summary: "A portal user by e-mail address, compared case-insensitively. Reads the portal's user listing once per run step (with `within`, the project's users instead).",
+    summary: "A portal user by e-mail address, compared as one person however it is written (case, Unicode or punycode domain: the match form of docs/zoho-api-notes.md#e-mail-addresses). Reads the portal's user listing once per run step (with `within`, the project's users instead).",
     options: ["`within: <field>`: look among that project's users only (the field holding the project).", ON_MISSING],
     examples: [
       { yaml: 'owner: { from: Assignee, lookup: { kind: user-by-email } }', value: 'Ann.Lee@Example.com', resolvesTo: 'the zpuid of the portal user ann.lee@example.com' },

@@ -88,7 +88,7 @@ export const EnumConverterSchema = z.strictObject({
  */
 export const TrimConverterSchema = z.strictObject({ type: z.literal('trim'), collapse: z.boolean().default(false) });
 
-/** `{type:'email'}`: trims, lower-cases, checks the shape `local@domain.tld`. */
+/** `{type:'email'}`: checks the address rule (core/email-address.ts) and gives its match form (core/norm-email.ts). */
 export const EmailConverterSchema = z.strictObject({ type: z.literal('email') });
 
 /** `{type:'html'}`: HTML → plain text (tags dropped, block ends become line breaks, entities decoded). */
