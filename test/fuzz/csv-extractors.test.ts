@@ -59,7 +59,8 @@ function recordAllowed(c: CsvCase, row: ExpectedRow): { may: boolean; must: bool
   if (codes === undefined) return { may: true, must: true };
   // A control character may be loaded (no rule yet, or `strip`); invalid bytes may be read in a
   // fallback code page (`encoding: auto`); a timesheet row with valid values is a record.
-  const may = row.fault === 'none' || row.fault === 'control' || row.fault === 'invalid';
+  const declaredUtf8 = (c.source as { encoding: string }).encoding === 'utf8';
+  const may = row.fault === 'none' || row.fault === 'control' || (row.fault === 'invalid' && !declaredUtf8);
   return { may, must: false };
 }
 
@@ -118,6 +119,22 @@ describe('CSV and timesheet extractors on generated files (fuzz)', () => {
       fuzzParams('built CSV rows', builtRuns),
     );
   }, fuzzTimeoutMs(builtRuns));
+
+  // Known bug, found by this fuzz test (seed 1306106025, path
+  // "727:47:1:1:1:1:1:1:1:3:5:5:5:5:5:5:5:7:5:9:19:5:5:10:10:10:10:10"): a file that ends inside a
+  // UTF-8 sequence (a lead byte whose continuation bytes are missing, no final line break) loads its
+  // last row with U+FFFD instead of rejecting it as SOURCE_INVALID_ENCODING. csv-chunks.ts holds an
+  // incomplete tail back until the next chunk, and at the end of the file there is none, so it is
+  // never validated. With chunks that end earlier the same row is rejected, so the answer depends on
+  // the chunk size. When fixed this case passes: make it `it`.
+  it.fails('known bug: a UTF-8 sequence cut by the end of the file is a SOURCE_INVALID_ENCODING reject, whatever the chunk size', async () => {
+    const source = { type: 'csv', path: 'in.csv', encoding: 'utf8', quote: '"', maxFieldChars: 100, controlCharacters: 'reject', duplicateHeaders: 'error', relaxColumnCount: false } as Source;
+    const bytes = Buffer.concat([Buffer.from('id\nk\nk'), Buffer.from([0xe2, 0x82])]);
+    for (const chunkBytes of [undefined, 4]) {
+      const r = await readCase(source, bytes, chunkBytes);
+      expect(r.items.map((i) => (i.kind === 'record' ? 'record' : i.reject.error.code)), `chunkBytes ${chunkBytes ?? 'default'}`).toEqual(['record', 'SOURCE_INVALID_ENCODING']);
+    }
+  });
 
   const chaosRuns = fuzzRuns(250);
   it('chaotic CSV: no crash, no hang, every item counted and placed; plain files give one item per line holding a value', async () => {
