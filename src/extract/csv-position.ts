@@ -69,6 +69,8 @@ export interface CsvPositionTracker {
   record(progress: CsvParseProgress, fields: readonly string[]): RecordSpan;
   /** File offset where the next record may start: after the last record accounted for (or `start`). */
   readonly consumedBytes: number;
+  /** Blank lines passed so far (across restarts), and the line of the first. */
+  readonly blankLines: { count: number; first: number | undefined };
   /** Restarts at `at` (a fresh parser instance starts there, so `progress` counts from `at` again). */
   seek(at: LinePosition): void;
 }
@@ -170,12 +172,17 @@ export function createCsvPositionTracker(o: { read: ReadBytes; unitBytes: 1 | 2;
   let nextByte = o.start.byteOffset;
   let lastCsvLines = 0;
   let lastEmpty = 0;
+  const blankLines: { count: number; first: number | undefined } = { count: 0, first: undefined };
 
   /** Moves past the blank lines csv-parse skipped since the last record. */
   const passBlankLines = (progress: CsvParseProgress) => {
     const empties = progress.empty_lines - lastEmpty;
     if (empties === 0) return;
     const skipped = skipBlankLines(read, nextByte, unitBytes);
+    if (skipped.lines > 0) {
+      blankLines.first ??= nextLine;
+      blankLines.count += skipped.lines;
+    }
     nextLine += skipped.lines;
     nextByte = skipped.byteOffset;
     lastEmpty = progress.empty_lines;
@@ -202,6 +209,7 @@ export function createCsvPositionTracker(o: { read: ReadBytes; unitBytes: 1 | 2;
     get consumedBytes() {
       return nextByte;
     },
+    blankLines,
     seek(at) {
       base = at.byteOffset;
       nextLine = at.line;

@@ -6,10 +6,10 @@ import { z } from 'zod';
 import { dateFormatProblem } from '../core/parse/date-format.js';
 import { HOURS_FORMATS } from '../core/parse/duration.js';
 import { CONTROL_CHARACTER_POLICIES } from './control-chars.js';
+import { canonicalEncoding, DEFAULT_ENCODING, describeEncodings, ENCODING_LABELS, FALLBACK_ENCODING, type SourceEncoding } from './text-encoding.js';
 
-/** Text encodings a CSV source may declare. A byte-order mark in the file wins over the declaration. */
-export const ENCODINGS = ['utf8', 'latin1', 'utf16le'] as const;
-export type SourceEncoding = (typeof ENCODINGS)[number];
+/** Text encodings a CSV source may declare: the list and its aliases live in text-encoding.ts. */
+export { ENCODINGS, type SourceEncoding } from './text-encoding.js';
 
 /** Field delimiters we detect or accept. */
 export const DELIMITERS = [',', ';', '\t'] as const;
@@ -52,7 +52,13 @@ export const DateFormatSchema = z
 
 const csvOptions = {
   path: pathSchema,
-  encoding: z.enum(ENCODINGS).default('utf8').describe('Declared text encoding. A UTF-8 or UTF-16LE byte-order mark in the file overrides it; UTF-16BE is refused.'),
+  encoding: z
+    // Spellings compare case-insensitively; the parsed source holds the canonical name.
+    .preprocess((v) => (typeof v === 'string' ? v.trim().toLowerCase() : v), z.enum(ENCODING_LABELS as [string, ...string[]]).default(DEFAULT_ENCODING))
+    .transform((label) => canonicalEncoding(label) as SourceEncoding)
+    .describe(
+      `The file's text encoding. \`auto\` (the default): a byte-order mark decides (UTF-8, UTF-16LE, UTF-16BE); without one a UTF-16 file is recognised by its NUL bytes, else the file is read as UTF-8, unless its first chunk holds bytes that are not UTF-8 and no UTF-8 character of two bytes or more: then it is read as ${FALLBACK_ENCODING} with a SOURCE_ENCODING_FALLBACK warning naming the first such line. Or one of ${describeEncodings()} (names in brackets are aliases; \`latin1\` is ISO-8859-1 proper, whose 0x80–0x9F are control characters: a Windows file is \`windows-1252\`). A byte-order mark wins over a declaration it contradicts (with a SOURCE_ENCODING_FALLBACK warning). A field whose bytes are not valid in the encoding makes its row a SOURCE_INVALID_ENCODING reject; a file that looks binary (a spreadsheet, an archive, NUL bytes) stops the step with SOURCE_BINARY.`,
+    ),
   delimiter: z.enum(DELIMITERS).optional().describe('Field delimiter; omitted = detected from the header line (the most frequent of `,` `;` and tab outside quotes, `,` on a tie).'),
   quote: z.string().length(1, 'expected a single character').default('"').describe('Quote character; a quote inside a quoted field is doubled.'),
   maxFieldChars: z.number().int().min(1).default(DEFAULT_MAX_FIELD_CHARS).describe('A field longer than this (characters) makes its row a SOURCE_FIELD_TOO_LONG reject.'),

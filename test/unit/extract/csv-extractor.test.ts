@@ -26,8 +26,10 @@ const SUITE: {
   { file: 'semicolon.csv', dataRows: 3, records: 3, rejects: [], lines: [2, 3, 4] },
   { file: 'tab.tsv', dataRows: 2, records: 2, rejects: [], lines: [2, 3] },
   { file: 'latin1.csv', source: { encoding: 'latin1' }, dataRows: 2, records: 2, rejects: [], lines: [2, 3] },
+  { file: 'latin1.csv', dataRows: 2, records: 2, rejects: [], lines: [2, 3] },
   {
     file: 'latin1.csv',
+    source: { encoding: 'utf8' },
     dataRows: 2,
     records: 0,
     rejects: [
@@ -52,7 +54,7 @@ const SUITE: {
   { file: 'embedded-newlines.csv', dataRows: 3, records: 3, rejects: [], lines: [2, 4, 7] },
   { file: 'empty.csv', dataRows: 0, records: 0, rejects: [], lines: [] },
   { file: 'header-only.csv', dataRows: 0, records: 0, rejects: [], lines: [] },
-  { file: 'duplicate-headers.csv', dataRows: 2, records: 2, rejects: [], lines: [2, 3] },
+  { file: 'duplicate-headers.csv', source: { duplicateHeaders: 'number' }, dataRows: 2, records: 2, rejects: [], lines: [2, 3] },
   { file: 'invalid-utf8.csv', dataRows: 3, records: 2, rejects: [{ code: 'SOURCE_INVALID_ENCODING', line: 3, field: 'name' }], lines: [2, 3, 4] },
   { file: 'blank-lines.csv', dataRows: 2, records: 2, rejects: [], lines: [3, 6] },
 ];
@@ -138,20 +140,27 @@ describe('CSV extractor: nasty inputs with their accounting', () => {
     expect(recs[1]!.data.note).toBe('a\nb\nc');
   });
 
-  it('empty file: zero rows and a SOURCE_EMPTY warning; header-only: zero rows, no warning', async () => {
+  it('empty file: zero rows and a SOURCE_EMPTY warning; header-only: zero rows and a SOURCE_NO_RECORDS warning', async () => {
     const empty = csv('empty.csv');
     expect(await readAll(empty)).toEqual([]);
     expect(empty.warnings().map((w) => w.code)).toEqual(['SOURCE_EMPTY']);
     const headerOnly = csv('header-only.csv');
     expect(await readAll(headerOnly)).toEqual([]);
-    expect(headerOnly.warnings()).toEqual([]);
+    expect(headerOnly.warnings().map((w) => [w.code, w.message])).toEqual([['SOURCE_NO_RECORDS', 'header-only.csv: no records after the header']]);
     expect(headerOnly.header()?.names).toEqual(['id', 'name', 'note']);
   });
 
-  it('duplicate headers become name, name_2 (original names kept in order for rejects.csv) with warnings', async () => {
-    const ex = csv('duplicate-headers.csv');
+  it('duplicate headers under duplicateHeaders: number become name, name_2 (original names kept in order for rejects.csv) with warnings', async () => {
+    const ex = csv('duplicate-headers.csv', { duplicateHeaders: 'number' });
     const recs = records(await readAll(ex));
-    expect(ex.header()).toEqual({ names: ['id', 'name', 'name', '', 'id'], keys: ['id', 'name', 'name_2', 'column_4', 'id_2'] });
+    expect(ex.header()).toEqual({
+      names: ['id', 'name', 'name', '', 'id'],
+      keys: ['id', 'name', 'name_2', 'column_4', 'id_2'],
+      repeated: [
+        { name: 'id', columns: [1, 5], keys: ['id', 'id_2'] },
+        { name: 'name', columns: [2, 3], keys: ['name', 'name_2'] },
+      ],
+    });
     expect(recs[0]!.data).toEqual({ id: '1', name: 'a', name_2: 'b', column_4: 'c', id_2: 'd' });
     expect(ex.warnings().filter((w) => w.code === 'SOURCE_DUPLICATE_HEADER')).toHaveLength(2);
   });
