@@ -9,12 +9,22 @@ import { isUtf8 } from 'node:buffer';
 import type { SourceFile } from './file-access.js';
 import { swap16InPlace, type ParseMode } from './text-encoding.js';
 
+/** The C0 controls of the rule (all but tab, LF and CR) and DEL, as bytes (extract/control-chars.ts). */
+const CONTROL_BYTES: readonly number[] = [...Array(32).keys()].filter((b) => b !== 9 && b !== 10 && b !== 13).concat(0x7f);
+
 /**
- * The control characters of the rule as UTF-8 bytes, in a chunk read as latin1: C0 but tab, LF and
- * CR, DEL, and C1 (U+0080–U+009F is C2 80–C2 9F).
+ * Whether a UTF-8 chunk holds a control character of the rule: a C0 or DEL byte, or a C1 control
+ * (U+0080–U+009F is C2 80–C2 9F). One `indexOf` (memchr) per byte value: some 30 passes over the chunk
+ * are still ~20 times faster than one regular expression over it read as latin1.
  */
-// eslint-disable-next-line no-control-regex
-const CONTROL_UTF8 = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\xc2[\x80-\x9f]/;
+function holdsControlUtf8(chunk: Buffer): boolean {
+  for (let k = 0; k < CONTROL_BYTES.length; k++) if (chunk.indexOf(CONTROL_BYTES[k]!) !== -1) return true;
+  for (let i = chunk.indexOf(0xc2); i !== -1 && i + 1 < chunk.length; i = chunk.indexOf(0xc2, i + 1)) {
+    const next = chunk[i + 1]!;
+    if (next >= 0x80 && next <= 0x9f) return true;
+  }
+  return false;
+}
 
 /** Byte ranges, asked about in file order: ranges that end at or before a question's start are dropped. */
 function createRanges(): { add(start: number, end: number): void; overlaps(start: number, end: number): boolean } {
@@ -122,7 +132,7 @@ export function createCsvChunks(file: SourceFile, o: { head: Buffer; start: numb
     utf8Carry = tail > 0 ? Buffer.from(chunk.subarray(chunk.length - tail)) : undefined;
     // A C1 control split by the chunk edge (C2 | 80–9F) marks the previous chunk's last byte too.
     if (lastByte === 0xc2 && chunk[0]! >= 0x80 && chunk[0]! <= 0x9f) control.add(position - 1, position + chunk.length);
-    else if (CONTROL_UTF8.test(chunk.toString('latin1'))) control.add(position, position + chunk.length);
+    else if (holdsControlUtf8(chunk)) control.add(position, position + chunk.length);
     lastByte = chunk[chunk.length - 1]!;
   };
 
