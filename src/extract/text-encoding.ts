@@ -24,7 +24,7 @@ import { isUtf8 } from 'node:buffer';
 export const ENCODING_ALIASES = {
   auto: [],
   utf8: ['utf-8'],
-  utf16le: ['utf-16le', 'utf16-le'],
+  utf16le: ['utf-16le', 'utf16-le', 'utf-16', 'utf16', 'ucs-2'],
   utf16be: ['utf-16be', 'utf16-be'],
   'windows-1252': ['cp1252', 'windows1252', 'win1252'],
   latin1: ['latin-1', 'iso-8859-1', 'iso8859-1', 'l1'],
