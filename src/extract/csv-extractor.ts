@@ -7,9 +7,11 @@
  * - csv-position.ts: where each record starts (line and byte offset), the source of every record's
  *   and reject's `pos` and of the resume seek;
  * - csv-parse-api.ts: the csv-parse engine and its options;
- * - csv-chunks.ts: the reads, with read-ahead and UTF-8 validation;
+ * - csv-encoding.ts: which encoding the file is read in (BOM, declaration, detection, binary files);
+ *   text-encoding.ts: the encodings and how each is parsed and decoded;
+ * - csv-chunks.ts: the reads, with read-ahead, and per UTF-8 chunk validation and a control-character scan;
  * - csv-rows.ts: what a row becomes (record or reject);
- * - csv-header.ts: BOM, delimiter and header keys.
+ * - csv-header.ts: delimiter, header keys, repeated names, control characters in header cells.
  *
  * Malformed rows become rejects and reading goes on:
  * - a quote left open: csv-parse keeps reading until the end of the file (or the record-size guard).
@@ -17,12 +19,18 @@
  *   Either way the row is rejected as SOURCE_UNCLOSED_QUOTE at the line the record starts and
  *   reading restarts at the next physical line, with a fresh parser.
  * - wrong field count → SOURCE_FIELD_COUNT, keeping the columns it has (and the raw text).
- * - invalid UTF-8 → SOURCE_INVALID_ENCODING: chunks are validated with `buffer.isUtf8`; only records
- *   overlapping an invalid chunk are checked field by field.
+ * - bytes not valid in the encoding → SOURCE_INVALID_ENCODING, with the encoding they look like: for
+ *   UTF-8 only records overlapping a chunk that failed `buffer.isUtf8` are checked field by field.
+ * - a control character (control-chars.ts) → SOURCE_CONTROL_CHARACTER, or stripped with a
+ *   SOURCE_CONTROL_STRIPPED warning on the record under `controlCharacters: strip`; for UTF-8 only
+ *   records overlapping a chunk that holds one are checked.
  * - a field over `maxFieldChars` → SOURCE_FIELD_TOO_LONG.
- * Rows with no value at all (empty, or only delimiters/spaces) are not data rows: they are skipped
- * and counted in `stats().blankRows`. An empty file is zero rows and a SOURCE_EMPTY warning.
- * Duplicate header names are made unique (`name`, `name_2`) with a SOURCE_DUPLICATE_HEADER warning.
+ * Fatal, before any row: a file that looks binary (SOURCE_BINARY), a repeated header name under
+ * `duplicateHeaders: error` that the caller does not read (SOURCE_DUPLICATE_HEADER; `repeatsRead`),
+ * a header cell with a control character under `reject`.
+ * Rows with no value at all (empty, or only delimiters/spaces) are not data rows: they are skipped,
+ * counted in `stats().blankRows` and told once at the end (SOURCE_BLANK_LINES). An empty file is
+ * zero rows and a SOURCE_EMPTY warning; a header with no row after it, SOURCE_NO_RECORDS.
  */
 import { ZpetlError, type SourcePosition } from '../core/errors.js';
 import type { ExtractItem, RowError } from '../core/record.js';
@@ -30,7 +38,7 @@ import { fileExtractor } from './batch-source.js';
 import type { ControlCharacterPolicy } from './control-chars.js';
 import { createCsvChunks } from './csv-chunks.js';
 import { chooseEncoding } from './csv-encoding.js';
-import { checkHeaderControls, detectDelimiter, duplicateHeaderError, headerKeys, renamedHeaderWarnings } from './csv-header.js';
+import { detectDelimiter, judgeHeader } from './csv-header.js';
 import { createParseApi } from './csv-parse-api.js';
 import { createCsvPositionTracker, nextLineStart, type LinePosition } from './csv-position.js';
 import { isBlank, rowItem, unclosedQuoteReject, unparsableRowReject, type CsvRowContext } from './csv-rows.js';
@@ -60,6 +68,19 @@ interface Layout {
   bomBytes: number;
   unit: 1 | 2;
   delimiter: Delimiter;
+}
+
+/**
+ * How the file is read in its layout's mode: csv-parse's decoder, raw bytes (UTF-16BE is read as
+ * UTF-16LE everywhere, parser, tracker and reject text alike: records start at even offsets) and the
+ * decoder of a reject's raw text.
+ */
+function readingIn(file: SourceFile, layout: Layout): { parseEncoding: 'utf8' | 'utf16le' | 'latin1'; readBytes: (start: number, maxBytes: number) => Buffer; decode: (b: Buffer) => string } {
+  const { mode, codec } = layout;
+  const parseEncoding = mode === 'bytes' ? 'latin1' : mode === 'utf16be' ? 'utf16le' : mode;
+  const readBytes = mode === 'utf16be' ? (start: number, maxBytes: number) => swap16InPlace(file.readSync(start, maxBytes)) : (start: number, maxBytes: number) => file.readSync(start, maxBytes);
+  const decode = codec !== undefined ? (b: Buffer) => codec.bytes(b) : (b: Buffer) => b.toString(parseEncoding);
+  return { parseEncoding, readBytes, decode };
 }
 
 const emptyWarning = (source: string): ExtractWarning => ({ code: 'SOURCE_EMPTY', message: `${source}: file is empty: no header line`, pos: { source, line: 1, index: 0, byteOffset: 0 } });
@@ -123,12 +144,9 @@ export async function* readCsvBatches(
   const layout = await readLayout(file, source, opts, run);
   if (layout === undefined) return;
   const { head, encoding, mode, codec, bomBytes, unit, delimiter } = layout;
-  const parseEncoding = mode === 'bytes' ? 'latin1' : mode === 'utf16be' ? 'utf16le' : mode;
+  const { parseEncoding, readBytes, decode } = readingIn(file, layout);
   // Memory guard for one record (csv-parse counts bytes of the open field plus chars of closed ones).
   const maxRecordBytes = Math.max(opts.maxFieldChars * 4, 1 << 20) + (1 << 20);
-  // UTF-16BE is read as UTF-16LE everywhere (parser, tracker, reject text): records start at even offsets.
-  const readBytes = mode === 'utf16be' ? (start: number, maxBytes: number) => swap16InPlace(file.readSync(start, maxBytes)) : (start: number, maxBytes: number) => file.readSync(start, maxBytes);
-  const decode = codec !== undefined ? (b: Buffer) => codec.bytes(b) : (b: Buffer) => b.toString(parseEncoding);
   const chunks = createCsvChunks(file, { head, start: bomBytes, chunkBytes: run.chunkBytes, mode });
   const tracker = createCsvPositionTracker({ read: readBytes, unitBytes: unit, start: { line: 1, byteOffset: bomBytes } });
 
@@ -156,11 +174,7 @@ export async function* readCsvBatches(
 
   const readHeader = (cells: string[], at: LinePosition) => {
     headerAt = at;
-    const rec = checkHeaderControls(source, codec === undefined ? cells : cells.map((c) => codec.bytes(Buffer.from(c, 'latin1'))), opts.controlCharacters, at.line, at.byteOffset, warn);
-    const { header: h, renamed } = headerKeys(rec);
-    const dup = duplicateHeaderError(source, h, opts.duplicateHeaders, run.repeatsRead, at.line, at.byteOffset);
-    if (dup !== undefined) throw dup;
-    for (const w of renamedHeaderWarnings(source, renamed, at.line, at.byteOffset)) warn(w);
+    const h = judgeHeader(source, codec === undefined ? cells : cells.map((c) => codec.bytes(Buffer.from(c, 'latin1'))), { ...opts, repeatsRead: run.repeatsRead }, at, warn);
     const header = run.onHeader(h) ?? h;
     const { maxFieldChars, relaxColumnCount, controlCharacters } = opts;
     rows = { keys: header.keys, maxFieldChars, relaxColumnCount, readBytes, decode, mayBeInvalidUtf8: chunks.mayBeInvalidUtf8, mayHoldControl: chunks.mayHoldControl, encoding, codec, controlCharacters, onRecord: run.onRecord };

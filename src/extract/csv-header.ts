@@ -121,3 +121,22 @@ export function renamedHeaderWarnings(source: string, renamed: readonly { column
     };
   });
 }
+
+/**
+ * The header of a file from its cells (decoded): control characters (checkHeaderControls), record
+ * keys (headerKeys), a repeated name refused (duplicateHeaderError) or read numbered with a warning.
+ */
+export function judgeHeader(
+  source: string,
+  cells: readonly string[],
+  o: { controlCharacters: ControlCharacterPolicy; duplicateHeaders: DuplicateHeaderPolicy; repeatsRead?: ReadonlySet<string> | undefined },
+  at: { line: number; byteOffset: number },
+  warn: (w: ExtractWarning) => void,
+): SourceHeader {
+  const names = checkHeaderControls(source, cells, o.controlCharacters, at.line, at.byteOffset, warn);
+  const { header, renamed } = headerKeys(names);
+  const dup = duplicateHeaderError(source, header, o.duplicateHeaders, o.repeatsRead, at.line, at.byteOffset);
+  if (dup !== undefined) throw dup;
+  for (const w of renamedHeaderWarnings(source, renamed, at.line, at.byteOffset)) warn(w);
+  return header;
+}

@@ -80,7 +80,7 @@ const csvOptions = {
 export const CsvSourceSchema = z
   .strictObject({ type: z.literal('csv').describe('A CSV file.'), ...csvOptions })
   .describe(
-    'A CSV file with a header line. Column names are the header cells trimmed; an empty cell names its column `column_<n>` (1-based); a repeated name stops the step unless it is read (see `duplicateHeaders`). Blank lines are skipped, with one SOURCE_BLANK_LINES warning saying how many and where the first was; a field may span lines inside quotes, and its line breaks are kept. An empty file (no byte, a byte-order mark only, or only blank lines) gives SOURCE_EMPTY "file is empty: no header line"; a header with no record after it gives the warning SOURCE_NO_RECORDS "no records after the header".',
+    'A CSV file with a header line. Column names are the header cells trimmed; an empty cell names its column `column_<n>` (1-based); a repeated name stops the step unless the step reads its repeats, which are read as `name_2`, `name_3`… (see `duplicateHeaders`). Blank lines are skipped, with one SOURCE_BLANK_LINES warning saying how many and where the first was; a field may span lines inside quotes, and its line breaks are kept. An empty file (no byte, a byte-order mark only, or only blank lines) gives SOURCE_EMPTY "file is empty: no header line"; a header with no record after it gives the warning SOURCE_NO_RECORDS "no records after the header".',
   );
 
 export const JsonSourceSchema = z
