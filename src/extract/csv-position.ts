@@ -25,7 +25,9 @@
  *   blank lines: the common single-line record costs no scan of its fields;
  * - a BOM is not part of the first line: the tracker starts after it (`start`);
  * - byte offsets are file offsets in bytes, so multi-byte UTF-8 and UTF-16LE text is counted as
- *   stored; for UTF-16LE (`unitBytes: 2`) a line break is a code unit 0x000A / 0x000D.
+ *   stored; for UTF-16LE (`unitBytes: 2`) a line break is a code unit 0x000A / 0x000D. A UTF-16BE
+ *   file is given to the tracker through a `read` that swaps each unit's bytes (csv-extractor.ts),
+ *   so the tracker only knows little-endian units.
  *
  * These rules assume the parser ends a record at CRLF, LF and lone CR alike (csv-parse's
  * `record_delimiter: ['\r\n', '\n', '\r']`, or its auto-detection on a file that uses one of them).

@@ -162,7 +162,7 @@ export function rowItem(ctx: CsvRowContext, rec: readonly string[], pos: SourceP
   return warnings === undefined ? { kind: 'record', record: { data, pos } } : { kind: 'record', record: { data, pos, warnings } };
 }
 
-/** `; the bytes look like windows-1252: set encoding: windows-1252`, or '' when nothing is likely. */
+/** `; the bytes look like windows-1252: set encoding: windows-1252`, or a plain word on the encoding when no other is likely. */
 function encodingHint(bytes: Buffer, read: SourceEncoding): string {
   const likely = likelyEncoding(bytes, read);
   return likely === undefined ? '; check the encoding the file was saved in' : `; the bytes look like ${likely}: set encoding: ${likely}`;

@@ -10,7 +10,8 @@
  *   length, so offsets hold);
  * - every other encoding is ASCII-compatible: its bytes below 0x80 are ASCII, and no byte of a multi-byte
  *   character equals `,` `;` tab `"` CR or LF (Shift_JIS, GBK, Big5 and EUC-KR trail bytes are 0x40 and
- *   up). Such a file is parsed as latin1 (one byte, one char) and each field is decoded afterwards: a
+ *   up, so a `quote:` character must stay below 0x40 for them, as `"` and `'` are). Such a file is
+ *   parsed as latin1 (one byte, one char) and each field is decoded afterwards: a
  *   single-byte code page through a 256-entry table, a multi-byte one through `TextDecoder` (fatal).
  *
  * Decoders are WHATWG's (`TextDecoder`, Node's ICU) with two exceptions, both because WHATWG gives the
