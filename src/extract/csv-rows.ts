@@ -100,8 +100,10 @@ export function unparsableRowReject(ctx: CsvRowContext, fields: readonly string[
 
 /**
  * A non-blank data row on one line, or spanning lines with the header's width: a record, or a reject
- * for a wrong field count (SOURCE_FIELD_COUNT), a field over `maxFieldChars` (SOURCE_FIELD_TOO_LONG),
- * bytes that are not UTF-8 (SOURCE_INVALID_ENCODING), or the `onRecord` hook's error.
+ * for a wrong field count (SOURCE_FIELD_COUNT), bytes not valid in the encoding (SOURCE_INVALID_ENCODING),
+ * a field over `maxFieldChars` (SOURCE_FIELD_TOO_LONG), a control character (SOURCE_CONTROL_CHARACTER;
+ * under `strip` removed, the record carrying SOURCE_CONTROL_STRIPPED warnings), or the `onRecord`
+ * hook's error. `onRecord` and the record see the decoded, stripped values.
  */
 export function rowItem(ctx: CsvRowContext, rec: readonly string[], pos: SourcePosition, span: RecordSpan): ExtractItem {
   const { keys, maxFieldChars } = ctx;
