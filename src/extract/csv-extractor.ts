@@ -7,9 +7,11 @@
  * - csv-position.ts: where each record starts (line and byte offset), the source of every record's
  *   and reject's `pos` and of the resume seek;
  * - csv-parse-api.ts: the csv-parse engine and its options;
- * - csv-chunks.ts: the reads, with read-ahead and UTF-8 validation;
+ * - csv-encoding.ts: which encoding the file is read in (BOM, declaration, detection, binary files);
+ *   text-encoding.ts: the encodings and how each is parsed and decoded;
+ * - csv-chunks.ts: the reads, with read-ahead, and per UTF-8 chunk validation and a control-character scan;
  * - csv-rows.ts: what a row becomes (record or reject);
- * - csv-header.ts: BOM, delimiter and header keys.
+ * - csv-header.ts: delimiter, header keys, repeated names, control characters in header cells.
  *
  * Malformed rows become rejects and reading goes on:
  * - a quote left open: csv-parse keeps reading until the end of the file (or the record-size guard).
@@ -17,23 +19,32 @@
  *   Either way the row is rejected as SOURCE_UNCLOSED_QUOTE at the line the record starts and
  *   reading restarts at the next physical line, with a fresh parser.
  * - wrong field count → SOURCE_FIELD_COUNT, keeping the columns it has (and the raw text).
- * - invalid UTF-8 → SOURCE_INVALID_ENCODING: chunks are validated with `buffer.isUtf8`; only records
- *   overlapping an invalid chunk are checked field by field.
+ * - bytes not valid in the encoding → SOURCE_INVALID_ENCODING, with the encoding they look like: for
+ *   UTF-8 only records overlapping a chunk that failed `buffer.isUtf8` are checked field by field.
+ * - a control character (control-chars.ts) → SOURCE_CONTROL_CHARACTER, or stripped with a
+ *   SOURCE_CONTROL_STRIPPED warning on the record under `controlCharacters: strip`; for UTF-8 only
+ *   records overlapping a chunk that holds one are checked.
  * - a field over `maxFieldChars` → SOURCE_FIELD_TOO_LONG.
- * Rows with no value at all (empty, or only delimiters/spaces) are not data rows: they are skipped
- * and counted in `stats().blankRows`. An empty file is zero rows and a SOURCE_EMPTY warning.
- * Duplicate header names are made unique (`name`, `name_2`) with a SOURCE_DUPLICATE_HEADER warning.
+ * Fatal, before any row: a file that looks binary (SOURCE_BINARY), a repeated header name under
+ * `duplicateHeaders: error` that the caller does not read (SOURCE_DUPLICATE_HEADER; `repeatsRead`),
+ * a header cell with a control character under `reject`.
+ * Rows with no value at all (empty, or only delimiters/spaces) are not data rows: they are skipped,
+ * counted in `stats().blankRows` and told once at the end (SOURCE_BLANK_LINES). An empty file is
+ * zero rows and a SOURCE_EMPTY warning; a header with no row after it, SOURCE_NO_RECORDS.
  */
 import { ZpetlError, type SourcePosition } from '../core/errors.js';
 import type { ExtractItem, RowError } from '../core/record.js';
 import { fileExtractor } from './batch-source.js';
+import type { ControlCharacterPolicy } from './control-chars.js';
 import { createCsvChunks } from './csv-chunks.js';
-import { detectDelimiter, headerKeys, renamedHeaderWarnings, sniffBom } from './csv-header.js';
+import { chooseEncoding } from './csv-encoding.js';
+import { detectDelimiter, judgeHeader } from './csv-header.js';
 import { createParseApi } from './csv-parse-api.js';
 import { createCsvPositionTracker, nextLineStart, type LinePosition } from './csv-position.js';
 import { isBlank, rowItem, unclosedQuoteReject, unparsableRowReject, type CsvRowContext } from './csv-rows.js';
 import type { SourceFile } from './file-access.js';
-import type { CsvSource, Delimiter, SourceEncoding } from './source-schema.js';
+import type { CsvSource, Delimiter, DuplicateHeaderPolicy } from './source-schema.js';
+import { byteCodec, parseModeOf, swap16InPlace, type ByteCodec, type ParseMode, type SourceEncoding } from './text-encoding.js';
 import type { ExtractStats, ExtractWarning, Extractor, ExtractorOptions, SourceHeader, StartAt } from './types.js';
 
 export const DEFAULT_CHUNK_BYTES = 256 * 1024;
@@ -44,33 +55,63 @@ export interface CsvReadOptions {
   quote: string;
   maxFieldChars: number;
   relaxColumnCount: boolean;
+  controlCharacters: ControlCharacterPolicy;
+  duplicateHeaders: DuplicateHeaderPolicy;
 }
 
-/** What the file's first bytes tell: encoding (a BOM overrides the declared one), unit, delimiter. */
+/** What the file's first bytes tell (csv-encoding.ts): encoding, how it is parsed, BOM, delimiter. */
+interface Layout {
+  head: Buffer;
+  encoding: Exclude<SourceEncoding, 'auto'>;
+  mode: ParseMode;
+  codec: ByteCodec | undefined;
+  bomBytes: number;
+  unit: 1 | 2;
+  delimiter: Delimiter;
+}
+
+/**
+ * How the file is read in its layout's mode: csv-parse's decoder, raw bytes (UTF-16BE is read as
+ * UTF-16LE everywhere, parser, tracker and reject text alike: records start at even offsets) and the
+ * decoder of a reject's raw text.
+ */
+function readingIn(file: SourceFile, layout: Layout): { parseEncoding: 'utf8' | 'utf16le' | 'latin1'; readBytes: (start: number, maxBytes: number) => Buffer; decode: (b: Buffer) => string } {
+  const { mode, codec } = layout;
+  const parseEncoding = mode === 'bytes' ? 'latin1' : mode === 'utf16be' ? 'utf16le' : mode;
+  const readBytes = mode === 'utf16be' ? (start: number, maxBytes: number) => swap16InPlace(file.readSync(start, maxBytes)) : (start: number, maxBytes: number) => file.readSync(start, maxBytes);
+  const decode = codec !== undefined ? (b: Buffer) => codec.bytes(b) : (b: Buffer) => b.toString(parseEncoding);
+  return { parseEncoding, readBytes, decode };
+}
+
+const emptyWarning = (source: string): ExtractWarning => ({ code: 'SOURCE_EMPTY', message: `${source}: file is empty: no header line`, pos: { source, line: 1, index: 0, byteOffset: 0 } });
+
 async function readLayout(
   file: SourceFile,
   source: string,
   opts: CsvReadOptions,
   run: { chunkBytes: number; warn: (w: ExtractWarning) => void; onHeader: (h: SourceHeader) => unknown },
-): Promise<{ head: Buffer; encoding: SourceEncoding; bomBytes: number; unit: 1 | 2; delimiter: Delimiter } | undefined> {
+): Promise<Layout | undefined> {
   const size = file.size;
   // The head is read whole (not per chunkBytes) so the BOM and the header line are always in view.
   const head = await file.readChunk(0, Math.min(Math.max(run.chunkBytes, 64 * 1024), size));
-  const bom = sniffBom(head);
-  if (bom && 'unsupported' in bom) {
-    throw new ZpetlError('SOURCE_INVALID_ENCODING', `${source} is ${bom.unsupported}, which is not supported`, {
-      hint: 'save the file as UTF-8 (or UTF-16LE) and run again',
-    });
-  }
-  const encoding: SourceEncoding = bom?.encoding ?? opts.encoding;
-  const bomBytes = bom?.bomBytes ?? 0;
-  if (size <= bomBytes) {
-    run.warn({ code: 'SOURCE_EMPTY', message: `${source} is empty: no header and no rows`, pos: { source, line: 1, index: 0, byteOffset: 0 } });
+  if (size === 0) {
+    run.warn(emptyWarning(source));
     run.onHeader({ names: [], keys: [] });
     return undefined;
   }
-  const delimiter = opts.delimiter ?? detectDelimiter(head.subarray(bomBytes).toString(encoding), opts.quote);
-  return { head, encoding, bomBytes, unit: encoding === 'utf16le' ? 2 : 1, delimiter };
+  const choice = chooseEncoding(source, head, size, opts.encoding);
+  for (const w of choice.warnings) run.warn(w);
+  const { encoding, bomBytes } = choice;
+  if (size <= bomBytes) {
+    run.warn(emptyWarning(source));
+    run.onHeader({ names: [], keys: [] });
+    return undefined;
+  }
+  const mode = parseModeOf(encoding);
+  const body = head.subarray(bomBytes);
+  const text = mode === 'utf16be' ? swap16InPlace(Buffer.from(body)).toString('utf16le') : body.toString(mode === 'bytes' ? 'latin1' : mode);
+  const delimiter = opts.delimiter ?? detectDelimiter(text, opts.quote);
+  return { head, encoding, mode, codec: mode === 'bytes' ? byteCodec(encoding) : undefined, bomBytes, unit: mode === 'utf8' || mode === 'bytes' ? 1 : 2, delimiter };
 }
 
 /**
@@ -87,6 +128,8 @@ export async function* readCsvBatches(
     signal?: AbortSignal | undefined;
     stats: ExtractStats;
     warn: (w: ExtractWarning) => void;
+    /** Header names the caller reads by their numbered keys: their repeats are no SOURCE_DUPLICATE_HEADER error. */
+    repeatsRead?: ReadonlySet<string> | undefined;
     /** Runs once the header is known; may return the header with other record keys (same names). */
     onHeader: (h: SourceHeader) => SourceHeader | void;
     /**
@@ -100,16 +143,18 @@ export async function* readCsvBatches(
   const size = file.size;
   const layout = await readLayout(file, source, opts, run);
   if (layout === undefined) return;
-  const { head, encoding, bomBytes, unit, delimiter } = layout;
+  const { head, encoding, mode, codec, bomBytes, unit, delimiter } = layout;
+  const { parseEncoding, readBytes, decode } = readingIn(file, layout);
   // Memory guard for one record (csv-parse counts bytes of the open field plus chars of closed ones).
   const maxRecordBytes = Math.max(opts.maxFieldChars * 4, 1 << 20) + (1 << 20);
-  const readBytes = (start: number, maxBytes: number) => file.readSync(start, maxBytes);
-  const chunks = createCsvChunks(file, { head, start: bomBytes, chunkBytes: run.chunkBytes, checkUtf8: encoding === 'utf8' });
+  const chunks = createCsvChunks(file, { head, start: bomBytes, chunkBytes: run.chunkBytes, mode });
   const tracker = createCsvPositionTracker({ read: readBytes, unitBytes: unit, start: { line: 1, byteOffset: bomBytes } });
 
   // Parser state. A parser instance is abandoned (after a quote left open, or to seek for resume):
   // `restart` is where the next one starts.
-  let api = createParseApi(encoding, delimiter, opts.quote, maxRecordBytes);
+  let api = createParseApi(parseEncoding, delimiter, opts.quote, maxRecordBytes);
+  let headerAt: LinePosition | undefined;
+  let firstBlankRow: number | undefined;
   let index = 0;
   let rows: CsvRowContext | undefined; // set once the header is read
   let restart: LinePosition | undefined;
@@ -127,12 +172,12 @@ export async function* readCsvBatches(
     return restart.byteOffset;
   };
 
-  const readHeader = (rec: string[], at: LinePosition) => {
-    const { header: h, renamed } = headerKeys(rec);
-    for (const w of renamedHeaderWarnings(source, renamed, at.line, at.byteOffset)) warn(w);
+  const readHeader = (cells: string[], at: LinePosition) => {
+    headerAt = at;
+    const h = judgeHeader(source, codec === undefined ? cells : cells.map((c) => codec.bytes(Buffer.from(c, 'latin1'))), { ...opts, repeatsRead: run.repeatsRead }, at, warn);
     const header = run.onHeader(h) ?? h;
-    const { maxFieldChars, relaxColumnCount } = opts;
-    rows = { keys: header.keys, maxFieldChars, relaxColumnCount, readBytes, decode: (b) => b.toString(encoding), mayBeInvalidUtf8: chunks.mayBeInvalidUtf8, onRecord: run.onRecord };
+    const { maxFieldChars, relaxColumnCount, controlCharacters } = opts;
+    rows = { keys: header.keys, maxFieldChars, relaxColumnCount, readBytes, decode, mayBeInvalidUtf8: chunks.mayBeInvalidUtf8, mayHoldControl: chunks.mayHoldControl, encoding, codec, controlCharacters, onRecord: run.onRecord };
     if (stopAfterHeader) restart = { line: run.startAt!.line, byteOffset: run.startAt!.byteOffset };
   };
 
@@ -143,6 +188,7 @@ export async function* readCsvBatches(
     if (rows === undefined) return readHeader(rec, span);
     if (isBlank(rec)) {
       stats.blankRows++;
+      firstBlankRow ??= span.line;
       return;
     }
     const pos: SourcePosition = { source, line: span.line, index: index++, byteOffset: span.byteOffset };
@@ -184,7 +230,7 @@ export async function* readCsvBatches(
       index = s.index;
     }
     tracker.seek(to);
-    api = createParseApi(encoding, delimiter, opts.quote, maxRecordBytes);
+    api = createParseApi(parseEncoding, delimiter, opts.quote, maxRecordBytes);
     restart = undefined;
     chunks.seek(to.byteOffset);
   };
@@ -214,8 +260,34 @@ export async function* readCsvBatches(
   }
   stats.bytesRead = size;
   if (rows === undefined) {
-    warn({ code: 'SOURCE_EMPTY', message: `${source} has only blank lines: no header and no rows`, pos: { source, line: 1, index: 0, byteOffset: 0 } });
+    warn(emptyWarning(source));
     run.onHeader({ names: [], keys: [] });
+    return;
+  }
+  endWarnings(source, tracker, api, stats, headerAt!, firstBlankRow, run.startAt === undefined, warn);
+}
+
+/** At the end of a read: SOURCE_NO_RECORDS (not on a resume: the records were before it) and SOURCE_BLANK_LINES. */
+function endWarnings(
+  source: string,
+  tracker: ReturnType<typeof createCsvPositionTracker>,
+  api: ReturnType<typeof createParseApi>,
+  stats: ExtractStats,
+  headerAt: LinePosition,
+  firstBlankRow: number | undefined,
+  fromStart: boolean,
+  warn: (w: ExtractWarning) => void,
+): void {
+  // Blank lines after the last record: csv-parse skipped them, the tracker accounts for them now.
+  tracker.recordStart(api.info);
+  if (fromStart && stats.records + stats.rejects === 0) {
+    warn({ code: 'SOURCE_NO_RECORDS', message: `${source}: no records after the header`, pos: { source, line: headerAt.line, index: 0, byteOffset: headerAt.byteOffset } });
+  }
+  const blank = tracker.blankLines;
+  stats.blankRows += blank.count;
+  const first = Math.min(blank.first ?? Infinity, firstBlankRow ?? Infinity);
+  if (stats.blankRows > 0) {
+    warn({ code: 'SOURCE_BLANK_LINES', message: `${source}: ${stats.blankRows} blank line(s) skipped (the first at line ${first})`, pos: { source, line: first, index: 0 } });
   }
 }
 
@@ -228,6 +300,7 @@ export function createCsvExtractor(source: CsvSource, options: ExtractorOptions)
       signal: run.signal,
       stats: run.stats,
       warn: run.warn,
+      repeatsRead: options.repeatsRead,
       onHeader: run.setHeader,
     }),
   );

@@ -1,15 +1,14 @@
-/** Header helpers for tabular sources: delimiter detection, BOM sniffing and unique record keys. */
+/**
+ * Header helpers for tabular sources: delimiter detection, unique record keys, repeated names (an
+ * error or numbered keys, by `duplicateHeaders:`) and control characters in header cells.
+ */
+import { ZpetlError } from '../core/errors.js';
 import { repeatedColumnKey } from '../core/repeated-column.js';
-import type { Delimiter, SourceEncoding } from './source-schema.js';
+import { controlCharIndex, describeControlChar, stripControlChars, type ControlCharacterPolicy } from './control-chars.js';
+import type { Delimiter, DuplicateHeaderPolicy } from './source-schema.js';
 import type { ExtractWarning, SourceHeader } from './types.js';
 
-/** Byte-order marks we honour. A BOM overrides the declared encoding. */
-export function sniffBom(head: Buffer): { encoding: SourceEncoding; bomBytes: number } | { unsupported: string } | undefined {
-  if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return { encoding: 'utf8', bomBytes: 3 };
-  if (head[0] === 0xff && head[1] === 0xfe) return { encoding: 'utf16le', bomBytes: 2 };
-  if (head[0] === 0xfe && head[1] === 0xff) return { unsupported: 'UTF-16BE' };
-  return undefined;
-}
+export { sniffBom } from './csv-encoding.js';
 
 /**
  * Picks the delimiter that occurs most often outside quotes in the first line (`,` wins ties and
@@ -51,7 +50,58 @@ export function headerKeys(names: readonly string[]): { header: SourceHeader; re
     used.add(key);
     keys.push(key);
   });
-  return { header: { names: [...names], keys }, renamed };
+  const columns = new Map<string, number[]>();
+  trimmed.forEach((k, i) => {
+    if (names[i]!.trim() === '') return;
+    const at = columns.get(k);
+    if (at === undefined) columns.set(k, [i]);
+    else at.push(i);
+  });
+  const repeated = [...columns].filter(([, at]) => at.length > 1).map(([name, at]) => ({ name, columns: at.map((i) => i + 1), keys: at.map((i) => keys[i]!) }));
+  const header: SourceHeader = repeated.length === 0 ? { names: [...names], keys } : { names: [...names], keys, repeated };
+  return { header, renamed };
+}
+
+/** "2 and 5", "2, 5 and 7". */
+const listColumns = (columns: readonly number[]): string => (columns.length === 1 ? String(columns[0]) : `${columns.slice(0, -1).join(', ')} and ${columns[columns.length - 1]}`);
+
+/**
+ * Under `duplicateHeaders: error`, the SOURCE_DUPLICATE_HEADER error for the first repeated name the
+ * caller does not read by its numbered keys (`repeatsRead`, from the step); undefined when none.
+ */
+export function duplicateHeaderError(source: string, header: SourceHeader, policy: DuplicateHeaderPolicy, repeatsRead: ReadonlySet<string> | undefined, line: number, byteOffset: number): ZpetlError | undefined {
+  if (policy !== 'error') return undefined;
+  const r = header.repeated?.find((x) => !repeatsRead?.has(x.name));
+  if (r === undefined) return undefined;
+  const second = r.columns[1]!;
+  return new ZpetlError('SOURCE_DUPLICATE_HEADER', `${source} line ${line}: header "${r.name}" appears in columns ${listColumns(r.columns)}`, {
+    pos: { source, line, index: 0, byteOffset },
+    details: { name: r.name, columns: r.columns },
+    hint: `to read column ${second} as "${r.keys[1]}", set \`duplicateHeaders: number\` on the source; to read every "${r.name}" column as a list, use \`collect: ${r.name}\` in a field`,
+  });
+}
+
+/**
+ * The control-character rule on header cells: under `reject` a header cell holding one is a fatal
+ * SOURCE_CONTROL_CHARACTER (a header cannot be rejected as a row: every column would be unnamed);
+ * under `strip` the characters are removed with a SOURCE_CONTROL_STRIPPED warning.
+ */
+export function checkHeaderControls(source: string, cells: readonly string[], policy: ControlCharacterPolicy, line: number, byteOffset: number, warn: (w: ExtractWarning) => void): string[] {
+  const pos = { source, line, index: 0, byteOffset };
+  return cells.map((cell, i) => {
+    const at = controlCharIndex(cell);
+    if (at < 0) return cell;
+    const shown = JSON.stringify(cell.replace(/[^\x20-\x7e\u00a0-\uffff]/g, '?'));
+    if (policy === 'reject') {
+      throw new ZpetlError('SOURCE_CONTROL_CHARACTER', `${source} line ${line}: header cell ${i + 1} (${shown}) holds ${describeControlChar(cell[at]!)} at character ${at + 1}`, {
+        pos,
+        hint: 'check the file\'s encoding (`encoding:`); to remove control characters, set `controlCharacters: strip` on the source',
+      });
+    }
+    const stripped = stripControlChars(cell);
+    warn({ code: 'SOURCE_CONTROL_STRIPPED', message: `${source} line ${line}: removed ${stripped.removed} control character(s) from header cell ${i + 1} (${shown})`, pos });
+    return stripped.text;
+  });
 }
 
 /**
@@ -67,6 +117,26 @@ export function renamedHeaderWarnings(source: string, renamed: readonly { column
         ? `${source} line ${line}: header "${r.name.trim()}" appears more than once; column ${r.column} is read as "${r.key}"`
         : `${source} line ${line}: column ${r.column} has no header; it is read as "${r.key}"`,
       pos: { source, line, index: 0, byteOffset },
+      field: r.key,
     };
   });
+}
+
+/**
+ * The header of a file from its cells (decoded): control characters (checkHeaderControls), record
+ * keys (headerKeys), a repeated name refused (duplicateHeaderError) or read numbered with a warning.
+ */
+export function judgeHeader(
+  source: string,
+  cells: readonly string[],
+  o: { controlCharacters: ControlCharacterPolicy; duplicateHeaders: DuplicateHeaderPolicy; repeatsRead?: ReadonlySet<string> | undefined },
+  at: { line: number; byteOffset: number },
+  warn: (w: ExtractWarning) => void,
+): SourceHeader {
+  const names = checkHeaderControls(source, cells, o.controlCharacters, at.line, at.byteOffset, warn);
+  const { header, renamed } = headerKeys(names);
+  const dup = duplicateHeaderError(source, header, o.duplicateHeaders, o.repeatsRead, at.line, at.byteOffset);
+  if (dup !== undefined) throw dup;
+  for (const w of renamedHeaderWarnings(source, renamed, at.line, at.byteOffset)) warn(w);
+  return header;
 }

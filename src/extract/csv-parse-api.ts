@@ -5,7 +5,7 @@
  */
 import { Parser } from 'csv-parse';
 import type { CsvParseProgress } from './csv-position.js';
-import type { Delimiter, SourceEncoding } from './source-schema.js';
+import type { Delimiter } from './source-schema.js';
 
 /** The synchronous engine inside csv-parse's stream Parser (public property `api` of the class). */
 export interface CsvParseApi {
@@ -17,7 +17,8 @@ export interface CsvParseApi {
 }
 
 /** A fresh engine: one per parser instance (the reader restarts with a new one after a bad record). */
-export function createParseApi(encoding: SourceEncoding, delimiter: Delimiter, quote: string, maxRecordBytes: number): CsvParseApi {
+/** `encoding` is csv-parse's decoder: latin1 for files decoded per field (text-encoding.ts). */
+export function createParseApi(encoding: 'utf8' | 'utf16le' | 'latin1', delimiter: Delimiter, quote: string, maxRecordBytes: number): CsvParseApi {
   const parser = new Parser({
     encoding,
     delimiter,

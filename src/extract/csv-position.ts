@@ -25,7 +25,9 @@
  *   blank lines: the common single-line record costs no scan of its fields;
  * - a BOM is not part of the first line: the tracker starts after it (`start`);
  * - byte offsets are file offsets in bytes, so multi-byte UTF-8 and UTF-16LE text is counted as
- *   stored; for UTF-16LE (`unitBytes: 2`) a line break is a code unit 0x000A / 0x000D.
+ *   stored; for UTF-16LE (`unitBytes: 2`) a line break is a code unit 0x000A / 0x000D. A UTF-16BE
+ *   file is given to the tracker through a `read` that swaps each unit's bytes (csv-extractor.ts),
+ *   so the tracker only knows little-endian units.
  *
  * These rules assume the parser ends a record at CRLF, LF and lone CR alike (csv-parse's
  * `record_delimiter: ['\r\n', '\n', '\r']`, or its auto-detection on a file that uses one of them).
@@ -69,6 +71,8 @@ export interface CsvPositionTracker {
   record(progress: CsvParseProgress, fields: readonly string[]): RecordSpan;
   /** File offset where the next record may start: after the last record accounted for (or `start`). */
   readonly consumedBytes: number;
+  /** Blank lines passed so far (across restarts), and the line of the first. */
+  readonly blankLines: { count: number; first: number | undefined };
   /** Restarts at `at` (a fresh parser instance starts there, so `progress` counts from `at` again). */
   seek(at: LinePosition): void;
 }
@@ -170,12 +174,17 @@ export function createCsvPositionTracker(o: { read: ReadBytes; unitBytes: 1 | 2;
   let nextByte = o.start.byteOffset;
   let lastCsvLines = 0;
   let lastEmpty = 0;
+  const blankLines: { count: number; first: number | undefined } = { count: 0, first: undefined };
 
   /** Moves past the blank lines csv-parse skipped since the last record. */
   const passBlankLines = (progress: CsvParseProgress) => {
     const empties = progress.empty_lines - lastEmpty;
     if (empties === 0) return;
     const skipped = skipBlankLines(read, nextByte, unitBytes);
+    if (skipped.lines > 0) {
+      blankLines.first ??= nextLine;
+      blankLines.count += skipped.lines;
+    }
     nextLine += skipped.lines;
     nextByte = skipped.byteOffset;
     lastEmpty = progress.empty_lines;
@@ -202,6 +211,7 @@ export function createCsvPositionTracker(o: { read: ReadBytes; unitBytes: 1 | 2;
     get consumedBytes() {
       return nextByte;
     },
+    blankLines,
     seek(at) {
       base = at.byteOffset;
       nextLine = at.line;

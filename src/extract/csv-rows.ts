@@ -5,7 +5,9 @@
 import { isUtf8 } from 'node:buffer';
 import type { ErrorCode, SourcePosition } from '../core/errors.js';
 import { clip, type ExtractItem, type RowError } from '../core/record.js';
+import { controlCharIndex, describeControlChar, stripControlChars, type ControlCharacterPolicy } from './control-chars.js';
 import type { RecordSpan } from './csv-position.js';
+import { likelyEncoding, type ByteCodec, type SourceEncoding } from './text-encoding.js';
 
 /** Raw text kept with a reject, in bytes. */
 const MAX_RAW_BYTES = 64 * 1024;
@@ -21,6 +23,13 @@ export interface CsvRowContext {
   decode(bytes: Buffer): string;
   /** Whether bytes `[start, end)` overlap a chunk that failed UTF-8 validation (asked in file order). */
   mayBeInvalidUtf8(start: number, end: number): boolean;
+  /** Whether bytes `[start, end)` may hold a control character (asked in file order). */
+  mayHoldControl(start: number, end: number): boolean;
+  /** The encoding read (for messages). */
+  encoding: SourceEncoding;
+  /** Set for encodings parsed as latin1 bytes: decodes each field. */
+  codec?: ByteCodec | undefined;
+  controlCharacters: ControlCharacterPolicy;
   /**
    * Runs on each well-formed record after `data` is built: may add fields to `data`, or return a
    * row error to turn the record into a reject (which keeps the original columns and raw text).
@@ -91,8 +100,10 @@ export function unparsableRowReject(ctx: CsvRowContext, fields: readonly string[
 
 /**
  * A non-blank data row on one line, or spanning lines with the header's width: a record, or a reject
- * for a wrong field count (SOURCE_FIELD_COUNT), a field over `maxFieldChars` (SOURCE_FIELD_TOO_LONG),
- * bytes that are not UTF-8 (SOURCE_INVALID_ENCODING), or the `onRecord` hook's error.
+ * for a wrong field count (SOURCE_FIELD_COUNT), bytes not valid in the encoding (SOURCE_INVALID_ENCODING),
+ * a field over `maxFieldChars` (SOURCE_FIELD_TOO_LONG), a control character (SOURCE_CONTROL_CHARACTER;
+ * under `strip` removed, the record carrying SOURCE_CONTROL_STRIPPED warnings), or the `onRecord`
+ * hook's error. `onRecord` and the record see the decoded, stripped values.
  */
 export function rowItem(ctx: CsvRowContext, rec: readonly string[], pos: SourcePosition, span: RecordSpan): ExtractItem {
   const { keys, maxFieldChars } = ctx;
@@ -102,40 +113,109 @@ export function rowItem(ctx: CsvRowContext, rec: readonly string[], pos: SourceP
   if (rec.length !== width && (rec.length > width || !ctx.relaxColumnCount)) {
     return reject('SOURCE_FIELD_COUNT', `row has ${rec.length} fields, the header has ${width}`, pos, '', undefined, columnsOf(ctx, rec, rec.length), rawText(ctx, start, end));
   }
-  for (let i = 0; i < rec.length; i++) {
-    if (rec[i]!.length > maxFieldChars) {
+  let fields = rec;
+  if (ctx.codec !== undefined) {
+    const decoded = decodeFields(ctx, ctx.codec, rec, pos, start, end);
+    if ('reject' in decoded) return decoded.reject;
+    fields = decoded.fields;
+  }
+  for (let i = 0; i < fields.length; i++) {
+    if (fields[i]!.length > maxFieldChars) {
       const field = fieldName(ctx, i);
       return reject(
         'SOURCE_FIELD_TOO_LONG',
-        `field "${field}" has ${rec[i]!.length} characters, over the limit of ${maxFieldChars} (maxFieldChars)`,
+        `field "${field}" has ${fields[i]!.length} characters, over the limit of ${maxFieldChars} (maxFieldChars)`,
         pos,
         field,
-        rec[i],
-        columnsOf(ctx, rec, rec.length),
+        fields[i],
+        columnsOf(ctx, fields, fields.length),
         rawText(ctx, start, end),
       );
     }
   }
   if (ctx.mayBeInvalidUtf8(start, end)) {
-    const bad = rec.findIndex((f) => f.includes('\uFFFD'));
+    const bad = fields.findIndex((f) => f.includes('\uFFFD'));
     if (bad >= 0 && !isUtf8(ctx.readBytes(start, end - start))) {
       const field = fieldName(ctx, bad);
       return reject(
         'SOURCE_INVALID_ENCODING',
-        `field "${field}" holds bytes that are not valid UTF-8 (shown as \uFFFD); is the file latin1? set encoding: latin1`,
+        `field "${field}" holds bytes that are not valid UTF-8 (shown as \uFFFD)${encodingHint(ctx.readBytes(start, end - start), 'utf8')}`,
         pos,
         field,
-        rec[bad],
-        columnsOf(ctx, rec, rec.length),
+        fields[bad],
+        columnsOf(ctx, fields, fields.length),
         rawText(ctx, start, end),
       );
     }
   }
-  const data: Record<string, unknown> = {};
-  for (let i = 0; i < rec.length; i++) data[keys[i]!] = rec[i];
-  if (ctx.onRecord !== undefined) {
-    const error = ctx.onRecord(rec, data, pos);
-    if (error !== undefined) return { kind: 'reject', reject: { error, data: columnsOf(ctx, rec, rec.length), raw: rawText(ctx, start, end) } };
+  let warnings: RowError[] | undefined;
+  if (ctx.mayHoldControl(start, end)) {
+    const checked = checkControls(ctx, fields, pos, start, end);
+    if ('reject' in checked) return checked.reject;
+    fields = checked.fields;
+    warnings = checked.warnings;
   }
-  return { kind: 'record', record: { data, pos } };
+  const data: Record<string, unknown> = {};
+  for (let i = 0; i < fields.length; i++) data[keys[i]!] = fields[i];
+  if (ctx.onRecord !== undefined) {
+    const error = ctx.onRecord(fields, data, pos);
+    if (error !== undefined) return { kind: 'reject', reject: { error, data: columnsOf(ctx, fields, fields.length), raw: rawText(ctx, start, end) } };
+  }
+  return warnings === undefined ? { kind: 'record', record: { data, pos } } : { kind: 'record', record: { data, pos, warnings } };
+}
+
+/** `; the bytes look like windows-1252: set encoding: windows-1252`, or a plain word on the encoding when no other is likely. */
+function encodingHint(bytes: Buffer, read: SourceEncoding): string {
+  const likely = likelyEncoding(bytes, read);
+  return likely === undefined ? '; check the encoding the file was saved in' : `; the bytes look like ${likely}: set encoding: ${likely}`;
+}
+
+/** The fields of a row parsed as latin1 bytes, decoded; or the SOURCE_INVALID_ENCODING reject of the first that cannot be. */
+function decodeFields(ctx: CsvRowContext, codec: ByteCodec, rec: readonly string[], pos: SourcePosition, start: number, end: number): { fields: string[] } | { reject: ExtractItem } {
+  const out: string[] = new Array<string>(rec.length);
+  for (let i = 0; i < rec.length; i++) {
+    const d = codec.field(rec[i]!);
+    if (!d.ok) {
+      const field = fieldName(ctx, i);
+      const bytes = Buffer.from(rec[i]!, 'latin1');
+      return { reject: reject(
+        'SOURCE_INVALID_ENCODING',
+        `field "${field}" holds bytes that are not valid ${codec.encoding} (at character ${d.at + 1})${encodingHint(bytes, codec.encoding)}`,
+        pos,
+        field,
+        codec.bytes(bytes),
+        columnsOf(ctx, rec.map((f) => codec.bytes(Buffer.from(f, 'latin1'))), rec.length),
+        rawText(ctx, start, end),
+      ) };
+    }
+    out[i] = d.text;
+  }
+  return { fields: out };
+}
+
+/**
+ * The control-character rule on a row's fields (extract/control-chars.ts): the SOURCE_CONTROL_CHARACTER
+ * reject of the first field holding one, or under `strip` the fields without them and a
+ * SOURCE_CONTROL_STRIPPED warning per field stripped.
+ */
+function checkControls(ctx: CsvRowContext, fields: readonly string[], pos: SourcePosition, start: number, end: number): { fields: readonly string[]; warnings?: RowError[] | undefined } | { reject: ExtractItem } {
+  let out: string[] | undefined;
+  let warnings: RowError[] | undefined;
+  for (let i = 0; i < fields.length; i++) {
+    const f = fields[i]!;
+    const at = controlCharIndex(f);
+    if (at < 0) continue;
+    const field = fieldName(ctx, i);
+    if (ctx.controlCharacters === 'reject') {
+      const ch = f[at]!;
+      const hint = ctx.encoding === 'latin1' && ch >= '\u0080' ? '; the file is probably windows-1252: set encoding: windows-1252' : '';
+      const message = `field "${field}" holds ${describeControlChar(ch)} at character ${at + 1}${hint}`;
+      return { reject: reject('SOURCE_CONTROL_CHARACTER', message, pos, field, f, columnsOf(ctx, fields, fields.length), rawText(ctx, start, end)) };
+    }
+    const stripped = stripControlChars(f);
+    out ??= [...fields];
+    out[i] = stripped.text;
+    (warnings ??= []).push({ code: 'SOURCE_CONTROL_STRIPPED', message: `removed ${stripped.removed} control character(s) from field "${field}"`, field, value: clip(f), pos });
+  }
+  return out === undefined ? { fields } : { fields: out, warnings };
 }

@@ -6,10 +6,11 @@ import { z } from 'zod';
 import { dateFormatProblem } from '../core/parse/date-format.js';
 import { HOURS_FORMATS } from '../core/parse/duration.js';
 import { CONTROL_CHARACTER_POLICIES } from '../core/control-chars.js';
+import { closestName } from '../core/did-you-mean.js';
+import { canonicalEncoding, DEFAULT_ENCODING, describeEncodings, ENCODING_LABELS, ENCODINGS, FALLBACK_ENCODING } from './text-encoding.js';
 
-/** Text encodings a CSV source may declare. A byte-order mark in the file wins over the declaration. */
-export const ENCODINGS = ['utf8', 'latin1', 'utf16le'] as const;
-export type SourceEncoding = (typeof ENCODINGS)[number];
+/** Text encodings a CSV source may declare: the list and its aliases live in text-encoding.ts. */
+export { ENCODINGS, type SourceEncoding } from './text-encoding.js';
 
 /** Field delimiters we detect or accept. */
 export const DELIMITERS = [',', ';', '\t'] as const;
@@ -52,7 +53,19 @@ export const DateFormatSchema = z
 
 const csvOptions = {
   path: pathSchema,
-  encoding: z.enum(ENCODINGS).default('utf8').describe('Declared text encoding. A UTF-8 or UTF-16LE byte-order mark in the file overrides it; UTF-16BE is refused.'),
+  encoding: z
+    .string()
+    .default(DEFAULT_ENCODING)
+    // Spellings compare case-insensitively; the parsed source holds the canonical name.
+    .superRefine((label, ctx) => {
+      if (canonicalEncoding(label) !== undefined) return;
+      const near = closestName(label.toLowerCase(), ENCODING_LABELS);
+      ctx.addIssue({ code: 'custom', message: `"${label}" is not an encoding we read${near ? ` (did you mean ${near}?)` : ''}; expected one of ${ENCODINGS.join(', ')} or an alias of one` });
+    })
+    .transform((label) => canonicalEncoding(label)!)
+    .describe(
+      `The file's text encoding. \`auto\` (the default): a byte-order mark decides (UTF-8, UTF-16LE, UTF-16BE); without one a UTF-16 file is recognised by its NUL bytes, else the file is read as UTF-8, unless its first chunk holds bytes that are not UTF-8 and no UTF-8 character of two bytes or more: then it is read as ${FALLBACK_ENCODING} with a SOURCE_ENCODING_FALLBACK warning naming the first such line. Or one of ${describeEncodings()} (names in brackets are aliases; \`latin1\` is ISO-8859-1 proper, whose 0x80–0x9F are control characters: a Windows file is \`windows-1252\`). A byte-order mark wins over a declaration it contradicts (with a SOURCE_ENCODING_FALLBACK warning). A field whose bytes are not valid in the encoding makes its row a SOURCE_INVALID_ENCODING reject; a file that looks binary (a spreadsheet, an archive, NUL bytes) stops the step with SOURCE_BINARY.`,
+    ),
   delimiter: z.enum(DELIMITERS).optional().describe('Field delimiter; omitted = detected from the header line (the most frequent of `,` `;` and tab outside quotes, `,` on a tie).'),
   quote: z.string().length(1, 'expected a single character').default('"').describe('Quote character; a quote inside a quoted field is doubled.'),
   maxFieldChars: z.number().int().min(1).default(DEFAULT_MAX_FIELD_CHARS).describe('A field longer than this (characters) makes its row a SOURCE_FIELD_TOO_LONG reject.'),
@@ -67,7 +80,7 @@ const csvOptions = {
 export const CsvSourceSchema = z
   .strictObject({ type: z.literal('csv').describe('A CSV file.'), ...csvOptions })
   .describe(
-    'A CSV file with a header line. Column names are the header cells trimmed; an empty cell names its column `column_<n>` (1-based), and a repeated name becomes `name_2`, `name_3`… (a warning says so). Blank lines are skipped; a field may span lines inside quotes, and its line breaks are kept.',
+    'A CSV file with a header line. Column names are the header cells trimmed; an empty cell names its column `column_<n>` (1-based); a repeated name stops the step unless the step reads its repeats, which are read as `name_2`, `name_3`… (see `duplicateHeaders`). Blank lines are skipped, with one SOURCE_BLANK_LINES warning saying how many and where the first was; a field may span lines inside quotes, and its line breaks are kept. An empty file (no byte, a byte-order mark only, or only blank lines) gives SOURCE_EMPTY "file is empty: no header line"; a header with no record after it gives the warning SOURCE_NO_RECORDS "no records after the header".',
   );
 
 export const JsonSourceSchema = z

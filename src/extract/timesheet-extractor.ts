@@ -19,7 +19,7 @@ import { formatTimeOfDay, parseTimeOfDay } from '../core/parse/time-of-day.js';
 import { fileExtractor } from './batch-source.js';
 import { DEFAULT_CHUNK_BYTES, readCsvBatches } from './csv-extractor.js';
 import type { ZohoTimesheetSource } from './source-schema.js';
-import type { Extractor, ExtractorOptions } from './types.js';
+import type { Extractor, ExtractorOptions, SourceHeader } from './types.js';
 
 export const TIMESHEET_FIELDS = ['date', 'user', 'project', 'task', 'minutes', 'billing', 'approval', 'notes', 'startTime', 'endTime'] as const;
 export type TimesheetField = (typeof TIMESHEET_FIELDS)[number];
@@ -89,6 +89,7 @@ export function createTimesheetExtractor(source: ZohoTimesheetSource, options: E
         signal,
         stats,
         warn,
+        repeatsRead: options.repeatsRead,
         onHeader: (h) => {
           if (h.names.length === 0) {
             setHeader(h);
@@ -116,7 +117,9 @@ export function createTimesheetExtractor(source: ZohoTimesheetSource, options: E
           }
           // A header literally named like a canonical field keeps its text under `<name>_source`.
           const canonical = new Set<string>(TIMESHEET_FIELDS);
-          const header = { names: h.names, keys: h.keys.map((k) => (canonical.has(k) ? `${k}_source` : k)) };
+          const keyOf = (k: string) => (canonical.has(k) ? `${k}_source` : k);
+          const header: SourceHeader = { names: h.names, keys: h.keys.map(keyOf) };
+          if (h.repeated !== undefined) header.repeated = h.repeated.map((r) => ({ ...r, keys: r.keys.map(keyOf) }));
           setHeader(header);
           return header;
         },

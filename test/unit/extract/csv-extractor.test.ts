@@ -26,8 +26,10 @@ const SUITE: {
   { file: 'semicolon.csv', dataRows: 3, records: 3, rejects: [], lines: [2, 3, 4] },
   { file: 'tab.tsv', dataRows: 2, records: 2, rejects: [], lines: [2, 3] },
   { file: 'latin1.csv', source: { encoding: 'latin1' }, dataRows: 2, records: 2, rejects: [], lines: [2, 3] },
+  { file: 'latin1.csv', dataRows: 2, records: 2, rejects: [], lines: [2, 3] },
   {
     file: 'latin1.csv',
+    source: { encoding: 'utf8' },
     dataRows: 2,
     records: 0,
     rejects: [
@@ -52,7 +54,7 @@ const SUITE: {
   { file: 'embedded-newlines.csv', dataRows: 3, records: 3, rejects: [], lines: [2, 4, 7] },
   { file: 'empty.csv', dataRows: 0, records: 0, rejects: [], lines: [] },
   { file: 'header-only.csv', dataRows: 0, records: 0, rejects: [], lines: [] },
-  { file: 'duplicate-headers.csv', dataRows: 2, records: 2, rejects: [], lines: [2, 3] },
+  { file: 'duplicate-headers.csv', source: { duplicateHeaders: 'number' }, dataRows: 2, records: 2, rejects: [], lines: [2, 3] },
   { file: 'invalid-utf8.csv', dataRows: 3, records: 2, rejects: [{ code: 'SOURCE_INVALID_ENCODING', line: 3, field: 'name' }], lines: [2, 3, 4] },
   { file: 'blank-lines.csv', dataRows: 2, records: 2, rejects: [], lines: [3, 6] },
 ];
@@ -138,20 +140,27 @@ describe('CSV extractor: nasty inputs with their accounting', () => {
     expect(recs[1]!.data.note).toBe('a\nb\nc');
   });
 
-  it('empty file: zero rows and a SOURCE_EMPTY warning; header-only: zero rows, no warning', async () => {
+  it('empty file: zero rows and a SOURCE_EMPTY warning; header-only: zero rows and a SOURCE_NO_RECORDS warning', async () => {
     const empty = csv('empty.csv');
     expect(await readAll(empty)).toEqual([]);
     expect(empty.warnings().map((w) => w.code)).toEqual(['SOURCE_EMPTY']);
     const headerOnly = csv('header-only.csv');
     expect(await readAll(headerOnly)).toEqual([]);
-    expect(headerOnly.warnings()).toEqual([]);
+    expect(headerOnly.warnings().map((w) => [w.code, w.message])).toEqual([['SOURCE_NO_RECORDS', 'header-only.csv: no records after the header']]);
     expect(headerOnly.header()?.names).toEqual(['id', 'name', 'note']);
   });
 
-  it('duplicate headers become name, name_2 (original names kept in order for rejects.csv) with warnings', async () => {
-    const ex = csv('duplicate-headers.csv');
+  it('duplicate headers under duplicateHeaders: number become name, name_2 (original names kept in order for rejects.csv) with warnings', async () => {
+    const ex = csv('duplicate-headers.csv', { duplicateHeaders: 'number' });
     const recs = records(await readAll(ex));
-    expect(ex.header()).toEqual({ names: ['id', 'name', 'name', '', 'id'], keys: ['id', 'name', 'name_2', 'column_4', 'id_2'] });
+    expect(ex.header()).toEqual({
+      names: ['id', 'name', 'name', '', 'id'],
+      keys: ['id', 'name', 'name_2', 'column_4', 'id_2'],
+      repeated: [
+        { name: 'id', columns: [1, 5], keys: ['id', 'id_2'] },
+        { name: 'name', columns: [2, 3], keys: ['name', 'name_2'] },
+      ],
+    });
     expect(recs[0]!.data).toEqual({ id: '1', name: 'a', name_2: 'b', column_4: 'c', id_2: 'd' });
     expect(ex.warnings().filter((w) => w.code === 'SOURCE_DUPLICATE_HEADER')).toHaveLength(2);
   });
@@ -241,3 +250,56 @@ describe('CSV extractor: nasty inputs with their accounting', () => {
     expect(n).toBeLessThan(20_000);
   });
 });
+
+describe('CSV extractor: encodings, header controls, empty files', () => {
+  it('a Shift_JIS file declared shift_jis: fields decoded, byte offsets in file bytes; a broken sequence is a reject with its line', async () => {
+    const bytes = Buffer.from([...Buffer.from('id,name\n1,'), 0x93, 0xfa, 0x96, 0x7b, 0x0a, ...Buffer.from('2,'), 0x41, 0x93, 0x0a, ...Buffer.from('3,ok\n')]);
+    const p = tmp.write('sjis.csv', bytes);
+    const items = await readAll(csv(p, { encoding: 'sjis' }));
+    expect(records(items).map((r) => [r.data.name, r.pos.line, r.pos.byteOffset])).toEqual([
+      ['日本', 2, 8],
+      ['ok', 4, 8 + 7 + 5],
+    ]);
+    const r = rejects(items)[0]!;
+    expect([r.error.code, r.error.field, r.error.pos.line]).toEqual(['SOURCE_INVALID_ENCODING', 'name', 3]);
+    expect(r.error.message).toBe('field "name" holds bytes that are not valid shift_jis (at character 2); the bytes look like windows-1252: set encoding: windows-1252');
+  });
+
+  it('a byte the declared code page does not define is a SOURCE_INVALID_ENCODING reject', async () => {
+    const p = tmp.write('1253.csv', Buffer.from('id,name\n1,\xe1\xe2\n2,\xd2\n', 'latin1'));
+    const items = await readAll(csv(p, { encoding: 'windows-1253' }));
+    expect(records(items).map((r) => r.data.name)).toEqual(['αβ']);
+    expect(rejects(items).map((r) => [r.error.code, r.error.field, r.error.pos.line])).toEqual([['SOURCE_INVALID_ENCODING', 'name', 3]]);
+  });
+
+  it('a header cell with a control character: fatal under reject, stripped with a warning under strip', async () => {
+    const p = tmp.write('hdr-ctl.csv', 'id,na\u0007me\n1,a\n');
+    await expect(readAll(csv(p))).rejects.toMatchObject({ code: 'SOURCE_CONTROL_CHARACTER', message: `${p} line 1: header cell 2 ("na?me") holds BEL (U+0007) at character 3` });
+    const ex = csv(p, { controlCharacters: 'strip' });
+    expect(records(await readAll(ex))[0]!.data).toEqual({ id: '1', name: 'a' });
+    expect(ex.warnings().map((w) => w.code)).toEqual(['SOURCE_CONTROL_STRIPPED']);
+  });
+
+  it('a BOM only, or only blank lines: SOURCE_EMPTY "file is empty: no header line"', async () => {
+    for (const [name, content] of [['bom-only.csv', '\uFEFF'], ['blank-only.csv', '\n\r\n\n']] as const) {
+      const ex = csv(tmp.write(name, content));
+      expect(await readAll(ex)).toEqual([]);
+      expect(ex.warnings().map((w) => w.message), name).toEqual([`${tmp.dir}/${name}: file is empty: no header line`]);
+    }
+  });
+
+  it('a header followed only by rejects is not SOURCE_NO_RECORDS (the rows are accounted for)', async () => {
+    const ex = csv(tmp.write('only-rejects.csv', 'id,name\n1,a,extra\n'));
+    expect(rejects(await readAll(ex))).toHaveLength(1);
+    expect(ex.warnings()).toEqual([]);
+  });
+
+  it('a control character in a later chunk of a big UTF-8 file is caught (the chunk scan marks it)', async () => {
+    const rows = ['id,note'];
+    for (let i = 0; i < 5000; i++) rows.push(i === 4000 ? `${i},bad\u0000x` : `${i},fine ${i}`);
+    const items = await readAll(csv(tmp.write('big-ctl.csv', `${rows.join('\n')}\n`), {}, { chunkBytes: 4096 }));
+    expect(rejects(items).map((r) => [r.error.code, r.error.pos.line])).toEqual([['SOURCE_CONTROL_CHARACTER', 4002]]);
+    expect(records(items)).toHaveLength(4999);
+  });
+});
+

@@ -2,14 +2,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createParseApi } from '../../../src/extract/csv-parse-api.js';
 import { countBreaks, createCsvPositionTracker, nextLineStart, skipBlankLines, type ReadBytes, type RecordSpan } from '../../../src/extract/csv-position.js';
-import type { SourceEncoding } from '../../../src/extract/source-schema.js';
 
 /** A ReadBytes over an in-memory file. */
 const reader = (bytes: Buffer): ReadBytes => (start, maxBytes) => bytes.subarray(start, start + maxBytes);
 const u16 = (s: string) => Buffer.from(s, 'utf16le');
 
 /** Parses `bytes` with the extractor's csv-parse options, `chunk` bytes at a time, feeding a tracker. */
-function track(bytes: Buffer, o: { chunk?: number; bomBytes?: number; encoding?: SourceEncoding } = {}): (RecordSpan & { fields: string[] })[] {
+function track(bytes: Buffer, o: { chunk?: number; bomBytes?: number; encoding?: 'utf8' | 'utf16le' | 'latin1' } = {}): (RecordSpan & { fields: string[] })[] {
   const { chunk = 1 << 16, bomBytes = 0, encoding = 'utf8' } = o;
   const api = createParseApi(encoding, ',', '"', 1 << 20);
   const tracker = createCsvPositionTracker({ read: reader(bytes), unitBytes: encoding === 'utf16le' ? 2 : 1, start: { line: 1, byteOffset: bomBytes } });

@@ -1,10 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { createExtractor } from '../../../src/extract/create-extractor.js';
 import { SourceSchema, type SourceInput } from '../../../src/extract/source-schema.js';
-import { FIXTURES, readAll, records, rejects } from '../../helpers/extract-helpers.js';
+import type { ExtractorOptions } from '../../../src/extract/types.js';
+import { FIXTURES, readAll, records, rejects, tempDir } from '../../helpers/extract-helpers.js';
 
-const ts = (path: string, extra: Partial<SourceInput>) =>
-  createExtractor(SourceSchema.parse({ type: 'zoho-timesheet', path, ...extra }), { baseDir: FIXTURES });
+const ts = (path: string, extra: Partial<SourceInput>, opts: Partial<ExtractorOptions> = {}) =>
+  createExtractor(SourceSchema.parse({ type: 'zoho-timesheet', path, ...extra }), { baseDir: FIXTURES, ...opts });
+
+const tmp = tempDir();
+const FMT = { dateFormat: 'YYYY-MM-DD', hoursFormat: 'decimal' } as const;
 
 describe('Zoho timesheet extractor', () => {
   it('matches header aliases, parses DD/MM/YYYY and h.mm, keeps original columns, rejects bad values with column and value', async () => {
@@ -73,5 +77,32 @@ describe('Zoho timesheet extractor', () => {
     const bad = SourceSchema.safeParse({ type: 'zoho-timesheet', path: 'a.csv', dateFormat: 'DD/QQ/YYYY', hoursFormat: 'h.mm' });
     expect(bad.success).toBe(false);
     expect(JSON.stringify(bad.error?.issues)).toMatch(/unknown token/);
+  });
+
+  it('a Windows-1252 export is read under encoding auto: notes decoded, a SOURCE_ENCODING_FALLBACK warning', async () => {
+    const p = tmp.write('ts-1252.csv', Buffer.from('Date,Hours,Notes\n2026-03-01,1,\x93Kick-off\x94 \x96 done\n', 'latin1'));
+    const ex = ts(p, FMT);
+    expect(records(await readAll(ex)).map((r) => r.data.notes)).toEqual(['\u201CKick-off\u201D \u2013 done']);
+    expect(ex.warnings().map((w) => w.code)).toEqual(['SOURCE_ENCODING_FALLBACK']);
+  });
+
+  it('a control character in a column is a SOURCE_CONTROL_CHARACTER reject; under strip the canonical field is clean', async () => {
+    const p = tmp.write('ts-nul.csv', 'Date,Hours,Notes\n2026-03-01,1,a\u0000b\n');
+    expect(rejects(await readAll(ts(p, FMT))).map((r) => [r.error.code, r.error.field, r.error.pos.line])).toEqual([['SOURCE_CONTROL_CHARACTER', 'Notes', 2]]);
+    const rec = records(await readAll(ts(p, { ...FMT, controlCharacters: 'strip' })))[0]!;
+    expect([rec.data.notes, rec.data.Notes, rec.warnings?.map((w) => w.code)]).toEqual(['ab', 'ab', ['SOURCE_CONTROL_STRIPPED']]);
+  });
+
+  it('a header name repeated literally is a fatal SOURCE_DUPLICATE_HEADER unless read (repeatsRead) or numbered; two aliases of one field stay a warning', async () => {
+    const p = tmp.write('ts-dup.csv', 'Date,Hours,Notes,Notes\n2026-03-01,1,a,b\n');
+    await expect(readAll(ts(p, FMT))).rejects.toMatchObject({ code: 'SOURCE_DUPLICATE_HEADER', message: `${p} line 1: header "Notes" appears in columns 3 and 4` });
+    const ex = ts(p, FMT, { repeatsRead: new Set(['Notes']) });
+    expect(records(await readAll(ex))[0]!.data).toMatchObject({ notes: 'a', Notes: 'a', Notes_2: 'b' });
+    expect(ex.header()?.repeated).toEqual([{ name: 'Notes', columns: [3, 4], keys: ['Notes', 'Notes_2'] }]);
+    expect(records(await readAll(ts(p, { ...FMT, duplicateHeaders: 'number' })))[0]!.data.Notes_2).toBe('b');
+    const aliases = tmp.write('ts-alias.csv', 'Date,Hours,Email,Owner\n2026-03-01,1,a@x.io,b@x.io\n');
+    const ax = ts(aliases, FMT);
+    expect(records(await readAll(ax))[0]!.data.user).toBe('a@x.io');
+    expect(ax.warnings().map((w) => w.code)).toEqual(['SOURCE_DUPLICATE_HEADER']);
   });
 });

@@ -84,7 +84,8 @@ describe('a real CSV export: repeated headers and multi-line cells, end to end',
   it('the extractor\'s names for repeated Labels columns are what collect reads; a quoted multi-line description survives mapping and trim', async () => {
     const description = 'Steps:\r\n1. open the page\n\n2. log in  \n   (twice)';
     const csv = `Summary,Labels,Description,Labels,Labels\r\nFix login,ops,"  ${description}  ",,backend\r\n`;
-    const ex = createExtractor(SourceSchema.parse({ type: 'csv', path: tmp.write('issues.csv', csv) }), { baseDir: tmp.dir });
+    // The step collects Labels, so its repeats are read (prepare passes the names a step reads as repeatsRead).
+    const ex = createExtractor(SourceSchema.parse({ type: 'csv', path: tmp.write('issues.csv', csv) }), { baseDir: tmp.dir, repeatsRead: new Set(['Labels']) });
     const [record] = records(await readAll(ex));
     expect(record!.data.Description).toBe(`  ${description}  `);
     const map = compileMapping(

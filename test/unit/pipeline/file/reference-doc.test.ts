@@ -75,7 +75,8 @@ describe('docs/pipelines.md (the pipeline reference)', () => {
 
   it('renders source options from the schema texts: encodings, delimiters, header handling', () => {
     const csv = text.slice(text.indexOf('<a id="source-csv">'), text.indexOf('<a id="source-json">'));
-    expect(csv).toContain('`utf8` | `latin1` | `utf16le`'.replace(/\|/g, '\\|'));
+    expect(csv).toContain('`windows-1252` (cp1252, windows1252, win1252)');
+    expect(csv).toContain('`auto` (the default)');
     expect(csv).toContain('"\\t"');
     expect(csv).toContain('`name_2`');
     expect(csv).toContain('byte-order mark');

@@ -1,0 +1,162 @@
+/**
+ * Which encoding a tabular file is read in, from its head (the first chunk) and the declared
+ * `encoding:`. The rules, in order:
+ * 1. A byte-order mark decides (UTF-8, UTF-16LE, UTF-16BE; the mark is not part of the first line).
+ *    It also wins over a declared encoding it contradicts, with a SOURCE_ENCODING_FALLBACK warning:
+ *    a mark is written by the program that saved the file, a declaration is a guess about it.
+ * 2. A declared encoding other than `auto` is used as declared (a file that looks binary is still
+ *    refused, unless it is declared UTF-16).
+ * 3. `auto` with no mark: the head's every-other-byte NUL pattern means UTF-16 (LE or BE); else a
+ *    head that looks binary is a fatal SOURCE_BINARY (extract/binary-sniff.ts); else UTF-8, unless
+ *    the head holds bytes that are not UTF-8 and not one valid multi-byte UTF-8 sequence: then
+ *    windows-1252 (FALLBACK_ENCODING) with a SOURCE_ENCODING_FALLBACK warning naming the first line
+ *    with such a byte. A head that mixes valid and invalid UTF-8 stays UTF-8 (its bad rows are rejects).
+ */
+import { ZpetlError } from '../core/errors.js';
+import { binaryKind } from './binary-sniff.js';
+import { FALLBACK_ENCODING, type SourceEncoding } from './text-encoding.js';
+import type { ExtractWarning } from './types.js';
+
+/** Byte-order marks we honour. */
+export function sniffBom(head: Buffer): { encoding: 'utf8' | 'utf16le' | 'utf16be'; bomBytes: number } | undefined {
+  if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return { encoding: 'utf8', bomBytes: 3 };
+  if (head[0] === 0xff && head[1] === 0xfe) return { encoding: 'utf16le', bomBytes: 2 };
+  if (head[0] === 0xfe && head[1] === 0xff) return { encoding: 'utf16be', bomBytes: 2 };
+  return undefined;
+}
+
+/** Code units looked at for the UTF-16 pattern. */
+const UTF16_SAMPLE_UNITS = 2048;
+
+/**
+ * UTF-16 without a mark, by its NUL pattern: text that is mostly Latin script has a zero high byte in
+ * most code units (at odd offsets in LE, even ones in BE) and almost never a zero low byte.
+ */
+export function utf16Pattern(head: Buffer): 'utf16le' | 'utf16be' | undefined {
+  const units = Math.min(UTF16_SAMPLE_UNITS, head.length >> 1);
+  if (units < 2) return undefined;
+  let evenNul = 0;
+  let oddNul = 0;
+  for (let i = 0; i < units; i++) {
+    if (head[2 * i] === 0) evenNul++;
+    if (head[2 * i + 1] === 0) oddNul++;
+  }
+  if (oddNul >= units * 0.3 && evenNul <= units * 0.02) return 'utf16le';
+  if (evenNul >= units * 0.3 && oddNul <= units * 0.02) return 'utf16be';
+  return undefined;
+}
+
+/**
+ * The head's UTF-8 shape: offset of the first byte that is not valid UTF-8 (-1: none) and whether it
+ * holds one valid multi-byte sequence. `complete`: false when the head is not the whole file, so a
+ * sequence cut by its end is not counted as invalid.
+ */
+export function utf8Shape(head: Buffer, complete: boolean): { firstInvalid: number; multiByte: boolean } {
+  let multiByte = false;
+  let i = 0;
+  const n = head.length;
+  while (i < n) {
+    const b = head[i]!;
+    if (b < 0x80) {
+      i++;
+      continue;
+    }
+    const need = b >= 0xc2 && b <= 0xdf ? 1 : b >= 0xe0 && b <= 0xef ? 2 : b >= 0xf0 && b <= 0xf4 ? 3 : -1;
+    if (need < 0) return { firstInvalid: i, multiByte };
+    if (i + need >= n && !complete) break;
+    let ok = i + need < n;
+    for (let k = 1; ok && k <= need; k++) ok = (head[i + k]! & 0xc0) === 0x80;
+    // Overlongs and surrogates (E0 80–9F, ED A0–BF, F0 80–8F, F4 90+) are not UTF-8 either.
+    const c1 = head[i + 1] ?? 0;
+    if (ok && ((b === 0xe0 && c1 < 0xa0) || (b === 0xed && c1 >= 0xa0) || (b === 0xf0 && c1 < 0x90) || (b === 0xf4 && c1 >= 0x90))) ok = false;
+    if (!ok) return { firstInvalid: i, multiByte };
+    multiByte = true;
+    i += need + 1;
+  }
+  return { firstInvalid: -1, multiByte };
+}
+
+/** The 1-based physical line of byte `offset` (CRLF, LF and lone CR each end a line). */
+export function lineAt(buf: Buffer, offset: number, from = 0): number {
+  let line = 1;
+  for (let i = from; i < offset; i++) {
+    const c = buf[i];
+    if (c === 10 || (c === 13 && buf[i + 1] !== 10)) line++;
+  }
+  return line;
+}
+
+/** Bytes of the head looked at for NULs (binary-sniff.ts looks at as many). */
+const NUL_SAMPLE_BYTES = 8192;
+
+/**
+ * binaryKind (extract/binary-sniff.ts), except that a few NULs after the first line are not taken for
+ * a binary file: they are data gone wrong (a NUL in a field), which the control-character rule rejects
+ * row by row with its line. NULs in the first line (no header holds one) or in more than one byte of
+ * eight are binary.
+ */
+function looksBinary(head: Buffer): { what: string; hint: string } | undefined {
+  const kind = binaryKind(head);
+  if (kind === undefined) return undefined;
+  const sample = Buffer.from(head.subarray(0, NUL_SAMPLE_BYTES));
+  let nuls = 0;
+  for (let i = 0; i < sample.length; i++) {
+    if (sample[i] === 0) {
+      nuls++;
+      sample[i] = 0x20;
+    }
+  }
+  if (nuls === 0 || binaryKind(sample) !== undefined) return kind; // a known signature
+  const firstBreak = sample.findIndex((b) => b === 10 || b === 13);
+  const firstNul = head.indexOf(0);
+  return firstBreak === -1 || firstNul < firstBreak || nuls * 8 > sample.length ? kind : undefined;
+}
+
+export interface EncodingChoice {
+  encoding: Exclude<SourceEncoding, 'auto'>;
+  /** Bytes of the byte-order mark (0 without one). */
+  bomBytes: number;
+  warnings: ExtractWarning[];
+}
+
+/**
+ * The encoding `source` is read in, from its `head` (the first bytes; `size` is the file's) and the
+ * declared encoding. Throws SOURCE_BINARY for a head that looks binary.
+ */
+export function chooseEncoding(source: string, head: Buffer, size: number, declared: SourceEncoding): EncodingChoice {
+  const bom = sniffBom(head);
+  const pos = (line: number, byteOffset: number) => ({ source, line, index: 0, byteOffset });
+  if (bom !== undefined) {
+    const warnings: ExtractWarning[] = [];
+    if (declared !== 'auto' && declared !== bom.encoding) {
+      warnings.push({
+        code: 'SOURCE_ENCODING_FALLBACK',
+        message: `${source}: declared encoding: ${declared}, but the file starts with a ${bom.encoding} byte-order mark; it is read as ${bom.encoding}`,
+        pos: pos(1, 0),
+      });
+    }
+    return { encoding: bom.encoding, bomBytes: bom.bomBytes, warnings };
+  }
+  const utf16 = declared === 'utf16le' || declared === 'utf16be' ? declared : declared === 'auto' ? utf16Pattern(head) : undefined;
+  if (utf16 !== undefined) return { encoding: utf16, bomBytes: 0, warnings: [] };
+  const binary = looksBinary(head);
+  if (binary !== undefined) {
+    throw new ZpetlError('SOURCE_BINARY', `${source} is not a text file: it looks like ${binary.what}`, { pos: pos(1, 0), hint: binary.hint, details: { what: binary.what } });
+  }
+  if (declared !== 'auto') return { encoding: declared, bomBytes: 0, warnings: [] };
+  const shape = utf8Shape(head, head.length >= size);
+  if (shape.firstInvalid < 0 || shape.multiByte) return { encoding: 'utf8', bomBytes: 0, warnings: [] };
+  const line = lineAt(head, shape.firstInvalid);
+  const byte = head[shape.firstInvalid]!.toString(16).toUpperCase().padStart(2, '0');
+  return {
+    encoding: FALLBACK_ENCODING as Exclude<SourceEncoding, 'auto'>,
+    bomBytes: 0,
+    warnings: [
+      {
+        code: 'SOURCE_ENCODING_FALLBACK',
+        message: `${source}: not UTF-8 (byte 0x${byte} on line ${line}); read as ${FALLBACK_ENCODING}. Set encoding: to the file's encoding to silence this`,
+        pos: pos(line, shape.firstInvalid),
+      },
+    ],
+  };
+}
