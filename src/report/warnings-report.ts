@@ -6,8 +6,9 @@
  * report.html. The dry run feeds it as it prepares rows, the real run from the checkpoint's warnings
  * table; both give it the same rows, so their reports agree.
  */
+import type { SourceWarning } from '../core/pipeline-event.js';
 import { clip, type RowError } from '../core/record.js';
-import type { RejectSample, RunReport } from './model.js';
+import type { RejectSample, RunReport, SourceWarningReport } from './model.js';
 import { createRejectsWriter } from './rejects-writer.js';
 
 /** What the report gets from the warnings. */
@@ -71,4 +72,9 @@ export function withWarnings(report: RunReport, w: WarningsSummary): RunReport {
     if (codes) s.warningsByCode = codes;
   }
   return { ...report, warningsByCode: w.byCode, warningSamples: w.samples, files: { ...report.files, warningsCsv: w.files.combined, warningsPerStep: w.files.perStep } };
+}
+
+/** A step's source warning as report.json lists it (revision 4); `source` when the warning names none. */
+export function sourceWarningReport(step: string, w: SourceWarning, source: string): SourceWarningReport {
+  return { step, code: w.code, message: w.message, source: w.pos?.source ?? source, ...(w.pos ? { line: w.pos.line } : {}), ...(w.field !== undefined ? { field: w.field } : {}) };
 }
