@@ -4,7 +4,9 @@
  * `_step`, `_code`, `_field`, `_message`: one line per warning, so a row with two has two lines), the
  * count per code (per step and overall) and up to `samplesPerStep` samples per step for report.json and
  * report.html. The dry run feeds it as it prepares rows, the real run from the checkpoint's warnings
- * table; both give it the same rows, so their reports agree.
+ * table; both give it the same rows, so their reports agree. Source warnings (about a file as a whole,
+ * src/pipeline/prepare/source-warnings.ts) have no row and no place in warnings.csv: report.json lists
+ * them as `sourceWarnings` (sourceWarningReport) and report.html in a table of their own.
  */
 import type { SourceWarning } from '../core/pipeline-event.js';
 import { clip, type RowError } from '../core/record.js';

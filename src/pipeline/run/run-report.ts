@@ -10,7 +10,9 @@
  *    `_field`, `_message`: fix it and feed it back as the step's source;
  *  - `warnings.csv` (+ `warnings-<step>.csv`): every warning this run recorded (rows that loaded with a
  *    problem, or were folded with other values), from the checkpoint's warnings table, in the rejects'
- *    layout; counted per code and sampled in report.json/html (src/report/warnings-report.ts);
+ *    layout; counted per code and sampled in report.json/html (src/report/warnings-report.ts); the
+ *    source warnings (a repeated header, no records after the header), from the same table, are
+ *    report.json's `sourceWarnings` and a table of report.html;
  *  - `crosswalk.csv`: step, source key, entity, Zoho id, name, scope, origin: every id the migration
  *    created or matched, the same rows as the `crosswalk` table of the checkpoint database.
  * Everything is streamed from the checkpoint (opened read-only once the run has closed it): memory stays
