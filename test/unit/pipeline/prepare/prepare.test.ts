@@ -99,3 +99,47 @@ describe('scratch store', () => {
     }
   });
 });
+
+describe('the extractor\'s source warnings in prepare (fixtures/bad-inputs)', () => {
+  const step = (file: string, source: Record<string, unknown> = {}, key = ['id']) =>
+    LoadStepSchema.parse({ name: 'p', entity: 'project', source: { type: 'csv', path: file, ...source }, key, fields: { name: { from: 'name', required: true } } });
+  const drain = async (s: ReturnType<typeof step>) => {
+    const told: string[] = [];
+    const scratch = createScratchStore();
+    try {
+      const prep = createStepPreparer(s, { baseDir: 'fixtures/bad-inputs', resolver: none, scratch, onSourceWarning: (w) => told.push(w.code) });
+      const items: PreparedItem[] = [];
+      let error: unknown;
+      try {
+        for await (const it of prep.items()) items.push(it);
+      } catch (e) {
+        error = e;
+      }
+      return { items, told, kept: prep.sourceWarnings().map((w) => w.code), error };
+    } finally {
+      scratch.close();
+    }
+  };
+
+  it('an empty file ends the read with SOURCE_EMPTY, told to no one as a warning', async () => {
+    const r = await drain(step('empty.csv'));
+    expect(r.error).toMatchObject({ code: 'SOURCE_EMPTY', message: expect.stringMatching(/^step p: empty\.csv/) });
+    expect(r.told).toEqual([]);
+    expect(r.kept).toEqual([]);
+  });
+
+  it('a header-only file has its columns checked at the end of the read (no row came)', async () => {
+    expect((await drain(step('header-only.csv', {}, ['ID']))).error).toMatchObject({ code: 'SOURCE_MISSING_COLUMN', details: { missing: ['ID'] } });
+    const ok = await drain(step('header-only.csv'));
+    expect(ok.error).toBeUndefined();
+    expect(ok.items).toEqual([]);
+  });
+
+  it('a repeated header read numbered is told once, as it comes, and kept', async () => {
+    const r = await drain(step('duplicate-header.csv', { duplicateHeaders: 'number' }));
+    expect(r.error).toBeUndefined();
+    expect(r.told).toEqual(['SOURCE_DUPLICATE_HEADER']);
+    expect(r.kept).toEqual(['SOURCE_DUPLICATE_HEADER']);
+    expect(r.items).toHaveLength(1);
+  });
+});
