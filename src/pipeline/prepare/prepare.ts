@@ -17,6 +17,11 @@
  * On a resumed real run (startAt) the rows before the mark are not re-read, so these two rules see only
  * the rest; keys loaded before are skipped by the crosswalk instead. A `distinct:` step is therefore
  * always resumed from its first row (src/pipeline/run/run-one-step.ts), so its folds are the same.
+ *
+ * The extractor's warnings: a row's own (SourceRecord.warnings, e.g. SOURCE_CONTROL_STRIPPED) ride on its
+ * valid or skip item (filtered and folded rows too: they are about the file), ahead of the row's other
+ * warnings; a rejected row is reported as its reject alone. Those about the file go to `onSourceWarning`,
+ * but SOURCE_EMPTY, which ends the read (source-warnings.ts).
  */
 import { API_USER } from '../../core/api-user.js';
 import { closestName } from '../../core/did-you-mean.js';
