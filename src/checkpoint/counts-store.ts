@@ -22,9 +22,10 @@ export function createCountsStore({ db }: StoreContext): CountsStore {
       'SELECT stage, count(*) AS n FROM rejects WHERE run_id = ? AND step = ? GROUP BY stage',
     ),
   };
-  // Rows, not warnings: a row may carry several. An older file read as it is has no table, and no warnings.
+  // Rows, not warnings: a row may carry several; a source warning (idx < 0, warning-store.ts) is no row's.
+  // An older file read as it is has no table, and no warnings.
   const warned = hasWarningsTable(db)
-    ? db.prepare<[number, string], number>('SELECT count(*) FROM (SELECT DISTINCT source, idx FROM warnings WHERE run_id = ? AND step = ?)').pluck()
+    ? db.prepare<[number, string], number>('SELECT count(*) FROM (SELECT DISTINCT source, idx FROM warnings WHERE run_id = ? AND step = ? AND idx >= 0)').pluck()
     : undefined;
   const warnedOf = (runId: number, step: string): number => warned?.get(runId, step) ?? 0;
   return {

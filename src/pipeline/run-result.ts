@@ -52,6 +52,8 @@ export interface RunResult {
   counts: Record<string, StepCounts>;
   /** One line for humans: what happened and what to do next. */
   message: string;
+  /** This run's warnings per code (source and row warnings), from the checkpoint; absent when none. */
+  warningsByCode?: Record<string, number>;
   error?: ZpetlError;
   /** Outside the window: when it opens next. */
   nextOpeningMs?: number;

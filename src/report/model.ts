@@ -32,9 +32,12 @@ export const REPORT_SCHEMA_VERSION = 1;
  * 2 = real-run details (`runId`, `message`, `reconciled`, `windows`, per-step `crosswalk`,
  * `createdIds.crosswalkCsv`/`perStep`, `files.crosswalkCsv`). 3 = row warnings (`warningsByCode`,
  * `warningSamples`, `files.warningsCsv`/`warningsPerStep`, per-step `warningsByCode`) and the counts
- * `folded` and `warned`, in the dry run's report as in the run's.
+ * `folded` and `warned`, in the dry run's report as in the run's. 4 = source warnings (`sourceWarnings`:
+ * what the extractor said about a file as a whole, e.g. a repeated header read numbered, no records
+ * after the header), which `warningsByCode` and `warned` (rows) do not count; a dry run that stopped at
+ * a fatal error also lists the source warnings found before it.
  */
-export const REPORT_SCHEMA_REVISION = 3;
+export const REPORT_SCHEMA_REVISION = 4;
 
 export interface InputReport {
   step: string;
@@ -80,6 +83,19 @@ export interface RejectSample {
   data: Record<string, unknown>;
 }
 
+/** Revision 4: a source warning (src/pipeline/prepare/source-warnings.ts) of one step. */
+export interface SourceWarningReport {
+  step: string;
+  code: string;
+  message: string;
+  /** The source as written in the pipeline file. */
+  source: string;
+  /** The line concerned (1: the header), when known. */
+  line?: number;
+  /** The column concerned, when there is one. */
+  field?: string;
+}
+
 export interface EndpointReport {
   calls: number;
   rateLimited: number;
@@ -115,6 +131,8 @@ export interface RunReport {
   warningsByCode?: Record<string, number>;
   /** Revision 3: up to 20 warnings per step, in reading order. */
   warningSamples?: RejectSample[];
+  /** Revision 4: every source warning, per step in reading order (absent when none). */
+  sourceWarnings?: SourceWarningReport[];
   /** Output files, relative to the report folder (revision 3: `warningsCsv`, always written, and the per-step warnings files). */
   files: {
     reportJson: string;

@@ -4,10 +4,13 @@
  * `_step`, `_code`, `_field`, `_message`: one line per warning, so a row with two has two lines), the
  * count per code (per step and overall) and up to `samplesPerStep` samples per step for report.json and
  * report.html. The dry run feeds it as it prepares rows, the real run from the checkpoint's warnings
- * table; both give it the same rows, so their reports agree.
+ * table; both give it the same rows, so their reports agree. Source warnings (about a file as a whole,
+ * src/pipeline/prepare/source-warnings.ts) have no row and no place in warnings.csv: report.json lists
+ * them as `sourceWarnings` (sourceWarningReport) and report.html in a table of their own.
  */
+import type { SourceWarning } from '../core/pipeline-event.js';
 import { clip, type RowError } from '../core/record.js';
-import type { RejectSample, RunReport } from './model.js';
+import type { RejectSample, RunReport, SourceWarningReport } from './model.js';
 import { createRejectsWriter } from './rejects-writer.js';
 
 /** What the report gets from the warnings. */
@@ -71,4 +74,9 @@ export function withWarnings(report: RunReport, w: WarningsSummary): RunReport {
     if (codes) s.warningsByCode = codes;
   }
   return { ...report, warningsByCode: w.byCode, warningSamples: w.samples, files: { ...report.files, warningsCsv: w.files.combined, warningsPerStep: w.files.perStep } };
+}
+
+/** A step's source warning as report.json lists it (revision 4); `source` when the warning names none. */
+export function sourceWarningReport(step: string, w: SourceWarning, source: string): SourceWarningReport {
+  return { step, code: w.code, message: w.message, source: w.pos?.source ?? source, ...(w.pos ? { line: w.pos.line } : {}), ...(w.field !== undefined ? { field: w.field } : {}) };
 }

@@ -1,8 +1,9 @@
 /**
  * report.html: one self-contained file (inline CSS, no script, no external URL) for people who will
- * not open JSON: the summary, per-step counts, the top reject reasons and sample rejected rows with
- * their line numbers, then the same for warnings (rows that loaded with a problem). Every value from the
- * input is HTML-escaped.
+ * not open JSON: the summary, per-step counts, the source warnings (about a file as a whole: a repeated
+ * header, no records after the header), the top reject reasons and sample rejected rows with their line
+ * numbers, then the same for warnings (rows that loaded with a problem). Every value from the input is
+ * HTML-escaped.
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -28,13 +29,13 @@ const CSS = `body{font:14px/1.45 system-ui,sans-serif;margin:2rem;color:#1d2430;
 h1{font-size:1.5rem;margin:0 0 .25rem}h2{font-size:1.15rem;margin:1.75rem 0 .5rem}
 table{border-collapse:collapse;margin:.25rem 0 1rem}th,td{border:1px solid #d5dae2;padding:.3rem .6rem;text-align:left;vertical-align:top}
 th{background:#f1f4f8}td.n{text-align:right;font-variant-numeric:tabular-nums}
-.ok{color:#176b2c}.bad{color:#a1261b}.muted{color:#5b6574}code,pre{font:12px ui-monospace,monospace}
+.ok{color:#176b2c}.bad{color:#a1261b}.warn{color:#8a5a00}.muted{color:#5b6574}code,pre{font:12px ui-monospace,monospace}
 pre{white-space:pre-wrap;word-break:break-all;margin:0;max-width:40rem}`;
 
 export function renderReportHtml(r: RunReport): string {
   const dry = r.kind === 'dry-run';
   const countCols = countColumns(dry, r.totals.wouldUpdate !== undefined, r.steps.map((s) => s.counts));
-  const status = r.status === 'ok' ? '<span class="ok">clean</span>' : `<span class="bad">${escapeHtml(r.status)}</span>`;
+  const status = statusHtml(r);
   const h: string[] = [];
   h.push(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(r.pipeline)} · ${dry ? 'dry run' : 'run'} report</title><style>${CSS}</style></head><body>`);
   h.push(`<h1>${escapeHtml(r.pipeline)}: ${dry ? 'dry run' : 'run'} report</h1>`);
@@ -103,6 +104,7 @@ export function renderReportHtml(r: RunReport): string {
     h.push('</tr>');
   }
   h.push('</table>');
+  sourceWarningsTable(h, r);
 
   if (r.api) {
     h.push('<h2>API calls</h2><table><tr><th>Endpoint</th><th>Calls</th><th>429s / throttled</th><th>Retries</th><th>Errors</th></tr>');
@@ -137,6 +139,29 @@ export function renderReportHtml(r: RunReport): string {
   }
   h.push('</body></html>\n');
   return h.join('\n');
+}
+
+/**
+ * The status cell: "clean" only for a finished run that read rows and had no source warning; a run
+ * that read nothing, or whose files drew source warnings, says so.
+ */
+function statusHtml(r: RunReport): string {
+  if (r.status !== 'ok') return `<span class="bad">${escapeHtml(r.status)}</span>`;
+  const n = r.sourceWarnings?.length ?? 0;
+  if (n > 0) return `<span class="warn">ok, with ${n} source warning${n === 1 ? '' : 's'}</span> (below)`;
+  if (r.totals.read === 0) return '<span class="warn">ok, but no rows were read</span>';
+  return '<span class="ok">clean</span>';
+}
+
+/** The source warnings (what the extractor said about a file as a whole), right after the steps. */
+function sourceWarningsTable(h: string[], r: RunReport): void {
+  const list = r.sourceWarnings ?? [];
+  if (list.length === 0) return;
+  h.push('<h2>Source warnings</h2><p class="muted">About a file as a whole, not one row: the run went on.</p><table><tr><th>Step</th><th>File:line</th><th>Code</th><th>Column</th><th>Message</th></tr>');
+  for (const w of list) {
+    h.push(`<tr><td>${escapeHtml(w.step)}</td><td><code>${escapeHtml(w.source)}${w.line !== undefined ? `:${w.line}` : ''}</code></td><td><code>${escapeHtml(w.code)}</code></td><td>${escapeHtml(w.field)}</td><td>${escapeHtml(w.message)}</td></tr>`);
+  }
+  h.push('</table>');
 }
 
 /** A table of sample rows (rejects or warnings) under `title`; nothing when there are none. */

@@ -2,8 +2,8 @@
  * The differential test of the dry run: each pipeline is rehearsed (with read access, through the
  * credentials in the environment, as `zpetl run --dry-run` does) and then run for real against the
  * same sandbox and checkpoint. Per step, the dry run's wouldCreate / wouldSkip (+ rows its `where:`
- * left out) / wouldUpdate / rejects and reject codes equal what the run then counted, and the dry run
- * wrote nothing to Zoho.
+ * left out) / wouldUpdate / rejects and reject codes equal what the run then counted, the source
+ * warnings are the same, and the dry run wrote nothing to Zoho.
  *
  * Pipelines: every example in pipelines/ that loads (found in the folder), and generated ones for what the examples do not
  * reach: skip-existing over records another pipeline loaded (parents only in Zoho, a new milestone of
@@ -78,6 +78,9 @@ async function differential(sandbox: Sandbox, dir: string, file: string, db = jo
   expect(run.error, run.message).toBeUndefined();
   const done = counted(run);
   expect(predicted(dry)).toEqual(done);
+  // The same source warnings (a repeated header read numbered …), told by the same rule.
+  const runReport = JSON.parse(readFileSync(run.reportFiles!.reportJson, 'utf8')) as RunReport;
+  expect(dry.report.sourceWarnings).toEqual(runReport.sourceWarnings);
   return Object.assign(done, { dry: dry.report });
 }
 

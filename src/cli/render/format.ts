@@ -103,10 +103,29 @@ export function summaryLines(end: RunEnd, dryRun: boolean, elapsedMs?: number, c
   const fmt = (r: string[]) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
   const lines = [fmt(header), ...rows.map(fmt)];
   const took = elapsedMs === undefined ? '' : ` in ${formatDuration(elapsedMs)}`;
+  const warnings = Object.entries(end.warningsByCode ?? {}).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  if (warnings.length > 0) lines.push(`warnings: ${warnings.map(([code, n]) => `${code} ${formatCount(n)}`).join(', ')}`);
   lines.push(`${dryRun ? 'dry run ' : ''}${STATUS_TEXT[end.status]}${took} (exit ${end.exitCode})`);
   if (end.reportDir) lines.push(`reports: ${shownPath(end.reportDir, cwd)}`);
   return lines;
 }
+
+type SourceWarningEvent = Extract<PipelineEvent, { type: 'source-warning' }>;
+
+/**
+ * A source warning's line, for the plain and TTY renderers (every one is shown: there are few per step):
+ * `step: warning CODE (file:line): message`, the message without the file name it starts with (the
+ * extractor's messages name their source; the position already does).
+ */
+export function sourceWarningLine(e: SourceWarningEvent, o: { sourceDir?: string; cwd?: string }): string {
+  const w = e.warning;
+  const where = w.pos ? ` (${rejectWhere(w.pos, o)})` : '';
+  const source = w.pos?.source;
+  const message = source !== undefined ? w.message.replace(new RegExp(`^${escapeRegExp(source)}(?: line \\d+)?: `), '') : w.message;
+  return `${e.step}: warning ${w.code}${where}: ${message}`;
+}
+
+const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 type RowProblem = Extract<PipelineEvent, { type: 'reject' | 'warning' }>;
 

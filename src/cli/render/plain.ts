@@ -5,7 +5,7 @@
 import { redact } from '../../core/redact.js';
 import type { PipelineEvent } from '../../pipeline/events.js';
 import { println } from '../io.js';
-import { createRowProblemLines, formatCount, formatDuration, formatState, summaryLines } from './format.js';
+import { createRowProblemLines, sourceWarningLine, formatCount, formatDuration, formatState, summaryLines } from './format.js';
 import { createStepTracker, type StepView } from './step-tracker.js';
 import type { Renderer, RenderOptions } from './types.js';
 
@@ -63,6 +63,9 @@ export function createPlainRenderer(o: RenderOptions): Renderer {
           if (line !== undefined) out(line);
           break;
         }
+        case 'source-warning':
+          out(sourceWarningLine(e, o));
+          break;
         case 'step-end': {
           const c = e.counts;
           const parts = tracker.dryRun

@@ -5,7 +5,7 @@
 import cliProgress from 'cli-progress';
 import type { PipelineEvent } from '../../pipeline/events.js';
 import { println } from '../io.js';
-import { createRowProblemLines, formatCount, formatDuration, formatState, summaryLines } from './format.js';
+import { createRowProblemLines, sourceWarningLine, formatCount, formatDuration, formatState, summaryLines } from './format.js';
 import { plainText } from './plain.js';
 import { createStepTracker, type StepView } from './step-tracker.js';
 import type { Renderer, RenderOptions } from './types.js';
@@ -87,6 +87,9 @@ export function createTtyRenderer(o: RenderOptions): Renderer {
           if (line !== undefined) log(line);
           break;
         }
+        case 'source-warning':
+          log(sourceWarningLine(e, o));
+          break;
         case 'log':
           if (e.level === 'info') log(e.message);
           else log(`${e.level}: ${e.message}`);

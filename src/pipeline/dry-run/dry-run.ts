@@ -33,20 +33,20 @@ import { createApiLookupResolver } from '../../transform/api-lookup-resolver.js'
 import type { LookupResolver } from '../../transform/lookup-types.js';
 import type { ZohoApi, ZohoClient } from '../../zoho/types.js';
 import { createRejectsWriter, type RejectsWriter } from '../../report/rejects-writer.js';
-import { createWarningsCollector, withWarnings, type WarningsCollector } from '../../report/warnings-report.js';
+import { createWarningsCollector, sourceWarningReport, withWarnings, type WarningsCollector } from '../../report/warnings-report.js';
+import { addByCode } from '../prepare/source-warnings.js';
 import { addOptionalTotals, countSkip, countWarned, warningsOf } from '../prepare/item-counts.js';
-import { REPORT_SCHEMA_REVISION, REPORT_SCHEMA_VERSION, type InputReport, type RejectSample, type RunReport, type StepReport } from '../../report/model.js';
+import type { RunReport, StepReport } from '../../report/model.js';
 import { writeReportJson } from '../../report/write-report-json.js';
 import { writeReportHtml } from '../../report/write-report-html.js';
 import { emptyCounts, type StepCounts } from '../../core/step-counts.js';
 import type { PipelineEvent } from '../events.js';
-import { EXIT_OK, EXIT_REJECTS, exitCodeForError } from '../exit-codes.js';
 import { checkpointPath, loadPipeline, type LoadedPipeline } from '../file/load-pipeline.js';
 import type { CheckpointOwner } from '../../checkpoint/owner.js';
 import { checkpointOwnerOf } from '../checkpoint-owner.js';
 import { pipelineClientFactory, zohoCredentialsGiven } from '../pipeline-client.js';
 import { prepareOutFolder } from '../out-folder.js';
-import { planSteps, type Plan } from '../file/plan.js';
+import { planSteps } from '../file/plan.js';
 import { planStep } from '../run/run-build-plan.js';
 import { isPortalScope, projectsOfUser } from '../../load/loaders/index.js';
 import { createStepPreparer } from '../prepare/prepare.js';
@@ -54,8 +54,7 @@ import type { PreparedReject, PreparedSkip, PreparedValid } from '../../core/pre
 import { createScratchStore, type ScratchStore } from '../prepare/scratch-store.js';
 import { createDryRunResolver, registerDryRecord, unverifiedNames } from './dry-resolver.js';
 import { createdIdOf, dryStepDecision, noteCreated, type DryKnowledge } from './dry-decision.js';
-import { estimateRun } from '../estimate.js';
-import { overLimit, sumCounts } from './dry-totals.js';
+import { buildReport, type DryReportInput } from './dry-report.js';
 import { isLoadStep, type LoadStepConfig, type PipelineConfig } from '../file/schema.js';
 
 export interface DryRunOptions {
@@ -136,7 +135,7 @@ function openDryRunApi(loaded: LoadedPipeline, options: DryRunOptions, cwd: stri
 }
 
 /** What the steps of one dry run share and collect for the report. */
-interface DryRunContext {
+interface DryRunContext extends DryReportInput {
   loaded: LoadedPipeline;
   api: ZohoApi | undefined;
   checkpoint: DryCheckpoint | undefined;
@@ -150,12 +149,6 @@ interface DryRunContext {
   signal: AbortSignal | undefined;
   emit: (e: PipelineEvent) => void;
   notice: (notice: string) => void;
-  inputs: InputReport[];
-  steps: StepReport[];
-  samples: RejectSample[];
-  rejectsByCode: Record<string, number>;
-  /** Calls of the user steps (bulk-added per project), which the estimate cannot derive from creates. */
-  userCalls: Map<string, number>;
 }
 
 /**
@@ -219,6 +212,7 @@ async function rehearse(loaded: LoadedPipeline, { api, owner }: DryRunApi, optio
     steps: [],
     samples: [],
     rejectsByCode: {},
+    sourceWarnings: [],
     userCalls: new Map(),
   };
 
@@ -239,7 +233,17 @@ async function rehearse(loaded: LoadedPipeline, { api, owner }: DryRunApi, optio
   const report = withWarnings(buildReport(ctx, plan, error, files, started, now()), await ctx.warnings.close());
   await writeReportJson(outDir, report);
   await writeReportHtml(outDir, report);
-  emit({ type: 'run-end', status: report.status, exitCode: report.exitCode, reportDir: outDir, counts: Object.fromEntries(ctx.steps.map((s) => [s.name, s.counts])) });
+  // Every warning per code, source and row warnings alike, as the run's run-end counts them (from its checkpoint).
+  const warningsByCode: Record<string, number> = { ...report.warningsByCode };
+  addByCode(warningsByCode, ctx.sourceWarnings.map((w) => w.code));
+  emit({
+    type: 'run-end',
+    status: report.status,
+    exitCode: report.exitCode,
+    reportDir: outDir,
+    counts: Object.fromEntries(ctx.steps.map((s) => [s.name, s.counts])),
+    ...(Object.keys(warningsByCode).length > 0 ? { warningsByCode } : {}),
+  });
   return { report, exitCode: report.exitCode, outDir, ...(error ? { error } : {}) };
 }
 
@@ -252,7 +256,16 @@ async function rehearseStep(step: LoadStepConfig, ctx: DryRunContext): Promise<v
   const stepReport: StepReport = { name: step.name, entity: step.entity, mode: step.mode, counts, rejectsByCode: byCode };
   ctx.steps.push(stepReport);
   emit({ type: 'step-start', step: step.name, entity: step.entity });
-  const prep = createStepPreparer(step, { baseDir: loaded.baseDir, resolver: ctx.resolver, scratch, ...(ctx.signal ? { signal: ctx.signal } : {}) });
+  const prep = createStepPreparer(step, {
+    baseDir: loaded.baseDir,
+    resolver: ctx.resolver,
+    scratch,
+    ...(ctx.signal ? { signal: ctx.signal } : {}),
+    onSourceWarning: (w) => {
+      ctx.sourceWarnings.push(sourceWarningReport(step.name, w, step.source.path));
+      emit({ type: 'source-warning', step: step.name, warning: w });
+    },
+  });
   ctx.inputs.push({ step: step.name, source: prep.extractor.source, path: prep.extractor.path, sha256: await sha256File(prep.extractor.path, prep.extractor.source), bytes: (await stat(prep.extractor.path)).size });
   let headerDone = false;
   let stepSamples = 0;
@@ -354,41 +367,4 @@ function recordWarnings(step: LoadStepConfig, item: PreparedValid | PreparedSkip
   if (warnings.length === 0) return;
   countWarned(counts);
   if (ctx.warnings.add(step.name, warnings, item.data)) for (const error of warnings) ctx.emit({ type: 'warning', step: step.name, error });
-}
-
-/** report.json's content: totals, the estimate (calls per step written onto the steps), the status and exit code. */
-function buildReport(ctx: DryRunContext, plan: Plan, error: ZpetlError | undefined, files: Awaited<ReturnType<RejectsWriter['close']>>, started: number, finished: number): RunReport {
-  const { loaded, steps } = ctx;
-  const cfg = loaded.config;
-  const totals = sumCounts(steps);
-  const work = steps.map((s) => ({ name: s.name, entity: s.entity as LoadStepConfig['entity'], creates: s.counts.wouldCreate ?? 0, updates: s.counts.wouldUpdate ?? 0, calls: ctx.userCalls.get(s.name) }));
-  const { estimate, perStep } = estimateRun(plan, work, cfg.options, started);
-  for (const p of perStep) {
-    const s = steps.find((x) => x.name === p.step);
-    if (!s) continue;
-    if (p.endpoint === ENTITIES[s.entity as LoadStepConfig['entity']].createEndpoint) s.calls = { endpoint: p.endpoint, calls: p.calls };
-    else s.updateCalls = { endpoint: p.endpoint, calls: p.calls };
-  }
-  const exitCode = error ? exitCodeForError(error) : totals.rejected > 0 || overLimit(cfg, totals) ? EXIT_REJECTS : EXIT_OK;
-  return {
-    schemaVersion: REPORT_SCHEMA_VERSION,
-    schemaRevision: REPORT_SCHEMA_REVISION,
-    kind: 'dry-run',
-    pipeline: loaded.name,
-    pipelineFile: loaded.file,
-    startedAt: new Date(started).toISOString(),
-    finishedAt: new Date(finished).toISOString(),
-    durationMs: finished - started,
-    status: error ? 'failed' : exitCode === EXIT_REJECTS ? 'rejects' : 'ok',
-    exitCode,
-    ...(error ? { error: error.format() } : {}),
-    inputs: ctx.inputs,
-    steps,
-    totals,
-    rejectsByCode: ctx.rejectsByCode,
-    samples: ctx.samples,
-    files: { reportJson: 'report.json', reportHtml: 'report.html', rejectsCsv: files.combined, rejectsPerStep: files.perStep },
-    ...(ctx.checkpoint ? { checkpointDb: ctx.checkpoint.path } : {}),
-    estimate: { ...estimate, stages: plan.stages.map((s) => s.steps) },
-  };
 }

@@ -17,11 +17,17 @@
  * On a resumed real run (startAt) the rows before the mark are not re-read, so these two rules see only
  * the rest; keys loaded before are skipped by the crosswalk instead. A `distinct:` step is therefore
  * always resumed from its first row (src/pipeline/run/run-one-step.ts), so its folds are the same.
+ *
+ * The extractor's warnings: a row's own (SourceRecord.warnings, e.g. SOURCE_CONTROL_STRIPPED) ride on its
+ * valid or skip item (filtered and folded rows too: they are about the file), ahead of the row's other
+ * warnings; a rejected row is reported as its reject alone. Those about the file go to `onSourceWarning`,
+ * but SOURCE_EMPTY, which ends the read (source-warnings.ts).
  */
 import { API_USER } from '../../core/api-user.js';
 import { closestName } from '../../core/did-you-mean.js';
 import { ZpetlError } from '../../core/errors.js';
 import { normEmail } from '../../core/norm-email.js';
+import type { SourceWarning } from '../../core/pipeline-event.js';
 import type { PreparedItem, PreparedReject } from '../../core/prepared-item.js';
 import type { ExtractItem, Outcome, RowError, SourcePosition, SourceRecord } from '../../core/record.js';
 import { createExtractor } from '../../extract/create-extractor.js';
@@ -36,6 +42,7 @@ import { compileRowFilter } from '../../transform/row-filter.js';
 import { LOG_MAX_MINUTES } from '../../transform/entity-fields.js';
 import type { LoadStepConfig } from '../file/schema.js';
 import { hashKey, type ScratchStore } from './scratch-store.js';
+import { fatalSourceError, repeatsReadOf } from './source-warnings.js';
 
 
 export interface PrepareContext {
@@ -44,10 +51,17 @@ export interface PrepareContext {
   scratch: ScratchStore;
   startAt?: StartAt;
   signal?: AbortSignal;
+  /**
+   * Each source warning of the read as the extractor gives it, before the rows it concerns (source-warnings.ts);
+   * SOURCE_EMPTY is not one of them: it ends the read as a fatal error.
+   */
+  onSourceWarning?: (w: SourceWarning) => void;
 }
 
 export interface StepPreparer {
   readonly extractor: Extractor;
+  /** The source warnings of the latest read so far (what `onSourceWarning` was given). */
+  sourceWarnings(): readonly SourceWarning[];
   /** Items grouped per chunk read (fewer awaits); never empty. */
   batches(): AsyncIterable<PreparedItem[]>;
   items(): AsyncIterable<PreparedItem>;
@@ -108,12 +122,31 @@ function closestColumn(name: string, have: ReadonlySet<string>): string | undefi
  * mapped, validated, keyed, looked up (synchronously when the resolver can answer from a cache or local
  * rows), then checked against the step's earlier rows (a repeated key is rejected, or folded in a
  * `distinct:` step) and, for time logs, against the person's 24 h per day. Each row becomes a valid
- * item (with the warnings `onMissing: warn` left), a skip or a reject; nothing is sent. The first batch
- * checks every column the step names against the header (namedColumns, SOURCE_MISSING_COLUMN). The run and the dry run
- * both prepare through it.
+ * item (with the warnings `onMissing: warn` left, after the extractor's own for the row, e.g.
+ * SOURCE_CONTROL_STRIPPED), a skip or a reject; nothing is sent. Before the first row, every column the
+ * step names is checked against the header (namedColumns, SOURCE_MISSING_COLUMN), also when the file
+ * has a header and no rows. The extractor's source warnings go to `onSourceWarning`, except SOURCE_EMPTY,
+ * which ends the read as a fatal error (source-warnings.ts). The run and the dry run both prepare through it.
  */
 export function createStepPreparer(step: LoadStepConfig, ctx: PrepareContext): StepPreparer {
-  const extractor = createExtractor(step.source, { chunkBytes: PREPARE_CHUNK_BYTES, baseDir: ctx.baseDir, ...(ctx.startAt ? { startAt: ctx.startAt } : {}) });
+  let sourceWarnings: SourceWarning[] = [];
+  let fatal: ZpetlError | undefined;
+  const onWarning = (w: SourceWarning): void => {
+    const f = fatalSourceError(step.name, w);
+    if (f) {
+      fatal ??= f;
+      return;
+    }
+    sourceWarnings.push(w);
+    ctx.onSourceWarning?.(w);
+  };
+  const extractor = createExtractor(step.source, {
+    chunkBytes: PREPARE_CHUNK_BYTES,
+    baseDir: ctx.baseDir,
+    ...(ctx.startAt ? { startAt: ctx.startAt } : {}),
+    repeatsRead: repeatsReadOf(step),
+    onWarning,
+  });
   const mapper = compileMapping(step.fields);
   const isLog = step.entity === 'timelog';
   const filter = compileRowFilter(step.where);
@@ -166,8 +199,19 @@ export function createStepPreparer(step: LoadStepConfig, ctx: PrepareContext): S
     return refused ? reject(refused, data) : finish(key, r.value.values, pos, data, r.value.warnings);
   }
 
-  /** A row's outcome; a promise only when a lookup needs I/O (cache hits and local rows answer synchronously). */
+  /**
+   * A row's outcome, with the extractor's warnings for the row (SourceRecord.warnings) ahead of its own
+   * on a valid or skip item (a reject is reported as the reject alone); a promise only when a lookup needs I/O.
+   */
   function prepareRecord(record: SourceRecord): PreparedItem | Promise<PreparedItem> {
+    const extracted = record.warnings;
+    if (extracted === undefined || extracted.length === 0) return prepareRow(record);
+    const r = prepareRow(record);
+    return r instanceof Promise ? r.then((it) => withExtractWarnings(it, extracted)) : withExtractWarnings(r, extracted);
+  }
+
+  /** A row's outcome; a promise only when a lookup needs I/O (cache hits and local rows answer synchronously). */
+  function prepareRow(record: SourceRecord): PreparedItem | Promise<PreparedItem> {
     const { data, pos } = record;
     if (filter && !filter.keep(data)) return { kind: 'skip', reason: 'filtered', pos, data };
     const mapped = mapper(record);
@@ -183,26 +227,18 @@ export function createStepPreparer(step: LoadStepConfig, ctx: PrepareContext): S
     return resolveLookups(mapped.value, ctx.resolver, pos).then((r) => looked(r, key, pos, data));
   }
 
-  // A misspelt column is a silent loss (a field always empty, a key always missing, a `where:` that
-  // filters everything or nothing): every column the step names is checked once the header is known.
   let headerChecked = false;
   const checkHeader = (): void => {
     headerChecked = true;
-    const h = extractor.header();
-    if (!h) return;
-    // A Zoho timesheet export's records also carry the canonical fields the extractor derives (date, user, …).
-    const have = new Set(step.source.type === 'zoho-timesheet' ? [...h.keys, ...TIMESHEET_FIELDS] : h.keys);
-    const missing = namedColumns(step, h.keys).filter((n) => !have.has(n.column));
-    if (missing.length === 0) return;
-    throw new ZpetlError('SOURCE_MISSING_COLUMN', `step ${step.name}: ${missing.map((m) => `${m.where} names "${m.column}"`).join(', ')}, not a column of ${extractor.source}`, {
-      pos: { source: extractor.source, line: 1, index: 0 },
-      details: { step: step.name, missing: missing.map((m) => m.column), columns: h.keys },
-      hint: `${missing.map((m) => closestColumn(m.column, have)).filter((x): x is string => x !== undefined).join(' ')}The header has: ${h.keys.join(', ')}. Fix the column names in the step.`,
-    });
+    checkColumns(step, extractor);
   };
 
   async function* batches(): AsyncIterable<PreparedItem[]> {
+    sourceWarnings = [];
+    fatal = undefined;
+    headerChecked = false;
     for await (const batch of extractor.readBatches(ctx.signal)) {
+      if (fatal) throw fatal;
       if (!headerChecked) checkHeader();
       const out: PreparedItem[] = new Array(batch.length);
       ctx.scratch.begin();
@@ -220,14 +256,43 @@ export function createStepPreparer(step: LoadStepConfig, ctx: PrepareContext): S
       }
       yield out;
     }
+    // An empty file says so first; a file with a header and no rows still has its columns checked.
+    if (fatal) throw fatal;
+    if (!headerChecked) checkHeader();
   }
   return {
     extractor,
+    sourceWarnings: () => sourceWarnings,
     batches,
     async *items() {
       for await (const b of batches()) yield* b;
     },
   };
+}
+
+/**
+ * A misspelt column is a silent loss (a field always empty, a key always missing, a `where:` that
+ * filters everything or nothing): every column the step names is checked once the header is known
+ * (SOURCE_MISSING_COLUMN, naming the columns found). No header (JSON sources): nothing to check.
+ */
+function checkColumns(step: LoadStepConfig, extractor: Extractor): void {
+  const h = extractor.header();
+  if (!h) return;
+  // A Zoho timesheet export's records also carry the canonical fields the extractor derives (date, user, …).
+  const have = new Set(step.source.type === 'zoho-timesheet' ? [...h.keys, ...TIMESHEET_FIELDS] : h.keys);
+  const missing = namedColumns(step, h.keys).filter((n) => !have.has(n.column));
+  if (missing.length === 0) return;
+  throw new ZpetlError('SOURCE_MISSING_COLUMN', `step ${step.name}: ${missing.map((m) => `${m.where} names "${m.column}"`).join(', ')}, not a column of ${extractor.source}`, {
+    pos: { source: extractor.source, line: 1, index: 0 },
+    details: { step: step.name, missing: missing.map((m) => m.column), columns: h.keys },
+    hint: `${missing.map((m) => closestColumn(m.column, have)).filter((x): x is string => x !== undefined).join(' ')}The header has: ${h.keys.join(', ')}. Fix the column names in the step.`,
+  });
+}
+
+/** `item` with the extractor's warnings for its row ahead of its own; a reject unchanged. */
+function withExtractWarnings(item: PreparedItem, extracted: readonly RowError[]): PreparedItem {
+  if (item.kind === 'reject') return item;
+  return { ...item, warnings: item.warnings === undefined ? extracted : [...extracted, ...item.warnings] };
 }
 
 /** prepareStep(step, ctx): the step's rows as valid items and rejects, in source order. */

@@ -17,6 +17,7 @@ import { createApiLookupResolver } from '../../transform/api-lookup-resolver.js'
 import { planSteps } from '../file/plan.js';
 import { prepareStep } from '../prepare/prepare.js';
 import { createScratchStore } from '../prepare/scratch-store.js';
+import { repeatsReadOf } from '../prepare/source-warnings.js';
 import type { PlannedStep, PrepareContext, RunPlan } from './run-plan.js';
 import type { PreparedItem } from '../../core/prepared-item.js';
 import { isLoadStep, type LoadStepConfig, type PipelineConfig } from '../file/schema.js';
@@ -38,7 +39,8 @@ export function planStep(step: LoadStepConfig, baseDir: string, options: Pipelin
     async count(signal: AbortSignal): Promise<number> {
       // Extraction only (no mapping, lookups or requests): one item per data row, as prepare reads them.
       let n = 0;
-      for await (const batch of createExtractor(step.source, { baseDir }).readBatches(signal)) n += batch.length;
+      // The step's repeatsRead, so a repeated header stops the count as it stops the step.
+      for await (const batch of createExtractor(step.source, { baseDir, repeatsRead: repeatsReadOf(step) }).readBatches(signal)) n += batch.length;
       return n;
     },
     async *prepare(ctx: PrepareContext): AsyncIterable<PreparedItem> {
@@ -51,6 +53,7 @@ export function planStep(step: LoadStepConfig, baseDir: string, options: Pipelin
           resolver: createCrosswalkResolver(ctx.store, createApiLookupResolver(ctx.client)),
           scratch,
           signal: ctx.signal,
+          ...(ctx.onSourceWarning ? { onSourceWarning: ctx.onSourceWarning } : {}),
           // A distinct: step re-reads its source from the first row on resume: the folds (and their
           // warnings) are then those of an uninterrupted run. Rows this run finished are found in the
           // checkpoint (not sent or counted again: load/exactly-once/step-loader.ts).

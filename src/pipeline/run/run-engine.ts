@@ -110,7 +110,14 @@ export async function executeRun(plan: RunPlan, o: RunEngineOptions): Promise<Ru
       o.onEvent?.({ type: 'log', level: 'warn', message: `could not write the run report: ${toZpetlError(e).message}` });
     }
   }
-  o.onEvent?.({ type: 'run-end', status: result.status, exitCode: result.exitCode, counts: result.counts, ...(result.reportDir ? { reportDir: result.reportDir } : {}) });
+  o.onEvent?.({
+    type: 'run-end',
+    status: result.status,
+    exitCode: result.exitCode,
+    counts: result.counts,
+    ...(result.reportDir ? { reportDir: result.reportDir } : {}),
+    ...(result.warningsByCode ? { warningsByCode: result.warningsByCode } : {}),
+  });
   return result;
 }
 
@@ -154,6 +161,8 @@ async function execute(plan: RunPlan, o: RunEngineOptions): Promise<RunResult> {
   };
   const end = (r: RunResult): RunResult => {
     r.figures.finishedMs = o.clock.now();
+    const byCode = r.runId === null ? {} : store.warningsByCode(r.runId);
+    if (Object.keys(byCode).length > 0) r.warningsByCode = byCode;
     return r;
   };
 

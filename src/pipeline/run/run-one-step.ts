@@ -12,6 +12,8 @@ import { reconcileDoubtful, settleStep, type ReconcileHooks } from '../../load/e
 import { createStepLoader, type StepLoader } from '../../load/exactly-once/step-loader.js';
 import type { ZohoClient } from '../../zoho/types.js';
 import type { StepCounts } from '../../core/step-counts.js';
+import type { SourceWarning } from '../../core/pipeline-event.js';
+import { sourceWarningRow } from '../prepare/source-warnings.js';
 import type { PipelineEvent } from '../events.js';
 import type { StepRun } from './run-begin.js';
 import { storedStepCounts, type LimitCheck } from './run-counts.js';
@@ -81,7 +83,7 @@ export async function runOneStep(d: StepDeps): Promise<void> {
       entity: step.entity,
       batchSize: stepBatchSize(step),
       initialCounts: () => storedStepCounts(store, runId, step.name),
-      items: () => step.prepare({ ...(d.run.point.startAt ? { startAt: d.run.point.startAt } : {}), store, client: d.client, runId, signal: d.signal }),
+      items: () => step.prepare({ ...(d.run.point.startAt ? { startAt: d.run.point.startAt } : {}), store, client: d.client, runId, signal: d.signal, onSourceWarning: sourceWarningRecorder(d) }),
       reject: (item) => store.recordReject(runId, step.name, { error: item.error, data: item.data, stage: 'prepare' }),
       skip: (item) => store.recordSkip(runId, step.name, item.pos, item.reason),
       warn: (item) => store.recordWarnings(runId, step.name, { warnings: item.warnings ?? [], ...(item.kind === 'valid' ? { key: item.key } : {}), data: item.data }) > 0,
@@ -143,6 +145,21 @@ export async function runOneStep(d: StepDeps): Promise<void> {
   } finally {
     d.active.delete(step.name);
   }
+}
+
+/**
+ * A read's source warnings into the checkpoint (its own transaction each, as a row's warnings), each
+ * recorded once per run (prepare/source-warnings.ts sourceWarningRow): a resumed run re-reading the
+ * header records nothing twice, and tells only what is new as a `source-warning` event.
+ */
+function sourceWarningRecorder(d: Pick<StepDeps, 'store' | 'runId' | 'step' | 'emit'>): (w: SourceWarning) => void {
+  const seen = new Map<string, number>();
+  return (w) => {
+    const id = `${w.code}|${w.field ?? ''}`;
+    const ordinal = seen.get(id) ?? 0;
+    seen.set(id, ordinal + 1);
+    if (d.store.recordSourceWarning(d.runId, d.step.name, sourceWarningRow(w, d.step.source.display, ordinal))) d.emit({ type: 'source-warning', step: d.step.name, warning: w });
+  };
 }
 
 /** ETA of the rest of a step from the rate budget (run-eta.ts); undefined without a total. */

@@ -11,6 +11,7 @@ import type { LoaderOptions } from '../../load/types.js';
 import { ENDPOINTS, type EndpointTemplate, type ZohoClient } from '../../zoho/types.js';
 import type { EntityKind } from '../../core/entity-kind.js';
 import type { PreparedItem } from '../../core/prepared-item.js';
+import type { SourceWarning } from '../../core/pipeline-event.js';
 
 /** What a step's reader gets. */
 export interface PrepareContext {
@@ -20,6 +21,8 @@ export interface PrepareContext {
   client: ZohoClient;
   runId: number;
   signal: AbortSignal;
+  /** The read's source warnings (prepare/source-warnings.ts), as they come. */
+  onSourceWarning?: (w: SourceWarning) => void;
 }
 
 export interface PlannedStep {

@@ -10,7 +10,9 @@
  *    `_field`, `_message`: fix it and feed it back as the step's source;
  *  - `warnings.csv` (+ `warnings-<step>.csv`): every warning this run recorded (rows that loaded with a
  *    problem, or were folded with other values), from the checkpoint's warnings table, in the rejects'
- *    layout; counted per code and sampled in report.json/html (src/report/warnings-report.ts);
+ *    layout; counted per code and sampled in report.json/html (src/report/warnings-report.ts); the
+ *    source warnings (a repeated header, no records after the header), from the same table, are
+ *    report.json's `sourceWarnings` and a table of report.html;
  *  - `crosswalk.csv`: step, source key, entity, Zoho id, name, scope, origin: every id the migration
  *    created or matched, the same rows as the `crosswalk` table of the checkpoint database.
  * Everything is streamed from the checkpoint (opened read-only once the run has closed it): memory stays
@@ -22,12 +24,13 @@ import { join, resolve } from 'node:path';
 import { clip, type RowError } from '../../core/record.js';
 import { openCheckpointDb } from '../../checkpoint/db.js';
 import { createCheckpointStore, type CheckpointStore } from '../../checkpoint/store.js';
-import { REPORT_SCHEMA_REVISION, REPORT_SCHEMA_VERSION, type InputReport, type RejectSample, type RunReport, type StepReport } from '../../report/model.js';
+import { REPORT_SCHEMA_REVISION, REPORT_SCHEMA_VERSION, type InputReport, type RejectSample, type RunReport, type SourceWarningReport, type StepReport } from '../../report/model.js';
 import { createRejectsWriter } from '../../report/rejects-writer.js';
 import { writeReportHtml } from '../../report/write-report-html.js';
 import { writeReportJson } from '../../report/write-report-json.js';
 import { writeCsvFile } from '../../report/write-csv-file.js';
-import { createWarningsCollector, withWarnings, type WarningsCollector } from '../../report/warnings-report.js';
+import { createWarningsCollector, sourceWarningReport, withWarnings, type WarningsCollector } from '../../report/warnings-report.js';
+import { sourceWarningOfRow } from '../prepare/source-warnings.js';
 import { emptyCounts, type StepCounts } from '../../core/step-counts.js';
 import type { RunReportFiles, RunResult } from '../run-result.js';
 import type { RunPlan } from './run-plan.js';
@@ -64,6 +67,7 @@ export async function writeRunReport(result: RunResult, plan: RunPlan, o: RunRep
   const samples: RejectSample[] = [];
   const rejectsByCode: Record<string, number> = {};
   const perStep: Record<string, number> = {};
+  const sourceWarnings: SourceWarningReport[] = [];
 
   const cdb = result.runId === null ? undefined : openCheckpointDb(result.dbPath, { readonly: true, lock: false });
   try {
@@ -90,6 +94,7 @@ export async function writeRunReport(result: RunResult, plan: RunPlan, o: RunRep
         }
       }
       collectWarnings(warnings, store, result.runId, step.name);
+      for (const w of store.sourceWarnings(result.runId, step.name)) sourceWarnings.push(sourceWarningReport(step.name, sourceWarningOfRow(w), step.source.display));
     }
     const files = await rejects.close();
     const warned = await warnings.close();
@@ -119,6 +124,7 @@ export async function writeRunReport(result: RunResult, plan: RunPlan, o: RunRep
       totals,
       rejectsByCode,
       samples,
+      ...(sourceWarnings.length > 0 ? { sourceWarnings } : {}),
       files: { reportJson: 'report.json', reportHtml: 'report.html', rejectsCsv: files.combined, rejectsPerStep: files.perStep, crosswalkCsv: 'crosswalk.csv' },
       api: f.endpoints,
       retries: f.retries,

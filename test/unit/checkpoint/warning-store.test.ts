@@ -4,6 +4,7 @@ import { createCheckpointStore } from '../../../src/checkpoint/store.js';
 import { createWarningStore } from '../../../src/checkpoint/warning-store.js';
 import { createManualClock } from '../../../src/core/clock.js';
 import { pos, tempCheckpoints } from '../../helpers/temp-checkpoint.js';
+import { sourceWarningOfRow, sourceWarningRow } from '../../../src/pipeline/prepare/source-warnings.js';
 
 const files = tempCheckpoints();
 const warning = (i: number, field: string, code: 'ROW_UNKNOWN_USER' | 'ROW_FOLDED_DIFFERS' = 'ROW_UNKNOWN_USER') => ({ code, message: `${field} left empty`, field, value: 'Ann', pos: pos(i) });
@@ -44,5 +45,28 @@ describe('warning store', () => {
     const rejects = columns('rejects');
     expect(rejects.length).toBeGreaterThan(0);
     expect(columns('warnings')).toEqual(rejects);
+  });
+});
+
+describe('source warnings in the warnings table', () => {
+  it('are recorded once per run (idx < 0), listed apart from the rows, counted per code, never as a warned row', () => {
+    const store = createCheckpointStore(files.open().cdb.db);
+    const run = store.startRun('demo');
+    const dup = (ordinal: number, field: string) => sourceWarningRow({ code: 'SOURCE_DUPLICATE_HEADER', message: `header repeated, read as ${field}`, field, pos: { source: 'a.csv', line: 1, index: 0 } }, 'a.csv', ordinal);
+    expect(store.recordSourceWarning(run.id, 'tasks', dup(0, 'Email_2'))).toBe(true);
+    expect(store.recordSourceWarning(run.id, 'tasks', dup(0, 'Email_3'))).toBe(true);
+    // A resumed read tells the same warning again: not recorded twice.
+    expect(store.recordSourceWarning(run.id, 'tasks', dup(0, 'Email_2'))).toBe(false);
+    // Two warnings of one code and no column are both kept (their ordinals differ).
+    const plain = (ordinal: number) => sourceWarningRow({ code: 'SOURCE_DUPLICATE_HEADER', message: `alias ${ordinal}` }, 'a.csv', ordinal);
+    expect(store.recordSourceWarning(run.id, 'tasks', plain(0))).toBe(true);
+    expect(store.recordSourceWarning(run.id, 'tasks', plain(1))).toBe(true);
+    store.recordWarnings(run.id, 'tasks', { warnings: [warning(4, 'owner')] });
+    expect([...store.sourceWarnings(run.id, 'tasks')].map((r) => `${r.field}:${r.line}`)).toEqual(['Email_2:1', 'Email_3:1', ':1', ':1']);
+    expect([...store.warnings(run.id)].map((r) => r.code)).toEqual(['ROW_UNKNOWN_USER']);
+    expect(store.counts(run.id, 'tasks').warned).toBe(1);
+    expect(store.warningsByCode(run.id)).toEqual({ ROW_UNKNOWN_USER: 1, SOURCE_DUPLICATE_HEADER: 4 });
+    expect(sourceWarningOfRow([...store.sourceWarnings(run.id)][0]!)).toEqual({ code: 'SOURCE_DUPLICATE_HEADER', message: 'header repeated, read as Email_2', field: 'Email_2', pos: { source: 'a.csv', line: 1, index: 0 } });
+    expect(() => store.recordSourceWarning(run.id, 'tasks', warning(3, 'x'))).toThrow(/negative index/);
   });
 });

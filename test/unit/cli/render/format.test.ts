@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, formatState, rejectWhere, shownPath, summaryLines } from '../../../../src/cli/render/format.js';
+import { formatDuration, formatState, rejectWhere, shownPath, sourceWarningLine, summaryLines } from '../../../../src/cli/render/format.js';
 import { createRenderer } from '../../../../src/cli/render/index.js';
 import { barText } from '../../../../src/cli/render/tty.js';
 import type { StepView } from '../../../../src/cli/render/step-tracker.js';
@@ -68,5 +68,32 @@ describe('format', () => {
     expect(up[0]).toMatch(/wouldSkip\s+wouldUpdate\s+rejected/);
     expect(up[1]).toMatch(/tasks\s+5\s+5\s+2\s+0\s+3\s+0/);
     expect(up[2]).toMatch(/logs\s+5\s+5\s+2\s+3\s+0\s+0/);
+  });
+});
+
+describe('source warnings in the console', () => {
+  const event = (message: string, pos?: { source: string; line: number; index: number }) => ({ type: 'source-warning' as const, step: 'tasks', warning: { code: 'SOURCE_DUPLICATE_HEADER' as const, message, ...(pos ? { pos } : {}) } });
+
+  it('one line with step, code, file:line and the message without the file name it starts with', () => {
+    const pos = { source: '../data/tasks.csv', line: 1, index: 0 };
+    const o = { sourceDir: '/w/p/pipelines', cwd: '/w/p' };
+    const want = 'tasks: warning SOURCE_DUPLICATE_HEADER (data/tasks.csv:1): header "Email" appears more than once; column 3 is read as "Email_2"';
+    expect(sourceWarningLine(event('../data/tasks.csv line 1: header "Email" appears more than once; column 3 is read as "Email_2"', pos), o)).toBe(want);
+    expect(sourceWarningLine(event('../data/tasks.csv: header "Email" appears more than once; column 3 is read as "Email_2"', pos), o)).toBe(want);
+    expect(sourceWarningLine(event('header "Email" appears more than once; column 3 is read as "Email_2"', pos), o)).toBe(want);
+    expect(sourceWarningLine(event('x (y) [z]: said'), o)).toBe('tasks: warning SOURCE_DUPLICATE_HEADER: x (y) [z]: said');
+  });
+
+  it('the plain and TTY renderers print every one; --quiet none; the summary counts warnings per code', () => {
+    for (const mode of ['plain', 'tty', 'quiet'] as const) {
+      let out = '';
+      const stream = { write: (s: string) => ((out += s), true), isTTY: mode === 'tty', columns: 120 };
+      const r = createRenderer(mode, { stdout: stream, stderr: stream, now: () => 0, startedMs: 0 });
+      r.onEvent(event('a.csv: header "A" appears more than once; column 2 is read as "A_2"', { source: 'a.csv', line: 1, index: 0 }));
+      r.onEvent({ type: 'run-end', status: 'ok', exitCode: 0, counts: {}, warningsByCode: { ROW_UNKNOWN_USER: 2, SOURCE_DUPLICATE_HEADER: 1 } });
+      r.close();
+      expect(out.includes('tasks: warning SOURCE_DUPLICATE_HEADER (a.csv:1): header "A" appears more than once'), mode).toBe(mode !== 'quiet');
+      expect(out, mode).toContain('warnings: ROW_UNKNOWN_USER 2, SOURCE_DUPLICATE_HEADER 1');
+    }
   });
 });

@@ -24,11 +24,14 @@ async function collect(file: string, extra: Record<string, unknown> = {}): Promi
 
 describe('prepareStep accounting over the extractor fixtures', () => {
   const files = readdirSync('fixtures/extract').filter((f) => f.endsWith('.csv'));
-  it.each(files)('%s: every row comes out once, read = valid + rejected (or the step is refused for the columns it names)', async (f) => {
+  it.each(files)('%s: every row comes out once, read = valid + rejected (or the step is refused: an empty file, or for the columns it names)', async (f) => {
     let got: Awaited<ReturnType<typeof collect>>;
     try {
-      got = await collect(f, f === 'latin1.csv' ? { encoding: 'latin1' } : {});
+      // A repeated header stops a step that does not read it (duplicateHeaders: error): here it is read numbered.
+      got = await collect(f, f === 'latin1.csv' ? { encoding: 'latin1' } : f === 'duplicate-headers.csv' ? { duplicateHeaders: 'number' } : {});
     } catch (e) {
+      // An empty file ends the step (SOURCE_EMPTY: prepare/source-warnings.ts).
+      if ((e as { code?: string }).code === 'SOURCE_EMPTY') return;
       // A file without the step's `id` / `name` columns: refused before its first row, naming them.
       expect(e).toMatchObject({ code: 'SOURCE_MISSING_COLUMN' });
       expect((e as { details: { missing: string[] } }).details.missing.every((c) => c === 'id' || c === 'name')).toBe(true);
@@ -95,5 +98,49 @@ describe('scratch store', () => {
     } finally {
       s.close();
     }
+  });
+});
+
+describe('the extractor\'s source warnings in prepare (fixtures/bad-inputs)', () => {
+  const step = (file: string, source: Record<string, unknown> = {}, key = ['id']) =>
+    LoadStepSchema.parse({ name: 'p', entity: 'project', source: { type: 'csv', path: file, ...source }, key, fields: { name: { from: 'name', required: true } } });
+  const drain = async (s: ReturnType<typeof step>) => {
+    const told: string[] = [];
+    const scratch = createScratchStore();
+    try {
+      const prep = createStepPreparer(s, { baseDir: 'fixtures/bad-inputs', resolver: none, scratch, onSourceWarning: (w) => told.push(w.code) });
+      const items: PreparedItem[] = [];
+      let error: unknown;
+      try {
+        for await (const it of prep.items()) items.push(it);
+      } catch (e) {
+        error = e;
+      }
+      return { items, told, kept: prep.sourceWarnings().map((w) => w.code), error };
+    } finally {
+      scratch.close();
+    }
+  };
+
+  it('an empty file ends the read with SOURCE_EMPTY, told to no one as a warning', async () => {
+    const r = await drain(step('empty.csv'));
+    expect(r.error).toMatchObject({ code: 'SOURCE_EMPTY', message: expect.stringMatching(/^step p: empty\.csv/) });
+    expect(r.told).toEqual([]);
+    expect(r.kept).toEqual([]);
+  });
+
+  it('a header-only file has its columns checked at the end of the read (no row came)', async () => {
+    expect((await drain(step('header-only.csv', {}, ['ID']))).error).toMatchObject({ code: 'SOURCE_MISSING_COLUMN', details: { missing: ['ID'] } });
+    const ok = await drain(step('header-only.csv'));
+    expect(ok.error).toBeUndefined();
+    expect(ok.items).toEqual([]);
+  });
+
+  it('a repeated header read numbered is told once, as it comes, and kept', async () => {
+    const r = await drain(step('duplicate-header.csv', { duplicateHeaders: 'number' }));
+    expect(r.error).toBeUndefined();
+    expect(r.told).toEqual(['SOURCE_DUPLICATE_HEADER']);
+    expect(r.kept).toEqual(['SOURCE_DUPLICATE_HEADER']);
+    expect(r.items).toHaveLength(1);
   });
 });
