@@ -101,7 +101,7 @@ export function createTimesheetExtractor(source: ZohoTimesheetSource, options: E
             const field = ALIAS_INDEX.get(norm(name));
             if (field === undefined) return;
             if (seen.has(field)) {
-              warn({ code: 'SOURCE_DUPLICATE_HEADER', message: `${source.path}: columns "${seen.get(field)}" and "${name.trim()}" both give the ${field}; the first is used`, pos: { source: source.path, line: 1, index: 0, byteOffset: 0 } });
+              warn({ code: 'SOURCE_DUPLICATE_HEADER', message: `${source.path}: columns "${seen.get(field)}" and "${name.trim()}" both give the ${field}; the first is used`, pos: { source: source.path, line: 1, index: 0, byteOffset: 0 }, field: h.keys[index] });
               return;
             }
             seen.set(field, name.trim());

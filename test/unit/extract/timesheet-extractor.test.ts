@@ -103,6 +103,6 @@ describe('Zoho timesheet extractor', () => {
     const aliases = tmp.write('ts-alias.csv', 'Date,Hours,Email,Owner\n2026-03-01,1,a@x.io,b@x.io\n');
     const ax = ts(aliases, FMT);
     expect(records(await readAll(ax))[0]!.data.user).toBe('a@x.io');
-    expect(ax.warnings().map((w) => w.code)).toEqual(['SOURCE_DUPLICATE_HEADER']);
+    expect(ax.warnings().map((w) => [w.code, w.field])).toEqual([['SOURCE_DUPLICATE_HEADER', 'Owner']]);
   });
 });
