@@ -58,7 +58,7 @@ export async function executeRunCommand(argv: Record<string, unknown>, io: CliIo
       renderer.close();
     }
   }
-  const beforeStart = failedBeforeStart(renderer);
+  const beforeStart = errorPrintedOnce(renderer);
   try {
     const result = await runPipeline(resolve(io.cwd, a.pipeline), {
       cwd: io.cwd,
@@ -94,11 +94,13 @@ export async function executeRunCommand(argv: Record<string, unknown>, io: CliIo
 }
 
 /**
- * Passes events on, except a run that fails before any step starts (the library reports it as an error
- * log line and a run-end with no counts): those two are dropped so the CLI prints the error once, in
- * full, instead of a one-line log, an empty summary table and the message again.
+ * Passes events on, except the error log line of a failed run: the library reports a fatal error as a
+ * `log` error event and again as the result's error, and the command prints the latter in full (code,
+ * message, hint) after the summary, so the log line is held and dropped when a failed run-end follows
+ * (`--json` gets every event). A run that fails before any step starts (a run-end with no counts)
+ * also loses its empty summary table: the CLI prints the error alone.
  */
-function failedBeforeStart(renderer: { onEvent(e: PipelineEvent): void }): { onEvent(e: PipelineEvent): void; flush(): void; failed: boolean } {
+function errorPrintedOnce(renderer: { onEvent(e: PipelineEvent): void }): { onEvent(e: PipelineEvent): void; flush(): void; failed: boolean } {
   let held: PipelineEvent | undefined;
   const state = {
     failed: false,
@@ -106,11 +108,12 @@ function failedBeforeStart(renderer: { onEvent(e: PipelineEvent): void }): { onE
       if (held) {
         const h = held;
         held = undefined;
-        if (e.type === 'run-end' && e.status === 'failed' && Object.keys(e.counts).length === 0) {
-          state.failed = true;
-          return;
-        }
-        renderer.onEvent(h);
+        if (e.type === 'run-end' && e.status === 'failed') {
+          if (Object.keys(e.counts).length === 0) {
+            state.failed = true;
+            return;
+          }
+        } else renderer.onEvent(h);
       }
       if (e.type === 'log' && e.level === 'error') held = e;
       else renderer.onEvent(e);
@@ -129,6 +132,7 @@ function failedBeforeStart(renderer: { onEvent(e: PipelineEvent): void }): { onE
  * rehearsal is offline (names must come from earlier steps), and its notice is printed here.
  */
 async function executeDryRun(a: z.output<typeof Args>, io: CliIo, mode: string, renderer: { onEvent(e: PipelineEvent): void; close(): void }): Promise<number> {
+  const events = mode === 'json' ? renderer : errorPrintedOnce(renderer);
   const r = await dryRun(resolve(io.cwd, a.pipeline), {
     ...(a.out ? { outDir: resolve(io.cwd, a.out) } : {}),
     // The crosswalk of this checkpoint decides what would be skipped (read-only; default as a real run).
@@ -139,8 +143,9 @@ async function executeDryRun(a: z.output<typeof Args>, io: CliIo, mode: string, 
     signal: io.signal,
     // Said once the rehearsal starts (the pipeline file loaded and validated), so an invalid or missing file ends with its error alone.
     ...(mode !== 'json' ? { onNotice: (n: string) => println(io.stderr, `note: ${n}`) } : {}),
-    onEvent: (e) => renderer.onEvent(e),
+    onEvent: (e) => events.onEvent(e),
   });
+  if ('flush' in events) events.flush();
   renderer.close();
   if (mode !== 'json') {
     const est = r.error ? undefined : r.report.estimate;
