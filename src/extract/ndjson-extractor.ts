@@ -2,29 +2,40 @@
  * NDJSON sources: one JSON object per line, UTF-8. Lines are split here rather than by stream-json's
  * jsonl parser, which has no positions and either stops at the first bad line or drops it silently:
  * we need the line number and byte offset of every record, and a bad line must be a reject with its
- * line while reading goes on. Each line is parsed with JSON.parse. Blank lines are skipped. A line
- * longer than 16 MiB is rejected without being held in memory.
+ * line while reading goes on. Each line is parsed with JSON.parse. Blank lines are skipped (one
+ * SOURCE_BLANK_LINES warning at the end says how many). A line longer than 16 MiB is rejected without
+ * being held in memory.
+ *
+ * The file's first bytes are checked as a JSON file's are (json-text-head.ts: a UTF-8 byte-order mark
+ * skipped, UTF-16 and binary files refused); a line that is not UTF-8 is a reject. A line whose strings
+ * hold a control character is a reject or is cleaned (json-control-chars.ts); the walk runs only when
+ * the line's text holds one or a `\u00` escape, so clean lines cost one regular-expression test.
  */
 import { isUtf8 } from 'node:buffer';
 import { clip, type ExtractItem } from '../core/record.js';
 import type { ErrorCode, SourcePosition } from '../core/errors.js';
 import { fileExtractor } from './batch-source.js';
+import { controlCharIndex, describeControlChar, hasControlChar, stripControlChars } from './control-chars.js';
 import { DEFAULT_CHUNK_BYTES } from './csv-extractor.js';
+import { jsonRecordItem } from './json-control-chars.js';
+import { jsonTextStart, TEXT_HEAD_BYTES } from './json-text-head.js';
 import type { NdjsonSource } from './source-schema.js';
-import type { ExtractWarning, Extractor, ExtractorOptions } from './types.js';
+import type { Extractor, ExtractorOptions } from './types.js';
 
 export const MAX_NDJSON_LINE_BYTES = 16 * 1024 * 1024;
 
 export function createNdjsonExtractor(source: NdjsonSource, options: ExtractorOptions): Extractor {
   const chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK_BYTES;
+  const policy = source.controlCharacters;
   return fileExtractor(source.path, options, async function* (file, { signal, stats, warn }): AsyncGenerator<ExtractItem[]> {
     const size = file.size;
-    if (size === 0) {
-      const w: ExtractWarning = { code: 'SOURCE_EMPTY', message: `${source.path} is empty: zero rows`, pos: { source: source.path, line: 1, index: 0, byteOffset: 0 } };
-      warn(w);
+    const bom = jsonTextStart(await file.readChunk(0, Math.min(size, TEXT_HEAD_BYTES)), source.path, 'NDJSON');
+    if (size === bom) {
+      warn({ code: 'SOURCE_EMPTY', message: `${source.path}: file is empty`, pos: { source: source.path, line: 1, index: 0, byteOffset: 0 } });
       return;
     }
-    let position = options.startAt?.byteOffset ?? 0;
+    let position = options.startAt?.byteOffset ?? bom;
+    let firstBlank: SourcePosition | undefined;
     let line = options.startAt?.line ?? 1;
     let index = options.startAt?.index ?? 0;
     // The current line: its start offset and the bytes seen so far (parts), or too long to keep.
@@ -53,6 +64,7 @@ export function createNdjsonExtractor(source: NdjsonSource, options: ExtractorOp
       while (begin < end && (buf[begin] === 32 || buf[begin] === 9)) begin++;
       if (begin === end) {
         stats.blankRows++;
+        firstBlank ??= { source: source.path, line: here, index, byteOffset: lineStart };
         return;
       }
       buf = buf.subarray(0, end);
@@ -62,19 +74,40 @@ export function createNdjsonExtractor(source: NdjsonSource, options: ExtractorOp
         reject('SOURCE_INVALID_ENCODING', 'line holds bytes that are not valid UTF-8', pos, text, text);
         return;
       }
+      const control = hasControlChar(text);
       let value: unknown;
+      let rawStripped: number | undefined;
       try {
         value = JSON.parse(text);
       } catch (e) {
-        reject('SOURCE_PARSE', `invalid JSON: ${(e as Error).message}`, pos, text, text);
-        return;
+        // JSON allows no raw C0 control in a string; a line that breaks only on those is the rule's case.
+        const cleaned = control ? stripControlChars(text) : undefined;
+        if (cleaned === undefined || !parses(cleaned.text)) {
+          reject('SOURCE_PARSE', `invalid JSON: ${(e as Error).message}`, pos, text, text);
+          return;
+        }
+        if (policy === 'reject') {
+          reject('SOURCE_CONTROL_CHARACTER', `line holds ${rawControlAt(text)}, unescaped (JSON needs it escaped, e.g. \\u0000)`, pos, text, text);
+          return;
+        }
+        value = JSON.parse(cleaned.text);
+        rawStripped = cleaned.removed;
       }
       if (value === null || typeof value !== 'object' || Array.isArray(value)) {
         reject('SOURCE_PARSE', `line holds ${value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`}, not a JSON object`, pos, text, text);
         return;
       }
+      const item = control || text.includes('\\u00') ? jsonRecordItem(value as Record<string, unknown>, pos, policy, text) : { kind: 'record' as const, record: { data: value as Record<string, unknown>, pos } };
+      if (item.kind === 'reject') {
+        stats.rejects++;
+        batch.push(item);
+        return;
+      }
+      if (rawStripped !== undefined) {
+        (item.record.warnings ??= []).push({ code: 'SOURCE_CONTROL_STRIPPED', message: `removed ${rawStripped} unescaped control character(s) from the line`, field: '', pos });
+      }
       stats.records++;
-      batch.push({ kind: 'record', record: { data: value as Record<string, unknown>, pos } });
+      batch.push(item);
     };
 
     // One chunk of read-ahead (see csv-chunks.ts).
@@ -122,5 +155,23 @@ export function createNdjsonExtractor(source: NdjsonSource, options: ExtractorOp
     if (partBytes > 0 || tooLong) finishLine(tooLong ? undefined : Buffer.concat(parts));
     if (batch.length !== 0) yield batch;
     await ahead?.catch(() => undefined);
+    if (options.startAt) return;
+    if (stats.records + stats.rejects === 0) warn({ code: 'SOURCE_NO_RECORDS', message: `${source.path}: no records (only blank lines)`, pos: { source: source.path, line: 1, index: 0, byteOffset: 0 } });
+    if (firstBlank !== undefined) warn({ code: 'SOURCE_BLANK_LINES', message: `${source.path}: ${stats.blankRows} blank line(s) skipped (the first at line ${firstBlank.line})`, pos: firstBlank });
   });
+}
+
+const parses = (text: string): boolean => {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** The first control character of a line, for a message: `ESC (U+001B) at character 9`. */
+function rawControlAt(text: string): string {
+  const i = controlCharIndex(text);
+  return `${describeControlChar(text[i]!)} at character ${i + 1}`;
 }

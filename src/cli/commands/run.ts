@@ -94,11 +94,12 @@ export async function executeRunCommand(argv: Record<string, unknown>, io: CliIo
 }
 
 /**
- * Passes events on, except the error log line of a failed run: the library reports a fatal error as a
- * `log` error event and again as the result's error, and the command prints the latter in full (code,
- * message, hint) after the summary, so the log line is held and dropped when a failed run-end follows
- * (`--json` gets every event). A run that fails before any step starts (a run-end with no counts)
- * also loses its empty summary table: the CLI prints the error alone.
+ * Passes events on, so that a fatal error is printed once: the library reports it as a `log` error
+ * event, as the failed step's state and again as the result's error, and the command prints the latter
+ * in full (code, message, hint) after the summary. So the log line is held and dropped when a failed
+ * run-end follows, and a failed step's state names only the error's code. `--json` gets every event as
+ * it is. A run that fails before any step starts (a run-end with no counts) also loses its empty
+ * summary table: the CLI prints the error alone.
  */
 function errorPrintedOnce(renderer: { onEvent(e: PipelineEvent): void }): { onEvent(e: PipelineEvent): void; flush(): void; failed: boolean } {
   let held: PipelineEvent | undefined;
@@ -116,7 +117,10 @@ function errorPrintedOnce(renderer: { onEvent(e: PipelineEvent): void }): { onEv
         } else renderer.onEvent(h);
       }
       if (e.type === 'log' && e.level === 'error') held = e;
-      else renderer.onEvent(e);
+      else if (e.type === 'step-state' && e.state.kind === 'failed') {
+        const code = /^[A-Z][A-Z_]+(?=:)/.exec(e.state.message)?.[0] ?? 'an error';
+        renderer.onEvent({ ...e, state: { kind: 'failed', message: `${code} (printed in full at the end)` } });
+      } else renderer.onEvent(e);
     },
     flush() {
       if (held) renderer.onEvent(held);

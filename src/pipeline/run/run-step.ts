@@ -151,7 +151,8 @@ export async function runStep(port: StepPort): Promise<StepOutcome> {
 
   const stopFor = (stopped: StepStop, error?: ZpetlError): StepOutcome => ({ counts, stopped, ...(error ? { error } : {}) });
 
-  for await (const item of port.items()) {
+  let broke: ZpetlError | undefined;
+  for await (const item of untilSourceBreak(port.items(), (e) => (broke = e))) {
     if (pending.length >= port.batchSize) {
       // The batch is full and `item` is the first one after it: its position is the new mark.
       const stop = await flush(pending, hwOf(item.pos));
@@ -181,7 +182,9 @@ export async function runStep(port: StepPort): Promise<StepOutcome> {
       pending.push(item);
     }
   }
-  const stop = pending.length > 0 ? await flush(pending, undefined) : undefined;
+  // After a break, the rows read before it are loaded (unless the gate stops them) with the mark at the break.
+  const stop = pending.length > 0 ? await flush(pending, broke?.pos ? hwOf(broke.pos) : undefined) : undefined;
+  if (broke) throw broke;
   if (stop) return stopFor(stop);
   progress();
   // The source is finished; over the limit now, the step is complete but the run goes no further.
@@ -189,3 +192,16 @@ export async function runStep(port: StepPort): Promise<StepOutcome> {
   return { counts, ...(limit ? { error: limit } : {}) };
 }
 
+
+/**
+ * The items, ending instead of throwing at a source error that has a position (a JSON array's syntax
+ * error after some rows): `onBreak` gets it, so the step loads the rows read before it, then throws it.
+ */
+async function* untilSourceBreak(items: AsyncIterable<PreparedItem>, onBreak: (e: ZpetlError) => void): AsyncGenerator<PreparedItem> {
+  try {
+    yield* items;
+  } catch (e) {
+    if (!(e instanceof ZpetlError && e.code.startsWith('SOURCE_') && e.pos !== undefined)) throw e;
+    onBreak(e);
+  }
+}
