@@ -49,3 +49,19 @@ export function jsonRecordItem(value: Record<string, unknown>, pos: SourcePositi
 }
 
 const hasControl = (s: string) => controlCharIndex(s) !== -1;
+
+const ESCAPE_U00 = Buffer.from('\\u00');
+
+/**
+ * Whether the UTF-8 bytes of a JSON text may decode to a control character: a `\u00` escape, DEL, or a
+ * C1 control (0xC2 0x80–0x9F). Raw C0 bytes are not looked for: JSON allows none in a string, so a text
+ * holding one fails to parse. Native searches only: a clean line costs three `indexOf`s.
+ */
+export function bytesMayHoldControl(bytes: Buffer): boolean {
+  if (bytes.indexOf(ESCAPE_U00) !== -1 || bytes.indexOf(0x7f) !== -1) return true;
+  for (let i = bytes.indexOf(0xc2); i !== -1; i = bytes.indexOf(0xc2, i + 1)) {
+    const next = bytes[i + 1];
+    if (next !== undefined && next >= 0x80 && next <= 0x9f) return true;
+  }
+  return false;
+}

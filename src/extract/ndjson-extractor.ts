@@ -9,7 +9,8 @@
  * The file's first bytes are checked as a JSON file's are (json-text-head.ts: a UTF-8 byte-order mark
  * skipped, UTF-16 and binary files refused); a line that is not UTF-8 is a reject. A line whose strings
  * hold a control character is a reject or is cleaned (json-control-chars.ts); the walk runs only when
- * the line's text holds one or a `\u00` escape, so clean lines cost one regular-expression test.
+ * the line's bytes may hold one (bytesMayHoldControl, asked once per chunk and then per line only in a
+ * chunk that may), so clean lines cost nothing.
  */
 import { isUtf8 } from 'node:buffer';
 import { clip, type ExtractItem } from '../core/record.js';
@@ -17,7 +18,7 @@ import type { ErrorCode, SourcePosition } from '../core/errors.js';
 import { fileExtractor } from './batch-source.js';
 import { controlCharIndex, describeControlChar, hasControlChar, stripControlChars } from './control-chars.js';
 import { DEFAULT_CHUNK_BYTES } from './csv-extractor.js';
-import { jsonRecordItem } from './json-control-chars.js';
+import { bytesMayHoldControl, jsonRecordItem } from './json-control-chars.js';
 import { jsonTextStart, TEXT_HEAD_BYTES } from './json-text-head.js';
 import type { NdjsonSource } from './source-schema.js';
 import type { Extractor, ExtractorOptions } from './types.js';
@@ -50,7 +51,8 @@ export function createNdjsonExtractor(source: NdjsonSource, options: ExtractorOp
       batch.push({ kind: 'reject', reject: { error: { code, message, field: '', value: clip(value), pos }, data: {}, ...(raw === undefined ? {} : { raw }) } });
     };
 
-    const finishLine = (bytes: Buffer | undefined) => {
+    // `clean`: the line lies in a chunk that bytesMayHoldControl found clean, so it needs no check of its own.
+    const finishLine = (bytes: Buffer | undefined, clean = false) => {
       const here = line++;
       if (tooLong) {
         const pos = { source: source.path, line: here, index: index++, byteOffset: lineStart };
@@ -74,14 +76,13 @@ export function createNdjsonExtractor(source: NdjsonSource, options: ExtractorOp
         reject('SOURCE_INVALID_ENCODING', 'line holds bytes that are not valid UTF-8', pos, text, text);
         return;
       }
-      const control = hasControlChar(text);
       let value: unknown;
       let rawStripped: number | undefined;
       try {
         value = JSON.parse(text);
       } catch (e) {
         // JSON allows no raw C0 control in a string; a line that breaks only on those is the rule's case.
-        const cleaned = control ? stripControlChars(text) : undefined;
+        const cleaned = hasControlChar(text) ? stripControlChars(text) : undefined;
         if (cleaned === undefined || !parses(cleaned.text)) {
           reject('SOURCE_PARSE', `invalid JSON: ${(e as Error).message}`, pos, text, text);
           return;
@@ -97,7 +98,7 @@ export function createNdjsonExtractor(source: NdjsonSource, options: ExtractorOp
         reject('SOURCE_PARSE', `line holds ${value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`}, not a JSON object`, pos, text, text);
         return;
       }
-      const item = control || text.includes('\\u00') ? jsonRecordItem(value as Record<string, unknown>, pos, policy, text) : { kind: 'record' as const, record: { data: value as Record<string, unknown>, pos } };
+      const item = rawStripped !== undefined || (!clean && bytesMayHoldControl(buf)) ? jsonRecordItem(value as Record<string, unknown>, pos, policy, text) : { kind: 'record' as const, record: { data: value as Record<string, unknown>, pos } };
       if (item.kind === 'reject') {
         stats.rejects++;
         batch.push(item);
@@ -115,6 +116,7 @@ export function createNdjsonExtractor(source: NdjsonSource, options: ExtractorOp
     while (position < size) {
       if (signal?.aborted) throw signal.reason;
       const chunk = await (ahead ?? file.readChunk(position, chunkBytes));
+      const chunkClean = !bytesMayHoldControl(chunk);
       ahead = undefined;
       if (chunk.length === 0) break;
       if (position + chunk.length < size) {
@@ -137,7 +139,7 @@ export function createNdjsonExtractor(source: NdjsonSource, options: ExtractorOp
         }
         const piece = chunk.subarray(from, nl);
         if (!tooLong && partBytes + piece.length > MAX_NDJSON_LINE_BYTES) tooLong = true;
-        finishLine(tooLong ? undefined : parts.length === 0 ? piece : Buffer.concat([...parts, piece]));
+        finishLine(tooLong ? undefined : parts.length === 0 ? piece : Buffer.concat([...parts, piece]), chunkClean && parts.length === 0);
         parts = [];
         partBytes = 0;
         tooLong = false;

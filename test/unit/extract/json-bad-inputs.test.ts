@@ -49,6 +49,7 @@ describe('JSON array with a break', () => {
     const whole = await readUntilError(json('json-break.json'));
     for (const chunkBytes of [1, 7, 100, 1474, 1476]) {
       const part = await readUntilError(json('json-break.json', { chunkBytes }));
+      expect(part.items).toHaveLength(10);
       expect(part.items).toEqual(whole.items);
       expect(part.error).toMatchObject({ message: (whole.error as Error).message, details: { line: 41, column: 3 } });
     }
