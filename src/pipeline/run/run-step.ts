@@ -22,6 +22,7 @@ import type { HighWater, ItemResult } from '../../checkpoint/store-types.js';
 import type { EndpointTemplate } from '../../zoho/types.js';
 import type { PipelineEvent } from '../events.js';
 import { countSkip, countWarned, skippedBeforeLoad, warningsOf } from '../prepare/item-counts.js';
+import { untilSourceBreak } from '../source-break.js';
 
 /** What a batch will cost: requests on one endpoint. */
 export interface BatchCost {
@@ -190,18 +191,4 @@ export async function runStep(port: StepPort): Promise<StepOutcome> {
   // The source is finished; over the limit now, the step is complete but the run goes no further.
   const limit = port.overLimit(counts);
   return { counts, ...(limit ? { error: limit } : {}) };
-}
-
-
-/**
- * The items, ending instead of throwing at a source error that has a position (a JSON array's syntax
- * error after some rows): `onBreak` gets it, so the step loads the rows read before it, then throws it.
- */
-async function* untilSourceBreak(items: AsyncIterable<PreparedItem>, onBreak: (e: ZpetlError) => void): AsyncGenerator<PreparedItem> {
-  try {
-    yield* items;
-  } catch (e) {
-    if (!(e instanceof ZpetlError && e.code.startsWith('SOURCE_') && e.pos !== undefined)) throw e;
-    onBreak(e);
-  }
 }

@@ -31,7 +31,7 @@ describe('a fatal JSON break is printed once, after the records before it were p
     expect(r.code).toBe(1);
     expect(count(r.stderr, 'the JSON array breaks at line 41, column 3')).toBe(1);
     expect(r.stderr).toContain(ERROR.replace('${BREAK}', BREAK));
-    expect(r.stdout).toMatch(/projects\s+10\s+10\s/);
+    expect(r.stdout).toMatch(/projects\s+10\s+10\s+10\s/); // read, valid, wouldCreate
     const json = await cliInProcess(['run', 'p.yaml', '--dry-run', '--json', '--out', 'out2'], tmp);
     const logs = json.stdout.split('\n').filter((l) => l.includes('"type":"log"') && l.includes('"level":"error"'));
     expect(logs).toHaveLength(1);
