@@ -18,6 +18,10 @@ export interface ElementStart {
   column: number;
   /** Set when the element's strings may hold a control character (walk its value to know). */
   mayHoldControl?: true;
+  /** File offset of the element's first byte that is not UTF-8 (json-utf8.ts), when it has one. */
+  invalidUtf8?: number;
+  /** File offset of the separator after the element (`,` or the closing `]`), once scanned. */
+  end?: number;
 }
 
 const LF = 10;
@@ -60,6 +64,20 @@ export class ElementScanner {
       this.head = 0;
     }
     return s;
+  }
+
+  /**
+   * Marks the element still queued that holds file offset `at` (a byte that is not UTF-8). Bytes outside
+   * every element break the JSON anyway, and are left to the parser.
+   */
+  markInvalidUtf8(at: number): void {
+    for (let i = this.starts.length - 1; i >= this.head; i--) {
+      const s = this.starts[i]!;
+      if (s.byteOffset <= at) {
+        if (s.end === undefined || at < s.end) s.invalidUtf8 ??= at;
+        return;
+      }
+    }
   }
 
   /** Scans the next bytes of the file. */
@@ -111,8 +129,12 @@ export class ElementScanner {
       }
       if (c === QUOTE) inString = true;
       else if (c === 123 || c === 91) depth++;
-      else if (c === 125 || c === CLOSE_ARRAY) depth--;
-      else if (c === COMMA && depth === 1) inElement = false;
+      else if (c === 125 || c === CLOSE_ARRAY) {
+        if (--depth === 0 && inElement) this.current!.end = base + i;
+      } else if (c === COMMA && depth === 1) {
+        inElement = false;
+        if (this.current) this.current.end = base + i;
+      }
     }
     Object.assign(this, { depth, inString, escape, unicode, inElement, line, lineStart, continuation, content });
     this.offset = base + chunk.length;

@@ -6,7 +6,8 @@
  * (a UTF-8 byte-order mark skipped; UTF-16 and binary files refused), json-element-scanner.ts queues
  * where each top-level element starts (stream-json's tokens carry no position), and
  * json-array-reader.ts parses it with stream-json and hands over the elements. An element that is not an
- * object is a reject; one holding a control character is a reject or is cleaned (json-control-chars.ts).
+ * object is a reject, as is one holding bytes that are not UTF-8 (json-utf8.ts); one holding a control
+ * character is a reject or is cleaned (json-control-chars.ts).
  *
  * A syntax error ends the read (a broken array has no "next row" to go on with), but only after the
  * elements before it: they are yielded, then one SOURCE_PARSE error says in plain words where the array
@@ -21,6 +22,7 @@ import { findJsonBreak, type BreakScanStart } from './json-break.js';
 import { jsonRecordItem } from './json-control-chars.js';
 import { ElementScanner, type ElementStart } from './json-element-scanner.js';
 import { jsonTextStart, TEXT_HEAD_BYTES } from './json-text-head.js';
+import { Utf8Checker } from './json-utf8.js';
 import type { SourceFile } from './file-access.js';
 import type { JsonSource } from './source-schema.js';
 import type { Extractor, ExtractorOptions } from './types.js';
@@ -43,6 +45,7 @@ export function createJsonExtractor(source: JsonSource, options: ExtractorOption
     // Resume: elements before startAt are parsed (stream-json cannot seek into an array) but not yielded.
     const skipBelow = options.startAt?.index ?? 0;
     const scanner = new ElementScanner(bom);
+    const utf8 = new Utf8Checker();
     let batch: ExtractItem[] = [];
     let index = 0;
     let last: ElementStart | undefined;
@@ -57,6 +60,12 @@ export function createJsonExtractor(source: JsonSource, options: ExtractorOption
         stats.rejects++;
         const message = `array element ${pos.index} is ${kindOf(value)}, not an object`;
         batch.push({ kind: 'reject', reject: { error: { code: 'SOURCE_PARSE', message, field: '', value: clip(JSON.stringify(value)), pos }, data: {} } });
+        return;
+      }
+      if (start?.invalidUtf8 !== undefined) {
+        stats.rejects++;
+        const message = `array element ${pos.index} holds bytes that are not valid UTF-8 (the first at byte offset ${start.invalidUtf8}); JSON files must be UTF-8`;
+        batch.push({ kind: 'reject', reject: { error: { code: 'SOURCE_INVALID_ENCODING', message, field: '', pos }, data: value as Record<string, unknown> } });
         return;
       }
       const item = start?.mayHoldControl ? jsonRecordItem(value as Record<string, unknown>, pos, policy) : { kind: 'record' as const, record: { data: value as Record<string, unknown>, pos } };
@@ -80,6 +89,7 @@ export function createJsonExtractor(source: JsonSource, options: ExtractorOption
           ahead.catch(() => undefined);
         }
         scanner.scan(chunk);
+        for (const at of utf8.check(chunk, position)) scanner.markInvalidUtf8(at);
         error = reader.write(chunk);
         position += chunk.length;
         if (reader.top === 'other') break;
@@ -90,7 +100,10 @@ export function createJsonExtractor(source: JsonSource, options: ExtractorOption
           yield out;
         }
       }
-      if (error === undefined && reader.top !== 'other') error = reader.end();
+      if (error === undefined && reader.top !== 'other') {
+        for (const at of utf8.end(position)) scanner.markInvalidUtf8(at);
+        error = reader.end();
+      }
     } finally {
       await ahead?.catch(() => undefined);
     }

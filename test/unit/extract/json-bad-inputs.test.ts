@@ -157,6 +157,20 @@ describe('JSON and NDJSON: encodings and binary files', () => {
     await expect(readAll(ndjson(le))).rejects.toMatchObject({ code: 'SOURCE_INVALID_ENCODING', details: { encoding: 'UTF-16LE' } });
   });
 
+  it('JSON: an element holding bytes that are not UTF-8 is a SOURCE_INVALID_ENCODING reject (not U+FFFD loaded); UTF-8 cut by a chunk is fine', async () => {
+    const whole = await readAll(json('json-invalid-utf8.json'));
+    expect(codes(whole)).toEqual(['record', 'SOURCE_INVALID_ENCODING', 'record']);
+    expect(rejects(whole)[0]!.error).toMatchObject({ message: expect.stringMatching(/^array element 1 holds bytes that are not valid UTF-8 \(the first at byte offset \d+\)/), pos: { line: 3, index: 1 } });
+    expect(records(whole).map((r) => r.data['name'])).toEqual(['Zoë', 'ok €']);
+    for (const chunkBytes of [1, 2, 3, 5]) expect(await readAll(json('json-invalid-utf8.json', { chunkBytes }))).toEqual(whole);
+    const p = tmp.write('cut.json', `[{"a": "${'€ë😀'.repeat(50)}"}, {"b": "x"}]`);
+    for (const chunkBytes of [1, 2, 3, 7]) expect(codes(await readAll(json(p, { chunkBytes })))).toEqual(['record', 'record']);
+    const end = tmp.write('end.json', Buffer.concat([Buffer.from('[{"a": "x"}, {"b": "'), Buffer.from([0xe2, 0x82])]));
+    const r = await readUntilError(json(end));
+    expect(codes(r.items)).toEqual(['record']);
+    expect(r.error).toMatchObject({ code: 'SOURCE_PARSE', message: expect.stringContaining('the file ends inside the array: is it truncated?') });
+  });
+
   it('a binary file (a PDF, NUL bytes) is a fatal SOURCE_BINARY saying what it is', async () => {
     await expect(readAll(json('json-pdf.json'))).rejects.toMatchObject({ code: 'SOURCE_BINARY', message: 'json-pdf.json is a PDF document, not a JSON file' });
     const nul = tmp.write('nul.ndjson', Buffer.from('{"id": 1}\n{"id": \u0000\u0000\u00002}\n'));
