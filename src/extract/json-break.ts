@@ -171,6 +171,7 @@ export function findJsonBreak(read: ReadAt, start: BreakScanStart): JsonBreak | 
       const at = { offset: cur.offset, line: cur.line, column: cur.column };
       for (let i = 0; i < word.length; i++) {
         if (cur.peek() !== word.charCodeAt(i)) {
+          if (cur.peek() === -1) return fail(TRUNCATED);
           Object.assign(cur, at);
           return fail(`unexpected character ${cur.found()} where a value should be (after '${after}'; the words JSON knows are true, false and null)`);
         }

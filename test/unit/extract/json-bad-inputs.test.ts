@@ -65,6 +65,19 @@ describe('JSON array with a break', () => {
     });
   });
 
+  it('every truncation of an array: the elements closed before the cut, then "is it truncated?" at the end of the file', async () => {
+    const text = '[\n  {"id": 1, "s": "a,]}\\" ë"},\n  {"id": 2, "t": [1, {"u": null}]},\n  {"id": 3, "n": -1.5e3}\n]\n';
+    const bytes = Buffer.from(text);
+    // Where each element's closing brace ends, in bytes.
+    const closes = [...text.matchAll(/\},?\n/g)].map((m) => Buffer.byteLength(text.slice(0, m.index)) + 1);
+    for (let cut = 1; cut < bytes.length - 2; cut++) {
+      const { items, error } = await readUntilError(json(tmp.write(`cut-${cut}.json`, bytes.subarray(0, cut))));
+      expect(items.length, `cut ${cut}`).toBe(closes.filter((end) => end <= cut).length);
+      expect(error, `cut ${cut}`).toMatchObject({ code: 'SOURCE_PARSE', message: expect.stringContaining('the file ends inside the array: is it truncated?') });
+      expect((error as { details: { byteOffset: number } }).details.byteOffset, `cut ${cut}`).toBe(cut);
+    }
+  });
+
   it('a top-level object: "the file must hold one JSON array of objects", with a hint naming ndjson', async () => {
     const { items, error } = await readUntilError(json('json-object.json'));
     expect(items).toEqual([]);

@@ -17,6 +17,8 @@ describe('findJsonBreak: where a JSON array breaks and what was expected, in pla
     ['[{"a":}]', 1, 7, "expected a value after ':'"],
     ['[{"a":1},', 1, 10, 'the file ends inside the array: is it truncated?'],
     ['[{"a":"x', 1, 9, 'the file ends inside the array: is it truncated?'],
+    ['[{"a": nu', 1, 10, 'the file ends inside the array: is it truncated?'],
+    ['[{"a": -1.', 1, 11, 'the file ends inside the array: is it truncated?'],
     ['[{"a":1},]', 1, 10, "a trailing comma before ']'"],
     ['[{"a":1,}]', 1, 9, "a trailing comma before '}'"],
     ['[{a:1}]', 1, 3, "expected a property name in double quotes after '{', found 'a'"],
