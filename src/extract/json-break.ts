@@ -71,10 +71,17 @@ class Cursor {
     if (c < 0x20 || c === 0x7f) return `U+${c.toString(16).toUpperCase().padStart(4, '0')}`;
     const bytes = Buffer.from(this.read(this.offset, 4));
     const ch = [...bytes.toString('utf8')][0] ?? '?';
+    // A byte that starts no UTF-8 character decodes to U+FFFD: name the byte instead.
+    if (ch === '\ufffd' && !(bytes[0] === 0xef && bytes[1] === 0xbf && bytes[2] === 0xbd)) return `byte 0x${c.toString(16).toUpperCase()} (not UTF-8)`;
     return `'${ch}'`;
   }
 }
 
+/** What is at the cursor after "unexpected": `character 'x'`, `character U+0001`, `byte 0xFF (not UTF-8)`. */
+const unexpected = (cur: Cursor) => {
+  const f = cur.found();
+  return f.startsWith('byte') ? f : `character ${f}`;
+};
 const isWs = (c: number) => c === 32 || c === 9 || c === 10 || c === 13;
 const isDigit = (c: number) => c >= 48 && c <= 57;
 const ch = (c: number) => String.fromCharCode(c);
@@ -173,13 +180,13 @@ export function findJsonBreak(read: ReadAt, start: BreakScanStart): JsonBreak | 
         if (cur.peek() !== word.charCodeAt(i)) {
           if (cur.peek() === -1) return fail(TRUNCATED);
           Object.assign(cur, at);
-          return fail(`unexpected character ${cur.found()} where a value should be (after '${after}'; the words JSON knows are true, false and null)`);
+          return fail(`unexpected ${unexpected(cur)} where a value should be (after '${after}'; the words JSON knows are true, false and null)`);
         }
         cur.advance();
       }
       state = 'after';
     } else if (c === 39) return fail(`a string in single quotes after '${after}' (JSON strings take double quotes)`);
-    else return fail(`unexpected character ${cur.found()} where a value should be (after '${after}')`);
+    else return fail(`unexpected ${unexpected(cur)} where a value should be (after '${after}')`);
     if (state === 'after' && stack.length === 0) state = 'end';
   }
 }

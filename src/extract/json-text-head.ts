@@ -50,6 +50,9 @@ export function jsonTextStart(head: Buffer, source: string, kind: 'JSON' | 'NDJS
     });
   }
   const binary = binaryKind(head);
-  if (binary) throw new ZpetlError('SOURCE_BINARY', `${source} is ${binary.what}, not a ${kind} file`, { details: { what: binary.what }, hint: binary.hint });
+  if (binary) {
+    const what = binary.what.startsWith('not ') ? binary.what : `${binary.what}, not a ${kind} file`;
+    throw new ZpetlError('SOURCE_BINARY', `${source} is ${what}`, { details: { what: binary.what }, hint: binary.hint });
+  }
   return 0;
 }

@@ -34,8 +34,14 @@ describe('findJsonBreak: where a JSON array breaks and what was expected, in pla
     ['[{"a":-}]', 1, 8, "a malformed number: found '}' where a digit should be"],
     ['[\n  {"a": 1},\n  @', 3, 3, "unexpected character '@' where a value should be (after ',')"],
     ['[{"é": "ü"} ü]', 1, 13, "expected ',' or ']' after an array element, found 'ü'"],
+    ['[{"a": 1}, \u00ff]', 1, 12, "unexpected character 'ÿ' where a value should be (after ',')"],
   ])('%j breaks at %i:%i: %s', (text, line, column, message) => {
     expect(breakOf(text)).toMatchObject({ kind: 'break', line, column, message });
+  });
+
+  it('a byte that is not UTF-8 is named as a byte', () => {
+    const bytes = Buffer.concat([Buffer.from('[{"a": 1}, '), Buffer.from([0xff]), Buffer.from(']')]);
+    expect(findJsonBreak((o, n) => bytes.subarray(o, o + n), TOP)).toMatchObject({ column: 12, message: "unexpected byte 0xFF (not UTF-8) where a value should be (after ',')" });
   });
 
   it('well-formed JSON has no break; a file that is not an array says what it starts with', () => {
