@@ -119,6 +119,9 @@ describe('JSON and NDJSON: empty files and no records', () => {
     const empty = ndjson('empty.ndjson');
     expect(await readAll(empty)).toEqual([]);
     expect(empty.warnings()).toMatchObject([{ code: 'SOURCE_EMPTY', message: 'empty.ndjson: file is empty' }]);
+    const bomOnly = ndjson(tmp.write('bom-only.ndjson', Buffer.from([0xef, 0xbb, 0xbf])));
+    expect(await readAll(bomOnly)).toEqual([]);
+    expect(bomOnly.warnings().map((w) => w.code)).toEqual(['SOURCE_EMPTY']);
     const blank = ndjson('blank-only.ndjson');
     expect(await readAll(blank)).toEqual([]);
     expect(blank.warnings()).toMatchObject([
