@@ -1,173 +1,145 @@
 /**
- * JSON array sources: one top-level array of objects, streamed with stream-json (Parser +
- * StreamArray), so an array of millions of elements is never held in memory.
+ * JSON array sources: one top-level array of objects, UTF-8, streamed element by element so an array of
+ * millions of elements is never held in memory.
  *
- * stream-json's tokens carry no position, so a small byte scanner runs on the same bytes before the
- * parser and queues the start (byte offset, line) of each top-level element; StreamArray emits the
- * elements in the same order. A syntax error is fatal (a broken array has no "next row" to go on
- * with); stream-json's message has no position, so the file is re-read with stream-json's Verifier to
- * report line and column.
+ * Each chunk read goes through three pieces in turn: json-text-head.ts checks the file's first bytes
+ * (a UTF-8 byte-order mark skipped; UTF-16 and binary files refused), json-element-scanner.ts queues
+ * where each top-level element starts (stream-json's tokens carry no position), and
+ * json-array-reader.ts parses it with stream-json and hands over the elements. An element that is not an
+ * object is a reject, as is one holding bytes that are not UTF-8 (json-utf8.ts); one holding a control
+ * character is a reject or is cleaned (json-control-chars.ts).
+ *
+ * A syntax error ends the read (a broken array has no "next row" to go on with), but only after the
+ * elements before it: they are yielded, then one SOURCE_PARSE error says in plain words where the array
+ * breaks and what was expected there (json-break.ts, reading from the last good element).
  */
-import { Transform, type TransformCallback } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import StreamJson from 'stream-json';
-import StreamArray from 'stream-json/streamers/StreamArray.js';
-import Verifier from 'stream-json/utils/Verifier.js';
 import { ZpetlError, type SourcePosition } from '../core/errors.js';
-import type { ExtractItem } from '../core/record.js';
-import { batchExtractor, emptyStats } from './batch-source.js';
-import { openByteStream, openSourceFile, resolveSourcePath } from './file-access.js';
+import { clip, type ExtractItem } from '../core/record.js';
+import { fileExtractor } from './batch-source.js';
+import { DEFAULT_CHUNK_BYTES } from './csv-extractor.js';
+import { createJsonArrayReader } from './json-array-reader.js';
+import { findJsonBreak, type BreakScanStart } from './json-break.js';
+import { jsonRecordItem } from './json-control-chars.js';
+import { ElementScanner, type ElementStart } from './json-element-scanner.js';
+import { jsonTextStart, TEXT_HEAD_BYTES } from './json-text-head.js';
+import { Utf8Checker } from './json-utf8.js';
+import type { SourceFile } from './file-access.js';
 import type { JsonSource } from './source-schema.js';
-import type { ExtractStats, ExtractWarning, Extractor, ExtractorOptions } from './types.js';
+import type { Extractor, ExtractorOptions } from './types.js';
 
-const BATCH = 512;
+const kindOf = (value: unknown) => (value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`);
 
-/** Queues `{byteOffset, line}` of each element of the top-level array, passing bytes through. */
-class ElementScanner extends Transform {
-  private starts: { byteOffset: number; line: number }[] = [];
-  private head = 0;
-  private offset = 0;
-  private line = 1;
-  private depth = 0;
-  private inString = false;
-  private escape = false;
-  private inElement = false;
-
-  /** The next queued element start (FIFO without Array#shift, which is O(n) on long queues). */
-  next(): { byteOffset: number; line: number } | undefined {
-    const s = this.starts[this.head];
-    if (s === undefined) return undefined;
-    this.head++;
-    if (this.head > 4096 && this.head * 2 > this.starts.length) {
-      this.starts = this.starts.slice(this.head);
-      this.head = 0;
-    }
-    return s;
-  }
-
-  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
-    let { depth, inString, escape, inElement, line } = this;
-    for (let i = 0; i < chunk.length; i++) {
-      const c = chunk[i]!;
-      if (c === 10) line++;
-      if (inString) {
-        if (escape) escape = false;
-        else if (c === 92) escape = true;
-        else if (c === 34) inString = false;
-        continue;
-      }
-      if (c === 32 || c === 9 || c === 10 || c === 13) continue;
-      if (depth === 1 && !inElement && c !== 44 && c !== 93) {
-        inElement = true;
-        this.starts.push({ byteOffset: this.offset + i, line });
-      }
-      if (c === 34) inString = true;
-      else if (c === 123 || c === 91) depth++;
-      else if (c === 125 || c === 93) depth--;
-      else if (c === 44 && depth === 1) inElement = false;
-    }
-    Object.assign(this, { depth, inString, escape, inElement, line });
-    this.offset += chunk.length;
-    done(null, chunk);
-  }
-}
-
-/** Finds line and column of the first syntax error with stream-json's Verifier. */
-async function locateSyntaxError(absPath: string): Promise<{ line: number; column: number; message: string } | undefined> {
-  try {
-    await pipeline(openByteStream(absPath), Verifier.verifier());
-    return undefined;
-  } catch (e) {
-    const err = e as { line?: number; pos?: number; message?: string };
-    if (typeof err.line !== 'number') return undefined;
-    return { line: err.line, column: err.pos ?? 1, message: (err.message ?? '').replace(/^ERROR at \d+ \(\d+, \d+\): /, '') };
-  }
-}
+const NOT_ARRAY_HINT = 'put the objects in one array, [ {…}, {…} ], or use type: ndjson for one object per line';
 
 export function createJsonExtractor(source: JsonSource, options: ExtractorOptions): Extractor {
-  const path = resolveSourcePath(options.baseDir, source.path);
-  let warnings: ExtractWarning[] = [];
-  let stats: ExtractStats = emptyStats();
-
-  const readBatches = async function* (signal?: AbortSignal): AsyncGenerator<ExtractItem[]> {
-    warnings = [];
-    stats = emptyStats();
-    const file = await openSourceFile(source.path, path); // clear not-found / unreadable errors first
+  const chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK_BYTES;
+  const policy = source.controlCharacters;
+  return fileExtractor(source.path, options, async function* (file, { signal, stats, warn }): AsyncGenerator<ExtractItem[]> {
     const size = file.size;
-    await file.close();
-    if (size === 0 || (options.startAt && options.startAt.byteOffset >= size)) {
-      if (size === 0) {
-        const w: ExtractWarning = { code: 'SOURCE_EMPTY', message: `${source.path} is empty: zero rows`, pos: { source: source.path, line: 1, index: 0, byteOffset: 0 } };
-        warnings.push(w);
-        options.onWarning?.(w);
-      }
+    const bom = jsonTextStart(await file.readChunk(0, Math.min(size, TEXT_HEAD_BYTES)), source.path, 'JSON');
+    const startPos = (line = 1): SourcePosition => ({ source: source.path, line, index: 0, byteOffset: 0 });
+    if (size === bom) {
+      warn({ code: 'SOURCE_EMPTY', message: `${source.path}: file is empty`, pos: startPos() });
       return;
     }
-    const scanner = new ElementScanner();
-    // Packed values only: StreamArray assembles from them, and skipping the chunk tokens is ~30% faster.
-    const parser = StreamJson.parser({ streamValues: false });
-    const array = StreamArray.streamArray();
-    const input = openByteStream(path);
-    const chain = input.pipe(scanner).pipe(parser).pipe(array);
-    const fail = (e: unknown) => chain.destroy(e as Error);
-    input.on('error', fail);
-    scanner.on('error', fail);
-    parser.on('error', fail);
     // Resume: elements before startAt are parsed (stream-json cannot seek into an array) but not yielded.
     const skipBelow = options.startAt?.index ?? 0;
+    const scanner = new ElementScanner(bom);
+    const utf8 = new Utf8Checker();
     let batch: ExtractItem[] = [];
     let index = 0;
+    let last: ElementStart | undefined;
+    const reader = createJsonArrayReader((value) => {
+      const start = scanner.next();
+      last = start ?? last;
+      const pos: SourcePosition = { source: source.path, line: start?.line ?? 0, index };
+      if (start !== undefined) pos.byteOffset = start.byteOffset;
+      index++;
+      if (pos.index < skipBelow) return;
+      if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+        stats.rejects++;
+        const message = `array element ${pos.index} is ${kindOf(value)}, not an object`;
+        batch.push({ kind: 'reject', reject: { error: { code: 'SOURCE_PARSE', message, field: '', value: clip(JSON.stringify(value)), pos }, data: {} } });
+        return;
+      }
+      if (start?.invalidUtf8 !== undefined) {
+        stats.rejects++;
+        const message = `array element ${pos.index} holds bytes that are not valid UTF-8 (the first at byte offset ${start.invalidUtf8}); JSON files must be UTF-8`;
+        batch.push({ kind: 'reject', reject: { error: { code: 'SOURCE_INVALID_ENCODING', message, field: '', pos }, data: value as Record<string, unknown> } });
+        return;
+      }
+      const item = start?.mayHoldControl ? jsonRecordItem(value as Record<string, unknown>, pos, policy) : { kind: 'record' as const, record: { data: value as Record<string, unknown>, pos } };
+      if (item.kind === 'record') stats.records++;
+      else stats.rejects++;
+      batch.push(item);
+    });
+
+    let position = bom;
+    let error: Error | undefined;
+    // One chunk of read-ahead (see csv-chunks.ts).
+    let ahead: Promise<Buffer> | undefined;
     try {
-      for await (const { value } of chain as AsyncIterable<{ key: number; value: unknown }>) {
+      while (position < size && error === undefined) {
         if (signal?.aborted) throw signal.reason;
-        const start = scanner.next() ?? { byteOffset: undefined, line: 0 };
-        const pos: SourcePosition = { source: source.path, line: start.line, index };
-        if (start.byteOffset !== undefined) pos.byteOffset = start.byteOffset;
-        index++;
-        if (pos.index < skipBelow) continue;
-        if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-          stats.rejects++;
-          batch.push({
-            kind: 'reject',
-            reject: {
-              error: { code: 'SOURCE_PARSE', message: `array element ${pos.index} is ${value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`}, not an object`, field: '', value: JSON.stringify(value)?.slice(0, 200), pos },
-              data: {},
-            },
-          });
-        } else {
-          stats.records++;
-          batch.push({ kind: 'record', record: { data: value as Record<string, unknown>, pos } });
+        const chunk = await (ahead ?? file.readChunk(position, chunkBytes));
+        ahead = undefined;
+        if (chunk.length === 0) break;
+        if (position + chunk.length < size) {
+          ahead = file.readChunk(position + chunk.length, chunkBytes);
+          ahead.catch(() => undefined);
         }
-        if (batch.length >= BATCH) {
-          stats.bytesRead = start.byteOffset ?? stats.bytesRead;
+        scanner.scan(chunk);
+        for (const at of utf8.check(chunk, position)) scanner.markInvalidUtf8(at);
+        error = reader.write(chunk);
+        position += chunk.length;
+        if (reader.top === 'other') break;
+        if (error === undefined) stats.bytesRead = position;
+        if (batch.length !== 0) {
           const out = batch;
           batch = [];
           yield out;
         }
       }
-    } catch (e) {
-      if (signal?.aborted && e === signal.reason) throw e;
-      if (e instanceof ZpetlError) throw e;
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code !== undefined && code.startsWith('E')) {
-        throw new ZpetlError('SOURCE_UNREADABLE', `cannot read ${source.path}: ${(e as Error).message}`, { cause: e });
+      if (error === undefined && reader.top !== 'other') {
+        for (const at of utf8.end(position)) scanner.markInvalidUtf8(at);
+        error = reader.end();
       }
-      const where = await locateSyntaxError(path);
-      const message = where
-        ? `${source.path} line ${where.line}, column ${where.column}: invalid JSON: ${where.message}`
-        : `${source.path}: ${(e as Error).message.replace(/^Top-level object should be an array\.?/, 'the file must hold one JSON array of objects')}`;
-      throw new ZpetlError('SOURCE_PARSE', message, {
-        cause: e,
-        pos: { source: source.path, line: where?.line ?? 1, index },
-        details: where ? { line: where.line, column: where.column } : {},
-        hint: where ? 'fix the JSON at that position (a JSON array cannot be read past a syntax error)' : 'use type: ndjson for one object per line',
-      });
     } finally {
-      input.destroy();
+      await ahead?.catch(() => undefined);
     }
-    if (batch.length !== 0) yield batch;
+    if (batch.length !== 0) {
+      const out = batch;
+      batch = [];
+      yield out;
+    }
+    if (!scanner.content) {
+      warn({ code: 'SOURCE_EMPTY', message: `${source.path}: file is empty`, pos: startPos() });
+      return;
+    }
+    if (error !== undefined || reader.top === 'other') throw brokenArray(file, source.path, bom, last, index);
     stats.bytesRead = size;
-  };
+    if (index === 0 && !options.startAt) warn({ code: 'SOURCE_NO_RECORDS', message: `${source.path}: the JSON array is empty`, pos: startPos() });
+  });
+}
 
-  return batchExtractor({ source: source.path, path, readBatches, warnings: () => warnings, stats: () => stats });
+/** The one error for a file that is not one well-formed JSON array: where it breaks and why, in plain words. */
+function brokenArray(file: SourceFile, source: string, bom: number, last: ElementStart | undefined, elementsRead: number): ZpetlError {
+  const from: BreakScanStart = last ? { ...last, at: 'element' } : { byteOffset: bom, line: 1, column: 1, at: 'top' };
+  const found = findJsonBreak((offset, bytes) => file.readSync(offset, bytes), from);
+  const pos: SourcePosition = { source, line: found?.line ?? 1, index: elementsRead, byteOffset: found?.byteOffset ?? bom };
+  if (found?.kind === 'not-array') {
+    return new ZpetlError('SOURCE_PARSE', `${source}: the file must hold one JSON array of objects; it starts with ${found.found} at line ${found.line}, column ${found.column}`, {
+      pos,
+      details: { line: found.line, column: found.column, recordsRead: 0 },
+      hint: NOT_ARRAY_HINT,
+    });
+  }
+  const before = `${elementsRead} element(s) before the break were read`;
+  // stream-json and our grammar disagree only on input neither should accept; say where reading stopped.
+  const what = found ? `breaks at line ${found.line}, column ${found.column}: ${found.message}` : `cannot be read to its end (after element ${elementsRead})`;
+  return new ZpetlError('SOURCE_PARSE', `${source}: the JSON array ${what}`, {
+    pos,
+    details: { ...(found ? { line: found.line, column: found.column, byteOffset: found.byteOffset } : {}), recordsRead: elementsRead },
+    hint: `${before}; fix the JSON at that position and run again (a JSON array cannot be read past a syntax error)`,
+  });
 }

@@ -2,29 +2,41 @@
  * NDJSON sources: one JSON object per line, UTF-8. Lines are split here rather than by stream-json's
  * jsonl parser, which has no positions and either stops at the first bad line or drops it silently:
  * we need the line number and byte offset of every record, and a bad line must be a reject with its
- * line while reading goes on. Each line is parsed with JSON.parse. Blank lines are skipped. A line
- * longer than 16 MiB is rejected without being held in memory.
+ * line while reading goes on. Each line is parsed with JSON.parse. Blank lines are skipped (one
+ * SOURCE_BLANK_LINES warning at the end says how many). A line longer than 16 MiB is rejected without
+ * being held in memory.
+ *
+ * The file's first bytes are checked as a JSON file's are (json-text-head.ts: a UTF-8 byte-order mark
+ * skipped, UTF-16 and binary files refused); a line that is not UTF-8 is a reject. A line whose strings
+ * hold a control character is a reject or is cleaned (json-control-chars.ts); the walk runs only when
+ * the line's bytes may hold one (bytesMayHoldControl, asked once per chunk and then per line only in a
+ * chunk that may), so clean lines cost nothing.
  */
 import { isUtf8 } from 'node:buffer';
 import { clip, type ExtractItem } from '../core/record.js';
 import type { ErrorCode, SourcePosition } from '../core/errors.js';
 import { fileExtractor } from './batch-source.js';
+import { controlCharIndex, describeControlChar, hasControlChar, stripControlChars } from './control-chars.js';
 import { DEFAULT_CHUNK_BYTES } from './csv-extractor.js';
+import { bytesMayHoldControl, jsonRecordItem } from './json-control-chars.js';
+import { jsonTextStart, TEXT_HEAD_BYTES } from './json-text-head.js';
 import type { NdjsonSource } from './source-schema.js';
-import type { ExtractWarning, Extractor, ExtractorOptions } from './types.js';
+import type { Extractor, ExtractorOptions } from './types.js';
 
 export const MAX_NDJSON_LINE_BYTES = 16 * 1024 * 1024;
 
 export function createNdjsonExtractor(source: NdjsonSource, options: ExtractorOptions): Extractor {
   const chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK_BYTES;
+  const policy = source.controlCharacters;
   return fileExtractor(source.path, options, async function* (file, { signal, stats, warn }): AsyncGenerator<ExtractItem[]> {
     const size = file.size;
-    if (size === 0) {
-      const w: ExtractWarning = { code: 'SOURCE_EMPTY', message: `${source.path} is empty: zero rows`, pos: { source: source.path, line: 1, index: 0, byteOffset: 0 } };
-      warn(w);
+    const bom = jsonTextStart(await file.readChunk(0, Math.min(size, TEXT_HEAD_BYTES)), source.path, 'NDJSON');
+    if (size === bom) {
+      warn({ code: 'SOURCE_EMPTY', message: `${source.path}: file is empty`, pos: { source: source.path, line: 1, index: 0, byteOffset: 0 } });
       return;
     }
-    let position = options.startAt?.byteOffset ?? 0;
+    let position = options.startAt?.byteOffset ?? bom;
+    let firstBlank: SourcePosition | undefined;
     let line = options.startAt?.line ?? 1;
     let index = options.startAt?.index ?? 0;
     // The current line: its start offset and the bytes seen so far (parts), or too long to keep.
@@ -39,7 +51,8 @@ export function createNdjsonExtractor(source: NdjsonSource, options: ExtractorOp
       batch.push({ kind: 'reject', reject: { error: { code, message, field: '', value: clip(value), pos }, data: {}, ...(raw === undefined ? {} : { raw }) } });
     };
 
-    const finishLine = (bytes: Buffer | undefined) => {
+    // `clean`: the line lies in a chunk that bytesMayHoldControl found clean, so it needs no check of its own.
+    const finishLine = (bytes: Buffer | undefined, clean = false) => {
       const here = line++;
       if (tooLong) {
         const pos = { source: source.path, line: here, index: index++, byteOffset: lineStart };
@@ -53,6 +66,7 @@ export function createNdjsonExtractor(source: NdjsonSource, options: ExtractorOp
       while (begin < end && (buf[begin] === 32 || buf[begin] === 9)) begin++;
       if (begin === end) {
         stats.blankRows++;
+        firstBlank ??= { source: source.path, line: here, index, byteOffset: lineStart };
         return;
       }
       buf = buf.subarray(0, end);
@@ -63,18 +77,38 @@ export function createNdjsonExtractor(source: NdjsonSource, options: ExtractorOp
         return;
       }
       let value: unknown;
+      let rawStripped: number | undefined;
       try {
         value = JSON.parse(text);
       } catch (e) {
-        reject('SOURCE_PARSE', `invalid JSON: ${(e as Error).message}`, pos, text, text);
-        return;
+        // JSON allows no raw C0 control in a string; a line that breaks only on those is the rule's case.
+        const cleaned = hasControlChar(text) ? stripControlChars(text) : undefined;
+        if (cleaned === undefined || !parses(cleaned.text)) {
+          reject('SOURCE_PARSE', `invalid JSON: ${(e as Error).message}`, pos, text, text);
+          return;
+        }
+        if (policy === 'reject') {
+          reject('SOURCE_CONTROL_CHARACTER', `line holds ${rawControlAt(text)}, unescaped (JSON needs it escaped, e.g. \\u0000)`, pos, text, text);
+          return;
+        }
+        value = JSON.parse(cleaned.text);
+        rawStripped = cleaned.removed;
       }
       if (value === null || typeof value !== 'object' || Array.isArray(value)) {
         reject('SOURCE_PARSE', `line holds ${value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`}, not a JSON object`, pos, text, text);
         return;
       }
+      const item = rawStripped !== undefined || (!clean && bytesMayHoldControl(buf)) ? jsonRecordItem(value as Record<string, unknown>, pos, policy, text) : { kind: 'record' as const, record: { data: value as Record<string, unknown>, pos } };
+      if (item.kind === 'reject') {
+        stats.rejects++;
+        batch.push(item);
+        return;
+      }
+      if (rawStripped !== undefined) {
+        (item.record.warnings ??= []).push({ code: 'SOURCE_CONTROL_STRIPPED', message: `removed ${rawStripped} unescaped control character(s) from the line`, field: '', pos });
+      }
       stats.records++;
-      batch.push({ kind: 'record', record: { data: value as Record<string, unknown>, pos } });
+      batch.push(item);
     };
 
     // One chunk of read-ahead (see csv-chunks.ts).
@@ -82,6 +116,7 @@ export function createNdjsonExtractor(source: NdjsonSource, options: ExtractorOp
     while (position < size) {
       if (signal?.aborted) throw signal.reason;
       const chunk = await (ahead ?? file.readChunk(position, chunkBytes));
+      const chunkClean = !bytesMayHoldControl(chunk);
       ahead = undefined;
       if (chunk.length === 0) break;
       if (position + chunk.length < size) {
@@ -104,7 +139,7 @@ export function createNdjsonExtractor(source: NdjsonSource, options: ExtractorOp
         }
         const piece = chunk.subarray(from, nl);
         if (!tooLong && partBytes + piece.length > MAX_NDJSON_LINE_BYTES) tooLong = true;
-        finishLine(tooLong ? undefined : parts.length === 0 ? piece : Buffer.concat([...parts, piece]));
+        finishLine(tooLong ? undefined : parts.length === 0 ? piece : Buffer.concat([...parts, piece]), chunkClean && parts.length === 0);
         parts = [];
         partBytes = 0;
         tooLong = false;
@@ -122,5 +157,23 @@ export function createNdjsonExtractor(source: NdjsonSource, options: ExtractorOp
     if (partBytes > 0 || tooLong) finishLine(tooLong ? undefined : Buffer.concat(parts));
     if (batch.length !== 0) yield batch;
     await ahead?.catch(() => undefined);
+    if (options.startAt) return;
+    if (stats.records + stats.rejects === 0) warn({ code: 'SOURCE_NO_RECORDS', message: `${source.path}: no records (only blank lines)`, pos: { source: source.path, line: 1, index: 0, byteOffset: 0 } });
+    if (firstBlank !== undefined) warn({ code: 'SOURCE_BLANK_LINES', message: `${source.path}: ${stats.blankRows} blank line(s) skipped (the first at line ${firstBlank.line})`, pos: firstBlank });
   });
+}
+
+const parses = (text: string): boolean => {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** The first control character of a line, for a message: `ESC (U+001B) at character 9`. */
+function rawControlAt(text: string): string {
+  const i = controlCharIndex(text);
+  return `${describeControlChar(text[i]!)} at character ${i + 1}`;
 }

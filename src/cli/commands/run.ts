@@ -58,7 +58,7 @@ export async function executeRunCommand(argv: Record<string, unknown>, io: CliIo
       renderer.close();
     }
   }
-  const beforeStart = failedBeforeStart(renderer);
+  const beforeStart = errorPrintedOnce(renderer);
   try {
     const result = await runPipeline(resolve(io.cwd, a.pipeline), {
       cwd: io.cwd,
@@ -94,11 +94,14 @@ export async function executeRunCommand(argv: Record<string, unknown>, io: CliIo
 }
 
 /**
- * Passes events on, except a run that fails before any step starts (the library reports it as an error
- * log line and a run-end with no counts): those two are dropped so the CLI prints the error once, in
- * full, instead of a one-line log, an empty summary table and the message again.
+ * Passes events on, so that a fatal error is printed once: the library reports it as a `log` error
+ * event, as the failed step's state and again as the result's error, and the command prints the latter
+ * in full (code, message, hint) after the summary. So the log line is held and dropped when a failed
+ * run-end follows, and a failed step's state names only the error's code. `--json` gets every event as
+ * it is. A run that fails before any step starts (a run-end with no counts) also loses its empty
+ * summary table: the CLI prints the error alone.
  */
-function failedBeforeStart(renderer: { onEvent(e: PipelineEvent): void }): { onEvent(e: PipelineEvent): void; flush(): void; failed: boolean } {
+function errorPrintedOnce(renderer: { onEvent(e: PipelineEvent): void }): { onEvent(e: PipelineEvent): void; flush(): void; failed: boolean } {
   let held: PipelineEvent | undefined;
   const state = {
     failed: false,
@@ -106,14 +109,18 @@ function failedBeforeStart(renderer: { onEvent(e: PipelineEvent): void }): { onE
       if (held) {
         const h = held;
         held = undefined;
-        if (e.type === 'run-end' && e.status === 'failed' && Object.keys(e.counts).length === 0) {
-          state.failed = true;
-          return;
-        }
-        renderer.onEvent(h);
+        if (e.type === 'run-end' && e.status === 'failed') {
+          if (Object.keys(e.counts).length === 0) {
+            state.failed = true;
+            return;
+          }
+        } else renderer.onEvent(h);
       }
       if (e.type === 'log' && e.level === 'error') held = e;
-      else renderer.onEvent(e);
+      else if (e.type === 'step-state' && e.state.kind === 'failed') {
+        const code = /^[A-Z][A-Z_]+(?=:)/.exec(e.state.message)?.[0] ?? 'an error';
+        renderer.onEvent({ ...e, state: { kind: 'failed', message: `${code} (printed in full at the end)` } });
+      } else renderer.onEvent(e);
     },
     flush() {
       if (held) renderer.onEvent(held);
@@ -129,6 +136,7 @@ function failedBeforeStart(renderer: { onEvent(e: PipelineEvent): void }): { onE
  * rehearsal is offline (names must come from earlier steps), and its notice is printed here.
  */
 async function executeDryRun(a: z.output<typeof Args>, io: CliIo, mode: string, renderer: { onEvent(e: PipelineEvent): void; close(): void }): Promise<number> {
+  const events = mode === 'json' ? renderer : errorPrintedOnce(renderer);
   const r = await dryRun(resolve(io.cwd, a.pipeline), {
     ...(a.out ? { outDir: resolve(io.cwd, a.out) } : {}),
     // The crosswalk of this checkpoint decides what would be skipped (read-only; default as a real run).
@@ -139,8 +147,9 @@ async function executeDryRun(a: z.output<typeof Args>, io: CliIo, mode: string, 
     signal: io.signal,
     // Said once the rehearsal starts (the pipeline file loaded and validated), so an invalid or missing file ends with its error alone.
     ...(mode !== 'json' ? { onNotice: (n: string) => println(io.stderr, `note: ${n}`) } : {}),
-    onEvent: (e) => renderer.onEvent(e),
+    onEvent: (e) => events.onEvent(e),
   });
+  if ('flush' in events) events.flush();
   renderer.close();
   if (mode !== 'json') {
     const est = r.error ? undefined : r.report.estimate;

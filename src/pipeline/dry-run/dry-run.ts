@@ -27,6 +27,7 @@ import { ENTITIES } from '../entities.js';
 import { openDryCheckpoint, type DryCheckpoint } from '../dry-checkpoint.js';
 import type { Clock } from '../../core/clock.js';
 import { toZpetlError, ZpetlError } from '../../core/errors.js';
+import { untilSourceBreak } from '../source-break.js';
 import { clip } from '../../core/record.js';
 import { sha256File } from '../../extract/file-access.js';
 import { createApiLookupResolver } from '../../transform/api-lookup-resolver.js';
@@ -286,7 +287,9 @@ async function rehearseStep(step: LoadStepConfig, ctx: DryRunContext): Promise<v
     byCode[item.error.code] = (byCode[item.error.code] ?? 0) + 1;
     if (recordReject(step, item, ctx, stepSamples < ctx.samplesPerStep)) stepSamples++;
   };
-  for await (const batch of prep.batches()) {
+  // A source that breaks after some rows: those are rehearsed and counted, then the step ends with the error.
+  let broke: ZpetlError | undefined;
+  for await (const batch of untilSourceBreak(prep.batches(), (e) => (broke = e))) {
     if (!headerDone) {
       const h = prep.extractor.header();
       if (h) for (const w of [rejects, ctx.warnings]) w.columns(step.name, h.names, h.keys);
@@ -346,6 +349,7 @@ async function rehearseStep(step: LoadStepConfig, ctx: DryRunContext): Promise<v
     ctx.notice(unverifiedNotice(step.name, unverified, api !== undefined));
   }
   if (step.entity === 'user') ctx.userCalls.set(step.name, [...usersPerProject.values()].reduce((a, n) => a + Math.ceil(n / cfg.options.batchSize), 0));
+  if (broke) throw broke;
   emit({ type: 'step-end', step: step.name, counts: { ...counts } });
 }
 

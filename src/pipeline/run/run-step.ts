@@ -22,6 +22,7 @@ import type { HighWater, ItemResult } from '../../checkpoint/store-types.js';
 import type { EndpointTemplate } from '../../zoho/types.js';
 import type { PipelineEvent } from '../events.js';
 import { countSkip, countWarned, skippedBeforeLoad, warningsOf } from '../prepare/item-counts.js';
+import { untilSourceBreak } from '../source-break.js';
 
 /** What a batch will cost: requests on one endpoint. */
 export interface BatchCost {
@@ -151,7 +152,8 @@ export async function runStep(port: StepPort): Promise<StepOutcome> {
 
   const stopFor = (stopped: StepStop, error?: ZpetlError): StepOutcome => ({ counts, stopped, ...(error ? { error } : {}) });
 
-  for await (const item of port.items()) {
+  let broke: ZpetlError | undefined;
+  for await (const item of untilSourceBreak(port.items(), (e) => (broke = e))) {
     if (pending.length >= port.batchSize) {
       // The batch is full and `item` is the first one after it: its position is the new mark.
       const stop = await flush(pending, hwOf(item.pos));
@@ -181,11 +183,12 @@ export async function runStep(port: StepPort): Promise<StepOutcome> {
       pending.push(item);
     }
   }
-  const stop = pending.length > 0 ? await flush(pending, undefined) : undefined;
+  // After a break, the rows read before it are loaded (unless the gate stops them) with the mark at the break.
+  const stop = pending.length > 0 ? await flush(pending, broke?.pos ? hwOf(broke.pos) : undefined) : undefined;
+  if (broke) throw broke;
   if (stop) return stopFor(stop);
   progress();
   // The source is finished; over the limit now, the step is complete but the run goes no further.
   const limit = port.overLimit(counts);
   return { counts, ...(limit ? { error: limit } : {}) };
 }
-

@@ -153,6 +153,7 @@ describe('runCli', () => {
     const dry = await cli(['run', pipeline, '--dry-run'], dir, env);
     expect(dry.code).toBe(1);
     expect(dry.stdout).not.toMatch(/^estimate:/m);
-    expect(dry.stderr).toMatch(/\nZOHO_AUTH_INVALID_CODE: [^\n]*\nhint: Check ZOHO_DC[^\n]*\n$/);
+    expect(dry.stderr).toMatch(/(^|\n)ZOHO_AUTH_INVALID_CODE: [^\n]*\nhint: Check ZOHO_DC[^\n]*\n$/);
+    expect(dry.stderr.split('ZOHO_AUTH_INVALID_CODE').length - 1).toBe(1); // printed once, not also as an error log line
   });
 });

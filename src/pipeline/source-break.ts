@@ -1,0 +1,20 @@
+/**
+ * A source that breaks after some rows (a JSON array's syntax error: extract/json-extractor.ts yields
+ * the elements before it, then throws). The run and the dry run read through `untilSourceBreak` so they
+ * process the rows read before the break as any others (loaded, or rehearsed and counted), then end the
+ * step with the error.
+ */
+import { ZpetlError } from '../core/errors.js';
+
+/**
+ * The items of `source`, ending instead of throwing at a SOURCE_ error that has a position: `onBreak`
+ * gets it, and the caller throws it once it has handled the items before it. Other errors pass through.
+ */
+export async function* untilSourceBreak<T>(source: AsyncIterable<T>, onBreak: (e: ZpetlError) => void): AsyncGenerator<T> {
+  try {
+    yield* source;
+  } catch (e) {
+    if (!(e instanceof ZpetlError && e.code.startsWith('SOURCE_') && e.pos !== undefined)) throw e;
+    onBreak(e);
+  }
+}
