@@ -35,11 +35,39 @@ export interface JsonArrayReader {
   readonly closed: boolean;
 }
 
+/** The assembler's state its value saver reads (stream-json 1.9 Assembler). */
+interface AssemblerState {
+  done: boolean;
+  current: unknown;
+  key: string | null;
+  _saveValue(value: unknown): void;
+  stringValue(value: unknown): void;
+}
+
+/**
+ * The assembler sets a property by assignment, so a `"__proto__"` key replaced the object's prototype
+ * (its data then read through inheritance) or vanished, where JSON.parse (NDJSON) keeps it as an own
+ * property. This keeps it as data, like JSON.parse; every other key goes the assembler's own way.
+ */
+function keepProtoKeys(asm: Assembler): void {
+  const state = asm as unknown as AssemblerState;
+  const save = state._saveValue;
+  state._saveValue = state.stringValue = function (this: AssemblerState, value: unknown) {
+    if (this.key === '__proto__' && !this.done && !Array.isArray(this.current)) {
+      Object.defineProperty(this.current, '__proto__', { value, writable: true, enumerable: true, configurable: true });
+      this.key = null;
+      return;
+    }
+    save.call(this, value);
+  };
+}
+
 /** A reader that calls `onElement` with each element of the top-level array, in order. */
 export function createJsonArrayReader(onElement: (value: unknown) => void): JsonArrayReader {
   // Packed values only: the assembler builds from them, and no chunk tokens are made.
   const parser = Parser.parser({ streamValues: false }) as unknown as SyncParser;
   const asm = new Assembler();
+  keepProtoKeys(asm);
   const feed = asm as unknown as Feed;
   let top: JsonArrayReader['top'] = 'none';
   let closed = false;

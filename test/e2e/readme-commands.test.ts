@@ -63,6 +63,7 @@ const NPM: Record<string, string> = {
   'npm test': '.ci/run',
   'npm run build': '.ci/run',
   'npm run typecheck': '.ci/run',
+  'npm run test:fuzz': 'npm-test-fuzz.test.ts',
 };
 
 test.override({ fileSandboxOptions: { seed: 'empty', timeScale: 100 } });

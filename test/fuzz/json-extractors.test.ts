@@ -22,11 +22,11 @@ it.beforeAll(({ fileTmp }) => {
   dir = fileTmp;
 });
 
-async function readCase(source: Source, bytes: Buffer, chunkBytes?: number, known: { uncountedOnFatal?: boolean } = {}): Promise<ReadResult> {
+async function readCase(source: Source, bytes: Buffer, chunkBytes?: number): Promise<ReadResult> {
   writeFileSync(join(dir, source.path), bytes);
   const ex = createExtractor(source, { baseDir: dir, ...(chunkBytes === undefined ? {} : { chunkBytes }) });
   const first = await readBounded(ex, bytes.length + 2);
-  checkRead(first, source.path, bytes.length, known);
+  checkRead(first, source.path, bytes.length);
   checkSameRead(first, await readBounded(ex, bytes.length + 2));
   return first;
 }
@@ -62,12 +62,10 @@ describe('JSON and NDJSON extractors on generated files (fuzz)', () => {
     );
   }, fuzzTimeoutMs(wholeRuns));
 
-  // Known bug on main, found by this property: a cut array's elements before the break are counted
-  // in stats().records but never yielded (json-extractor.ts throws SOURCE_PARSE with its last batch
-  // unsent), so read != valid + rejected. Deliverable 6 of the bad-input work (records before a
-  // syntax error are read) fixes it: this property then passes, and `it.fails` must become `it`.
+  // Found by this property before the fix: a cut array's elements before the break were counted in
+  // stats().records but never yielded, so read != valid + rejected.
   const cutRuns = fuzzRuns(150);
-  it.fails('truncated JSON: a cut array ends in SOURCE_PARSE after elements of the file only, each counted', async () => {
+  it('truncated JSON: a cut array ends in SOURCE_PARSE after elements of the file only, each counted', async () => {
     await fc.assert(
       fc.asyncProperty(jsonCase(true), async (c) => {
         const r = await readCase(jsonSource(c), c.bytes);
@@ -90,12 +88,11 @@ describe('JSON and NDJSON extractors on generated files (fuzz)', () => {
     );
   }, fuzzTimeoutMs(cutRuns));
 
-  // Known bug, found by this fuzz test: stream-json assembles objects by assignment, so a "__proto__"
-  // key is not read as data: an object value becomes the record's prototype (its properties read as
-  // the record's own through `data[name]`), any other value is dropped. JSON.parse (the NDJSON reader)
-  // keeps it as an own property. When the JSON extractor is fixed this case passes: make it `it`, and
-  // put `__proto__` back among the generated keys (test/helpers/fuzz-json.ts).
-  it.fails('known bug: a "__proto__" key of a JSON array element is kept as data', async () => {
+  // Found by this fuzz test before the fix: stream-json assembles objects by assignment, so a
+  // "__proto__" key was not read as data: an object value became the record's prototype (its
+  // properties read as the record's own through `data[name]`), any other value was dropped. JSON.parse
+  // (the NDJSON reader) keeps it as an own property, and so does the JSON reader now.
+  it('a "__proto__" key of a JSON array element is kept as data', async () => {
     const text = '[{"__proto__":{"admin":true},"id":"1"},{"a":{"__proto__":"x"}}]';
     const r = await readCase({ type: 'json', path: 'in.json', controlCharacters: 'reject' } as Source, Buffer.from(text));
     expect(r.items.map((i) => (i.kind === 'record' ? JSON.stringify(i.record.data) : i.reject.error.code))).toEqual(['{"__proto__":{"admin":true},"id":"1"}', '{"a":{"__proto__":"x"}}']);
@@ -147,9 +144,7 @@ describe('every extractor on random bytes (fuzz)', () => {
   it('random bytes: no crash, no hang, every item counted, every reject with a code and a line', async () => {
     await fc.assert(
       fc.asyncProperty(anySource, randomBytes, fc.option(fc.integer({ min: 1, max: 64 }), { nil: undefined }), async (source, bytes, chunkBytes) => {
-        // A JSON syntax error loses the last batch's items after counting them: the known bug of the
-        // truncated JSON property above, checked there. Here it is excused for JSON sources only.
-        await readCase(source, Buffer.from(bytes), chunkBytes, { uncountedOnFatal: source.type === 'json' });
+        await readCase(source, Buffer.from(bytes), chunkBytes);
       }),
       fuzzParams('random bytes', runs),
     );

@@ -17,6 +17,7 @@ import fc from 'fast-check';
 import { describe, expect } from 'vitest';
 import { openCheckpointDb } from '../../src/checkpoint/db.js';
 import type { CrosswalkRow, RejectRow as StoredReject } from '../../src/checkpoint/store-types.js';
+import { stripControlChars } from '../../src/core/control-chars.js';
 import { csvLine } from '../../src/core/csv-cell.js';
 import { DURATION_FIELDS, EMPLOYEE_TEXT_FIELDS, LOG_TEXT_FIELDS, type CustomLayout } from '../../src/payroll/config-schema.js';
 import { runPayrollExport, type ExportTimesheetsOptions } from '../../src/payroll/run-payroll-export.js';
@@ -87,8 +88,16 @@ describe('payroll export', () => {
         const logs: TimeLog[] = specs.map((s, i) =>
           tlog({ date: '2026-11-02', log_hour: '00:30', owner: { zpuid: `z${i}`, email: s.email, name: s.user }, project: { id: '1512955000000100001', name: s.project }, module_detail: { id: '1512955000000200001', name: s.task, type: 'task' }, notes: s.notes }),
         );
-        // the text each log's cells hold, after the source normalisation (notes are HTML) and before neutralising
-        const byId = new Map(logs.map((t, i) => [t.id, (fromTimeLog(t, i) as { ok: true; log: { userName: string; email: string; projectName: string; taskName: string; notes: string } }).log]));
+        // the text each log's cells hold, after the source normalisation (notes are HTML) and before neutralising…
+        // …and with control characters removed (the export drops them from paid logs' text: src/payroll/collect-logs.ts)
+        const clean = (l: { userName: string; email: string; projectName: string; taskName: string; notes: string }) => ({
+          userName: stripControlChars(l.userName).text,
+          email: stripControlChars(l.email).text,
+          projectName: stripControlChars(l.projectName).text,
+          taskName: stripControlChars(l.taskName).text,
+          notes: stripControlChars(l.notes).text,
+        });
+        const byId = new Map(logs.map((t, i) => [t.id, clean((fromTimeLog(t, i) as { ok: true; log: { userName: string; email: string; projectName: string; taskName: string; notes: string } }).log)]));
         const db = openCheckpointDb(join(dir, `p${n}.db`));
         const out = join(dir, `p${n++}.csv`);
         const opts = (over: Partial<ExportTimesheetsOptions>): ExportTimesheetsOptions => ({ period: '2026-11-01..2026-11-15', tz: 'UTC', source: { type: 'api', client: fakeClient(logs) }, out, db, ...over });
