@@ -9,6 +9,8 @@
  * text cells it writes, with a warning (src/payroll/collect-logs.ts).
  */
 
+import { setOwn } from './own-property.js';
+
 /** What a source does with control characters (`controlCharacters:` in a pipeline file). */
 export const CONTROL_CHARACTER_POLICIES = ['reject', 'strip'] as const;
 export type ControlCharacterPolicy = (typeof CONTROL_CHARACTER_POLICIES)[number];
@@ -84,7 +86,7 @@ export function stripControlCharsInValue(value: unknown): { value: unknown; remo
     if (v === null || typeof v !== 'object') return v;
     if (Array.isArray(v)) return v.map(walk);
     const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) out[walk(k) as string] = walk(x);
+    for (const [k, x] of Object.entries(v)) setOwn(out, walk(k) as string, walk(x));
     return out;
   };
   const out = walk(value);

@@ -4,6 +4,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 import type { ErrorCode, SourcePosition } from '../core/errors.js';
+import { setOwn } from '../core/own-property.js';
 import { clip, type ExtractItem, type RowError } from '../core/record.js';
 import { controlCharIndex, describeControlChar, stripControlChars, type ControlCharacterPolicy } from './control-chars.js';
 import type { RecordSpan } from './csv-position.js';
@@ -48,11 +49,25 @@ export function isBlank(rec: readonly string[]): boolean {
 
 const rawText = (ctx: CsvRowContext, start: number, end: number): string => ctx.decode(ctx.readBytes(start, Math.min(end - start, MAX_RAW_BYTES)));
 
+/** Where each header's `__proto__` column is (-1: none), found once per header. */
+const protoColumn = new WeakMap<readonly string[], number>();
+
+/**
+ * A column named `__proto__` is data: the plain assignment of a string to it does nothing, so it is
+ * set as an own property afterwards (core/own-property.ts). One WeakMap read per row otherwise.
+ */
+function keepProtoColumn(keys: readonly string[], data: Record<string, unknown>, fields: readonly string[], n: number): void {
+  let at = protoColumn.get(keys);
+  if (at === undefined) protoColumn.set(keys, (at = keys.indexOf('__proto__')));
+  if (at !== -1 && at < n) setOwn(data, '__proto__', fields[at]);
+}
+
 /** The first `count` columns of `rec`, by header key. */
 function columnsOf(ctx: CsvRowContext, rec: readonly string[], count: number): Record<string, unknown> {
   const data: Record<string, unknown> = {};
   const n = Math.min(count, ctx.keys.length);
   for (let i = 0; i < n; i++) data[ctx.keys[i]!] = rec[i];
+  keepProtoColumn(ctx.keys, data, rec, n);
   return data;
 }
 
@@ -157,6 +172,7 @@ export function rowItem(ctx: CsvRowContext, rec: readonly string[], pos: SourceP
   }
   const data: Record<string, unknown> = {};
   for (let i = 0; i < fields.length; i++) data[keys[i]!] = fields[i];
+  keepProtoColumn(keys, data, fields, fields.length);
   if (ctx.onRecord !== undefined) {
     const error = ctx.onRecord(fields, data, pos);
     if (error !== undefined) return { kind: 'reject', reject: { error, data: columnsOf(ctx, fields, fields.length), raw: rawText(ctx, start, end) } };

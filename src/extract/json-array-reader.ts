@@ -8,6 +8,7 @@
  * replaced by the assembler's feed, so no stream machinery runs per token.
  */
 import Assembler from 'stream-json/Assembler.js';
+import { setOwn } from '../core/own-property.js';
 import Parser from 'stream-json/Parser.js';
 
 interface Token {
@@ -54,7 +55,7 @@ function keepProtoKeys(asm: Assembler): void {
   const save = state._saveValue;
   state._saveValue = state.stringValue = function (this: AssemblerState, value: unknown) {
     if (this.key === '__proto__' && !this.done && !Array.isArray(this.current)) {
-      Object.defineProperty(this.current, '__proto__', { value, writable: true, enumerable: true, configurable: true });
+      setOwn(this.current as Record<string, unknown>, this.key, value);
       this.key = null;
       return;
     }

@@ -7,6 +7,7 @@
  * bytes may hold one (a quick check of the raw text), so a clean record costs nothing.
  */
 import type { SourcePosition } from '../core/errors.js';
+import { setOwn } from '../core/own-property.js';
 import { clip, type ExtractItem, type RowError } from '../core/record.js';
 import { controlCharIndex, describeControlChar, findControlCharInValue, stripControlChars, stripControlCharsInValue, type ControlCharacterPolicy } from './control-chars.js';
 
@@ -35,12 +36,12 @@ export function jsonRecordItem(value: Record<string, unknown>, pos: SourcePositi
   for (const [k, v] of Object.entries(value)) {
     const first = hasControl(k) ? { path: k, text: k } : findControlCharInValue(v, k);
     if (first === undefined) {
-      data[k] = v;
+      setOwn(data, k, v);
       continue;
     }
     const key = stripControlChars(k);
     const cleaned = stripControlCharsInValue(v);
-    data[key.text] = cleaned.value;
+    setOwn(data, key.text, cleaned.value);
     const removed = key.removed + cleaned.removed;
     const at = first.path === k ? where(first.text) : `${describeControlChar(first.text[controlCharIndex(first.text)]!)} in ${first.path}`;
     warnings.push({ code: 'SOURCE_CONTROL_STRIPPED', message: `removed ${removed} control character(s) from field "${k}" (the first: ${at})`, field: first.path, pos });

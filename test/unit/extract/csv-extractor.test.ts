@@ -303,3 +303,17 @@ describe('CSV extractor: encodings, header controls, empty files', () => {
   });
 });
 
+
+describe('a column named __proto__', () => {
+  it('is read as data (an own property), in records and in the columns a reject keeps', async () => {
+    const path = tmp.write('proto.csv', 'id,__proto__,name\n1,x,Ann\n2,y\n');
+    const items = await readAll(csv(path));
+    const [rec] = records(items);
+    expect(Object.getOwnPropertyNames(rec!.data).sort()).toEqual(['__proto__', 'id', 'name']);
+    expect(Object.getOwnPropertyDescriptor(rec!.data, '__proto__')?.value).toBe('x');
+    expect(Object.getPrototypeOf(rec!.data)).toBe(Object.prototype);
+    const [rej] = rejects(items);
+    expect(rej!.error.code).toBe('SOURCE_FIELD_COUNT');
+    expect(Object.getOwnPropertyDescriptor(rej!.data, '__proto__')?.value).toBe('y');
+  });
+});
