@@ -157,6 +157,11 @@ export function createCsvChunks(file: SourceFile, o: { head: Buffer; start: numb
       if (swap) return nextSwapped();
       const chunk = await nextRaw();
       if (chunk.length !== 0 && checkUtf8) check(chunk);
+      // The file ends inside a character: its held-back tail is invalid (the last record is checked).
+      else if (chunk.length === 0 && utf8Carry !== undefined) {
+        dirty.add(position - utf8Carry.length, position);
+        utf8Carry = undefined;
+      }
       position += chunk.length;
       return chunk;
     },

@@ -53,27 +53,32 @@ export function utf16Pattern(head: Buffer): 'utf16le' | 'utf16be' | undefined {
  */
 export function utf8Shape(head: Buffer, complete: boolean): { firstInvalid: number; multiByte: boolean } {
   let multiByte = false;
+  let firstInvalid = -1;
   let i = 0;
   const n = head.length;
-  while (i < n) {
+  // Scans the whole head: a valid multi-byte sequence after the first bad byte still says "UTF-8".
+  while (i < n && !(multiByte && firstInvalid >= 0)) {
     const b = head[i]!;
     if (b < 0x80) {
       i++;
       continue;
     }
     const need = b >= 0xc2 && b <= 0xdf ? 1 : b >= 0xe0 && b <= 0xef ? 2 : b >= 0xf0 && b <= 0xf4 ? 3 : -1;
-    if (need < 0) return { firstInvalid: i, multiByte };
-    if (i + need >= n && !complete) break;
-    let ok = i + need < n;
+    if (need > 0 && i + need >= n && !complete) break;
+    let ok = need > 0 && i + need < n;
     for (let k = 1; ok && k <= need; k++) ok = (head[i + k]! & 0xc0) === 0x80;
     // Overlongs and surrogates (E0 80–9F, ED A0–BF, F0 80–8F, F4 90+) are not UTF-8 either.
     const c1 = head[i + 1] ?? 0;
     if (ok && ((b === 0xe0 && c1 < 0xa0) || (b === 0xed && c1 >= 0xa0) || (b === 0xf0 && c1 < 0x90) || (b === 0xf4 && c1 >= 0x90))) ok = false;
-    if (!ok) return { firstInvalid: i, multiByte };
+    if (!ok) {
+      if (firstInvalid < 0) firstInvalid = i;
+      i++;
+      continue;
+    }
     multiByte = true;
     i += need + 1;
   }
-  return { firstInvalid: -1, multiByte };
+  return { firstInvalid, multiByte };
 }
 
 /** The 1-based physical line of byte `offset` (CRLF, LF and lone CR each end a line). */

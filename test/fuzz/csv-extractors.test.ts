@@ -53,12 +53,6 @@ function rejectCodes(c: CsvCase, row: ExpectedRow): string[] | undefined {
   }
 }
 
-/**
- * The file ends inside a UTF-8 sequence: the known bug below (the answer depends on the chunk size).
- * Until it is fixed, that last row may be a record and a resume may differ; nothing else is excused.
- */
-const endsInsideUtf8 = (c: CsvCase) => c.profile === 'utf8' && c.bytes.length > 0 && c.bytes[c.bytes.length - 1]! >= 0x80;
-
 /** Whether the row may be read as a record, and whether it must be (no reject is allowed). */
 function recordAllowed(c: CsvCase, row: ExpectedRow): { may: boolean; must: boolean } {
   const codes = rejectCodes(c, row);
@@ -66,8 +60,7 @@ function recordAllowed(c: CsvCase, row: ExpectedRow): { may: boolean; must: bool
   // A control character may be loaded (no rule yet, or `strip`); invalid bytes may be read in a
   // fallback code page (`encoding: auto`); a timesheet row with valid values is a record.
   const declaredUtf8 = (c.source as { encoding: string }).encoding === 'utf8';
-  const lastRow = row === c.rows[c.rows.length - 1];
-  const may = row.fault === 'none' || row.fault === 'control' || (row.fault === 'invalid' && (!declaredUtf8 || (lastRow && endsInsideUtf8(c))));
+  const may = row.fault === 'none' || row.fault === 'control' || (row.fault === 'invalid' && !declaredUtf8);
   return { may, must: false };
 }
 
@@ -117,7 +110,7 @@ describe('CSV and timesheet extractors on generated files (fuzz)', () => {
         r.items.forEach((item, i) => checkRow(c, r, item, c.rows[i]!, i));
         // Resume from a record's position: exactly the items after it, the same.
         const recordAt = r.items.map((item, i) => (item.kind === 'record' ? i : -1)).filter((i) => i >= 0);
-        if (recordAt.length === 0 || endsInsideUtf8(c)) return;
+        if (recordAt.length === 0) return;
         const from = recordAt[pick % recordAt.length]!;
         const resumed = await readCase(c.source, c.bytes, c.chunkBytes, r.items[from]);
         expect(resumed.error).toBeUndefined();
@@ -127,14 +120,11 @@ describe('CSV and timesheet extractors on generated files (fuzz)', () => {
     );
   }, fuzzTimeoutMs(builtRuns));
 
-  // Known bug, found by this fuzz test (seed 1306106025, path
-  // "727:47:1:1:1:1:1:1:1:3:5:5:5:5:5:5:5:7:5:9:19:5:5:10:10:10:10:10"): a file that ends inside a
-  // UTF-8 sequence (a lead byte whose continuation bytes are missing, no final line break) loads its
-  // last row with U+FFFD instead of rejecting it as SOURCE_INVALID_ENCODING. csv-chunks.ts holds an
-  // incomplete tail back until the next chunk, and at the end of the file there is none, so it is
-  // never validated. With chunks that end earlier the same row is rejected, so the answer depends on
-  // the chunk size. When fixed this case passes: make it `it`.
-  it.fails('known bug: a UTF-8 sequence cut by the end of the file is a SOURCE_INVALID_ENCODING reject, whatever the chunk size', async () => {
+  // Found by this fuzz test before the fix (seed 1306106025): a file that ended inside a UTF-8 sequence
+  // (a lead byte without its continuation bytes, no final line break) loaded its last row with U+FFFD:
+  // csv-chunks.ts held the incomplete tail back for a next chunk that never came. The answer depended
+  // on the chunk size.
+  it('a UTF-8 sequence cut by the end of the file is a SOURCE_INVALID_ENCODING reject, whatever the chunk size', async () => {
     const source = { type: 'csv', path: 'in.csv', encoding: 'utf8', quote: '"', maxFieldChars: 100, controlCharacters: 'reject', duplicateHeaders: 'error', relaxColumnCount: false } as Source;
     const bytes = Buffer.concat([Buffer.from('id\nk\nk'), Buffer.from([0xe2, 0x82])]);
     for (const chunkBytes of [undefined, 4]) {

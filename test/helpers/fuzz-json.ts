@@ -99,11 +99,14 @@ export const ndjsonCase: fc.Arbitrary<NdjsonCase> = fc
     const parts = o.lines.flatMap(([l, end], i) => [typeof l === 'string' ? Buffer.from(l, 'utf8') : l, ...(i < o.lines.length - 1 || o.finalBreak ? [Buffer.from(end)] : [])]);
     const full = Buffer.concat(parts);
     const bytes = full.subarray(0, o.cut === undefined ? full.length : o.cut % (full.length + 1));
-    return { controlCharacters: o.controlCharacters, bytes, items: expectNdjson(bytes) };
+    return { controlCharacters: o.controlCharacters, bytes, items: expectNdjson(bytes, o.controlCharacters) };
   });
 
-/** The items of an NDJSON file: one per line that is not blank (spaces and tabs), by JSON.parse. */
-function expectNdjson(bytes: Buffer): ExpectedItem[] {
+/**
+ * The items of an NDJSON file: one per line that is not blank (spaces and tabs), by JSON.parse. Under
+ * `strip`, a line that parses only once its raw control characters are removed is a record of that.
+ */
+function expectNdjson(bytes: Buffer, policy: string): ExpectedItem[] {
   const out: ExpectedItem[] = [];
   let start = 0;
   let line = 1;
@@ -126,7 +129,16 @@ function expectNdjson(bytes: Buffer): ExpectedItem[] {
         } catch {
           parsed = false;
         }
-        if (!parsed) out.push({ ...at, json: undefined, codes: ['SOURCE_PARSE', ...control] });
+        let stripped: unknown;
+        if (!parsed && policy === 'strip' && control.length > 0) {
+          try {
+            stripped = JSON.parse(text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g, ''));
+          } catch {
+            stripped = undefined;
+          }
+        }
+        if (stripped !== undefined) out.push({ ...at, ...expectValue(stripped) });
+        else if (!parsed) out.push({ ...at, json: undefined, codes: ['SOURCE_PARSE', ...control] });
         else {
           const e = expectValue(v);
           out.push({ ...at, ...e, codes: [...e.codes, ...(e.json === undefined ? control : [])] });

@@ -61,6 +61,7 @@ describe('csv-encoding: detection', () => {
   it('utf8Shape: the first invalid byte and whether a valid multi-byte sequence was seen; a sequence cut by the head end is not invalid', () => {
     expect(utf8Shape(Buffer.from([0x61, 0x93, 0x62]), true)).toEqual({ firstInvalid: 1, multiByte: false });
     expect(utf8Shape(Buffer.concat([Buffer.from('é'), Buffer.from([0xe9])]), true)).toEqual({ firstInvalid: 2, multiByte: true });
+    expect(utf8Shape(Buffer.concat([Buffer.from([0x61, 0xff]), Buffer.from('ÿ')]), true)).toEqual({ firstInvalid: 1, multiByte: true }); // a valid sequence after the first bad byte still counts (found by the fuzz test)
     expect(utf8Shape(Buffer.from([0x61, 0xc3]), false)).toEqual({ firstInvalid: -1, multiByte: false });
     expect(utf8Shape(Buffer.from([0x61, 0xc3]), true)).toEqual({ firstInvalid: 1, multiByte: false });
     expect(utf8Shape(Buffer.from([0xed, 0xa0, 0x80]), true).firstInvalid).toBe(0); // a surrogate
