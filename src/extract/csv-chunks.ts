@@ -1,7 +1,7 @@
 /**
  * The chunks the CSV reader feeds to csv-parse: positioned reads with one chunk of read-ahead, and
  * per chunk of a UTF-8 file two whole-chunk checks, UTF-8 validation and a scan for control
- * characters (extract/control-chars.ts): the byte ranges of chunks that fail either are kept, so that
+ * characters (core/control-chars.ts): the byte ranges of chunks that fail either are kept, so that
  * only records overlapping them are checked field by field. A UTF-16BE file is byte-swapped to
  * UTF-16LE here (same length: byte offsets hold).
  */
@@ -9,7 +9,7 @@ import { isUtf8 } from 'node:buffer';
 import type { SourceFile } from './file-access.js';
 import { swap16InPlace, type ParseMode } from './text-encoding.js';
 
-/** The C0 controls of the rule (all but tab, LF and CR) and DEL, as bytes (extract/control-chars.ts). */
+/** The C0 controls of the rule (all but tab, LF and CR) and DEL, as bytes (core/control-chars.ts). */
 const CONTROL_BYTES: readonly number[] = [...Array(32).keys()].filter((b) => b !== 9 && b !== 10 && b !== 13).concat(0x7f);
 
 /**

@@ -35,7 +35,7 @@
 import { ZpetlError, type SourcePosition } from '../core/errors.js';
 import type { ExtractItem, RowError } from '../core/record.js';
 import { fileExtractor } from './batch-source.js';
-import type { ControlCharacterPolicy } from './control-chars.js';
+import type { ControlCharacterPolicy } from '../core/control-chars.js';
 import { createCsvChunks } from './csv-chunks.js';
 import { chooseEncoding } from './csv-encoding.js';
 import { detectDelimiter, judgeHeader } from './csv-header.js';

@@ -4,7 +4,7 @@
  */
 import { ZpetlError } from '../core/errors.js';
 import { repeatedColumnKey } from '../core/repeated-column.js';
-import { controlCharIndex, describeControlChar, stripControlChars, type ControlCharacterPolicy } from './control-chars.js';
+import { controlCharIndex, describeControlChar, stripControlChars, type ControlCharacterPolicy } from '../core/control-chars.js';
 import type { Delimiter, DuplicateHeaderPolicy } from './source-schema.js';
 import type { ExtractWarning, SourceHeader } from './types.js';
 

@@ -6,7 +6,7 @@ import { isUtf8 } from 'node:buffer';
 import type { ErrorCode, SourcePosition } from '../core/errors.js';
 import { setOwn } from '../core/own-property.js';
 import { clip, type ExtractItem, type RowError } from '../core/record.js';
-import { controlCharIndex, describeControlChar, stripControlChars, type ControlCharacterPolicy } from './control-chars.js';
+import { controlCharIndex, describeControlChar, stripControlChars, type ControlCharacterPolicy } from '../core/control-chars.js';
 import type { RecordSpan } from './csv-position.js';
 import { likelyEncoding, type ByteCodec, type SourceEncoding } from './text-encoding.js';
 
@@ -210,7 +210,7 @@ function decodeFields(ctx: CsvRowContext, codec: ByteCodec, rec: readonly string
 }
 
 /**
- * The control-character rule on a row's fields (extract/control-chars.ts): the SOURCE_CONTROL_CHARACTER
+ * The control-character rule on a row's fields (core/control-chars.ts): the SOURCE_CONTROL_CHARACTER
  * reject of the first field holding one, or under `strip` the fields without them and a
  * SOURCE_CONTROL_STRIPPED warning per field stripped.
  */

@@ -1,5 +1,5 @@
 /**
- * The control-character rule (control-chars.ts) applied to one JSON record, an array element or an
+ * The control-character rule (core/control-chars.ts) applied to one JSON record, an array element or an
  * NDJSON line: a string value or property name holding a control character (JSON's `\u0000` escapes
  * decode to one too) makes the record a SOURCE_CONTROL_CHARACTER reject naming its path (`notes`,
  * `tags[2]`, `owner.name`); under `controlCharacters: strip` they are removed and the record carries a
@@ -9,7 +9,7 @@
 import type { SourcePosition } from '../core/errors.js';
 import { setOwn } from '../core/own-property.js';
 import { clip, type ExtractItem, type RowError } from '../core/record.js';
-import { controlCharIndex, describeControlChar, findControlCharInValue, stripControlChars, stripControlCharsInValue, type ControlCharacterPolicy } from './control-chars.js';
+import { controlCharIndex, describeControlChar, findControlCharInValue, stripControlChars, stripControlCharsInValue, type ControlCharacterPolicy } from '../core/control-chars.js';
 
 /** Where the first control character of `text` is, for a message: `NUL (U+0000) at character 12`. */
 function where(text: string): string {

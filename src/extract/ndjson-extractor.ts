@@ -16,7 +16,7 @@ import { isUtf8 } from 'node:buffer';
 import { clip, type ExtractItem } from '../core/record.js';
 import type { ErrorCode, SourcePosition } from '../core/errors.js';
 import { fileExtractor } from './batch-source.js';
-import { controlCharIndex, describeControlChar, hasControlChar, stripControlChars } from './control-chars.js';
+import { controlCharIndex, describeControlChar, hasControlChar, stripControlChars } from '../core/control-chars.js';
 import { DEFAULT_CHUNK_BYTES } from './csv-extractor.js';
 import { bytesMayHoldControl, jsonRecordItem } from './json-control-chars.js';
 import { jsonTextStart, TEXT_HEAD_BYTES } from './json-text-head.js';

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect } from 'vitest';
 import type { ExtractItem } from '../../src/core/record.js';
-import { CONTROL_CHARACTER_POLICIES } from '../../src/extract/control-chars.js';
+import { CONTROL_CHARACTER_POLICIES } from '../../src/core/control-chars.js';
 import { createExtractor } from '../../src/extract/create-extractor.js';
 import { DELIMITERS, DUPLICATE_HEADER_POLICIES, ENCODINGS, SourceSchema, type Source } from '../../src/extract/source-schema.js';
 import { jsonCase, ndjsonCase, type ExpectedItem, type JsonCase } from '../helpers/fuzz-json.js';

@@ -8,7 +8,7 @@
  *   any kind, NUL and other controls, invalid UTF-8, long runs), where only the general rules hold.
  */
 import fc from 'fast-check';
-import { CONTROL_CHARACTER_POLICIES } from '../../src/extract/control-chars.js';
+import { CONTROL_CHARACTER_POLICIES } from '../../src/core/control-chars.js';
 import { DELIMITERS, DUPLICATE_HEADER_POLICIES, ENCODINGS, type Source } from '../../src/extract/source-schema.js';
 import { BOMS, CONTROL_RE, lineAt, PROFILES, profilesFor, type TextProfile } from './fuzz-text.js';
 

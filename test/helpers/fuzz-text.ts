@@ -62,7 +62,7 @@ export function profilesFor(encoding: string): TextProfile[] {
   return [PROFILES.ascii];
 }
 
-/** Whether `s` holds a character the control-character rule (src/extract/control-chars.ts) covers. */
+/** Whether `s` holds a character the control-character rule (src/core/control-chars.ts) covers. */
 // eslint-disable-next-line no-control-regex
 export const CONTROL_RE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
 
