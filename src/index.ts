@@ -17,6 +17,7 @@ export type { EntityKind } from './core/entity-kind.js';
 export type { StepCounts } from './core/step-counts.js';
 export type { StepState } from './core/pipeline-event.js';
 export type { PipelineEvent, EventListener } from './pipeline/events.js';
+export type { SourceWarning } from './core/pipeline-event.js';
 
 // configuration and the Zoho client
 export { loadConfig } from './config/index.js';

@@ -21,7 +21,7 @@
  * - wrong field count → SOURCE_FIELD_COUNT, keeping the columns it has (and the raw text).
  * - bytes not valid in the encoding → SOURCE_INVALID_ENCODING, with the encoding they look like: for
  *   UTF-8 only records overlapping a chunk that failed `buffer.isUtf8` are checked field by field.
- * - a control character (control-chars.ts) → SOURCE_CONTROL_CHARACTER, or stripped with a
+ * - a control character (core/control-chars.ts) → SOURCE_CONTROL_CHARACTER, or stripped with a
  *   SOURCE_CONTROL_STRIPPED warning on the record under `controlCharacters: strip`; for UTF-8 only
  *   records overlapping a chunk that holds one are checked.
  * - a field over `maxFieldChars` → SOURCE_FIELD_TOO_LONG.

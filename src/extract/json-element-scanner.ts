@@ -4,7 +4,7 @@
  * element, its byte offset, line and column; the parser's elements come out in the same order. It also
  * marks an element that may hold a control character (a raw C1 lead byte, DEL, a raw C0 byte, or an
  * escape `\u000x`, `\u001x`, `\u007x`, `\u008x`, `\u009x`), so only those are walked for the
- * control-character rule (control-chars.ts): a clean element costs nothing more.
+ * control-character rule (core/control-chars.ts): a clean element costs nothing more.
  *
  * Columns count code points from 1 (UTF-8 continuation bytes are not counted), as an editor shows them.
  * The scanner trusts the bytes to be JSON: after a syntax error its queue means nothing (the extractor

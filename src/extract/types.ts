@@ -1,5 +1,6 @@
 /** The extractor contract: a lazy pull stream of records and rejects, with positions. */
 import type { ErrorCode, SourcePosition } from '../core/errors.js';
+import type { SourceWarning } from '../core/pipeline-event.js';
 import type { ExtractItem } from '../core/record.js';
 
 /** Where to start reading: the position of a record an earlier read reported (resume). */
@@ -33,14 +34,11 @@ export interface ExtractorOptions {
   onWarning?: (w: ExtractWarning) => void;
 }
 
-/** Something worth telling the user that is not a reject (an empty file, a renamed duplicate header). */
-export interface ExtractWarning {
-  code: ErrorCode;
-  message: string;
-  pos?: SourcePosition;
-  /** The column concerned (a repeated header's numbered key), when there is one. */
-  field?: string;
-}
+/**
+ * Something worth telling the user that is not a reject (an empty file, a renamed duplicate header, an
+ * encoding fallback): the run's `source-warning` event carries it as it is (core/pipeline-event.ts).
+ */
+export type ExtractWarning = SourceWarning;
 
 /** The header of a tabular source. */
 export interface SourceHeader {
@@ -69,10 +67,13 @@ export interface Extractor {
   /** The absolute path read. */
   readonly path: string;
   /**
-   * Reads from the start (or `startAt`) to the end. Each call starts a new read. Throws ZpetlError
-   * SOURCE_NOT_FOUND / SOURCE_UNREADABLE, or SOURCE_PARSE for a JSON syntax error (fatal, with line
-   * and column); every other problem is a `reject` item and reading goes on. `signal` aborts between
-   * chunks (throws the signal's reason).
+   * Reads from the start (or `startAt`) to the end. Each call starts a new read. Fatal problems
+   * throw a ZpetlError: SOURCE_NOT_FOUND / SOURCE_UNREADABLE; SOURCE_BINARY (the file is not text);
+   * SOURCE_INVALID_ENCODING for a JSON/NDJSON file that is not UTF-8; SOURCE_DUPLICATE_HEADER (under
+   * `duplicateHeaders: error`) or SOURCE_CONTROL_CHARACTER in a CSV header; SOURCE_PARSE for a JSON
+   * syntax error, thrown after the elements before it were yielded, with line and column. Every other
+   * problem is a `reject` item (or, for a file as a whole, a warning) and reading goes on. `signal`
+   * aborts between chunks (throws the signal's reason).
    */
   read(signal?: AbortSignal): AsyncIterable<ExtractItem>;
   /** Same items as `read()`, grouped per chunk read: far fewer awaits for hot loops. Never yields an empty batch. */

@@ -85,6 +85,7 @@ const TYPES = [
   'SandboxOptions',
   'SourcePosition',
   'SourceSample',
+  'SourceWarning',
   'StarterPipelineOptions',
   'StepConfig',
   'StepCounts',
