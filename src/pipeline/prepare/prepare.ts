@@ -152,7 +152,8 @@ export function createStepPreparer(step: LoadStepConfig, ctx: PrepareContext): S
   const filter = compileRowFilter(step.where);
   const reject = (error: RowError, data: Record<string, unknown>): PreparedReject => ({ kind: 'reject', error, pos: error.pos, data });
   // normEmail per distinct user value, remembered: the same few people recur on every row, and the
-  // value (a lookup's answer) is usually the same string each time. Holds one entry per distinct
+  // value (a lookup's answer) is usually the same string each time (normEmail and its regex were ~1% of a
+  // 300k-row dry run by self time). Holds one entry per distinct
   // value, as the scratch store's own user numbers do (scratch-store.ts MAX_USERS).
   const people = new Map<string, string>();
   const personOf = (user: string): string => {
