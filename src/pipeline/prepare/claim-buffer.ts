@@ -64,7 +64,9 @@ export function createClaimBuffer(entries: number, slots: number): ClaimBuffer {
     },
     write(many, one, rowsPerInsert, bind) {
       const params: unknown[] = new Array(3 * rowsPerInsert);
-      const order = new Int32Array(count);
+      // A plain array, not an Int32Array: a typed array's sort with a comparator took ~2× as long
+      // (512 keys per flush: ~25 vs ~50 ms per 300k rows, measured in isolation).
+      const order: number[] = new Array<number>(count);
       for (let e = 0; e < count; e++) order[e] = e;
       order.sort((a, b) => (pkStep[a]! < pkStep[b]! ? -1 : pkStep[a]! > pkStep[b]! ? 1 : pkKey[a]! < pkKey[b]! ? -1 : pkKey[a]! > pkKey[b]! ? 1 : 0));
       let i = 0;

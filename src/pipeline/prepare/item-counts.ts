@@ -23,8 +23,11 @@ export function countWarned(counts: StepCounts): void {
 
 /** The warnings a prepared row carries (none for a reject: a refused row is reported as a reject only). */
 export function warningsOf(item: PreparedItem): readonly RowError[] {
-  return item.kind === 'reject' ? [] : (item.warnings ?? []);
+  return item.kind === 'reject' ? NONE : (item.warnings ?? NONE);
 }
+
+/** Shared by every row without warnings (asked for every row): no array per row. Frozen: read only. */
+const NONE: readonly RowError[] = Object.freeze([]);
 
 /** Rows of the step's counts skipped before any load (filtered and folded): read = valid + these + prepare rejects. */
 export const skippedBeforeLoad = (counts: StepCounts): number => (counts.filtered ?? 0) + (counts.folded ?? 0);
