@@ -8,7 +8,7 @@
  * names `PipelineEventOf<ClientEvent>`, the same type.
  */
 import type { EntityKind } from './entity-kind.js';
-import type { ErrorCode, SourcePosition } from './errors.js';
+import type { ErrorCode, SourcePosition, ZpetlError } from './errors.js';
 import type { RowError } from './record.js';
 import type { StepCounts } from './step-counts.js';
 
@@ -37,6 +37,35 @@ export interface SourceWarning {
   field?: string;
 }
 
+/**
+ * A fatal error as data, for machines: the `error` of an error `log` event (`--json`) and report.json's
+ * `errorDetail`. `message` is the error's own text (without the code and position the log line's
+ * `message` adds, ZpetlError.format); `hint` says what to do next (e.g. "7 element(s) before the break
+ * were read; fix the JSON at that position…", "set duplicateHeaders: number…"); `source` and `line`
+ * say where, when the error knows.
+ */
+export interface ErrorDetail {
+  code: ErrorCode;
+  message: string;
+  hint?: string;
+  source?: string;
+  line?: number;
+  /** The column or field concerned, when the error names one. */
+  field?: string;
+}
+
+/** A ZpetlError's ErrorDetail (only the parts it has). */
+export function errorDetailOf(e: ZpetlError): ErrorDetail {
+  const d: ErrorDetail = { code: e.code, message: e.message };
+  if (e.hint !== undefined) d.hint = e.hint;
+  if (e.pos !== undefined) {
+    d.source = e.pos.source;
+    d.line = e.pos.line;
+  }
+  if (e.field !== undefined && e.field !== '') d.field = e.field;
+  return d;
+}
+
 /** One event of a run, `C` being the client's event type (see the file comment). */
 export type PipelineEventOf<C> =
   | { type: 'run-start'; pipeline: string; runId: number | null; dryRun: boolean; steps: { name: string; entity: EntityKind; total?: number }[] }
@@ -49,7 +78,8 @@ export type PipelineEventOf<C> =
   /** A source warning (SourceWarning): once per step and warning, before the rows it concerns; not counted in `warned` (rows only). */
   | { type: 'source-warning'; step: string; warning: SourceWarning }
   | { type: 'step-end'; step: string; counts: StepCounts }
-  | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
+  /** `error`: on a fatal error's log line (level error), the error as data (ErrorDetail); `message` is its `CODE: message (file:line)`. */
+  | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string; error?: ErrorDetail }
   | { type: 'client'; event: C }
   /** `warningsByCode`: every warning of the run per code, source warnings and row warnings alike (absent when none). */
   | { type: 'run-end'; status: 'ok' | 'rejects' | 'interrupted' | 'failed' | 'outside-window'; exitCode: number; reportDir?: string; counts: Record<string, StepCounts>; warningsByCode?: Record<string, number> };

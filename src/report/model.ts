@@ -4,6 +4,7 @@
  * `inDoubtReconciled`, `windowsUsed` and `createdIds`.
  */
 import type { Estimate } from '../core/estimate.js';
+import type { ErrorDetail } from '../core/pipeline-event.js';
 import type { StepCounts } from '../core/step-counts.js';
 
 /**
@@ -35,9 +36,10 @@ export const REPORT_SCHEMA_VERSION = 1;
  * `folded` and `warned`, in the dry run's report as in the run's. 4 = source warnings (`sourceWarnings`:
  * what the extractor said about a file as a whole, e.g. a repeated header read numbered, no records
  * after the header), which `warningsByCode` and `warned` (rows) do not count; a dry run that stopped at
- * a fatal error also lists the source warnings found before it.
+ * a fatal error also lists the source warnings found before it. 5 = `errorDetail`: the fatal error as
+ * data (code, message, hint, source, line), beside `error`'s one line.
  */
-export const REPORT_SCHEMA_REVISION = 4;
+export const REPORT_SCHEMA_REVISION = 5;
 
 export interface InputReport {
   step: string;
@@ -121,6 +123,8 @@ export interface RunReport {
   exitCode: number;
   /** A fatal error's `CODE: message`, when the run failed. */
   error?: string;
+  /** Revision 5: that error as data (code, message, hint, source, line), with `error`. */
+  errorDetail?: ErrorDetail;
   inputs: InputReport[];
   steps: StepReport[];
   totals: StepCounts;

@@ -44,6 +44,7 @@ export function renderReportHtml(r: RunReport): string {
   h.push(`<tr><th>Status</th><td>${status}${r.error ? ` <code>${escapeHtml(r.error)}</code>` : ''}</td></tr>`);
   if (r.message) h.push(`<tr><th>Outcome</th><td>${escapeHtml(r.message)}</td></tr>`);
   if (r.runId !== undefined) h.push(`<tr><th>Run</th><td class="n">${r.runId}</td></tr>`);
+  if (r.errorDetail?.hint) h.push(`<tr><th>Hint</th><td>${escapeHtml(r.errorDetail.hint)}</td></tr>`);
   h.push(`<tr><th>Rows read</th><td class="n">${fmt(r.totals.read)}</td></tr>`);
   if (dry) {
     h.push(`<tr><th>Valid</th><td class="n">${fmt(r.totals.valid)}</td></tr>`);

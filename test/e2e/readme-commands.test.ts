@@ -197,22 +197,25 @@ describe('README.md commands', () => {
       const args = argsOf(text).map((a) => (a === '8080' ? '0' : a));
       const child = spawnZpetl(args.includes('--port') ? args : [...args, '--port', '0'], { cwd });
       const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+      // `> sandbox.env`: all of stdout is the file; the listening line comes on stderr, after it.
       const lines: string[] = [];
+      const errLines: string[] = [];
       await new Promise<void>((done, fail) => {
-        const timer = setTimeout(() => fail(new Error(`no listening line:\n${lines.join('\n')}`)), 20_000);
-        createInterface({ input: child.stdout! }).on('line', (l) => {
-          lines.push(l);
-          if (l.startsWith('sandbox listening on ')) {
-            clearTimeout(timer);
-            done();
-          }
-        });
+        const timer = setTimeout(() => fail(new Error(`no listening line:\n${lines.join('\n')}\n${errLines.join('\n')}`)), 20_000);
+        const ready = () => {
+          if (!errLines.some((l) => l.startsWith('sandbox listening on ')) || !lines.some((l) => l.startsWith('ZPETL_SANDBOX_ADMIN_TOKEN='))) return;
+          clearTimeout(timer);
+          done();
+        };
+        createInterface({ input: child.stdout! }).on('line', (l) => (lines.push(l), ready()));
+        createInterface({ input: child.stderr! }).on('line', (l) => (errLines.push(l), ready()));
       });
-      const envFile = lines.filter((l) => /^[A-Z_]+=/.test(l));
-      expect(envFile.map((l) => l.split('=')[0])).toEqual(['ZOHO_API_URL', 'ZOHO_ACCOUNTS_URL', 'ZOHO_CLIENT_ID', 'ZOHO_CLIENT_SECRET', 'ZOHO_REFRESH_TOKEN', 'ZOHO_PORTAL_ID', 'ZPETL_SANDBOX_ADMIN_TOKEN']);
-      // `set -a; . ./sandbox.env; set +a`, then a command that needs Zoho: the dry run's lookups go to it.
-      writeFileSync(join(cwd, 'sandbox.env'), `${envFile.join('\n')}\n`);
-      const sourced = spawnSync('bash', ['-c', 'set -a; . ./sandbox.env; set +a; env'], { cwd, encoding: 'utf8' }).stdout;
+      expect(lines.map((l) => l.split('=')[0])).toEqual(['ZOHO_API_URL', 'ZOHO_ACCOUNTS_URL', 'ZOHO_CLIENT_ID', 'ZOHO_CLIENT_SECRET', 'ZOHO_REFRESH_TOKEN', 'ZOHO_PORTAL_ID', 'ZPETL_SANDBOX_ADMIN_TOKEN']);
+      // `set -a; . ./sandbox.env; set +a` reads it without a complaint, then a command that needs Zoho: the dry run's lookups go to it.
+      writeFileSync(join(cwd, 'sandbox.env'), `${lines.join('\n')}\n`);
+      const sourcing = spawnSync('bash', ['-c', 'set -a; . ./sandbox.env; set +a; env'], { cwd, encoding: 'utf8' });
+      expect(sourcing.stderr).toBe('');
+      const sourced = sourcing.stdout;
       const printedEnv = Object.fromEntries(sourced.split('\n').filter((l) => l.startsWith('ZOHO_')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
       expect(Object.keys(printedEnv)).toHaveLength(6);
       // The admin API answers the sourced token (the README's curl line).

@@ -112,7 +112,7 @@ describe('a duplicated header name', () => {
     expect(r.stdout).toContain('projects: warning SOURCE_DUPLICATE_HEADER (duplicate-header.csv:1): header "Email" appears more than once; column 5 is read as "Email_2"');
     expect(r.stdout).toContain('warnings: SOURCE_DUPLICATE_HEADER 1');
     const report = reportJson(tmp);
-    expect(report.schemaRevision).toBe(4);
+    expect(report.schemaRevision).toBe(5);
     expect(report.sourceWarnings).toEqual([expect.objectContaining({ step: 'projects', code: 'SOURCE_DUPLICATE_HEADER', source: 'duplicate-header.csv', line: 1 })]);
     expect(report.sourceWarnings![0]!.message).toContain('column 5 is read as "Email_2"');
     // A source warning is no row's: the rows with warnings stay at none.

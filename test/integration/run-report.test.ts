@@ -93,7 +93,7 @@ describe('real-run reports', () => {
 
     // report.json: the model's run kind, counts per step that reconcile, API figures, ids
     const report = JSON.parse(readFileSync(f.reportJson, 'utf8')) as RunReport;
-    expect(report).toMatchObject({ schemaVersion: 1, schemaRevision: 4, kind: 'run', pipeline: 'report-check', status: 'rejects', exitCode: 3, runId: res.runId });
+    expect(report).toMatchObject({ schemaVersion: 1, schemaRevision: 5, kind: 'run', pipeline: 'report-check', status: 'rejects', exitCode: 3, runId: res.runId });
     const byName = Object.fromEntries(report.steps.map((s) => [s.name, s]));
     expect(byName.projects!.counts).toMatchObject({ read: 4, created: 2, rejected: 2, skipped: 0, inDoubt: 0 });
     expect(byName.tasklists!.counts).toMatchObject({ read: 4, created: 3, rejected: 1, inDoubt: 0 });

@@ -1,7 +1,9 @@
 /**
  * `zpetl sandbox`: the local Zoho Projects V3 emulator. Prints the client environment and the admin
- * token as `KEY=value` lines first (usable as an env file), then `sandbox listening on http://HOST:PORT`
- * (the bound address; a warning on stderr when that reaches beyond loopback), and serves until
+ * token as `KEY=value` lines, and nothing else, on stdout: `zpetl sandbox > sandbox.env` is an env
+ * file that `. ./sandbox.env` reads (README.md, "Real Zoho setup"). Everything for people goes to
+ * stderr: `sandbox listening on http://HOST:PORT` (the bound address; a warning when that reaches
+ * beyond loopback), the admin API line, what a start restored. It serves until
  * SIGINT/SIGTERM, then closes cleanly (exit 0). What the start restored from a file database (faults,
  * a repaired clock) is said on stderr. The admin token comes from --admin-token, else from the
  * environment variable ZPETL_SANDBOX_ADMIN_TOKEN (not visible in `ps`), else a random one. Every
@@ -63,7 +65,7 @@ export const sandboxCommand: CliCommand = {
         type: 'string',
         describe: `Bearer token of the admin API, 16–200 visible characters (default: $${ADMIN_TOKEN_ENV}, else a random one per start; printed as ${ADMIN_TOKEN_ENV})`,
       })
-      .example('$0 sandbox --port 8080 > sandbox.env', 'Start on port 8080; the first lines are an env file')
+      .example('$0 sandbox --port 8080 > sandbox.env', 'Start on port 8080; stdout is an env file (messages go to stderr)')
       .example('$0 sandbox --db sandbox.db --seed empty --time-scale 60', 'Persistent, empty, 60× faster')
       .example('$0 sandbox --set roleListingPaths=plain --set portalUtcOffsetMin=330', 'Rehearse against an unconfirmed form of the API'),
   async run(argv, io) {
@@ -82,7 +84,8 @@ export const sandboxCommand: CliCommand = {
     });
     try {
       println(io.stdout, formatEnvLines(sandbox));
-      println(io.stdout, `sandbox listening on ${sandbox.listenUrl}`);
+      // stderr, after the env lines: a reader of stdout sees only the env file, and once this line shows it is complete.
+      println(io.stderr, `sandbox listening on ${sandbox.listenUrl}`);
       for (const notice of sandbox.notices) println(io.stderr, notice);
       if (!sandbox.loopbackOnly) {
         println(

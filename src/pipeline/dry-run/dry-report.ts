@@ -4,6 +4,7 @@
  */
 import { ENTITIES } from '../entities.js';
 import type { ZpetlError } from '../../core/errors.js';
+import { errorDetailOf } from '../../core/pipeline-event.js';
 import type { RejectsWriter } from '../../report/rejects-writer.js';
 import { REPORT_SCHEMA_REVISION, REPORT_SCHEMA_VERSION, type InputReport, type RejectSample, type RunReport, type SourceWarningReport, type StepReport } from '../../report/model.js';
 import { EXIT_OK, EXIT_REJECTS, exitCodeForError } from '../exit-codes.js';
@@ -52,7 +53,7 @@ export function buildReport(ctx: DryReportInput, plan: Plan, error: ZpetlError |
     durationMs: finished - started,
     status: error ? 'failed' : exitCode === EXIT_REJECTS ? 'rejects' : 'ok',
     exitCode,
-    ...(error ? { error: error.format() } : {}),
+    ...(error ? { error: error.format(), errorDetail: errorDetailOf(error) } : {}),
     inputs: ctx.inputs,
     steps,
     totals,

@@ -27,6 +27,7 @@ import { ENTITIES } from '../entities.js';
 import { openDryCheckpoint, type DryCheckpoint } from '../dry-checkpoint.js';
 import type { Clock } from '../../core/clock.js';
 import { toZpetlError, ZpetlError } from '../../core/errors.js';
+import { errorDetailOf } from '../../core/pipeline-event.js';
 import { untilSourceBreak } from '../source-break.js';
 import { clip } from '../../core/record.js';
 import { sha256File } from '../../extract/file-access.js';
@@ -224,7 +225,7 @@ async function rehearse(loaded: LoadedPipeline, { api, owner }: DryRunApi, optio
     for (const step of ordered) await rehearseStep(step, ctx);
   } catch (e) {
     error = toZpetlError(e);
-    emit({ type: 'log', level: 'error', message: error.format() });
+    emit({ type: 'log', level: 'error', message: error.format(), error: errorDetailOf(error) });
   } finally {
     scratch.close();
     checkpoint?.close();

@@ -34,7 +34,7 @@ import { createExtractor } from '../../extract/create-extractor.js';
 import { TIMESHEET_FIELDS } from '../../extract/timesheet-extractor.js';
 import type { Extractor, StartAt } from '../../extract/types.js';
 import { compileMapping } from '../../transform/map-record.js';
-import { FIELD_SOURCES, fieldColumns } from '../../transform/field-spec.js';
+import { FIELD_SOURCES, fieldColumns, type FieldSpec } from '../../transform/field-spec.js';
 import { refuseWarnedRow, resolveLookups, tryResolveLookupsSync, type ResolvedRecord } from '../../transform/lookups.js';
 import { NEEDS_IO, type LookupResolver } from '../../transform/lookup-types.js';
 import { validateRow } from '../../transform/validate-row.js';
@@ -67,19 +67,65 @@ export interface StepPreparer {
   items(): AsyncIterable<PreparedItem>;
 }
 
-/** The key of a record: one column → its value; several → a JSON array (unambiguous either way within a step). */
-export function keyOf(columns: readonly string[], data: Record<string, unknown>, pos: SourcePosition): { key: string } | { error: RowError } {
+/** How a key column's text is compared, when not as written (keyNormalisers). */
+export type KeyNormaliser = ((s: string) => string) | undefined;
+
+/** Converters that leave an address's comparable form as normEmail gives it from the raw text. */
+const EMAIL_CHAIN_OK: ReadonlySet<string> = new Set(['email', 'trim', 'lower', 'upper']);
+
+/** Whether a field's converter makes its value the normEmail form of its raw text: `email`, alone or chained with trim/lower/upper. */
+function convertsToEmail(spec: FieldSpec): boolean {
+  const c = spec.converter;
+  if (c === undefined) return false;
+  const names = (Array.isArray(c) ? c : [c]).map((x) => (typeof x === 'string' ? x : x.type));
+  return names.includes('email') && names.every((n) => EMAIL_CHAIN_OK.has(n));
+}
+
+/**
+ * Per key column of the step, how its text is compared (compiled once per step): a column that is the
+ * `from:` (or the implied own name) of a field converted by `email` is compared by its normEmail form
+ * (core/norm-email.ts), the form the field is loaded in, so `Zed@Example.com` and `zed@example.com`
+ * (or `anna@bücher.de` and `ANNA@xn--bcher-kva.de`) are one key: the second row is a
+ * ROW_DUPLICATE_KEY reject, or folded under `distinct: true`, never a second person counted as created.
+ * Every other column is compared as written (trimmed).
+ *
+ * Resume: a checkpoint written before this rule stored such a key as written (`Zed@Example.com`). On
+ * resume the row's key is now `zed@example.com`, which the crosswalk does not hold, so the row is not
+ * skipped by its key; it reaches the loader, whose natural key matches it again: for users the e-mail,
+ * normalised the same way (src/load/loaders/users.ts findExisting and addMemberships look the person up
+ * among the project's members by normEmail), so a person added before is answered `skipped` with their
+ * id, not added twice. A skipped row records a crosswalk row under the new key next to the old one.
+ */
+export function keyNormalisers(step: Pick<LoadStepConfig, 'key' | 'fields'>): KeyNormaliser[] {
+  const emailColumns = new Set<string>();
+  for (const [target, spec] of Object.entries(step.fields)) {
+    if (!convertsToEmail(spec)) continue;
+    if (spec.template !== undefined || spec.coalesce !== undefined || spec.collect !== undefined) continue;
+    emailColumns.add(spec.from ?? target);
+  }
+  return step.key.map((c) => (emailColumns.has(c) ? normEmail : undefined));
+}
+
+/**
+ * The key of a record: one column → its value; several → a JSON array (unambiguous either way within a
+ * step). `norm[i]`, when given, is how column i's text is compared (keyNormalisers); runs per row.
+ */
+export function keyOf(columns: readonly string[], data: Record<string, unknown>, pos: SourcePosition, norm?: readonly KeyNormaliser[]): { key: string } | { error: RowError } {
   if (columns.length === 1) {
     const v = data[columns[0]!];
     const s = typeof v === 'string' ? v.trim() : v === undefined || v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
-    return s === '' ? { error: { code: 'ROW_REQUIRED', message: `key column "${columns[0]}" is empty`, field: columns[0]!, pos } } : { key: s };
+    if (s === '') return { error: { code: 'ROW_REQUIRED', message: `key column "${columns[0]}" is empty`, field: columns[0]!, pos } };
+    const n = norm?.[0];
+    return { key: n === undefined ? s : n(s) };
   }
   const parts: string[] = [];
-  for (const c of columns) {
+  for (let i = 0; i < columns.length; i++) {
+    const c = columns[i]!;
     const v = data[c];
     const s = v === undefined || v === null ? '' : typeof v === 'string' ? v.trim() : typeof v === 'object' ? JSON.stringify(v) : String(v);
     if (s === '') return { error: { code: 'ROW_REQUIRED', message: `key column "${c}" is empty`, field: c, pos } };
-    parts.push(s);
+    const n = norm?.[i];
+    parts.push(n === undefined ? s : n(s));
   }
   return { key: parts.length === 1 ? parts[0]! : JSON.stringify(parts) };
 }
@@ -148,6 +194,7 @@ export function createStepPreparer(step: LoadStepConfig, ctx: PrepareContext): S
     onWarning,
   });
   const mapper = compileMapping(step.fields);
+  const keyNorm = keyNormalisers(step);
   const isLog = step.entity === 'timelog';
   const filter = compileRowFilter(step.where);
   const reject = (error: RowError, data: Record<string, unknown>): PreparedReject => ({ kind: 'reject', error, pos: error.pos, data });
@@ -228,7 +275,7 @@ export function createStepPreparer(step: LoadStepConfig, ctx: PrepareContext): S
     if (!mapped.ok) return reject(mapped.error, data);
     const problems = validateRow(step.entity, mapped.value.values, pos);
     if (problems.length > 0) return reject(problems[0]!, data);
-    const k = keyOf(step.key, data, pos);
+    const k = keyOf(step.key, data, pos, keyNorm);
     if ('error' in k) return reject(k.error, data);
     if (mapped.value.lookups.length === 0) return finish(k.key, mapped.value.values, pos, data);
     const key = k.key;

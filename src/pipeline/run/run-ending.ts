@@ -4,6 +4,7 @@
  */
 import type { Clock } from '../../core/clock.js';
 import { toZpetlError, type ZpetlError } from '../../core/errors.js';
+import { errorDetailOf } from '../../core/pipeline-event.js';
 import type { CheckpointStore } from '../../checkpoint/store.js';
 import type { ZohoClient } from '../../zoho/types.js';
 import type { StepCounts } from '../../core/step-counts.js';
@@ -40,7 +41,7 @@ export function endedRunResult(c: EndingContext, runId: number, counts: Record<s
     // Left resumable: the next `run` or `resume` continues from the checkpoint.
     store.finishRun(runId, 'interrupted');
     const message = `${fatal.format()}. The checkpoint is saved; fix the cause and run \`${resumeCmd}\` to continue.`;
-    c.emit({ type: 'log', level: 'error', message: fatal.format() });
+    c.emit({ type: 'log', level: 'error', message: fatal.format(), error: errorDetailOf(fatal) });
     return { ...base, exitCode: EXIT.fatal, status: 'failed', runId, counts, message, error: fatal };
   }
   if (stop?.reason === 'interrupted') {
@@ -93,6 +94,6 @@ export function cutRunResult(c: EndingContext, e: unknown, runId: number | null,
     return { ...base, exitCode: EXIT.interrupted, status: 'interrupted', runId, counts, message: `interrupted before any request. Run \`${resumeCmd}\` to continue.` };
   }
   const code = error && isInvalidCode(error.code) ? EXIT.invalid : EXIT.fatal;
-  c.emit({ type: 'log', level: 'error', message: error?.format() ?? String(e) });
+  c.emit({ type: 'log', level: 'error', message: error?.format() ?? String(e), ...(error ? { error: errorDetailOf(error) } : {}) });
   return { ...base, exitCode: code, status: 'failed', runId, counts, message: error?.format() ?? String(e), ...(error ? { error } : {}) };
 }

@@ -18,6 +18,7 @@
  */
 import type { Clock } from '../../core/clock.js';
 import { ZpetlError, toZpetlError } from '../../core/errors.js';
+import { errorDetailOf } from '../../core/pipeline-event.js';
 import { openCheckpointDb, type CheckpointDb } from '../../checkpoint/db.js';
 import type { CheckpointOwner } from '../../checkpoint/owner.js';
 import { createSqliteBudgetStore } from '../../checkpoint/budget-store.js';
@@ -141,7 +142,7 @@ async function execute(plan: RunPlan, o: RunEngineOptions): Promise<RunResult> {
     cdb = openCheckpointDb(o.dbPath, { owner: { ...o.owner, pipeline: plan.pipeline, portalId }, adopt: o.adoptCheckpoint === true, nowMs: o.clock.now() });
   } catch (e) {
     const error = toZpetlError(e);
-    emit({ type: 'log', level: 'error', message: error.format() });
+    emit({ type: 'log', level: 'error', message: error.format(), error: errorDetailOf(error) });
     return { ...base, exitCode: exitCodeForError(error), status: 'failed', runId: null, counts: {}, message: error.format(), error };
   }
   if (cdb.notice) emit({ type: 'log', level: 'warn', message: cdb.notice });

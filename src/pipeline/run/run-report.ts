@@ -22,6 +22,7 @@
 import { mkdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { clip, type RowError } from '../../core/record.js';
+import { errorDetailOf } from '../../core/pipeline-event.js';
 import { openCheckpointDb } from '../../checkpoint/db.js';
 import { createCheckpointStore, type CheckpointStore } from '../../checkpoint/store.js';
 import { REPORT_SCHEMA_REVISION, REPORT_SCHEMA_VERSION, type InputReport, type RejectSample, type RunReport, type SourceWarningReport, type StepReport } from '../../report/model.js';
@@ -118,7 +119,7 @@ export async function writeRunReport(result: RunResult, plan: RunPlan, o: RunRep
       status: result.status,
       exitCode: result.exitCode,
       message: result.message,
-      ...(result.error ? { error: result.error.format() } : {}),
+      ...(result.error ? { error: result.error.format(), errorDetail: errorDetailOf(result.error) } : {}),
       inputs,
       steps: stepReports,
       totals,

@@ -12,6 +12,7 @@
 import { join, resolve } from 'node:path';
 import { systemClock, type Clock } from '../../core/clock.js';
 import { toZpetlError } from '../../core/errors.js';
+import { errorDetailOf } from '../../core/pipeline-event.js';
 import { isInvalidCode } from '../exit-codes.js';
 import type { BudgetStore } from '../../core/budget-store.js';
 import type { ZohoClient } from '../../zoho/types.js';
@@ -78,7 +79,7 @@ export async function runPipeline(pipeline: string | LoadedPipeline, options: Ru
     const error = toZpetlError(e);
     const invalid = isInvalidCode(error.code);
     const t = clock.now();
-    options.onEvent?.({ type: 'log', level: 'error', message: error.format() });
+    options.onEvent?.({ type: 'log', level: 'error', message: error.format(), error: errorDetailOf(error) });
     options.onEvent?.({ type: 'run-end', status: 'failed', exitCode: invalid ? EXIT.invalid : EXIT.fatal, counts: {} });
     return {
       exitCode: invalid ? EXIT.invalid : EXIT.fatal,

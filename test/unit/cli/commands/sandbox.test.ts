@@ -9,21 +9,21 @@ import { runCli } from '../../../../src/cli/cli.js';
 import type { CliIo } from '../../../../src/cli/io.js';
 import { it } from '../../../helpers/fixtures.js';
 
-/** Runs `zpetl …`; once stdout shows the listening line, `whileServing` runs and the command is stopped (SIGINT). */
+/** Runs `zpetl …`; once stderr shows the listening line, `whileServing` runs (given stdout, the env lines) and the command is stopped (SIGINT). */
 async function cli(args: string[], env: Record<string, string> = {}, whileServing?: (stdout: string) => Promise<void>) {
   let stdout = '';
   let stderr = '';
   const ac = new AbortController();
   let serving: Promise<void> | undefined;
   const io: CliIo = {
-    stdout: {
+    stdout: { write: (s: string) => ((stdout += s), true) },
+    stderr: {
       write: (s: string) => {
-        stdout += s;
-        if (!serving && /^sandbox listening on /m.test(stdout)) serving = Promise.resolve().then(() => whileServing?.(stdout)).finally(() => ac.abort());
+        stderr += s;
+        if (!serving && /^sandbox listening on /m.test(stderr)) serving = Promise.resolve().then(() => whileServing?.(stdout)).finally(() => ac.abort());
         return true;
       },
     },
-    stderr: { write: (s: string) => ((stderr += s), true) },
     env,
     cwd: process.cwd(),
     signal: ac.signal,
@@ -35,6 +35,17 @@ async function cli(args: string[], env: Record<string, string> = {}, whileServin
 }
 
 describe('zpetl sandbox options', () => {
+  it('stdout holds only the env lines (`> sandbox.env` is an env file); the listening line and the rest go to stderr', async () => {
+    const r = await cli(['sandbox', '--seed', 'empty'], {}, async () => {});
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines.map((l) => l.slice(0, l.indexOf('=')))).toEqual(['ZOHO_API_URL', 'ZOHO_ACCOUNTS_URL', 'ZOHO_CLIENT_ID', 'ZOHO_CLIENT_SECRET', 'ZOHO_REFRESH_TOKEN', 'ZOHO_PORTAL_ID', 'ZPETL_SANDBOX_ADMIN_TOKEN']);
+    for (const l of lines) expect(l).toMatch(/^[A-Z_]+=\S+$/);
+    const url = /^ZOHO_API_URL=(\S+)$/m.exec(r.stdout)![1]!;
+    expect(r.stderr).toMatch(new RegExp(`^sandbox listening on ${url.replace(/[.]/g, '\\.')}$`, 'm'));
+    expect(r.stderr).toMatch(/^admin API: /m);
+  });
+
   for (const scale of ['1e11', '1e300', '0', '-3']) {
     it(`--time-scale ${scale} → USAGE_INVALID, exit 2`, async () => {
       const r = await cli(['sandbox', '--time-scale', scale]);

@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { PreparedItem } from '../../../../src/core/prepared-item.js';
-import { createStepPreparer, keyOf } from '../../../../src/pipeline/prepare/prepare.js';
+import { createStepPreparer, keyNormalisers, keyOf } from '../../../../src/pipeline/prepare/prepare.js';
 import { createScratchStore } from '../../../../src/pipeline/prepare/scratch-store.js';
 import { LoadStepSchema } from '../../../../src/pipeline/file/schema.js';
 import type { LookupResolver } from '../../../../src/transform/lookup-types.js';
@@ -81,6 +81,21 @@ describe('keyOf', () => {
     expect(keyOf(['a'], { a: ' 7 ' }, pos)).toEqual({ key: '7' });
     expect(keyOf(['a', 'b'], { a: 'x,y', b: 'z' }, pos)).toEqual({ key: '["x,y","z"]' });
     expect(keyOf(['a', 'b'], { a: 'x' }, pos)).toEqual({ error: expect.objectContaining({ code: 'ROW_REQUIRED', field: 'b' }) });
+  });
+
+  it('a key column that an email-converted field reads is compared in the converter\'s form (normEmail); other columns as written', () => {
+    const pos = { source: 'x', line: 2, index: 0 };
+    const step = {
+      key: ['Email', 'Code'],
+      fields: { email: { from: 'Email', converter: 'email' as const }, code: { from: 'Code', converter: 'trim' as const } },
+    } as unknown as Parameters<typeof keyNormalisers>[0];
+    const norm = keyNormalisers(step);
+    expect(keyOf(['Email', 'Code'], { Email: ' Zed@Example.COM ', Code: 'Ab' }, pos, norm)).toEqual({ key: '["zed@example.com","Ab"]' });
+    expect(keyOf(['Email'], { Email: 'anna@bücher.de' }, pos, keyNormalisers({ ...step, key: ['Email'] }))).toEqual({ key: 'anna@xn--bcher-kva.de' });
+    // The implied own name, and a chain of email with case/trim converters, count; another converter in the chain does not.
+    expect(keyNormalisers({ key: ['email'], fields: { email: { converter: ['trim', 'email'] } } } as never)[0]).toBeDefined();
+    expect(keyNormalisers({ key: ['E'], fields: { e: { from: 'E', converter: [{ type: 'replace', pattern: 'x', with: 'y', flags: '' }, 'email'] } } } as never)[0]).toBeUndefined();
+    expect(keyNormalisers({ key: ['E'], fields: { e: { from: 'E' } } } as never)[0]).toBeUndefined();
   });
 });
 
