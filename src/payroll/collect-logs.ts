@@ -153,7 +153,7 @@ export async function collectLogs(
       if (cleanText(l) && controlLogs.count++ < 10) controlLogs.ids.push(l.id);
       accepted.push(l);
     }
-  });
+  }, hooks.warn);
   if (fileWithoutApproval > 0) hooks.warn(fileApprovalWarning(fileWithoutApproval, source));
   if (controlLogs.count > 0) hooks.warn(controlCharactersWarning(controlLogs.count, controlLogs.ids));
   return { counts, accepted, excluded, rejected };
