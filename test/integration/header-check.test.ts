@@ -76,3 +76,24 @@ describe('every step\'s source header, before anything is sent', () => {
     expect(dry.error?.message).toContain('empty-projects');
   });
 });
+
+describe('a JSON source that breaks mid-read, fixed, then resumed', () => {
+  it('the rows before the break are created once; the resume from the mark at the break creates the rest, no duplicate', async () => {
+    const rows = (n: number) => Array.from({ length: n }, (_, i) => `  {"Key": "P-${i + 1}", "Name": "Project ${i + 1}"}`);
+    writeFileSync(join(dir, 'p.json'), `[\n${rows(3).join(',\n')},\n  {"Key": "P-4", "Name": }\n]\n`);
+    writeFileSync(
+      join(dir, 'p.yaml'),
+      `version: 1\nname: json-break\noptions: { batchSize: 2 }\nsteps:\n  - name: projects\n    entity: project\n    source: { type: json, path: p.json }\n    key: [Key]\n    fields:\n      name: { from: Name, required: true }\n`,
+    );
+    const o = { env: sandbox.env, cwd: dir, db: join(dir, 'p.db'), clock: sandbox.clock };
+    const first = await runPipeline(loadPipeline(join(dir, 'p.yaml'), sandbox.env), { ...o, reportDir: join(dir, 'r1') });
+    expect(first.exitCode, first.message).toBe(1);
+    expect(first.error?.code).toBe('SOURCE_PARSE');
+    expect(sandbox.admin.entities('projects')).toHaveLength(3);
+    writeFileSync(join(dir, 'p.json'), `[\n${rows(5).join(',\n')}\n]\n`);
+    const second = await runPipeline(loadPipeline(join(dir, 'p.yaml'), sandbox.env), { ...o, reportDir: join(dir, 'r2'), allowChangedSource: true });
+    expect(second.exitCode, second.message).toBe(0);
+    const names = sandbox.admin.entities('projects').map((p) => (p as { name: string }).name).sort();
+    expect(names).toEqual(['Project 1', 'Project 2', 'Project 3', 'Project 4', 'Project 5']);
+  });
+});
