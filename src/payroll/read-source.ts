@@ -7,7 +7,7 @@ import type { HoursFormat } from '../core/parse/duration.js';
 import type { ExtractItem } from '../core/record.js';
 import type { ZohoApi, ZohoClient } from '../zoho/types.js';
 import type { Period } from './period.js';
-import type { ExportWarning } from './export-warnings.js';
+import type { SourceWarning } from '../core/pipeline-event.js';
 import { fromTimeLog, fromTimesheetRecord, type Normalised, type TimesheetFields } from './payroll-log.js';
 
 export type TimesheetSource =
@@ -30,9 +30,9 @@ export type TimesheetFileSource = { type: 'file'; path: string; dateFormat: stri
  * checked or opened before iteration starts. Payroll does not import src/extract (layers): the
  * pipeline layer passes the zoho-timesheet extractor (src/pipeline/export/timesheet-file.ts), and the
  * library's `exportTimesheets` is that wired version. `warn` gets the reader's warnings about the file
- * as a whole (an encoding fallback, blank lines, no records), as export warnings.
+ * as a whole (an encoding fallback, blank lines, no records): collect-logs.ts makes each an export warning.
  */
-export type TimesheetFileReader = (source: TimesheetFileSource, warn?: (w: ExportWarning) => void) => AsyncIterable<ExtractItem>;
+export type TimesheetFileReader = (source: TimesheetFileSource, warn?: (w: SourceWarning) => void) => AsyncIterable<ExtractItem>;
 
 /**
  * Reads the source and hands each entry to `take`, normalised. A callback, not an async generator: a
@@ -45,7 +45,7 @@ export async function readSource(
   period: Period,
   readFile: TimesheetFileReader | undefined,
   take: (n: Normalised) => void,
-  warn?: (w: ExportWarning) => void,
+  warn?: (w: SourceWarning) => void,
 ): Promise<void> {
   let index = 0;
   if (source.type === 'api') {

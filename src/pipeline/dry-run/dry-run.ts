@@ -223,7 +223,7 @@ async function rehearse(loaded: LoadedPipeline, { api, owner }: DryRunApi, optio
   try {
     if (error) throw error;
     // Every step's header first, as the run checks it (prepare/header-check.ts): all the problems in one error.
-    const headers = await headersError(ordered.map((s) => ({ step: s.name, problem: () => stepHeaderProblem(s, loaded.baseDir, options.signal) })));
+    const headers = await headersError(ordered.map((s) => ({ step: s.name, problem: () => stepHeaderProblem(s, loaded.baseDir) })));
     if (headers) throw headers;
     for (const step of ordered) await rehearseStep(step, ctx);
   } catch (e) {

@@ -14,7 +14,7 @@ import { fatalSourceError, repeatsReadOf } from './source-warnings.js';
 import { missingColumnsError } from './step-columns.js';
 
 /** The step's header problem, or undefined when its source can be read as the step names it. */
-export async function stepHeaderProblem(step: LoadStepConfig, baseDir: string, signal?: AbortSignal): Promise<ZpetlError | undefined> {
+export async function stepHeaderProblem(step: LoadStepConfig, baseDir: string): Promise<ZpetlError | undefined> {
   let empty: ZpetlError | undefined;
   const extractor = createExtractor(step.source, {
     baseDir,
@@ -23,7 +23,8 @@ export async function stepHeaderProblem(step: LoadStepConfig, baseDir: string, s
       empty ??= fatalSourceError(step.name, w);
     },
   });
-  const batches = extractor.readBatches(signal)[Symbol.asyncIterator]();
+  // No stop signal: one chunk is read, and a stop requested meanwhile is the run's to report (not a header problem).
+  const batches = extractor.readBatches()[Symbol.asyncIterator]();
   try {
     await batches.next();
   } catch (e) {

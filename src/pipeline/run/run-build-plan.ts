@@ -44,7 +44,7 @@ export function planStep(step: LoadStepConfig, baseDir: string, options: Pipelin
       for await (const batch of createExtractor(step.source, { baseDir, repeatsRead: repeatsReadOf(step) }).readBatches(signal)) n += batch.length;
       return n;
     },
-    headerProblem: (signal) => stepHeaderProblem(step, baseDir, signal),
+    headerProblem: () => stepHeaderProblem(step, baseDir),
     async *prepare(ctx: PrepareContext): AsyncIterable<PreparedItem> {
       // Duplicate keys and the 24 h/day rule are tracked on disk for this read (constant memory).
       const scratch = createScratchStore();

@@ -185,7 +185,7 @@ async function execute(plan: RunPlan, o: RunEngineOptions): Promise<RunResult> {
     if (unfinished) emit({ type: 'log', level: 'info', message: `continuing run ${run.id} of ${plan.pipeline}` });
     startSteps(store, run.id, sources, emit);
     // 4b. Every step's source header, before anything is sent: all the problems in one error (the run fails, reported).
-    await checkHeaders(allSteps.filter((s) => store.getStep(run.id, s.name)?.status !== 'done'), stopper.signal);
+    await checkHeaders(allSteps.filter((s) => store.getStep(run.id, s.name)?.status !== 'done'));
 
     // 5. The client, its events, the totals, the gate.
     client = typeof o.client === 'function' ? o.client(createSqliteBudgetStore(cdb.db, () => o.clock.now())) : o.client;
@@ -238,8 +238,8 @@ async function execute(plan: RunPlan, o: RunEngineOptions): Promise<RunResult> {
 }
 
 /** Throws one error naming every step whose source header the step cannot read (prepare/header-check.ts). */
-async function checkHeaders(steps: PlannedStep[], signal: AbortSignal): Promise<void> {
-  const error = await headersError(steps.map((s) => ({ step: s.name, problem: async () => s.headerProblem?.(signal) })));
+async function checkHeaders(steps: PlannedStep[]): Promise<void> {
+  const error = await headersError(steps.map((s) => ({ step: s.name, problem: async () => s.headerProblem?.() })));
   if (error) throw error;
 }
 

@@ -42,7 +42,7 @@ export interface PlannedStep {
    */
   count?(signal: AbortSignal): Promise<number>;
   /** The source header's problem (prepare/header-check.ts), checked for every step before anything is sent; undefined when none. */
-  headerProblem?(signal: AbortSignal): Promise<ZpetlError | undefined>;
+  headerProblem?(): Promise<ZpetlError | undefined>;
   /** Options for the entity loader (user batch size, external-id field, in-batch concurrency). */
   loader: LoaderOptions & { userScope?: 'project' | 'portal' };
   /** Prepared items (valid or rejected) from `ctx.startAt` on, in source order. */
