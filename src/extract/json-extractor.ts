@@ -15,6 +15,7 @@
  */
 import { ZpetlError, type SourcePosition } from '../core/errors.js';
 import { clip, type ExtractItem } from '../core/record.js';
+import { SOURCE_BREAK_DETAILS } from '../core/source-break.js';
 import { fileExtractor } from './batch-source.js';
 import { DEFAULT_CHUNK_BYTES } from './csv-extractor.js';
 import { createJsonArrayReader } from './json-array-reader.js';
@@ -139,7 +140,7 @@ function brokenArray(file: SourceFile, source: string, bom: number, last: Elemen
   const what = found ? `breaks at line ${found.line}, column ${found.column}: ${found.message}` : `cannot be read to its end (after element ${elementsRead})`;
   return new ZpetlError('SOURCE_PARSE', `${source}: the JSON array ${what}`, {
     pos,
-    details: { ...(found ? { line: found.line, column: found.column, byteOffset: found.byteOffset } : {}), recordsRead: elementsRead },
+    details: { ...(found ? { line: found.line, column: found.column, byteOffset: found.byteOffset } : {}), recordsRead: elementsRead, ...SOURCE_BREAK_DETAILS },
     hint: `${before}; fix the JSON at that position and run again (a JSON array cannot be read past a syntax error)`,
   });
 }

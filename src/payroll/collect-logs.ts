@@ -6,7 +6,7 @@
  */
 import { hasControlChar, stripControlChars } from '../core/control-chars.js';
 import type { RowError } from '../core/record.js';
-import { controlCharactersWarning, duplicateLogWarning, fileApprovalWarning, type ExportWarning } from './export-warnings.js';
+import { controlCharactersWarning, duplicateLogWarning, fileApprovalWarning, sourceFileWarning, type ExportWarning } from './export-warnings.js';
 import type { PayrollLog } from './payroll-log.js';
 import type { Period } from './period.js';
 import { readSource, type TimesheetFileReader, type TimesheetSource } from './read-source.js';
@@ -153,7 +153,7 @@ export async function collectLogs(
       if (cleanText(l) && controlLogs.count++ < 10) controlLogs.ids.push(l.id);
       accepted.push(l);
     }
-  });
+  }, (w) => hooks.warn(sourceFileWarning(w)));
   if (fileWithoutApproval > 0) hooks.warn(fileApprovalWarning(fileWithoutApproval, source));
   if (controlLogs.count > 0) hooks.warn(controlCharactersWarning(controlLogs.count, controlLogs.ids));
   return { counts, accepted, excluded, rejected };

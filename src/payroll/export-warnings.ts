@@ -4,6 +4,7 @@
  * lives next to its code.
  */
 import { dayOfWeek } from '../core/local-date.js';
+import type { SourceWarning } from '../core/pipeline-event.js';
 import type { ComputeResult } from './compute.js';
 import type { Overtime } from './config-schema.js';
 import type { Period } from './period.js';
@@ -14,6 +15,12 @@ export interface ExportWarning {
   code: string;
   message: string;
   details?: Record<string, unknown>;
+}
+
+/** A warning of the timesheet file's reader about the file as a whole (an encoding fallback, blank lines…), under its own code. */
+export function sourceFileWarning(w: SourceWarning): ExportWarning {
+  const details = { ...(w.field !== undefined ? { field: w.field } : {}), ...(w.pos ? { line: w.pos.line } : {}) };
+  return { code: w.code, message: w.message, ...(Object.keys(details).length > 0 ? { details } : {}) };
 }
 
 /** A log id listed twice with different content (the first listing is the one used). */

@@ -7,6 +7,7 @@ import type { HoursFormat } from '../core/parse/duration.js';
 import type { ExtractItem } from '../core/record.js';
 import type { ZohoApi, ZohoClient } from '../zoho/types.js';
 import type { Period } from './period.js';
+import type { SourceWarning } from '../core/pipeline-event.js';
 import { fromTimeLog, fromTimesheetRecord, type Normalised, type TimesheetFields } from './payroll-log.js';
 
 export type TimesheetSource =
@@ -28,9 +29,10 @@ export type TimesheetFileSource = { type: 'file'; path: string; dateFormat: stri
  * Reads a timesheet export file as extracted items (canonical timesheet fields), lazily: nothing is
  * checked or opened before iteration starts. Payroll does not import src/extract (layers): the
  * pipeline layer passes the zoho-timesheet extractor (src/pipeline/export/timesheet-file.ts), and the
- * library's `exportTimesheets` is that wired version.
+ * library's `exportTimesheets` is that wired version. `warn` gets the reader's warnings about the file
+ * as a whole (an encoding fallback, blank lines, no records): collect-logs.ts makes each an export warning.
  */
-export type TimesheetFileReader = (source: TimesheetFileSource) => AsyncIterable<ExtractItem>;
+export type TimesheetFileReader = (source: TimesheetFileSource, warn?: (w: SourceWarning) => void) => AsyncIterable<ExtractItem>;
 
 /**
  * Reads the source and hands each entry to `take`, normalised. A callback, not an async generator: a
@@ -43,6 +45,7 @@ export async function readSource(
   period: Period,
   readFile: TimesheetFileReader | undefined,
   take: (n: Normalised) => void,
+  warn?: (w: SourceWarning) => void,
 ): Promise<void> {
   let index = 0;
   if (source.type === 'api') {
@@ -59,7 +62,7 @@ export async function readSource(
   let items: AsyncIterable<ExtractItem>;
   if (source.type === 'file') {
     if (readFile === undefined) throw new ZpetlError('USAGE_INVALID', 'a timesheet file source needs a file reader: call the library exportTimesheets (src/index.ts)', { field: 'source' });
-    items = readFile(source);
+    items = readFile(source, warn);
   } else {
     items = source.items;
   }

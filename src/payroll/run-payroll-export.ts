@@ -126,7 +126,9 @@ export interface ExportResult {
   timingsMs: { read: number; compute: number; write: number; snapshot: number };
 }
 
-const STEP = 'export-timesheets';
+/** The export's step name, in its events and its source errors (src/pipeline/export/timesheet-file.ts). */
+export const PAYROLL_EXPORT_STEP = 'export-timesheets';
+const STEP = PAYROLL_EXPORT_STEP;
 
 function fingerprint(o: ExportTimesheetsOptions, approval: string[]): string {
   const sorted = (a?: string[]) => (a ? [...a].map((s) => s.toLowerCase()).sort() : null);

@@ -5,16 +5,17 @@
  * step with the error.
  */
 import { ZpetlError } from '../core/errors.js';
+import { isSourceBreak } from '../core/source-break.js';
 
 /**
- * The items of `source`, ending instead of throwing at a SOURCE_ error that has a position: `onBreak`
+ * The items of `source`, ending instead of throwing at a marked source break (core/source-break.ts): `onBreak`
  * gets it, and the caller throws it once it has handled the items before it. Other errors pass through.
  */
 export async function* untilSourceBreak<T>(source: AsyncIterable<T>, onBreak: (e: ZpetlError) => void): AsyncGenerator<T> {
   try {
     yield* source;
   } catch (e) {
-    if (!(e instanceof ZpetlError && e.code.startsWith('SOURCE_') && e.pos !== undefined)) throw e;
+    if (!isSourceBreak(e)) throw e;
     onBreak(e);
   }
 }

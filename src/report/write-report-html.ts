@@ -143,13 +143,19 @@ export function renderReportHtml(r: RunReport): string {
 }
 
 /**
- * The status cell: "clean" only for a finished run that read rows and had no source warning; a run
- * that read nothing, or whose files drew source warnings, says so.
+ * The status cell: "clean" only for a finished run that read rows, none of which warned, and had no
+ * source warning; a run that read nothing, whose rows warned (e.g. SOURCE_CONTROL_STRIPPED) or whose
+ * files drew source warnings, says so.
  */
 function statusHtml(r: RunReport): string {
   if (r.status !== 'ok') return `<span class="bad">${escapeHtml(r.status)}</span>`;
   const n = r.sourceWarnings?.length ?? 0;
-  if (n > 0) return `<span class="warn">ok, with ${n} source warning${n === 1 ? '' : 's'}</span> (below)`;
+  const rows = r.totals.warned ?? 0;
+  const told = [
+    ...(rows > 0 ? [`${fmt(rows)} row${rows === 1 ? '' : 's'} with warnings`] : []),
+    ...(n > 0 ? [`${n} source warning${n === 1 ? '' : 's'}`] : []),
+  ];
+  if (told.length > 0) return `<span class="warn">ok, with ${told.join(' and ')}</span> (below)`;
   if (r.totals.read === 0) return '<span class="warn">ok, but no rows were read</span>';
   return '<span class="ok">clean</span>';
 }

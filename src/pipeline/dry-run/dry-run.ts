@@ -29,6 +29,7 @@ import type { Clock } from '../../core/clock.js';
 import { toZpetlError, ZpetlError } from '../../core/errors.js';
 import { errorDetailOf } from '../../core/pipeline-event.js';
 import { untilSourceBreak } from '../source-break.js';
+import { headersError, stepHeaderProblem } from '../prepare/header-check.js';
 import { clip } from '../../core/record.js';
 import { sha256File } from '../../extract/file-access.js';
 import { createApiLookupResolver } from '../../transform/api-lookup-resolver.js';
@@ -222,6 +223,9 @@ async function rehearse(loaded: LoadedPipeline, { api, owner }: DryRunApi, optio
   emit({ type: 'run-start', pipeline: loaded.name, runId: null, dryRun: true, steps: ordered.map((s) => ({ name: s.name, entity: s.entity })) });
   try {
     if (error) throw error;
+    // Every step's header first, as the run checks it (prepare/header-check.ts): all the problems in one error.
+    const headers = await headersError(ordered.map((s) => ({ step: s.name, problem: () => stepHeaderProblem(s, loaded.baseDir) })));
+    if (headers) throw headers;
     for (const step of ordered) await rehearseStep(step, ctx);
   } catch (e) {
     error = toZpetlError(e);

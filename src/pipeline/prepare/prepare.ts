@@ -24,17 +24,15 @@
  * but SOURCE_EMPTY, which ends the read (source-warnings.ts).
  */
 import { API_USER } from '../../core/api-user.js';
-import { closestName } from '../../core/did-you-mean.js';
 import { ZpetlError } from '../../core/errors.js';
 import { normEmail } from '../../core/norm-email.js';
 import type { SourceWarning } from '../../core/pipeline-event.js';
 import type { PreparedItem, PreparedReject } from '../../core/prepared-item.js';
 import type { ExtractItem, Outcome, RowError, SourcePosition, SourceRecord } from '../../core/record.js';
 import { createExtractor } from '../../extract/create-extractor.js';
-import { TIMESHEET_FIELDS } from '../../extract/timesheet-extractor.js';
 import type { Extractor, StartAt } from '../../extract/types.js';
 import { compileMapping } from '../../transform/map-record.js';
-import { FIELD_SOURCES, fieldColumns, type FieldSpec } from '../../transform/field-spec.js';
+import type { FieldSpec } from '../../transform/field-spec.js';
 import { refuseWarnedRow, resolveLookups, tryResolveLookupsSync, type ResolvedRecord } from '../../transform/lookups.js';
 import { NEEDS_IO, type LookupResolver } from '../../transform/lookup-types.js';
 import { validateRow } from '../../transform/validate-row.js';
@@ -43,6 +41,7 @@ import { LOG_MAX_MINUTES } from '../../transform/entity-fields.js';
 import type { LoadStepConfig } from '../file/schema.js';
 import { hashKey, type ScratchStore } from './scratch-store.js';
 import { fatalSourceError, repeatsReadOf } from './source-warnings.js';
+import { missingColumnsError } from './step-columns.js';
 
 
 export interface PrepareContext {
@@ -139,38 +138,13 @@ export function keyOf(columns: readonly string[], data: Record<string, unknown>,
 const PREPARE_CHUNK_BYTES = 64 * 1024;
 
 /**
- * The columns a step reads, each with where it is named: key columns, `where:` columns, and each
- * field's source columns (fieldColumns). A field without a source of its own (no from, template,
- * coalesce or collect) that has a default reads its own name only if present: a constant field
- * (`billing: { default: Billable }`) names no column.
- */
-export function namedColumns(step: LoadStepConfig, headerKeys: readonly string[]): { column: string; where: string }[] {
-  const out: { column: string; where: string }[] = [];
-  for (const c of step.key) out.push({ column: c, where: 'key' });
-  for (const c of compileRowFilter(step.where)?.columns ?? []) out.push({ column: c, where: 'where:' });
-  for (const [target, spec] of Object.entries(step.fields)) {
-    const explicit = FIELD_SOURCES.some((k) => spec[k] !== undefined);
-    if (!explicit && spec.default !== undefined) continue;
-    for (const c of fieldColumns(spec, target, headerKeys)) out.push({ column: c, where: `field ${target}` });
-  }
-  const seen = new Set<string>();
-  return out.filter((n) => (seen.has(`${n.where}|${n.column}`) ? false : (seen.add(`${n.where}|${n.column}`), true)));
-}
-
-/** "did you mean" for a misspelt column (core/did-you-mean.ts), as the hint's opening words. */
-function closestColumn(name: string, have: ReadonlySet<string>): string | undefined {
-  const close = closestName(name, have);
-  return close === undefined ? undefined : `"${name}": did you mean "${close}"? `;
-}
-
-/**
  * A load step's rows, prepared: read from its source and, per row in source order, filtered (`where:`),
  * mapped, validated, keyed, looked up (synchronously when the resolver can answer from a cache or local
  * rows), then checked against the step's earlier rows (a repeated key is rejected, or folded in a
  * `distinct:` step) and, for time logs, against the person's 24 h per day. Each row becomes a valid
  * item (with the warnings `onMissing: warn` left, after the extractor's own for the row, e.g.
  * SOURCE_CONTROL_STRIPPED), a skip or a reject; nothing is sent. Before the first row, every column the
- * step names is checked against the header (namedColumns, SOURCE_MISSING_COLUMN), also when the file
+ * step names is checked against the header (step-columns.ts, SOURCE_MISSING_COLUMN), also when the file
  * has a header and no rows. The extractor's source warnings go to `onSourceWarning`, except SOURCE_EMPTY,
  * which ends the read as a fatal error (source-warnings.ts). The run and the dry run both prepare through it.
  */
@@ -327,23 +301,11 @@ export function createStepPreparer(step: LoadStepConfig, ctx: PrepareContext): S
   };
 }
 
-/**
- * A misspelt column is a silent loss (a field always empty, a key always missing, a `where:` that
- * filters everything or nothing): every column the step names is checked once the header is known
- * (SOURCE_MISSING_COLUMN, naming the columns found). No header (JSON sources): nothing to check.
- */
+/** Every column the step names checked once the header is known (step-columns.ts). No header (JSON sources): nothing to check. */
 function checkColumns(step: LoadStepConfig, extractor: Extractor): void {
   const h = extractor.header();
-  if (!h) return;
-  // A Zoho timesheet export's records also carry the canonical fields the extractor derives (date, user, …).
-  const have = new Set(step.source.type === 'zoho-timesheet' ? [...h.keys, ...TIMESHEET_FIELDS] : h.keys);
-  const missing = namedColumns(step, h.keys).filter((n) => !have.has(n.column));
-  if (missing.length === 0) return;
-  throw new ZpetlError('SOURCE_MISSING_COLUMN', `step ${step.name}: ${missing.map((m) => `${m.where} names "${m.column}"`).join(', ')}, not a column of ${extractor.source}`, {
-    pos: { source: extractor.source, line: 1, index: 0 },
-    details: { step: step.name, missing: missing.map((m) => m.column), columns: h.keys },
-    hint: `${missing.map((m) => closestColumn(m.column, have)).filter((x): x is string => x !== undefined).join(' ')}The header has: ${h.keys.join(', ')}. Fix the column names in the step.`,
-  });
+  const error = h ? missingColumnsError(step, extractor.source, h) : undefined;
+  if (error) throw error;
 }
 
 /** `item` with the extractor's warnings for its row ahead of its own; a reject unchanged. */

@@ -14,9 +14,8 @@
 import { ZpetlError } from '../../core/errors.js';
 import type { SourceWarning } from '../../core/pipeline-event.js';
 import type { RowError } from '../../core/record.js';
-import { FIELD_SOURCES, fieldColumns } from '../../transform/field-spec.js';
-import { compileRowFilter } from '../../transform/row-filter.js';
 import type { LoadStepConfig } from '../file/schema.js';
+import { namedColumns } from './step-columns.js';
 
 /** The fatal error a source warning stands for (SOURCE_EMPTY), or undefined for a warning the run goes on with. */
 export function fatalSourceError(step: string, w: SourceWarning): ZpetlError | undefined {
@@ -34,18 +33,13 @@ const repeatBase = (column: string): string | undefined => /^(.+)_([2-9]|[1-9]\d
 /**
  * Header names the step reads by their numbered keys, for ExtractorOptions.repeatsRead: the name of a
  * `collect:` field source, and the base name of every column the step names as `Name_2`, `Name_3` …
- * (in `from:`, `template:`, `coalesce:`, `key:` or `where:`).
+ * (in `from:`, `template:`, `coalesce:`, `key:` or `where:`). Built on namedColumns (step-columns.ts),
+ * the list the header check reads.
  */
 export function repeatsReadOf(step: Pick<LoadStepConfig, 'key' | 'where' | 'fields'>): ReadonlySet<string> {
   const out = new Set<string>();
-  const named: string[] = [...step.key, ...(compileRowFilter(step.where)?.columns ?? [])];
-  for (const [target, spec] of Object.entries(step.fields)) {
-    if (spec.collect !== undefined) out.add(spec.collect);
-    const explicit = FIELD_SOURCES.some((k) => spec[k] !== undefined);
-    if (explicit || spec.default === undefined) named.push(...fieldColumns(spec, target));
-  }
-  for (const c of named) {
-    const base = repeatBase(c);
+  for (const n of namedColumns(step)) {
+    const base = n.collect ? n.column : repeatBase(n.column);
     if (base !== undefined) out.add(base);
   }
   return out;

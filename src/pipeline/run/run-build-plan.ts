@@ -15,6 +15,7 @@ import { resolveSourcePath } from '../../extract/file-access.js';
 import { createCrosswalkResolver } from '../../load/crosswalk-resolver.js';
 import { createApiLookupResolver } from '../../transform/api-lookup-resolver.js';
 import { planSteps } from '../file/plan.js';
+import { stepHeaderProblem } from '../prepare/header-check.js';
 import { prepareStep } from '../prepare/prepare.js';
 import { createScratchStore } from '../prepare/scratch-store.js';
 import { repeatsReadOf } from '../prepare/source-warnings.js';
@@ -43,6 +44,7 @@ export function planStep(step: LoadStepConfig, baseDir: string, options: Pipelin
       for await (const batch of createExtractor(step.source, { baseDir, repeatsRead: repeatsReadOf(step) }).readBatches(signal)) n += batch.length;
       return n;
     },
+    headerProblem: () => stepHeaderProblem(step, baseDir),
     async *prepare(ctx: PrepareContext): AsyncIterable<PreparedItem> {
       // Duplicate keys and the 24 h/day rule are tracked on disk for this read (constant memory).
       const scratch = createScratchStore();

@@ -19,6 +19,7 @@
 import type { Clock } from '../../core/clock.js';
 import { ZpetlError, toZpetlError } from '../../core/errors.js';
 import { errorDetailOf } from '../../core/pipeline-event.js';
+import { headersError } from '../prepare/header-check.js';
 import { openCheckpointDb, type CheckpointDb } from '../../checkpoint/db.js';
 import type { CheckpointOwner } from '../../checkpoint/owner.js';
 import { createSqliteBudgetStore } from '../../checkpoint/budget-store.js';
@@ -184,6 +185,8 @@ async function execute(plan: RunPlan, o: RunEngineOptions): Promise<RunResult> {
     runId = run.id;
     if (unfinished) emit({ type: 'log', level: 'info', message: `continuing run ${run.id} of ${plan.pipeline}` });
     startSteps(store, run.id, sources, emit);
+    // 4b. Every step's source header, before anything is sent: all the problems in one error (the run fails, reported).
+    await checkHeaders(allSteps.filter((s) => store.getStep(run.id, s.name)?.status !== 'done'));
 
     // 5. The client, its events, the totals, the gate.
     client = typeof o.client === 'function' ? o.client(createSqliteBudgetStore(cdb.db, () => o.clock.now())) : o.client;
@@ -233,6 +236,12 @@ async function execute(plan: RunPlan, o: RunEngineOptions): Promise<RunResult> {
     if (client && (o.closeClient ?? ownsClient)) await client.close().catch(() => {});
     cdb.close();
   }
+}
+
+/** Throws one error naming every step whose source header the step cannot read (prepare/header-check.ts). */
+async function checkHeaders(steps: PlannedStep[]): Promise<void> {
+  const error = await headersError(steps.map((s) => ({ step: s.name, problem: async () => s.headerProblem?.() })));
+  if (error) throw error;
 }
 
 /**

@@ -10,6 +10,7 @@ import type { StartAt } from '../../extract/types.js';
 import type { LoaderOptions } from '../../load/types.js';
 import { ENDPOINTS, type EndpointTemplate, type ZohoClient } from '../../zoho/types.js';
 import type { EntityKind } from '../../core/entity-kind.js';
+import type { ZpetlError } from '../../core/errors.js';
 import type { PreparedItem } from '../../core/prepared-item.js';
 import type { SourceWarning } from '../../core/pipeline-event.js';
 
@@ -40,6 +41,8 @@ export interface PlannedStep {
    * progress total and ETA when `total` is not given.
    */
   count?(signal: AbortSignal): Promise<number>;
+  /** The source header's problem (prepare/header-check.ts), checked for every step before anything is sent; undefined when none. */
+  headerProblem?(): Promise<ZpetlError | undefined>;
   /** Options for the entity loader (user batch size, external-id field, in-batch concurrency). */
   loader: LoaderOptions & { userScope?: 'project' | 'portal' };
   /** Prepared items (valid or rejected) from `ctx.startAt` on, in source order. */

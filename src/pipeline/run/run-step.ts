@@ -183,10 +183,12 @@ export async function runStep(port: StepPort): Promise<StepOutcome> {
       pending.push(item);
     }
   }
-  // After a break, the rows read before it are loaded (unless the gate stops them) with the mark at the break.
+  // After a break (only a marked one: core/source-break.ts), the rows read before it are loaded with
+  // the mark at the break. A gate that stops them wins over the break: the step was interrupted, the
+  // rows are read again (and the break met again) by the next run.
   const stop = pending.length > 0 ? await flush(pending, broke?.pos ? hwOf(broke.pos) : undefined) : undefined;
-  if (broke) throw broke;
   if (stop) return stopFor(stop);
+  if (broke) throw broke;
   progress();
   // The source is finished; over the limit now, the step is complete but the run goes no further.
   const limit = port.overLimit(counts);

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ExtractItem } from '../../../src/core/record.js';
+import { isSourceBreak } from '../../../src/core/source-break.js';
 import { createExtractor } from '../../../src/extract/create-extractor.js';
 import { SourceSchema } from '../../../src/extract/source-schema.js';
 import type { Extractor, ExtractorOptions } from '../../../src/extract/types.js';
@@ -43,6 +44,7 @@ describe('JSON array with a break', () => {
       hint: expect.stringContaining('10 element(s) before the break were read'),
     });
     expect(ex.stats()).toMatchObject({ records: 10, rejects: 0 });
+    expect(isSourceBreak(error)).toBe(true);
   });
 
   it('the same records and the same error at any chunk size (the break in a later chunk than the last record)', async () => {

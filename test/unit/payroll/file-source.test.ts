@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect } from 'vitest';
 import { runPayrollExport as exportWithoutFileReader } from '../../../src/payroll/run-payroll-export.js';
@@ -72,5 +72,37 @@ describe('exportTimesheets from a Zoho timesheet export file', () => {
     });
     expect(calls).toEqual(['fixtures/payroll/timesheet-export.csv']);
     expect(r.counts.read).toBe(0);
+  });
+});
+
+describe('exportTimesheets: the timesheet reader\'s warnings about the file', () => {
+  const HEADER = 'Log Date,User,Project,Task,Hours,Billing Type,Approval Status,Notes\n';
+  const file = (name: string, bytes: string | Buffer): string => {
+    const path = join(dir, name);
+    writeFileSync(path, bytes);
+    return path;
+  };
+
+  it('an empty file is SOURCE_EMPTY (the run\'s rule), and no payroll file is written', async () => {
+    const path = file('empty.csv', '');
+    await expect(exportTimesheets({ ...base(), source: { ...base().source, path }, out: join(dir, 'out.csv') })).rejects.toMatchObject({
+      code: 'SOURCE_EMPTY',
+      message: expect.stringContaining('file is empty'),
+    });
+    expect(existsSync(join(dir, 'out.csv'))).toBe(false);
+  });
+
+  it('a header-only file: the export is written, with the SOURCE_NO_RECORDS warning in its result', async () => {
+    const path = file('header-only.csv', HEADER);
+    const r = await exportTimesheets({ ...base(), source: { ...base().source, path }, out: join(dir, 'out.csv') });
+    expect(r.warnings).toContainEqual(expect.objectContaining({ code: 'SOURCE_NO_RECORDS', message: expect.stringContaining('no records after the header') }));
+  });
+
+  it('a Windows-1252 file and blank lines: SOURCE_ENCODING_FALLBACK and SOURCE_BLANK_LINES in the result', async () => {
+    const row = '11/02/2026,ana.silva@northwind.example,Website relaunch,Caf\xe9 menu,01:00,Billable,Approved,\n';
+    const path = file('cp1252.csv', Buffer.from(HEADER + row + '\n', 'latin1'));
+    const r = await exportTimesheets({ ...base(), source: { ...base().source, path }, out: join(dir, 'out.csv') });
+    expect(r.warnings.map((w) => w.code)).toEqual(expect.arrayContaining(['SOURCE_ENCODING_FALLBACK', 'SOURCE_BLANK_LINES']));
+    expect(r.counts.read).toBe(1);
   });
 });

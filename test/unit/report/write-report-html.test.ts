@@ -34,4 +34,12 @@ describe('report.html status and source warnings', () => {
     expect(warned).toMatch(/<h2>Source warnings<\/h2>[\s\S]*<td>tasks<\/td><td><code>a\.csv:1<\/code><\/td><td><code>SOURCE_DUPLICATE_HEADER<\/code><\/td><td>B_2<\/td><td>header &quot;&lt;b&gt;&quot; appears more than once<\/td>/);
     expect(renderReportHtml(report(3))).not.toContain('Source warnings');
   });
+
+  it('not "clean" when rows loaded with warnings (SOURCE_CONTROL_STRIPPED under controlCharacters: strip)', () => {
+    const stripped = renderReportHtml(report(3, { totals: { ...emptyCounts(), read: 3, valid: 3, warned: 2 }, warningsByCode: { SOURCE_CONTROL_STRIPPED: 2 } }));
+    expect(stripped).toContain('ok, with 2 rows with warnings</span>');
+    expect(stripped).not.toContain('clean');
+    const both = renderReportHtml(report(3, { totals: { ...emptyCounts(), read: 3, valid: 3, warned: 1 }, sourceWarnings: [{ step: 'tasks', code: 'SOURCE_BLANK_LINES', message: 'a.csv: 1 blank line(s) skipped (the first at line 3)', source: 'a.csv', line: 3 }] }));
+    expect(both).toContain('ok, with 1 row with warnings and 1 source warning</span>');
+  });
 });

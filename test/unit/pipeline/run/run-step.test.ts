@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ZpetlError } from '../../../../src/core/errors.js';
+import { SOURCE_BREAK_DETAILS } from '../../../../src/core/source-break.js';
 import type { HighWater, ItemResult } from '../../../../src/checkpoint/store-types.js';
 import type { PreparedItem, PreparedValid } from '../../../../src/core/prepared-item.js';
 import { emptyCounts, type StepCounts } from '../../../../src/core/step-counts.js';
@@ -146,5 +147,41 @@ describe('runStep', () => {
     const out = await runStep(port);
     expect(port.log.calls).toEqual([]);
     expect(out.counts.read).toBe(0);
+  });
+});
+
+describe('runStep at a source error mid-read', () => {
+  const breakAt = (index: number) =>
+    new ZpetlError('SOURCE_PARSE', 'in.json: the JSON array breaks at line 9, column 3', {
+      pos: { source: 'in.json', line: 9, index, byteOffset: 777 },
+      details: { recordsRead: index, ...SOURCE_BREAK_DETAILS },
+    });
+  const throwing = (items: PreparedItem[], error: ZpetlError) =>
+    async function* () {
+      for (const i of items) yield i;
+      throw error;
+    };
+
+  it('a marked break with rows pending: they are loaded with the mark at the break, then the break is thrown', async () => {
+    const error = breakAt(2);
+    const port = fakePort([], { items: throwing([valid(0), valid(1)], error) });
+    await expect(runStep(port)).rejects.toBe(error);
+    expect(port.log.calls).toEqual(['load:k0,k1']);
+    expect(port.log.hws).toEqual([{ index: 2, line: 9, byteOffset: 777 }]);
+  });
+
+  it('a SOURCE_ error with a position that is not a marked break: thrown as is, nothing pending is loaded, no mark past it', async () => {
+    const error = new ZpetlError('SOURCE_BINARY', 'in.csv: binary content at byte 130', { pos: { source: 'in.csv', line: 5, index: 3, byteOffset: 130 } });
+    const port = fakePort([], { items: throwing([valid(0), valid(1)], error) });
+    await expect(runStep(port)).rejects.toBe(error);
+    expect(port.log.calls).toEqual([]);
+    expect(port.log.hws).toEqual([]);
+  });
+
+  it('a break whose pending rows the gate stops: the outcome is interrupted, not the break', async () => {
+    const port = fakePort([], { items: throwing([valid(0)], breakAt(1)), gate: async () => ({ go: false, reason: 'interrupted' }) });
+    const out = await runStep(port);
+    expect(out.stopped).toBe('interrupted');
+    expect(port.log.calls).toEqual([]);
   });
 });
