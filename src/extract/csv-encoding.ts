@@ -8,9 +8,10 @@
  *    refused, unless it is declared UTF-16).
  * 3. `auto` with no mark: the head's every-other-byte NUL pattern means UTF-16 (LE or BE); else a
  *    head that looks binary is a fatal SOURCE_BINARY (extract/binary-sniff.ts); else UTF-8, unless
- *    the head holds bytes that are not UTF-8 and not one valid multi-byte UTF-8 sequence: then
- *    windows-1252 (FALLBACK_ENCODING) with a SOURCE_ENCODING_FALLBACK warning naming the first line
- *    with such a byte. A head that mixes valid and invalid UTF-8 stays UTF-8 (its bad rows are rejects).
+ *    the head holds bytes that are not UTF-8 and too few valid multi-byte sequences to outweigh them
+ *    (readsAsUtf8): then windows-1252 (FALLBACK_ENCODING) with a SOURCE_ENCODING_FALLBACK warning
+ *    naming the first line with such a byte. A UTF-8 head with a stray bad byte stays UTF-8 (its bad
+ *    rows are rejects).
  */
 import { ZpetlError } from '../core/errors.js';
 import { binaryKind } from './binary-sniff.js';
@@ -47,17 +48,17 @@ export function utf16Pattern(head: Buffer): 'utf16le' | 'utf16be' | undefined {
 }
 
 /**
- * The head's UTF-8 shape: offset of the first byte that is not valid UTF-8 (-1: none) and whether it
- * holds one valid multi-byte sequence. `complete`: false when the head is not the whole file, so a
- * sequence cut by its end is not counted as invalid.
+ * The head's UTF-8 shape: offset of the first byte that is not valid UTF-8 (-1: none), and over the
+ * whole head how many valid multi-byte sequences and how many invalid bytes it holds. `complete`:
+ * false when the head is not the whole file, so a sequence cut by its end is not counted as invalid.
  */
-export function utf8Shape(head: Buffer, complete: boolean): { firstInvalid: number; multiByte: boolean } {
-  let multiByte = false;
+export function utf8Shape(head: Buffer, complete: boolean): { firstInvalid: number; valid: number; invalid: number } {
+  let valid = 0;
+  let invalid = 0;
   let firstInvalid = -1;
   let i = 0;
   const n = head.length;
-  // Scans the whole head: a valid multi-byte sequence after the first bad byte still says "UTF-8".
-  while (i < n && !(multiByte && firstInvalid >= 0)) {
+  while (i < n) {
     const b = head[i]!;
     if (b < 0x80) {
       i++;
@@ -72,14 +73,25 @@ export function utf8Shape(head: Buffer, complete: boolean): { firstInvalid: numb
     if (ok && ((b === 0xe0 && c1 < 0xa0) || (b === 0xed && c1 >= 0xa0) || (b === 0xf0 && c1 < 0x90) || (b === 0xf4 && c1 >= 0x90))) ok = false;
     if (!ok) {
       if (firstInvalid < 0) firstInvalid = i;
+      invalid++;
       i++;
       continue;
     }
-    multiByte = true;
+    valid++;
     i += need + 1;
   }
-  return { firstInvalid, multiByte };
+  return { firstInvalid, valid, invalid };
 }
+
+/**
+ * Valid multi-byte sequences per invalid byte a head needs to stay UTF-8. Legacy text holds a valid
+ * sequence only by accident (windows-1252 `ß“` is DF 93) among many invalid bytes (every `ü` before
+ * an ASCII letter); UTF-8 text with a stray bad byte holds more valid sequences than bad bytes.
+ */
+export const UTF8_VALID_PER_INVALID = 2;
+
+/** Does a head of this shape read as UTF-8 under `auto` (no invalid byte, or valid ones clearly win)? */
+export const readsAsUtf8 = (shape: { valid: number; invalid: number }): boolean => shape.invalid === 0 || shape.valid >= UTF8_VALID_PER_INVALID * shape.invalid;
 
 /** The 1-based physical line of byte `offset` (CRLF, LF and lone CR each end a line). */
 export function lineAt(buf: Buffer, offset: number, from = 0): number {
@@ -150,7 +162,7 @@ export function chooseEncoding(source: string, head: Buffer, size: number, decla
   }
   if (declared !== 'auto') return { encoding: declared, bomBytes: 0, warnings: [] };
   const shape = utf8Shape(head, head.length >= size);
-  if (shape.firstInvalid < 0 || shape.multiByte) return { encoding: 'utf8', bomBytes: 0, warnings: [] };
+  if (readsAsUtf8(shape)) return { encoding: 'utf8', bomBytes: 0, warnings: [] };
   const line = lineAt(head, shape.firstInvalid);
   const byte = head[shape.firstInvalid]!.toString(16).toUpperCase().padStart(2, '0');
   return {

@@ -83,6 +83,18 @@ describe('CSV bad inputs: encodings', () => {
     ]);
   });
 
+  it('cp1252-german.csv under auto: windows-1252 although „Gruß“ ends in DF 93 (a valid UTF-8 pair), not umlaut rejects', async () => {
+    const ex = csv('cp1252-german.csv');
+    const items = await readAll(ex);
+    expect(rejects(items)).toEqual([]);
+    expect(records(items).map((r) => [r.data.greeting, r.data.name])).toEqual([
+      ['\u201EGru\u00DF\u201C', 'M\u00FCller'],
+      ['Stra\u00DFe', 'K\u00F6nig'],
+    ]);
+    expect(ex.warnings().map((w) => [w.code, w.pos?.line])).toEqual([['SOURCE_ENCODING_FALLBACK', 2]]);
+    expect(ex.warnings()[0]!.message).toBe('cp1252-german.csv: not UTF-8 (byte 0x84 on line 2); read as windows-1252. Set encoding: to the file\'s encoding to silence this');
+  });
+
   it('invalid-utf8.csv: UTF-8 with one bad row stays UTF-8 (no fallback) and the row is a reject with its line', async () => {
     const ex = csv('invalid-utf8.csv');
     const items = await readAll(ex);
