@@ -4,8 +4,9 @@
  * 1. A byte-order mark decides (UTF-8, UTF-16LE, UTF-16BE; the mark is not part of the first line).
  *    It also wins over a declared encoding it contradicts, with a SOURCE_ENCODING_FALLBACK warning:
  *    a mark is written by the program that saved the file, a declaration is a guess about it.
- * 2. A declared encoding other than `auto` is used as declared (a file that looks binary is still
- *    refused, unless it is declared UTF-16).
+ * 2. A declared encoding other than `auto` is used as declared: only a file signature (ZIP, PDF, …;
+ *    extract/binary-sniff.ts) makes it SOURCE_BINARY, unless it is declared UTF-16; NUL bytes are
+ *    data for the control-character rule (rejected, or stripped).
  * 3. `auto` with no mark: the head's every-other-byte NUL pattern means UTF-16 (LE or BE); else a
  *    head that looks binary is a fatal SOURCE_BINARY (extract/binary-sniff.ts); else UTF-8, unless
  *    the head holds bytes that are not UTF-8 and too few valid multi-byte sequences to outweigh them
@@ -14,7 +15,7 @@
  *    rows are rejects).
  */
 import { ZpetlError } from '../core/errors.js';
-import { binaryKind } from './binary-sniff.js';
+import { binaryKind, binaryMessage, signatureKind, type BinaryKind } from './binary-sniff.js';
 import { FALLBACK_ENCODING, type SourceEncoding } from './text-encoding.js';
 import type { ExtractWarning } from './types.js';
 
@@ -112,7 +113,7 @@ const NUL_SAMPLE_BYTES = 8192;
  * row by row with its line. NULs in the first line (no header holds one) or in more than one byte of
  * eight are binary.
  */
-function looksBinary(head: Buffer): { what: string; hint: string } | undefined {
+function looksBinary(head: Buffer): BinaryKind | undefined {
   const kind = binaryKind(head);
   if (kind === undefined) return undefined;
   const sample = Buffer.from(head.subarray(0, NUL_SAMPLE_BYTES));
@@ -156,9 +157,10 @@ export function chooseEncoding(source: string, head: Buffer, size: number, decla
   }
   const utf16 = declared === 'utf16le' || declared === 'utf16be' ? declared : declared === 'auto' ? utf16Pattern(head) : undefined;
   if (utf16 !== undefined) return { encoding: utf16, bomBytes: 0, warnings: [] };
-  const binary = looksBinary(head);
+  // A declared encoding says the file is text: only a signature says otherwise, NULs are data.
+  const binary = declared === 'auto' ? looksBinary(head) : signatureKind(head);
   if (binary !== undefined) {
-    throw new ZpetlError('SOURCE_BINARY', `${source} is not a text file: it looks like ${binary.what}`, { pos: pos(1, 0), hint: binary.hint, details: { what: binary.what } });
+    throw new ZpetlError('SOURCE_BINARY', binaryMessage(source, binary), { pos: pos(1, 0), hint: binary.hint, details: { what: binary.what } });
   }
   if (declared !== 'auto') return { encoding: declared, bomBytes: 0, warnings: [] };
   const shape = utf8Shape(head, head.length >= size);

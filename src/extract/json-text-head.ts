@@ -6,7 +6,7 @@
  * is a byte offset into the file as it is, and the tools that write UTF-16 JSON also save UTF-8.
  */
 import { ZpetlError } from '../core/errors.js';
-import { binaryKind } from './binary-sniff.js';
+import { binaryKind, binaryMessage } from './binary-sniff.js';
 
 /** Bytes of the head to read before the first parse (what binaryKind samples). */
 export const TEXT_HEAD_BYTES = 8192;
@@ -51,8 +51,7 @@ export function jsonTextStart(head: Buffer, source: string, kind: 'JSON' | 'NDJS
   }
   const binary = binaryKind(head);
   if (binary) {
-    const what = binary.what.startsWith('not ') ? binary.what : `${binary.what}, not a ${kind} file`;
-    throw new ZpetlError('SOURCE_BINARY', `${source} is ${what}`, { details: { what: binary.what }, hint: binary.hint });
+    throw new ZpetlError('SOURCE_BINARY', binaryMessage(source, binary, `a ${kind} file`), { details: { what: binary.what }, hint: binary.hint });
   }
   return 0;
 }

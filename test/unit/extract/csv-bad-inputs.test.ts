@@ -131,6 +131,19 @@ describe('CSV bad inputs: control characters', () => {
     expect(recs[1]!.warnings).toEqual([{ code: 'SOURCE_CONTROL_STRIPPED', message: 'removed 1 control character(s) from field "note"', field: 'note', value: 'a\u0000b', pos: recs[1]!.pos }]);
   });
 
+  it('nul-padded.csv: under auto the NULs say binary ("does not look like a text file"); with a declared encoding they are data: a reject, or stripped', async () => {
+    const e = await fatal(readAll(csv('nul-padded.csv')));
+    expect([e.code, e.message]).toEqual(['SOURCE_BINARY', 'nul-padded.csv does not look like a text file (a NUL byte at offset 18)']);
+    for (const encoding of ['utf8', 'windows-1252']) {
+      const items = await readAll(csv('nul-padded.csv', { encoding }));
+      expect(rejects(items).map((x) => [x.error.code, x.error.field, x.error.pos.line]), encoding).toEqual([['SOURCE_CONTROL_CHARACTER', 'note', 3]]);
+      expect(records(items).map((x) => x.data.id), encoding).toEqual(['1', '3']);
+      const recs = records(await readAll(csv('nul-padded.csv', { encoding, controlCharacters: 'strip' })));
+      expect(recs.map((x) => x.data.note), encoding).toEqual(['ok', 'pad', 'fine']);
+      expect(recs[1]!.warnings?.map((w) => [w.code, w.field]), encoding).toEqual([['SOURCE_CONTROL_STRIPPED', 'note']]);
+    }
+  });
+
   it('c1-in-field.csv: a C1 control written as UTF-8 (C2 85) is a reject too', async () => {
     const r = rejects(await readAll(csv('c1-in-field.csv')));
     expect(r.map((x) => [x.error.code, x.error.field, x.error.pos.line])).toEqual([['SOURCE_CONTROL_CHARACTER', 'note', 3]]);
