@@ -184,6 +184,24 @@ describe('CSV bad inputs: empty, header-only, blank lines', () => {
     expect(ex.warnings().map((w) => [w.code, w.message, w.pos?.line])).toEqual([['SOURCE_NO_RECORDS', 'header-only.csv: no records after the header', 1]]);
   });
 
+  it('blank-only.csv: blank lines only, one of them spaces, is SOURCE_EMPTY (no header column_1, no SOURCE_PARSE)', async () => {
+    const ex = csv('blank-only.csv');
+    expect(await readAll(ex)).toEqual([]);
+    expect(ex.warnings().map((w) => [w.code, w.message])).toEqual([['SOURCE_EMPTY', 'blank-only.csv: file is empty: no header line']]);
+    expect(ex.header()).toEqual({ names: [], keys: [] });
+  });
+
+  it('blank-before-header.csv: blank lines before the header are skipped; the header is line 3 in every message', async () => {
+    const ex = csv('blank-before-header.csv');
+    const recs = records(await readAll(ex));
+    expect(ex.header()?.keys).toEqual(['id', 'column_2', 'name']);
+    expect(recs.map((r) => [r.data, r.pos.line])).toEqual([[{ id: '1', column_2: 'x', name: 'Ann' }, 5]]);
+    expect(ex.warnings().map((w) => [w.code, w.pos?.line, w.message])).toEqual([
+      ['SOURCE_PARSE', 3, 'blank-before-header.csv line 3: column 2 has no header; it is read as "column_2"'],
+      ['SOURCE_BLANK_LINES', 1, 'blank-before-header.csv: 3 blank line(s) skipped (the first at line 1)'],
+    ]);
+  });
+
   it('blank-lines.csv: one SOURCE_BLANK_LINES warning at the end with the count and the first line', async () => {
     const ex = csv('blank-lines.csv');
     const items = await readAll(ex);
