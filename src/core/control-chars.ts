@@ -29,14 +29,16 @@ export function controlCharIndex(s: string): number {
   return m === null ? -1 : m.index;
 }
 
-/** `s` without its control characters, and how many were removed. */
-export function stripControlChars(s: string): { text: string; removed: number } {
+/** `s` without its control characters, how many were removed and which (each once, in order of appearance). */
+export function stripControlChars(s: string): { text: string; removed: number; found: string[] } {
   let removed = 0;
-  const text = s.replace(CONTROL_ALL, () => {
+  const found: string[] = [];
+  const text = s.replace(CONTROL_ALL, (ch) => {
     removed++;
+    if (!found.includes(ch)) found.push(ch);
     return '';
   });
-  return { text, removed };
+  return { text, removed, found };
 }
 
 const NAMES: Record<number, string> = { 0: 'NUL', 7: 'BEL', 8: 'BS', 0x0b: 'VT', 0x0c: 'FF', 0x1b: 'ESC', 0x7f: 'DEL' };
@@ -48,6 +50,23 @@ export function describeControlChar(ch: string): string {
   const name = NAMES[cp];
   if (name !== undefined) return `${name} (${hex})`;
   return cp >= 0x80 ? `${hex} (a C1 control)` : `${hex} (a C0 control)`;
+}
+
+/** Characters named in a SOURCE_CONTROL_STRIPPED message before "…". */
+const LISTED = 5;
+
+/**
+ * What was removed, for a SOURCE_CONTROL_STRIPPED message: `2 control characters (NUL U+0000, BEL
+ * U+0007)`; `found` is each character once (stripControlChars).
+ */
+export function removedControlChars(removed: number, found: readonly string[]): string {
+  const names = found.slice(0, LISTED).map((ch) => {
+    const cp = ch.codePointAt(0) ?? 0;
+    const hex = `U+${cp.toString(16).toUpperCase().padStart(4, '0')}`;
+    return NAMES[cp] === undefined ? hex : `${NAMES[cp]} ${hex}`;
+  });
+  if (found.length > LISTED) names.push('…');
+  return `${removed} control character${removed === 1 ? '' : 's'} (${names.join(', ')})`;
 }
 
 /**
@@ -74,13 +93,15 @@ export function findControlCharInValue(value: unknown, path = ''): { path: strin
   return undefined;
 }
 
-/** A JSON value with the control characters removed from every string in it (property names too), and how many were removed. */
-export function stripControlCharsInValue(value: unknown): { value: unknown; removed: number } {
+/** A JSON value with the control characters removed from every string in it (property names too), how many were removed and which. */
+export function stripControlCharsInValue(value: unknown): { value: unknown; removed: number; found: string[] } {
   let removed = 0;
+  const found: string[] = [];
   const walk = (v: unknown): unknown => {
     if (typeof v === 'string') {
       const r = stripControlChars(v);
       removed += r.removed;
+      for (const ch of r.found) if (!found.includes(ch)) found.push(ch);
       return r.text;
     }
     if (v === null || typeof v !== 'object') return v;
@@ -90,5 +111,5 @@ export function stripControlCharsInValue(value: unknown): { value: unknown; remo
     return out;
   };
   const out = walk(value);
-  return { value: out, removed };
+  return { value: out, removed, found };
 }

@@ -9,7 +9,7 @@
 import type { SourcePosition } from '../core/errors.js';
 import { setOwn } from '../core/own-property.js';
 import { clip, type ExtractItem, type RowError } from '../core/record.js';
-import { controlCharIndex, describeControlChar, findControlCharInValue, stripControlChars, stripControlCharsInValue, type ControlCharacterPolicy } from '../core/control-chars.js';
+import { controlCharIndex, describeControlChar, findControlCharInValue, removedControlChars, stripControlChars, stripControlCharsInValue, type ControlCharacterPolicy } from '../core/control-chars.js';
 
 /** Where the first control character of `text` is, for a message: `NUL (U+0000) at character 12`. */
 function where(text: string): string {
@@ -42,9 +42,10 @@ export function jsonRecordItem(value: Record<string, unknown>, pos: SourcePositi
     const key = stripControlChars(k);
     const cleaned = stripControlCharsInValue(v);
     setOwn(data, key.text, cleaned.value);
-    const removed = key.removed + cleaned.removed;
+    const found = [...key.found, ...cleaned.found.filter((ch) => !key.found.includes(ch))];
+    const what = removedControlChars(key.removed + cleaned.removed, found);
     const at = first.path === k ? where(first.text) : `${describeControlChar(first.text[controlCharIndex(first.text)]!)} in ${first.path}`;
-    warnings.push({ code: 'SOURCE_CONTROL_STRIPPED', message: `removed ${removed} control character(s) from field "${k}" (the first: ${at})`, field: first.path, pos });
+    warnings.push({ code: 'SOURCE_CONTROL_STRIPPED', message: `removed ${what} from field "${k}" (the first: ${at})`, field: first.path, pos });
   }
   return { kind: 'record', record: { data, pos, warnings } };
 }

@@ -16,7 +16,7 @@ import { isUtf8 } from 'node:buffer';
 import { clip, type ExtractItem } from '../core/record.js';
 import type { ErrorCode, SourcePosition } from '../core/errors.js';
 import { fileExtractor } from './batch-source.js';
-import { controlCharIndex, describeControlChar, hasControlChar, stripControlChars } from '../core/control-chars.js';
+import { controlCharIndex, describeControlChar, hasControlChar, removedControlChars, stripControlChars } from '../core/control-chars.js';
 import { DEFAULT_CHUNK_BYTES } from './csv-extractor.js';
 import { bytesMayHoldControl, jsonRecordItem } from './json-control-chars.js';
 import { jsonTextStart, TEXT_HEAD_BYTES } from './json-text-head.js';
@@ -77,7 +77,7 @@ export function createNdjsonExtractor(source: NdjsonSource, options: ExtractorOp
         return;
       }
       let value: unknown;
-      let rawStripped: number | undefined;
+      let rawStripped: { removed: number; found: string[] } | undefined;
       try {
         value = JSON.parse(text);
       } catch (e) {
@@ -92,7 +92,7 @@ export function createNdjsonExtractor(source: NdjsonSource, options: ExtractorOp
           return;
         }
         value = JSON.parse(cleaned.text);
-        rawStripped = cleaned.removed;
+        rawStripped = cleaned;
       }
       if (value === null || typeof value !== 'object' || Array.isArray(value)) {
         reject('SOURCE_PARSE', `line holds ${value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`}, not a JSON object`, pos, text, text);
@@ -105,7 +105,7 @@ export function createNdjsonExtractor(source: NdjsonSource, options: ExtractorOp
         return;
       }
       if (rawStripped !== undefined) {
-        (item.record.warnings ??= []).push({ code: 'SOURCE_CONTROL_STRIPPED', message: `removed ${rawStripped} unescaped control character(s) from the line`, field: '', pos });
+        (item.record.warnings ??= []).push({ code: 'SOURCE_CONTROL_STRIPPED', message: `removed ${removedControlChars(rawStripped.removed, rawStripped.found)}, unescaped, from the line`, field: '', pos });
       }
       stats.records++;
       batch.push(item);

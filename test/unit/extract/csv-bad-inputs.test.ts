@@ -4,10 +4,11 @@ import { ZpetlError } from '../../../src/core/errors.js';
 import { createExtractor } from '../../../src/extract/create-extractor.js';
 import { SourceSchema, type SourceInput } from '../../../src/extract/source-schema.js';
 import type { ExtractorOptions } from '../../../src/extract/types.js';
-import { posOf, readAll, records, rejects } from '../../helpers/extract-helpers.js';
+import { posOf, readAll, records, rejects, tempDir } from '../../helpers/extract-helpers.js';
 
 /** The team's bad-input files (fixtures/bad-inputs/README.md says what each holds). */
 const BAD = resolve(import.meta.dirname, '../../../fixtures/bad-inputs');
+const tmp = tempDir();
 
 const csv = (path: string, extra: Partial<SourceInput> = {}, opts: Partial<ExtractorOptions> = {}) =>
   createExtractor(SourceSchema.parse({ type: 'csv', path, ...extra }), { baseDir: BAD, ...opts });
@@ -128,7 +129,7 @@ describe('CSV bad inputs: control characters', () => {
     const recs = records(await readAll(csv('nul-in-field.csv', { controlCharacters: 'strip' })));
     expect(recs.map((x) => x.data.note)).toEqual(['ok', 'ab', 'fine']);
     expect(recs[0]!.warnings).toBeUndefined();
-    expect(recs[1]!.warnings).toEqual([{ code: 'SOURCE_CONTROL_STRIPPED', message: 'removed 1 control character(s) from field "note"', field: 'note', value: 'a\u0000b', pos: recs[1]!.pos }]);
+    expect(recs[1]!.warnings).toEqual([{ code: 'SOURCE_CONTROL_STRIPPED', message: 'removed 1 control character (NUL U+0000) from field "note"', field: 'note', value: 'a\u0000b', pos: recs[1]!.pos }]);
   });
 
   it('nul-padded.csv: under auto the NULs say binary ("does not look like a text file"); with a declared encoding they are data: a reject, or stripped', async () => {
@@ -142,6 +143,13 @@ describe('CSV bad inputs: control characters', () => {
       expect(recs.map((x) => x.data.note), encoding).toEqual(['ok', 'pad', 'fine']);
       expect(recs[1]!.warnings?.map((w) => [w.code, w.field]), encoding).toEqual([['SOURCE_CONTROL_STRIPPED', 'note']]);
     }
+  });
+
+  it('a SOURCE_CONTROL_STRIPPED warning names what was removed: each character once, with its code point', async () => {
+    const p = tmp.write('two-controls.csv', 'id,note\n1,a\u0000b\u0007c\u0000d\u0085\n');
+    const recs = records(await readAll(csv(p, { controlCharacters: 'strip' })));
+    expect(recs[0]!.data.note).toBe('abcd');
+    expect(recs[0]!.warnings?.map((w) => w.message)).toEqual(['removed 4 control characters (NUL U+0000, BEL U+0007, U+0085) from field "note"']);
   });
 
   it('c1-in-field.csv: a C1 control written as UTF-8 (C2 85) is a reject too', async () => {

@@ -211,9 +211,9 @@ describe('JSON and NDJSON: control characters', () => {
     expect(codes(items)).toEqual(['record', 'record', 'record', 'record']);
     const [, two, three] = records(items);
     expect(two!.data).toEqual({ id: 'T-2', notes: 'beforeafter' });
-    expect(two!.warnings).toEqual([{ code: 'SOURCE_CONTROL_STRIPPED', field: 'notes', message: 'removed 1 control character(s) from field "notes" (the first: NUL (U+0000) at character 7)', pos: two!.pos }]);
+    expect(two!.warnings).toEqual([{ code: 'SOURCE_CONTROL_STRIPPED', field: 'notes', message: 'removed 1 control character (NUL U+0000) from field "notes" (the first: NUL (U+0000) at character 7)', pos: two!.pos }]);
     expect(three!.data).toEqual({ id: 'T-3', tags: ['ok', 'fine', 'esc[0m'] });
-    expect(three!.warnings).toMatchObject([{ code: 'SOURCE_CONTROL_STRIPPED', field: 'tags[2]', message: 'removed 1 control character(s) from field "tags" (the first: ESC (U+001B) in tags[2])' }]);
+    expect(three!.warnings).toMatchObject([{ code: 'SOURCE_CONTROL_STRIPPED', field: 'tags[2]', message: 'removed 1 control character (ESC U+001B) from field "tags" (the first: ESC (U+001B) in tags[2])' }]);
     expect(records(items)[0]!.warnings).toBeUndefined();
   });
 
@@ -242,7 +242,14 @@ describe('JSON and NDJSON: control characters', () => {
       ['quoted', [['SOURCE_CONTROL_STRIPPED', 'notes']]],
       ['raw  escape', [['SOURCE_CONTROL_STRIPPED', '']]],
     ]);
+    expect(records(items)[2]!.warnings?.map((w) => w.message)).toEqual(['removed 1 control character (ESC U+001B), unescaped, from the line']);
     const nul = records(await readAll(ndjson('ndjson-nul.ndjson', {}, 'strip')));
     expect(nul[1]!.data['notes']).toBe('beforeafter');
+    expect(nul[1]!.warnings?.map((w) => w.message)).toEqual(['removed 1 control character (NUL U+0000) from field "notes" (the first: NUL (U+0000) at character 7)']);
+    const two = tmp.write('two-controls.ndjson', '{"notes": "a\\u0000b\\u0007c", "tags": ["\\u0000", "x\u0085"]}\n');
+    expect(records(await readAll(ndjson(two, {}, 'strip')))[0]!.warnings?.map((w) => w.message)).toEqual([
+      'removed 2 control characters (NUL U+0000, BEL U+0007) from field "notes" (the first: NUL (U+0000) at character 2)',
+      'removed 2 control characters (NUL U+0000, U+0085) from field "tags" (the first: NUL (U+0000) in tags[0])',
+    ]);
   });
 });
