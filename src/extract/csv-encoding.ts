@@ -1,52 +1,24 @@
 /**
  * Which encoding a tabular file is read in, from its head (the first chunk) and the declared
  * `encoding:`. The rules, in order:
- * 1. A byte-order mark decides (UTF-8, UTF-16LE, UTF-16BE; the mark is not part of the first line).
+ * 1. A byte-order mark decides (UTF-8, UTF-16LE, UTF-16BE; the mark is not part of the first line;
+ *    extract/text-sniff.ts). A UTF-32 mark is refused (SOURCE_INVALID_ENCODING): we do not read UTF-32.
  *    It also wins over a declared encoding it contradicts, with a SOURCE_ENCODING_FALLBACK warning:
  *    a mark is written by the program that saved the file, a declaration is a guess about it.
  * 2. A declared encoding other than `auto` is used as declared: only a file signature (ZIP, PDF, …;
- *    extract/binary-sniff.ts) makes it SOURCE_BINARY, unless it is declared UTF-16; NUL bytes are
+ *    extract/text-sniff.ts) makes it SOURCE_BINARY, unless it is declared UTF-16; NUL bytes are
  *    data for the control-character rule (rejected, or stripped).
  * 3. `auto` with no mark: the head's every-other-byte NUL pattern means UTF-16 (LE or BE); else a
- *    head that looks binary is a fatal SOURCE_BINARY (extract/binary-sniff.ts); else UTF-8, unless
+ *    head that looks binary is a fatal SOURCE_BINARY (extract/text-sniff.ts); else UTF-8, unless
  *    the head holds bytes that are not UTF-8 and too few valid multi-byte sequences to outweigh them
  *    (readsAsUtf8): then windows-1252 (FALLBACK_ENCODING) with a SOURCE_ENCODING_FALLBACK warning
  *    naming the first line with such a byte. A UTF-8 head with a stray bad byte stays UTF-8 (its bad
  *    rows are rejects).
  */
 import { ZpetlError } from '../core/errors.js';
-import { binaryKind, binaryMessage, signatureKind, type BinaryKind } from './binary-sniff.js';
+import { binaryKind, binaryMessage, signatureKind, sniffBom, SNIFF_BYTES, utf16Pattern, type BinaryKind } from './text-sniff.js';
 import { FALLBACK_ENCODING, type SourceEncoding } from './text-encoding.js';
 import type { ExtractWarning } from './types.js';
-
-/** Byte-order marks we honour. */
-export function sniffBom(head: Buffer): { encoding: 'utf8' | 'utf16le' | 'utf16be'; bomBytes: number } | undefined {
-  if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return { encoding: 'utf8', bomBytes: 3 };
-  if (head[0] === 0xff && head[1] === 0xfe) return { encoding: 'utf16le', bomBytes: 2 };
-  if (head[0] === 0xfe && head[1] === 0xff) return { encoding: 'utf16be', bomBytes: 2 };
-  return undefined;
-}
-
-/** Code units looked at for the UTF-16 pattern. */
-const UTF16_SAMPLE_UNITS = 2048;
-
-/**
- * UTF-16 without a mark, by its NUL pattern: text that is mostly Latin script has a zero high byte in
- * most code units (at odd offsets in LE, even ones in BE) and almost never a zero low byte.
- */
-export function utf16Pattern(head: Buffer): 'utf16le' | 'utf16be' | undefined {
-  const units = Math.min(UTF16_SAMPLE_UNITS, head.length >> 1);
-  if (units < 2) return undefined;
-  let evenNul = 0;
-  let oddNul = 0;
-  for (let i = 0; i < units; i++) {
-    if (head[2 * i] === 0) evenNul++;
-    if (head[2 * i + 1] === 0) oddNul++;
-  }
-  if (oddNul >= units * 0.3 && evenNul <= units * 0.02) return 'utf16le';
-  if (evenNul >= units * 0.3 && oddNul <= units * 0.02) return 'utf16be';
-  return undefined;
-}
 
 /**
  * The head's UTF-8 shape: offset of the first byte that is not valid UTF-8 (-1: none), and over the
@@ -104,11 +76,8 @@ export function lineAt(buf: Buffer, offset: number, from = 0): number {
   return line;
 }
 
-/** Bytes of the head looked at for NULs (binary-sniff.ts looks at as many). */
-const NUL_SAMPLE_BYTES = 8192;
-
 /**
- * binaryKind (extract/binary-sniff.ts), except that a few NULs after the first line are not taken for
+ * binaryKind (extract/text-sniff.ts), except that a few NULs after the first line are not taken for
  * a binary file: they are data gone wrong (a NUL in a field), which the control-character rule rejects
  * row by row with its line. NULs in the first line (no header holds one) or in more than one byte of
  * eight are binary.
@@ -116,7 +85,7 @@ const NUL_SAMPLE_BYTES = 8192;
 function looksBinary(head: Buffer): BinaryKind | undefined {
   const kind = binaryKind(head);
   if (kind === undefined) return undefined;
-  const sample = Buffer.from(head.subarray(0, NUL_SAMPLE_BYTES));
+  const sample = Buffer.from(head.subarray(0, SNIFF_BYTES));
   let nuls = 0;
   for (let i = 0; i < sample.length; i++) {
     if (sample[i] === 0) {
@@ -144,6 +113,14 @@ export interface EncodingChoice {
 export function chooseEncoding(source: string, head: Buffer, size: number, declared: SourceEncoding): EncodingChoice {
   const bom = sniffBom(head);
   const pos = (line: number, byteOffset: number) => ({ source, line, index: 0, byteOffset });
+  if (bom?.encoding === 'utf32le' || bom?.encoding === 'utf32be') {
+    const name = bom.encoding === 'utf32le' ? 'UTF-32LE' : 'UTF-32BE';
+    throw new ZpetlError('SOURCE_INVALID_ENCODING', `${source}: this file is ${name} (by its byte-order mark), which is not read: re-save it as UTF-8`, {
+      pos: pos(1, 0),
+      details: { encoding: name },
+      hint: 'in the editor or tool that wrote it, save or export as "UTF-8" (e.g. iconv -f UTF-32 -t UTF-8)',
+    });
+  }
   if (bom !== undefined) {
     const warnings: ExtractWarning[] = [];
     if (declared !== 'auto' && declared !== bom.encoding) {

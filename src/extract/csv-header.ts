@@ -8,7 +8,7 @@ import { controlCharIndex, describeControlChar, removedControlChars, stripContro
 import type { Delimiter, DuplicateHeaderPolicy } from './source-schema.js';
 import type { ExtractWarning, SourceHeader } from './types.js';
 
-export { sniffBom } from './csv-encoding.js';
+export { sniffBom } from './text-sniff.js';
 
 /**
  * Picks the delimiter that occurs most often outside quotes in the first line (`,` wins ties and

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { byteCodec, canonicalEncoding, ENCODING_ALIASES, ENCODINGS, parseModeOf } from '../../../src/extract/text-encoding.js';
-import { chooseEncoding, lineAt, utf16Pattern, utf8Shape } from '../../../src/extract/csv-encoding.js';
+import { chooseEncoding, lineAt, utf8Shape } from '../../../src/extract/csv-encoding.js';
+import { sniffBom, utf16Pattern } from '../../../src/extract/text-sniff.js';
 
 const field = (enc: Parameters<typeof byteCodec>[0], bytes: number[]) => byteCodec(enc).field(Buffer.from(bytes).toString('latin1'));
 
@@ -56,6 +57,13 @@ describe('csv-encoding: detection', () => {
     expect(utf16Pattern(Buffer.from('id,name\n1,a\n', 'utf16le'))).toBe('utf16le');
     expect(utf16Pattern(Buffer.from('id,name\n1,a\n', 'utf16le').swap16())).toBe('utf16be');
     expect(utf16Pattern(Buffer.from('id,name\n1,a\n'))).toBeUndefined();
+  });
+
+  it('one byte-order-mark sniff for every extractor: a UTF-32LE mark (FF FE 00 00) is not UTF-16LE; CSV refuses UTF-32', () => {
+    expect(sniffBom(Buffer.from([0xff, 0xfe, 0, 0, 0x61, 0, 0, 0]))).toEqual({ encoding: 'utf32le', bomBytes: 4 });
+    expect(sniffBom(Buffer.from([0xff, 0xfe, 0x61, 0]))).toEqual({ encoding: 'utf16le', bomBytes: 2 });
+    const u32 = Buffer.from([0xff, 0xfe, 0, 0, 0x61, 0, 0, 0, 0x0a, 0, 0, 0]);
+    expect(() => chooseEncoding('f.csv', u32, u32.length, 'auto')).toThrow(expect.objectContaining({ code: 'SOURCE_INVALID_ENCODING', message: 'f.csv: this file is UTF-32LE (by its byte-order mark), which is not read: re-save it as UTF-8' }));
   });
 
   it('utf8Shape: the first invalid byte, and valid multi-byte sequences and invalid bytes over the whole head; a sequence cut by the head end is not invalid', () => {
