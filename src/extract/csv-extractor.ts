@@ -44,6 +44,7 @@ import { createParseApi } from './csv-parse-api.js';
 import { createCsvPositionTracker, nextLineStart, type LinePosition } from './csv-position.js';
 import { isBlank, rowItem, unclosedQuoteReject, unparsableRowReject, type CsvRowContext } from './csv-rows.js';
 import type { SourceFile } from './file-access.js';
+import { blankLinesNotice, emptyNotice, noRecordsNotice } from './source-notices.js';
 import type { CsvSource, Delimiter, DuplicateHeaderPolicy } from './source-schema.js';
 import { byteCodec, parseModeOf, swap16InPlace, type ByteCodec, type ParseMode, type SourceEncoding } from './text-encoding.js';
 import type { ExtractStats, ExtractWarning, Extractor, ExtractorOptions, SourceHeader, StartAt } from './types.js';
@@ -86,7 +87,7 @@ function readingIn(file: SourceFile, layout: Layout): { parseEncoding: 'utf8' | 
 
 /** A file with no header line: a SOURCE_EMPTY warning and an empty header. */
 function emptyFile(source: string, run: { warn: (w: ExtractWarning) => void; onHeader: (h: SourceHeader) => unknown }): undefined {
-  run.warn({ code: 'SOURCE_EMPTY', message: `${source}: file is empty: no header line`, pos: { source, line: 1, index: 0, byteOffset: 0 } });
+  run.warn(emptyNotice(source, 'tabular'));
   run.onHeader({ names: [], keys: [] });
   return undefined;
 }
@@ -285,13 +286,13 @@ function endWarnings(
   // Blank lines after the last record: csv-parse skipped them, the tracker accounts for them now.
   tracker.recordStart(api.info);
   if (fromStart && stats.records + stats.rejects === 0) {
-    warn({ code: 'SOURCE_NO_RECORDS', message: `${source}: no records after the header`, pos: { source, line: headerAt.line, index: 0, byteOffset: headerAt.byteOffset } });
+    warn(noRecordsNotice(source, 'csv', { source, line: headerAt.line, index: 0, byteOffset: headerAt.byteOffset }));
   }
   const blank = tracker.blankLines;
   stats.blankRows += blank.count;
   const first = Math.min(blank.first ?? Infinity, firstBlankRow ?? Infinity);
   if (stats.blankRows > 0) {
-    warn({ code: 'SOURCE_BLANK_LINES', message: `${source}: ${stats.blankRows} blank line(s) skipped (the first at line ${first})`, pos: { source, line: first, index: 0 } });
+    warn(blankLinesNotice(source, stats.blankRows, { source, line: first, index: 0 }));
   }
 }
 

@@ -20,6 +20,7 @@ import { controlCharIndex, describeControlChar, hasControlChar, removedControlCh
 import { DEFAULT_CHUNK_BYTES } from './csv-extractor.js';
 import { bytesMayHoldControl, jsonRecordItem } from './json-control-chars.js';
 import { jsonTextStart, TEXT_HEAD_BYTES } from './json-text-head.js';
+import { blankLinesNotice, emptyNotice, noRecordsNotice } from './source-notices.js';
 import type { NdjsonSource } from './source-schema.js';
 import type { Extractor, ExtractorOptions } from './types.js';
 
@@ -32,7 +33,7 @@ export function createNdjsonExtractor(source: NdjsonSource, options: ExtractorOp
     const size = file.size;
     const bom = jsonTextStart(await file.readChunk(0, Math.min(size, TEXT_HEAD_BYTES)), source.path, 'NDJSON');
     if (size === bom) {
-      warn({ code: 'SOURCE_EMPTY', message: `${source.path}: file is empty`, pos: { source: source.path, line: 1, index: 0, byteOffset: 0 } });
+      warn(emptyNotice(source.path, 'json'));
       return;
     }
     let position = options.startAt?.byteOffset ?? bom;
@@ -158,8 +159,8 @@ export function createNdjsonExtractor(source: NdjsonSource, options: ExtractorOp
     if (batch.length !== 0) yield batch;
     await ahead?.catch(() => undefined);
     if (options.startAt) return;
-    if (stats.records + stats.rejects === 0) warn({ code: 'SOURCE_NO_RECORDS', message: `${source.path}: no records (only blank lines)`, pos: { source: source.path, line: 1, index: 0, byteOffset: 0 } });
-    if (firstBlank !== undefined) warn({ code: 'SOURCE_BLANK_LINES', message: `${source.path}: ${stats.blankRows} blank line(s) skipped (the first at line ${firstBlank.line})`, pos: firstBlank });
+    if (stats.records + stats.rejects === 0) warn(noRecordsNotice(source.path, 'ndjson'));
+    if (firstBlank !== undefined) warn(blankLinesNotice(source.path, stats.blankRows, firstBlank));
   });
 }
 
