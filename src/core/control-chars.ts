@@ -9,8 +9,6 @@
  * text cells it writes, with a warning (src/payroll/collect-logs.ts).
  */
 
-import { setOwn } from './own-property.js';
-
 /** What a source does with control characters (`controlCharacters:` in a pipeline file). */
 export const CONTROL_CHARACTER_POLICIES = ['reject', 'strip'] as const;
 export type ControlCharacterPolicy = (typeof CONTROL_CHARACTER_POLICIES)[number];
@@ -67,49 +65,4 @@ export function removedControlChars(removed: number, found: readonly string[]): 
   });
   if (found.length > LISTED) names.push('…');
   return `${removed} control character${removed === 1 ? '' : 's'} (${names.join(', ')})`;
-}
-
-/**
- * The first string inside a JSON value (the value itself, an element, a property value or a property
- * name, depth first) that holds a control character: its path from the record (`notes`, `tags[2]`,
- * `owner.name`) and the string. Undefined when there is none.
- */
-export function findControlCharInValue(value: unknown, path = ''): { path: string; text: string } | undefined {
-  if (typeof value === 'string') return hasControlChar(value) ? { path, text: value } : undefined;
-  if (value === null || typeof value !== 'object') return undefined;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const hit = findControlCharInValue(value[i], `${path}[${i}]`);
-      if (hit) return hit;
-    }
-    return undefined;
-  }
-  for (const [k, v] of Object.entries(value)) {
-    const at = path === '' ? k : `${path}.${k}`;
-    if (hasControlChar(k)) return { path: at, text: k };
-    const hit = findControlCharInValue(v, at);
-    if (hit) return hit;
-  }
-  return undefined;
-}
-
-/** A JSON value with the control characters removed from every string in it (property names too), how many were removed and which. */
-export function stripControlCharsInValue(value: unknown): { value: unknown; removed: number; found: string[] } {
-  let removed = 0;
-  const found: string[] = [];
-  const walk = (v: unknown): unknown => {
-    if (typeof v === 'string') {
-      const r = stripControlChars(v);
-      removed += r.removed;
-      for (const ch of r.found) if (!found.includes(ch)) found.push(ch);
-      return r.text;
-    }
-    if (v === null || typeof v !== 'object') return v;
-    if (Array.isArray(v)) return v.map(walk);
-    const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) setOwn(out, walk(k) as string, walk(x));
-    return out;
-  };
-  const out = walk(value);
-  return { value: out, removed, found };
 }

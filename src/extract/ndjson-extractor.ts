@@ -16,9 +16,9 @@ import { isUtf8 } from 'node:buffer';
 import { clip, type ExtractItem } from '../core/record.js';
 import type { ErrorCode, SourcePosition } from '../core/errors.js';
 import { fileExtractor } from './batch-source.js';
-import { controlCharIndex, describeControlChar, hasControlChar, removedControlChars, stripControlChars } from '../core/control-chars.js';
+import { hasControlChar, removedControlChars, stripControlChars } from '../core/control-chars.js';
 import { DEFAULT_CHUNK_BYTES } from './csv-extractor.js';
-import { bytesMayHoldControl, jsonRecordItem } from './json-control-chars.js';
+import { bytesMayHoldControl, jsonRecordItem, where } from './json-control-chars.js';
 import { jsonTextStart, TEXT_HEAD_BYTES } from './json-text-head.js';
 import { blankLinesNotice, emptyNotice, noRecordsNotice } from './source-notices.js';
 import type { NdjsonSource } from './source-schema.js';
@@ -89,7 +89,7 @@ export function createNdjsonExtractor(source: NdjsonSource, options: ExtractorOp
           return;
         }
         if (policy === 'reject') {
-          reject('SOURCE_CONTROL_CHARACTER', `line holds ${rawControlAt(text)}, unescaped (JSON needs it escaped, e.g. \\u0000)`, pos, text, text);
+          reject('SOURCE_CONTROL_CHARACTER', `line holds ${where(text)}, unescaped (JSON needs it escaped, e.g. \\u0000)`, pos, text, text);
           return;
         }
         value = JSON.parse(cleaned.text);
@@ -172,9 +172,3 @@ const parses = (text: string): boolean => {
     return false;
   }
 };
-
-/** The first control character of a line, for a message: `ESC (U+001B) at character 9`. */
-function rawControlAt(text: string): string {
-  const i = controlCharIndex(text);
-  return `${describeControlChar(text[i]!)} at character ${i + 1}`;
-}
