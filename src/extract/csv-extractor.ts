@@ -269,10 +269,10 @@ export async function* readCsvBatches(
     stats.blankRows += tracker.blankLines.count;
     return emptyFile(source, run);
   }
-  endWarnings(source, tracker, api, stats, headerAt!, firstBlankRow, run.startAt === undefined, warn);
+  endWarnings(source, tracker, api, stats, headerAt!, firstBlankRow, run.startAt?.line, warn);
 }
 
-/** At the end of a read: SOURCE_NO_RECORDS (not on a resume: the records were before it) and SOURCE_BLANK_LINES. */
+/** At the end of a read: SOURCE_NO_RECORDS (not on a resume: the records were before it) and SOURCE_BLANK_LINES (on a resume, of the lines after `resumedAt`). */
 function endWarnings(
   source: string,
   tracker: ReturnType<typeof createCsvPositionTracker>,
@@ -280,19 +280,19 @@ function endWarnings(
   stats: ExtractStats,
   headerAt: LinePosition,
   firstBlankRow: number | undefined,
-  fromStart: boolean,
+  resumedAt: number | undefined,
   warn: (w: ExtractWarning) => void,
 ): void {
   // Blank lines after the last record: csv-parse skipped them, the tracker accounts for them now.
   tracker.recordStart(api.info);
-  if (fromStart && stats.records + stats.rejects === 0) {
+  if (resumedAt === undefined && stats.records + stats.rejects === 0) {
     warn(noRecordsNotice(source, 'csv', { source, line: headerAt.line, index: 0, byteOffset: headerAt.byteOffset }));
   }
   const blank = tracker.blankLines;
   stats.blankRows += blank.count;
   const first = Math.min(blank.first ?? Infinity, firstBlankRow ?? Infinity);
   if (stats.blankRows > 0) {
-    warn(blankLinesNotice(source, stats.blankRows, { source, line: first, index: 0 }));
+    warn(blankLinesNotice(source, stats.blankRows, { source, line: first, index: 0 }, resumedAt));
   }
 }
 

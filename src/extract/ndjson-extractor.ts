@@ -158,9 +158,9 @@ export function createNdjsonExtractor(source: NdjsonSource, options: ExtractorOp
     if (partBytes > 0 || tooLong) finishLine(tooLong ? undefined : Buffer.concat(parts));
     if (batch.length !== 0) yield batch;
     await ahead?.catch(() => undefined);
-    if (options.startAt) return;
-    if (stats.records + stats.rejects === 0) warn(noRecordsNotice(source.path, 'ndjson'));
-    if (firstBlank !== undefined) warn(blankLinesNotice(source.path, stats.blankRows, firstBlank));
+    // On a resume the records were before it (no SOURCE_NO_RECORDS); the blank lines counted are those after it.
+    if (!options.startAt && stats.records + stats.rejects === 0) warn(noRecordsNotice(source.path, 'ndjson'));
+    if (firstBlank !== undefined) warn(blankLinesNotice(source.path, stats.blankRows, firstBlank, options.startAt?.line));
   });
 }
 

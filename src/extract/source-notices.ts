@@ -19,7 +19,11 @@ export function noRecordsNotice(source: string, kind: keyof typeof NO_RECORDS, p
   return { code: 'SOURCE_NO_RECORDS', message: `${source}: ${NO_RECORDS[kind]}`, pos };
 }
 
-/** SOURCE_BLANK_LINES, once at the end of a read: `count` blank lines, the first at `first`. */
-export function blankLinesNotice(source: string, count: number, first: SourcePosition): ExtractWarning {
-  return { code: 'SOURCE_BLANK_LINES', message: `${source}: ${count} blank line(s) skipped (the first at line ${first.line})`, pos: first };
+/**
+ * SOURCE_BLANK_LINES, once at the end of a read: `count` blank lines, the first at `first`. A resumed
+ * read (`resumedAt`: the line of its resume point) counts only the lines after that point, and says so.
+ */
+export function blankLinesNotice(source: string, count: number, first: SourcePosition, resumedAt?: number): ExtractWarning {
+  const where = resumedAt === undefined ? `(the first at line ${first.line})` : `after line ${resumedAt}`;
+  return { code: 'SOURCE_BLANK_LINES', message: `${source}: ${count} blank line(s) skipped ${where}`, pos: first };
 }

@@ -219,6 +219,11 @@ describe('CSV bad inputs: empty, header-only, blank lines', () => {
     ]);
     expect(ex.stats().blankRows).toBe(4);
     expect(ex.warnings().map((w) => [w.code, w.message])).toEqual([['SOURCE_BLANK_LINES', 'blank-lines.csv: 4 blank line(s) skipped (the first at line 2)']]);
+    // A resumed read counts only the blank lines after its resume point, and says so.
+    const p = posOf(items[1]!);
+    const resumed = csv('blank-lines.csv', {}, { startAt: { byteOffset: p.byteOffset!, index: p.index, line: p.line } });
+    expect(records(await readAll(resumed)).map((r) => r.data.name)).toEqual(['Bob']);
+    expect(resumed.warnings().map((w) => [w.code, w.message, w.pos?.line])).toEqual([['SOURCE_BLANK_LINES', 'blank-lines.csv: 1 blank line(s) skipped after line 6', 7]]);
   });
 });
 
