@@ -9,8 +9,6 @@
  * text cells it writes, with a warning (src/payroll/collect-logs.ts).
  */
 
-import { setOwn } from './own-property.js';
-
 /** What a source does with control characters (`controlCharacters:` in a pipeline file). */
 export const CONTROL_CHARACTER_POLICIES = ['reject', 'strip'] as const;
 export type ControlCharacterPolicy = (typeof CONTROL_CHARACTER_POLICIES)[number];
@@ -29,14 +27,16 @@ export function controlCharIndex(s: string): number {
   return m === null ? -1 : m.index;
 }
 
-/** `s` without its control characters, and how many were removed. */
-export function stripControlChars(s: string): { text: string; removed: number } {
+/** `s` without its control characters, how many were removed and which (each once, in order of appearance). */
+export function stripControlChars(s: string): { text: string; removed: number; found: string[] } {
   let removed = 0;
-  const text = s.replace(CONTROL_ALL, () => {
+  const found: string[] = [];
+  const text = s.replace(CONTROL_ALL, (ch) => {
     removed++;
+    if (!found.includes(ch)) found.push(ch);
     return '';
   });
-  return { text, removed };
+  return { text, removed, found };
 }
 
 const NAMES: Record<number, string> = { 0: 'NUL', 7: 'BEL', 8: 'BS', 0x0b: 'VT', 0x0c: 'FF', 0x1b: 'ESC', 0x7f: 'DEL' };
@@ -50,45 +50,19 @@ export function describeControlChar(ch: string): string {
   return cp >= 0x80 ? `${hex} (a C1 control)` : `${hex} (a C0 control)`;
 }
 
-/**
- * The first string inside a JSON value (the value itself, an element, a property value or a property
- * name, depth first) that holds a control character: its path from the record (`notes`, `tags[2]`,
- * `owner.name`) and the string. Undefined when there is none.
- */
-export function findControlCharInValue(value: unknown, path = ''): { path: string; text: string } | undefined {
-  if (typeof value === 'string') return hasControlChar(value) ? { path, text: value } : undefined;
-  if (value === null || typeof value !== 'object') return undefined;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const hit = findControlCharInValue(value[i], `${path}[${i}]`);
-      if (hit) return hit;
-    }
-    return undefined;
-  }
-  for (const [k, v] of Object.entries(value)) {
-    const at = path === '' ? k : `${path}.${k}`;
-    if (hasControlChar(k)) return { path: at, text: k };
-    const hit = findControlCharInValue(v, at);
-    if (hit) return hit;
-  }
-  return undefined;
-}
+/** Characters named in a SOURCE_CONTROL_STRIPPED message before "…". */
+const LISTED = 5;
 
-/** A JSON value with the control characters removed from every string in it (property names too), and how many were removed. */
-export function stripControlCharsInValue(value: unknown): { value: unknown; removed: number } {
-  let removed = 0;
-  const walk = (v: unknown): unknown => {
-    if (typeof v === 'string') {
-      const r = stripControlChars(v);
-      removed += r.removed;
-      return r.text;
-    }
-    if (v === null || typeof v !== 'object') return v;
-    if (Array.isArray(v)) return v.map(walk);
-    const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) setOwn(out, walk(k) as string, walk(x));
-    return out;
-  };
-  const out = walk(value);
-  return { value: out, removed };
+/**
+ * What was removed, for a SOURCE_CONTROL_STRIPPED message: `2 control characters (NUL U+0000, BEL
+ * U+0007)`; `found` is each character once (stripControlChars).
+ */
+export function removedControlChars(removed: number, found: readonly string[]): string {
+  const names = found.slice(0, LISTED).map((ch) => {
+    const cp = ch.codePointAt(0) ?? 0;
+    const hex = `U+${cp.toString(16).toUpperCase().padStart(4, '0')}`;
+    return NAMES[cp] === undefined ? hex : `${NAMES[cp]} ${hex}`;
+  });
+  if (found.length > LISTED) names.push('…');
+  return `${removed} control character${removed === 1 ? '' : 's'} (${names.join(', ')})`;
 }

@@ -1,63 +1,37 @@
 /**
  * Which encoding a tabular file is read in, from its head (the first chunk) and the declared
  * `encoding:`. The rules, in order:
- * 1. A byte-order mark decides (UTF-8, UTF-16LE, UTF-16BE; the mark is not part of the first line).
+ * 1. A byte-order mark decides (UTF-8, UTF-16LE, UTF-16BE; the mark is not part of the first line;
+ *    extract/text-sniff.ts). A UTF-32 mark is refused (SOURCE_INVALID_ENCODING): we do not read UTF-32.
  *    It also wins over a declared encoding it contradicts, with a SOURCE_ENCODING_FALLBACK warning:
  *    a mark is written by the program that saved the file, a declaration is a guess about it.
- * 2. A declared encoding other than `auto` is used as declared (a file that looks binary is still
- *    refused, unless it is declared UTF-16).
+ * 2. A declared encoding other than `auto` is used as declared: only a file signature (ZIP, PDF, …;
+ *    extract/text-sniff.ts) makes it SOURCE_BINARY, unless it is declared UTF-16; NUL bytes are
+ *    data for the control-character rule (rejected, or stripped).
  * 3. `auto` with no mark: the head's every-other-byte NUL pattern means UTF-16 (LE or BE); else a
- *    head that looks binary is a fatal SOURCE_BINARY (extract/binary-sniff.ts); else UTF-8, unless
- *    the head holds bytes that are not UTF-8 and not one valid multi-byte UTF-8 sequence: then
- *    windows-1252 (FALLBACK_ENCODING) with a SOURCE_ENCODING_FALLBACK warning naming the first line
- *    with such a byte. A head that mixes valid and invalid UTF-8 stays UTF-8 (its bad rows are rejects).
+ *    head that looks binary is a fatal SOURCE_BINARY (extract/text-sniff.ts); else UTF-8, unless
+ *    the head holds bytes that are not UTF-8 and too few valid multi-byte sequences to outweigh them
+ *    (readsAsUtf8): then windows-1252 (FALLBACK_ENCODING) with a SOURCE_ENCODING_FALLBACK warning
+ *    naming the first line with such a byte. A UTF-8 head with a stray bad byte stays UTF-8 (its bad
+ *    rows are rejects).
  */
 import { ZpetlError } from '../core/errors.js';
-import { binaryKind } from './binary-sniff.js';
+import { binaryKind, binaryMessage, signatureKind, sniffBom, SNIFF_BYTES, utf16Pattern, type BinaryKind } from './text-sniff.js';
 import { FALLBACK_ENCODING, type SourceEncoding } from './text-encoding.js';
 import type { ExtractWarning } from './types.js';
 
-/** Byte-order marks we honour. */
-export function sniffBom(head: Buffer): { encoding: 'utf8' | 'utf16le' | 'utf16be'; bomBytes: number } | undefined {
-  if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return { encoding: 'utf8', bomBytes: 3 };
-  if (head[0] === 0xff && head[1] === 0xfe) return { encoding: 'utf16le', bomBytes: 2 };
-  if (head[0] === 0xfe && head[1] === 0xff) return { encoding: 'utf16be', bomBytes: 2 };
-  return undefined;
-}
-
-/** Code units looked at for the UTF-16 pattern. */
-const UTF16_SAMPLE_UNITS = 2048;
-
 /**
- * UTF-16 without a mark, by its NUL pattern: text that is mostly Latin script has a zero high byte in
- * most code units (at odd offsets in LE, even ones in BE) and almost never a zero low byte.
+ * The head's UTF-8 shape: offset of the first byte that is not valid UTF-8 (-1: none), and over the
+ * whole head how many valid multi-byte sequences and how many invalid bytes it holds. `complete`:
+ * false when the head is not the whole file, so a sequence cut by its end is not counted as invalid.
  */
-export function utf16Pattern(head: Buffer): 'utf16le' | 'utf16be' | undefined {
-  const units = Math.min(UTF16_SAMPLE_UNITS, head.length >> 1);
-  if (units < 2) return undefined;
-  let evenNul = 0;
-  let oddNul = 0;
-  for (let i = 0; i < units; i++) {
-    if (head[2 * i] === 0) evenNul++;
-    if (head[2 * i + 1] === 0) oddNul++;
-  }
-  if (oddNul >= units * 0.3 && evenNul <= units * 0.02) return 'utf16le';
-  if (evenNul >= units * 0.3 && oddNul <= units * 0.02) return 'utf16be';
-  return undefined;
-}
-
-/**
- * The head's UTF-8 shape: offset of the first byte that is not valid UTF-8 (-1: none) and whether it
- * holds one valid multi-byte sequence. `complete`: false when the head is not the whole file, so a
- * sequence cut by its end is not counted as invalid.
- */
-export function utf8Shape(head: Buffer, complete: boolean): { firstInvalid: number; multiByte: boolean } {
-  let multiByte = false;
+export function utf8Shape(head: Buffer, complete: boolean): { firstInvalid: number; valid: number; invalid: number } {
+  let valid = 0;
+  let invalid = 0;
   let firstInvalid = -1;
   let i = 0;
   const n = head.length;
-  // Scans the whole head: a valid multi-byte sequence after the first bad byte still says "UTF-8".
-  while (i < n && !(multiByte && firstInvalid >= 0)) {
+  while (i < n) {
     const b = head[i]!;
     if (b < 0x80) {
       i++;
@@ -72,14 +46,25 @@ export function utf8Shape(head: Buffer, complete: boolean): { firstInvalid: numb
     if (ok && ((b === 0xe0 && c1 < 0xa0) || (b === 0xed && c1 >= 0xa0) || (b === 0xf0 && c1 < 0x90) || (b === 0xf4 && c1 >= 0x90))) ok = false;
     if (!ok) {
       if (firstInvalid < 0) firstInvalid = i;
+      invalid++;
       i++;
       continue;
     }
-    multiByte = true;
+    valid++;
     i += need + 1;
   }
-  return { firstInvalid, multiByte };
+  return { firstInvalid, valid, invalid };
 }
+
+/**
+ * Valid multi-byte sequences per invalid byte a head needs to stay UTF-8. Legacy text holds a valid
+ * sequence only by accident (windows-1252 `ß“` is DF 93) among many invalid bytes (every `ü` before
+ * an ASCII letter); UTF-8 text with a stray bad byte holds more valid sequences than bad bytes.
+ */
+export const UTF8_VALID_PER_INVALID = 2;
+
+/** Does a head of this shape read as UTF-8 under `auto` (no invalid byte, or valid ones clearly win)? */
+export const readsAsUtf8 = (shape: { valid: number; invalid: number }): boolean => shape.invalid === 0 || shape.valid >= UTF8_VALID_PER_INVALID * shape.invalid;
 
 /** The 1-based physical line of byte `offset` (CRLF, LF and lone CR each end a line). */
 export function lineAt(buf: Buffer, offset: number, from = 0): number {
@@ -91,19 +76,16 @@ export function lineAt(buf: Buffer, offset: number, from = 0): number {
   return line;
 }
 
-/** Bytes of the head looked at for NULs (binary-sniff.ts looks at as many). */
-const NUL_SAMPLE_BYTES = 8192;
-
 /**
- * binaryKind (extract/binary-sniff.ts), except that a few NULs after the first line are not taken for
+ * binaryKind (extract/text-sniff.ts), except that a few NULs after the first line are not taken for
  * a binary file: they are data gone wrong (a NUL in a field), which the control-character rule rejects
  * row by row with its line. NULs in the first line (no header holds one) or in more than one byte of
  * eight are binary.
  */
-function looksBinary(head: Buffer): { what: string; hint: string } | undefined {
+function looksBinary(head: Buffer): BinaryKind | undefined {
   const kind = binaryKind(head);
   if (kind === undefined) return undefined;
-  const sample = Buffer.from(head.subarray(0, NUL_SAMPLE_BYTES));
+  const sample = Buffer.from(head.subarray(0, SNIFF_BYTES));
   let nuls = 0;
   for (let i = 0; i < sample.length; i++) {
     if (sample[i] === 0) {
@@ -131,6 +113,14 @@ export interface EncodingChoice {
 export function chooseEncoding(source: string, head: Buffer, size: number, declared: SourceEncoding): EncodingChoice {
   const bom = sniffBom(head);
   const pos = (line: number, byteOffset: number) => ({ source, line, index: 0, byteOffset });
+  if (bom?.encoding === 'utf32le' || bom?.encoding === 'utf32be') {
+    const name = bom.encoding === 'utf32le' ? 'UTF-32LE' : 'UTF-32BE';
+    throw new ZpetlError('SOURCE_INVALID_ENCODING', `${source}: this file is ${name} (by its byte-order mark), which is not read: re-save it as UTF-8`, {
+      pos: pos(1, 0),
+      details: { encoding: name },
+      hint: 'in the editor or tool that wrote it, save or export as "UTF-8" (e.g. iconv -f UTF-32 -t UTF-8)',
+    });
+  }
   if (bom !== undefined) {
     const warnings: ExtractWarning[] = [];
     if (declared !== 'auto' && declared !== bom.encoding) {
@@ -144,13 +134,14 @@ export function chooseEncoding(source: string, head: Buffer, size: number, decla
   }
   const utf16 = declared === 'utf16le' || declared === 'utf16be' ? declared : declared === 'auto' ? utf16Pattern(head) : undefined;
   if (utf16 !== undefined) return { encoding: utf16, bomBytes: 0, warnings: [] };
-  const binary = looksBinary(head);
+  // A declared encoding says the file is text: only a signature says otherwise, NULs are data.
+  const binary = declared === 'auto' ? looksBinary(head) : signatureKind(head);
   if (binary !== undefined) {
-    throw new ZpetlError('SOURCE_BINARY', `${source} is not a text file: it looks like ${binary.what}`, { pos: pos(1, 0), hint: binary.hint, details: { what: binary.what } });
+    throw new ZpetlError('SOURCE_BINARY', binaryMessage(source, binary), { pos: pos(1, 0), hint: binary.hint, details: { what: binary.what } });
   }
   if (declared !== 'auto') return { encoding: declared, bomBytes: 0, warnings: [] };
   const shape = utf8Shape(head, head.length >= size);
-  if (shape.firstInvalid < 0 || shape.multiByte) return { encoding: 'utf8', bomBytes: 0, warnings: [] };
+  if (readsAsUtf8(shape)) return { encoding: 'utf8', bomBytes: 0, warnings: [] };
   const line = lineAt(head, shape.firstInvalid);
   const byte = head[shape.firstInvalid]!.toString(16).toUpperCase().padStart(2, '0');
   return {

@@ -28,9 +28,10 @@
  * Fatal, before any row: a file that looks binary (SOURCE_BINARY), a repeated header name under
  * `duplicateHeaders: error` that the caller does not read (SOURCE_DUPLICATE_HEADER; `repeatsRead`),
  * a header cell with a control character under `reject`.
- * Rows with no value at all (empty, or only delimiters/spaces) are not data rows: they are skipped,
- * counted in `stats().blankRows` and told once at the end (SOURCE_BLANK_LINES). An empty file is
- * zero rows and a SOURCE_EMPTY warning; a header with no row after it, SOURCE_NO_RECORDS.
+ * Rows with no value at all (empty, or only delimiters/spaces) are not data rows, wherever they are
+ * (also before the header, which is the first other line): they are skipped, counted in
+ * `stats().blankRows` and told once at the end (SOURCE_BLANK_LINES). An empty file, or one of only
+ * blank lines, is zero rows and a SOURCE_EMPTY warning; a header with no row after it, SOURCE_NO_RECORDS.
  */
 import { ZpetlError, type SourcePosition } from '../core/errors.js';
 import type { ExtractItem, RowError } from '../core/record.js';
@@ -43,6 +44,7 @@ import { createParseApi } from './csv-parse-api.js';
 import { createCsvPositionTracker, nextLineStart, type LinePosition } from './csv-position.js';
 import { isBlank, rowItem, unclosedQuoteReject, unparsableRowReject, type CsvRowContext } from './csv-rows.js';
 import type { SourceFile } from './file-access.js';
+import { blankLinesNotice, emptyNotice, noRecordsNotice } from './source-notices.js';
 import type { CsvSource, Delimiter, DuplicateHeaderPolicy } from './source-schema.js';
 import { byteCodec, parseModeOf, swap16InPlace, type ByteCodec, type ParseMode, type SourceEncoding } from './text-encoding.js';
 import type { ExtractStats, ExtractWarning, Extractor, ExtractorOptions, SourceHeader, StartAt } from './types.js';
@@ -83,7 +85,12 @@ function readingIn(file: SourceFile, layout: Layout): { parseEncoding: 'utf8' | 
   return { parseEncoding, readBytes, decode };
 }
 
-const emptyWarning = (source: string): ExtractWarning => ({ code: 'SOURCE_EMPTY', message: `${source}: file is empty: no header line`, pos: { source, line: 1, index: 0, byteOffset: 0 } });
+/** A file with no header line: a SOURCE_EMPTY warning and an empty header. */
+function emptyFile(source: string, run: { warn: (w: ExtractWarning) => void; onHeader: (h: SourceHeader) => unknown }): undefined {
+  run.warn(emptyNotice(source, 'tabular'));
+  run.onHeader({ names: [], keys: [] });
+  return undefined;
+}
 
 async function readLayout(
   file: SourceFile,
@@ -95,17 +102,13 @@ async function readLayout(
   // The head is read whole (not per chunkBytes) so the BOM and the header line are always in view.
   const head = await file.readChunk(0, Math.min(Math.max(run.chunkBytes, 64 * 1024), size));
   if (size === 0) {
-    run.warn(emptyWarning(source));
-    run.onHeader({ names: [], keys: [] });
-    return undefined;
+    return emptyFile(source, run);
   }
   const choice = chooseEncoding(source, head, size, opts.encoding);
   for (const w of choice.warnings) run.warn(w);
   const { encoding, bomBytes } = choice;
   if (size <= bomBytes) {
-    run.warn(emptyWarning(source));
-    run.onHeader({ names: [], keys: [] });
-    return undefined;
+    return emptyFile(source, run);
   }
   const mode = parseModeOf(encoding);
   const body = head.subarray(bomBytes);
@@ -185,12 +188,13 @@ export async function* readCsvBatches(
     if (restart !== undefined) return; // this parser instance is being abandoned
     const span = tracker.record(api.info, rec);
     stats.bytesRead = span.endByte;
-    if (rows === undefined) return readHeader(rec, span);
+    // A line whose cells are all empty after trimming is blank wherever it is: the header is the first other line.
     if (isBlank(rec)) {
       stats.blankRows++;
       firstBlankRow ??= span.line;
       return;
     }
+    if (rows === undefined) return readHeader(rec, span);
     const pos: SourcePosition = { source, line: span.line, index: index++, byteOffset: span.byteOffset };
     if (rec.length !== rows.keys.length && span.breaks > 0) {
       const column = Math.max(0, rec.findIndex((f) => f.includes('\n') || f.includes('\r')));
@@ -260,14 +264,15 @@ export async function* readCsvBatches(
   }
   stats.bytesRead = size;
   if (rows === undefined) {
-    warn(emptyWarning(source));
-    run.onHeader({ names: [], keys: [] });
-    return;
+    // No header: only blank lines (counted in the stats; the file is empty all the same).
+    tracker.recordStart(api.info);
+    stats.blankRows += tracker.blankLines.count;
+    return emptyFile(source, run);
   }
-  endWarnings(source, tracker, api, stats, headerAt!, firstBlankRow, run.startAt === undefined, warn);
+  endWarnings(source, tracker, api, stats, headerAt!, firstBlankRow, run.startAt?.line, warn);
 }
 
-/** At the end of a read: SOURCE_NO_RECORDS (not on a resume: the records were before it) and SOURCE_BLANK_LINES. */
+/** At the end of a read: SOURCE_NO_RECORDS (not on a resume: the records were before it) and SOURCE_BLANK_LINES (on a resume, of the lines after `resumedAt`). */
 function endWarnings(
   source: string,
   tracker: ReturnType<typeof createCsvPositionTracker>,
@@ -275,19 +280,19 @@ function endWarnings(
   stats: ExtractStats,
   headerAt: LinePosition,
   firstBlankRow: number | undefined,
-  fromStart: boolean,
+  resumedAt: number | undefined,
   warn: (w: ExtractWarning) => void,
 ): void {
   // Blank lines after the last record: csv-parse skipped them, the tracker accounts for them now.
   tracker.recordStart(api.info);
-  if (fromStart && stats.records + stats.rejects === 0) {
-    warn({ code: 'SOURCE_NO_RECORDS', message: `${source}: no records after the header`, pos: { source, line: headerAt.line, index: 0, byteOffset: headerAt.byteOffset } });
+  if (resumedAt === undefined && stats.records + stats.rejects === 0) {
+    warn(noRecordsNotice(source, 'csv', { source, line: headerAt.line, index: 0, byteOffset: headerAt.byteOffset }));
   }
   const blank = tracker.blankLines;
   stats.blankRows += blank.count;
   const first = Math.min(blank.first ?? Infinity, firstBlankRow ?? Infinity);
   if (stats.blankRows > 0) {
-    warn({ code: 'SOURCE_BLANK_LINES', message: `${source}: ${stats.blankRows} blank line(s) skipped (the first at line ${first})`, pos: { source, line: first, index: 0 } });
+    warn(blankLinesNotice(source, stats.blankRows, { source, line: first, index: 0 }, resumedAt));
   }
 }
 

@@ -4,11 +4,11 @@
  */
 import { ZpetlError } from '../core/errors.js';
 import { repeatedColumnKey } from '../core/repeated-column.js';
-import { controlCharIndex, describeControlChar, stripControlChars, type ControlCharacterPolicy } from '../core/control-chars.js';
+import { controlCharIndex, describeControlChar, removedControlChars, stripControlChars, type ControlCharacterPolicy } from '../core/control-chars.js';
 import type { Delimiter, DuplicateHeaderPolicy } from './source-schema.js';
 import type { ExtractWarning, SourceHeader } from './types.js';
 
-export { sniffBom } from './csv-encoding.js';
+export { sniffBom } from './text-sniff.js';
 
 /**
  * Picks the delimiter that occurs most often outside quotes in the first line (`,` wins ties and
@@ -99,7 +99,7 @@ export function checkHeaderControls(source: string, cells: readonly string[], po
       });
     }
     const stripped = stripControlChars(cell);
-    warn({ code: 'SOURCE_CONTROL_STRIPPED', message: `${source} line ${line}: removed ${stripped.removed} control character(s) from header cell ${i + 1} (${shown})`, pos });
+    warn({ code: 'SOURCE_CONTROL_STRIPPED', message: `${source} line ${line}: removed ${removedControlChars(stripped.removed, stripped.found)} from header cell ${i + 1} (${shown})`, pos });
     return stripped.text;
   });
 }

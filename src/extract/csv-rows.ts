@@ -6,7 +6,7 @@ import { isUtf8 } from 'node:buffer';
 import type { ErrorCode, SourcePosition } from '../core/errors.js';
 import { setOwn } from '../core/own-property.js';
 import { clip, type ExtractItem, type RowError } from '../core/record.js';
-import { controlCharIndex, describeControlChar, stripControlChars, type ControlCharacterPolicy } from '../core/control-chars.js';
+import { controlCharIndex, describeControlChar, removedControlChars, stripControlChars, type ControlCharacterPolicy } from '../core/control-chars.js';
 import type { RecordSpan } from './csv-position.js';
 import { likelyEncoding, type ByteCodec, type SourceEncoding } from './text-encoding.js';
 
@@ -231,7 +231,7 @@ function checkControls(ctx: CsvRowContext, fields: readonly string[], pos: Sourc
     const stripped = stripControlChars(f);
     out ??= [...fields];
     out[i] = stripped.text;
-    (warnings ??= []).push({ code: 'SOURCE_CONTROL_STRIPPED', message: `removed ${stripped.removed} control character(s) from field "${field}"`, field, value: clip(f), pos });
+    (warnings ??= []).push({ code: 'SOURCE_CONTROL_STRIPPED', message: `removed ${removedControlChars(stripped.removed, stripped.found)} from field "${field}"`, field, value: clip(f), pos });
   }
   return out === undefined ? { fields } : { fields: out, warnings };
 }

@@ -23,6 +23,7 @@ import { findJsonBreak, type BreakScanStart } from './json-break.js';
 import { jsonRecordItem } from './json-control-chars.js';
 import { ElementScanner, type ElementStart } from './json-element-scanner.js';
 import { jsonTextStart, TEXT_HEAD_BYTES } from './json-text-head.js';
+import { emptyNotice, noRecordsNotice } from './source-notices.js';
 import { Utf8Checker } from './json-utf8.js';
 import type { SourceFile } from './file-access.js';
 import type { JsonSource } from './source-schema.js';
@@ -38,9 +39,8 @@ export function createJsonExtractor(source: JsonSource, options: ExtractorOption
   return fileExtractor(source.path, options, async function* (file, { signal, stats, warn }): AsyncGenerator<ExtractItem[]> {
     const size = file.size;
     const bom = jsonTextStart(await file.readChunk(0, Math.min(size, TEXT_HEAD_BYTES)), source.path, 'JSON');
-    const startPos = (line = 1): SourcePosition => ({ source: source.path, line, index: 0, byteOffset: 0 });
     if (size === bom) {
-      warn({ code: 'SOURCE_EMPTY', message: `${source.path}: file is empty`, pos: startPos() });
+      warn(emptyNotice(source.path, 'json'));
       return;
     }
     // Resume: elements before startAt are parsed (stream-json cannot seek into an array) but not yielded.
@@ -114,12 +114,12 @@ export function createJsonExtractor(source: JsonSource, options: ExtractorOption
       yield out;
     }
     if (!scanner.content) {
-      warn({ code: 'SOURCE_EMPTY', message: `${source.path}: file is empty`, pos: startPos() });
+      warn(emptyNotice(source.path, 'json'));
       return;
     }
     if (error !== undefined || reader.top === 'other') throw brokenArray(file, source.path, bom, last, index);
     stats.bytesRead = size;
-    if (index === 0 && !options.startAt) warn({ code: 'SOURCE_NO_RECORDS', message: `${source.path}: the JSON array is empty`, pos: startPos() });
+    if (index === 0 && !options.startAt) warn(noRecordsNotice(source.path, 'json'));
   });
 }
 

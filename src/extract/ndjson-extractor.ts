@@ -16,10 +16,11 @@ import { isUtf8 } from 'node:buffer';
 import { clip, type ExtractItem } from '../core/record.js';
 import type { ErrorCode, SourcePosition } from '../core/errors.js';
 import { fileExtractor } from './batch-source.js';
-import { controlCharIndex, describeControlChar, hasControlChar, stripControlChars } from '../core/control-chars.js';
+import { hasControlChar, removedControlChars, stripControlChars } from '../core/control-chars.js';
 import { DEFAULT_CHUNK_BYTES } from './csv-extractor.js';
-import { bytesMayHoldControl, jsonRecordItem } from './json-control-chars.js';
+import { bytesMayHoldControl, jsonRecordItem, where } from './json-control-chars.js';
 import { jsonTextStart, TEXT_HEAD_BYTES } from './json-text-head.js';
+import { blankLinesNotice, emptyNotice, noRecordsNotice } from './source-notices.js';
 import type { NdjsonSource } from './source-schema.js';
 import type { Extractor, ExtractorOptions } from './types.js';
 
@@ -32,7 +33,7 @@ export function createNdjsonExtractor(source: NdjsonSource, options: ExtractorOp
     const size = file.size;
     const bom = jsonTextStart(await file.readChunk(0, Math.min(size, TEXT_HEAD_BYTES)), source.path, 'NDJSON');
     if (size === bom) {
-      warn({ code: 'SOURCE_EMPTY', message: `${source.path}: file is empty`, pos: { source: source.path, line: 1, index: 0, byteOffset: 0 } });
+      warn(emptyNotice(source.path, 'json'));
       return;
     }
     let position = options.startAt?.byteOffset ?? bom;
@@ -77,7 +78,7 @@ export function createNdjsonExtractor(source: NdjsonSource, options: ExtractorOp
         return;
       }
       let value: unknown;
-      let rawStripped: number | undefined;
+      let rawStripped: { removed: number; found: string[] } | undefined;
       try {
         value = JSON.parse(text);
       } catch (e) {
@@ -88,11 +89,11 @@ export function createNdjsonExtractor(source: NdjsonSource, options: ExtractorOp
           return;
         }
         if (policy === 'reject') {
-          reject('SOURCE_CONTROL_CHARACTER', `line holds ${rawControlAt(text)}, unescaped (JSON needs it escaped, e.g. \\u0000)`, pos, text, text);
+          reject('SOURCE_CONTROL_CHARACTER', `line holds ${where(text)}, unescaped (JSON needs it escaped, e.g. \\u0000)`, pos, text, text);
           return;
         }
         value = JSON.parse(cleaned.text);
-        rawStripped = cleaned.removed;
+        rawStripped = cleaned;
       }
       if (value === null || typeof value !== 'object' || Array.isArray(value)) {
         reject('SOURCE_PARSE', `line holds ${value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`}, not a JSON object`, pos, text, text);
@@ -105,7 +106,7 @@ export function createNdjsonExtractor(source: NdjsonSource, options: ExtractorOp
         return;
       }
       if (rawStripped !== undefined) {
-        (item.record.warnings ??= []).push({ code: 'SOURCE_CONTROL_STRIPPED', message: `removed ${rawStripped} unescaped control character(s) from the line`, field: '', pos });
+        (item.record.warnings ??= []).push({ code: 'SOURCE_CONTROL_STRIPPED', message: `removed ${removedControlChars(rawStripped.removed, rawStripped.found)}, unescaped, from the line`, field: '', pos });
       }
       stats.records++;
       batch.push(item);
@@ -157,9 +158,9 @@ export function createNdjsonExtractor(source: NdjsonSource, options: ExtractorOp
     if (partBytes > 0 || tooLong) finishLine(tooLong ? undefined : Buffer.concat(parts));
     if (batch.length !== 0) yield batch;
     await ahead?.catch(() => undefined);
-    if (options.startAt) return;
-    if (stats.records + stats.rejects === 0) warn({ code: 'SOURCE_NO_RECORDS', message: `${source.path}: no records (only blank lines)`, pos: { source: source.path, line: 1, index: 0, byteOffset: 0 } });
-    if (firstBlank !== undefined) warn({ code: 'SOURCE_BLANK_LINES', message: `${source.path}: ${stats.blankRows} blank line(s) skipped (the first at line ${firstBlank.line})`, pos: firstBlank });
+    // On a resume the records were before it (no SOURCE_NO_RECORDS); the blank lines counted are those after it.
+    if (!options.startAt && stats.records + stats.rejects === 0) warn(noRecordsNotice(source.path, 'ndjson'));
+    if (firstBlank !== undefined) warn(blankLinesNotice(source.path, stats.blankRows, firstBlank, options.startAt?.line));
   });
 }
 
@@ -171,9 +172,3 @@ const parses = (text: string): boolean => {
     return false;
   }
 };
-
-/** The first control character of a line, for a message: `ESC (U+001B) at character 9`. */
-function rawControlAt(text: string): string {
-  const i = controlCharIndex(text);
-  return `${describeControlChar(text[i]!)} at character ${i + 1}`;
-}

@@ -89,7 +89,7 @@ function allowedFatal(c: CsvCase): string[] {
   const codes: string[] = [];
   if (c.duplicateNames) codes.push('SOURCE_DUPLICATE_HEADER');
   if (c.source.type === 'zoho-timesheet' && !c.timesheetColumns) codes.push('SOURCE_MISSING_COLUMN');
-  // A NUL byte in a file in a single-byte encoding looks binary (src/extract/binary-sniff.ts).
+  // A NUL byte in a file in a single-byte encoding looks binary (src/extract/text-sniff.ts).
   if ((c.profile === 'utf8' || c.profile === 'latin1' || c.profile === 'ascii') && c.bytes.includes(0)) codes.push('SOURCE_BINARY');
   return codes;
 }

@@ -105,11 +105,11 @@ export const csvCase: fc.Arbitrary<CsvCase> = csvSpec.map(({ o, names, rows }) =
   const quote = o.quote;
   const ending = (i: number, drawn: string) => (o.endings === 'lf' ? '\n' : o.endings === 'crlf' ? '\r\n' : o.endings === 'cr' ? '\r' : drawn || LINE_ENDS[i % 3]!);
 
-  // Header: a timesheet usually names Date and Hours first; a one-column header is never empty (an
-  // empty line is skipped, not read as the header).
+  // Header: a timesheet usually names Date and Hours first; a header is never all empty cells (a line
+  // of only empty cells is blank, skipped, not read as the header).
   const header = names.map((n) => (writable(n) ? n : 'n'));
   if (o.timesheet && o.width >= 2 && o.profilePick % 5 !== 0) [header[0], header[1]] = ['Date', 'Hours'];
-  if (o.width === 1 && header[0] === '') header[0] = 'only';
+  if (header.every((h) => h.trim() === '')) header[0] = 'only';
   const trimmed = header.map((h) => h.trim()).filter((h) => h !== '');
   const duplicateNames = new Set(trimmed).size !== trimmed.length;
 
@@ -301,12 +301,11 @@ export function plainDataLines(c: ChaosCase): number[] | undefined {
   const lines = text.split(/\r\n|\n|\r/);
   const starts: number[] = [];
   let header = false;
+  // A line of only empty (trimmed) cells is blank wherever it is: the header is the first other line.
   lines.forEach((l, i) => {
-    if (!header) {
-      header = l.length > 0;
-      return;
-    }
-    if (l.split(src.delimiter!).some((f) => f.trim() !== '')) starts.push(i + 1);
+    if (!l.split(src.delimiter!).some((f) => f.trim() !== '')) return;
+    if (header) starts.push(i + 1);
+    header = true;
   });
   return starts;
 }

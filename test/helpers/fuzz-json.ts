@@ -6,7 +6,8 @@
  */
 import { isUtf8 } from 'node:buffer';
 import fc from 'fast-check';
-import { CONTROL_CHARACTER_POLICIES, findControlCharInValue } from '../../src/core/control-chars.js';
+import { CONTROL_CHARACTER_POLICIES } from '../../src/core/control-chars.js';
+import { findControlCharInValue } from '../../src/extract/json-control-chars.js';
 
 const KEYS = ['id', '__proto__', 'name', 'notes', 'a', 'é', '日本', 'constructor', 'toString', '', 'x y', '"q"', '\\', 'tab\there'];
 const UNITS = ['a', 'Z', '0', ' ', 'é', '日', '😀', '"', '\\', '/', '\n', '\t', '\u2028', '\u0000', '\u001f', '\u0085', '\u007f'];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { stripControlCharsInValue } from '../../../src/core/control-chars.js';
+import { stripControlCharsInValue } from '../../../src/extract/json-control-chars.js';
 import { setOwn } from '../../../src/core/own-property.js';
 
 describe('setOwn', () => {

@@ -4,10 +4,11 @@ import { ZpetlError } from '../../../src/core/errors.js';
 import { createExtractor } from '../../../src/extract/create-extractor.js';
 import { SourceSchema, type SourceInput } from '../../../src/extract/source-schema.js';
 import type { ExtractorOptions } from '../../../src/extract/types.js';
-import { posOf, readAll, records, rejects } from '../../helpers/extract-helpers.js';
+import { posOf, readAll, records, rejects, tempDir } from '../../helpers/extract-helpers.js';
 
 /** The team's bad-input files (fixtures/bad-inputs/README.md says what each holds). */
 const BAD = resolve(import.meta.dirname, '../../../fixtures/bad-inputs');
+const tmp = tempDir();
 
 const csv = (path: string, extra: Partial<SourceInput> = {}, opts: Partial<ExtractorOptions> = {}) =>
   createExtractor(SourceSchema.parse({ type: 'csv', path, ...extra }), { baseDir: BAD, ...opts });
@@ -83,6 +84,18 @@ describe('CSV bad inputs: encodings', () => {
     ]);
   });
 
+  it('cp1252-german.csv under auto: windows-1252 although „Gruß“ ends in DF 93 (a valid UTF-8 pair), not umlaut rejects', async () => {
+    const ex = csv('cp1252-german.csv');
+    const items = await readAll(ex);
+    expect(rejects(items)).toEqual([]);
+    expect(records(items).map((r) => [r.data.greeting, r.data.name])).toEqual([
+      ['\u201EGru\u00DF\u201C', 'M\u00FCller'],
+      ['Stra\u00DFe', 'K\u00F6nig'],
+    ]);
+    expect(ex.warnings().map((w) => [w.code, w.pos?.line])).toEqual([['SOURCE_ENCODING_FALLBACK', 2]]);
+    expect(ex.warnings()[0]!.message).toBe('cp1252-german.csv: not UTF-8 (byte 0x84 on line 2); read as windows-1252. Set encoding: to the file\'s encoding to silence this');
+  });
+
   it('invalid-utf8.csv: UTF-8 with one bad row stays UTF-8 (no fallback) and the row is a reject with its line', async () => {
     const ex = csv('invalid-utf8.csv');
     const items = await readAll(ex);
@@ -116,7 +129,27 @@ describe('CSV bad inputs: control characters', () => {
     const recs = records(await readAll(csv('nul-in-field.csv', { controlCharacters: 'strip' })));
     expect(recs.map((x) => x.data.note)).toEqual(['ok', 'ab', 'fine']);
     expect(recs[0]!.warnings).toBeUndefined();
-    expect(recs[1]!.warnings).toEqual([{ code: 'SOURCE_CONTROL_STRIPPED', message: 'removed 1 control character(s) from field "note"', field: 'note', value: 'a\u0000b', pos: recs[1]!.pos }]);
+    expect(recs[1]!.warnings).toEqual([{ code: 'SOURCE_CONTROL_STRIPPED', message: 'removed 1 control character (NUL U+0000) from field "note"', field: 'note', value: 'a\u0000b', pos: recs[1]!.pos }]);
+  });
+
+  it('nul-padded.csv: under auto the NULs say binary ("does not look like a text file"); with a declared encoding they are data: a reject, or stripped', async () => {
+    const e = await fatal(readAll(csv('nul-padded.csv')));
+    expect([e.code, e.message]).toEqual(['SOURCE_BINARY', 'nul-padded.csv does not look like a text file (a NUL byte at offset 18)']);
+    for (const encoding of ['utf8', 'windows-1252']) {
+      const items = await readAll(csv('nul-padded.csv', { encoding }));
+      expect(rejects(items).map((x) => [x.error.code, x.error.field, x.error.pos.line]), encoding).toEqual([['SOURCE_CONTROL_CHARACTER', 'note', 3]]);
+      expect(records(items).map((x) => x.data.id), encoding).toEqual(['1', '3']);
+      const recs = records(await readAll(csv('nul-padded.csv', { encoding, controlCharacters: 'strip' })));
+      expect(recs.map((x) => x.data.note), encoding).toEqual(['ok', 'pad', 'fine']);
+      expect(recs[1]!.warnings?.map((w) => [w.code, w.field]), encoding).toEqual([['SOURCE_CONTROL_STRIPPED', 'note']]);
+    }
+  });
+
+  it('a SOURCE_CONTROL_STRIPPED warning names what was removed: each character once, with its code point', async () => {
+    const p = tmp.write('two-controls.csv', 'id,note\n1,a\u0000b\u0007c\u0000d\u0085\n');
+    const recs = records(await readAll(csv(p, { controlCharacters: 'strip' })));
+    expect(recs[0]!.data.note).toBe('abcd');
+    expect(recs[0]!.warnings?.map((w) => w.message)).toEqual(['removed 4 control characters (NUL U+0000, BEL U+0007, U+0085) from field "note"']);
   });
 
   it('c1-in-field.csv: a C1 control written as UTF-8 (C2 85) is a reject too', async () => {
@@ -159,6 +192,24 @@ describe('CSV bad inputs: empty, header-only, blank lines', () => {
     expect(ex.warnings().map((w) => [w.code, w.message, w.pos?.line])).toEqual([['SOURCE_NO_RECORDS', 'header-only.csv: no records after the header', 1]]);
   });
 
+  it('blank-only.csv: blank lines only, one of them spaces, is SOURCE_EMPTY (no header column_1, no SOURCE_PARSE)', async () => {
+    const ex = csv('blank-only.csv');
+    expect(await readAll(ex)).toEqual([]);
+    expect(ex.warnings().map((w) => [w.code, w.message])).toEqual([['SOURCE_EMPTY', 'blank-only.csv: file is empty: no header line']]);
+    expect(ex.header()).toEqual({ names: [], keys: [] });
+  });
+
+  it('blank-before-header.csv: blank lines before the header are skipped; the header is line 3 in every message', async () => {
+    const ex = csv('blank-before-header.csv');
+    const recs = records(await readAll(ex));
+    expect(ex.header()?.keys).toEqual(['id', 'column_2', 'name']);
+    expect(recs.map((r) => [r.data, r.pos.line])).toEqual([[{ id: '1', column_2: 'x', name: 'Ann' }, 5]]);
+    expect(ex.warnings().map((w) => [w.code, w.pos?.line, w.message])).toEqual([
+      ['SOURCE_PARSE', 3, 'blank-before-header.csv line 3: column 2 has no header; it is read as "column_2"'],
+      ['SOURCE_BLANK_LINES', 1, 'blank-before-header.csv: 3 blank line(s) skipped (the first at line 1)'],
+    ]);
+  });
+
   it('blank-lines.csv: one SOURCE_BLANK_LINES warning at the end with the count and the first line', async () => {
     const ex = csv('blank-lines.csv');
     const items = await readAll(ex);
@@ -168,6 +219,11 @@ describe('CSV bad inputs: empty, header-only, blank lines', () => {
     ]);
     expect(ex.stats().blankRows).toBe(4);
     expect(ex.warnings().map((w) => [w.code, w.message])).toEqual([['SOURCE_BLANK_LINES', 'blank-lines.csv: 4 blank line(s) skipped (the first at line 2)']]);
+    // A resumed read counts only the blank lines after its resume point, and says so.
+    const p = posOf(items[1]!);
+    const resumed = csv('blank-lines.csv', {}, { startAt: { byteOffset: p.byteOffset!, index: p.index, line: p.line } });
+    expect(records(await readAll(resumed)).map((r) => r.data.name)).toEqual(['Bob']);
+    expect(resumed.warnings().map((w) => [w.code, w.message, w.pos?.line])).toEqual([['SOURCE_BLANK_LINES', 'blank-lines.csv: 1 blank line(s) skipped after line 6', 7]]);
   });
 });
 

@@ -277,7 +277,7 @@ describe('CSV extractor: encodings, header controls, empty files', () => {
     await expect(readAll(csv(p))).rejects.toMatchObject({ code: 'SOURCE_CONTROL_CHARACTER', message: `${p} line 1: header cell 2 ("na?me") holds BEL (U+0007) at character 3` });
     const ex = csv(p, { controlCharacters: 'strip' });
     expect(records(await readAll(ex))[0]!.data).toEqual({ id: '1', name: 'a' });
-    expect(ex.warnings().map((w) => w.code)).toEqual(['SOURCE_CONTROL_STRIPPED']);
+    expect(ex.warnings().map((w) => [w.code, w.message])).toEqual([['SOURCE_CONTROL_STRIPPED', `${p} line 1: removed 1 control character (BEL U+0007) from header cell 2 ("na?me")`]]);
   });
 
   it('a BOM only, or only blank lines: SOURCE_EMPTY "file is empty: no header line"', async () => {

@@ -132,7 +132,7 @@ describe('JSON and NDJSON: empty files and no records', () => {
     ]);
   });
 
-  it('NDJSON blank lines between records: one SOURCE_BLANK_LINES warning at the end, with the first blank line; none on a resumed read', async () => {
+  it('NDJSON blank lines between records: one SOURCE_BLANK_LINES warning at the end, with the first blank line; a resumed read tells the blank lines after its resume point', async () => {
     const seen: string[] = [];
     const ex = ndjson('ndjson-blank-lines.ndjson', { onWarning: (w) => seen.push(w.code) });
     const items = await readAll(ex);
@@ -142,7 +142,7 @@ describe('JSON and NDJSON: empty files and no records', () => {
     const p = posOf(items[1]!);
     const resumed = ndjson('ndjson-blank-lines.ndjson', { startAt: { byteOffset: p.byteOffset!, index: p.index, line: p.line } });
     expect(await readAll(resumed)).toEqual(items.slice(1));
-    expect(resumed.warnings()).toEqual([]);
+    expect(resumed.warnings().map((w) => [w.code, w.message, w.pos?.line])).toEqual([['SOURCE_BLANK_LINES', 'ndjson-blank-lines.ndjson: 2 blank line(s) skipped after line 3', 4]]);
   });
 });
 
@@ -192,7 +192,7 @@ describe('JSON and NDJSON: encodings and binary files', () => {
   it('a binary file (a PDF, NUL bytes) is a fatal SOURCE_BINARY saying what it is', async () => {
     await expect(readAll(json('json-pdf.json'))).rejects.toMatchObject({ code: 'SOURCE_BINARY', message: 'json-pdf.json is a PDF document, not a JSON file' });
     const nul = tmp.write('nul.ndjson', Buffer.from('{"id": 1}\n{"id": \u0000\u0000\u00002}\n'));
-    await expect(readAll(ndjson(nul))).rejects.toMatchObject({ code: 'SOURCE_BINARY', message: expect.stringContaining('not a text file (a NUL byte at offset 17)') });
+    await expect(readAll(ndjson(nul))).rejects.toMatchObject({ code: 'SOURCE_BINARY', message: `${nul} does not look like a text file (a NUL byte at offset 17)` });
   });
 });
 
@@ -213,9 +213,9 @@ describe('JSON and NDJSON: control characters', () => {
     expect(codes(items)).toEqual(['record', 'record', 'record', 'record']);
     const [, two, three] = records(items);
     expect(two!.data).toEqual({ id: 'T-2', notes: 'beforeafter' });
-    expect(two!.warnings).toEqual([{ code: 'SOURCE_CONTROL_STRIPPED', field: 'notes', message: 'removed 1 control character(s) from field "notes" (the first: NUL (U+0000) at character 7)', pos: two!.pos }]);
+    expect(two!.warnings).toEqual([{ code: 'SOURCE_CONTROL_STRIPPED', field: 'notes', message: 'removed 1 control character (NUL U+0000) from field "notes" (the first: NUL (U+0000) at character 7)', pos: two!.pos }]);
     expect(three!.data).toEqual({ id: 'T-3', tags: ['ok', 'fine', 'esc[0m'] });
-    expect(three!.warnings).toMatchObject([{ code: 'SOURCE_CONTROL_STRIPPED', field: 'tags[2]', message: 'removed 1 control character(s) from field "tags" (the first: ESC (U+001B) in tags[2])' }]);
+    expect(three!.warnings).toMatchObject([{ code: 'SOURCE_CONTROL_STRIPPED', field: 'tags[2]', message: 'removed 1 control character (ESC U+001B) from field "tags" (the first: ESC (U+001B) in tags[2])' }]);
     expect(records(items)[0]!.warnings).toBeUndefined();
   });
 
@@ -244,7 +244,14 @@ describe('JSON and NDJSON: control characters', () => {
       ['quoted', [['SOURCE_CONTROL_STRIPPED', 'notes']]],
       ['raw  escape', [['SOURCE_CONTROL_STRIPPED', '']]],
     ]);
+    expect(records(items)[2]!.warnings?.map((w) => w.message)).toEqual(['removed 1 control character (ESC U+001B), unescaped, from the line']);
     const nul = records(await readAll(ndjson('ndjson-nul.ndjson', {}, 'strip')));
     expect(nul[1]!.data['notes']).toBe('beforeafter');
+    expect(nul[1]!.warnings?.map((w) => w.message)).toEqual(['removed 1 control character (NUL U+0000) from field "notes" (the first: NUL (U+0000) at character 7)']);
+    const two = tmp.write('two-controls.ndjson', '{"notes": "a\\u0000b\\u0007c", "tags": ["\\u0000", "x\u0085"]}\n');
+    expect(records(await readAll(ndjson(two, {}, 'strip')))[0]!.warnings?.map((w) => w.message)).toEqual([
+      'removed 2 control characters (NUL U+0000, BEL U+0007) from field "notes" (the first: NUL (U+0000) at character 2)',
+      'removed 2 control characters (NUL U+0000, U+0085) from field "tags" (the first: NUL (U+0000) in tags[0])',
+    ]);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { byteCodec, canonicalEncoding, ENCODING_ALIASES, ENCODINGS, parseModeOf } from '../../../src/extract/text-encoding.js';
-import { chooseEncoding, lineAt, utf16Pattern, utf8Shape } from '../../../src/extract/csv-encoding.js';
+import { chooseEncoding, lineAt, utf8Shape } from '../../../src/extract/csv-encoding.js';
+import { sniffBom, utf16Pattern } from '../../../src/extract/text-sniff.js';
 
 const field = (enc: Parameters<typeof byteCodec>[0], bytes: number[]) => byteCodec(enc).field(Buffer.from(bytes).toString('latin1'));
 
@@ -58,22 +59,34 @@ describe('csv-encoding: detection', () => {
     expect(utf16Pattern(Buffer.from('id,name\n1,a\n'))).toBeUndefined();
   });
 
-  it('utf8Shape: the first invalid byte and whether a valid multi-byte sequence was seen; a sequence cut by the head end is not invalid', () => {
-    expect(utf8Shape(Buffer.from([0x61, 0x93, 0x62]), true)).toEqual({ firstInvalid: 1, multiByte: false });
-    expect(utf8Shape(Buffer.concat([Buffer.from('é'), Buffer.from([0xe9])]), true)).toEqual({ firstInvalid: 2, multiByte: true });
-    expect(utf8Shape(Buffer.concat([Buffer.from([0x61, 0xff]), Buffer.from('ÿ')]), true)).toEqual({ firstInvalid: 1, multiByte: true }); // a valid sequence after the first bad byte still counts (found by the fuzz test)
-    expect(utf8Shape(Buffer.from([0x61, 0xc3]), false)).toEqual({ firstInvalid: -1, multiByte: false });
-    expect(utf8Shape(Buffer.from([0x61, 0xc3]), true)).toEqual({ firstInvalid: 1, multiByte: false });
+  it('one byte-order-mark sniff for every extractor: a UTF-32LE mark (FF FE 00 00) is not UTF-16LE; CSV refuses UTF-32', () => {
+    expect(sniffBom(Buffer.from([0xff, 0xfe, 0, 0, 0x61, 0, 0, 0]))).toEqual({ encoding: 'utf32le', bomBytes: 4 });
+    expect(sniffBom(Buffer.from([0xff, 0xfe, 0x61, 0]))).toEqual({ encoding: 'utf16le', bomBytes: 2 });
+    const u32 = Buffer.from([0xff, 0xfe, 0, 0, 0x61, 0, 0, 0, 0x0a, 0, 0, 0]);
+    expect(() => chooseEncoding('f.csv', u32, u32.length, 'auto')).toThrow(expect.objectContaining({ code: 'SOURCE_INVALID_ENCODING', message: 'f.csv: this file is UTF-32LE (by its byte-order mark), which is not read: re-save it as UTF-8' }));
+  });
+
+  it('utf8Shape: the first invalid byte, and valid multi-byte sequences and invalid bytes over the whole head; a sequence cut by the head end is not invalid', () => {
+    expect(utf8Shape(Buffer.from([0x61, 0x93, 0x62]), true)).toEqual({ firstInvalid: 1, valid: 0, invalid: 1 });
+    expect(utf8Shape(Buffer.concat([Buffer.from('é'), Buffer.from([0xe9])]), true)).toEqual({ firstInvalid: 2, valid: 1, invalid: 1 });
+    expect(utf8Shape(Buffer.concat([Buffer.from([0x61, 0xff]), Buffer.from('ÿ')]), true)).toEqual({ firstInvalid: 1, valid: 1, invalid: 1 }); // a valid sequence after the first bad byte still counts (found by the fuzz test)
+    expect(utf8Shape(Buffer.from('\x84Gru\xdf\x93,M\xfcller', 'latin1'), true)).toEqual({ firstInvalid: 0, valid: 1, invalid: 2 });
+    expect(utf8Shape(Buffer.from([0x61, 0xc3]), false)).toEqual({ firstInvalid: -1, valid: 0, invalid: 0 });
+    expect(utf8Shape(Buffer.from([0x61, 0xc3]), true)).toEqual({ firstInvalid: 1, valid: 0, invalid: 1 });
     expect(utf8Shape(Buffer.from([0xed, 0xa0, 0x80]), true).firstInvalid).toBe(0); // a surrogate
     expect(lineAt(Buffer.from('a\r\nb\rc\nd'), 7)).toBe(4);
   });
 
-  it('auto: valid UTF-8 stays UTF-8; legacy bytes alone fall back to windows-1252 with a warning; a mix stays UTF-8', () => {
+  it('auto: valid UTF-8 stays UTF-8; legacy bytes fall back to windows-1252 with a warning, also with an accidental valid pair; UTF-8 with a stray bad byte stays UTF-8', () => {
     expect(chooseEncoding('f.csv', Buffer.from('a,b\n1,é\n'), 9, 'auto')).toEqual({ encoding: 'utf8', bomBytes: 0, warnings: [] });
     const legacy = Buffer.from([...Buffer.from('a,b\n1,x\n2,'), 0xe9, 0x0a]);
     expect(chooseEncoding('f.csv', legacy, legacy.length, 'auto')).toMatchObject({ encoding: 'windows-1252', warnings: [{ code: 'SOURCE_ENCODING_FALLBACK', pos: { line: 3 } }] });
-    const mixed = Buffer.concat([Buffer.from('a,b\n1,é\n2,'), Buffer.from([0xe9, 0x0a])]);
-    expect(chooseEncoding('f.csv', mixed, mixed.length, 'auto').encoding).toBe('utf8');
+    const stray = Buffer.concat([Buffer.from('a,b\n1,é\n2,ë\n3,'), Buffer.from([0xe9, 0x0a])]);
+    expect(chooseEncoding('f.csv', stray, stray.length, 'auto').encoding).toBe('utf8');
+    const german = Buffer.from('a,b\n1,\x84Gru\xdf\x93,M\xfcller\n', 'latin1'); // „Gruß“: ß“ is DF 93, a valid UTF-8 pair
+    expect(chooseEncoding('f.csv', german, german.length, 'auto')).toMatchObject({ encoding: 'windows-1252', warnings: [{ code: 'SOURCE_ENCODING_FALLBACK', pos: { line: 2 } }] });
+    const even = Buffer.concat([Buffer.from('a,b\n1,é\n2,'), Buffer.from([0xe9, 0x0a])]); // one valid, one invalid: no clear win
+    expect(chooseEncoding('f.csv', even, even.length, 'auto').encoding).toBe('windows-1252');
   });
 
   it('a declared encoding is used as declared; a contradicting BOM wins with a warning', () => {
