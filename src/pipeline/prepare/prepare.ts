@@ -137,6 +137,9 @@ export function keyOf(columns: readonly string[], data: Record<string, unknown>,
  */
 const PREPARE_CHUNK_BYTES = 64 * 1024;
 
+/** Distinct user values whose e-mail match form prepare remembers (then it starts again). */
+const PEOPLE_REMEMBERED = 10_000;
+
 /**
  * A load step's rows, prepared: read from its source and, per row in source order, filtered (`where:`),
  * mapped, validated, keyed, looked up (synchronously when the resolver can answer from a cache or local
@@ -172,14 +175,14 @@ export function createStepPreparer(step: LoadStepConfig, ctx: PrepareContext): S
   const isLog = step.entity === 'timelog';
   const filter = compileRowFilter(step.where);
   const reject = (error: RowError, data: Record<string, unknown>): PreparedReject => ({ kind: 'reject', error, pos: error.pos, data });
-  // normEmail per distinct user value, remembered: the same few people recur on every row, and the
-  // value (a lookup's answer) is usually the same string each time (normEmail and its regex were ~1% of a
-  // 300k-row dry run by self time). Holds one entry per distinct
-  // value, as the scratch store's own user numbers do (scratch-store.ts MAX_USERS).
+  // normEmail per distinct user value, remembered (~1% of a 300k-row dry run), up to PEOPLE_REMEMBERED.
   const people = new Map<string, string>();
   const personOf = (user: string): string => {
     let p = people.get(user);
-    if (p === undefined) people.set(user, (p = normEmail(user)));
+    if (p === undefined) {
+      if (people.size >= PEOPLE_REMEMBERED) people.clear(); // memory stays flat whatever the file holds
+      people.set(user, (p = normEmail(user)));
+    }
     return p;
   };
 
@@ -259,10 +262,7 @@ export function createStepPreparer(step: LoadStepConfig, ctx: PrepareContext): S
   }
 
   let headerChecked = false;
-  const checkHeader = (): void => {
-    headerChecked = true;
-    checkColumns(step, extractor);
-  };
+  const checkHeader = (): void => void ((headerChecked = true), checkColumns(step, extractor));
 
   async function* batches(): AsyncIterable<PreparedItem[]> {
     sourceWarnings = [];
