@@ -71,7 +71,8 @@ function labelProblem(label: string): string | undefined {
     if (ascii === '' || ascii.includes('.') || !LDH_LABEL.test(ascii)) return `the domain label ${q} is not a valid internationalised name (IDNA)`;
   } else {
     for (const c of label) if (!/[a-z0-9-]/i.test(c)) return `the domain label ${q} holds ${JSON.stringify(c)}; a label has letters, digits and hyphens`;
-    if (/^xn--/i.test(label) && domainToUnicode(label) === '') return `the domain label ${q} is not a valid A-label (punycode)`;
+    // A broken A-label: Node 20–22 decode it to '', Node 24 gives it back unchanged; a valid one decodes to non-ASCII.
+    if (/^xn--/i.test(label) && !/[^\x00-\x7f]/.test(domainToUnicode(label))) return `the domain label ${q} is not a valid A-label (punycode)`;
   }
   if (ascii.length > LABEL_MAX_BYTES) return `the domain label ${q} is ${ascii.length} bytes long in its ASCII form; the limit is ${LABEL_MAX_BYTES}`;
   return undefined;
