@@ -1,7 +1,8 @@
 /**
  * A source that breaks after some rows (a JSON array's syntax error: extract/json-extractor.ts yields
- * the elements before it, then throws). The run and the dry run read through `untilSourceBreak` so they
- * process the rows read before the break as any others (loaded, or rehearsed and counted), then end the
+ * the elements before it, then throws). The dry run reads its batches through `untilSourceBreak` (the run
+ * catches the break in its item loop, src/pipeline/run/run-step.ts): both process
+ * the rows read before the break as any others (loaded, or rehearsed and counted), then end the
  * step with the error.
  */
 import { ZpetlError } from '../core/errors.js';

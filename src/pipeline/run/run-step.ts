@@ -17,12 +17,12 @@ import { ZpetlError } from '../../core/errors.js';
 import type { EntityKind } from '../../core/entity-kind.js';
 import type { PreparedItem, PreparedReject, PreparedSkip, PreparedValid } from '../../core/prepared-item.js';
 import type { SourcePosition } from '../../core/record.js';
+import { isSourceBreak } from '../../core/source-break.js';
 import { emptyCounts, type StepCounts } from '../../core/step-counts.js';
 import type { HighWater, ItemResult } from '../../checkpoint/store-types.js';
 import type { EndpointTemplate } from '../../zoho/types.js';
 import type { PipelineEvent } from '../events.js';
 import { countSkip, countWarned, skippedBeforeLoad, warningsOf } from '../prepare/item-counts.js';
-import { untilSourceBreak } from '../source-break.js';
 
 /** What a batch will cost: requests on one endpoint. */
 export interface BatchCost {
@@ -153,35 +153,42 @@ export async function runStep(port: StepPort): Promise<StepOutcome> {
   const stopFor = (stopped: StepStop, error?: ZpetlError): StepOutcome => ({ counts, stopped, ...(error ? { error } : {}) });
 
   let broke: ZpetlError | undefined;
-  for await (const item of untilSourceBreak(port.items(), (e) => (broke = e))) {
-    if (pending.length >= port.batchSize) {
-      // The batch is full and `item` is the first one after it: its position is the new mark.
-      const stop = await flush(pending, hwOf(item.pos));
-      pending = [];
-      if (stop) return stopFor(stop);
-      const limit = port.overLimit(counts);
-      if (limit) return stopFor('reject-limit', limit);
-    }
-    if (item.kind !== 'reject') warned(item);
-    if (item.kind === 'skip') {
-      if (port.skip?.(item) ?? true) {
-        countSkip(counts, item.reason);
-        sync();
+  // A marked break ends the loop like the end of the source (core/source-break.ts). Caught here, not
+  // through pipeline/source-break.ts's generator, which would add an async hop to every row.
+  try {
+    for await (const item of port.items()) {
+      if (pending.length >= port.batchSize) {
+        // The batch is full and `item` is the first one after it: its position is the new mark.
+        const stop = await flush(pending, hwOf(item.pos));
+        pending = [];
+        if (stop) return stopFor(stop);
+        const limit = port.overLimit(counts);
+        if (limit) return stopFor('reject-limit', limit);
       }
-    } else if (item.kind === 'reject') {
-      if (port.reject(item)) {
-        counts.rejected++;
-        rejectedPrepare++;
-        sync();
-        port.emit({ type: 'reject', step: port.name, error: item.error });
+      if (item.kind !== 'reject') warned(item);
+      if (item.kind === 'skip') {
+        if (port.skip?.(item) ?? true) {
+          countSkip(counts, item.reason);
+          sync();
+        }
+      } else if (item.kind === 'reject') {
+        if (port.reject(item)) {
+          counts.rejected++;
+          rejectedPrepare++;
+          sync();
+          port.emit({ type: 'reject', step: port.name, error: item.error });
+        }
+        // Rows waiting in `pending` were not sent and the mark has not passed them: a later run reads
+        // them again.
+        const limit = port.overLimit(counts);
+        if (limit) return stopFor('reject-limit', limit);
+      } else {
+        pending.push(item);
       }
-      // Rows waiting in `pending` were not sent and the mark has not passed them: a later run reads
-      // them again.
-      const limit = port.overLimit(counts);
-      if (limit) return stopFor('reject-limit', limit);
-    } else {
-      pending.push(item);
     }
+  } catch (e) {
+    if (!isSourceBreak(e)) throw e;
+    broke = e;
   }
   // After a break (only a marked one: core/source-break.ts), the rows read before it are loaded with
   // the mark at the break. A gate that stops them wins over the break: the step was interrupted, the
