@@ -5,9 +5,9 @@
  * only records overlapping them are checked field by field. A UTF-16BE file is byte-swapped to
  * UTF-16LE here (same length: byte offsets hold).
  */
-import { isUtf8 } from 'node:buffer';
 import type { SourceFile } from './file-access.js';
 import { swap16InPlace, type ParseMode } from './text-encoding.js';
+import { Utf8Checker } from './utf8-check.js';
 
 /** The C0 controls of the rule (all but tab, LF and CR) and DEL, as bytes (core/control-chars.ts). */
 const CONTROL_BYTES: readonly number[] = [...Array(32).keys()].filter((b) => b !== 9 && b !== 10 && b !== 13).concat(0x7f);
@@ -41,18 +41,6 @@ function createRanges(): { add(start: number, end: number): void; overlaps(start
       return ranges.length !== 0 && ranges[0]![0] < end;
     },
   };
-}
-
-/** Bytes at the end of `buf` that start a UTF-8 sequence the buffer does not complete. */
-function incompleteUtf8Tail(buf: Buffer): number {
-  const len = buf.length;
-  for (let back = 1; back <= Math.min(3, len); back++) {
-    const b = buf[len - back]!;
-    if ((b & 0xc0) === 0x80) continue; // continuation byte: keep looking for the lead
-    const need = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
-    return need > back ? back : 0;
-  }
-  return 0;
 }
 
 export interface CsvChunks {
@@ -89,7 +77,7 @@ export function createCsvChunks(file: SourceFile, o: { head: Buffer; start: numb
   // Byte ranges of chunks that failed UTF-8 validation, or hold a control character; records overlapping them are checked.
   const dirty = createRanges();
   const control = createRanges();
-  let utf8Carry: Buffer | undefined;
+  let utf8 = new Utf8Checker();
   let lastByte = -1;
   // UTF-16BE: the odd byte at a chunk's end waits for the next chunk (a code unit is swapped whole).
   let swapCarry: Buffer | undefined;
@@ -125,11 +113,9 @@ export function createCsvChunks(file: SourceFile, o: { head: Buffer; start: numb
   };
 
   const check = (chunk: Buffer) => {
-    // Validate whole characters only: the tail of a character split by the chunk edge waits.
-    const tail = incompleteUtf8Tail(chunk);
-    const body = utf8Carry ? Buffer.concat([utf8Carry, chunk.subarray(0, chunk.length - tail)]) : chunk.subarray(0, chunk.length - tail);
-    if (!isUtf8(body)) dirty.add(position - (utf8Carry?.length ?? 0), position + chunk.length);
-    utf8Carry = tail > 0 ? Buffer.from(chunk.subarray(chunk.length - tail)) : undefined;
+    // Whole characters only (utf8-check.ts): the tail of a character split by the chunk edge waits.
+    const bad = utf8.check(chunk, position);
+    if (bad.length !== 0) dirty.add(bad[0]!, position + chunk.length);
     // A C1 control split by the chunk edge (C2 | 80–9F) marks the previous chunk's last byte too.
     if (lastByte === 0xc2 && chunk[0]! >= 0x80 && chunk[0]! <= 0x9f) control.add(position - 1, position + chunk.length);
     else if (holdsControlUtf8(chunk)) control.add(position, position + chunk.length);
@@ -158,16 +144,16 @@ export function createCsvChunks(file: SourceFile, o: { head: Buffer; start: numb
       const chunk = await nextRaw();
       if (chunk.length !== 0 && checkUtf8) check(chunk);
       // The file ends inside a character: its held-back tail is invalid (the last record is checked).
-      else if (chunk.length === 0 && utf8Carry !== undefined) {
-        dirty.add(position - utf8Carry.length, position);
-        utf8Carry = undefined;
+      else if (chunk.length === 0) {
+        const cut = utf8.end(position);
+        if (cut.length !== 0) dirty.add(cut[0]!, position);
       }
       position += chunk.length;
       return chunk;
     },
     seek(at) {
       position = at;
-      utf8Carry = undefined;
+      utf8 = new Utf8Checker();
       swapCarry = undefined;
       lastByte = -1;
     },

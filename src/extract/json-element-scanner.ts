@@ -18,7 +18,7 @@ export interface ElementStart {
   column: number;
   /** Set when the element's strings may hold a control character (walk its value to know). */
   mayHoldControl?: true;
-  /** File offset of the element's first byte that is not UTF-8 (json-utf8.ts), when it has one. */
+  /** File offset of the element's first byte that is not UTF-8 (utf8-check.ts), when it has one. */
   invalidUtf8?: number;
   /** File offset of the separator after the element (`,` or the closing `]`), once scanned. */
   end?: number;

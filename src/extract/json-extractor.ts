@@ -6,7 +6,7 @@
  * (a UTF-8 byte-order mark skipped; UTF-16 and binary files refused), json-element-scanner.ts queues
  * where each top-level element starts (stream-json's tokens carry no position), and
  * json-array-reader.ts parses it with stream-json and hands over the elements. An element that is not an
- * object is a reject, as is one holding bytes that are not UTF-8 (json-utf8.ts); one holding a control
+ * object is a reject, as is one holding bytes that are not UTF-8 (utf8-check.ts); one holding a control
  * character is a reject or is cleaned (json-control-chars.ts).
  *
  * A syntax error ends the read (a broken array has no "next row" to go on with), but only after the
@@ -24,7 +24,7 @@ import { jsonRecordItem } from './json-control-chars.js';
 import { ElementScanner, type ElementStart } from './json-element-scanner.js';
 import { jsonTextStart, TEXT_HEAD_BYTES } from './json-text-head.js';
 import { emptyNotice, noRecordsNotice } from './source-notices.js';
-import { Utf8Checker } from './json-utf8.js';
+import { Utf8Checker } from './utf8-check.js';
 import type { SourceFile } from './file-access.js';
 import type { JsonSource } from './source-schema.js';
 import type { Extractor, ExtractorOptions } from './types.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { invalidUtf8Indexes, Utf8Checker } from '../../../src/extract/json-utf8.js';
+import { invalidUtf8Indexes, Utf8Checker } from '../../../src/extract/utf8-check.js';
 
 describe('UTF-8 checking of a JSON file in chunks', () => {
   it('finds where sequences that are not UTF-8 start: stray continuation, overlong, surrogate, cut, Latin-1', () => {

@@ -1,7 +1,8 @@
 /**
- * UTF-8 checking of a JSON file read in chunks. stream-json decodes with a StringDecoder, which turns
- * bytes that are not UTF-8 into U+FFFD without a word; JSON text is UTF-8 (RFC 8259 §8.1), so the
- * extractor makes the element holding such bytes a SOURCE_INVALID_ENCODING reject instead. Each chunk
+ * UTF-8 checking of a file read in chunks, for the CSV reader (csv-chunks.ts: records overlapping a
+ * bad byte are checked field by field) and the JSON reader. stream-json decodes with a StringDecoder,
+ * which turns bytes that are not UTF-8 into U+FFFD without a word; JSON text is UTF-8 (RFC 8259 §8.1),
+ * so the JSON extractor makes the element holding such bytes a SOURCE_INVALID_ENCODING reject. Each chunk
  * is checked with Node's native `isUtf8` (a sequence cut by the chunk's end is carried to the next);
  * only a chunk that fails is walked byte by byte to find where.
  */
