@@ -11,12 +11,10 @@ import { it } from '../helpers/fixtures.js';
 import type { ExtractItem } from '../../src/core/record.js';
 import type { Extractor } from '../../src/extract/types.js';
 import type { PipelineEvent } from '../../src/pipeline/events.js';
-import { dryRun } from '../../src/pipeline/dry-run/dry-run.js';
 import { loadPipeline } from '../../src/pipeline/file/load-pipeline.js';
-import { runPipeline } from '../../src/pipeline/run/run.js';
 import type { RunReport } from '../../src/report/model.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
-import { sandboxClient } from '../helpers/sandbox-client.js';
+import { dryRunOnSandbox, runOnSandbox } from '../helpers/sandbox-runs.js';
 
 vi.mock('../../src/extract/create-extractor.js', async (importOriginal) => {
   const real = await importOriginal<typeof import('../../src/extract/create-extractor.js')>();
@@ -67,10 +65,10 @@ describe('a row\'s extractor warnings', () => {
   it('are the row\'s warnings: counted as warned, told as warning events, in warnings.csv and the reports, in the dry run and the run', async () => {
     const p = pipeline();
     const dryEvents: PipelineEvent[] = [];
-    const dry = await dryRun(p, { api: sandboxClient(sandbox, { clock: sandbox.clock }), cwd: dir, db: join(dir, 'p.db'), outDir: join(dir, 'dry'), onEvent: (e) => dryEvents.push(e) });
+    const dry = await dryRunOnSandbox(p, sandbox, dir, dryEvents);
     expect(dry.exitCode).toBe(0);
     const events: PipelineEvent[] = [];
-    const run = await runPipeline(p, { env: sandbox.env, cwd: dir, db: join(dir, 'p.db'), reportDir: join(dir, 'run'), clock: sandbox.clock, onEvent: (e) => events.push(e) });
+    const run = await runOnSandbox(p, sandbox, dir, events);
     expect(run.exitCode, run.message).toBe(0);
     expect(warned(dryEvents)).toEqual(['SOURCE_CONTROL_STRIPPED:Name:3']);
     expect(warned(events)).toEqual(['SOURCE_CONTROL_STRIPPED:Name:3']);

@@ -12,12 +12,11 @@ import { it } from '../helpers/fixtures.js';
 import { runCli } from '../../src/cli/cli.js';
 import type { CliIo } from '../../src/cli/io.js';
 import type { PipelineEvent } from '../../src/pipeline/events.js';
-import { dryRun } from '../../src/pipeline/dry-run/dry-run.js';
 import { loadPipeline } from '../../src/pipeline/file/load-pipeline.js';
 import { runPipeline } from '../../src/pipeline/run/run.js';
 import type { RunReport } from '../../src/report/model.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
-import { sandboxClient } from '../helpers/sandbox-client.js';
+import { dryRunOnSandbox, runOnSandbox } from '../helpers/sandbox-runs.js';
 
 it.override({ sandboxOptions: { seed: 'empty', timeScale: 60 } });
 let sandbox: Sandbox;
@@ -80,13 +79,13 @@ describe('distinct: true, dry run and real run', () => {
   it('folds repeats as skipped (folded), the first row wins, and both modes count and report the same folds and warnings', async () => {
     const p = pipeline();
     const dryEvents: PipelineEvent[] = [];
-    const dry = await dryRun(p, { api: sandboxClient(sandbox, { clock: sandbox.clock }), cwd: dir, db: join(dir, 'p.db'), outDir: join(dir, 'dry'), onEvent: (e) => dryEvents.push(e) });
+    const dry = await dryRunOnSandbox(p, sandbox, dir, dryEvents);
     expect(dry.exitCode).toBe(0);
     expect(dry.report.steps[0]!.counts).toMatchObject({ read: 12, valid: 5, skipped: 7, folded: 7, warned: 2, rejected: 0, wouldCreate: 5 });
     expect(warningLines(dryEvents)).toEqual(DIFFERS);
 
     const events: PipelineEvent[] = [];
-    const run = await runPipeline(p, { env: sandbox.env, cwd: dir, db: join(dir, 'p.db'), reportDir: join(dir, 'run'), clock: sandbox.clock, onEvent: (e) => events.push(e) });
+    const run = await runOnSandbox(p, sandbox, dir, events);
     expect(run.exitCode, run.message).toBe(0);
     expect(run.counts['projects']).toEqual(EXPECTED);
     expect(warningLines(events)).toEqual(DIFFERS);

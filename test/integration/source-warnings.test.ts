@@ -14,7 +14,7 @@ import { loadPipeline } from '../../src/pipeline/file/load-pipeline.js';
 import { runPipeline } from '../../src/pipeline/run/run.js';
 import type { RunReport } from '../../src/report/model.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
-import { sandboxClient } from '../helpers/sandbox-client.js';
+import { dryRunOnSandbox, runOnSandbox } from '../helpers/sandbox-runs.js';
 
 it.override({ sandboxOptions: { seed: 'empty', timeScale: 60 } });
 let sandbox: Sandbox;
@@ -53,10 +53,10 @@ describe('source warnings in the real run', () => {
   it('are told, recorded and reported as in the dry run, and are not rows with warnings', async () => {
     const p = pipeline();
     const dryEvents: PipelineEvent[] = [];
-    const dry = await dryRun(p, { api: sandboxClient(sandbox, { clock: sandbox.clock }), cwd: dir, db: join(dir, 'p.db'), outDir: join(dir, 'dry'), onEvent: (e) => dryEvents.push(e) });
+    const dry = await dryRunOnSandbox(p, sandbox, dir, dryEvents);
     expect(dry.exitCode).toBe(0);
     const events: PipelineEvent[] = [];
-    const run = await runPipeline(p, { env: sandbox.env, cwd: dir, db: join(dir, 'p.db'), reportDir: join(dir, 'run'), clock: sandbox.clock, onEvent: (e) => events.push(e) });
+    const run = await runOnSandbox(p, sandbox, dir, events);
     expect(run.exitCode, run.message).toBe(0);
     expect(told(events)).toEqual(['projects:SOURCE_DUPLICATE_HEADER:1']);
     expect(told(events)).toEqual(told(dryEvents));
