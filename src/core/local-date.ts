@@ -13,11 +13,24 @@ const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** True when `s` is a real calendar date in `YYYY-MM-DD` form. */
 export function isLocalDate(s: string): s is LocalDate {
-  const m = DATE_RE.exec(s);
-  if (!m) return false;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  if (mo < 1 || mo > 12 || d < 1) return false;
+  // Character codes, not DATE_RE and three Numbers: every date of every row is checked here.
+  if (s.length !== 10 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45) return false;
+  const y = digitsAt(s, 0, 4);
+  const mo = digitsAt(s, 5, 2);
+  const d = digitsAt(s, 8, 2);
+  if (y < 0 || mo < 1 || mo > 12 || d < 1) return false;
   return d <= daysInMonth(y, mo);
+}
+
+/** The number written by the `n` ASCII digits of `s` from `at`, or -1 when one is not a digit. */
+export function digitsAt(s: string, at: number, n: number): number {
+  let v = 0;
+  for (let i = at; i < at + n; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    v = v * 10 + c;
+  }
+  return v;
 }
 
 export function daysInMonth(year: number, month: number): number {
@@ -174,5 +187,8 @@ export function parseHhMm(s: string): number | undefined {
 export function formatHhMm(minutes: number): string {
   const sign = minutes < 0 ? '-' : '';
   const abs = Math.abs(Math.round(minutes));
-  return `${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+  return `${sign}${twoDigits(Math.floor(abs / 60))}:${twoDigits(abs % 60)}`;
 }
+
+/** A non-negative integer with at least two digits (padStart's result without a String per part: every time log's hours go through it). */
+const twoDigits = (n: number): string => (n < 10 ? `0${n}` : `${n}`);

@@ -68,31 +68,42 @@ function checkField(name: string, def: TargetField, v: unknown, pos: SourcePosit
   }
 }
 
-/** Every problem of one row's target values for `entity`; [] when valid. Unknown and `cf_*` fields are not checked. */
-export function validateRow(entity: EntityKind, values: Readonly<Record<string, unknown>>, pos: SourcePosition): RowError[] {
-  const defs = ENTITY_FIELDS[entity];
-  const errors: RowError[] = [];
-  for (const name in defs) {
-    const def = defs[name]!;
+/** Each entity's target fields as an array, made once: validateRow walks it for every row. */
+const FIELD_LISTS = new Map<EntityKind, readonly (readonly [string, TargetField])[]>();
+const fieldList = (entity: EntityKind): readonly (readonly [string, TargetField])[] => {
+  let list = FIELD_LISTS.get(entity);
+  if (list === undefined) FIELD_LISTS.set(entity, (list = Object.entries(ENTITY_FIELDS[entity])));
+  return list;
+};
+
+/** The answer for a valid row, shared (no array per row). Frozen: read only. */
+const VALID: readonly RowError[] = Object.freeze([]);
+
+/** Every problem of one row's target values for `entity`; empty when valid. Unknown and `cf_*` fields are not checked. */
+export function validateRow(entity: EntityKind, values: Readonly<Record<string, unknown>>, pos: SourcePosition): readonly RowError[] {
+  const defs = fieldList(entity);
+  let errors: RowError[] | undefined;
+  for (let i = 0; i < defs.length; i++) {
+    const [name, def] = defs[i]!;
     const v = values[name];
     if (missing(v)) {
-      if (def.required) errors.push({ code: 'ROW_REQUIRED', message: `required field "${name}" is empty`, field: name, pos });
+      if (def.required) (errors ??= []).push({ code: 'ROW_REQUIRED', message: `required field "${name}" is empty`, field: name, pos });
       continue;
     }
     const e = checkField(name, def, v, pos);
-    if (e) errors.push(e);
+    if (e) (errors ??= []).push(e);
   }
   const { startDate, endDate, startTime, endTime } = values as Record<string, unknown>;
   if (typeof startDate === 'string' && typeof endDate === 'string' && isLocalDate(startDate) && isLocalDate(endDate) && startDate > endDate) {
-    errors.push({ code: 'ROW_DATE_RANGE', message: `startDate ${startDate} is after endDate ${endDate}`, field: 'endDate', value: endDate, pos });
+    (errors ??= []).push({ code: 'ROW_DATE_RANGE', message: `startDate ${startDate} is after endDate ${endDate}`, field: 'endDate', value: endDate, pos });
   }
   if (entity === 'timelog') {
     if (typeof startTime === 'string' && typeof endTime === 'string' && TIME.test(startTime) && TIME.test(endTime) && startTime > endTime) {
-      errors.push({ code: 'ROW_DATE_RANGE', message: `startTime ${startTime} is after endTime ${endTime}`, field: 'endTime', value: endTime, pos });
+      (errors ??= []).push({ code: 'ROW_DATE_RANGE', message: `startTime ${startTime} is after endTime ${endTime}`, field: 'endTime', value: endTime, pos });
     }
     if (missing(values.task) && missing(values.logName)) {
-      errors.push({ code: 'ROW_REQUIRED', message: 'a time log without "task" is a general log and needs "logName"', field: 'logName', pos });
+      (errors ??= []).push({ code: 'ROW_REQUIRED', message: 'a time log without "task" is a general log and needs "logName"', field: 'logName', pos });
     }
   }
-  return errors;
+  return errors ?? VALID;
 }

@@ -11,7 +11,7 @@
  * Input is trimmed first; month names are English and case-insensitive. Only real dates match
  * (`30/02/2026` does not).
  */
-import { makeLocalDate, type LocalDate } from '../local-date.js';
+import { digitsAt, isLocalDate, makeLocalDate, type LocalDate } from '../local-date.js';
 
 const TOKENS = ['YYYY', 'YY', 'MMMM', 'MMM', 'MM', 'M', 'DD', 'D', 'HH', 'H', 'hh', 'h', 'mm', 'ss', 'SSS', 'A', 'Z'] as const;
 type Token = (typeof TOKENS)[number];
@@ -273,10 +273,16 @@ export function compileDateFormat(format: string, dateOnly = false, options: Dat
   const hit = cache.get(key);
   if (hit) return hit;
   const { re, groups, hasTime } = buildMatcher(format, dateOnly ? 'date-only' : 'date');
+  // `YYYY-MM-DD` itself: a value in that exact form (year 0001 on) needs no regex (parse's fast path).
+  const iso = format === 'YYYY-MM-DD';
   const compiled: CompiledDateFormat = {
     format,
     hasTime,
     parse(value: string): DateTimeParts | undefined {
+      // An ISO date under the ISO format (most sources): the value is already the LocalDate.
+      if (iso && isLocalDate(value) && digitsAt(value, 0, 4) >= 1) {
+        return { date: value, minuteOfDay: 0, second: 0, millisecond: 0, hasTime };
+      }
       const m = re.exec(value.trim());
       const raw = m ? readParts(m, groups, pivot) : undefined;
       if (raw === undefined) return undefined;

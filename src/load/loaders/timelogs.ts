@@ -12,7 +12,7 @@ import { API_USER } from '../../core/api-user.js';
 import type { TimeLog, TimeLogCreate, ZohoApi } from '../../zoho/types.js';
 import { ScopeCache } from '../exactly-once/scope-cache.js';
 import { collect } from '../collect.js';
-import { compact, pickString, requireRefIds, required, type RefField } from '../target-values.js';
+import { either, pickString, requireRefIds, required, textOf, type RefField } from '../target-values.js';
 import { candidateOf } from '../exactly-once/created-time.js';
 import { hoursToMinutes, normNotes } from '../exactly-once/natural-key-equality.js';
 import { sendEach } from '../exactly-once/send-each.js';
@@ -45,16 +45,32 @@ function twelveHour(hhmm: string | undefined): string | undefined {
   return `${String(h12).padStart(2, '0')}:${String(min % 60).padStart(2, '0')} ${suffix}`;
 }
 
+type Values = Record<string, unknown>;
+/**
+ * A time log's target fields and their aliases, read on every row: one property load per name (pickString
+ * loops over a names array with keyed loads, ~3× the time of the whole request per row, measured).
+ */
+const TASK = (v: Values) => textOf(either(v['task'], v['task_id']));
+const MODULE_TYPE = (v: Values) => textOf(either(v['moduleType'], v['module_type']));
+const APPROVAL = (v: Values) => textOf(either(either(v['approval'], v['approval_status']), v['status']));
+const START = (v: Values) => textOf(either(v['startTime'], v['start_time']));
+const END = (v: Values) => textOf(either(v['endTime'], v['end_time']));
+const BILLING = (v: Values) => textOf(either(either(v['billing'], v['bill_status']), v['billing_status']));
+const LOG_NAME = (v: Values) => textOf(either(v['logName'], v['log_name']));
+const NOTES = (v: Values) => textOf(v['notes']);
+const DATE = (v: Values) => textOf(v['date']);
+const OWNER = (v: Values) => textOf(either(either(v['user'], v['owner']), v['owner_zpuid']));
+
 /** The owner to send: none for `api-user` (Zoho books the log to the token's owner), else the zpuid. */
 function ownerOf(values: Record<string, unknown>): string | undefined {
-  const owner = pickString(values, 'user', 'owner', 'owner_zpuid');
+  const owner = OWNER(values);
   return owner === API_USER ? undefined : owner;
 }
 
 const REFS: readonly RefField[] = [
-  { field: 'project', aliases: ['project_id'], lookup: 'project-by-name' },
-  { field: 'task', aliases: ['task_id'], lookup: 'task-by-key' },
-  { field: 'user', aliases: ['owner', 'owner_zpuid'], lookup: 'user-by-email', accepts: (v) => v === API_USER },
+  { field: 'project', aliases: ['project_id'], lookup: 'project-by-name', read: (v) => textOf(either(v['project'], v['project_id'])) },
+  { field: 'task', aliases: ['task_id'], lookup: 'task-by-key', read: TASK },
+  { field: 'user', aliases: ['owner', 'owner_zpuid'], lookup: 'user-by-email', accepts: (v) => v === API_USER, read: OWNER },
 ];
 
 function monthRange(date: string): { startDate: string; endDate: string } {
@@ -75,23 +91,31 @@ export function createTimelogLoader(api: ZohoApi, options: LoaderOptions = {}): 
 
   function buildRequest(values: Record<string, unknown>): Record<string, unknown> {
     requireRefIds(values, REFS, options.isPlaceholder);
-    const task = pickString(values, 'task', 'task_id');
-    const moduleType = (pickString(values, 'moduleType', 'module_type') ?? (task ? 'task' : 'general')) as 'task' | 'issue' | 'general';
-    const status = pickString(values, 'approval', 'approval_status', 'status');
-    const start = twelveHour(pickString(values, 'startTime', 'start_time'));
-    const end = twelveHour(pickString(values, 'endTime', 'end_time'));
-    return compact({
-      date: required(values, 'date'),
-      bill_status: billStatus(pickString(values, 'billing', 'bill_status', 'billing_status')),
+    const task = TASK(values);
+    const moduleType = (MODULE_TYPE(values) ?? (task ? 'task' : 'general')) as 'task' | 'issue' | 'general';
+    const status = APPROVAL(values);
+    const start = twelveHour(START(values));
+    // Built member by member in one fixed order, only the members the source gave (no compact copy):
+    // this runs for every row the run sends, and again in the dry run.
+    const body: Record<string, unknown> = {
+      date: DATE(values) ?? required(values, 'date'),
+      bill_status: billStatus(BILLING(values)),
       hours: hoursOf(values),
       module: task === undefined ? { type: moduleType } : { type: moduleType, id: task },
-      log_name: pickString(values, 'logName', 'log_name'),
-      notes: pickString(values, 'notes'),
-      owner_zpuid: ownerOf(values),
-      start_time: start,
-      end_time: start === undefined ? undefined : end,
-      status: status === 'Approved' || status === 'Unapproved' || status === 'Rejected' ? status : undefined,
-    } as Record<string, unknown>);
+    };
+    const logName = LOG_NAME(values);
+    if (logName !== undefined) body['log_name'] = logName;
+    const notes = NOTES(values);
+    if (notes !== undefined) body['notes'] = notes;
+    const owner = ownerOf(values);
+    if (owner !== undefined) body['owner_zpuid'] = owner;
+    if (start !== undefined) {
+      body['start_time'] = start;
+      const end = twelveHour(END(values));
+      if (end !== undefined) body['end_time'] = end;
+    }
+    if (status === 'Approved' || status === 'Unapproved' || status === 'Rejected') body['status'] = status;
+    return body;
   }
 
   function matches(log: TimeLog, values: Record<string, unknown>): boolean {

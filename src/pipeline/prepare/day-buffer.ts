@@ -69,7 +69,10 @@ export function createDayBuffer(entries: number, slots: number, maxUsers: number
     },
     write(many, one, rowsPerInsert) {
       const params: unknown[] = new Array(2 * rowsPerInsert);
-      const order = inUse.subarray(0, count).sort((a, b) => keys[a]! - keys[b]!);
+      // A plain array, not the Int32Array itself: a typed array's sort with a comparator is ~2× slower (claim-buffer.ts).
+      const order: number[] = new Array<number>(count);
+      for (let d = 0; d < count; d++) order[d] = inUse[d]!;
+      order.sort((a, b) => keys[a]! - keys[b]!);
       let i = 0;
       for (; i + rowsPerInsert <= order.length; i += rowsPerInsert) {
         for (let j = 0; j < rowsPerInsert; j++) {

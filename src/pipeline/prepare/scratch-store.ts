@@ -16,7 +16,7 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createClaimBuffer } from './claim-buffer.js';
+import { createClaimBuffer, type ClaimInserts } from './claim-buffer.js';
 import { createDayBuffer } from './day-buffer.js';
 
 export interface ScratchStore {
@@ -119,6 +119,29 @@ function createBloom(log2Bits: number) {
 const SURROGATE = /[\ud800-\udfff]/;
 const lossless = (s: string): string | Buffer => (SURROGATE.test(s) ? Buffer.from(s, 'utf16le') : s);
 
+/** A step's table of claimed keys and its statements (ClaimInserts for the buffer's flush). */
+interface KeyTable extends ClaimInserts {
+  has: Database.Statement<[string | Buffer], number>;
+  value: Database.Statement<[string | Buffer], number>;
+}
+
+/**
+ * Table `keys_<n>` (n: the store's n-th step): one table per step keyed by the key alone, not one
+ * table keyed by (step, key). Without the step name repeated in every row the B-tree is about half
+ * the size, so at a million rows more of it stays in the page cache: bench:local measured the
+ * flush of claims at ~1.5 µs per key with the shared table at 1M rows.
+ */
+function createKeyTable(db: Database.Database, n: number): KeyTable {
+  const t = `keys_${n}`;
+  db.exec(`CREATE TABLE ${t} (key TEXT NOT NULL PRIMARY KEY, vh INTEGER NOT NULL) WITHOUT ROWID`);
+  return {
+    many: db.prepare(`INSERT OR IGNORE INTO ${t} (key, vh) VALUES ${Array(ROWS_PER_INSERT).fill('(?, ?)').join(', ')}`),
+    one: db.prepare(`INSERT OR IGNORE INTO ${t} (key, vh) VALUES (?, ?)`),
+    has: db.prepare<[string | Buffer], number>(`SELECT 1 FROM ${t} WHERE key = ?`).pluck(),
+    value: db.prepare<[string | Buffer], number>(`SELECT vh FROM ${t} WHERE key = ?`).pluck(),
+  };
+}
+
 /** Opens a scratch store in `dir` (a new temporary folder when omitted, removed at close). */
 export function createScratchStore(dir?: string): ScratchStore {
   const tmp = dir ?? mkdtempSync(join(tmpdir(), 'zpetl-scratch-'));
@@ -127,14 +150,16 @@ export function createScratchStore(dir?: string): ScratchStore {
   db.pragma('synchronous = OFF');
   db.pragma('cache_size = -16000'); // 16 MB page cache: bounded, whatever the row count
   db.pragma('temp_store = FILE');
-  db.exec(`CREATE TABLE keys (step TEXT NOT NULL, key TEXT NOT NULL, vh INTEGER NOT NULL, PRIMARY KEY (step, key)) WITHOUT ROWID;
-    CREATE TABLE day_minutes (k INTEGER PRIMARY KEY, minutes INTEGER NOT NULL);
+  db.exec(`CREATE TABLE day_minutes (k INTEGER PRIMARY KEY, minutes INTEGER NOT NULL);
     CREATE TABLE names (kind TEXT NOT NULL, scope TEXT NOT NULL, name TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (kind, scope, name)) WITHOUT ROWID;`);
-  const insKey = db.prepare('INSERT OR IGNORE INTO keys (step, key, vh) VALUES (?, ?, ?)');
-  const insKeys = db.prepare(`INSERT OR IGNORE INTO keys (step, key, vh) VALUES ${Array(ROWS_PER_INSERT).fill('(?, ?, ?)').join(', ')}`);
   const putDays = db.prepare(`INSERT OR REPLACE INTO day_minutes (k, minutes) VALUES ${Array(ROWS_PER_INSERT).fill('(?, ?)').join(', ')}`);
-  const hasKey = db.prepare<[string, string | Buffer], number>('SELECT 1 FROM keys WHERE step = ? AND key = ?').pluck();
-  const keyValue = db.prepare<[string, string | Buffer], number>('SELECT vh FROM keys WHERE step = ? AND key = ?').pluck();
+  const keyTables = new Map<string, KeyTable>();
+  /** The step's own table of claimed keys, made at its first claim. */
+  const keyTable = (step: string): KeyTable => {
+    let t = keyTables.get(step);
+    if (t === undefined) keyTables.set(step, (t = createKeyTable(db, keyTables.size)));
+    return t;
+  };
   const getDay = db.prepare<[number], number>('SELECT minutes FROM day_minutes WHERE k = ?').pluck();
   const putDay = db.prepare('INSERT OR REPLACE INTO day_minutes (k, minutes) VALUES (?, ?)');
   const insName = db.prepare('INSERT OR IGNORE INTO names (kind, scope, name, id) VALUES (?, ?, ?, ?)');
@@ -155,7 +180,7 @@ export function createScratchStore(dir?: string): ScratchStore {
     const own = !open;
     if (own) db.exec('BEGIN');
     try {
-      claims.write(insKeys, insKey, ROWS_PER_INSERT, lossless);
+      claims.write(keyTable, ROWS_PER_INSERT, lossless);
       days.write(putDays, putDay, ROWS_PER_INSERT);
     } finally {
       if (own) db.exec('COMMIT');
@@ -168,13 +193,13 @@ export function createScratchStore(dir?: string): ScratchStore {
     claimKey(step, key, valueHash = 0) {
       const h = hashKey(step, key);
       if (bloom.maybe(h)) {
-        if (claims.has(step, key, h) || hasKey.get(step, lossless(key)) !== undefined) return false;
+        if (claims.has(step, key, h) || keyTable(step).has.get(lossless(key)) !== undefined) return false;
       } else bloom.add(h);
       if (claims.add(step, key, h, valueHash) >= FLUSH_ENTRIES) flush();
       return true;
     },
     claimedValueHash(step, key) {
-      return claims.valueOf(step, key, hashKey(step, key)) ?? keyValue.get(step, lossless(key));
+      return claims.valueOf(step, key, hashKey(step, key)) ?? keyTable(step).value.get(lossless(key));
     },
     addDayMinutes(user, date, minutes, max) {
       const k = days.dayKey(user, date);
