@@ -7,7 +7,7 @@
  * per row: that was most of a dry run's time when measured. Instead:
  * - a fixed-size Bloom filter (8 MiB) answers "certainly never seen" for most new keys and days, so
  *   they need no read at all (a "maybe" is checked exactly, in the buffer then in SQLite);
- * - claims and day totals are buffered in fixed typed-array tables (at most FLUSH_ENTRIES of each,
+ * - claims and day totals (in blocks of DAY_BLOCK_USERS people's day, day-buffer.ts) are buffered in fixed typed-array tables (at most FLUSH_ENTRIES of each,
  *   no per-entry heap objects) and written in key order by multi-row INSERTs when a buffer fills
  *   (inside the caller's transaction when one is open).
  * Answers are exact either way: the filter only decides whether a read is needed.
@@ -17,7 +17,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClaimBuffer, type ClaimInserts } from './claim-buffer.js';
-import { createDayBuffer } from './day-buffer.js';
+import { createDayBuffer, DAY_BLOCK_USERS, DAY_MAX_MINUTES } from './day-buffer.js';
+import { ZpetlError } from '../../core/errors.js';
 
 export interface ScratchStore {
   /**
@@ -150,7 +151,7 @@ export function createScratchStore(dir?: string): ScratchStore {
   db.pragma('synchronous = OFF');
   db.pragma('cache_size = -16000'); // 16 MB page cache: bounded, whatever the row count
   db.pragma('temp_store = FILE');
-  db.exec(`CREATE TABLE day_minutes (k INTEGER PRIMARY KEY, minutes INTEGER NOT NULL);
+  db.exec(`CREATE TABLE day_minutes (k INTEGER PRIMARY KEY, minutes BLOB NOT NULL);
     CREATE TABLE names (kind TEXT NOT NULL, scope TEXT NOT NULL, name TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (kind, scope, name)) WITHOUT ROWID;`);
   const putDays = db.prepare(`INSERT OR REPLACE INTO day_minutes (k, minutes) VALUES ${Array(ROWS_PER_INSERT).fill('(?, ?)').join(', ')}`);
   const keyTables = new Map<string, KeyTable>();
@@ -160,7 +161,7 @@ export function createScratchStore(dir?: string): ScratchStore {
     if (t === undefined) keyTables.set(step, (t = createKeyTable(db, keyTables.size)));
     return t;
   };
-  const getDay = db.prepare<[number], number>('SELECT minutes FROM day_minutes WHERE k = ?').pluck();
+  const getDay = db.prepare<[number], Buffer>('SELECT minutes FROM day_minutes WHERE k = ?').pluck();
   const putDay = db.prepare('INSERT OR REPLACE INTO day_minutes (k, minutes) VALUES (?, ?)');
   const insName = db.prepare('INSERT OR IGNORE INTO names (kind, scope, name, id) VALUES (?, ?, ?, ?)');
   const selName = db.prepare<[string, string | Buffer, string | Buffer], string>('SELECT id FROM names WHERE kind = ? AND scope = ? AND name = ?').pluck();
@@ -202,21 +203,21 @@ export function createScratchStore(dir?: string): ScratchStore {
       return claims.valueOf(step, key, hashKey(step, key)) ?? keyTable(step).value.get(lossless(key));
     },
     addDayMinutes(user, date, minutes, max) {
-      const k = days.dayKey(user, date);
+      if (max > DAY_MAX_MINUTES) throw new ZpetlError('INTERNAL', `a day's maximum of ${max} min does not fit the scratch store's ${DAY_MAX_MINUTES}`);
+      const u = days.userOf(user);
+      const k = days.blockKey(u, date);
       const h = hashInt(k);
       const slot = days.slot(k, h);
-      let before: number;
-      if (days.used[slot] === 1) before = days.minutes[slot]!;
-      else {
-        if (bloom.maybe(h)) before = getDay.get(k) ?? 0;
-        else {
-          before = 0;
-          bloom.add(h);
-        }
-        days.track(slot, k, before);
+      if (days.used[slot] !== 1) {
+        let stored: Buffer | undefined;
+        if (bloom.maybe(h)) stored = getDay.get(k);
+        else bloom.add(h);
+        days.load(slot, k, stored);
       }
+      const at = slot * DAY_BLOCK_USERS + (u % DAY_BLOCK_USERS);
+      const before = days.minutes[at]!;
       const added = minutes <= max && before + minutes <= max;
-      if (added) days.minutes[slot] = before + minutes;
+      if (added) days.minutes[at] = before + minutes;
       if (days.count >= FLUSH_ENTRIES) flush();
       return { before, added };
     },
