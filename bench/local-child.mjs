@@ -3,10 +3,12 @@
  * `zpetl` does: with dist/ nothing else is loaded (no TypeScript loader, whose hooks thread alone
  * added ~40 MB of RSS to every figure). With --src the parent starts it under `--import tsx`.
  *
- *   node bench/local-child.mjs --child speed|memory --module <dry-run module> --file F --pipeline P --out DIR
+ *   node bench/local-child.mjs --child parse|dry --module <dry-run module> --file F --pipeline P --out DIR
  *
- * speed: a bare csv-parse pass over F, then the dry run; memory: the dry run alone. Prints one JSON
- * line: rows, wall and CPU (user + system) milliseconds of each pass, and the process's peak RSS.
+ * parse: a bare csv-parse pass over F; dry: the dry run over it. One pass per process: the second
+ * of two passes in one process ran ~25% slower, whichever it was (bare pass 5.4 s first, 7.3 s after
+ * the dry run, on the 1M file), so the parent starts a fresh child per pass. Prints one JSON line:
+ * rows, wall and CPU (user + system) milliseconds of the pass, and the process's peak RSS.
  *
  * Peak RSS is VmHWM from /proc/self/status on Linux, not resourceUsage().maxRSS: Linux carries
  * ru_maxrss across fork + exec, so a child of a parent holding 160 MB (the bench, after generating
@@ -38,23 +40,26 @@ async function bareParse(file) {
 const mode = str('child');
 const file = str('file');
 const out = {};
-if (mode === 'speed') {
+if (mode === 'parse') {
   const t0 = performance.now();
   const c0 = cpuMs();
-  out.parseRows = await bareParse(file);
-  out.parseMs = performance.now() - t0;
-  out.parseCpuMs = cpuMs() - c0;
+  out.rows = await bareParse(file);
+  out.ms = performance.now() - t0;
+  out.cpuMs = cpuMs() - c0;
+} else {
+  const { dryRun } = await import(pathToFileURL(str('module')).href);
+  const t1 = performance.now();
+  const c1 = cpuMs();
+  const r = await dryRun(str('pipeline'), { outDir: join(str('out'), mode) });
+  out.ms = performance.now() - t1;
+  out.cpuMs = cpuMs() - c1;
+  const logs = r.report.steps.find((s) => s.name === 'timelogs');
+  out.rows = logs.counts.read;
+  out.valid = logs.counts.valid;
+  out.rejected = logs.counts.rejected;
+  out.windows = r.report.estimate?.windowsNeeded ?? -1;
+  out.calls = r.report.estimate?.totalCalls ?? -1;
 }
-const { dryRun } = await import(pathToFileURL(str('module')).href);
-const t1 = performance.now();
-const c1 = cpuMs();
-const r = await dryRun(str('pipeline'), { outDir: join(str('out'), mode) });
-out.dryMs = performance.now() - t1;
-out.dryCpuMs = cpuMs() - c1;
-const logs = r.report.steps.find((s) => s.name === 'timelogs');
-out.dryRows = logs.counts.read;
-out.valid = logs.counts.valid;
-out.rejected = logs.counts.rejected;
 const hwm = (() => {
   try {
     const m = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync('/proc/self/status', 'utf8'));
@@ -65,6 +70,4 @@ const hwm = (() => {
 })();
 out.maxRssKb = hwm ?? process.resourceUsage().maxRSS;
 out.rssSource = hwm === undefined ? 'maxRSS' : 'VmHWM';
-out.windows = r.report.estimate?.windowsNeeded ?? -1;
-out.calls = r.report.estimate?.totalCalls ?? -1;
 process.stdout.write(`${JSON.stringify(out)}\n`);

@@ -7,19 +7,21 @@
  *     control-character check runs on the hot path, clean chunks included), plus a 3-row
  *     projects file the logs look their project up in and a 500-row users file (each person added to
  *     one project) the logs look their owner up in: a time log's user is a Zoho id, found by e-mail.
- *  2. In one child process: a bare csv-parse pass over the 1M file, then the dry run over it (map,
+ *  2. Side by side, --rounds times (default 3), each pass in a fresh child process and the two in
+ *     alternating order: a bare csv-parse pass over the 1M file, and the dry run over it (map,
  *     validate, lookups, duplicate keys and 24 h/day in the SQLite scratch store, rejects, reports).
- *     Prints rows/s of each and the ratio (target ≥ 0.6), by wall clock and by the child's CPU time
- *     (user + system: steadier on a shared machine; both passes are measured side by side).
- *  3. Peak RSS of the dry run alone, each in a fresh child: over the 1M file, then the 4M file
- *     (target ≤ 150 MB, the 4M figure within 15% of the 1M one).
+ *     One pass per process because the second pass in a process ran ~25% slower whichever it was
+ *     (local-child.mjs). Prints each pass's median rows/s and the ratio (target ≥ 0.6), by wall clock
+ *     and by CPU time (user + system: steadier on a shared machine), and every round's ratio.
+ *  3. Peak RSS of the dry run: the highest of the 1M dry-run children, then the 4M file in a fresh
+ *     child (target ≤ 150 MB, the 4M figure within 15% of the 1M one).
  *
  * The children run bench/local-child.mjs under bare `node` over dist/, as `zpetl` runs: no TypeScript
  * loader in the measured process (with --src they load src/ through tsx, and figures include it).
  * Peak RSS is each child's own high-water mark (VmHWM on Linux: resourceUsage().maxRSS would include
  * the parent's RSS at spawn, which Linux carries across exec; see local-child.mjs). Options: --rows N (default 1000000),
  * --big N (default 4000000; 0 skips), --keep (keep the temp folder), --src (run src/ through tsx
- * instead of building dist/).
+ * instead of building dist/), --rounds N.
  */
 import { spawnSync } from 'node:child_process';
 import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -108,13 +110,31 @@ steps:
   return file;
 }
 
-function runChild(mode: string, file: string, pipeline: string, outDir: string): Record<string, number> & { rssSource?: string } {
+interface ChildResult {
+  rows: number;
+  ms: number;
+  cpuMs: number;
+  maxRssKb: number;
+  rssSource: string;
+  valid?: number;
+  rejected?: number;
+  calls?: number;
+  windows?: number;
+}
+
+function runChild(mode: 'parse' | 'dry', file: string, pipeline: string, outDir: string): ChildResult {
   const module = SRC ? join(ROOT, 'src', 'pipeline', 'dry-run', 'dry-run.ts') : join(ROOT, 'dist', 'pipeline', 'dry-run', 'dry-run.js');
+  rmSync(join(outDir, mode), { recursive: true, force: true });
   const args = [...(SRC ? ['--import', 'tsx'] : []), join(ROOT, 'bench', 'local-child.mjs'), '--child', mode, '--module', module, '--file', file, '--pipeline', pipeline, '--out', outDir];
   const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 24 });
   if (r.status !== 0) throw new Error(`child ${mode} failed (${r.status}): ${r.stderr}`);
-  return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as Record<string, number> & { rssSource?: string };
+  return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as ChildResult;
 }
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 === 1 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
 
 async function main(): Promise<void> {
   const rows = arg('rows', 1_000_000);
@@ -132,24 +152,34 @@ async function main(): Promise<void> {
     await generate(join(dir, 'logs.csv'), rows);
     console.log(`generated ${rows.toLocaleString('en-US')} rows in ${((performance.now() - t) / 1000).toFixed(1)} s (${dir}); code: ${SRC ? 'src/ through tsx' : 'dist/'}`);
     const pipeline = pipelineYaml(dir, 'logs.csv');
-    const s = runChild('speed', join(dir, 'logs.csv'), pipeline, dir);
-    const parseRate = s['parseRows']! / (s['parseMs']! / 1000);
-    const dryRate = s['dryRows']! / (s['dryMs']! / 1000);
-    console.log(`bare csv-parse : ${Math.round(parseRate).toLocaleString('en-US')} rows/s (${(s['parseMs']! / 1000).toFixed(1)} s; CPU ${(s['parseCpuMs']! / 1000).toFixed(1)} s)`);
-    console.log(`dry run        : ${Math.round(dryRate).toLocaleString('en-US')} rows/s (${(s['dryMs']! / 1000).toFixed(1)} s; CPU ${(s['dryCpuMs']! / 1000).toFixed(1)} s; valid ${s['valid']}, rejected ${s['rejected']}, ${s['calls']} calls, ${s['windows']} windows of 22:00-06:00)`);
-    console.log(`ratio          : ${(dryRate / parseRate).toFixed(2)} by wall clock, ${(s['parseCpuMs']! / s['dryCpuMs']!).toFixed(2)} by CPU time (target ≥ 0.6)`);
-    rmSync(join(dir, 'speed'), { recursive: true, force: true });
-    const m = runChild('memory', join(dir, 'logs.csv'), pipeline, dir);
-    console.log(`peak RSS @ ${rows.toLocaleString('en-US')}: ${mb(m['maxRssKb']!)} (dry run alone, ${m.rssSource}; ${mb(s['maxRssKb']!)} in the speed child with the bare pass)`);
+    const rounds = Math.max(1, Math.round(arg('rounds', 3)));
+    const parses: ChildResult[] = [];
+    const drys: ChildResult[] = [];
+    for (let i = 0; i < rounds; i++) {
+      // Alternating order: neither pass always runs right after the other.
+      const first = i % 2 === 0 ? 'parse' : 'dry';
+      for (const mode of [first, first === 'parse' ? 'dry' : 'parse'] as const) (mode === 'parse' ? parses : drys).push(runChild(mode, join(dir, 'logs.csv'), pipeline, dir));
+    }
+    const parseMs = median(parses.map((p) => p.ms));
+    const dryMs = median(drys.map((d) => d.ms));
+    const parseRate = rows / (parseMs / 1000);
+    const dryRate = rows / (dryMs / 1000);
+    const d = drys.at(-1)!;
+    const cpuRatio = median(parses.map((p) => p.cpuMs)) / median(drys.map((x) => x.cpuMs));
+    console.log(`bare csv-parse : ${Math.round(parseRate).toLocaleString('en-US')} rows/s (median of ${rounds}: ${(parseMs / 1000).toFixed(1)} s; CPU ${(median(parses.map((p) => p.cpuMs)) / 1000).toFixed(1)} s)`);
+    console.log(`dry run        : ${Math.round(dryRate).toLocaleString('en-US')} rows/s (median of ${rounds}: ${(dryMs / 1000).toFixed(1)} s; CPU ${(median(drys.map((x) => x.cpuMs)) / 1000).toFixed(1)} s; valid ${d.valid}, rejected ${d.rejected}, ${d.calls} calls, ${d.windows} windows of 22:00-06:00)`);
+    console.log(`ratio          : ${(dryRate / parseRate).toFixed(2)} by wall clock, ${cpuRatio.toFixed(2)} by CPU time (target ≥ 0.6); per round ${parses.map((p, i) => (p.ms / drys[i]!.ms).toFixed(2)).join(', ')}`);
+    const peak = drys.reduce((a, b) => (b.maxRssKb > a.maxRssKb ? b : a));
+    console.log(`peak RSS @ ${rows.toLocaleString('en-US')}: ${mb(peak.maxRssKb)} (the highest of the ${rounds} dry-run children, ${peak.rssSource})`);
+    const m = peak;
     if (big > 0) {
-      rmSync(join(dir, 'memory'), { recursive: true, force: true });
       rmSync(join(dir, 'logs.csv'), { force: true });
       t = performance.now();
       await generate(join(dir, 'big.csv'), big);
       console.log(`generated ${big.toLocaleString('en-US')} rows in ${((performance.now() - t) / 1000).toFixed(1)} s`);
-      const b = runChild('memory', join(dir, 'big.csv'), pipelineYaml(dir, 'big.csv'), dir);
-      const diff = (b['maxRssKb']! - m['maxRssKb']!) / m['maxRssKb']!;
-      console.log(`peak RSS @ ${big.toLocaleString('en-US')}: ${mb(b['maxRssKb']!)} (${(diff * 100).toFixed(1)}% vs ${rows.toLocaleString('en-US')}; target ≤ 150 MB and within 15%); dry run ${Math.round(b['dryRows']! / (b['dryMs']! / 1000)).toLocaleString('en-US')} rows/s, valid ${b['valid']}, rejected ${b['rejected']}`);
+      const b = runChild('dry', join(dir, 'big.csv'), pipelineYaml(dir, 'big.csv'), dir);
+      const diff = (b.maxRssKb - m.maxRssKb) / m.maxRssKb;
+      console.log(`peak RSS @ ${big.toLocaleString('en-US')}: ${mb(b.maxRssKb)} (${(diff * 100).toFixed(1)}% vs ${rows.toLocaleString('en-US')}; target ≤ 150 MB and within 15%); dry run ${Math.round(b.rows / (b.ms / 1000)).toLocaleString('en-US')} rows/s, valid ${b.valid}, rejected ${b.rejected}`);
     }
   } finally {
     if (!process.argv.includes('--keep')) rmSync(dir, { recursive: true, force: true });

@@ -22,6 +22,23 @@ const UNIT = /(\d+(?:[.,]\d+)?)\s*(hours?|hrs?|h|minutes?|mins?|m)\b/gy;
 const bad = (problem: string): DurationResult => ({ ok: false, problem });
 const good = (minutes: number): DurationResult => ({ ok: true, minutes });
 
+/** `h:mm` or `hh:mm` (minutes 00–59) by character codes, as HHMM reads it; undefined for any other form (then HHMM decides). */
+function shortHhMm(v: string): number | undefined {
+  const n = v.length;
+  if ((n !== 4 && n !== 5) || v.charCodeAt(n - 3) !== 58) return undefined;
+  const h = n === 4 ? digit(v, 0) : digit(v, 0) * 10 + digit(v, 1);
+  const m1 = digit(v, n - 2);
+  const m2 = digit(v, n - 1);
+  if (h < 0 || m1 < 0 || m1 > 5 || m2 < 0 || (n === 5 && digit(v, 1) < 0)) return undefined;
+  return h * 60 + m1 * 10 + m2;
+}
+
+/** The digit at `i`, or a large negative number when it is not one (so any sum with it stays negative). */
+const digit = (s: string, i: number): number => {
+  const c = s.charCodeAt(i) - 48;
+  return c >= 0 && c <= 9 ? c : -1000;
+};
+
 /**
  * Parses a duration in `format` to integer minutes (≥ 0). Seconds in `hh:mm:ss` and fractions of a
  * minute in decimal/units are rounded to the nearest minute. Empty input is a problem: callers
@@ -32,6 +49,8 @@ export function parseDuration(raw: string, format: DurationFormat): DurationResu
   if (value === '') return bad('empty duration');
   switch (format) {
     case 'hh:mm': {
+      const fast = shortHhMm(value);
+      if (fast !== undefined) return good(fast);
       const m = HHMM.exec(value);
       if (!m) return bad(`expected hours:minutes such as 1:30 or 01:30 (minutes 00–59), got "${value}"`);
       return good(Number(m[1]) * 60 + Number(m[2]) + (m[3] !== undefined && Number(m[3]) >= 30 ? 1 : 0));

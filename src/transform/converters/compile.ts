@@ -3,7 +3,7 @@ import { ok } from '../../core/record.js';
 import { createDateConverter, createDatetimeConverter, createTimeConverter } from './date.js';
 import { createReplaceConverter } from './replace.js';
 import { ConverterObjectSchema, type ConverterObject, type ConverterSpec } from './spec.js';
-import { convertEmail, convertHtml, convertLower, convertTrim, convertUpper, createSplitConverter } from './text.js';
+import { convertHtml, createEmailConverter, convertLower, convertTrim, convertUpper, createSplitConverter } from './text.js';
 import type { ConvertFn } from './types.js';
 import { convertDuration, convertList, convertNumber, createBooleanConverter, createEnumConverter, createMapConverter } from './values.js';
 
@@ -29,7 +29,7 @@ export function compileConverter(spec: ConverterSpec): ConvertFn {
     case 'trim':
       return (v) => convertTrim(v, s);
     case 'email':
-      return (v, pos, field) => convertEmail(v, s, pos, field);
+      return createEmailConverter();
     case 'html':
       return (v) => convertHtml(v);
     case 'number':

@@ -67,6 +67,34 @@ export function createSplitConverter(options: Pick<ConverterOptions<'split'>, 's
  * ROW_INVALID_EMAIL saying why.
  */
 export function convertEmail(value: unknown, _options: unknown, pos: SourcePosition, field: string): Outcome<unknown> {
+  return checkEmail(value, pos, field);
+}
+
+/** Distinct accepted addresses an e-mail converter remembers (then it starts again: memory stays flat). */
+const EMAILS_REMEMBERED = 10_000;
+
+/**
+ * Compiles convertEmail for one field: an address it has accepted before is given from memory (a
+ * timesheet names the same few hundred people on every row; the address rule and normEmail cost ~1 µs
+ * per value). Refusals are not remembered: their reject carries the row's position.
+ */
+export function createEmailConverter(): (value: unknown, pos: SourcePosition, field: string) => Outcome<unknown> {
+  const accepted = new Map<string, string>();
+  return (value, pos, field) => {
+    if (typeof value === 'string') {
+      const known = accepted.get(value);
+      if (known !== undefined) return ok(known);
+    }
+    const r = checkEmail(value, pos, field);
+    if (r.ok && typeof value === 'string') {
+      if (accepted.size >= EMAILS_REMEMBERED) accepted.clear();
+      accepted.set(value, r.value as string);
+    }
+    return r;
+  };
+}
+
+function checkEmail(value: unknown, pos: SourcePosition, field: string): Outcome<unknown> {
   const v = str(value).trim();
   const why = emailAddressProblem(v);
   if (why !== undefined) {
