@@ -39,6 +39,12 @@ export function stripControlChars(s: string): { text: string; removed: number; f
   return { text, removed, found };
 }
 
+/**
+ * `s` with each control character of the rule written as its `\uXXXX` escape, the form JSON.stringify
+ * gives C0 controls: for text shown to people (report.html), where DEL and the C1 controls would be invisible.
+ */
+export const showControlChars = (s: string): string => (CONTROL.test(s) ? s.replace(CONTROL_ALL, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`) : s);
+
 const NAMES: Record<number, string> = { 0: 'NUL', 7: 'BEL', 8: 'BS', 0x0b: 'VT', 0x0c: 'FF', 0x1b: 'ESC', 0x7f: 'DEL' };
 
 /** A control character for a message: `NUL (U+0000)`, `U+0093 (a C1 control)`. */

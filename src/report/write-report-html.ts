@@ -7,13 +7,15 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { showControlChars } from '../core/control-chars.js';
 import { redactDeep } from '../core/redact.js';
 import { ZOHO_RATE_LIMIT } from '../zoho/rate-limit.js';
 import { countColumns, type RunReport } from './model.js';
 
 export function escapeHtml(v: unknown): string {
   const s = v === undefined || v === null ? '' : typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v);
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  // Control characters (DEL and C1 pass JSON.stringify raw) shown as \uXXXX: invisible in a page otherwise.
+  return showControlChars(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
 const fmt = (n: number | undefined): string => (n === undefined ? '' : n.toLocaleString('en-US'));

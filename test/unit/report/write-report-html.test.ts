@@ -42,4 +42,13 @@ describe('report.html status and source warnings', () => {
     const both = renderReportHtml(report(3, { totals: { ...emptyCounts(), read: 3, valid: 3, warned: 1 }, sourceWarnings: [{ step: 'tasks', code: 'SOURCE_BLANK_LINES', message: 'a.csv: 1 blank line(s) skipped (the first at line 3)', source: 'a.csv', line: 3 }] }));
     expect(both).toContain('ok, with 1 row with warnings and 1 source warning</span>');
   });
+
+  it('shows DEL and C1 controls in sample rows and messages as \\uXXXX, never raw', () => {
+    const sample = { step: 'tasks', source: 'a.csv', line: 4, code: 'SOURCE_CONTROL_CHARACTER', field: 'name', message: 'cell holds \u0093 and \u007f', data: { Name: 'a\u0085b\u0000c\td' } };
+    const html = renderReportHtml(report(3, { samples: [sample] }));
+    // eslint-disable-next-line no-control-regex
+    expect(html).not.toMatch(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/);
+    expect(html).toContain('cell holds \\u0093 and \\u007f');
+    expect(html).toContain('a\\u0085b\\u0000c\\td');
+  });
 });
