@@ -171,14 +171,13 @@ async function main(): Promise<void> {
     console.log(`ratio          : ${(dryRate / parseRate).toFixed(2)} by wall clock, ${cpuRatio.toFixed(2)} by CPU time (target ≥ 0.6); per round ${parses.map((p, i) => (p.ms / drys[i]!.ms).toFixed(2)).join(', ')}`);
     const peak = drys.reduce((a, b) => (b.maxRssKb > a.maxRssKb ? b : a));
     console.log(`peak RSS @ ${rows.toLocaleString('en-US')}: ${mb(peak.maxRssKb)} (the highest of the ${rounds} dry-run children, ${peak.rssSource})`);
-    const m = peak;
     if (big > 0) {
       rmSync(join(dir, 'logs.csv'), { force: true });
       t = performance.now();
       await generate(join(dir, 'big.csv'), big);
       console.log(`generated ${big.toLocaleString('en-US')} rows in ${((performance.now() - t) / 1000).toFixed(1)} s`);
       const b = runChild('dry', join(dir, 'big.csv'), pipelineYaml(dir, 'big.csv'), dir);
-      const diff = (b.maxRssKb - m.maxRssKb) / m.maxRssKb;
+      const diff = (b.maxRssKb - peak.maxRssKb) / peak.maxRssKb;
       console.log(`peak RSS @ ${big.toLocaleString('en-US')}: ${mb(b.maxRssKb)} (${(diff * 100).toFixed(1)}% vs ${rows.toLocaleString('en-US')}; target ≤ 150 MB and within 15%); dry run ${Math.round(b.rows / (b.ms / 1000)).toLocaleString('en-US')} rows/s, valid ${b.valid}, rejected ${b.rejected}`);
     }
   } finally {

@@ -6,7 +6,7 @@ import { isZohoId } from '../core/ids.js';
 export function pick(values: Record<string, unknown>, ...names: string[]): unknown {
   for (const n of names) {
     const v = values[n];
-    if (v !== undefined && v !== null && v !== '') return v;
+    if (given(v)) return v;
   }
   return undefined;
 }
@@ -37,15 +37,10 @@ export function textOf(v: unknown): string | undefined {
 /** pickString over a names array the caller keeps (no rest array per call). */
 function pickStringIn(values: Record<string, unknown>, names: readonly string[]): string | undefined {
   // pick's loop inline (no second spread of `names`): requests are built once per row, and again by the dry run.
-  let v: unknown;
   for (const n of names) {
-    v = values[n];
-    if (v !== undefined && v !== null && v !== '') break;
-    v = undefined;
+    const v = values[n];
+    if (given(v)) return textOf(v);
   }
-  if (v === undefined) return undefined;
-  if (typeof v === 'string') return v;
-  if (typeof v === 'bigint' || typeof v === 'number' || typeof v === 'boolean') return String(v);
   return undefined;
 }
 

@@ -11,6 +11,7 @@ import { dryRun } from '../../src/pipeline/dry-run/dry-run.js';
 import { loadPipeline } from '../../src/pipeline/file/load-pipeline.js';
 import { runPipeline } from '../../src/pipeline/run/run.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
+import { runOnSandbox } from '../helpers/sandbox-runs.js';
 
 it.override({ sandboxOptions: { seed: 'empty', timeScale: 60 } });
 let sandbox: Sandbox;
@@ -56,7 +57,7 @@ function pipeline() {
 describe('every step\'s source header, before anything is sent', () => {
   it('the run: a typo column and an empty file in later steps stop it before the first step loads; one error names both', async () => {
     const p = pipeline();
-    const run = await runPipeline(p, { env: sandbox.env, cwd: dir, db: join(dir, 'p.db'), reportDir: join(dir, 'run'), clock: sandbox.clock });
+    const run = await runOnSandbox(p, sandbox, dir, []);
     expect(run.exitCode, run.message).toBe(1);
     expect(run.error?.code).toBe('SOURCE_MISSING_COLUMN');
     expect(run.error?.message).toContain('step more-projects: field name names "Nmae"');

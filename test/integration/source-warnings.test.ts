@@ -110,7 +110,7 @@ describe('source warnings in the real run', () => {
     const dry = await dryRun(p, { cwd: dir, db: join(dir, 'p.db'), outDir: join(dir, 'dry') });
     expect(dry.exitCode).toBe(1);
     expect(dry.error?.code).toBe('SOURCE_EMPTY');
-    const run = await runPipeline(p, { env: sandbox.env, cwd: dir, db: join(dir, 'p.db'), reportDir: join(dir, 'run'), clock: sandbox.clock });
+    const run = await runOnSandbox(p, sandbox, dir, []);
     expect(run.exitCode, run.message).toBe(1);
     expect(run.error?.code).toBe('SOURCE_EMPTY');
     expect(report(join(dir, 'run'))).toMatchObject({ status: 'failed', exitCode: 1 });

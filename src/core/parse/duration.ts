@@ -4,6 +4,8 @@
  * (docs/zoho-api-notes.md#time-logs-and-timesheets).
  */
 
+import { digitsAt } from '../local-date.js';
+
 /** `hh:mm` 1:30, 01:30, 100:00, 1:30:00 · `h.mm` 1.30 = 1 h 30 min (.60+ invalid) · `decimal` 1.5 or 1,5 · `units` 1h 30m, 90 min, 1.5 hours. */
 export const DURATION_FORMATS = ['hh:mm', 'h.mm', 'decimal', 'units'] as const;
 export type DurationFormat = (typeof DURATION_FORMATS)[number];
@@ -26,18 +28,10 @@ const good = (minutes: number): DurationResult => ({ ok: true, minutes });
 function shortHhMm(v: string): number | undefined {
   const n = v.length;
   if ((n !== 4 && n !== 5) || v.charCodeAt(n - 3) !== 58) return undefined;
-  const h = n === 4 ? digit(v, 0) : digit(v, 0) * 10 + digit(v, 1);
-  const m1 = digit(v, n - 2);
-  const m2 = digit(v, n - 1);
-  if (h < 0 || m1 < 0 || m1 > 5 || m2 < 0 || (n === 5 && digit(v, 1) < 0)) return undefined;
-  return h * 60 + m1 * 10 + m2;
+  const h = digitsAt(v, 0, n - 3);
+  const m = digitsAt(v, n - 2, 2);
+  return h < 0 || m < 0 || m > 59 ? undefined : h * 60 + m;
 }
-
-/** The digit at `i`, or a large negative number when it is not one (so any sum with it stays negative). */
-const digit = (s: string, i: number): number => {
-  const c = s.charCodeAt(i) - 48;
-  return c >= 0 && c <= 9 ? c : -1000;
-};
 
 /**
  * Parses a duration in `format` to integer minutes (≥ 0). Seconds in `hh:mm:ss` and fractions of a

@@ -7,8 +7,8 @@
  * per row: that was most of a dry run's time when measured. Instead:
  * - a fixed-size Bloom filter (8 MiB) answers "certainly never seen" for most new keys and days, so
  *   they need no read at all (a "maybe" is checked exactly, in the buffer then in SQLite);
- * - claims and day totals (in blocks of DAY_BLOCK_USERS people's day, day-buffer.ts) are buffered in fixed typed-array tables (at most FLUSH_ENTRIES of each,
- *   no per-entry heap objects) and written in key order by multi-row INSERTs when a buffer fills
+ * - claims and day totals (in blocks of DAY_BLOCK_USERS people's day, day-buffer.ts) are buffered
+ *   in fixed typed-array tables (at most FLUSH_ENTRIES of each, no per-entry heap objects) and written in key order by multi-row INSERTs when a buffer fills
  *   (inside the caller's transaction when one is open).
  * Answers are exact either way: the filter only decides whether a read is needed.
  */

@@ -67,7 +67,12 @@ export function createSplitConverter(options: Pick<ConverterOptions<'split'>, 's
  * ROW_INVALID_EMAIL saying why.
  */
 export function convertEmail(value: unknown, _options: unknown, pos: SourcePosition, field: string): Outcome<unknown> {
-  return checkEmail(value, pos, field);
+  const v = str(value).trim();
+  const why = emailAddressProblem(v);
+  if (why !== undefined) {
+    return fail({ code: 'ROW_INVALID_EMAIL', message: `"${clip(str(value), 80)}" is not an e-mail address: ${why}`, field, value: clip(value), pos });
+  }
+  return ok(normEmail(v));
 }
 
 /** Distinct accepted addresses an e-mail converter remembers (then it starts again: memory stays flat). */
@@ -85,7 +90,7 @@ export function createEmailConverter(): (value: unknown, pos: SourcePosition, fi
       const known = accepted.get(value);
       if (known !== undefined) return ok(known);
     }
-    const r = checkEmail(value, pos, field);
+    const r = convertEmail(value, undefined, pos, field);
     if (r.ok && typeof value === 'string') {
       if (accepted.size >= EMAILS_REMEMBERED) accepted.clear();
       accepted.set(value, r.value as string);
@@ -94,14 +99,6 @@ export function createEmailConverter(): (value: unknown, pos: SourcePosition, fi
   };
 }
 
-function checkEmail(value: unknown, pos: SourcePosition, field: string): Outcome<unknown> {
-  const v = str(value).trim();
-  const why = emailAddressProblem(v);
-  if (why !== undefined) {
-    return fail({ code: 'ROW_INVALID_EMAIL', message: `"${clip(str(value), 80)}" is not an e-mail address: ${why}`, field, value: clip(value), pos });
-  }
-  return ok(normEmail(v));
-}
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', '#39': "'" };
 
